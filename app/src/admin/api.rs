@@ -1,0 +1,92 @@
+//! Server functions for administration; every one requires the administrator role.
+
+use leptos::prelude::*;
+
+use super::{Team, UserInfo};
+use crate::core::AppError;
+
+/// The signed-in administrator and the database, or `Forbidden`.
+#[cfg(feature = "ssr")]
+pub fn admin_session() -> Result<(crate::core::request::RequestCtx, crate::core::db::Db), AppError> {
+    let (ctx, db) = crate::core::request::session()?;
+    if !ctx.user()?.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((ctx, db))
+}
+
+/// All users.
+#[server(prefix = "/rpc", endpoint = "admin/users")]
+pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
+    let (_, db) = admin_session().inspect_err(crate::core::request::set_status)?;
+    super::store::list_users(&db).await
+}
+
+/// Creates a user with a role and an optional team.
+#[server(prefix = "/rpc", endpoint = "admin/users/create")]
+pub async fn create_user(
+    name: String,
+    email: String,
+    password: String,
+    password_repeat: String,
+    role: String,
+    team_id: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::auth::{Role, store};
+    use crate::core::ErrCode;
+    let run = async {
+        let (_, db) = admin_session()?;
+        let role = Role::parse(&role).ok_or_else(|| AppError::field("role", ErrCode::InvalidChoice))?;
+        let team_id = parse_team(team_id)?;
+        let (email, name) = crate::auth::validate_new_account(&name, &email, &password, &password_repeat)?;
+        let hash = store::hash_password_async(password).await?;
+        store::create_user(&db, store::NewUserRow { email: &email, name: &name, password_hash: &hash, role, team_id }).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Changes a user's role, team and whether they may sign in.
+#[server(prefix = "/rpc", endpoint = "admin/users/update")]
+pub async fn update_user(id: i64, role: String, team_id: Option<String>, active: Option<String>) -> Result<(), AppError> {
+    use crate::auth::Role;
+    use crate::core::ErrCode;
+    let run = async {
+        let (_, db) = admin_session()?;
+        let role = Role::parse(&role).ok_or_else(|| AppError::field("role", ErrCode::InvalidChoice))?;
+        let team_id = parse_team(team_id)?;
+        let active = active.is_some_and(|v| v == "true" || v == "on");
+        super::store::update_user(&db, id, role, team_id, active).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_team(team_id: Option<String>) -> Result<Option<i64>, AppError> {
+    match team_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field("team_id", crate::core::ErrCode::InvalidChoice)),
+    }
+}
+
+/// All teams.
+#[server(prefix = "/rpc", endpoint = "admin/teams")]
+pub async fn list_teams() -> Result<Vec<Team>, AppError> {
+    let (_, db) = admin_session().inspect_err(crate::core::request::set_status)?;
+    super::store::list_teams(&db).await
+}
+
+/// Creates a team.
+#[server(prefix = "/rpc", endpoint = "admin/teams/create")]
+pub async fn create_team(name: String) -> Result<i64, AppError> {
+    let run = async {
+        let (_, db) = admin_session()?;
+        let mut checks = crate::core::Checks::default();
+        let name = checks.text("name", &name, 100);
+        checks.finish()?;
+        super::store::create_team(&db, &name).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}

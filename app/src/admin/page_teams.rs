@@ -1,0 +1,42 @@
+//! `/admin/teams`: the teams and their sizes.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::api::{CreateTeam, list_teams};
+use crate::core::Msg;
+use crate::shell::t;
+use crate::shell::ui::{ErrorPage, Field, action_error};
+
+/// The teams page.
+#[component]
+pub fn TeamsPage() -> impl IntoView {
+    let create = ServerAction::<CreateTeam>::new();
+    let error = action_error(create);
+    let teams = Resource::new(move || create.version().get(), |_| list_teams());
+    view! {
+        <h1>{t(Msg::Teams)}</h1>
+        <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match teams.await {
+                    Err(err) => view! { <ErrorPage err /> }.into_any(),
+                    Ok(teams) => view! {
+                        <table class="table">
+                            <thead><tr><th>{t(Msg::Name)}</th><th>{t(Msg::Users)}</th></tr></thead>
+                            <tbody>
+                                {teams.into_iter().map(|tm| view! { <tr data-test="team-row"><td>{tm.name}</td><td>{tm.members}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="panel">
+            <h2>{t(Msg::NewTeam)}</h2>
+            <ActionForm action=create attr:class="inline-form">
+                <Field label=Msg::Name name="name" required=true error />
+                <button type="submit" class="button primary">{t(Msg::Create)}</button>
+            </ActionForm>
+        </section>
+    }
+}

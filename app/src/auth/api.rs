@@ -1,0 +1,162 @@
+//! Server functions for signing in and out, the first administrator, passwords, language and API tokens.
+
+use leptos::prelude::*;
+
+use super::{ApiTokenInfo, SessionInfo};
+use crate::core::AppError;
+#[cfg(feature = "ssr")]
+use crate::core::Lang;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "karvon_session";
+/// Name of the language cookie used before sign-in.
+pub const LANG_COOKIE: &str = "karvon_lang";
+
+#[cfg(feature = "ssr")]
+fn cookie(name: &str, value: &str, max_age_secs: i64, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: String) {
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(v) = http::HeaderValue::from_str(&value)
+    {
+        opts.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn session_cookie_value() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    crate::core::request::cookie_value(&parts.headers, SESSION_COOKIE)
+}
+
+/// What the shell needs: the visitor, their language, set-up state and modules.
+#[server(prefix = "/rpc", endpoint = "session")]
+pub async fn get_session_info() -> Result<SessionInfo, AppError> {
+    use crate::core::request::{db, request_ctx};
+    let ctx = request_ctx()?;
+    let needs_setup = ctx.user.is_none() && super::store::count_users(&db()?).await? == 0;
+    Ok(SessionInfo { user: ctx.user, lang: ctx.lang, needs_setup, disabled_modules: ctx.disabled_modules })
+}
+
+/// Creates the first administrator while no user exists, and signs them in.
+#[server(prefix = "/rpc", endpoint = "setup")]
+pub async fn setup_admin(
+    name: String,
+    email: String,
+    password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    use crate::core::request::{db, request_ctx, set_status};
+    let run = async {
+        let ctx = request_ctx()?;
+        let db = db()?;
+        let input = super::validate_new_account(&name, &email, &password, &password_repeat)?;
+        let hash = super::store::hash_password_async(password).await?;
+        let id = super::store::create_first_admin(&db, &input.0, &input.1, &hash).await?;
+        super::store::set_user_lang(&db, id, ctx.lang).await?;
+        let secret = super::store::create_session(&db, id).await?;
+        set_cookie(cookie(SESSION_COOKIE, &secret, super::store::SESSION_DAYS * 86_400, ctx.https));
+        leptos_axum::redirect("/");
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Signs in with e-mail and password; throttled per account and per IP.
+#[server(prefix = "/rpc", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::core::request::{db, request_ctx, set_status};
+    let run = async {
+        let ctx = request_ctx()?;
+        let db = db()?;
+        let id = super::store::authenticate(&db, &email, &password, &ctx.ip).await?;
+        let secret = super::store::create_session(&db, id).await?;
+        set_cookie(cookie(SESSION_COOKIE, &secret, super::store::SESSION_DAYS * 86_400, ctx.https));
+        leptos_axum::redirect("/");
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Ends the current session.
+#[server(prefix = "/rpc", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::core::request::{db, request_ctx};
+    let ctx = request_ctx()?;
+    if let Some(secret) = session_cookie_value() {
+        super::store::delete_session(&db()?, &secret).await?;
+    }
+    set_cookie(cookie(SESSION_COOKIE, "", 0, ctx.https));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Changes the signed-in user's password; other sessions of theirs end.
+#[server(prefix = "/rpc", endpoint = "password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    use crate::core::request::{session, set_status};
+    use crate::core::{Checks, ErrCode};
+    let run = async {
+        let (ctx, db) = session()?;
+        let user = ctx.user()?;
+        let mut checks = Checks::default();
+        super::check_new_password(&mut checks, &new_password, &password_repeat);
+        let stored = super::store::password_hash(&db, user.id).await?;
+        if !super::store::verify_password_async(current_password, stored).await {
+            checks.fail("current_password", ErrCode::WrongPassword);
+        }
+        checks.finish()?;
+        let hash = super::store::hash_password_async(new_password).await?;
+        super::store::set_password(&db, user.id, &hash, session_cookie_value().as_deref()).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Switches the UI language: remembered in the profile when signed in, in a cookie always.
+#[server(prefix = "/rpc", endpoint = "language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::core::request::{db, request_ctx};
+    let ctx = request_ctx()?;
+    let lang = Lang::from_code(&lang).ok_or(AppError::BadRequest)?;
+    if let Some(user) = &ctx.user {
+        super::store::set_user_lang(&db()?, user.id, lang).await?;
+    }
+    set_cookie(cookie(LANG_COOKIE, lang.code(), 365 * 86_400, ctx.https));
+    Ok(())
+}
+
+/// The signed-in user's API tokens.
+#[server(prefix = "/rpc", endpoint = "tokens/list")]
+pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
+    let (ctx, db) = crate::core::request::session()?;
+    super::store::list_api_tokens(&db, ctx.user()?.id).await
+}
+
+/// Creates a personal API token; the secret is returned this once.
+#[server(prefix = "/rpc", endpoint = "tokens/create")]
+pub async fn create_api_token(name: String) -> Result<String, AppError> {
+    use crate::core::Checks;
+    let run = async {
+        let (ctx, db) = crate::core::request::session()?;
+        let mut checks = Checks::default();
+        let name = checks.text("name", &name, 100);
+        checks.finish()?;
+        Ok(super::store::create_api_token(&db, ctx.user()?.id, &name).await?.1)
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Revokes one of the signed-in user's API tokens.
+#[server(prefix = "/rpc", endpoint = "tokens/revoke")]
+pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
+    let (ctx, db) = crate::core::request::session()?;
+    super::store::revoke_api_token(&db, ctx.user()?.id, id).await
+}

@@ -1,0 +1,64 @@
+//! The sign-in page: a plain HTML form, so it works before (and without) the WASM.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use super::api::Login;
+use crate::core::Msg;
+use crate::shell::layout::LanguageSwitch;
+use crate::shell::ui::{Field, FormError, action_error};
+use crate::shell::{session_info, t};
+
+/// `/login`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let info = session_info();
+    if info.needs_setup {
+        return view! { <Redirect path="/setup" /> }.into_any();
+    }
+    if info.user.is_some() {
+        return view! { <Redirect path="/" /> }.into_any();
+    }
+    let action = ServerAction::<Login>::new();
+    let error = action_error(action);
+    // Field errors are shown by the fields; a general one (bad credentials, throttled) above the form.
+    let general = Signal::derive(move || error.get().filter(|e| !matches!(e, crate::core::AppError::Validation { .. })));
+    view! {
+        <AuthFrame title=Msg::LoginTitle>
+            <form method="post" action="/rpc/login" class="stack" data-test="login-form">
+                <FormError error=general />
+                <Field label=Msg::Email name="email" kind="email" required=true autocomplete="username" error />
+                <Field
+                    label=Msg::Password
+                    name="password"
+                    kind="password"
+                    required=true
+                    autocomplete="current-password"
+                    error
+                />
+                <button type="submit" class="button primary" data-test="login-submit">
+                    {t(Msg::LogIn)}
+                </button>
+            </form>
+        </AuthFrame>
+    }
+    .into_any()
+}
+
+/// The centred card used by the sign-in and set-up pages.
+#[component]
+pub fn AuthFrame(title: Msg, children: Children) -> impl IntoView {
+    view! {
+        <div class="auth-page">
+            <main class="auth-card">
+                <div class="brand">
+                    <img src="/icons/icon-192.png" alt="" width="40" height="40" />
+                    <span>{t(Msg::AppName)}</span>
+                </div>
+                <h1>{t(title)}</h1>
+                {children()}
+                <LanguageSwitch />
+            </main>
+        </div>
+    }
+}

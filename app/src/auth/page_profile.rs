@@ -1,0 +1,104 @@
+//! The profile: change password and personal API tokens.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::api::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
+use crate::core::format::date_time;
+use crate::core::{AppError, Msg};
+use crate::shell::ui::{Field, FormError, action_error};
+use crate::shell::{lang, session_info, t};
+
+/// `/profile`.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let user = session_info().user;
+    let change = ServerAction::<ChangePassword>::new();
+    let change_error = action_error(change);
+    let change_general = Signal::derive(move || change_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <h1>{t(Msg::NavProfile)}</h1>
+        <p class="muted">
+            {user.as_ref().map(|u| format!("{} · {} · {}", u.name, u.email, t(u.role.msg())))}
+        </p>
+        <div class="grid-2">
+            <section class="panel">
+                <h2>{t(Msg::ChangePassword)}</h2>
+                <ActionForm action=change attr:class="stack" attr:data-test="password-form">
+                    <FormError error=change_general />
+                    {move || changed().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::PasswordChanged)}</div> })}
+                    <Field label=Msg::CurrentPassword name="current_password" kind="password" required=true autocomplete="current-password" error=change_error />
+                    <Field label=Msg::NewPassword name="new_password" kind="password" required=true autocomplete="new-password" error=change_error />
+                    <Field label=Msg::PasswordRepeat name="password_repeat" kind="password" required=true autocomplete="new-password" error=change_error />
+                    <button type="submit" class="button primary">{t(Msg::Save)}</button>
+                </ActionForm>
+            </section>
+            <ApiTokens />
+        </div>
+    }
+}
+
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let create_error = action_error(create);
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+    let lang = lang();
+    view! {
+        <section class="panel">
+            <h2>{t(Msg::ApiTokens)}</h2>
+            <p class="muted">{t(Msg::ApiTokensIntro)}</p>
+            <ActionForm action=create attr:class="inline-form">
+                <Field label=Msg::TokenName name="name" required=true error=create_error />
+                <button type="submit" class="button">{t(Msg::NewToken)}</button>
+            </ActionForm>
+            {move || {
+                create.value().get().and_then(Result::ok).map(|secret| {
+                    view! {
+                        <div class="alert alert-ok" role="status">
+                            <p>{t(Msg::TokenCreated)}</p>
+                            <code class="secret" data-test="new-token">{secret}</code>
+                        </div>
+                    }
+                })
+            }}
+            <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    tokens.await.map(|list| {
+                        view! {
+                            <table class="table">
+                                <thead><tr><th>{t(Msg::TokenName)}</th><th>{t(Msg::CreatedAt)}</th><th>{t(Msg::LastUsed)}</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|tok| view! {
+                                        <tr>
+                                            <td>{tok.name}</td>
+                                            <td>{date_time(lang, tok.created_at)}</td>
+                                            <td>{tok.last_used_at.map(|at| date_time(lang, at)).unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+                                            <td>
+                                                {if tok.revoked {
+                                                    view! { <span class="badge">{t(Msg::Revoked)}</span> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <ActionForm action=revoke>
+                                                            <input type="hidden" name="id" value=tok.id />
+                                                            <button type="submit" class="button small">{t(Msg::Revoke)}</button>
+                                                        </ActionForm>
+                                                    }.into_any()
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,320 @@
+//! SQL for users, sessions, API tokens, login throttling and module switches; written once for both databases.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{ApiTokenInfo, CurrentUser, Role};
+use crate::core::db::Db;
+use crate::core::{AppError, ErrCode, Lang, Millis, now_millis};
+use crate::db_run;
+
+/// How long a session lives without a new login.
+pub const SESSION_DAYS: i64 = 30;
+/// Failed logins allowed per account and per IP within [`FAILURE_WINDOW_MS`].
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW_MS: i64 = 60_000;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    team_id: Option<i64>,
+    lang: Option<String>,
+}
+
+impl From<UserRow> for CurrentUser {
+    fn from(r: UserRow) -> Self {
+        CurrentUser {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role).unwrap_or(Role::Manager),
+            team_id: r.team_id,
+            lang: r.lang.as_deref().and_then(Lang::from_code),
+        }
+    }
+}
+
+const USER_COLS: &str = "u.id, u.email, u.name, u.role, u.team_id, u.lang";
+
+/// Argon2id hash of a password (slow on purpose: call from a blocking thread).
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
+/// Checks a password against a stored hash (slow on purpose: call from a blocking thread).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Runs the hash off the async threads.
+pub async fn hash_password_async(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| crate::core::request::internal("password hashing task failed"))
+}
+
+/// Runs the check off the async threads.
+pub async fn verify_password_async(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+}
+
+/// A new random secret (URL-safe, 256 bits) and its SHA-256, which is all the database keeps.
+pub fn new_secret(prefix: &str) -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let secret = format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let hash = hash_secret(&secret);
+    (secret, hash)
+}
+
+/// The stored form of a session or API token.
+pub fn hash_secret(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// Number of user accounts (zero means the set-up page is open).
+pub async fn count_users(db: &Db) -> Result<i64, AppError> {
+    let n: i64 = db_run!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await)?;
+    Ok(n)
+}
+
+/// Input for a new account; the password is already hashed.
+pub struct NewUserRow<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub team_id: Option<i64>,
+}
+
+/// Creates a user; `EmailTaken` when the address is in use.
+pub async fn create_user(db: &Db, u: NewUserRow<'_>) -> Result<i64, AppError> {
+    let sql = "INSERT INTO users (email, name, password_hash, role, team_id, active, created_at) \
+               VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id";
+    let res: Result<i64, sqlx::Error> = db_run!(db, p => sqlx::query_scalar(sql)
+        .bind(u.email.to_lowercase())
+        .bind(u.name)
+        .bind(u.password_hash)
+        .bind(u.role.as_str())
+        .bind(u.team_id)
+        .bind(now_millis())
+        .fetch_one(p)
+        .await);
+    match res {
+        Err(e) if unique_violation(&e) => Err(AppError::field("email", ErrCode::EmailTaken)),
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            Err(AppError::field("team_id", ErrCode::InvalidChoice))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Creates the first administrator only while there are no users at all (atomic, so two racing set-ups
+/// cannot both win). Returns `Forbidden` once any user exists.
+pub async fn create_first_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Result<i64, AppError> {
+    let sql = "INSERT INTO users (email, name, password_hash, role, team_id, active, created_at) \
+               SELECT $1, $2, $3, 'admin', NULL, TRUE, $4 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id";
+    let id: Option<i64> = db_run!(db, p => sqlx::query_scalar(sql)
+        .bind(email.to_lowercase())
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_millis())
+        .fetch_optional(p)
+        .await)?;
+    id.ok_or(AppError::Forbidden)
+}
+
+/// The id, password hash and active flag for a login e-mail.
+pub async fn find_login(db: &Db, email: &str) -> Result<Option<(i64, String, bool)>, AppError> {
+    let sql = "SELECT id, password_hash, active FROM users WHERE email = $1";
+    let row: Option<(i64, String, bool)> =
+        db_run!(db, p => sqlx::query_as(sql).bind(email.trim().to_lowercase()).fetch_optional(p).await)?;
+    Ok(row)
+}
+
+/// The password hash of a user.
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<String, AppError> {
+    let sql = "SELECT password_hash FROM users WHERE id = $1";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).fetch_one(p).await)?)
+}
+
+/// Replaces a user's password and ends their other sessions.
+pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep_session: Option<&str>) -> Result<(), AppError> {
+    let keep = keep_session.map(hash_secret).unwrap_or_default();
+    db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2").bind(user_id).bind(&keep).execute(&mut *tx).await?;
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// Remembers the user's UI language.
+pub async fn set_user_lang(db: &Db, user_id: i64, lang: Lang) -> Result<(), AppError> {
+    db_run!(db, p => sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(lang.code()).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Starts a session; returns the secret for the cookie.
+pub async fn create_session(db: &Db, user_id: i64) -> Result<String, AppError> {
+    let (secret, hash) = new_secret("");
+    let now = now_millis();
+    let sql = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    db_run!(db, p => sqlx::query(sql).bind(&hash).bind(user_id).bind(now).bind(now + SESSION_DAYS * 86_400_000).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(secret)
+}
+
+/// The active user behind a session cookie.
+pub async fn session_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>, AppError> {
+    let sql = format!(
+        "SELECT {USER_COLS} FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
+    );
+    let row: Option<UserRow> =
+        db_run!(db, p => sqlx::query_as(&sql).bind(hash_secret(secret)).bind(now_millis()).fetch_optional(p).await)?;
+    Ok(row.map(Into::into))
+}
+
+/// Ends a session (logout).
+pub async fn delete_session(db: &Db, secret: &str) -> Result<(), AppError> {
+    db_run!(db, p => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_secret(secret)).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A user by id, active or not.
+pub async fn load_user(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1");
+    let row: Option<UserRow> = db_run!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+    Ok(row.map(Into::into))
+}
+
+/// Recent failed logins for this account and this IP.
+pub async fn recent_failures(db: &Db, email: &str, ip: &str) -> Result<(i64, i64), AppError> {
+    let since: Millis = now_millis() - FAILURE_WINDOW_MS;
+    let sql = "SELECT \
+        (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $3), \
+        (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3)";
+    let row: (i64, i64) =
+        db_run!(db, p => sqlx::query_as(sql).bind(email.trim().to_lowercase()).bind(ip).bind(since).fetch_one(p).await)?;
+    Ok(row)
+}
+
+/// Records a failed login and forgets those older than an hour.
+pub async fn record_failure(db: &Db, email: &str, ip: &str) -> Result<(), AppError> {
+    let now = now_millis();
+    db_run!(db, p => {
+        sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
+            .bind(email.trim().to_lowercase()).bind(ip).bind(now).execute(p).await.map(|r| r.rows_affected())?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - 3_600_000).execute(p).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Creates an API token for a user; returns `(id, secret)`; the secret is never stored.
+pub async fn create_api_token(db: &Db, user_id: i64, name: &str) -> Result<(i64, String), AppError> {
+    let (secret, hash) = new_secret("kv_");
+    let sql = "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
+    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(name).bind(&hash).bind(now_millis()).fetch_one(p).await)?;
+    Ok((id, secret))
+}
+
+/// A user's tokens, newest first.
+pub async fn list_api_tokens(db: &Db, user_id: i64) -> Result<Vec<ApiTokenInfo>, AppError> {
+    let sql = "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC LIMIT 200";
+    let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> =
+        db_run!(db, p => sqlx::query_as(sql).bind(user_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, created_at, last_used_at, revoked_at)| ApiTokenInfo {
+            id,
+            name,
+            created_at,
+            last_used_at,
+            revoked: revoked_at.is_some(),
+        })
+        .collect())
+}
+
+/// Revokes one of the user's tokens; `NotFound` if it is not theirs.
+pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> Result<(), AppError> {
+    let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
+    let done = db_run!(db, p => sqlx::query(sql).bind(now_millis()).bind(token_id).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+    if done == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// The active user behind a bearer token; notes its use at most once a minute.
+pub async fn token_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>, AppError> {
+    let sql = format!(
+        "SELECT t.id AS token_id, t.last_used_at, {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        token_id: i64,
+        last_used_at: Option<i64>,
+        #[sqlx(flatten)]
+        user: UserRow,
+    }
+    let row: Option<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(hash_secret(secret)).fetch_optional(p).await)?;
+    let Some(row) = row else { return Ok(None) };
+    let now = now_millis();
+    if row.last_used_at.is_none_or(|t| now - t > 60_000) {
+        db_run!(db, p => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(row.token_id).execute(p).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(Some(row.user.into()))
+}
+
+/// Keys of the modules switched off.
+pub async fn disabled_modules(db: &Db) -> Result<Vec<String>, AppError> {
+    let sql = "SELECT key FROM modules WHERE NOT enabled ORDER BY key";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).fetch_all(p).await)?)
+}
+
+/// Switches a module on or off.
+pub async fn set_module(db: &Db, key: &str, enabled: bool) -> Result<(), AppError> {
+    let sql = "INSERT INTO modules (key, enabled) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET enabled = excluded.enabled";
+    db_run!(db, p => sqlx::query(sql).bind(key).bind(enabled).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A hash to check against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("karvon-dummy-password"));
+
+/// Checks credentials with throttling: after [`MAX_FAILURES`] failures within a minute for the account or
+/// the IP, refuses with `RateLimited` before even looking at the password.
+pub async fn authenticate(db: &Db, email: &str, password: &str, ip: &str) -> Result<i64, AppError> {
+    let (by_email, by_ip) = recent_failures(db, email, ip).await?;
+    if by_email >= MAX_FAILURES || by_ip >= MAX_FAILURES {
+        return Err(AppError::RateLimited { retry_after_secs: (FAILURE_WINDOW_MS / 1000) as u32 });
+    }
+    let found = find_login(db, email).await?;
+    let (hash, candidate) = match &found {
+        Some((id, hash, true)) => (hash.clone(), Some(*id)),
+        _ => (DUMMY_HASH.clone(), None),
+    };
+    let ok = verify_password_async(password.to_string(), hash).await;
+    match candidate {
+        Some(id) if ok => Ok(id),
+        _ => {
+            record_failure(db, email, ip).await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+}

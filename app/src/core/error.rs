@@ -1,0 +1,262 @@
+//! One error type for every server call, UI and REST alike; the UI translates it by tag.
+
+use serde::{Deserialize, Serialize};
+
+use super::i18n::{Lang, Msg};
+
+/// Why a single field was refused; translated in the UI, shown next to the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrCode {
+    Required,
+    TooLong,
+    TooShort,
+    InvalidEmail,
+    InvalidPhone,
+    EmailTaken,
+    NameTaken,
+    InvalidChoice,
+    WrongPassword,
+    PasswordsDiffer,
+    NotANumber,
+}
+
+impl ErrCode {
+    /// The message users see for this code.
+    pub fn msg(self) -> Msg {
+        match self {
+            ErrCode::Required => Msg::ErrRequired,
+            ErrCode::TooLong => Msg::ErrTooLong,
+            ErrCode::TooShort => Msg::ErrTooShort,
+            ErrCode::InvalidEmail => Msg::ErrInvalidEmail,
+            ErrCode::InvalidPhone => Msg::ErrInvalidPhone,
+            ErrCode::EmailTaken => Msg::ErrEmailTaken,
+            ErrCode::NameTaken => Msg::ErrNameTaken,
+            ErrCode::InvalidChoice => Msg::ErrInvalidChoice,
+            ErrCode::WrongPassword => Msg::ErrWrongPassword,
+            ErrCode::PasswordsDiffer => Msg::ErrPasswordsDiffer,
+            ErrCode::NotANumber => Msg::ErrNotANumber,
+        }
+    }
+}
+
+/// A refused field and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: ErrCode,
+}
+
+/// Every way a call can fail, with a stable snake_case tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("validation failed")]
+    Validation { fields: Vec<FieldError> },
+    #[error("not found")]
+    NotFound,
+    #[error("the record was changed by someone else")]
+    Conflict,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong e-mail or password")]
+    BadCredentials,
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u32 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("bad request")]
+    BadRequest,
+    #[error("internal error {ref_id}")]
+    Internal { ref_id: String },
+    /// The call never reached the application (network, decoding): from the server-fn layer.
+    #[error("transport: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    /// One field refused for one reason.
+    pub fn field(field: &str, code: ErrCode) -> Self {
+        AppError::Validation { fields: vec![FieldError { field: field.into(), code }] }
+    }
+
+    /// The stable tag used in JSON (`{"error": tag}`).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            AppError::Validation { .. } => "validation",
+            AppError::NotFound => "not_found",
+            AppError::Conflict => "conflict",
+            AppError::Forbidden => "forbidden",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::BadRequest => "bad_request",
+            AppError::Internal { .. } => "internal",
+            AppError::Transport { .. } => "transport",
+        }
+    }
+
+    /// HTTP status for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation { .. } => 422,
+            AppError::NotFound => 404,
+            AppError::Conflict => 409,
+            AppError::Forbidden => 403,
+            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::RateLimited { .. } => 429,
+            AppError::PayloadTooLarge => 413,
+            AppError::BadRequest | AppError::Transport { .. } => 400,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// The general, translated message for this error.
+    pub fn msg(&self) -> Msg {
+        match self {
+            AppError::Validation { .. } => Msg::ErrValidation,
+            AppError::NotFound => Msg::ErrNotFound,
+            AppError::Conflict => Msg::ErrConflict,
+            AppError::Forbidden => Msg::ErrForbidden,
+            AppError::Unauthenticated => Msg::ErrUnauthenticated,
+            AppError::BadCredentials => Msg::ErrBadCredentials,
+            AppError::RateLimited { .. } => Msg::ErrRateLimited,
+            AppError::PayloadTooLarge => Msg::ErrPayloadTooLarge,
+            AppError::BadRequest => Msg::ErrBadRequest,
+            AppError::Internal { .. } => Msg::ErrInternal,
+            AppError::Transport { .. } => Msg::ErrTransport,
+        }
+    }
+
+    /// Translated message, with the reference id for internal errors.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Internal { ref_id } => format!("{} ({ref_id})", self.msg().text(lang)),
+            _ => self.msg().text(lang).to_string(),
+        }
+    }
+
+    /// The field errors of a validation failure for `field`, if any.
+    pub fn field_codes(&self, field: &str) -> Vec<ErrCode> {
+        match self {
+            AppError::Validation { fields } => {
+                fields.iter().filter(|f| f.field == field).map(|f| f.code).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        AppError::Transport { message: value.to_string() }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::RowNotFound = err {
+            return AppError::NotFound;
+        }
+        let ref_id = super::request::new_ref_id();
+        tracing::error!(ref_id = %ref_id, error = %err, "database error");
+        AppError::Internal { ref_id }
+    }
+}
+
+/// Collects field errors while validating a form.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    /// Records a refusal of `field`.
+    pub fn fail(&mut self, field: &str, code: ErrCode) {
+        self.0.push(FieldError { field: field.into(), code });
+    }
+
+    /// A required, length-bounded text; returns it trimmed.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.fail(field, ErrCode::Required);
+        } else if v.chars().count() > max {
+            self.fail(field, ErrCode::TooLong);
+        }
+        v.to_string()
+    }
+
+    /// An optional, length-bounded text; empty becomes `None`.
+    pub fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        if v.chars().count() > max {
+            self.fail(field, ErrCode::TooLong);
+        }
+        Some(v.to_string())
+    }
+
+    /// An optional e-mail address, lower-cased.
+    pub fn opt_email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let v = self.opt_text(field, value, 254)?;
+        if !is_plausible_email(&v) {
+            self.fail(field, ErrCode::InvalidEmail);
+        }
+        Some(v.to_lowercase())
+    }
+
+    /// The failures collected so far.
+    pub fn into_fields(self) -> Vec<FieldError> {
+        self.0
+    }
+
+    /// Ok when nothing failed.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Validation { fields: self.0 }) }
+    }
+}
+
+/// A cheap structural check: one `@`, something before it, a dot in the domain, no spaces.
+pub fn is_plausible_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for (v, ok) in [
+            ("a@b.uz", true),
+            ("ali.valiyev@karvon.uz", true),
+            ("no-at.uz", false),
+            ("a@b", false),
+            ("a b@c.uz", false),
+            ("@c.uz", false),
+            ("a@@c.uz", false),
+        ] {
+            assert_eq!(is_plausible_email(v), ok, "{v}");
+        }
+    }
+
+    #[test]
+    fn error_json_has_stable_tags() {
+        let e = AppError::field("name", ErrCode::Required);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["error"], "validation");
+        assert_eq!(json["fields"][0]["code"], "required");
+        assert_eq!(e.status(), 422);
+        assert_eq!(serde_json::to_value(AppError::Conflict).unwrap()["error"], "conflict");
+    }
+}

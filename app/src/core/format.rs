@@ -1,0 +1,111 @@
+//! Numbers, money and dates formatted per locale (UZS in Uzbek as `1 234 567 so'm`).
+
+use rust_decimal::Decimal;
+
+use super::{Lang, Millis};
+
+/// The company's UTC offset in minutes; Tashkent (UTC+5, no daylight saving) for now.
+pub const COMPANY_UTC_OFFSET_MINUTES: i32 = 300;
+
+/// Groups the integer digits of `digits` with `sep` every three places.
+fn group(digits: &str, sep: &str) -> String {
+    let mut out = String::new();
+    let n = digits.len();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (n - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A decimal number in the locale's style: `1 234 567,5` (uz, ru) or `1,234,567.5` (en).
+pub fn number(lang: Lang, value: Decimal) -> String {
+    localise(lang, value.is_sign_negative() && !value.is_zero(), &value.normalize().abs().to_string())
+}
+
+/// Puts the locale's separators into a plain `1234.5` digit string.
+fn localise(lang: Lang, negative: bool, plain: &str) -> String {
+    let (thousands, decimal) = match lang {
+        // A no-break space keeps the digits of one number on one line.
+        Lang::Uz | Lang::Ru => ("\u{a0}", ","),
+        Lang::En => (",", "."),
+    };
+    let (int, frac) = plain.split_once('.').map_or((plain, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(if negative { "-" } else { "" });
+    out.push_str(&group(int, thousands));
+    if let Some(f) = frac {
+        out.push_str(decimal);
+        out.push_str(f);
+    }
+    out
+}
+
+/// Money with its currency, e.g. `1 234 567 so'm`, `1 234 567 сум`, `1,234,567 UZS`, `$1,234.50`.
+pub fn money(lang: Lang, amount: Decimal, currency: &str) -> String {
+    // Sums are shown in whole so'm; other currencies with cents.
+    let scale = if currency == "UZS" { 0 } else { 2 };
+    let rounded = amount.round_dp(scale);
+    let plain = format!("{:.*}", scale as usize, rounded.abs());
+    let n = localise(lang, rounded.is_sign_negative() && !rounded.is_zero(), &plain);
+    match (currency, lang) {
+        ("UZS", Lang::Uz) => format!("{n}\u{a0}so'm"),
+        ("UZS", Lang::Ru) => format!("{n}\u{a0}сум"),
+        ("USD", Lang::En) => format!("${n}"),
+        (cur, _) => format!("{n}\u{a0}{cur}"),
+    }
+}
+
+/// A date in the company's time zone: `27.11.2026` (uz, ru) or `27 Nov 2026` (en).
+pub fn date(lang: Lang, at: Millis) -> String {
+    let Some(dt) = local(at) else { return String::new() };
+    match lang {
+        Lang::Uz | Lang::Ru => dt.format("%d.%m.%Y").to_string(),
+        Lang::En => dt.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// Date and time in the company's time zone.
+pub fn date_time(lang: Lang, at: Millis) -> String {
+    let Some(dt) = local(at) else { return String::new() };
+    match lang {
+        Lang::Uz | Lang::Ru => dt.format("%d.%m.%Y %H:%M").to_string(),
+        Lang::En => dt.format("%-d %b %Y, %H:%M").to_string(),
+    }
+}
+
+fn local(at: Millis) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let offset = chrono::FixedOffset::east_opt(COMPANY_UTC_OFFSET_MINUTES * 60)?;
+    chrono::DateTime::from_timestamp_millis(at).map(|d| d.with_timezone(&offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn uzs_per_locale() {
+        assert_eq!(money(Lang::Uz, d("1234567"), "UZS"), "1\u{a0}234\u{a0}567\u{a0}so'm");
+        assert_eq!(money(Lang::Ru, d("1234567.4"), "UZS"), "1\u{a0}234\u{a0}567\u{a0}сум");
+        assert_eq!(money(Lang::En, d("1234567"), "UZS"), "1,234,567\u{a0}UZS");
+        assert_eq!(money(Lang::En, d("1234.5"), "USD"), "$1,234.50");
+        assert_eq!(money(Lang::Ru, d("-12.5"), "EUR"), "-12,50\u{a0}EUR");
+    }
+
+    #[test]
+    fn numbers_and_dates() {
+        assert_eq!(number(Lang::En, d("999")), "999");
+        assert_eq!(number(Lang::En, d("1000")), "1,000");
+        assert_eq!(number(Lang::Uz, d("0.25")), "0,25");
+        // 2026-11-27 03:25 UTC is 08:25 in Tashkent.
+        let at = 1_795_749_900_000;
+        assert_eq!(date_time(Lang::Ru, at), "27.11.2026 08:25");
+        assert_eq!(date(Lang::En, at), "27 Nov 2026");
+    }
+}

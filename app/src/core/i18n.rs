@@ -1,0 +1,244 @@
+//! Every UI string in Uzbek (Latin), Russian and English. A missing translation is a compile error.
+
+use serde::{Deserialize, Serialize};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Uz,
+    Ru,
+    En,
+}
+
+impl Lang {
+    /// All languages, in the order the switcher shows them.
+    pub const ALL: [Lang; 3] = [Lang::Uz, Lang::Ru, Lang::En];
+
+    /// The BCP 47 code (`uz`, `ru`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Uz => "uz",
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Uz => "O'zbekcha",
+            Lang::Ru => "Русский",
+            Lang::En => "English",
+        }
+    }
+
+    /// Parses a code such as `ru` or `uz-Latn-UZ`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "uz" => Some(Lang::Uz),
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header, honouring q-values.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut it = part.split(';');
+            let Some(lang) = it.next().and_then(Lang::from_code) else { continue };
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => [$uz:expr, $ru:expr, $en:expr]),* $(,)?) => {
+        /// A translatable UI string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            /// The text in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Msg::$key => match lang { Lang::Uz => $uz, Lang::Ru => $ru, Lang::En => $en }),*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => ["Karvon", "Karvon", "Karvon"],
+    Tagline => ["Mijozlar bilan ishlash tizimi", "Система работы с клиентами", "Customer relationship management"],
+    NavHome => ["Bosh sahifa", "Главная", "Home"],
+    NavCustomers => ["Mijozlar", "Клиенты", "Customers"],
+    NavUsers => ["Foydalanuvchilar", "Пользователи", "Users"],
+    NavTeams => ["Jamoalar", "Команды", "Teams"],
+    NavModules => ["Modullar", "Модули", "Modules"],
+    NavProfile => ["Profil", "Профиль", "Profile"],
+    NavApiDocs => ["API hujjatlari", "Документация API", "API documentation"],
+    NavMenu => ["Menyu", "Меню", "Menu"],
+    NavSettings => ["Sozlamalar", "Настройки", "Settings"],
+    SearchPlaceholder => ["Mijozlarni qidirish…", "Поиск клиентов…", "Search customers…"],
+    Search => ["Qidirish", "Найти", "Search"],
+    Language => ["Til", "Язык", "Language"],
+    LogIn => ["Kirish", "Войти", "Log in"],
+    LogOut => ["Chiqish", "Выйти", "Log out"],
+    LoginTitle => ["Tizimga kirish", "Вход в систему", "Sign in to Karvon"],
+    Email => ["Elektron pochta", "Эл. почта", "E-mail"],
+    Password => ["Parol", "Пароль", "Password"],
+    PasswordRepeat => ["Parolni takrorlang", "Повторите пароль", "Repeat password"],
+    CurrentPassword => ["Joriy parol", "Текущий пароль", "Current password"],
+    NewPassword => ["Yangi parol", "Новый пароль", "New password"],
+    ChangePassword => ["Parolni o'zgartirish", "Сменить пароль", "Change password"],
+    PasswordChanged => ["Parol o'zgartirildi", "Пароль изменён", "Password changed"],
+    FullName => ["To'liq ism", "Полное имя", "Full name"],
+    SetupTitle => ["Administratorni yarating", "Создайте администратора", "Create the administrator"],
+    SetupIntro => [
+        "Karvon hali sozlanmagan. Birinchi foydalanuvchi administrator bo'ladi.",
+        "Karvon ещё не настроен. Первый пользователь станет администратором.",
+        "Karvon is not set up yet. The first user becomes the administrator."
+    ],
+    SetupCreate => ["Administratorni yaratish", "Создать администратора", "Create administrator"],
+    Welcome => ["Xush kelibsiz", "Добро пожаловать", "Welcome"],
+    HomeMyCustomers => ["Mening mijozlarim", "Мои клиенты", "My customers"],
+    HomeAllCustomers => ["Ko'rinadigan mijozlar", "Доступные клиенты", "Customers you can see"],
+    Customers => ["Mijozlar", "Клиенты", "Customers"],
+    Customer => ["Mijoz", "Клиент", "Customer"],
+    NewCustomer => ["Yangi mijoz", "Новый клиент", "New customer"],
+    EditCustomer => ["Mijozni tahrirlash", "Редактировать клиента", "Edit customer"],
+    Name => ["Nomi", "Название", "Name"],
+    Kind => ["Turi", "Тип", "Kind"],
+    KindCompany => ["Kompaniya", "Компания", "Company"],
+    KindPerson => ["Jismoniy shaxs", "Физическое лицо", "Person"],
+    Phone => ["Telefon", "Телефон", "Phone"],
+    Notes => ["Izohlar", "Заметки", "Notes"],
+    Manager => ["Mas'ul menejer", "Ответственный менеджер", "Responsible manager"],
+    CreatedAt => ["Yaratilgan", "Создан", "Created"],
+    UpdatedAt => ["O'zgartirilgan", "Изменён", "Updated"],
+    Save => ["Saqlash", "Сохранить", "Save"],
+    Saved => ["Saqlandi", "Сохранено", "Saved"],
+    Create => ["Yaratish", "Создать", "Create"],
+    Cancel => ["Bekor qilish", "Отмена", "Cancel"],
+    Edit => ["Tahrirlash", "Изменить", "Edit"],
+    Next => ["Keyingi", "Далее", "Next"],
+    FirstPage => ["Boshiga", "В начало", "First page"],
+    NothingFound => ["Hech narsa topilmadi", "Ничего не найдено", "Nothing found"],
+    NoCustomersYet => ["Hali mijozlar yo'q", "Клиентов пока нет", "No customers yet"],
+    Timeline => ["Tarix", "Хронология", "Timeline"],
+    TimelineEmpty => [
+        "Hozircha voqealar yo'q. Qo'ng'iroqlar, uchrashuvlar va bitimlar shu yerda paydo bo'ladi.",
+        "Событий пока нет. Здесь появятся звонки, встречи и сделки.",
+        "No events yet. Calls, meetings and deals will appear here."
+    ],
+    Loading => ["Yuklanmoqda…", "Загрузка…", "Loading…"],
+    Users => ["Foydalanuvchilar", "Пользователи", "Users"],
+    NewUser => ["Yangi foydalanuvchi", "Новый пользователь", "New user"],
+    Role => ["Rol", "Роль", "Role"],
+    RoleAdmin => ["Administrator", "Администратор", "Administrator"],
+    RoleSalesHead => ["Savdo bo'limi boshlig'i", "Руководитель отдела продаж", "Sales head"],
+    RoleManager => ["Menejer", "Менеджер", "Manager"],
+    Team => ["Jamoa", "Команда", "Team"],
+    NoTeam => ["Jamoasiz", "Без команды", "No team"],
+    Teams => ["Jamoalar", "Команды", "Teams"],
+    NewTeam => ["Yangi jamoa", "Новая команда", "New team"],
+    Active => ["Faol", "Активен", "Active"],
+    Inactive => ["Faol emas", "Отключён", "Deactivated"],
+    Deactivate => ["O'chirish", "Отключить", "Deactivate"],
+    Activate => ["Yoqish", "Включить", "Activate"],
+    Status => ["Holat", "Статус", "Status"],
+    Modules => ["Modullar", "Модули", "Modules"],
+    ModulesIntro => [
+        "Ishlatilmaydigan modullarni o'chiring: ular menyudan va API'dan yo'qoladi.",
+        "Отключите неиспользуемые модули: они исчезнут из меню и API.",
+        "Switch off what you do not use: it vanishes from the menu and the API."
+    ],
+    Enabled => ["Yoqilgan", "Включён", "On"],
+    Disabled => ["O'chirilgan", "Выключен", "Off"],
+    TurnOn => ["Yoqish", "Включить", "Turn on"],
+    TurnOff => ["O'chirish", "Выключить", "Turn off"],
+    ModuleCustomers => ["Mijozlar bazasi", "База клиентов", "Customer base"],
+    ApiTokens => ["API tokenlari", "API-токены", "API tokens"],
+    ApiTokensIntro => [
+        "Integratsiyalar uchun shaxsiy tokenlar. Token faqat bir marta ko'rsatiladi.",
+        "Личные токены для интеграций. Токен показывается один раз.",
+        "Personal tokens for integrations. A token is shown only once."
+    ],
+    TokenName => ["Token nomi", "Название токена", "Token name"],
+    NewToken => ["Token yaratish", "Создать токен", "Create token"],
+    TokenCreated => ["Yangi token (nusxa oling, qayta ko'rsatilmaydi)", "Новый токен (скопируйте, он больше не будет показан)", "New token (copy it now, it will not be shown again)"],
+    Revoke => ["Bekor qilish", "Отозвать", "Revoke"],
+    Revoked => ["Bekor qilingan", "Отозван", "Revoked"],
+    LastUsed => ["Oxirgi foydalanish", "Последнее использование", "Last used"],
+    Never => ["Hech qachon", "Никогда", "Never"],
+    NotFoundTitle => ["Sahifa topilmadi", "Страница не найдена", "Page not found"],
+    BackHome => ["Bosh sahifaga", "На главную", "Back to home"],
+    Version => ["Versiya", "Версия", "Version"],
+    ErrValidation => ["Maydonlarni tekshiring", "Проверьте поля", "Please check the fields"],
+    ErrNotFound => ["Topilmadi", "Не найдено", "Not found"],
+    ErrConflict => [
+        "Yozuvni boshqa foydalanuvchi o'zgartirdi. Sahifani yangilang va qayta urinib ko'ring.",
+        "Запись изменил другой пользователь. Обновите страницу и повторите.",
+        "Someone else changed this record. Reload the page and try again."
+    ],
+    ErrForbidden => ["Bunga ruxsatingiz yo'q", "Недостаточно прав", "You are not allowed to do this"],
+    ErrUnauthenticated => ["Iltimos, tizimga kiring", "Пожалуйста, войдите", "Please log in"],
+    ErrBadCredentials => ["Elektron pochta yoki parol noto'g'ri", "Неверная эл. почта или пароль", "Wrong e-mail or password"],
+    ErrRateLimited => [
+        "Urinishlar juda ko'p. Bir daqiqadan so'ng qayta urinib ko'ring.",
+        "Слишком много попыток. Повторите через минуту.",
+        "Too many attempts. Try again in a minute."
+    ],
+    ErrPayloadTooLarge => ["So'rov juda katta", "Слишком большой запрос", "The request is too large"],
+    ErrBadRequest => ["Noto'g'ri so'rov", "Неверный запрос", "Bad request"],
+    ErrInternal => ["Ichki xatolik", "Внутренняя ошибка", "Internal error"],
+    ErrTransport => ["Server bilan aloqa yo'q", "Нет связи с сервером", "Could not reach the server"],
+    ErrRequired => ["To'ldirilishi shart", "Обязательное поле", "Required"],
+    ErrTooLong => ["Juda uzun", "Слишком длинно", "Too long"],
+    ErrTooShort => ["Juda qisqa (kamida 8 belgi)", "Слишком коротко (не менее 8 символов)", "Too short (at least 8 characters)"],
+    ErrInvalidEmail => ["Elektron pochta manzili noto'g'ri", "Неверный адрес эл. почты", "Not a valid e-mail address"],
+    ErrInvalidPhone => ["Telefon raqami noto'g'ri", "Неверный номер телефона", "Not a valid phone number"],
+    ErrEmailTaken => ["Bu pochta allaqachon band", "Эта почта уже занята", "This e-mail is already in use"],
+    ErrNameTaken => ["Bu nom allaqachon band", "Это название уже занято", "This name is already taken"],
+    ErrInvalidChoice => ["Noto'g'ri tanlov", "Недопустимое значение", "Not a valid choice"],
+    ErrWrongPassword => ["Parol noto'g'ri", "Неверный пароль", "Wrong password"],
+    ErrPasswordsDiffer => ["Parollar mos emas", "Пароли не совпадают", "Passwords do not match"],
+    ErrNotANumber => ["Son emas", "Не число", "Not a number"],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(Lang::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"), Some(Lang::Ru));
+        assert_eq!(Lang::from_accept_language("de-DE, en;q=0.5, uz;q=0.7"), Some(Lang::Uz));
+        assert_eq!(Lang::from_accept_language("de-DE,fr"), None);
+        assert_eq!(Lang::from_accept_language("uz-Latn-UZ"), Some(Lang::Uz));
+    }
+
+    #[test]
+    fn every_message_is_translated() {
+        // A sample of keys: the macro forces all three columns, here we check none is left empty.
+        for m in [Msg::AppName, Msg::ErrConflict, Msg::TimelineEmpty] {
+            for l in Lang::ALL {
+                assert!(!m.text(l).is_empty());
+            }
+        }
+        assert_ne!(Msg::LogIn.text(Lang::Ru), Msg::LogIn.text(Lang::En));
+    }
+}

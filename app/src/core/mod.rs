@@ -1,0 +1,22 @@
+//! What every business area uses: errors, i18n, formatting, ids, and (server only) the database handle.
+
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod modules;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod request;
+
+pub use error::{AppError, Checks, ErrCode, FieldError};
+pub use i18n::{Lang, Msg};
+
+/// Milliseconds since the Unix epoch; every timestamp is stored this way in both databases.
+pub type Millis = i64;
+
+/// Current time in epoch milliseconds.
+#[cfg(feature = "ssr")]
+pub fn now_millis() -> Millis {
+    chrono::Utc::now().timestamp_millis()
+}

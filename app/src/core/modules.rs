@@ -1,0 +1,40 @@
+//! Business modules that can be switched off. Each area declares its `MODULE`; this registry lists them.
+
+use super::Msg;
+
+/// A switchable business module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleDef {
+    /// Stable key stored in the database (`customers`).
+    pub key: &'static str,
+    /// Its name in Settings > Modules.
+    pub name: Msg,
+    /// URL prefixes (pages and REST) that answer 404 while the module is off.
+    pub paths: &'static [&'static str],
+}
+
+/// Every module, in menu order. A new area adds its `MODULE` here.
+pub const MODULES: &[ModuleDef] = &[crate::customers::MODULE];
+
+/// The module that owns `path`, if any.
+pub fn module_for_path(path: &str) -> Option<&'static ModuleDef> {
+    MODULES.iter().find(|m| {
+        m.paths.iter().any(|p| {
+            path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with(['/', '?']))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_on_segment_boundaries() {
+        assert_eq!(module_for_path("/customers").map(|m| m.key), Some("customers"));
+        assert_eq!(module_for_path("/customers/12").map(|m| m.key), Some("customers"));
+        assert_eq!(module_for_path("/api/v1/customers?q=a").map(|m| m.key), Some("customers"));
+        assert_eq!(module_for_path("/customersX"), None);
+        assert_eq!(module_for_path("/admin/users"), None);
+    }
+}

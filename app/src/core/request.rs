@@ -1,0 +1,99 @@
+//! Per-request context put into the request's extensions by the server's middleware.
+
+use leptos::prelude::*;
+use rand::Rng;
+
+use super::db::Db;
+use super::{AppError, Lang};
+use crate::auth::CurrentUser;
+
+/// What the middleware learned about a request: who, in which language, from where.
+#[derive(Clone, Debug)]
+pub struct RequestCtx {
+    pub user: Option<CurrentUser>,
+    pub lang: Lang,
+    pub ip: String,
+    pub https: bool,
+    /// Keys of the modules switched off.
+    pub disabled_modules: Vec<String>,
+}
+
+impl RequestCtx {
+    /// The signed-in user, or `Unauthenticated`.
+    pub fn user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// `NotFound` when the module `key` is switched off.
+    pub fn require_module(&self, key: &str) -> Result<(), AppError> {
+        if self.disabled_modules.iter().any(|k| k == key) { Err(AppError::NotFound) } else { Ok(()) }
+    }
+}
+
+/// The request context inside a server function or SSR render.
+pub fn request_ctx() -> Result<RequestCtx, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestCtx>().cloned())
+        .ok_or_else(|| internal("request context missing"))
+}
+
+/// The database handle provided by the server.
+pub fn db() -> Result<Db, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Db>().cloned())
+        .or_else(use_context::<Db>)
+        .ok_or_else(|| internal("database missing from context"))
+}
+
+/// The signed-in user and the database: the first two lines of most server functions.
+pub fn session() -> Result<(RequestCtx, Db), AppError> {
+    let ctx = request_ctx()?;
+    ctx.user()?;
+    Ok((ctx, db()?))
+}
+
+/// Sets the HTTP status of the current response to the error's status, except for a plain HTML form
+/// post to a server function: that one must stay a redirect back to the form, carrying the error.
+pub fn set_status(err: &AppError) {
+    let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.uri.path().starts_with("/rpc/")
+            && p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    });
+    if form_post {
+        return;
+    }
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(code) = http::StatusCode::from_u16(err.status())
+    {
+        opts.set_status(code);
+    }
+}
+
+/// A short random reference id that ties a user's error message to a log line.
+pub fn new_ref_id() -> String {
+    let n: u32 = rand::thread_rng().r#gen();
+    format!("{n:08x}")
+}
+
+/// Logs an unexpected failure and returns the opaque internal error.
+pub fn internal(what: &str) -> AppError {
+    let ref_id = new_ref_id();
+    tracing::error!(ref_id = %ref_id, "{what}");
+    AppError::Internal { ref_id }
+}
+
+/// The value of cookie `name` in a request's headers.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}

@@ -1,0 +1,99 @@
+//! Server functions for customers: thin shims over [`super::service`].
+
+use leptos::prelude::*;
+
+use super::{Customer, CustomerPage};
+use crate::core::AppError;
+#[cfg(feature = "ssr")]
+use crate::core::request::{session, set_status};
+
+/// How many customers the signed-in user is responsible for, and how many they can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerTally {
+    pub own: i64,
+    pub visible: i64,
+}
+
+/// A page of customers, searched by name.
+#[server(prefix = "/rpc", endpoint = "customers/list")]
+pub async fn list_customers(q: Option<String>, cursor: Option<String>) -> Result<CustomerPage, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let query = super::store::ListQuery { q, cursor, limit: super::DEFAULT_PAGE };
+        super::service::list(&db, ctx.user()?, &query).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Counts for the home page.
+#[server(prefix = "/rpc", endpoint = "customers/counts")]
+pub async fn customer_counts() -> Result<CustomerTally, AppError> {
+    use crate::auth::Scope;
+    let (ctx, db) = session()?;
+    ctx.require_module(super::MODULE.key)?;
+    let user = ctx.user()?;
+    let own = super::store::count(&db, Scope::Own { user_id: user.id }).await?;
+    let visible = super::store::count(&db, user.scope()).await?;
+    Ok(CustomerTally { own, visible })
+}
+
+/// One customer for the card.
+#[server(prefix = "/rpc", endpoint = "customers/get")]
+pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::get(&db, ctx.user()?, id).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Creates a customer from the form and opens its card.
+#[server(prefix = "/rpc", endpoint = "customers/create")]
+pub async fn create_customer(
+    name: String,
+    kind: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    notes: Option<String>,
+) -> Result<i64, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let input = super::NewCustomer { name, kind, phone, email, notes, manager_id: None };
+        let created = super::service::create(&db, ctx.user()?, &input).await?;
+        leptos_axum::redirect(&format!("/customers/{}", created.id));
+        Ok(created.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Saves the card's edit form; a stale `version` is refused.
+#[server(prefix = "/rpc", endpoint = "customers/update")]
+pub async fn update_customer(
+    id: i64,
+    version: i64,
+    name: String,
+    kind: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    notes: Option<String>,
+) -> Result<Customer, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        // A form always sends every field: an empty one clears it.
+        let patch = super::CustomerPatch {
+            version,
+            name: Some(name),
+            kind,
+            phone: Some(phone.unwrap_or_default()),
+            email: Some(email.unwrap_or_default()),
+            notes: Some(notes.unwrap_or_default()),
+            manager_id: None,
+        };
+        super::service::update(&db, ctx.user()?, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}

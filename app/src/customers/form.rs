@@ -1,0 +1,87 @@
+//! The customer form: used to create (its own page) and to edit (on the card).
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::api::{CreateCustomer, UpdateCustomer};
+use super::{Customer, CustomerKind};
+use crate::core::{AppError, Msg};
+use crate::shell::t;
+use crate::shell::ui::{Field, FormError, Select, TextArea, action_error};
+
+fn kind_options() -> Vec<(String, String)> {
+    [CustomerKind::Company, CustomerKind::Person]
+        .into_iter()
+        .map(|k| (k.as_str().to_string(), t(k.msg()).to_string()))
+        .collect()
+}
+
+/// The fields shared by both forms.
+#[component]
+fn CustomerFields(current: Option<Customer>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let c = current.unwrap_or_else(|| Customer {
+        id: 0,
+        name: String::new(),
+        kind: CustomerKind::Company,
+        phone: None,
+        email: None,
+        notes: None,
+        manager_id: 0,
+        manager_name: String::new(),
+        created_at: 0,
+        updated_at: 0,
+        version: 0,
+    });
+    let general = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    view! {
+        <FormError error=general />
+        <div class="grid-2">
+            <Field label=Msg::Name name="name" value=c.name required=true error />
+            <Select label=Msg::Kind name="kind" options=kind_options() selected=c.kind.as_str() error />
+            <Field label=Msg::Phone name="phone" kind="tel" value=c.phone.unwrap_or_default() error />
+            <Field label=Msg::Email name="email" kind="email" value=c.email.unwrap_or_default() error />
+        </div>
+        <TextArea label=Msg::Notes name="notes" value=c.notes.unwrap_or_default() error />
+    }
+}
+
+/// `/customers/new`.
+#[component]
+pub fn NewCustomerPage() -> impl IntoView {
+    let action = ServerAction::<CreateCustomer>::new();
+    let error = action_error(action);
+    view! {
+        <h1>{t(Msg::NewCustomer)}</h1>
+        <section class="panel">
+            <ActionForm action attr:class="stack" attr:data-test="customer-form">
+                <CustomerFields current=None error />
+                <div class="actions">
+                    <button type="submit" class="button primary" data-test="customer-submit">
+                        {t(Msg::Create)}
+                    </button>
+                    <a href="/customers" class="button">{t(Msg::Cancel)}</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The edit form on the card; `on_saved` runs after a successful save.
+#[component]
+pub fn EditCustomerForm(customer: Customer, action: ServerAction<UpdateCustomer>) -> impl IntoView {
+    let error = action_error(action);
+    let saved = move || matches!(action.value().get(), Some(Ok(_)));
+    view! {
+        <ActionForm action attr:class="stack" attr:data-test="customer-edit-form">
+            <input type="hidden" name="id" value=customer.id />
+            <input type="hidden" name="version" value=customer.version />
+            {move || saved().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::Saved)}</div> })}
+            <CustomerFields current=Some(customer) error />
+            <div class="actions">
+                <button type="submit" class="button primary" data-test="customer-save">
+                    {t(Msg::Save)}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,39 @@
+//! Customer operations with their permission rules; shared by the server functions and the REST API.
+
+use super::store::{self, ListQuery};
+use super::{Customer, CustomerPage, CustomerPatch, NewCustomer};
+use crate::auth::CurrentUser;
+use crate::core::AppError;
+use crate::core::db::Db;
+
+/// A page of the customers `user` may see.
+pub async fn list(db: &Db, user: &CurrentUser, query: &ListQuery) -> Result<CustomerPage, AppError> {
+    store::list(db, user.scope(), query).await
+}
+
+/// One customer, if `user` may see it.
+pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Customer, AppError> {
+    store::get(db, user.scope(), id).await
+}
+
+/// Validates and creates a customer; the responsible manager defaults to `user`.
+pub async fn create(db: &Db, user: &CurrentUser, input: &NewCustomer) -> Result<Customer, AppError> {
+    let values = input.validate()?;
+    let manager_id = input.manager_id.unwrap_or(user.id);
+    store::check_assignable(db, user, manager_id).await?;
+    store::create(db, user, manager_id, &values).await
+}
+
+/// Applies a patch based on `patch.version`; a stale version is a `Conflict`, never an overwrite.
+pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &CustomerPatch) -> Result<Customer, AppError> {
+    let current = store::get(db, user.scope(), id).await?;
+    if current.version != patch.version {
+        return Err(AppError::Conflict);
+    }
+    let values = patch.apply(&current)?;
+    let manager_id = patch.manager_id.unwrap_or(current.manager_id);
+    if manager_id != current.manager_id {
+        store::check_assignable(db, user, manager_id).await?;
+    }
+    store::update(db, id, patch.version, manager_id, &values).await
+}

@@ -1,0 +1,209 @@
+//! SQL for customers, written once for SQLite and PostgreSQL. Every read and write is limited to the
+//! caller's [`Scope`].
+
+use super::{Customer, CustomerKind, CustomerPage, CustomerValues, search_key};
+use crate::auth::{CurrentUser, Scope};
+use crate::core::db::{Db, like_escape};
+use crate::core::{AppError, ErrCode, now_millis};
+use crate::db_run;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    name: String,
+    kind: String,
+    phone: Option<String>,
+    email: Option<String>,
+    notes: Option<String>,
+    manager_id: i64,
+    manager_name: String,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl From<Row> for Customer {
+    fn from(r: Row) -> Self {
+        Customer {
+            id: r.id,
+            name: r.name,
+            kind: CustomerKind::parse(&r.kind).unwrap_or_default(),
+            phone: r.phone,
+            email: r.email,
+            notes: r.notes,
+            manager_id: r.manager_id,
+            manager_name: r.manager_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.name, c.kind, c.phone, c.email, c.notes, c.manager_id, \
+    u.name AS manager_name, c.created_at, c.updated_at, c.version FROM customers c JOIN users u ON u.id = c.manager_id";
+
+/// A bound parameter of a query assembled at run time.
+enum Arg {
+    I(i64),
+    S(String),
+}
+
+/// Appends the scope condition; parameters continue from `args.len() + 1`.
+fn scope_sql(scope: Scope, sql: &mut String, args: &mut Vec<Arg>) {
+    match scope {
+        Scope::All => {}
+        Scope::Own { user_id } => {
+            args.push(Arg::I(user_id));
+            sql.push_str(&format!(" AND c.manager_id = ${}", args.len()));
+        }
+        Scope::Team { team_id, user_id } => {
+            args.push(Arg::I(user_id));
+            args.push(Arg::I(team_id));
+            let (a, b) = (args.len() - 1, args.len());
+            sql.push_str(&format!(
+                " AND (c.manager_id = ${a} OR c.manager_id IN (SELECT id FROM users WHERE team_id = ${b}))"
+            ));
+        }
+    }
+}
+
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I(v) => q.bind(*v),
+                Arg::S(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }};
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Any part of the name, case-insensitive.
+    pub q: Option<String>,
+    /// The opaque `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// One page of the customers in scope, newest first (keyset pagination on `id`).
+pub async fn list(db: &Db, scope: Scope, query: &ListQuery) -> Result<CustomerPage, AppError> {
+    let limit = query.limit.clamp(1, super::MAX_PAGE) as i64;
+    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let mut args = Vec::new();
+    scope_sql(scope, &mut sql, &mut args);
+    if let Some(q) = query.q.as_deref().map(search_key).filter(|q| !q.is_empty()) {
+        args.push(Arg::S(format!("%{}%", like_escape(&q))));
+        sql.push_str(&format!(" AND c.name_search LIKE ${} ESCAPE '\\'", args.len()));
+    }
+    if let Some(cursor) = &query.cursor {
+        let before: i64 = cursor.parse().map_err(|_| AppError::field("cursor", ErrCode::InvalidChoice))?;
+        args.push(Arg::I(before));
+        sql.push_str(&format!(" AND c.id < ${}", args.len()));
+    }
+    args.push(Arg::I(limit + 1));
+    sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", args.len()));
+    let rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
+    let mut items: Vec<Customer> = rows.into_iter().map(Into::into).collect();
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|c| c.id.to_string())
+    } else {
+        None
+    };
+    Ok(CustomerPage { items, next_cursor })
+}
+
+/// Number of customers in scope.
+pub async fn count(db: &Db, scope: Scope) -> Result<i64, AppError> {
+    let mut sql = "SELECT COUNT(*) FROM customers c WHERE 1 = 1".to_string();
+    let mut args = Vec::new();
+    scope_sql(scope, &mut sql, &mut args);
+    Ok(db_run!(db, p => bind_args!(sqlx::query_scalar(&sql), &args).fetch_one(p).await)?)
+}
+
+/// One customer: `NotFound` if it does not exist, `Forbidden` if it is outside the scope.
+pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Customer, AppError> {
+    let mut sql = format!("{SELECT} WHERE c.id = $1");
+    let mut args = vec![Arg::I(id)];
+    scope_sql(scope, &mut sql, &mut args);
+    let row: Option<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_optional(p).await)?;
+    match row {
+        Some(r) => Ok(r.into()),
+        None => {
+            let exists: Option<i64> = db_run!(db, p => sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+                .bind(id).fetch_optional(p).await)?;
+            Err(if exists.is_some() { AppError::Forbidden } else { AppError::NotFound })
+        }
+    }
+}
+
+/// Checks that `user` may make `manager_id` responsible: themselves always, their team's members as a
+/// sales head, any active user as administrator.
+pub async fn check_assignable(db: &Db, user: &CurrentUser, manager_id: i64) -> Result<(), AppError> {
+    if manager_id == user.id {
+        return Ok(());
+    }
+    let target: Option<(Option<i64>, bool)> = db_run!(db, p => sqlx::query_as("SELECT team_id, active FROM users WHERE id = $1")
+        .bind(manager_id).fetch_optional(p).await)?;
+    let allowed = match (target, user.scope()) {
+        (Some((_, true)), Scope::All) => true,
+        (Some((Some(team), true)), Scope::Team { team_id, .. }) => team == team_id,
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(AppError::field("manager_id", ErrCode::InvalidChoice)) }
+}
+
+/// Creates a customer made by `user`, responsible `manager_id`.
+pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerValues) -> Result<Customer, AppError> {
+    let now = now_millis();
+    let sql = "INSERT INTO customers (name, name_search, kind, phone, email, notes, manager_id, created_by, created_at, updated_at, version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) RETURNING id";
+    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql)
+        .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(&v.phone).bind(&v.email).bind(&v.notes)
+        .bind(manager_id).bind(user.id).bind(now)
+        .fetch_one(p).await)?;
+    get(db, Scope::All, id).await
+}
+
+/// Updates a customer if `version` is still current; `Conflict` otherwise.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    version: i64,
+    manager_id: i64,
+    v: &CustomerValues,
+) -> Result<Customer, AppError> {
+    let sql = "UPDATE customers SET name = $1, name_search = $2, kind = $3, phone = $4, email = $5, notes = $6, \
+               manager_id = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10";
+    let done = db_run!(db, p => sqlx::query(sql)
+        .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(&v.phone).bind(&v.email).bind(&v.notes)
+        .bind(manager_id).bind(now_millis()).bind(id).bind(version)
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(AppError::Conflict);
+    }
+    get(db, Scope::All, id).await
+}
+
+/// Inserts many customers in one transaction (demo data, benchmarks).
+pub async fn insert_many(db: &Db, rows: &[(CustomerValues, i64, i64)]) -> Result<(), AppError> {
+    let sql = "INSERT INTO customers (name, name_search, kind, phone, email, notes, manager_id, created_by, created_at, updated_at, version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8, 1)";
+    db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        for (v, manager_id, at) in rows {
+            sqlx::query(sql)
+                .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(&v.phone).bind(&v.email)
+                .bind(&v.notes).bind(manager_id).bind(at)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}

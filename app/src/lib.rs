@@ -1,0 +1,11 @@
+//! Karvon's shared application: domain types, server functions, stores (under `ssr`) and the Leptos UI.
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod auth;
+pub mod core;
+pub mod customers;
+pub mod settings;
+pub mod shell;
+
+pub use shell::{App, shell};

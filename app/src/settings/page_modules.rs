@@ -1,0 +1,50 @@
+//! `/settings/modules`: each registered module with an on/off switch (a plain form: a full reload
+//! rebuilds the navigation).
+
+use leptos::prelude::*;
+
+use crate::auth::Role;
+use crate::core::modules::MODULES;
+use crate::core::{AppError, Msg};
+use crate::shell::ui::ErrorPage;
+use crate::shell::{session_info, t};
+
+/// The modules page.
+#[component]
+pub fn ModulesPage() -> impl IntoView {
+    let info = session_info();
+    if info.user.as_ref().map(|u| u.role) != Some(Role::Admin) {
+        return view! { <ErrorPage err=AppError::Forbidden /> }.into_any();
+    }
+    let rows = MODULES
+        .iter()
+        .map(|m| {
+            let on = !info.disabled_modules.iter().any(|k| k == m.key);
+            view! {
+                <tr data-test=format!("module-{}", m.key)>
+                    <td>{t(m.name)}</td>
+                    <td>
+                        <span class="badge" class:badge-on=on>{t(if on { Msg::Enabled } else { Msg::Disabled })}</span>
+                    </td>
+                    <td>
+                        <form method="post" action="/rpc/settings/modules">
+                            <input type="hidden" name="key" value=m.key />
+                            <input type="hidden" name="enabled" value=(!on).to_string() />
+                            <button type="submit" class="button small" data-test=format!("toggle-{}", m.key)>
+                                {t(if on { Msg::TurnOff } else { Msg::TurnOn })}
+                            </button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>{t(Msg::Modules)}</h1>
+        <p class="muted">{t(Msg::ModulesIntro)}</p>
+        <table class="table">
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,245 @@
+//! The layout: side navigation (collapsible on tablets), top bar with search and user menu, routes.
+
+use leptos::prelude::*;
+use leptos_meta::{Html, Title};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{SsrMode, path};
+
+use super::ui::{ErrorPage, NotFound};
+use super::{session_info, t};
+use crate::auth::{Role, SessionInfo};
+use crate::core::modules::{MODULES, module_for_path};
+use crate::core::{AppError, Lang, Msg};
+
+/// Every route. Pages wait for their data on the server (`SsrMode::Async`) so that a 403 or 404 is the
+/// response's real status.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <NotFound /> }>
+            <ParentRoute path=path!("") view=super::SessionGate ssr=SsrMode::Async>
+                <Route path=path!("login") view=crate::auth::page_login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("setup") view=crate::auth::page_setup::SetupPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=Frame ssr=SsrMode::Async>
+                    <Route path=path!("") view=super::home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("customers") view=crate::customers::page_list::CustomerListPage ssr=SsrMode::Async />
+                    <Route path=path!("customers/new") view=crate::customers::form::NewCustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("customers/:id") view=crate::customers::page_card::CustomerCardPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view=crate::admin::page_users::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/teams") view=crate::admin::page_teams::TeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("settings/modules") view=crate::settings::page_modules::ModulesPage ssr=SsrMode::Async />
+                    <Route path=path!("profile") view=crate::auth::page_profile::ProfilePage ssr=SsrMode::Async />
+                </ParentRoute>
+            </ParentRoute>
+        </Routes>
+    }
+}
+
+/// Provides the resolved session to everything below and sets the document's language and title.
+#[component]
+pub fn WithSession(info: SessionInfo) -> impl IntoView {
+    let code = info.lang.code();
+    provide_context(info);
+    view! {
+        <Html {..} lang=code />
+        <Title text=t(Msg::AppName) />
+        <Outlet />
+    }
+}
+
+/// The signed-in frame; sends visitors to set-up or login, and answers 404 for switched-off modules.
+#[component]
+fn Frame() -> impl IntoView {
+    let info = session_info();
+    let location = use_location();
+    if info.needs_setup {
+        return view! { <Redirect path="/setup" /> }.into_any();
+    }
+    let Some(user) = info.user.clone() else {
+        return view! { <Redirect path="/login" /> }.into_any();
+    };
+    let module_off = move || {
+        module_for_path(&location.pathname.get())
+            .is_some_and(|m| info.disabled_modules.iter().any(|k| k == m.key))
+    };
+    view! {
+        <div class="app">
+            <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-hidden="true" />
+            <SideNav role=user.role />
+            <div class="main">
+                <TopBar name=user.name.clone() role=user.role />
+                <main class="content" id="content">
+                    {move || {
+                        if module_off() {
+                            view! { <ErrorPage err=AppError::NotFound /> }.into_any()
+                        } else {
+                            view! { <Outlet /> }.into_any()
+                        }
+                    }}
+                </main>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn SideNav(role: Role) -> impl IntoView {
+    let info = session_info();
+    let on = move |key: &str| !info.disabled_modules.iter().any(|k| k == key);
+    let location = use_location();
+    let current = move |href: &'static str| {
+        let path = location.pathname.get();
+        let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+        active.then_some("page")
+    };
+    let modules = MODULES
+        .iter()
+        .filter(|m| on(m.key))
+        .map(|m| {
+            let href = m.paths[0];
+            view! {
+                <li>
+                    <a href=href aria-current=move || current(href) data-test=format!("nav-{}", m.key)>
+                        {t(nav_label(m.key))}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let admin = (role == Role::Admin).then(|| {
+        view! {
+            <p class="nav-heading">{t(Msg::NavSettings)}</p>
+            <ul>
+                <li>
+                    <a href="/admin/users" aria-current=move || current("/admin/users") data-test="nav-users">
+                        {t(Msg::NavUsers)}
+                    </a>
+                </li>
+                <li>
+                    <a href="/admin/teams" aria-current=move || current("/admin/teams") data-test="nav-teams">
+                        {t(Msg::NavTeams)}
+                    </a>
+                </li>
+                <li>
+                    <a href="/settings/modules" aria-current=move || current("/settings/modules") data-test="nav-modules">
+                        {t(Msg::NavModules)}
+                    </a>
+                </li>
+            </ul>
+        }
+    });
+    view! {
+        <nav class="sidenav" aria-label=t(Msg::NavMenu)>
+            <a href="/" class="brand">
+                <img src="/icons/icon-192.png" alt="" width="28" height="28" />
+                <span>{t(Msg::AppName)}</span>
+            </a>
+            <ul>
+                <li>
+                    <a href="/" aria-current=move || current("/") data-test="nav-home">
+                        {t(Msg::NavHome)}
+                    </a>
+                </li>
+                {modules}
+            </ul>
+            {admin}
+            <ul class="nav-bottom">
+                <li>
+                    <a href="/api/docs" rel="external">
+                        {t(Msg::NavApiDocs)}
+                    </a>
+                </li>
+            </ul>
+        </nav>
+        <label for="nav-toggle" class="nav-scrim" aria-hidden="true"></label>
+    }
+}
+
+/// The menu label of a module.
+fn nav_label(key: &str) -> Msg {
+    match key {
+        "customers" => Msg::NavCustomers,
+        _ => Msg::AppName,
+    }
+}
+
+#[component]
+fn TopBar(name: String, role: Role) -> impl IntoView {
+    let customers_on = !session_info().disabled_modules.iter().any(|k| k == "customers");
+    view! {
+        <header class="topbar">
+            <label for="nav-toggle" class="nav-button" title=t(Msg::NavMenu)>
+                <span aria-hidden="true">"☰"</span>
+                <span class="sr-only">{t(Msg::NavMenu)}</span>
+            </label>
+            {customers_on
+                .then(|| {
+                    view! {
+                        <form class="search" method="get" action="/customers" role="search">
+                            <label for="global-search" class="sr-only">
+                                {t(Msg::SearchPlaceholder)}
+                            </label>
+                            <input
+                                id="global-search"
+                                type="search"
+                                name="q"
+                                placeholder=t(Msg::SearchPlaceholder)
+                                data-test="global-search"
+                            />
+                        </form>
+                    }
+                })}
+            <LanguageSwitch />
+            <details class="user-menu">
+                <summary data-test="user-menu">
+                    <span class="avatar" aria-hidden="true">
+                        {name.chars().next().unwrap_or('?').to_string()}
+                    </span>
+                    <span class="user-name">{name.clone()}</span>
+                </summary>
+                <div class="menu">
+                    <p class="muted">{t(role.msg())}</p>
+                    <a href="/profile" data-test="nav-profile">
+                        {t(Msg::NavProfile)}
+                    </a>
+                    <form method="post" action="/rpc/logout">
+                        <button type="submit" class="link" data-test="logout">
+                            {t(Msg::LogOut)}
+                        </button>
+                    </form>
+                </div>
+            </details>
+        </header>
+    }
+}
+
+/// Three small forms, one per language; a plain POST, so it works without JavaScript.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let current = super::lang();
+    view! {
+        <div class="lang-switch" role="group" aria-label=t(Msg::Language)>
+            {Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <form method="post" action="/rpc/language">
+                            <input type="hidden" name="lang" value=l.code() />
+                            <button
+                                type="submit"
+                                class:active=l == current
+                                aria-pressed=(l == current).to_string()
+                                title=l.native_name()
+                                data-test=format!("lang-{}", l.code())
+                            >
+                                {l.code().to_uppercase()}
+                            </button>
+                        </form>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,157 @@
+//! Small shared UI pieces: form fields with translated errors, error banners, the 404 page.
+
+use leptos::prelude::*;
+
+use super::t;
+use crate::core::{AppError, Msg};
+
+/// The error of the latest submission of a server action, as a signal.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// The translated field errors for `name` in `err`.
+fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
+    let codes = err?.field_codes(name);
+    if codes.is_empty() {
+        return None;
+    }
+    Some(codes.iter().map(|c| t(c.msg())).collect::<Vec<_>>().join("; "))
+}
+
+/// A labelled input with its error shown under it.
+#[component]
+pub fn Field(
+    label: Msg,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    let msg = move || field_message(error.get(), name);
+    view! {
+        <div class="field" class:invalid=move || msg().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=move || msg().is_some().to_string()
+                aria-describedby=err_id.clone()
+                data-test=format!("field-{name}")
+            />
+            <p class="field-error" id=err_id data-test=format!("error-{name}")>
+                {msg}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled multi-line input with its error.
+#[component]
+pub fn TextArea(
+    label: Msg,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let msg = move || field_message(error.get(), name);
+    view! {
+        <div class="field" class:invalid=move || msg().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <textarea id=id name=name rows="4" data-test=format!("field-{name}")>
+                {value}
+            </textarea>
+            <p class="field-error" data-test=format!("error-{name}")>
+                {msg}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled select of `(value, label)` options.
+#[component]
+pub fn Select(
+    label: Msg,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let msg = move || field_message(error.get(), name);
+    view! {
+        <div class="field" class:invalid=move || msg().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <select id=id name=name data-test=format!("field-{name}")>
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let sel = v == selected;
+                        view! {
+                            <option value=v selected=sel>
+                                {l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" data-test=format!("error-{name}")>
+                {msg}
+            </p>
+        </div>
+    }
+}
+
+/// The general message of an error that is not about one field (shown above the form).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="alert alert-error" role="alert" data-test="form-error">
+                    {e.message(super::lang())}
+                </div>
+            }
+        })
+    }
+}
+
+/// A whole-page error (not found, forbidden, server unreachable).
+#[component]
+pub fn ErrorPage(err: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::core::request::set_status(&err);
+    let title = match err {
+        AppError::NotFound => t(Msg::NotFoundTitle),
+        _ => t(err.msg()),
+    };
+    let detail = err.message(super::lang());
+    view! {
+        <section class="error-page" data-test="error-page" data-error=err.tag()>
+            <h1>{title}</h1>
+            <p>{detail}</p>
+            <a href="/" class="button">
+                {t(Msg::BackHome)}
+            </a>
+        </section>
+    }
+}
+
+/// The page for an unknown path.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <ErrorPage err=AppError::NotFound /> }
+}

@@ -1,0 +1,122 @@
+//! `karvon`: serve the app, create the administrator, fill demo data.
+
+use std::net::SocketAddr;
+
+use app::core::db::Db;
+use server::{AppState, Config, leptos_options, router};
+
+const USAGE: &str = "usage:
+  karvon [serve]                                  start the server (see README for configuration)
+  karvon admin create --email E --password P [--name N]
+  karvon seed-demo --customers N [--seed S]
+  karvon migrate                                  apply migrations and exit";
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("karvon: {msg}");
+    std::process::exit(2)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = Config::load().unwrap_or_else(|e| fail(&e));
+    init_tracing(&config);
+    let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
+    match command.as_slice() {
+        [] | ["serve", ..] => serve(config).await,
+        ["admin", "create", ..] => {
+            let db = open(&config).await;
+            let email = flag(&args, "--email").unwrap_or_else(|| fail(USAGE));
+            let password = flag(&args, "--password").unwrap_or_else(|| fail(USAGE));
+            let name = flag(&args, "--name").unwrap_or_else(|| "Administrator".into());
+            match create_admin(&db, &name, &email, &password).await {
+                Ok(id) => println!("administrator {email} created (id {id})"),
+                Err(e) => fail(&format!("{}: {:?}", e.message(app::core::Lang::En), e)),
+            }
+        }
+        ["seed-demo", ..] => {
+            let db = open(&config).await;
+            let n: u64 = flag(&args, "--customers").and_then(|v| v.parse().ok()).unwrap_or_else(|| fail(USAGE));
+            let seed: u64 = flag(&args, "--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
+            let started = std::time::Instant::now();
+            if let Err(e) = server::seed::seed_customers(&db, n, seed).await {
+                fail(&format!("{e:?}"));
+            }
+            println!("{n} demo customers in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)", started.elapsed().as_secs_f64());
+        }
+        ["migrate", ..] => {
+            open(&config).await;
+            println!("migrations applied");
+        }
+        _ => fail(USAGE),
+    }
+}
+
+async fn create_admin(db: &Db, name: &str, email: &str, password: &str) -> Result<i64, app::core::AppError> {
+    use app::auth::{Role, store};
+    let (email, name) = app::auth::validate_new_account(name, email, password, password)?;
+    let hash = store::hash_password_async(password.to_string()).await?;
+    store::create_user(db, store::NewUserRow { email: &email, name: &name, password_hash: &hash, role: Role::Admin, team_id: None }).await
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_json { builder.json().init() } else { builder.init() }
+}
+
+async fn open(config: &Config) -> Db {
+    match Db::connect(&config.db()).await {
+        Ok(db) => db,
+        Err(e) => fail(&format!("cannot open database {}: {e}", redact(&config.database_url))),
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+async fn serve(config: Config) {
+    let started = std::time::Instant::now();
+    let db = open(&config).await;
+    let state = AppState { db: db.clone(), leptos_options: leptos_options(&config), trust_proxy: config.trust_proxy };
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .unwrap_or_else(|e| fail(&format!("cannot listen on {}: {e}", config.addr)));
+    tracing::info!(addr = %config.addr, db = if db.is_postgres() { "postgres" } else { "sqlite" },
+        ready_ms = started.elapsed().as_millis() as u64, "Karvon is ready at http://{}", config.addr);
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    if let Err(e) = served {
+        tracing::error!(error = %e, "server error");
+    }
+    db.close().await;
+    tracing::info!("stopped");
+}
+
+/// Resolves on SIGTERM or Ctrl-C; axum then lets in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,76 @@
+//! Resolves every request's user (session cookie or bearer token), language, client IP and modules,
+//! and answers 404 for the API of a switched-off module.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use app::auth::api::{LANG_COOKIE, SESSION_COOKIE};
+use app::auth::store;
+use app::core::modules::module_for_path;
+use app::core::request::{RequestCtx, cookie_value};
+use app::core::{AppError, Lang};
+
+use crate::AppState;
+use crate::rest::ApiError;
+
+/// Builds the [`RequestCtx`] and puts it into the request's extensions.
+pub async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let forwarded = |name: &str| {
+        state
+            .trust_proxy
+            .then(|| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
+            .flatten()
+    };
+    let ip = forwarded("x-forwarded-for")
+        .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
+        .or_else(|| req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into());
+    let https = forwarded("x-forwarded-proto").is_some_and(|p| p == "https");
+
+    let bearer = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .map(str::to_string);
+    let session = cookie_value(headers, SESSION_COOKIE).filter(|s| !s.is_empty());
+    let lang_cookie = cookie_value(headers, LANG_COOKIE).and_then(|c| Lang::from_code(&c));
+    let accept = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language);
+    let is_api = req.uri().path().starts_with("/api/");
+
+    let resolved = async {
+        let user = match (&bearer, &session) {
+            (Some(token), _) => store::token_user(&state.db, token).await?,
+            (None, Some(secret)) => store::session_user(&state.db, secret).await?,
+            (None, None) => None,
+        };
+        let disabled = store::disabled_modules(&state.db).await?;
+        Ok::<_, AppError>((user, disabled))
+    }
+    .await;
+    let (user, disabled_modules) = match resolved {
+        Ok(v) => v,
+        Err(err) => return ApiError(err, accept.unwrap_or_default()).into_response(),
+    };
+    // A bad bearer token is an error, not an anonymous call.
+    if bearer.is_some() && user.is_none() {
+        return ApiError(AppError::Unauthenticated, accept.unwrap_or_default()).into_response();
+    }
+    let lang = user.as_ref().and_then(|u| u.lang).or(lang_cookie).or(accept).unwrap_or_default();
+    if is_api
+        && let Some(module) = module_for_path(req.uri().path())
+        && disabled_modules.iter().any(|k| k == module.key)
+    {
+        return ApiError(AppError::NotFound, lang).into_response();
+    }
+    req.extensions_mut().insert(state.db.clone());
+    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules });
+    next.run(req).await
+}

@@ -1,0 +1,60 @@
+//! `POST /api/v1/auth/token` and `GET /api/v1/me`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use app::auth::{CurrentUser, store};
+
+use super::{Api, ApiError, ApiJson};
+use crate::AppState;
+
+/// Credentials for a new API token.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct TokenRequest {
+    pub email: String,
+    pub password: String,
+    /// A label for the token list (default `API`).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A new token; send it as `Authorization: Bearer <token>`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    pub token: String,
+}
+
+/// Exchanges e-mail and password for a personal API token.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
+    responses((status = 201, body = TokenResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+pub async fn create_token(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    api: Api,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
+    let id = store::authenticate(&state.db, &req.email, &req.password, &api.ctx.ip).await.map_err(|e| api.err(e))?;
+    let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("API");
+    let name: String = name.chars().take(100).collect();
+    let (_, token) = store::create_api_token(&state.db, id, &name).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(TokenResponse { token })))
+}
+
+/// The user behind the token.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// `admin`, `sales_head` or `manager`.
+    pub role: String,
+    pub team_id: Option<i64>,
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = super::ErrorBody)))]
+pub async fn me(api: Api) -> Result<Json<Me>, ApiError> {
+    let CurrentUser { id, email, name, role, team_id, .. } = api.user()?.clone();
+    Ok(Json(Me { id, email, name, role: role.as_str().into(), team_id }))
+}

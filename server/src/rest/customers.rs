@@ -1,0 +1,75 @@
+//! `/api/v1/customers`: list, create, read, update (with optimistic versions).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use app::core::AppError;
+use app::customers::store::ListQuery;
+use app::customers::{Customer, CustomerPage, CustomerPatch, DEFAULT_PAGE, NewCustomer, service};
+
+use super::{Api, ApiError, ApiJson, ApiQuery};
+use crate::AppState;
+
+/// List parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Any part of the name, case-insensitive.
+    pub q: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Customers the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(ListParams), security(("bearer" = [])),
+    responses((status = 200, body = CustomerPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<CustomerPage>, ApiError> {
+    let query = ListQuery { q: p.q, cursor: p.cursor, limit: p.limit.unwrap_or(DEFAULT_PAGE) };
+    service::list(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Creates a customer; the caller is responsible unless `manager_id` says otherwise.
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = NewCustomer, security(("bearer" = [])),
+    responses((status = 201, body = Customer), (status = 401, body = super::ErrorBody), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(input): ApiJson<NewCustomer>,
+) -> Result<(StatusCode, Json<Customer>), ApiError> {
+    let created = service::create(&state.db, api.user()?, &input).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+fn parse_id(api: &Api, id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| api.err(AppError::NotFound))
+}
+
+/// One customer.
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Customer), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Customer>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::get(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Changes a customer. `version` must be the one last read: a stale version gets 409.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path)), request_body = CustomerPatch, security(("bearer" = [])),
+    responses((status = 200, body = Customer), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<CustomerPatch>,
+) -> Result<Json<Customer>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::update(&state.db, api.user()?, id, &patch).await.map(Json).map_err(|e| api.err(e))
+}

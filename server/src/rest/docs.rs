@@ -1,0 +1,149 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and a readable page made from it.
+
+use axum::Json;
+use axum::response::Html;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+/// The API description; every REST handler is listed here.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Karvon API", description = "Karvon CRM REST API for integrations. Authenticate with \
+        `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. Errors are \
+        `{\"error\": tag, \"message\", \"fields\"}`."),
+    paths(
+        super::auth::create_token,
+        super::auth::me,
+        super::customers::list,
+        super::customers::create,
+        super::customers::get,
+        super::customers::update,
+    ),
+    components(schemas(super::ErrorBody, app::customers::CustomerKind)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "Tokens"), (name = "customers", description = "Customers"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn schema_name(v: &serde_json::Value) -> String {
+    v.get("$ref")
+        .and_then(|r| r.as_str())
+        .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+        .or_else(|| v.get("type").map(|t| t.to_string().replace('"', "")))
+        .unwrap_or_default()
+}
+
+/// `GET /api/docs`: every endpoint with its parameters, body and responses; every schema with its fields.
+pub async fn docs_page() -> Html<String> {
+    let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let mut out = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>Karvon API</title><link rel=\"stylesheet\" \
+         href=\"/pkg/karvon.css\"></head><body class=\"docs\"><main class=\"content\">",
+    );
+    let info = &doc["info"];
+    out.push_str(&format!(
+        "<h1>{} <small class=\"muted\">{}</small></h1><p>{}</p><p><a href=\"/api/openapi.json\">openapi.json</a> (OpenAPI {})</p>",
+        esc(info["title"].as_str().unwrap_or("")),
+        esc(info["version"].as_str().unwrap_or("")),
+        esc(info["description"].as_str().unwrap_or("")),
+        esc(doc["openapi"].as_str().unwrap_or("")),
+    ));
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            let Some(ops) = item.as_object() else { continue };
+            for (method, op) in ops {
+                out.push_str(&format!(
+                    "<section class=\"panel endpoint\"><h2><code class=\"method\">{}</code> <code>{}</code></h2><p>{}</p>",
+                    method.to_uppercase(),
+                    esc(path),
+                    esc(op["summary"].as_str().or(op["description"].as_str()).unwrap_or("")),
+                ));
+                if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
+                    out.push_str("<h3>Parameters</h3><ul>");
+                    for p in params {
+                        out.push_str(&format!(
+                            "<li><code>{}</code> ({}, {}) {}</li>",
+                            esc(p["name"].as_str().unwrap_or("")),
+                            esc(p["in"].as_str().unwrap_or("")),
+                            esc(&schema_name(&p["schema"])),
+                            esc(p["description"].as_str().unwrap_or("")),
+                        ));
+                    }
+                    out.push_str("</ul>");
+                }
+                if let Some(body) = op["requestBody"]["content"]["application/json"]["schema"].as_object() {
+                    let name = schema_name(&serde_json::Value::Object(body.clone()));
+                    out.push_str(&format!("<h3>Body</h3><p><a href=\"#schema-{0}\">{0}</a></p>", esc(&name)));
+                }
+                if let Some(responses) = op["responses"].as_object() {
+                    out.push_str("<h3>Responses</h3><ul>");
+                    for (status, r) in responses {
+                        let name = schema_name(&r["content"]["application/json"]["schema"]);
+                        out.push_str(&format!(
+                            "<li><code>{}</code> {} <a href=\"#schema-{2}\">{2}</a></li>",
+                            esc(status),
+                            esc(r["description"].as_str().unwrap_or("")),
+                            esc(&name)
+                        ));
+                    }
+                    out.push_str("</ul>");
+                }
+                out.push_str("</section>");
+            }
+        }
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object() {
+        out.push_str("<h2>Schemas</h2>");
+        for (name, schema) in schemas {
+            out.push_str(&format!("<section class=\"panel\" id=\"schema-{0}\"><h3>{0}</h3>", esc(name)));
+            if let Some(desc) = schema["description"].as_str() {
+                out.push_str(&format!("<p>{}</p>", esc(desc)));
+            }
+            let required: Vec<&str> =
+                schema["required"].as_array().map(|r| r.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+            if let Some(props) = schema["properties"].as_object() {
+                out.push_str("<table class=\"table\"><tbody>");
+                for (field, p) in props {
+                    let ty = p["type"].to_string().replace('"', "");
+                    let ty = if ty == "null" { schema_name(p) } else { ty };
+                    out.push_str(&format!(
+                        "<tr><td><code>{}</code>{}</td><td>{}</td><td>{}</td></tr>",
+                        esc(field),
+                        if required.contains(&field.as_str()) { " *" } else { "" },
+                        esc(&ty),
+                        esc(p["description"].as_str().unwrap_or("")),
+                    ));
+                }
+                out.push_str("</tbody></table>");
+            } else if let Some(values) = schema["enum"].as_array() {
+                let list: Vec<String> = values.iter().map(|v| esc(&v.to_string())).collect();
+                out.push_str(&format!("<p>One of: {}</p>", list.join(", ")));
+            }
+            out.push_str("</section>");
+        }
+    }
+    out.push_str("</main></body></html>");
+    Html(out)
+}

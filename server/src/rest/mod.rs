@@ -1,0 +1,181 @@
+//! The REST API for integrations (`/api/v1`), its OpenAPI document and a human-readable page.
+
+pub mod auth;
+pub mod customers;
+pub mod docs;
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use app::auth::CurrentUser;
+use app::core::request::RequestCtx;
+use app::core::{AppError, Lang};
+
+use crate::AppState;
+
+/// Largest request body accepted (413 above it).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// An [`AppError`] rendered as `{"error", "message", "fields"}` with its status, in the caller's language.
+pub struct ApiError(pub AppError, pub Lang);
+
+/// The JSON body of every error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case tag: `validation`, `not_found`, `conflict`, `forbidden`, `unauthenticated`,
+    /// `bad_credentials`, `rate_limited`, `payload_too_large`, `bad_request`, `internal`.
+    pub error: String,
+    /// Human-readable, in the caller's language.
+    pub message: String,
+    /// Per-field messages for `validation`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, Vec<String>>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let ApiError(err, lang) = self;
+        let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        if let AppError::Validation { fields: list } = &err {
+            for f in list {
+                fields.entry(f.field.clone()).or_default().push(f.code.msg().text(lang).to_string());
+            }
+        }
+        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody { error: err.tag().to_string(), message: err.message(lang), fields };
+        let mut res = (status, Json(body)).into_response();
+        if let AppError::RateLimited { retry_after_secs } = err
+            && let Ok(v) = http::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(http::header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
+/// The request context of an API call: language for errors and, for most endpoints, the user.
+pub struct Api {
+    pub ctx: RequestCtx,
+}
+
+impl Api {
+    /// The signed-in user or 401.
+    pub fn user(&self) -> Result<&CurrentUser, ApiError> {
+        self.ctx.user().map_err(|e| self.err(e))
+    }
+
+    /// Wraps an error in the caller's language.
+    pub fn err(&self, e: AppError) -> ApiError {
+        ApiError(e, self.ctx.lang)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Api {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ctx = parts.extensions.get::<RequestCtx>().cloned().ok_or_else(|| {
+            ApiError(app::core::request::internal("request context missing"), Lang::En)
+        })?;
+        Ok(Api { ctx })
+    }
+}
+
+fn lang_of(parts_ext: &http::Extensions) -> Lang {
+    parts_ext.get::<RequestCtx>().map(|c| c.lang).unwrap_or_default()
+}
+
+/// A JSON body whose rejections are API errors (413 when too large, 422 when malformed).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(req.extensions());
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::BytesRejection(r)) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError(AppError::PayloadTooLarge, lang))
+            }
+            Err(JsonRejection::JsonDataError(e)) => {
+                tracing::debug!(error = %e, "json data error");
+                Err(ApiError(AppError::Validation { fields: vec![field_of_json_error(&e.body_text())] }, lang))
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) | Err(JsonRejection::JsonSyntaxError(_)) => {
+                Err(ApiError(AppError::BadRequest, lang))
+            }
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError(AppError::PayloadTooLarge, lang)),
+            Err(_) => Err(ApiError(AppError::BadRequest, lang)),
+        }
+    }
+}
+
+/// Best effort: the field named in a serde error (`missing field `name``, `name: invalid type`).
+fn field_of_json_error(text: &str) -> app::core::FieldError {
+    use app::core::{ErrCode, FieldError};
+    if let Some(rest) = text.split("missing field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or("body");
+        return FieldError { field: field.into(), code: ErrCode::Required };
+    }
+    let field = text
+        .split(": ")
+        .nth(1)
+        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or("body");
+    FieldError { field: field.into(), code: ErrCode::InvalidChoice }
+}
+
+/// Query parameters whose rejections are 422 API errors.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.extensions);
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
+            |e: QueryRejection| {
+                let text = e.body_text();
+                let field = text.split(": ").nth(1).unwrap_or("query").split(' ').next().unwrap_or("query");
+                ApiError(AppError::field(field, app::core::ErrCode::NotANumber), lang)
+            },
+        )
+    }
+}
+
+/// `GET /healthz`: 200 when the database answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn not_found(api: Api) -> ApiError {
+    api.err(AppError::NotFound)
+}
+
+/// `/api/...`: the REST API, its OpenAPI document and docs page.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::docs_page))
+        .route("/v1/auth/token", axum::routing::post(auth::create_token))
+        .route("/v1/me", get(auth::me))
+        .route("/v1/customers", get(customers::list).post(customers::create))
+        .route("/v1/customers/{id}", get(customers::get).patch(customers::update))
+        .route("/v1/{*rest}", axum::routing::any(not_found))
+}

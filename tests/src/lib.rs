@@ -1,0 +1,271 @@
+//! Test harness: a fresh database per test (SQLite file, or a new PostgreSQL database when
+//! `TEST_POSTGRES_URL` is set), the real router, and request helpers.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use app::auth::{Role, store as auth_store};
+use app::core::db::{Db, DbConfig};
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub db: Db,
+    cleanup: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(f) = self.cleanup.take() {
+            f();
+        }
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}_{}_{}_{n}", std::process::id(), rand::random::<u32>())
+}
+
+/// The PostgreSQL server URL for tests. Without it the PostgreSQL variants are skipped, unless
+/// `KARVON_REQUIRE_POSTGRES=1` (CI) makes that a failure.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+    if url.is_none() && std::env::var("KARVON_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        panic!("KARVON_REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set");
+    }
+    url
+}
+
+impl TestDb {
+    /// A fresh, migrated database on `backend`; `None` when PostgreSQL is not configured.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(unique("karvon_test"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}", dir.join("karvon.db").display());
+                let db = Db::connect(&DbConfig { url, max_connections: 4 }).await.expect("open sqlite");
+                let cleanup = Box::new(move || {
+                    let _ = std::fs::remove_dir_all(&dir);
+                });
+                Some(TestDb { db, cleanup: Some(cleanup) })
+            }
+            Backend::Postgres => {
+                let base = postgres_url()?;
+                let name = unique("karvon_test");
+                let admin = sqlx::PgPool::connect(&base)
+                    .await
+                    .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+                admin.close().await;
+                let url = with_database(&base, &name);
+                let db = Db::connect(&DbConfig { url, max_connections: 4 }).await.expect("open postgres");
+                let closing = db.clone();
+                let cleanup = Box::new(move || {
+                    // Drop runs outside any runtime's async context: use a thread with its own runtime.
+                    std::thread::spawn(move || {
+                        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                        rt.block_on(async {
+                            closing.close().await;
+                            if let Ok(admin) = sqlx::PgPool::connect(&base).await {
+                                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                                admin.close().await;
+                            }
+                        });
+                    })
+                    .join()
+                    .ok();
+                });
+                Some(TestDb { db, cleanup: Some(cleanup) })
+            }
+        }
+    }
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[after_scheme..].find('/') {
+        Some(i) => &base[..after_scheme + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+/// Runs a store scenario on SQLite and on PostgreSQL: `both_backends!(name, scenario_fn)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let t = $crate::TestDb::new($crate::Backend::Sqlite).await.unwrap();
+                super::$scenario(t.db.clone()).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(t) = $crate::TestDb::new($crate::Backend::Postgres).await else {
+                    eprintln!("TEST_POSTGRES_URL not set: PostgreSQL variant skipped");
+                    return;
+                };
+                super::$scenario(t.db.clone()).await;
+            }
+        }
+    };
+}
+
+/// Creates a user directly in the store; returns their id. Password is `password-<email>`.
+pub async fn make_user(db: &Db, email: &str, role: Role, team_id: Option<i64>) -> i64 {
+    let hash = auth_store::hash_password(&format!("password-{email}"));
+    auth_store::create_user(db, auth_store::NewUserRow { email, name: email, password_hash: &hash, role, team_id })
+        .await
+        .expect("create user")
+}
+
+/// The real router over a test database.
+pub struct TestApp {
+    pub db: Db,
+    pub router: Router,
+    _guard: TestDb,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `name=value` of a `Set-Cookie` for `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    }
+
+    /// The `Location` header.
+    pub fn location(&self) -> Option<String> {
+        self.headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+}
+
+impl TestApp {
+    /// The app on a fresh database of `backend`; `None` when PostgreSQL is not configured.
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
+        let guard = TestDb::new(backend).await?;
+        let config = server::Config::load().expect("config");
+        let state = server::AppState {
+            db: guard.db.clone(),
+            leptos_options: server::leptos_options(&config),
+            trust_proxy: true,
+        };
+        Some(TestApp { db: guard.db.clone(), router: server::router(state), _guard: guard })
+    }
+
+    /// Sends a request through the router.
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.expect("router never fails");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
+        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A JSON API call with an optional bearer token.
+    pub async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+        let mut req = Request::builder().method(method).uri(path).header("x-forwarded-for", "10.0.0.1");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).expect("request")).await
+    }
+
+    /// A page or form call as a browser without JavaScript makes it.
+    /// `from` is the page the form is on (the `Referer`).
+    pub async fn browser(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>, from: &str) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("accept", "text/html")
+            .header("accept-language", "ru-RU,ru;q=0.9")
+            .header("referer", format!("http://127.0.0.1:3000{from}"))
+            .header("x-forwarded-for", "10.0.0.2");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let body = match form {
+            Some(f) => {
+                req = req.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(f.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).expect("request")).await
+    }
+
+    /// Creates a user and returns an API token for them.
+    pub async fn user_token(&self, email: &str, role: Role, team_id: Option<i64>) -> (i64, String) {
+        let id = make_user(&self.db, email, role, team_id).await;
+        let (_, token) = auth_store::create_api_token(&self.db, id, "test").await.expect("token");
+        (id, token)
+    }
+}
+
+/// Runs an HTTP scenario against the real router on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_apps {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::TestApp::new($crate::Backend::Sqlite).await.unwrap();
+                super::$scenario(app).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(app) = $crate::TestApp::new($crate::Backend::Postgres).await else {
+                    eprintln!("TEST_POSTGRES_URL not set: PostgreSQL variant skipped");
+                    return;
+                };
+                super::$scenario(app).await;
+            }
+        }
+    };
+}

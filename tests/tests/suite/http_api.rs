@@ -1,0 +1,166 @@
+//! The REST API through the real router: tokens, customers, roles, errors, modules, OpenAPI.
+
+use app::auth::Role;
+use serde_json::json;
+use tests::{TestApp, both_apps, make_user};
+
+async fn tokens_and_errors(app: TestApp) {
+    make_user(&app.db, "api@karvon.uz", Role::Manager, None).await;
+    let bad = app.api("POST", "/api/v1/auth/token", None, Some(json!({"email": "api@karvon.uz", "password": "nope"}))).await;
+    assert_eq!(bad.status, 401);
+    assert_eq!(bad.json()["error"], "bad_credentials");
+    let ok = app
+        .api("POST", "/api/v1/auth/token", None, Some(json!({"email": "api@karvon.uz", "password": "password-api@karvon.uz"})))
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.body);
+    let token = ok.json()["token"].as_str().unwrap().to_string();
+
+    let me = app.api("GET", "/api/v1/me", Some(&token), None).await;
+    assert_eq!(me.json()["role"], "manager");
+    assert_eq!(app.api("GET", "/api/v1/customers", None, None).await.status, 401);
+    let forged = app.api("GET", "/api/v1/customers", Some("kv_forged"), None).await;
+    assert_eq!((forged.status.as_u16(), forged.json()["error"].clone()), (401, json!("unauthenticated")));
+
+    // Create, read, patch with versions.
+    let created = app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": "Navoiy Agro XK", "phone": "+998 91 555 44 33"}))).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let c = created.json();
+    let id = c["id"].as_i64().unwrap();
+    assert_eq!(c["version"], 1);
+    let got = app.api("GET", &format!("/api/v1/customers/{id}"), Some(&token), None).await;
+    assert_eq!(got.json()["name"], "Navoiy Agro XK");
+    let patched = app.api("PATCH", &format!("/api/v1/customers/{id}"), Some(&token), Some(json!({"version": 1, "notes": "VIP"}))).await;
+    assert_eq!((patched.status.as_u16(), patched.json()["version"].clone()), (200, json!(2)));
+    let stale = app.api("PATCH", &format!("/api/v1/customers/{id}"), Some(&token), Some(json!({"version": 1, "name": "Lost update"}))).await;
+    assert_eq!((stale.status.as_u16(), stale.json()["error"].clone()), (409, json!("conflict")));
+
+    // Validation: every bad field at once, nothing saved.
+    let invalid = app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": " ", "email": "x@", "kind": "alien"}))).await;
+    assert_eq!(invalid.status, 422);
+    let body = invalid.json();
+    assert_eq!(body["error"], "validation");
+    for f in ["name", "email", "kind"] {
+        assert!(body["fields"][f].is_array(), "field {f} in {body}");
+    }
+    let missing = app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"phone": "123"}))).await;
+    assert_eq!((missing.status.as_u16(), missing.json()["fields"]["name"].is_array()), (422, true));
+    let list = app.api("GET", "/api/v1/customers?limit=500", Some(&token), None).await;
+    assert_eq!(list.json()["items"].as_array().unwrap().len(), 1, "the invalid ones were not saved");
+    let bad_limit = app.api("GET", "/api/v1/customers?limit=lots", Some(&token), None).await;
+    assert_eq!(bad_limit.status, 422);
+
+    // 404s, 413, and the error shape.
+    assert_eq!(app.api("GET", "/api/v1/customers/999999", Some(&token), None).await.status, 404);
+    assert_eq!(app.api("GET", "/api/v1/customers/abc", Some(&token), None).await.status, 404);
+    assert_eq!(app.api("GET", "/api/v1/nothing-here", Some(&token), None).await.json()["error"], "not_found");
+    let huge = json!({"name": "x".repeat(2 * 1024 * 1024)});
+    let too_big = app.api("POST", "/api/v1/customers", Some(&token), Some(huge)).await;
+    assert_eq!((too_big.status.as_u16(), too_big.json()["error"].clone()), (413, json!("payload_too_large")));
+    let garbage = app
+        .send(
+            http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/customers")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(garbage.status, 400);
+    assert_eq!(garbage.json()["error"], "bad_request");
+}
+both_apps!(api_tokens_customers_errors, tokens_and_errors);
+
+async fn roles(app: TestApp) {
+    let team = app::admin::store::create_team(&app.db, "Sharq").await.unwrap();
+    let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
+    let (_, head) = app.user_token("head@k.uz", Role::SalesHead, Some(team)).await;
+    let (m1_id, m1) = app.user_token("m1@k.uz", Role::Manager, Some(team)).await;
+    let (_, m2) = app.user_token("m2@k.uz", Role::Manager, None).await;
+    let mk = |name: &str| json!({"name": name});
+    let c1 = app.api("POST", "/api/v1/customers", Some(&m1), Some(mk("Andijon Mebel"))).await.json()["id"].as_i64().unwrap();
+    let c2 = app.api("POST", "/api/v1/customers", Some(&m2), Some(mk("Blue Dome LLC"))).await.json()["id"].as_i64().unwrap();
+
+    let get = |t: &str, id: i64| {
+        let t = t.to_string();
+        let app = &app;
+        async move { app.api("GET", &format!("/api/v1/customers/{id}"), Some(&t), None).await.status.as_u16() }
+    };
+    assert_eq!(get(&m1, c1).await, 200);
+    assert_eq!(get(&m1, c2).await, 403);
+    assert_eq!(get(&m2, c1).await, 403);
+    assert_eq!(get(&head, c1).await, 200);
+    assert_eq!(get(&head, c2).await, 403);
+    assert_eq!(get(&admin, c1).await, 200);
+    assert_eq!(get(&admin, c2).await, 200);
+    let patch = app.api("PATCH", &format!("/api/v1/customers/{c2}"), Some(&m1), Some(json!({"version": 1, "name": "Mine now"}))).await;
+    assert_eq!(patch.status, 403);
+    let count = |t: &str| {
+        let t = t.to_string();
+        let app = &app;
+        async move { app.api("GET", "/api/v1/customers", Some(&t), None).await.json()["items"].as_array().unwrap().len() }
+    };
+    assert_eq!((count(&m1).await, count(&m2).await, count(&head).await, count(&admin).await), (1, 1, 1, 2));
+    // The sales head may hand a customer to a team member, a manager may not hand it on.
+    let reassign = app.api("PATCH", &format!("/api/v1/customers/{c1}"), Some(&m1), Some(json!({"version": 1, "manager_id": 1}))).await;
+    assert_eq!(reassign.status, 422);
+    let by_head = app.api("POST", "/api/v1/customers", Some(&head), Some(json!({"name": "Team deal", "manager_id": m1_id}))).await;
+    assert_eq!(by_head.status, 201);
+}
+both_apps!(api_role_rules, roles);
+
+#[tokio::test]
+async fn pagination_caps_and_cursors() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let (_, token) = app.user_token("p@k.uz", Role::Manager, None).await;
+    for i in 0..5 {
+        app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": format!("Firma {i}")}))).await;
+    }
+    let first = app.api("GET", "/api/v1/customers?limit=2", Some(&token), None).await.json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let second = app.api("GET", &format!("/api/v1/customers?limit=2&cursor={cursor}"), Some(&token), None).await.json();
+    assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
+    let last = app.api("GET", "/api/v1/customers?limit=200&q=firma", Some(&token), None).await.json();
+    assert_eq!((last["items"].as_array().unwrap().len(), last["next_cursor"].is_null()), (5, true));
+}
+
+#[tokio::test]
+async fn token_endpoint_is_throttled() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    make_user(&app.db, "r@k.uz", Role::Manager, None).await;
+    let attempt = |pw: &str| app.api("POST", "/api/v1/auth/token", None, Some(json!({"email": "r@k.uz", "password": pw})));
+    for _ in 0..5 {
+        assert_eq!(attempt("wrong").await.status, 401);
+    }
+    let blocked = attempt("password-r@k.uz").await;
+    assert_eq!(blocked.status, 429);
+    assert_eq!(blocked.json()["error"], "rate_limited");
+    assert!(blocked.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn switched_off_module_answers_404() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let (_, token) = app.user_token("a@k.uz", Role::Admin, None).await;
+    assert_eq!(app.api("GET", "/api/v1/customers", Some(&token), None).await.status, 200);
+    app::auth::store::set_module(&app.db, "customers", false).await.unwrap();
+    let off = app.api("GET", "/api/v1/customers", Some(&token), None).await;
+    assert_eq!((off.status.as_u16(), off.json()["error"].clone()), (404, json!("not_found")));
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&token), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn openapi_document_is_generated() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let doc = app.api("GET", "/api/openapi.json", None, None).await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/auth/token", "/api/v1/customers", "/api/v1/customers/{id}"] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["schemas"]["Customer"]["properties"]["version"].is_object());
+    let page = app.api("GET", "/api/docs", None, None).await;
+    assert!(page.body.contains("/api/v1/customers/{id}") && page.body.contains("PATCH"));
+    assert_eq!(app.api("GET", "/healthz", None, None).await.status, 200);
+}

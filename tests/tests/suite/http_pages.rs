@@ -1,0 +1,108 @@
+//! Pages and forms as a browser without JavaScript uses them: set-up, login, errors, roles, modules.
+
+use app::auth::Role;
+use tests::{Resp, TestApp, make_user};
+
+/// Follows a form's redirect back to its page, as the browser would.
+async fn follow(app: &TestApp, res: &Resp, cookie: Option<&str>) -> Resp {
+    assert!(res.status.is_redirection(), "expected a redirect, got {} {}", res.status, res.body);
+    let location = res.location().expect("Location");
+    let path = location.strip_prefix("http://127.0.0.1:3000").unwrap_or(&location).to_string();
+    app.browser("GET", &path, cookie, None, "/").await
+}
+
+#[tokio::test]
+async fn first_run_setup_login_and_errors_without_javascript() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    // No users yet: everything leads to the set-up page, in the browser's language.
+    let home = app.browser("GET", "/", None, None, "/").await;
+    assert!(home.status.is_redirection(), "{}", home.status);
+    assert_eq!(home.location().as_deref(), Some("/setup"));
+    let setup = app.browser("GET", "/setup", None, None, "/").await;
+    assert_eq!(setup.status, 200, "{}", setup.body);
+    assert!(setup.body.contains("Создайте администратора"), "Russian from Accept-Language");
+
+    // A too-short password comes back as a translated error next to the field.
+    let short = "name=Aziz+Karimov&email=aziz%40karvon.uz&password=short&password_repeat=short";
+    let res = app.browser("POST", "/rpc/setup", None, Some(short), "/setup").await;
+    let page = follow(&app, &res, None).await;
+    assert!(page.body.contains("Слишком коротко"), "{}", page.body);
+    assert_eq!(app::auth::store::count_users(&app.db).await.unwrap(), 0, "nothing half-saved");
+
+    let good = "name=Aziz+Karimov&email=aziz%40karvon.uz&password=correct-horse&password_repeat=correct-horse";
+    let res = app.browser("POST", "/rpc/setup", None, Some(good), "/setup").await;
+    assert_eq!(res.location().as_deref(), Some("/"));
+    let cookie = res.cookie("karvon_session").expect("signed in after set-up");
+    let set_cookie = res.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let home = app.browser("GET", "/", Some(&cookie), None, "/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Aziz Karimov") && home.body.contains("Клиенты"), "{}", home.body);
+
+    // The set-up is one-time.
+    let again = app.browser("POST", "/rpc/setup", None, Some(good), "/setup").await;
+    assert!(again.location().unwrap_or_default().contains("__err"));
+    assert_eq!(app::auth::store::count_users(&app.db).await.unwrap(), 1);
+    assert_eq!(app.browser("GET", "/setup", None, None, "/").await.location().as_deref(), Some("/login"));
+
+    // Wrong password: a translated message on the login page.
+    let res = app.browser("POST", "/rpc/login", None, Some("email=aziz%40karvon.uz&password=wrong"), "/login").await;
+    let page = follow(&app, &res, None).await;
+    assert!(page.body.contains("Неверная эл. почта или пароль"), "{}", page.body);
+    // Right password: a session.
+    let res = app.browser("POST", "/rpc/login", None, Some("email=aziz%40karvon.uz&password=correct-horse"), "/login").await;
+    assert_eq!(res.location().as_deref(), Some("/"));
+    let cookie = res.cookie("karvon_session").unwrap();
+    // Logout ends it.
+    let out = app.browser("POST", "/rpc/logout", Some(&cookie), Some(""), "/").await;
+    assert_eq!(out.location().as_deref(), Some("/login"));
+    assert_eq!(app.browser("GET", "/", Some(&cookie), None, "/").await.location().as_deref(), Some("/login"));
+}
+
+async fn login(app: &TestApp, email: &str) -> String {
+    let form = format!("email={}&password=password-{}", email.replace('@', "%40"), email.replace('@', "%40"));
+    let res = app.browser("POST", "/rpc/login", None, Some(&form), "/login").await;
+    res.cookie("karvon_session").unwrap_or_else(|| panic!("login failed: {:?}", res.location()))
+}
+
+#[tokio::test]
+async fn customer_pages_follow_roles_and_modules() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    make_user(&app.db, "admin@k.uz", Role::Admin, None).await;
+    make_user(&app.db, "m1@k.uz", Role::Manager, None).await;
+    make_user(&app.db, "m2@k.uz", Role::Manager, None).await;
+    let m1 = login(&app, "m1@k.uz").await;
+    let m2 = login(&app, "m2@k.uz").await;
+    let admin = login(&app, "admin@k.uz").await;
+
+    // Create through the no-JS form: redirected to the new card.
+    let res = app.browser("POST", "/rpc/customers/create", Some(&m1), Some("name=Qarshi+Energiya&kind=company&phone=&email=&notes="), "/customers/new").await;
+    let card = res.location().expect("redirect to the card");
+    assert!(card.starts_with("/customers/"), "{card}");
+    let page = app.browser("GET", &card, Some(&m1), None, "/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Qarshi Energiya"));
+    // Invalid input: errors next to the fields, in Russian.
+    let res = app.browser("POST", "/rpc/customers/create", Some(&m1), Some("name=&email=bad"), "/customers/new").await;
+    let page = follow(&app, &res, Some(&m1)).await;
+    assert!(page.body.contains("Обязательное поле") && page.body.contains("Неверный адрес эл. почты"), "{}", page.body);
+
+    // Another manager gets 403 on the card and does not see it in the list.
+    let other = app.browser("GET", &card, Some(&m2), None, "/").await;
+    assert_eq!(other.status, 403);
+    assert!(!other.body.contains("Qarshi Energiya"));
+    let list = app.browser("GET", "/customers?q=qarshi", Some(&m2), None, "/").await;
+    assert!(!list.body.contains("Qarshi Energiya"));
+    let list = app.browser("GET", "/customers?q=qarshi", Some(&admin), None, "/").await;
+    assert!(list.body.contains("Qarshi Energiya"));
+
+    // Managers cannot reach administration.
+    let denied = app.browser("POST", "/rpc/settings/modules", Some(&m1), Some("key=customers&enabled=false"), "/").await;
+    assert!(denied.location().unwrap_or_default().contains("__err"));
+    // The administrator switches customers off: gone from the menu, pages answer 404.
+    let res = app.browser("POST", "/rpc/settings/modules", Some(&admin), Some("key=customers&enabled=false"), "/settings/modules").await;
+    assert!(res.status.is_redirection());
+    let home = app.browser("GET", "/", Some(&admin), None, "/").await;
+    assert!(!home.body.contains("data-test=\"nav-customers\""));
+    assert_eq!(app.browser("GET", "/customers", Some(&admin), None, "/").await.status, 404);
+}

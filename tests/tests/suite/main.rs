@@ -1,0 +1,8 @@
+//! The one integration-test binary: store contract (both databases), HTTP against the real router,
+//! and the WASM dependency check.
+
+mod http_api;
+mod http_pages;
+mod store_auth;
+mod store_customers;
+mod wasm_deps;
