@@ -1,7 +1,7 @@
 // Karvon service worker: keeps the app shell (WASM, JS, CSS, icons) so the app starts fast and offline
 // shows the last page instead of the browser's error. Data calls (/rpc, /api) always go to the network.
 const CACHE = 'karvon-shell-v1';
-const SHELL = ['/pkg/karvon.js', '/pkg/karvon_bg.wasm', '/pkg/karvon.css', '/manifest.webmanifest',
+const SHELL = ['/pkg/karvon.js', '/pkg/karvon.wasm', '/pkg/karvon.css', '/manifest.webmanifest',
   '/icons/icon-192.png', '/icons/icon-512.png'];
 
 self.addEventListener('install', (event) => {

@@ -54,7 +54,10 @@ impl Config {
             database_url: env("DATABASE_URL").or(file.database_url).unwrap_or_else(|| "sqlite://data/karvon.db".into()),
             db_max_connections: max,
             site_root: env("KARVON_SITE_ROOT").or(file.site_root).unwrap_or_else(|| "target/site".into()),
-            trust_proxy: env("KARVON_TRUST_PROXY").map(|v| v == "1" || v == "true").or(file.trust_proxy).unwrap_or(false),
+            trust_proxy: env("KARVON_TRUST_PROXY")
+                .map(|v| v == "1" || v == "true")
+                .or(file.trust_proxy)
+                .unwrap_or(false),
             log: env("KARVON_LOG").or(file.log).unwrap_or_else(|| "info".into()),
             log_json: env("KARVON_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),
         })

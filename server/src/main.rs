@@ -46,7 +46,10 @@ async fn main() {
             if let Err(e) = server::seed::seed_customers(&db, n, seed).await {
                 fail(&format!("{e:?}"));
             }
-            println!("{n} demo customers in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)", started.elapsed().as_secs_f64());
+            println!(
+                "{n} demo customers in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
+                started.elapsed().as_secs_f64()
+            );
         }
         ["migrate", ..] => {
             open(&config).await;
@@ -60,7 +63,11 @@ async fn create_admin(db: &Db, name: &str, email: &str, password: &str) -> Resul
     use app::auth::{Role, store};
     let (email, name) = app::auth::validate_new_account(name, email, password, password)?;
     let hash = store::hash_password_async(password.to_string()).await?;
-    store::create_user(db, store::NewUserRow { email: &email, name: &name, password_hash: &hash, role: Role::Admin, team_id: None }).await
+    store::create_user(
+        db,
+        store::NewUserRow { email: &email, name: &name, password_hash: &hash, role: Role::Admin, team_id: None },
+    )
+    .await
 }
 
 fn init_tracing(config: &Config) {

@@ -20,10 +20,7 @@ use crate::rest::ApiError;
 pub async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
     let forwarded = |name: &str| {
-        state
-            .trust_proxy
-            .then(|| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
-            .flatten()
+        state.trust_proxy.then(|| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)).flatten()
     };
     let ip = forwarded("x-forwarded-for")
         .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
@@ -39,10 +36,8 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         .map(str::to_string);
     let session = cookie_value(headers, SESSION_COOKIE).filter(|s| !s.is_empty());
     let lang_cookie = cookie_value(headers, LANG_COOKIE).and_then(|c| Lang::from_code(&c));
-    let accept = headers
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language);
+    let accept =
+        headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
     let is_api = req.uri().path().starts_with("/api/");
 
     let resolved = async {

@@ -9,15 +9,43 @@ use app::core::AppError;
 use app::core::db::Db;
 use app::customers::{CustomerKind, CustomerValues, store as customer_store};
 
-const UZ_PLACES: &[&str] = &["Toshkent", "Samarqand", "Buxoro", "Farg'ona", "Namangan", "Andijon", "Xorazm", "Navoiy", "Qarshi", "Termiz"];
-const UZ_TRADES: &[&str] = &["Savdo", "Tekstil", "Qurilish", "Agro", "Logistika", "Invest", "Oziq-ovqat", "Mebel", "Farm", "Energiya"];
+const UZ_PLACES: &[&str] =
+    &["Toshkent", "Samarqand", "Buxoro", "Farg'ona", "Namangan", "Andijon", "Xorazm", "Navoiy", "Qarshi", "Termiz"];
+const UZ_TRADES: &[&str] =
+    &["Savdo", "Tekstil", "Qurilish", "Agro", "Logistika", "Invest", "Oziq-ovqat", "Mebel", "Farm", "Energiya"];
 const UZ_FORMS: &[&str] = &["MChJ", "AJ", "XK", "OK"];
-const RU_WORDS: &[&str] = &["Восток", "Альянс", "Гранд", "Стройсервис", "Техно", "Меридиан", "Союз", "Шёлковый путь", "Прогресс", "Старт"];
+const RU_WORDS: &[&str] =
+    &["Восток", "Альянс", "Гранд", "Стройсервис", "Техно", "Меридиан", "Союз", "Шёлковый путь", "Прогресс", "Старт"];
 const RU_FORMS: &[&str] = &["ООО", "АО", "ИП"];
-const EN_WORDS: &[&str] = &["Silk Road", "Blue Dome", "Golden Valley", "Oasis", "Caravan", "Summit", "Pioneer", "Crescent", "Horizon", "Atlas"];
+const EN_WORDS: &[&str] = &[
+    "Silk Road",
+    "Blue Dome",
+    "Golden Valley",
+    "Oasis",
+    "Caravan",
+    "Summit",
+    "Pioneer",
+    "Crescent",
+    "Horizon",
+    "Atlas",
+];
 const EN_TRADES: &[&str] = &["Trading", "Logistics", "Foods", "Textiles", "Systems", "Partners", "Supplies"];
-const UZ_FIRST: &[&str] = &["Aziz", "Dilnoza", "Jasur", "Gulnora", "Sardor", "Malika", "Otabek", "Nodira", "Bekzod", "Shahnoza", "Rustam", "Zarina"];
-const UZ_LAST: &[&str] = &["Karimov", "Rahimova", "Tursunov", "Yusupova", "Abdullayev", "Nazarova", "Ismoilov", "Qodirova", "Ergashev", "Saidova"];
+const UZ_FIRST: &[&str] = &[
+    "Aziz", "Dilnoza", "Jasur", "Gulnora", "Sardor", "Malika", "Otabek", "Nodira", "Bekzod", "Shahnoza", "Rustam",
+    "Zarina",
+];
+const UZ_LAST: &[&str] = &[
+    "Karimov",
+    "Rahimova",
+    "Tursunov",
+    "Yusupova",
+    "Abdullayev",
+    "Nazarova",
+    "Ismoilov",
+    "Qodirova",
+    "Ergashev",
+    "Saidova",
+];
 const RU_FIRST: &[&str] = &["Иван", "Ольга", "Дмитрий", "Елена", "Сергей", "Наталья", "Алексей", "Татьяна"];
 const RU_LAST: &[&str] = &["Петров", "Иванова", "Смирнов", "Кузнецова", "Попов", "Соколова", "Лебедев", "Морозова"];
 const EN_FIRST: &[&str] = &["John", "Emily", "Michael", "Sarah", "David", "Laura"];
@@ -90,13 +118,24 @@ pub async fn demo_staff(db: &Db) -> Result<Vec<i64>, AppError> {
     for (t, team) in teams.iter().enumerate() {
         let team_id = match app::admin::store::create_team(db, team).await {
             Ok(id) => id,
-            Err(_) => app::admin::store::list_teams(db).await?.into_iter().find(|x| x.name == *team).map(|x| x.id).ok_or(AppError::NotFound)?,
+            Err(_) => app::admin::store::list_teams(db)
+                .await?
+                .into_iter()
+                .find(|x| x.name == *team)
+                .map(|x| x.id)
+                .ok_or(AppError::NotFound)?,
         };
         for i in 0..4 {
             let role = if i == 0 { Role::SalesHead } else { Role::Manager };
             let email = format!("demo{}{}@karvon.uz", t + 1, i);
             let name = format!("{} {}", UZ_FIRST[(t * 4 + i) % UZ_FIRST.len()], UZ_LAST[(t * 3 + i) % UZ_LAST.len()]);
-            let row = auth_store::NewUserRow { email: &email, name: &name, password_hash: &hash, role, team_id: Some(team_id) };
+            let row = auth_store::NewUserRow {
+                email: &email,
+                name: &name,
+                password_hash: &hash,
+                role,
+                team_id: Some(team_id),
+            };
             let id = match auth_store::create_user(db, row).await {
                 Ok(id) => id,
                 Err(_) => auth_store::find_login(db, &email).await?.map(|r| r.0).ok_or(AppError::NotFound)?,

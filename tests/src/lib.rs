@@ -81,7 +81,9 @@ impl TestDb {
                         rt.block_on(async {
                             closing.close().await;
                             if let Ok(admin) = sqlx::PgPool::connect(&base).await {
-                                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                    .execute(&admin)
+                                    .await;
                                 admin.close().await;
                             }
                         });
@@ -218,7 +220,14 @@ impl TestApp {
 
     /// A page or form call as a browser without JavaScript makes it.
     /// `from` is the page the form is on (the `Referer`).
-    pub async fn browser(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>, from: &str) -> Resp {
+    pub async fn browser(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        form: Option<&str>,
+        from: &str,
+    ) -> Resp {
         let mut req = Request::builder()
             .method(method)
             .uri(path)

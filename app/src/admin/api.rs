@@ -40,14 +40,20 @@ pub async fn create_user(
         let team_id = parse_team(team_id)?;
         let (email, name) = crate::auth::validate_new_account(&name, &email, &password, &password_repeat)?;
         let hash = store::hash_password_async(password).await?;
-        store::create_user(&db, store::NewUserRow { email: &email, name: &name, password_hash: &hash, role, team_id }).await
+        store::create_user(&db, store::NewUserRow { email: &email, name: &name, password_hash: &hash, role, team_id })
+            .await
     };
     run.await.inspect_err(crate::core::request::set_status)
 }
 
 /// Changes a user's role, team and whether they may sign in.
 #[server(prefix = "/rpc", endpoint = "admin/users/update")]
-pub async fn update_user(id: i64, role: String, team_id: Option<String>, active: Option<String>) -> Result<(), AppError> {
+pub async fn update_user(
+    id: i64,
+    role: String,
+    team_id: Option<String>,
+    active: Option<String>,
+) -> Result<(), AppError> {
     use crate::auth::Role;
     use crate::core::ErrCode;
     let run = async {
@@ -64,10 +70,7 @@ pub async fn update_user(id: i64, role: String, team_id: Option<String>, active:
 fn parse_team(team_id: Option<String>) -> Result<Option<i64>, AppError> {
     match team_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field("team_id", crate::core::ErrCode::InvalidChoice)),
+        Some(s) => s.parse().map(Some).map_err(|_| AppError::field("team_id", crate::core::ErrCode::InvalidChoice)),
     }
 }
 

@@ -24,7 +24,8 @@ pub fn UsersPage() -> impl IntoView {
         move || (create.version().get(), update.version().get()),
         |_| async { Ok::<_, AppError>((list_users().await?, list_teams().await?)) },
     );
-    let create_general = Signal::derive(move || create_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let create_general =
+        Signal::derive(move || create_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
     view! {
         <h1>{t(Msg::Users)}</h1>
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>

@@ -37,7 +37,9 @@ pub async fn update_user(db: &Db, id: i64, role: Role, team_id: Option<i64>, act
     let sql = "UPDATE users SET role = $1, team_id = $2, active = $3 WHERE id = $4";
     let res = db_run!(db, p => sqlx::query(sql).bind(role.as_str()).bind(team_id).bind(active).bind(id).execute(p).await.map(|r| r.rows_affected()));
     match res {
-        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => Err(AppError::field("team_id", ErrCode::InvalidChoice)),
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            Err(AppError::field("team_id", ErrCode::InvalidChoice))
+        }
         Err(e) => Err(e.into()),
         Ok(0) => Err(AppError::NotFound),
         Ok(_) => {
@@ -59,7 +61,8 @@ pub async fn list_teams(db: &Db) -> Result<Vec<Team>, AppError> {
 /// Creates a team; `NameTaken` if the name exists.
 pub async fn create_team(db: &Db, name: &str) -> Result<i64, AppError> {
     let sql = "INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id";
-    let res: Result<i64, sqlx::Error> = db_run!(db, p => sqlx::query_scalar(sql).bind(name).bind(now_millis()).fetch_one(p).await);
+    let res: Result<i64, sqlx::Error> =
+        db_run!(db, p => sqlx::query_scalar(sql).bind(name).bind(now_millis()).fetch_one(p).await);
     match res {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::field("name", ErrCode::NameTaken)),
         other => Ok(other?),

@@ -22,7 +22,8 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let error = action_error(action);
     // Field errors are shown by the fields; a general one (bad credentials, throttled) above the form.
-    let general = Signal::derive(move || error.get().filter(|e| !matches!(e, crate::core::AppError::Validation { .. })));
+    let general =
+        Signal::derive(move || error.get().filter(|e| !matches!(e, crate::core::AppError::Validation { .. })));
     view! {
         <AuthFrame title=Msg::LoginTitle>
             <form method="post" action="/rpc/login" class="stack" data-test="login-form">

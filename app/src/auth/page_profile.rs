@@ -15,7 +15,8 @@ pub fn ProfilePage() -> impl IntoView {
     let user = session_info().user;
     let change = ServerAction::<ChangePassword>::new();
     let change_error = action_error(change);
-    let change_general = Signal::derive(move || change_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let change_general =
+        Signal::derive(move || change_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
     let changed = move || matches!(change.value().get(), Some(Ok(())));
     view! {
         <h1>{t(Msg::NavProfile)}</h1>
@@ -44,10 +45,7 @@ fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     let create_error = action_error(create);
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_tokens(),
-    );
+    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_tokens());
     let lang = lang();
     view! {
         <section class="panel">

@@ -1,7 +1,7 @@
 //! SQL for users, sessions, API tokens, login throttling and module switches; written once for both databases.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -45,16 +45,12 @@ const USER_COLS: &str = "u.id, u.email, u.name, u.role, u.team_id, u.lang";
 /// Argon2id hash of a password (slow on purpose: call from a blocking thread).
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
 }
 
 /// Checks a password against a stored hash (slow on purpose: call from a blocking thread).
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// Runs the hash off the async threads.
@@ -211,8 +207,7 @@ pub async fn recent_failures(db: &Db, email: &str, ip: &str) -> Result<(i64, i64
     let sql = "SELECT \
         (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $3), \
         (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3)";
-    let row: (i64, i64) =
-        db_run!(db, p => sqlx::query_as(sql).bind(email.trim().to_lowercase()).bind(ip).bind(since).fetch_one(p).await)?;
+    let row: (i64, i64) = db_run!(db, p => sqlx::query_as(sql).bind(email.trim().to_lowercase()).bind(ip).bind(since).fetch_one(p).await)?;
     Ok(row)
 }
 
@@ -289,7 +284,8 @@ pub async fn disabled_modules(db: &Db) -> Result<Vec<String>, AppError> {
 
 /// Switches a module on or off.
 pub async fn set_module(db: &Db, key: &str, enabled: bool) -> Result<(), AppError> {
-    let sql = "INSERT INTO modules (key, enabled) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET enabled = excluded.enabled";
+    let sql =
+        "INSERT INTO modules (key, enabled) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET enabled = excluded.enabled";
     db_run!(db, p => sqlx::query(sql).bind(key).bind(enabled).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

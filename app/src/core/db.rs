@@ -61,10 +61,7 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(cfg.max_connections)
-                .connect_with(opts)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(cfg.max_connections).connect_with(opts).await?;
             Db::Sqlite(pool)
         };
         db.migrate().await?;

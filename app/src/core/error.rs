@@ -142,9 +142,7 @@ impl AppError {
     /// The field errors of a validation failure for `field`, if any.
     pub fn field_codes(&self, field: &str) -> Vec<ErrCode> {
         match self {
-            AppError::Validation { fields } => {
-                fields.iter().filter(|f| f.field == field).map(|f| f.code).collect()
-            }
+            AppError::Validation { fields } => fields.iter().filter(|f| f.field == field).map(|f| f.code).collect(),
             _ => Vec::new(),
         }
     }

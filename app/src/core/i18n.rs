@@ -51,10 +51,7 @@ impl Lang {
         for part in header.split(',') {
             let mut it = part.split(';');
             let Some(lang) = it.next().and_then(Lang::from_code) else { continue };
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             if best.is_none_or(|(bq, _)| q > bq) {
                 best = Some((q, lang));
             }

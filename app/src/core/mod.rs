@@ -1,11 +1,11 @@
 //! What every business area uses: errors, i18n, formatting, ids, and (server only) the database handle.
 
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod modules;
-#[cfg(feature = "ssr")]
-pub mod db;
 #[cfg(feature = "ssr")]
 pub mod request;
 

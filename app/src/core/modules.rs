@@ -19,9 +19,7 @@ pub const MODULES: &[ModuleDef] = &[crate::customers::MODULE];
 /// The module that owns `path`, if any.
 pub fn module_for_path(path: &str) -> Option<&'static ModuleDef> {
     MODULES.iter().find(|m| {
-        m.paths.iter().any(|p| {
-            path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with(['/', '?']))
-        })
+        m.paths.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with(['/', '?'])))
     })
 }
 

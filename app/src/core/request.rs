@@ -87,13 +87,10 @@ pub fn internal(what: &str) -> AppError {
 
 /// The value of cookie `name` in a request's headers.
 pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |kv| {
             let (k, v) = kv.trim().split_once('=')?;
             (k == name).then(|| v.to_string())
-        })
+        },
+    )
 }

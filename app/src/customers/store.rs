@@ -172,13 +172,7 @@ pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerVa
 }
 
 /// Updates a customer if `version` is still current; `Conflict` otherwise.
-pub async fn update(
-    db: &Db,
-    id: i64,
-    version: i64,
-    manager_id: i64,
-    v: &CustomerValues,
-) -> Result<Customer, AppError> {
+pub async fn update(db: &Db, id: i64, version: i64, manager_id: i64, v: &CustomerValues) -> Result<Customer, AppError> {
     let sql = "UPDATE customers SET name = $1, name_search = $2, kind = $3, phone = $4, email = $5, notes = $6, \
                manager_id = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10";
     let done = db_run!(db, p => sqlx::query(sql)

@@ -60,8 +60,7 @@ fn Frame() -> impl IntoView {
         return view! { <Redirect path="/login" /> }.into_any();
     };
     let module_off = move || {
-        module_for_path(&location.pathname.get())
-            .is_some_and(|m| info.disabled_modules.iter().any(|k| k == m.key))
+        module_for_path(&location.pathname.get()).is_some_and(|m| info.disabled_modules.iter().any(|k| k == m.key))
     };
     view! {
         <div class="app">

@@ -121,8 +121,10 @@ pub async fn docs_page() -> Html<String> {
             if let Some(desc) = schema["description"].as_str() {
                 out.push_str(&format!("<p>{}</p>", esc(desc)));
             }
-            let required: Vec<&str> =
-                schema["required"].as_array().map(|r| r.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+            let required: Vec<&str> = schema["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
             if let Some(props) = schema["properties"].as_object() {
                 out.push_str("<table class=\"table\"><tbody>");
                 for (field, p) in props {

@@ -83,9 +83,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Api {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ctx = parts.extensions.get::<RequestCtx>().cloned().ok_or_else(|| {
-            ApiError(app::core::request::internal("request context missing"), Lang::En)
-        })?;
+        let ctx = parts
+            .extensions
+            .get::<RequestCtx>()
+            .cloned()
+            .ok_or_else(|| ApiError(app::core::request::internal("request context missing"), Lang::En))?;
         Ok(Api { ctx })
     }
 }

@@ -6,11 +6,17 @@ use tests::{TestApp, both_apps, make_user};
 
 async fn tokens_and_errors(app: TestApp) {
     make_user(&app.db, "api@karvon.uz", Role::Manager, None).await;
-    let bad = app.api("POST", "/api/v1/auth/token", None, Some(json!({"email": "api@karvon.uz", "password": "nope"}))).await;
+    let bad =
+        app.api("POST", "/api/v1/auth/token", None, Some(json!({"email": "api@karvon.uz", "password": "nope"}))).await;
     assert_eq!(bad.status, 401);
     assert_eq!(bad.json()["error"], "bad_credentials");
     let ok = app
-        .api("POST", "/api/v1/auth/token", None, Some(json!({"email": "api@karvon.uz", "password": "password-api@karvon.uz"})))
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "api@karvon.uz", "password": "password-api@karvon.uz"})),
+        )
         .await;
     assert_eq!(ok.status, 201, "{}", ok.body);
     let token = ok.json()["token"].as_str().unwrap().to_string();
@@ -22,20 +28,38 @@ async fn tokens_and_errors(app: TestApp) {
     assert_eq!((forged.status.as_u16(), forged.json()["error"].clone()), (401, json!("unauthenticated")));
 
     // Create, read, patch with versions.
-    let created = app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": "Navoiy Agro XK", "phone": "+998 91 555 44 33"}))).await;
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/customers",
+            Some(&token),
+            Some(json!({"name": "Navoiy Agro XK", "phone": "+998 91 555 44 33"})),
+        )
+        .await;
     assert_eq!(created.status, 201, "{}", created.body);
     let c = created.json();
     let id = c["id"].as_i64().unwrap();
     assert_eq!(c["version"], 1);
     let got = app.api("GET", &format!("/api/v1/customers/{id}"), Some(&token), None).await;
     assert_eq!(got.json()["name"], "Navoiy Agro XK");
-    let patched = app.api("PATCH", &format!("/api/v1/customers/{id}"), Some(&token), Some(json!({"version": 1, "notes": "VIP"}))).await;
+    let patched = app
+        .api("PATCH", &format!("/api/v1/customers/{id}"), Some(&token), Some(json!({"version": 1, "notes": "VIP"})))
+        .await;
     assert_eq!((patched.status.as_u16(), patched.json()["version"].clone()), (200, json!(2)));
-    let stale = app.api("PATCH", &format!("/api/v1/customers/{id}"), Some(&token), Some(json!({"version": 1, "name": "Lost update"}))).await;
+    let stale = app
+        .api(
+            "PATCH",
+            &format!("/api/v1/customers/{id}"),
+            Some(&token),
+            Some(json!({"version": 1, "name": "Lost update"})),
+        )
+        .await;
     assert_eq!((stale.status.as_u16(), stale.json()["error"].clone()), (409, json!("conflict")));
 
     // Validation: every bad field at once, nothing saved.
-    let invalid = app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": " ", "email": "x@", "kind": "alien"}))).await;
+    let invalid = app
+        .api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": " ", "email": "x@", "kind": "alien"})))
+        .await;
     assert_eq!(invalid.status, 422);
     let body = invalid.json();
     assert_eq!(body["error"], "validation");
@@ -79,8 +103,10 @@ async fn roles(app: TestApp) {
     let (m1_id, m1) = app.user_token("m1@k.uz", Role::Manager, Some(team)).await;
     let (_, m2) = app.user_token("m2@k.uz", Role::Manager, None).await;
     let mk = |name: &str| json!({"name": name});
-    let c1 = app.api("POST", "/api/v1/customers", Some(&m1), Some(mk("Andijon Mebel"))).await.json()["id"].as_i64().unwrap();
-    let c2 = app.api("POST", "/api/v1/customers", Some(&m2), Some(mk("Blue Dome LLC"))).await.json()["id"].as_i64().unwrap();
+    let c1 =
+        app.api("POST", "/api/v1/customers", Some(&m1), Some(mk("Andijon Mebel"))).await.json()["id"].as_i64().unwrap();
+    let c2 =
+        app.api("POST", "/api/v1/customers", Some(&m2), Some(mk("Blue Dome LLC"))).await.json()["id"].as_i64().unwrap();
 
     let get = |t: &str, id: i64| {
         let t = t.to_string();
@@ -94,7 +120,9 @@ async fn roles(app: TestApp) {
     assert_eq!(get(&head, c2).await, 403);
     assert_eq!(get(&admin, c1).await, 200);
     assert_eq!(get(&admin, c2).await, 200);
-    let patch = app.api("PATCH", &format!("/api/v1/customers/{c2}"), Some(&m1), Some(json!({"version": 1, "name": "Mine now"}))).await;
+    let patch = app
+        .api("PATCH", &format!("/api/v1/customers/{c2}"), Some(&m1), Some(json!({"version": 1, "name": "Mine now"})))
+        .await;
     assert_eq!(patch.status, 403);
     let count = |t: &str| {
         let t = t.to_string();
@@ -103,9 +131,13 @@ async fn roles(app: TestApp) {
     };
     assert_eq!((count(&m1).await, count(&m2).await, count(&head).await, count(&admin).await), (1, 1, 1, 2));
     // The sales head may hand a customer to a team member, a manager may not hand it on.
-    let reassign = app.api("PATCH", &format!("/api/v1/customers/{c1}"), Some(&m1), Some(json!({"version": 1, "manager_id": 1}))).await;
+    let reassign = app
+        .api("PATCH", &format!("/api/v1/customers/{c1}"), Some(&m1), Some(json!({"version": 1, "manager_id": 1})))
+        .await;
     assert_eq!(reassign.status, 422);
-    let by_head = app.api("POST", "/api/v1/customers", Some(&head), Some(json!({"name": "Team deal", "manager_id": m1_id}))).await;
+    let by_head = app
+        .api("POST", "/api/v1/customers", Some(&head), Some(json!({"name": "Team deal", "manager_id": m1_id})))
+        .await;
     assert_eq!(by_head.status, 201);
 }
 both_apps!(api_role_rules, roles);
@@ -130,7 +162,8 @@ async fn pagination_caps_and_cursors() {
 async fn token_endpoint_is_throttled() {
     let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
     make_user(&app.db, "r@k.uz", Role::Manager, None).await;
-    let attempt = |pw: &str| app.api("POST", "/api/v1/auth/token", None, Some(json!({"email": "r@k.uz", "password": pw})));
+    let attempt =
+        |pw: &str| app.api("POST", "/api/v1/auth/token", None, Some(json!({"email": "r@k.uz", "password": pw})));
     for _ in 0..5 {
         assert_eq!(attempt("wrong").await.status, 401);
     }

@@ -50,7 +50,8 @@ async fn first_run_setup_login_and_errors_without_javascript() {
     let page = follow(&app, &res, None).await;
     assert!(page.body.contains("Неверная эл. почта или пароль"), "{}", page.body);
     // Right password: a session.
-    let res = app.browser("POST", "/rpc/login", None, Some("email=aziz%40karvon.uz&password=correct-horse"), "/login").await;
+    let res =
+        app.browser("POST", "/rpc/login", None, Some("email=aziz%40karvon.uz&password=correct-horse"), "/login").await;
     assert_eq!(res.location().as_deref(), Some("/"));
     let cookie = res.cookie("karvon_session").unwrap();
     // Logout ends it.
@@ -76,7 +77,15 @@ async fn customer_pages_follow_roles_and_modules() {
     let admin = login(&app, "admin@k.uz").await;
 
     // Create through the no-JS form: redirected to the new card.
-    let res = app.browser("POST", "/rpc/customers/create", Some(&m1), Some("name=Qarshi+Energiya&kind=company&phone=&email=&notes="), "/customers/new").await;
+    let res = app
+        .browser(
+            "POST",
+            "/rpc/customers/create",
+            Some(&m1),
+            Some("name=Qarshi+Energiya&kind=company&phone=&email=&notes="),
+            "/customers/new",
+        )
+        .await;
     let card = res.location().expect("redirect to the card");
     assert!(card.starts_with("/customers/"), "{card}");
     let page = app.browser("GET", &card, Some(&m1), None, "/").await;
@@ -97,10 +106,19 @@ async fn customer_pages_follow_roles_and_modules() {
     assert!(list.body.contains("Qarshi Energiya"));
 
     // Managers cannot reach administration.
-    let denied = app.browser("POST", "/rpc/settings/modules", Some(&m1), Some("key=customers&enabled=false"), "/").await;
+    let denied =
+        app.browser("POST", "/rpc/settings/modules", Some(&m1), Some("key=customers&enabled=false"), "/").await;
     assert!(denied.location().unwrap_or_default().contains("__err"));
     // The administrator switches customers off: gone from the menu, pages answer 404.
-    let res = app.browser("POST", "/rpc/settings/modules", Some(&admin), Some("key=customers&enabled=false"), "/settings/modules").await;
+    let res = app
+        .browser(
+            "POST",
+            "/rpc/settings/modules",
+            Some(&admin),
+            Some("key=customers&enabled=false"),
+            "/settings/modules",
+        )
+        .await;
     assert!(res.status.is_redirection());
     let home = app.browser("GET", "/", Some(&admin), None, "/").await;
     assert!(!home.body.contains("data-test=\"nav-customers\""));

@@ -35,7 +35,11 @@ async fn accounts(db: Db) {
 }
 
 async fn make_user_result(db: &Db, email: &str) -> Result<i64, AppError> {
-    store::create_user(db, store::NewUserRow { email, name: "N", password_hash: "h", role: Role::Manager, team_id: None }).await
+    store::create_user(
+        db,
+        store::NewUserRow { email, name: "N", password_hash: "h", role: Role::Manager, team_id: None },
+    )
+    .await
 }
 both_backends!(accounts_and_sessions, accounts);
 

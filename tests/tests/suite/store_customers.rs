@@ -43,7 +43,10 @@ async fn scopes(db: Db) {
 
     // Assigning: a manager only to themselves; a head within the team; admin anyone active.
     let to_m2 = NewCustomer { manager_id: Some(m2.id), ..new("X") };
-    assert_eq!(service::create(&db, &m1, &to_m2).await.unwrap_err().field_codes("manager_id"), vec![ErrCode::InvalidChoice]);
+    assert_eq!(
+        service::create(&db, &m1, &to_m2).await.unwrap_err().field_codes("manager_id"),
+        vec![ErrCode::InvalidChoice]
+    );
     assert!(service::create(&db, &head, &to_m2).await.is_err());
     let to_m1 = NewCustomer { manager_id: Some(m1.id), ..new("Y") };
     assert_eq!(service::create(&db, &head, &to_m1).await.unwrap().manager_id, m1.id);
@@ -53,18 +56,26 @@ both_backends!(customer_scopes, scopes);
 
 async fn versions(db: Db) {
     let m = user(&db, make_user(&db, "m@k.uz", Role::Manager, None).await).await;
-    let c = service::create(&db, &m, &NewCustomer { phone: Some("+998 90 123 45 67".into()), ..new("Buxoro Tekstil") }).await.unwrap();
+    let c = service::create(&db, &m, &NewCustomer { phone: Some("+998 90 123 45 67".into()), ..new("Buxoro Tekstil") })
+        .await
+        .unwrap();
     assert_eq!(c.version, 1);
     let patch = CustomerPatch { version: 1, email: Some("info@buxoro.uz".into()), ..Default::default() };
     let updated = service::update(&db, &m, c.id, &patch).await.unwrap();
-    assert_eq!((updated.version, updated.email.as_deref(), updated.phone.as_deref()), (2, Some("info@buxoro.uz"), Some("+998 90 123 45 67")));
+    assert_eq!(
+        (updated.version, updated.email.as_deref(), updated.phone.as_deref()),
+        (2, Some("info@buxoro.uz"), Some("+998 90 123 45 67"))
+    );
     // The same stale version again is a conflict, and nothing changes.
     let stale = CustomerPatch { version: 1, name: Some("Overwrite".into()), ..Default::default() };
     assert_eq!(service::update(&db, &m, c.id, &stale).await, Err(AppError::Conflict));
     assert_eq!(service::get(&db, &m, c.id).await.unwrap().name, "Buxoro Tekstil");
     // Bad input is refused whole.
     let bad = CustomerPatch { version: 2, name: Some("Fine".into()), email: Some("nope".into()), ..Default::default() };
-    assert_eq!(service::update(&db, &m, c.id, &bad).await.unwrap_err().field_codes("email"), vec![ErrCode::InvalidEmail]);
+    assert_eq!(
+        service::update(&db, &m, c.id, &bad).await.unwrap_err().field_codes("email"),
+        vec![ErrCode::InvalidEmail]
+    );
     let now = service::get(&db, &m, c.id).await.unwrap();
     assert_eq!((now.name.as_str(), now.version), ("Buxoro Tekstil", 2));
     // An empty string clears an optional field.

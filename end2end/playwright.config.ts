@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+
+// The release server on its own port and database (E2E_DATABASE_URL, set by scripts/test.sh).
+const port = 3100;
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: chromium,
+    locale: 'en-US',
+    trace: 'off',
+  },
+  projects: [
+    { name: 'js', testMatch: /app\.spec\.ts/ },
+    { name: 'no-js', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false }, dependencies: ['js'] },
+  ],
+  webServer: {
+    command: 'target/release/karvon',
+    cwd: '..',
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: {
+      KARVON_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: process.env.E2E_DATABASE_URL || 'sqlite://target/e2e/karvon.db',
+      KARVON_SITE_ROOT: 'target/site',
+      KARVON_LOG: 'warn',
+    },
+  },
+});

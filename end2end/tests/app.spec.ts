@@ -1,0 +1,136 @@
+import { test, expect, chromium } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ADMIN, hydrated, login, logout, shot } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+test('first run: create the administrator', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/setup$/);
+  await hydrated(page);
+  await shot(page, 'setup');
+  await page.locator('[data-test=field-name]').fill(ADMIN.name);
+  await page.locator('[data-test=field-email]').fill(ADMIN.email);
+  await page.locator('[data-test=field-password]').fill('short');
+  await page.locator('[data-test=field-password_repeat]').fill('short');
+  await page.locator('[data-test=setup-submit]').click();
+  await expect(page.locator('[data-test=error-password]')).not.toBeEmpty();
+  await page.locator('[data-test=field-name]').fill(ADMIN.name);
+  await page.locator('[data-test=field-email]').fill(ADMIN.email);
+  await page.locator('[data-test=field-password]').fill(ADMIN.password);
+  await page.locator('[data-test=field-password_repeat]').fill(ADMIN.password);
+  await page.locator('[data-test=setup-submit]').click();
+  await expect(page.locator('h1')).toContainText(ADMIN.name);
+});
+
+test('wrong password shows an error; the right one signs in', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.locator('[data-test=field-email]').fill(ADMIN.email);
+  await page.locator('[data-test=field-password]').fill('not-the-password');
+  await page.locator('[data-test=login-submit]').click();
+  await expect(page.locator('[data-test=form-error]')).toBeVisible();
+  await shot(page, 'login-error');
+  await login(page, ADMIN.email, ADMIN.password);
+  await shot(page, 'home');
+});
+
+test('switch language', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.locator('[data-test=lang-ru]').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+  await expect(page.locator('[data-test=nav-customers]')).toHaveText('Клиенты');
+  await page.locator('[data-test=lang-uz]').click();
+  await expect(page.locator('[data-test=nav-customers]')).toHaveText('Mijozlar');
+  await page.locator('[data-test=lang-en]').click();
+  await expect(page.locator('[data-test=nav-customers]')).toHaveText('Customers');
+});
+
+test('create and find a customer', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers/new');
+  await hydrated(page);
+  // Blank after trimming: the browser lets it through, the server refuses it next to the field.
+  await page.locator('[data-test=field-name]').fill('   ');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=error-name]')).toHaveText('Required');
+  await page.locator('[data-test=field-name]').fill('Samarqand Tekstil MChJ');
+  await page.locator('[data-test=field-phone]').fill('+998 90 123 45 67');
+  await page.locator('[data-test=field-email]').fill('info@samtekstil.uz');
+  await shot(page, 'customer-new');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Samarqand Tekstil MChJ');
+  await shot(page, 'customer-card');
+  await page.locator('[data-test=global-search]').fill('tekstil');
+  await page.locator('[data-test=global-search]').press('Enter');
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=customer-row]')).toContainText('Samarqand Tekstil MChJ');
+  await shot(page, 'customers');
+});
+
+test('a manager cannot open another manager\'s customer', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/users');
+  await hydrated(page);
+  for (const m of ['m1', 'm2']) {
+    const form = page.locator('[data-test=user-form]');
+    await form.locator('[data-test=field-name]').fill(`Manager ${m}`);
+    await form.locator('[data-test=field-email]').fill(`${m}@karvon.uz`);
+    await form.locator('[data-test=field-password]').fill(`password-${m}`);
+    await form.locator('[data-test=field-password_repeat]').fill(`password-${m}`);
+    await form.locator('[data-test=user-submit]').click();
+    await expect(page.locator('[data-test=user-row]', { hasText: `${m}@karvon.uz` })).toBeVisible();
+  }
+  await shot(page, 'users');
+  await logout(page);
+
+  await login(page, 'm1@karvon.uz', 'password-m1');
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.locator('[data-test=field-name]').fill('Buxoro Logistika XK');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Buxoro Logistika XK');
+  const url = page.url();
+  await logout(page);
+
+  await login(page, 'm2@karvon.uz', 'password-m2');
+  const res = await page.goto(url);
+  expect(res?.status()).toBe(403);
+  await expect(page.locator('[data-test=error-page]')).toHaveAttribute('data-error', 'forbidden');
+  await expect(page.getByText('Buxoro Logistika XK')).toHaveCount(0);
+});
+
+test('switching a module off hides it', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/settings/modules');
+  await shot(page, 'modules');
+  await page.locator('[data-test=toggle-customers]').click();
+  await expect(page.locator('[data-test=nav-customers]')).toHaveCount(0);
+  const res = await page.goto('/customers');
+  expect(res?.status()).toBe(404);
+  await page.goto('/settings/modules');
+  await page.locator('[data-test=toggle-customers]').click();
+  await expect(page.locator('[data-test=nav-customers]')).toBeVisible();
+});
+
+test('the app is installable (PWA)', async ({ baseURL }, testInfo) => {
+  // Installability is never reported for incognito contexts, which Playwright's are: use a real profile.
+  const launch = testInfo.project.use.launchOptions!;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'karvon-pwa-'));
+  const context = await chromium.launchPersistentContext(profile, { ...launch, baseURL });
+  try {
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration()));
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, the store contract and HTTP suites (SQLite always; PostgreSQL too when
+# TEST_POSTGRES_URL is set), then the Playwright end-to-end suite in Chromium against the release build
+# (on SQLite, and on PostgreSQL when TEST_POSTGRES_URL is set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --tests
+
+say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
+
+say "unit, store contract and HTTP tests"
+cargo test --workspace --exclude frontend
+
+say "release build"
+cargo leptos build --release
+
+run_e2e() {
+  local db_url=$1 label=$2
+  say "end-to-end tests on $label"
+  (cd end2end && E2E_DATABASE_URL="$db_url" npx playwright test)
+}
+
+E2E_DIR=$(mktemp -d)
+trap 'rm -rf "$E2E_DIR"' EXIT
+run_e2e "sqlite://$E2E_DIR/e2e.db" SQLite
+
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  db="karvon_e2e_$$"
+  base=${TEST_POSTGRES_URL%/*}
+  psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+  trap 'rm -rf "$E2E_DIR"; psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
+  run_e2e "$base/$db" PostgreSQL
+fi
+say "all tests passed"
