@@ -24,6 +24,7 @@ export async function logout(page: Page) {
 export async function shot(page: Page, name: string) {
   for (const [w, h, tag] of [[768, 1024, 'tablet'], [1366, 850, 'desktop']] as const) {
     await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(300); // let the side navigation finish sliding after a resize
     await page.screenshot({ path: `screenshots/${name}-${tag}.png`, fullPage: true });
   }
 }

@@ -108,25 +108,6 @@ pub struct ApiTokenInfo {
     pub revoked: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn user(role: Role, team_id: Option<i64>) -> CurrentUser {
-        CurrentUser { id: 7, email: "a@b.uz".into(), name: "A".into(), role, team_id, lang: None }
-    }
-
-    #[test]
-    fn scopes_by_role() {
-        assert_eq!(user(Role::Admin, Some(1)).scope(), Scope::All);
-        assert_eq!(user(Role::SalesHead, Some(3)).scope(), Scope::Team { team_id: 3, user_id: 7 });
-        assert_eq!(user(Role::SalesHead, None).scope(), Scope::Own { user_id: 7 });
-        assert_eq!(user(Role::Manager, Some(3)).scope(), Scope::Own { user_id: 7 });
-        assert_eq!(Role::parse("sales_head"), Some(Role::SalesHead));
-        assert_eq!(Role::parse("boss"), None);
-    }
-}
-
 /// Checks a new password and its repetition.
 pub fn check_new_password(checks: &mut crate::core::Checks, password: &str, repeat: &str) {
     use crate::core::ErrCode;
@@ -166,4 +147,23 @@ pub fn validate_new_account(
     }
     checks.finish()?;
     Ok((email, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, team_id: Option<i64>) -> CurrentUser {
+        CurrentUser { id: 7, email: "a@b.uz".into(), name: "A".into(), role, team_id, lang: None }
+    }
+
+    #[test]
+    fn scopes_by_role() {
+        assert_eq!(user(Role::Admin, Some(1)).scope(), Scope::All);
+        assert_eq!(user(Role::SalesHead, Some(3)).scope(), Scope::Team { team_id: 3, user_id: 7 });
+        assert_eq!(user(Role::SalesHead, None).scope(), Scope::Own { user_id: 7 });
+        assert_eq!(user(Role::Manager, Some(3)).scope(), Scope::Own { user_id: 7 });
+        assert_eq!(Role::parse("sales_head"), Some(Role::SalesHead));
+        assert_eq!(Role::parse("boss"), None);
+    }
 }

@@ -12,7 +12,7 @@ fn group(digits: &str, sep: &str) -> String {
     let mut out = String::new();
     let n = digits.len();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);

@@ -79,7 +79,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                                         <a href=format!("/customers/{}", c.id)>{c.name}</a>
                                                         <span class="muted small">" · " {t(c.kind.msg())}</span>
                                                     </td>
-                                                    <td class="hide-sm">{c.phone}</td>
+                                                    <td class="hide-sm nowrap">{c.phone}</td>
                                                     <td class="hide-sm">{c.email}</td>
                                                     <td>{c.manager_name}</td>
                                                     <td class="hide-md">{date(lang, c.created_at)}</td>
