@@ -234,8 +234,7 @@ pub async fn create_api_token(db: &Db, user_id: i64, name: &str) -> Result<(i64,
 pub async fn list_api_tokens(db: &Db, user_id: i64) -> Result<Vec<ApiTokenInfo>, AppError> {
     let sql = "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC LIMIT 200";
     type TokenRow = (i64, String, i64, Option<i64>, Option<i64>);
-    let rows: Vec<TokenRow> =
-        db_run!(db, p => sqlx::query_as(sql).bind(user_id).fetch_all(p).await)?;
+    let rows: Vec<TokenRow> = db_run!(db, p => sqlx::query_as(sql).bind(user_id).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, name, created_at, last_used_at, revoked_at)| ApiTokenInfo {
