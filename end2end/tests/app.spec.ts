@@ -6,6 +6,20 @@ import { ADMIN, hydrated, login, logout, shot } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
+// Browser errors (a failed hydration, a panic in the WASM) are printed and fail the test.
+let pageErrors: string[] = [];
+test.beforeEach(({ page }) => {
+  pageErrors = [];
+  page.on('pageerror', (e) => {
+    pageErrors.push(`${page.url()}: ${e.message}`);
+    console.log(`[pageerror] ${page.url()}: ${e.message}`);
+  });
+  page.on('console', (m) => { if (m.type() === 'error') console.log(`[console] ${page.url()}: ${m.text()}`); });
+});
+test.afterEach(() => {
+  expect(pageErrors, 'no errors in the browser').toEqual([]);
+});
+
 test('first run: create the administrator', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/setup$/);
@@ -113,6 +127,17 @@ test('switching a module off hides it', async ({ page }) => {
   await page.goto('/settings/modules');
   await page.locator('[data-test=toggle-customers]').click();
   await expect(page.locator('[data-test=nav-customers]')).toBeVisible();
+});
+
+test('every page hydrates', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  for (const path of ['/', '/customers', '/customers/new', '/admin/users', '/admin/teams', '/settings/modules', '/profile']) {
+    await page.goto(path);
+    await hydrated(page);
+  }
+  await page.goto('/profile');
+  await hydrated(page);
+  await shot(page, 'profile');
 });
 
 test('the app is installable (PWA)', async ({ baseURL }, testInfo) => {

@@ -22,6 +22,13 @@ pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
     super::store::list_users(&db).await
 }
 
+/// Users and teams together, for the users page (one call: one resource, one round trip).
+#[server(prefix = "/rpc", endpoint = "admin/users-and-teams")]
+pub async fn users_and_teams() -> Result<(Vec<UserInfo>, Vec<Team>), AppError> {
+    let (_, db) = admin_session().inspect_err(crate::core::request::set_status)?;
+    Ok((super::store::list_users(&db).await?, super::store::list_teams(&db).await?))
+}
+
 /// Creates a user with a role and an optional team.
 #[server(prefix = "/rpc", endpoint = "admin/users/create")]
 pub async fn create_user(

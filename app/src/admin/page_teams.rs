@@ -6,13 +6,15 @@ use leptos::prelude::*;
 use super::api::{CreateTeam, list_teams};
 use crate::core::Msg;
 use crate::shell::t;
-use crate::shell::ui::{ErrorPage, Field, action_error};
+use crate::shell::ui::{ErrorPage, Field, action_error, reset_on_success};
 
 /// The teams page.
 #[component]
 pub fn TeamsPage() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let error = action_error(create);
+    let form = NodeRef::new();
+    reset_on_success(create, form);
     let teams = Resource::new(move || create.version().get(), |_| list_teams());
     view! {
         <h1>{t(Msg::Teams)}</h1>
@@ -33,7 +35,7 @@ pub fn TeamsPage() -> impl IntoView {
         </Transition>
         <section class="panel">
             <h2>{t(Msg::NewTeam)}</h2>
-            <ActionForm action=create attr:class="inline-form">
+            <ActionForm action=create node_ref=form attr:class="inline-form">
                 <Field label=Msg::Name name="name" required=true error />
                 <button type="submit" class="button primary">{t(Msg::Create)}</button>
             </ActionForm>

@@ -3,11 +3,11 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{CreateUser, UpdateUser, list_teams, list_users};
+use super::api::{CreateUser, UpdateUser, users_and_teams};
 use crate::auth::Role;
 use crate::core::{AppError, Msg};
 use crate::shell::t;
-use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error};
+use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, reset_on_success};
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.into_iter().map(|r| (r.as_str().to_string(), t(r.msg()).to_string())).collect()
@@ -19,10 +19,12 @@ pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let create_error = action_error(create);
+    let form = NodeRef::new();
+    reset_on_success(create, form);
     let update_error = action_error(update);
     let data = Resource::new(
         move || (create.version().get(), update.version().get()),
-        |_| async { Ok::<_, AppError>((list_users().await?, list_teams().await?)) },
+        |_| users_and_teams(),
     );
     let create_general =
         Signal::derive(move || create_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
@@ -78,7 +80,7 @@ pub fn UsersPage() -> impl IntoView {
                             </table>
                             <section class="panel">
                                 <h2>{t(Msg::NewUser)}</h2>
-                                <ActionForm action=create attr:class="stack" attr:data-test="user-form">
+                                <ActionForm action=create node_ref=form attr:class="stack" attr:data-test="user-form">
                                     <FormError error=create_general />
                                     <div class="grid-2">
                                         <Field label=Msg::FullName name="name" required=true error=create_error />

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::api::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
 use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
-use crate::shell::ui::{Field, FormError, action_error};
+use crate::shell::ui::{Field, FormError, action_error, reset_on_success};
 use crate::shell::{lang, session_info, t};
 
 /// `/profile`.
@@ -17,6 +17,8 @@ pub fn ProfilePage() -> impl IntoView {
     let change_error = action_error(change);
     let change_general =
         Signal::derive(move || change_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let password_form = NodeRef::new();
+    reset_on_success(change, password_form);
     let changed = move || matches!(change.value().get(), Some(Ok(())));
     view! {
         <h1>{t(Msg::NavProfile)}</h1>
@@ -26,7 +28,7 @@ pub fn ProfilePage() -> impl IntoView {
         <div class="grid-2">
             <section class="panel">
                 <h2>{t(Msg::ChangePassword)}</h2>
-                <ActionForm action=change attr:class="stack" attr:data-test="password-form">
+                <ActionForm action=change node_ref=password_form attr:class="stack" attr:data-test="password-form">
                     <FormError error=change_general />
                     {move || changed().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::PasswordChanged)}</div> })}
                     <Field label=Msg::CurrentPassword name="current_password" kind="password" required=true autocomplete="current-password" error=change_error />
@@ -45,13 +47,15 @@ fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     let create_error = action_error(create);
+    let token_form = NodeRef::new();
+    reset_on_success(create, token_form);
     let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_tokens());
     let lang = lang();
     view! {
         <section class="panel">
             <h2>{t(Msg::ApiTokens)}</h2>
             <p class="muted">{t(Msg::ApiTokensIntro)}</p>
-            <ActionForm action=create attr:class="inline-form">
+            <ActionForm action=create node_ref=token_form attr:class="inline-form">
                 <Field label=Msg::TokenName name="name" required=true error=create_error />
                 <button type="submit" class="button">{t(Msg::NewToken)}</button>
             </ActionForm>

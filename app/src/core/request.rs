@@ -31,21 +31,29 @@ impl RequestCtx {
 }
 
 /// The request context inside a server function or SSR render.
+#[track_caller]
 pub fn request_ctx() -> Result<RequestCtx, AppError> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestCtx>().cloned())
-        .ok_or_else(|| internal("request context missing"))
+    // A `match`, not `ok_or_else`, so that the log names the caller (closures drop `#[track_caller]`).
+    match use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<RequestCtx>().cloned()) {
+        Some(ctx) => Ok(ctx),
+        None => Err(internal("request context missing")),
+    }
 }
 
 /// The database handle provided by the server.
+#[track_caller]
 pub fn db() -> Result<Db, AppError> {
-    use_context::<http::request::Parts>()
+    let db = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Db>().cloned())
-        .or_else(use_context::<Db>)
-        .ok_or_else(|| internal("database missing from context"))
+        .or_else(use_context::<Db>);
+    match db {
+        Some(db) => Ok(db),
+        None => Err(internal("database missing from context")),
+    }
 }
 
 /// The signed-in user and the database: the first two lines of most server functions.
+#[track_caller]
 pub fn session() -> Result<(RequestCtx, Db), AppError> {
     let ctx = request_ctx()?;
     ctx.user()?;
@@ -78,10 +86,14 @@ pub fn new_ref_id() -> String {
     format!("{n:08x}")
 }
 
-/// Logs an unexpected failure and returns the opaque internal error.
+/// Logs an unexpected failure (with the caller's location and the request path) and returns the opaque
+/// internal error.
+#[track_caller]
 pub fn internal(what: &str) -> AppError {
     let ref_id = new_ref_id();
-    tracing::error!(ref_id = %ref_id, "{what}");
+    let at = std::panic::Location::caller();
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.to_string()).unwrap_or_default();
+    tracing::error!(ref_id = %ref_id, at = %at, path = %path, "{what}");
     AppError::Internal { ref_id }
 }
 

@@ -14,6 +14,21 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// Clears a form after its action succeeded, so the next entry starts empty.
+pub fn reset_on_success<I, O>(action: ServerAction<I>, form: NodeRef<leptos::html::Form>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_)))
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
+}
+
 /// The translated field errors for `name` in `err`.
 fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
     let codes = err?.field_codes(name);
