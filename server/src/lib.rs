@@ -20,6 +20,8 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub trust_proxy: bool,
+    /// Switched-off modules, cached briefly (see [`app::core::modules::ModuleCache`]).
+    pub modules: app::core::modules::ModuleCache,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

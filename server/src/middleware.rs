@@ -46,7 +46,7 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
             (None, Some(secret)) => store::session_user(&state.db, secret).await?,
             (None, None) => None,
         };
-        let disabled = store::disabled_modules(&state.db).await?;
+        let disabled = state.modules.disabled(&state.db).await?;
         Ok::<_, AppError>((user, disabled))
     }
     .await;
@@ -66,6 +66,7 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         return ApiError(AppError::NotFound, lang).into_response();
     }
     req.extensions_mut().insert(state.db.clone());
+    req.extensions_mut().insert(state.modules.clone());
     req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules });
     next.run(req).await
 }

@@ -73,13 +73,13 @@ impl TestDb {
                 admin.close().await;
                 let url = with_database(&base, &name);
                 let db = Db::connect(&DbConfig { url, max_connections: 4 }).await.expect("open postgres");
-                let closing = db.clone();
                 let cleanup = Box::new(move || {
-                    // Drop runs outside any runtime's async context: use a thread with its own runtime.
+                    // Drop runs outside any runtime's async context: use a thread with its own runtime. The
+                    // test's pool is not closed here: its connections belong to the test's runtime, which is
+                    // blocked in this drop; `WITH (FORCE)` ends them on the server side instead.
                     std::thread::spawn(move || {
                         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                         rt.block_on(async {
-                            closing.close().await;
                             if let Ok(admin) = sqlx::PgPool::connect(&base).await {
                                 let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                                     .execute(&admin)
@@ -145,6 +145,8 @@ pub async fn make_user(db: &Db, email: &str, role: Role, team_id: Option<i64>) -
 /// The real router over a test database.
 pub struct TestApp {
     pub db: Db,
+    /// The app's module cache: a test that switches modules in the store directly must invalidate it.
+    pub modules: app::core::modules::ModuleCache,
     pub router: Router,
     _guard: TestDb,
 }
@@ -189,8 +191,10 @@ impl TestApp {
             db: guard.db.clone(),
             leptos_options: server::leptos_options(&config),
             trust_proxy: true,
+            modules: Default::default(),
         };
-        Some(TestApp { db: guard.db.clone(), router: server::router(state), _guard: guard })
+        let modules = state.modules.clone();
+        Some(TestApp { db: guard.db.clone(), modules, router: server::router(state), _guard: guard })
     }
 
     /// Sends a request through the router.

@@ -22,10 +22,7 @@ pub fn UsersPage() -> impl IntoView {
     let form = NodeRef::new();
     reset_on_success(create, form);
     let update_error = action_error(update);
-    let data = Resource::new(
-        move || (create.version().get(), update.version().get()),
-        |_| users_and_teams(),
-    );
+    let data = Resource::new(move || (create.version().get(), update.version().get()), |_| users_and_teams());
     let create_general =
         Signal::derive(move || create_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
     view! {

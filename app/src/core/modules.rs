@@ -23,6 +23,40 @@ pub fn module_for_path(path: &str) -> Option<&'static ModuleDef> {
     })
 }
 
+/// The switched-off modules, cached per process for [`ModuleCache::TTL`] so that a request does not pay a
+/// database round trip for them. A switch on this server is seen at once; other servers see it within the TTL.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default, Debug)]
+pub struct ModuleCache(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, Vec<String>)>>>);
+
+#[cfg(feature = "ssr")]
+impl ModuleCache {
+    /// How long a read stays valid.
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// The cached keys, or a fresh read when stale.
+    pub async fn disabled(&self, db: &super::db::Db) -> Result<Vec<String>, super::AppError> {
+        if let Ok(guard) = self.0.lock()
+            && let Some((at, keys)) = guard.as_ref()
+            && at.elapsed() < Self::TTL
+        {
+            return Ok(keys.clone());
+        }
+        let keys = crate::auth::store::disabled_modules(db).await?;
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = Some((std::time::Instant::now(), keys.clone()));
+        }
+        Ok(keys)
+    }
+
+    /// Forgets the cached value (after a switch).
+    pub fn invalidate(&self) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = None;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

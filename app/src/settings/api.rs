@@ -12,7 +12,13 @@ pub async fn set_module_enabled(key: String, enabled: bool) -> Result<(), AppErr
         if !crate::core::modules::MODULES.iter().any(|m| m.key == key) {
             return Err(AppError::NotFound);
         }
-        crate::auth::store::set_module(&db, &key, enabled).await
+        crate::auth::store::set_module(&db, &key, enabled).await?;
+        if let Some(parts) = use_context::<http::request::Parts>()
+            && let Some(cache) = parts.extensions.get::<crate::core::modules::ModuleCache>()
+        {
+            cache.invalidate();
+        }
+        Ok(())
     };
     run.await.inspect_err(crate::core::request::set_status)
 }

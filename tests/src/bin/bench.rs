@@ -19,7 +19,10 @@ fn arg(name: &str, default: u64) -> u64 {
 
 fn karvon(db_url: &str) -> Command {
     let mut cmd = Command::new("target/release/karvon");
-    cmd.env("DATABASE_URL", db_url).env("KARVON_ADDR", ADDR).env("KARVON_LOG", "warn").env("KARVON_SITE_ROOT", "target/site");
+    cmd.env("DATABASE_URL", db_url)
+        .env("KARVON_ADDR", ADDR)
+        .env("KARVON_LOG", "warn")
+        .env("KARVON_SITE_ROOT", "target/site");
     cmd
 }
 
@@ -31,7 +34,8 @@ fn run(cmd: &mut Command) {
 /// A minimal HTTP/1.1 exchange; returns (status, headers, body).
 fn http(method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(ADDR).expect("connect");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {ADDR}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {ADDR}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -97,7 +101,8 @@ fn wrk(path: &str, header: &str, seconds: u64) -> Load {
         .expect("wrk runs (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout);
     let find = |prefix: &str| {
-        text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.split_whitespace().next().unwrap_or("").to_string()))
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.split_whitespace().next().unwrap_or("").to_string()))
     };
     Load {
         rps: find("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
@@ -119,7 +124,16 @@ struct Row {
 
 fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64) -> Row {
     run(karvon(db_url).arg("migrate"));
-    run(karvon(db_url).args(["admin", "create", "--email", "bench@karvon.uz", "--password", "bench-password", "--name", "Bench"]));
+    run(karvon(db_url).args([
+        "admin",
+        "create",
+        "--email",
+        "bench@karvon.uz",
+        "--password",
+        "bench-password",
+        "--name",
+        "Bench",
+    ]));
     let t = Instant::now();
     run(karvon(db_url).args(["seed-demo", "--customers", &customers.to_string()]));
     let seed_s = t.elapsed().as_secs_f64();
@@ -201,10 +215,16 @@ fn main() {
 
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    println!("\nKarvon foundation benchmark: {customers} demo customers, wrk -t2 -c32 -d{seconds}s on loopback, {cores} cores ({cpu})\n");
+    println!(
+        "\nKarvon foundation benchmark: {customers} demo customers, wrk -t2 -c32 -d{seconds}s on loopback, {cores} cores ({cpu})\n"
+    );
     println!("| | {} |", rows.iter().map(|r| r.backend).collect::<Vec<_>>().join(" | "));
     println!("|---|{}", "---|".repeat(rows.len()));
     let line = |label: &str, f: &dyn Fn(&Row) -> String| {
@@ -212,11 +232,19 @@ fn main() {
     };
     line("seed-demo (s)", &|r| format!("{:.1}", r.seed_s));
     line("start to ready (ms)", &|r| format!("{:.0}", r.ready_ms));
-    line("customers page (SSR) req/s", &|r| format!("{:.0}{}", r.page.rps, if r.page.errors { " (errors!)" } else { "" }));
+    line("customers page (SSR) req/s", &|r| {
+        format!("{:.0}{}", r.page.rps, if r.page.errors { " (errors!)" } else { "" })
+    });
     line("customers page p50 / p99 (ms)", &|r| format!("{:.2} / {:.2}", r.page.p50_ms, r.page.p99_ms));
-    line("GET /api/v1/customers req/s", &|r| format!("{:.0}{}", r.api.rps, if r.api.errors { " (errors!)" } else { "" }));
+    line("GET /api/v1/customers req/s", &|r| {
+        format!("{:.0}{}", r.api.rps, if r.api.errors { " (errors!)" } else { "" })
+    });
     line("API p50 / p99 (ms)", &|r| format!("{:.2} / {:.2}", r.api.p50_ms, r.api.p99_ms));
-    line("RSS idle: VmRSS / RssAnon (MB)", &|r| format!("{:.1} / {:.1}", r.idle.0 as f64 / 1024.0, r.idle.1 as f64 / 1024.0));
-    line("RSS under load, peak (MB)", &|r| format!("{:.1} / {:.1}", r.loaded.0 as f64 / 1024.0, r.loaded.1 as f64 / 1024.0));
+    line("RSS idle: VmRSS / RssAnon (MB)", &|r| {
+        format!("{:.1} / {:.1}", r.idle.0 as f64 / 1024.0, r.idle.1 as f64 / 1024.0)
+    });
+    line("RSS under load, peak (MB)", &|r| {
+        format!("{:.1} / {:.1}", r.loaded.0 as f64 / 1024.0, r.loaded.1 as f64 / 1024.0)
+    });
     println!("\nWASM: {:.0} KB raw, {:.0} KB gzip -9", wasm.len() as f64 / 1024.0, gz as f64 / 1024.0);
 }
