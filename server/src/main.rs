@@ -3,10 +3,6 @@
 use std::net::SocketAddr;
 
 use app::core::db::Db;
-
-/// mimalloc: server-side rendering allocates many small strings; glibc malloc was a third of the CPU profile.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use server::{AppState, Config, leptos_options, router};
 
 const USAGE: &str = "usage:

@@ -27,6 +27,15 @@ fn set_cookie(value: String) {
     }
 }
 
+/// Starts a session for `user_id`: the cookie, and a redirect home.
+#[cfg(feature = "ssr")]
+async fn start_session(db: &crate::core::db::Db, user_id: i64, https: bool) -> Result<(), AppError> {
+    let secret = super::store::create_session(db, user_id).await?;
+    set_cookie(cookie(SESSION_COOKIE, &secret, super::store::SESSION_DAYS * 86_400, https));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 fn session_cookie_value() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
@@ -58,10 +67,7 @@ pub async fn setup_admin(
         let hash = super::store::hash_password_async(password).await?;
         let id = super::store::create_first_admin(&db, &input.0, &input.1, &hash).await?;
         super::store::set_user_lang(&db, id, ctx.lang).await?;
-        let secret = super::store::create_session(&db, id).await?;
-        set_cookie(cookie(SESSION_COOKIE, &secret, super::store::SESSION_DAYS * 86_400, ctx.https));
-        leptos_axum::redirect("/");
-        Ok(())
+        start_session(&db, id, ctx.https).await
     };
     run.await.inspect_err(set_status)
 }
@@ -74,10 +80,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         let ctx = request_ctx()?;
         let db = db()?;
         let id = super::store::authenticate(&db, &email, &password, &ctx.ip).await?;
-        let secret = super::store::create_session(&db, id).await?;
-        set_cookie(cookie(SESSION_COOKIE, &secret, super::store::SESSION_DAYS * 86_400, ctx.https));
-        leptos_axum::redirect("/");
-        Ok(())
+        start_session(&db, id, ctx.https).await
     };
     run.await.inspect_err(set_status)
 }

@@ -107,26 +107,27 @@ fn SideNav(role: Role) -> impl IntoView {
             }
         })
         .collect_view();
+    const ADMIN_LINKS: [(&str, Msg, &str); 3] = [
+        ("/admin/users", Msg::NavUsers, "nav-users"),
+        ("/admin/teams", Msg::NavTeams, "nav-teams"),
+        ("/settings/modules", Msg::NavModules, "nav-modules"),
+    ];
     let admin = (role == Role::Admin).then(|| {
+        let links = ADMIN_LINKS
+            .into_iter()
+            .map(|(href, label, test)| {
+                view! {
+                    <li>
+                        <a href=href aria-current=move || current(href) data-test=test>
+                            {t(label)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
         view! {
             <p class="nav-heading">{t(Msg::NavSettings)}</p>
-            <ul>
-                <li>
-                    <a href="/admin/users" aria-current=move || current("/admin/users") data-test="nav-users">
-                        {t(Msg::NavUsers)}
-                    </a>
-                </li>
-                <li>
-                    <a href="/admin/teams" aria-current=move || current("/admin/teams") data-test="nav-teams">
-                        {t(Msg::NavTeams)}
-                    </a>
-                </li>
-                <li>
-                    <a href="/settings/modules" aria-current=move || current("/settings/modules") data-test="nav-modules">
-                        {t(Msg::NavModules)}
-                    </a>
-                </li>
-            </ul>
+            <ul>{links}</ul>
         }
     });
     view! {
