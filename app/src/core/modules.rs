@@ -27,7 +27,11 @@ pub fn module_for_path(path: &str) -> Option<&'static ModuleDef> {
 /// database round trip for them. A switch on this server is seen at once; other servers see it within the TTL.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Default, Debug)]
-pub struct ModuleCache(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, Vec<String>)>>>);
+pub struct ModuleCache(std::sync::Arc<std::sync::Mutex<Option<CachedModules>>>);
+
+/// When the switched-off module keys were read, and the keys.
+#[cfg(feature = "ssr")]
+type CachedModules = (std::time::Instant, Vec<String>);
 
 #[cfg(feature = "ssr")]
 impl ModuleCache {
