@@ -40,6 +40,14 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
     let is_api = req.uri().path().starts_with("/api/");
 
+    // Static assets and the health check never need a user or the modules: no database work for them.
+    if is_static(req.uri().path()) {
+        let lang = lang_cookie.or(accept).unwrap_or_default();
+        req.extensions_mut().insert(state.db.clone());
+        req.extensions_mut().insert(RequestCtx { user: None, lang, ip, https, disabled_modules: Vec::new() });
+        return next.run(req).await;
+    }
+
     let resolved = async {
         let user = match (&bearer, &session) {
             (Some(token), _) => store::token_user(&state.db, token).await?,
@@ -69,4 +77,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     req.extensions_mut().insert(state.modules.clone());
     req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules });
     next.run(req).await
+}
+
+/// Paths served without looking at the session: built assets, icons, PWA files, the health check.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || matches!(path, "/sw.js" | "/manifest.webmanifest" | "/favicon.ico" | "/healthz")
 }

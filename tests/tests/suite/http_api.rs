@@ -199,3 +199,13 @@ async fn openapi_document_is_generated() {
     assert!(page.body.contains("/api/v1/customers/{id}") && page.body.contains("PATCH"));
     assert_eq!(app.api("GET", "/healthz", None, None).await.status, 200);
 }
+
+#[tokio::test]
+async fn missing_assets_are_404_without_touching_the_session() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    // A forged cookie would be looked up for a page; for an asset it is ignored, and a missing file is a 404.
+    let res = app.browser("GET", "/pkg/missing.wasm", Some("karvon_session=forged"), None, "/").await;
+    assert_eq!(res.status, 404, "{}", res.body);
+    let res = app.browser("GET", "/icons/missing.png", None, None, "/").await;
+    assert_eq!(res.status, 404);
+}
