@@ -44,18 +44,12 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
-    let db = state.db.clone();
     let options = state.leptos_options.clone();
     let page_state = state.clone();
     Router::new()
         .route("/healthz", get(rest::healthz))
         .nest("/api", rest::router())
-        .leptos_routes_with_context(
-            &page_state,
-            routes,
-            move || provide_context(db.clone()),
-            move || app::shell(options.clone()),
-        )
+        .leptos_routes(&page_state, routes, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))
         .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_BODY_BYTES))

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use super::api::{CreateUser, UpdateUser, users_and_teams};
 use crate::auth::Role;
-use crate::core::{AppError, Msg};
+use crate::core::Msg;
 use crate::shell::t;
-use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, reset_on_success};
+use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, reset_on_success};
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.into_iter().map(|r| (r.as_str().to_string(), t(r.msg()).to_string())).collect()
@@ -23,8 +23,7 @@ pub fn UsersPage() -> impl IntoView {
     reset_on_success(create, form);
     let update_error = action_error(update);
     let data = Resource::new(move || (create.version().get(), update.version().get()), |_| users_and_teams());
-    let create_general =
-        Signal::derive(move || create_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let create_general = general_error(create_error);
     view! {
         <h1>{t(Msg::Users)}</h1>
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>

@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 use super::api::Login;
 use crate::core::Msg;
 use crate::shell::layout::LanguageSwitch;
-use crate::shell::ui::{Field, FormError, action_error};
+use crate::shell::ui::{Field, FormError, action_error, general_error};
 use crate::shell::{session_info, t};
 
 /// `/login`.
@@ -22,8 +22,7 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let error = action_error(action);
     // Field errors are shown by the fields; a general one (bad credentials, throttled) above the form.
-    let general =
-        Signal::derive(move || error.get().filter(|e| !matches!(e, crate::core::AppError::Validation { .. })));
+    let general = general_error(error);
     view! {
         <AuthFrame title=Msg::LoginTitle>
             <form method="post" action="/rpc/login" class="stack" data-test="login-form">

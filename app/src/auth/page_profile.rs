@@ -4,9 +4,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::api::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
+use crate::core::Msg;
 use crate::core::format::date_time;
-use crate::core::{AppError, Msg};
-use crate::shell::ui::{Field, FormError, action_error, reset_on_success};
+use crate::shell::ui::{Field, FormError, action_error, general_error, reset_on_success};
 use crate::shell::{lang, session_info, t};
 
 /// `/profile`.
@@ -15,8 +15,7 @@ pub fn ProfilePage() -> impl IntoView {
     let user = session_info().user;
     let change = ServerAction::<ChangePassword>::new();
     let change_error = action_error(change);
-    let change_general =
-        Signal::derive(move || change_error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let change_general = general_error(change_error);
     let password_form = NodeRef::new();
     reset_on_success(change, password_form);
     let changed = move || matches!(change.value().get(), Some(Ok(())));

@@ -5,8 +5,8 @@ use leptos_router::components::Redirect;
 
 use super::api::SetupAdmin;
 use super::page_login::AuthFrame;
-use crate::core::{AppError, Msg};
-use crate::shell::ui::{Field, FormError, action_error};
+use crate::core::Msg;
+use crate::shell::ui::{Field, FormError, action_error, general_error};
 use crate::shell::{session_info, t};
 
 /// `/setup`.
@@ -17,7 +17,7 @@ pub fn SetupPage() -> impl IntoView {
     }
     let action = ServerAction::<SetupAdmin>::new();
     let error = action_error(action);
-    let general = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let general = general_error(error);
     view! {
         <AuthFrame title=Msg::SetupTitle>
             <p class="muted">{t(Msg::SetupIntro)}</p>

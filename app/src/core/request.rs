@@ -43,9 +43,8 @@ pub fn request_ctx() -> Result<RequestCtx, AppError> {
 /// The database handle provided by the server.
 #[track_caller]
 pub fn db() -> Result<Db, AppError> {
-    let db = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Db>().cloned())
-        .or_else(use_context::<Db>);
+    // The middleware puts the handle into every request's extensions.
+    let db = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Db>().cloned());
     match db {
         Some(db) => Ok(db),
         None => Err(internal("database missing from context")),

@@ -7,7 +7,7 @@ use super::api::{CreateCustomer, UpdateCustomer};
 use super::{Customer, CustomerKind};
 use crate::core::{AppError, Msg};
 use crate::shell::t;
-use crate::shell::ui::{Field, FormError, Select, TextArea, action_error};
+use crate::shell::ui::{Field, FormError, Select, TextArea, action_error, general_error};
 
 fn kind_options() -> Vec<(String, String)> {
     [CustomerKind::Company, CustomerKind::Person]
@@ -32,7 +32,7 @@ fn CustomerFields(current: Option<Customer>, error: Signal<Option<AppError>>) ->
         updated_at: 0,
         version: 0,
     });
-    let general = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let general = general_error(error);
     view! {
         <FormError error=general />
         <div class="grid-2">

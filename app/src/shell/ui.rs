@@ -14,6 +14,11 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// The part of a form's error that is not about one field (shown above the form; field errors sit by the fields).
+pub fn general_error(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })))
+}
+
 /// Clears a form after its action succeeded, so the next entry starts empty.
 pub fn reset_on_success<I, O>(action: ServerAction<I>, form: NodeRef<leptos::html::Form>)
 where
