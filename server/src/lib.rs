@@ -22,6 +22,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Switched-off modules, cached briefly (see [`app::core::modules::ModuleCache`]).
     pub modules: app::core::modules::ModuleCache,
+    /// Whether the first administrator exists (remembered once true).
+    pub setup: app::auth::store::SetupState,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -99,6 +99,7 @@ async fn serve(config: Config) {
         leptos_options: leptos_options(&config),
         trust_proxy: config.trust_proxy,
         modules: Default::default(),
+        setup: Default::default(),
     };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr)

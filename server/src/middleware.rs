@@ -44,7 +44,8 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     if is_static(req.uri().path()) {
         let lang = lang_cookie.or(accept).unwrap_or_default();
         req.extensions_mut().insert(state.db.clone());
-        req.extensions_mut().insert(RequestCtx { user: None, lang, ip, https, disabled_modules: Vec::new() });
+        let disabled_modules = Vec::new();
+        req.extensions_mut().insert(RequestCtx { user: None, lang, ip, https, disabled_modules, needs_setup: false });
         return next.run(req).await;
     }
 
@@ -55,10 +56,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
             (None, None) => None,
         };
         let disabled = state.modules.disabled(&state.db).await?;
-        Ok::<_, AppError>((user, disabled))
+        let needs_setup = user.is_none() && state.setup.needs_setup(&state.db).await?;
+        Ok::<_, AppError>((user, disabled, needs_setup))
     }
     .await;
-    let (user, disabled_modules) = match resolved {
+    let (user, disabled_modules, needs_setup) = match resolved {
         Ok(v) => v,
         Err(err) => return ApiError(err, accept.unwrap_or_default()).into_response(),
     };
@@ -75,7 +77,7 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     }
     req.extensions_mut().insert(state.db.clone());
     req.extensions_mut().insert(state.modules.clone());
-    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules });
+    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup });
     next.run(req).await
 }
 

@@ -192,6 +192,7 @@ impl TestApp {
             leptos_options: server::leptos_options(&config),
             trust_proxy: true,
             modules: Default::default(),
+            setup: Default::default(),
         };
         let modules = state.modules.clone();
         Some(TestApp { db: guard.db.clone(), modules, router: server::router(state), _guard: guard })

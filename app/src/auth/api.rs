@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{ApiTokenInfo, SessionInfo};
+use super::ApiTokenInfo;
 use crate::core::AppError;
 #[cfg(feature = "ssr")]
 use crate::core::Lang;
@@ -40,15 +40,6 @@ async fn start_session(db: &crate::core::db::Db, user_id: i64, https: bool) -> R
 fn session_cookie_value() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
     crate::core::request::cookie_value(&parts.headers, SESSION_COOKIE)
-}
-
-/// What the shell needs: the visitor, their language, set-up state and modules.
-#[server(prefix = "/rpc", endpoint = "session")]
-pub async fn get_session_info() -> Result<SessionInfo, AppError> {
-    use crate::core::request::{db, request_ctx};
-    let ctx = request_ctx()?;
-    let needs_setup = ctx.user.is_none() && super::store::count_users(&db()?).await? == 0;
-    Ok(SessionInfo { user: ctx.user, lang: ctx.lang, needs_setup, disabled_modules: ctx.disabled_modules })
 }
 
 /// Creates the first administrator while no user exists, and signs them in.

@@ -86,7 +86,8 @@ impl CurrentUser {
 }
 
 /// What the UI shell needs about the visitor: who (if anyone), which language, which modules are on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Resolved once per page by the server and embedded in the document, so both sides render with it at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct SessionInfo {
     pub user: Option<CurrentUser>,
     pub lang: Lang,

@@ -90,6 +90,26 @@ pub async fn count_users(db: &Db) -> Result<i64, AppError> {
     Ok(n)
 }
 
+/// Whether the first administrator exists. Users are never deleted, so once it is true it stays true and
+/// no request asks the database again.
+#[derive(Clone, Default)]
+pub struct SetupState(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl SetupState {
+    /// `true` while no user exists.
+    pub async fn needs_setup(&self, db: &Db) -> Result<bool, AppError> {
+        use std::sync::atomic::Ordering;
+        if self.0.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        let none = count_users(db).await? == 0;
+        if !none {
+            self.0.store(true, Ordering::Relaxed);
+        }
+        Ok(none)
+    }
+}
+
 /// Input for a new account; the password is already hashed.
 pub struct NewUserRow<'a> {
     pub email: &'a str,

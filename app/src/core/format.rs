@@ -59,25 +59,52 @@ pub fn money(lang: Lang, amount: Decimal, currency: &str) -> String {
 
 /// A date in the company's time zone: `27.11.2026` (uz, ru) or `27 Nov 2026` (en).
 pub fn date(lang: Lang, at: Millis) -> String {
-    let Some(dt) = local(at) else { return String::new() };
+    let t = Civil::local(at);
     match lang {
-        Lang::Uz | Lang::Ru => dt.format("%d.%m.%Y").to_string(),
-        Lang::En => dt.format("%-d %b %Y").to_string(),
+        Lang::Uz | Lang::Ru => format!("{:02}.{:02}.{}", t.day, t.month, t.year),
+        Lang::En => format!("{} {} {}", t.day, MONTHS_EN[t.month as usize - 1], t.year),
     }
 }
 
 /// Date and time in the company's time zone.
 pub fn date_time(lang: Lang, at: Millis) -> String {
-    let Some(dt) = local(at) else { return String::new() };
+    let t = Civil::local(at);
     match lang {
-        Lang::Uz | Lang::Ru => dt.format("%d.%m.%Y %H:%M").to_string(),
-        Lang::En => dt.format("%-d %b %Y, %H:%M").to_string(),
+        Lang::Uz | Lang::Ru => format!("{:02}.{:02}.{} {:02}:{:02}", t.day, t.month, t.year, t.hour, t.minute),
+        Lang::En => format!("{} {} {}, {:02}:{:02}", t.day, MONTHS_EN[t.month as usize - 1], t.year, t.hour, t.minute),
     }
 }
 
-fn local(at: Millis) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    let offset = chrono::FixedOffset::east_opt(COMPANY_UTC_OFFSET_MINUTES * 60)?;
-    chrono::DateTime::from_timestamp_millis(at).map(|d| d.with_timezone(&offset))
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// A calendar date and wall-clock time. Computed by hand (days-from-civil, proleptic Gregorian) rather than
+/// with chrono's formatter, which would add its whole strftime machinery to the WASM bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl Civil {
+    /// The company-local calendar time of an epoch-millisecond instant.
+    pub fn local(at: Millis) -> Civil {
+        let secs = at.div_euclid(1000) + i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60;
+        let (days, secs_of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        // Howard Hinnant's civil_from_days: eras of 400 years starting on 1 March.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Civil { year, month, day, hour: (secs_of_day / 3600) as u32, minute: (secs_of_day % 3600 / 60) as u32 }
+    }
 }
 
 #[cfg(test)]
@@ -107,5 +134,16 @@ mod tests {
         let at = 1_795_749_900_000;
         assert_eq!(date_time(Lang::Ru, at), "27.11.2026 08:25");
         assert_eq!(date(Lang::En, at), "27 Nov 2026");
+        // Year, leap-day and epoch boundaries, checked against chrono.
+        for at in [0, -1, 951_782_400_000, 951_868_799_999, 4_107_542_399_000, -2_208_988_800_000, 1_709_164_800_000] {
+            let c = chrono::DateTime::from_timestamp_millis(at).unwrap().naive_utc() + chrono::Duration::minutes(300);
+            let mine = Civil::local(at);
+            use chrono::{Datelike, Timelike};
+            assert_eq!(
+                (mine.year, mine.month, mine.day, mine.hour, mine.minute),
+                (i64::from(c.year()), c.month(), c.day(), c.hour(), c.minute()),
+                "{at}"
+            );
+        }
     }
 }

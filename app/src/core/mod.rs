@@ -18,5 +18,6 @@ pub type Millis = i64;
 /// Current time in epoch milliseconds.
 #[cfg(feature = "ssr")]
 pub fn now_millis() -> Millis {
-    chrono::Utc::now().timestamp_millis()
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    since.as_millis() as Millis
 }

@@ -16,12 +16,24 @@ pub struct RequestCtx {
     pub https: bool,
     /// Keys of the modules switched off.
     pub disabled_modules: Vec<String>,
+    /// No user exists yet: the one-time administrator set-up is open.
+    pub needs_setup: bool,
 }
 
 impl RequestCtx {
     /// The signed-in user, or `Unauthenticated`.
     pub fn user(&self) -> Result<&CurrentUser, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// What the UI shell shows for this visitor.
+    pub fn session_info(&self) -> crate::auth::SessionInfo {
+        crate::auth::SessionInfo {
+            user: self.user.clone(),
+            lang: self.lang,
+            needs_setup: self.needs_setup,
+            disabled_modules: self.disabled_modules.clone(),
+        }
     }
 
     /// `NotFound` when the module `key` is switched off.

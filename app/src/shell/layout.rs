@@ -1,14 +1,13 @@
 //! The layout: side navigation (collapsible on tablets), top bar with search and user menu, routes.
 
 use leptos::prelude::*;
-use leptos_meta::{Html, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 
 use super::ui::{ErrorPage, NotFound};
 use super::{session_info, t};
-use crate::auth::{Role, SessionInfo};
+use crate::auth::Role;
 use crate::core::modules::{MODULES, module_for_path};
 use crate::core::{AppError, Lang, Msg};
 
@@ -18,33 +17,19 @@ use crate::core::{AppError, Lang, Msg};
 pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
-            <ParentRoute path=path!("") view=super::SessionGate ssr=SsrMode::Async>
-                <Route path=path!("login") view=crate::auth::page_login::LoginPage ssr=SsrMode::Async />
-                <Route path=path!("setup") view=crate::auth::page_setup::SetupPage ssr=SsrMode::Async />
-                <ParentRoute path=path!("") view=Frame ssr=SsrMode::Async>
-                    <Route path=path!("") view=super::home::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("customers") view=crate::customers::page_list::CustomerListPage ssr=SsrMode::Async />
-                    <Route path=path!("customers/new") view=crate::customers::form::NewCustomerPage ssr=SsrMode::Async />
-                    <Route path=path!("customers/:id") view=crate::customers::page_card::CustomerCardPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/users") view=crate::admin::page_users::UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/teams") view=crate::admin::page_teams::TeamsPage ssr=SsrMode::Async />
-                    <Route path=path!("settings/modules") view=crate::settings::page_modules::ModulesPage ssr=SsrMode::Async />
-                    <Route path=path!("profile") view=crate::auth::page_profile::ProfilePage ssr=SsrMode::Async />
-                </ParentRoute>
+            <Route path=path!("login") view=crate::auth::page_login::LoginPage ssr=SsrMode::Async />
+            <Route path=path!("setup") view=crate::auth::page_setup::SetupPage ssr=SsrMode::Async />
+            <ParentRoute path=path!("") view=Frame ssr=SsrMode::Async>
+                <Route path=path!("") view=super::home::HomePage ssr=SsrMode::Async />
+                <Route path=path!("customers") view=crate::customers::page_list::CustomerListPage ssr=SsrMode::Async />
+                <Route path=path!("customers/new") view=crate::customers::form::NewCustomerPage ssr=SsrMode::Async />
+                <Route path=path!("customers/:id") view=crate::customers::page_card::CustomerCardPage ssr=SsrMode::Async />
+                <Route path=path!("admin/users") view=crate::admin::page_users::UsersPage ssr=SsrMode::Async />
+                <Route path=path!("admin/teams") view=crate::admin::page_teams::TeamsPage ssr=SsrMode::Async />
+                <Route path=path!("settings/modules") view=crate::settings::page_modules::ModulesPage ssr=SsrMode::Async />
+                <Route path=path!("profile") view=crate::auth::page_profile::ProfilePage ssr=SsrMode::Async />
             </ParentRoute>
         </Routes>
-    }
-}
-
-/// Provides the resolved session to everything below and sets the document's language and title.
-#[component]
-pub fn WithSession(info: SessionInfo) -> impl IntoView {
-    let code = info.lang.code();
-    provide_context(info);
-    view! {
-        <Html {..} lang=code />
-        <Title text=t(Msg::AppName) />
-        <Outlet />
     }
 }
 

@@ -5,15 +5,19 @@ pub mod layout;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
 use leptos_router::components::Router;
 
 use crate::auth::SessionInfo;
-use crate::auth::api::get_session_info;
 use crate::core::{Lang, Msg};
+
+/// The id of the `<script type="application/json">` that carries the page's [`SessionInfo`].
+const SESSION_SCRIPT_ID: &str = "karvon-session";
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // `<` escaped so that no value can close the script element.
+    let session = serde_json::to_string(&initial_session()).unwrap_or_default().replace('<', "\\u003c");
     view! {
         <!DOCTYPE html>
         <html>
@@ -28,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script>
                     "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); }); }"
                 </script>
+                <script id=SESSION_SCRIPT_ID type="application/json" inner_html=session></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -38,14 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The visitor's session as the shell resolved it (provided as context inside the layout).
+/// The visitor's session as the server resolved it for this page (provided as context by [`App`]).
 pub fn session_info() -> SessionInfo {
-    use_context::<SessionInfo>().unwrap_or(SessionInfo {
-        user: None,
-        lang: Lang::default(),
-        needs_setup: false,
-        disabled_modules: Vec::new(),
-    })
+    use_context::<SessionInfo>().unwrap_or_default()
 }
 
 /// The current UI language.
@@ -58,29 +58,37 @@ pub fn t(msg: Msg) -> &'static str {
     msg.text(lang())
 }
 
-/// The root component: the router with every route (known statically, so the server can list them).
+/// The session for this page: from the request on the server (the middleware resolved it), from the document
+/// in the browser. Sign-in, sign-out, language and module changes are full page loads, so it never goes stale.
+#[cfg(feature = "ssr")]
+fn initial_session() -> SessionInfo {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::core::request::RequestCtx>().map(|ctx| ctx.session_info()))
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn initial_session() -> SessionInfo {
+    document()
+        .get_element_by_id(SESSION_SCRIPT_ID)
+        .and_then(|el| el.text_content())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// The root component: the session, the document's language and title, and the router with every route
+/// (known statically, so the server can list them).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let info = initial_session();
+    let code = info.lang.code();
+    provide_context(info);
     view! {
+        <Html {..} lang=code />
+        <Title text=t(Msg::AppName) />
         <Router>
             <layout::AppRoutes />
         </Router>
-    }
-}
-
-/// Resolves the session once per page load, provides it, then renders the matched child route.
-#[component]
-pub fn SessionGate() -> impl IntoView {
-    let session = Resource::new_blocking(|| (), |_| get_session_info());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match session.await {
-                    Ok(info) => view! { <layout::WithSession info /> }.into_any(),
-                    Err(err) => view! { <ui::ErrorPage err /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
