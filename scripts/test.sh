@@ -12,7 +12,7 @@ say "unit, store contract and HTTP tests"
 cargo test --workspace --exclude frontend
 
 say "release build"
-cargo leptos build --release
+cargo leptos build --release --split
 
 run_e2e() {
   local db_url=$1 label=$2

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use super::ui::{ErrorPage, NotFound};
 use super::{session_info, t};
@@ -17,20 +17,52 @@ use crate::core::{AppError, Lang, Msg};
 pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
-            <Route path=path!("login") view=crate::auth::page_login::LoginPage ssr=SsrMode::Async />
-            <Route path=path!("setup") view=crate::auth::page_setup::SetupPage ssr=SsrMode::Async />
+            <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
             <ParentRoute path=path!("") view=Frame ssr=SsrMode::Async>
-                <Route path=path!("") view=super::home::HomePage ssr=SsrMode::Async />
-                <Route path=path!("customers") view=crate::customers::page_list::CustomerListPage ssr=SsrMode::Async />
-                <Route path=path!("customers/new") view=crate::customers::form::NewCustomerPage ssr=SsrMode::Async />
-                <Route path=path!("customers/:id") view=crate::customers::page_card::CustomerCardPage ssr=SsrMode::Async />
-                <Route path=path!("admin/users") view=crate::admin::page_users::UsersPage ssr=SsrMode::Async />
-                <Route path=path!("admin/teams") view=crate::admin::page_teams::TeamsPage ssr=SsrMode::Async />
-                <Route path=path!("settings/modules") view=crate::settings::page_modules::ModulesPage ssr=SsrMode::Async />
-                <Route path=path!("profile") view=crate::auth::page_profile::ProfilePage ssr=SsrMode::Async />
+                <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
             </ParentRoute>
         </Routes>
     }
+}
+
+/// Each page is a lazy route: its code is a separate WASM chunk (`cargo leptos build --split`), loaded when
+/// the page is first shown, so the first download holds only the shell.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path,)*) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    LoginRoute => crate::auth::page_login::LoginPage,
+    SetupRoute => crate::auth::page_setup::SetupPage,
+    HomeRoute => super::home::HomePage,
+    CustomerListRoute => crate::customers::page_list::CustomerListPage,
+    NewCustomerRoute => crate::customers::form::NewCustomerPage,
+    CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
+    UsersRoute => crate::admin::page_users::UsersPage,
+    TeamsRoute => crate::admin::page_teams::TeamsPage,
+    ModulesRoute => crate::settings::page_modules::ModulesPage,
+    ProfileRoute => crate::auth::page_profile::ProfilePage,
 }
 
 /// The signed-in frame; sends visitors to set-up or login, and answers 404 for switched-off modules.

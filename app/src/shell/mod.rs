@@ -5,7 +5,7 @@ pub mod layout;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::Router;
 
 use crate::auth::SessionInfo;
@@ -17,14 +17,17 @@ const SESSION_SCRIPT_ID: &str = "karvon-session";
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // `<` escaped so that no value can close the script element.
-    let session = serde_json::to_string(&initial_session()).unwrap_or_default().replace('<', "\\u003c");
+    let info = initial_session();
+    let (code, title) = (info.lang.code(), Msg::AppName.text(info.lang));
+    let session = serde_json::to_string(&info).unwrap_or_default().replace('<', "\\u003c");
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=code>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1f4e79" />
+                <title>{title}</title>
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/icon-192.png" type="image/png" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
@@ -76,17 +79,13 @@ fn initial_session() -> SessionInfo {
         .unwrap_or_default()
 }
 
-/// The root component: the session, the document's language and title, and the router with every route
+/// The root component: the session and the router with every route
 /// (known statically, so the server can list them).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let info = initial_session();
-    let code = info.lang.code();
-    provide_context(info);
+    provide_context(initial_session());
     view! {
-        <Html {..} lang=code />
-        <Title text=t(Msg::AppName) />
         <Router>
             <layout::AppRoutes />
         </Router>

@@ -1,7 +1,7 @@
 //! Foundation benchmark: start-up time, list latency under load (SSR page and REST), RSS, WASM size,
 //! on SQLite and PostgreSQL with N demo customers. Prints a Markdown table.
 //!
-//! Needs the release build (`cargo leptos build --release`) and `wrk` (Debian package). Run from the
+//! Needs the release build (`cargo leptos build --release --split`) and `wrk` (Debian package). Run from the
 //! workspace root: `cargo run --release -p tests --bin bench -- [--customers 100000] [--seconds 10]`.
 //! PostgreSQL is measured when `TEST_POSTGRES_URL` is set.
 
@@ -195,7 +195,10 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64) ->
 fn main() {
     let customers = arg("--customers", 100_000);
     let seconds = arg("--seconds", 10);
-    assert!(std::path::Path::new("target/release/karvon").exists(), "build first: cargo leptos build --release");
+    assert!(
+        std::path::Path::new("target/release/karvon").exists(),
+        "build first: cargo leptos build --release --split"
+    );
     let dir = std::path::Path::new("target/bench");
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).expect("bench dir");
@@ -208,13 +211,6 @@ fn main() {
         rows.push(measure("PostgreSQL", &format!("{root}/karvon_bench"), customers, seconds));
         run(Command::new("psql").args([&base, "-qc", "DROP DATABASE IF EXISTS karvon_bench WITH (FORCE)"]));
     }
-
-    let wasm = std::fs::read("target/site/pkg/karvon.wasm").unwrap_or_default();
-    let gz = Command::new("gzip")
-        .args(["-9", "-c", "target/site/pkg/karvon.wasm"])
-        .output()
-        .map(|o| o.stdout.len())
-        .unwrap_or(0);
 
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -249,5 +245,46 @@ fn main() {
     line("RSS under load, peak (MB)", &|r| {
         format!("{:.1} / {:.1}", r.loaded.0 as f64 / 1024.0, r.loaded.1 as f64 / 1024.0)
     });
-    println!("\nWASM: {:.0} KB raw, {:.0} KB gzip -9", wasm.len() as f64 / 1024.0, gz as f64 / 1024.0);
+    wasm_sizes();
+}
+
+/// Gzip -9 size of a file under `target/site/pkg`.
+fn gz(file: &str) -> usize {
+    Command::new("gzip").args(["-9", "-c", &format!("target/site/pkg/{file}")]).output().map_or(0, |o| o.stdout.len())
+}
+
+/// The WASM a browser downloads: the shell module first, then for each page its lazy chunk and the shared
+/// chunks it needs (from the split manifest). Prints the shell and every page's total.
+fn wasm_sizes() {
+    let raw = std::fs::metadata("target/site/pkg/karvon.wasm").map_or(0, |m| m.len());
+    let shell = gz("karvon.wasm");
+    println!(
+        "\nWASM shell module: {:.0} KB raw, {:.0} KB gzip -9 (the first download)",
+        raw as f64 / 1024.0,
+        shell as f64 / 1024.0
+    );
+    let manifest: serde_json::Value = std::fs::read_to_string("target/site/pkg/__wasm_split_manifest.json")
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let Some(routes) = manifest.as_object() else { return };
+    println!("\n| page (lazy route) | its chunks, gzip KB | shell + chunks, gzip KB |\n|---|---|---|");
+    let mut rows: Vec<(String, usize)> = routes
+        .iter()
+        .map(|(name, chunks)| {
+            let size = chunks
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.as_str())
+                .map(|c| gz(&format!("{c}.wasm")))
+                .sum();
+            let page = name.trim_start_matches("__").split("_route_view").next().unwrap_or(name).to_string();
+            (page, size)
+        })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    for (page, size) in rows {
+        println!("| {page} | {:.0} | {:.0} |", size as f64 / 1024.0, (shell + size) as f64 / 1024.0);
+    }
 }
