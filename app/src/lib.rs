@@ -2,8 +2,10 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod core;
+pub mod counterparties;
 pub mod customers;
 pub mod settings;
 pub mod shell;

@@ -7,7 +7,7 @@ use rand::{Rng, SeedableRng};
 use app::auth::{Role, store as auth_store};
 use app::core::AppError;
 use app::core::db::Db;
-use app::customers::{CustomerKind, CustomerValues, store as customer_store};
+use app::customers::{CustomerKind, CustomerStage, CustomerValues, store as customer_store};
 
 const UZ_PLACES: &[&str] =
     &["Toshkent", "Samarqand", "Buxoro", "Farg'ona", "Namangan", "Andijon", "Xorazm", "Navoiy", "Qarshi", "Termiz"];
@@ -95,7 +95,7 @@ pub fn demo_customer(rng: &mut StdRng, n: u64) -> CustomerValues {
         }
     };
     let phone = format!(
-        "+998 {} {:03} {:02} {:02}",
+        "+998{}{:03}{:02}{:02}",
         pick(rng, OPERATORS),
         rng.gen_range(0..1000),
         rng.gen_range(0..100),
@@ -107,6 +107,10 @@ pub fn demo_customer(rng: &mut StdRng, n: u64) -> CustomerValues {
         phone: Some(phone),
         email: Some(format!("{mail_base}{n}@example.uz")),
         notes: None,
+        stage: [CustomerStage::Potential, CustomerStage::OneTime, CustomerStage::Regular, CustomerStage::Lost]
+            [rng.gen_range(0..4)],
+        source: None,
+        tags: Vec::new(),
     }
 }
 

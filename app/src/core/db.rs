@@ -104,3 +104,8 @@ pub fn like_escape(s: &str) -> String {
     }
     out
 }
+
+/// `true` when `err` is a UNIQUE constraint violation (either backend).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}

@@ -19,6 +19,14 @@ pub enum ErrCode {
     WrongPassword,
     PasswordsDiffer,
     NotANumber,
+    TooMany,
+    InvalidTaxId,
+    TaxIdTaken,
+    InvalidCountry,
+    InvalidBankCode,
+    InvalidBankAccount,
+    InvalidDate,
+    AlreadyThere,
 }
 
 impl ErrCode {
@@ -36,6 +44,14 @@ impl ErrCode {
             ErrCode::WrongPassword => Msg::ErrWrongPassword,
             ErrCode::PasswordsDiffer => Msg::ErrPasswordsDiffer,
             ErrCode::NotANumber => Msg::ErrNotANumber,
+            ErrCode::TooMany => Msg::ErrTooMany,
+            ErrCode::InvalidTaxId => Msg::ErrInvalidTaxId,
+            ErrCode::TaxIdTaken => Msg::ErrTaxIdTaken,
+            ErrCode::InvalidCountry => Msg::ErrInvalidCountry,
+            ErrCode::InvalidBankCode => Msg::ErrInvalidBankCode,
+            ErrCode::InvalidBankAccount => Msg::ErrInvalidBankAccount,
+            ErrCode::InvalidDate => Msg::ErrInvalidDate,
+            ErrCode::AlreadyThere => Msg::ErrAlreadyThere,
         }
     }
 }

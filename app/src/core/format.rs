@@ -107,6 +107,41 @@ impl Civil {
     }
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Midnight, company time, of a `YYYY-MM-DD` date (the value of `<input type="date">`), as epoch ms.
+/// `None` for anything that is not a real calendar date between 1900 and 2200.
+pub fn parse_date(s: &str) -> Option<Millis> {
+    let mut it = s.trim().splitn(3, '-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // Day 31 of a 30-day month rolls over into the next month: refuse it.
+    let ms = (days * 86_400 - i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60) * 1000;
+    (Civil::local(ms).day == day).then_some(ms)
+}
+
+/// The `YYYY-MM-DD` form of an instant's company-local date.
+pub fn date_input(at: Millis) -> String {
+    let t = Civil::local(at);
+    format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +158,17 @@ mod tests {
         assert_eq!(money(Lang::En, d("1234567"), "UZS"), "1,234,567\u{a0}UZS");
         assert_eq!(money(Lang::En, d("1234.5"), "USD"), "$1,234.50");
         assert_eq!(money(Lang::Ru, d("-12.5"), "EUR"), "-12,50\u{a0}EUR");
+    }
+
+    #[test]
+    fn date_inputs_round_trip() {
+        let at = parse_date("2026-11-27").unwrap();
+        assert_eq!(date_input(at), "2026-11-27");
+        assert_eq!(date_time(Lang::Ru, at), "27.11.2026 00:00");
+        assert_eq!(date_input(parse_date("2024-02-29").unwrap()), "2024-02-29");
+        for bad in ["2025-02-29", "2026-04-31", "2026-13-01", "26-11-27", "", "2026-11-2x", "1800-01-01"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod modules;
+pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod request;
 

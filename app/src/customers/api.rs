@@ -1,5 +1,9 @@
 //! Server functions for customers: thin shims over [`super::service`].
 
+// One argument per form field: plain HTML forms post them by name (the `#[server]` expansion does not
+// carry an item-level allow, hence module level).
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::{Customer, CustomerPage};
@@ -57,11 +61,15 @@ pub async fn create_customer(
     phone: Option<String>,
     email: Option<String>,
     notes: Option<String>,
+    stage: Option<String>,
+    source: Option<String>,
+    tags: Option<String>,
 ) -> Result<i64, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        let input = super::NewCustomer { name, kind, phone, email, notes, manager_id: None };
+        let tags = Some(super::split_tags(&tags.unwrap_or_default()));
+        let input = super::NewCustomer { name, kind, phone, email, notes, stage, source, tags, manager_id: None };
         let created = super::service::create(&db, ctx.user()?, &input).await?;
         leptos_axum::redirect(&format!("/customers/{}", created.id));
         Ok(created.id)
@@ -79,6 +87,9 @@ pub async fn update_customer(
     phone: Option<String>,
     email: Option<String>,
     notes: Option<String>,
+    stage: Option<String>,
+    source: Option<String>,
+    tags: Option<String>,
 ) -> Result<Customer, AppError> {
     let run = async {
         let (ctx, db) = session()?;
@@ -91,9 +102,26 @@ pub async fn update_customer(
             phone: Some(phone.unwrap_or_default()),
             email: Some(email.unwrap_or_default()),
             notes: Some(notes.unwrap_or_default()),
+            stage,
+            source: Some(source.unwrap_or_default()),
+            tags: Some(super::split_tags(&tags.unwrap_or_default())),
             manager_id: None,
         };
         super::service::update(&db, ctx.user()?, id, &patch).await
     };
     run.await.inspect_err(set_status)
 }
+
+/// A page of the customer's timeline (newest first).
+#[server(prefix = "/rpc", endpoint = "customers/timeline")]
+pub async fn customer_timeline(id: i64, cursor: Option<String>) -> Result<crate::audit::TimelinePage, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::timeline(&db, ctx.user()?, id, cursor.as_deref(), TIMELINE_PAGE).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Timeline entries per page on the card.
+pub const TIMELINE_PAGE: u32 = 30;

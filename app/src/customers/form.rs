@@ -4,7 +4,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::api::{CreateCustomer, UpdateCustomer};
-use super::{Customer, CustomerKind};
+use super::{Customer, CustomerKind, CustomerStage};
+use crate::core::phone::display;
 use crate::core::{AppError, Msg};
 use crate::shell::t;
 use crate::shell::ui::{Field, FormError, Select, TextArea, action_error, general_error};
@@ -16,31 +17,26 @@ fn kind_options() -> Vec<(String, String)> {
         .collect()
 }
 
+fn stage_options() -> Vec<(String, String)> {
+    CustomerStage::ALL.into_iter().map(|k| (k.as_str().to_string(), t(k.msg()).to_string())).collect()
+}
+
 /// The fields shared by both forms.
 #[component]
 fn CustomerFields(current: Option<Customer>, error: Signal<Option<AppError>>) -> impl IntoView {
-    let c = current.unwrap_or_else(|| Customer {
-        id: 0,
-        name: String::new(),
-        kind: CustomerKind::Company,
-        phone: None,
-        email: None,
-        notes: None,
-        manager_id: 0,
-        manager_name: String::new(),
-        created_at: 0,
-        updated_at: 0,
-        version: 0,
-    });
+    let c = current.unwrap_or_else(Customer::empty);
     let general = general_error(error);
     view! {
         <FormError error=general />
         <div class="grid-2">
             <Field label=Msg::Name name="name" value=c.name required=true error />
             <Select label=Msg::Kind name="kind" options=kind_options() selected=c.kind.as_str() error />
-            <Field label=Msg::Phone name="phone" kind="tel" value=c.phone.unwrap_or_default() error />
+            <Field label=Msg::Phone name="phone" kind="tel" value=c.phone.as_deref().map(display).unwrap_or_default() error />
             <Field label=Msg::Email name="email" kind="email" value=c.email.unwrap_or_default() error />
+            <Select label=Msg::Stage name="stage" options=stage_options() selected=c.stage.as_str() error />
+            <Field label=Msg::Source name="source" value=c.source.unwrap_or_default() error />
         </div>
+        <Field label=Msg::Tags name="tags" value=c.tags.join(", ") placeholder=Msg::TagsHint error />
         <TextArea label=Msg::Notes name="notes" value=c.notes.unwrap_or_default() error />
     }
 }

@@ -15,8 +15,11 @@ use crate::core::modules::ModuleDef;
 use crate::core::{AppError, Checks, ErrCode, Msg};
 
 /// The customers module (switchable in Settings > Modules).
-pub const MODULE: ModuleDef =
-    ModuleDef { key: "customers", name: Msg::ModuleCustomers, paths: &["/customers", "/api/v1/customers"] };
+pub const MODULE: ModuleDef = ModuleDef {
+    key: "customers",
+    name: Msg::ModuleCustomers,
+    paths: &["/customers", "/api/v1/customers", "/api/v1/counterparties"],
+};
 
 /// Largest page a list call returns.
 pub const MAX_PAGE: u32 = 200;
@@ -60,6 +63,49 @@ impl CustomerKind {
     }
 }
 
+/// Where the relationship stands (the XYZ analysis uses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStage {
+    #[default]
+    Potential,
+    OneTime,
+    Regular,
+    Lost,
+}
+
+impl CustomerStage {
+    /// Every stage, in the order of a relationship.
+    pub const ALL: [CustomerStage; 4] =
+        [CustomerStage::Potential, CustomerStage::OneTime, CustomerStage::Regular, CustomerStage::Lost];
+
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerStage::Potential => "potential",
+            CustomerStage::OneTime => "one_time",
+            CustomerStage::Regular => "regular",
+            CustomerStage::Lost => "lost",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Its name in the UI.
+    pub fn msg(self) -> Msg {
+        match self {
+            CustomerStage::Potential => Msg::StagePotential,
+            CustomerStage::OneTime => Msg::StageOneTime,
+            CustomerStage::Regular => Msg::StageRegular,
+            CustomerStage::Lost => Msg::StageLost,
+        }
+    }
+}
+
 /// A customer as shown and returned by the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -67,9 +113,14 @@ pub struct Customer {
     pub id: i64,
     pub name: String,
     pub kind: CustomerKind,
+    pub stage: CustomerStage,
+    /// E.164, e.g. `+998901234567`.
     pub phone: Option<String>,
     pub email: Option<String>,
     pub notes: Option<String>,
+    /// How they heard of us.
+    pub source: Option<String>,
+    pub tags: Vec<String>,
     pub manager_id: i64,
     pub manager_name: String,
     /// Epoch milliseconds.
@@ -78,6 +129,28 @@ pub struct Customer {
     pub updated_at: i64,
     /// Increases with every change; send it back when updating.
     pub version: i64,
+}
+
+impl Customer {
+    /// A blank customer: the "before" of a creation, and the new-customer form's starting values.
+    pub fn empty() -> Customer {
+        Customer {
+            id: 0,
+            name: String::new(),
+            kind: CustomerKind::Company,
+            stage: CustomerStage::Potential,
+            phone: None,
+            email: None,
+            notes: None,
+            source: None,
+            tags: Vec::new(),
+            manager_id: 0,
+            manager_name: String::new(),
+            created_at: 0,
+            updated_at: 0,
+            version: 0,
+        }
+    }
 }
 
 /// A page of customers; pass `next_cursor` as `cursor` for the next one.
@@ -95,12 +168,21 @@ pub struct NewCustomer {
     pub name: String,
     #[serde(default)]
     pub kind: Option<String>,
+    /// `potential` (default), `one_time`, `regular` or `lost`.
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// Any common spelling; stored in E.164 (numbers without a country code are taken as Uzbek).
     #[serde(default)]
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// How they heard of us.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
     #[serde(default)]
     pub manager_id: Option<i64>,
 }
@@ -122,6 +204,13 @@ pub struct CustomerPatch {
     #[serde(default)]
     pub notes: Option<String>,
     #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Replaces all tags when present.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default)]
     pub manager_id: Option<i64>,
 }
 
@@ -130,32 +219,74 @@ pub struct CustomerPatch {
 pub struct CustomerValues {
     pub name: String,
     pub kind: CustomerKind,
+    pub stage: CustomerStage,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub notes: Option<String>,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
 }
 
 const MAX_NAME: usize = 300;
 const MAX_NOTES: usize = 10_000;
+const MAX_SOURCE: usize = 200;
+/// Most tags on one customer, and the longest tag.
+pub const MAX_TAGS: usize = 20;
+const MAX_TAG_LEN: usize = 50;
 
+/// A phone in any common spelling, stored in E.164.
 fn check_phone(checks: &mut Checks, phone: Option<&str>) -> Option<String> {
     let p = checks.opt_text("phone", phone, 40)?;
-    let digits = p.chars().filter(char::is_ascii_digit).count();
-    let allowed = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if !allowed || !(7..=15).contains(&digits) {
-        checks.fail("phone", ErrCode::InvalidPhone);
+    #[cfg(feature = "ssr")]
+    match crate::core::phone::normalize(&p) {
+        Some(e164) => return Some(e164),
+        None => checks.fail("phone", ErrCode::InvalidPhone),
+    }
+    // Without the metadata (the browser build) only the shape is checked.
+    #[cfg(not(feature = "ssr"))]
+    {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) || !(7..=15).contains(&digits) {
+            checks.fail("phone", ErrCode::InvalidPhone);
+        }
     }
     Some(p)
 }
 
-fn check_kind(checks: &mut Checks, kind: Option<&str>) -> CustomerKind {
-    match kind.map(str::trim).filter(|k| !k.is_empty()) {
-        None => CustomerKind::Company,
-        Some(k) => CustomerKind::parse(k).unwrap_or_else(|| {
-            checks.fail("kind", ErrCode::InvalidChoice);
-            CustomerKind::Company
+fn check_choice<T: Copy + Default>(
+    checks: &mut Checks,
+    field: &str,
+    v: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+) -> T {
+    match v.map(str::trim).filter(|k| !k.is_empty()) {
+        None => T::default(),
+        Some(k) => parse(k).unwrap_or_else(|| {
+            checks.fail(field, ErrCode::InvalidChoice);
+            T::default()
         }),
     }
+}
+
+/// Trimmed, de-duplicated (ignoring case) tags, in the order given.
+fn check_tags(checks: &mut Checks, tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if tag.chars().count() > MAX_TAG_LEN {
+            checks.fail("tags", ErrCode::TooLong);
+        } else if !out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+            out.push(tag.to_string());
+        }
+    }
+    if out.len() > MAX_TAGS {
+        checks.fail("tags", ErrCode::TooMany);
+    }
+    out
+}
+
+/// Splits a comma-separated tag field (the form's input).
+pub fn split_tags(s: &str) -> Vec<String> {
+    s.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
 }
 
 impl NewCustomer {
@@ -164,10 +295,13 @@ impl NewCustomer {
         let mut checks = Checks::default();
         let values = CustomerValues {
             name: checks.text("name", &self.name, MAX_NAME),
-            kind: check_kind(&mut checks, self.kind.as_deref()),
+            kind: check_choice(&mut checks, "kind", self.kind.as_deref(), CustomerKind::parse),
+            stage: check_choice(&mut checks, "stage", self.stage.as_deref(), CustomerStage::parse),
             phone: check_phone(&mut checks, self.phone.as_deref()),
             email: checks.opt_email("email", self.email.as_deref()),
             notes: checks.opt_text("notes", self.notes.as_deref(), MAX_NOTES),
+            source: checks.opt_text("source", self.source.as_deref(), MAX_SOURCE),
+            tags: check_tags(&mut checks, self.tags.as_deref().unwrap_or_default()),
         };
         checks.finish()?;
         Ok(values)
@@ -177,15 +311,42 @@ impl NewCustomer {
 impl CustomerPatch {
     /// Applies the patch to the current values and validates the result.
     pub fn apply(&self, current: &Customer) -> Result<CustomerValues, AppError> {
+        let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
         let merged = NewCustomer {
             name: self.name.clone().unwrap_or_else(|| current.name.clone()),
             kind: Some(self.kind.clone().unwrap_or_else(|| current.kind.as_str().to_string())),
-            phone: self.phone.clone().or_else(|| current.phone.clone()),
-            email: self.email.clone().or_else(|| current.email.clone()),
-            notes: self.notes.clone().or_else(|| current.notes.clone()),
+            stage: Some(self.stage.clone().unwrap_or_else(|| current.stage.as_str().to_string())),
+            phone: keep(&self.phone, &current.phone),
+            email: keep(&self.email, &current.email),
+            notes: keep(&self.notes, &current.notes),
+            source: keep(&self.source, &current.source),
+            tags: Some(self.tags.clone().unwrap_or_else(|| current.tags.clone())),
             manager_id: None,
         };
         merged.validate()
+    }
+}
+
+impl CustomerValues {
+    /// What differs from `current`, field by field, for the audit log.
+    pub fn changes_from(&self, current: &Customer) -> Vec<crate::audit::FieldChange> {
+        use crate::audit::FieldChange;
+        let mut out = Vec::new();
+        let mut cmp = |field: &str, old: Option<String>, new: Option<String>| {
+            if old != new {
+                out.push(FieldChange { field: field.into(), old, new });
+            }
+        };
+        cmp("name", Some(current.name.clone()), Some(self.name.clone()));
+        cmp("kind", Some(current.kind.as_str().into()), Some(self.kind.as_str().into()));
+        cmp("stage", Some(current.stage.as_str().into()), Some(self.stage.as_str().into()));
+        cmp("phone", current.phone.clone(), self.phone.clone());
+        cmp("email", current.email.clone(), self.email.clone());
+        cmp("notes", current.notes.clone(), self.notes.clone());
+        cmp("source", current.source.clone(), self.source.clone());
+        let tags = |t: &[String]| (!t.is_empty()).then(|| t.join(", "));
+        cmp("tags", tags(&current.tags), tags(&self.tags));
+        out
     }
 }
 
@@ -220,8 +381,22 @@ mod tests {
         let v = new(" Toshkent Savdo MChJ ", Some("+998 90 123-45-67"), Some("Info@TS.uz")).validate().unwrap();
         assert_eq!(v.name, "Toshkent Savdo MChJ");
         assert_eq!(v.email.as_deref(), Some("info@ts.uz"));
+        #[cfg(feature = "ssr")]
+        assert_eq!(v.phone.as_deref(), Some("+998901234567"));
         assert_eq!(v.kind, CustomerKind::Company);
         assert_eq!(new("A", Some(""), None).validate().unwrap().phone, None);
+    }
+
+    #[test]
+    fn tags_are_trimmed_and_deduplicated() {
+        let c = NewCustomer { name: "A".into(), tags: Some(split_tags(" vip, Opt ,VIP,, opt")), ..Default::default() };
+        assert_eq!(c.validate().unwrap().tags, vec!["vip", "Opt"]);
+        let many = NewCustomer {
+            name: "A".into(),
+            tags: Some((0..21).map(|i| format!("t{i}")).collect()),
+            ..Default::default()
+        };
+        assert_eq!(many.validate().unwrap_err().field_codes("tags"), vec![ErrCode::TooMany]);
     }
 
     #[test]

@@ -3,10 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{UpdateCustomer, get_customer};
+use super::api::{UpdateCustomer, customer_timeline, get_customer};
 use super::form::EditCustomerForm;
+use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
 use crate::core::format::date_time;
+use crate::core::phone::display;
 use crate::core::{AppError, Msg};
+use crate::counterparties::api::CreateCounterparty;
+use crate::counterparties::panel::CounterpartiesPanel;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
 
@@ -27,6 +31,7 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    let added = ServerAction::<CreateCounterparty>::new();
     let lang = lang();
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -34,16 +39,29 @@ pub fn CustomerCardPage() -> impl IntoView {
                 match customer.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
                     Ok(c) => {
+                        let id = c.id;
                         view! {
                             <header class="card-head" data-test="customer-card">
                                 <div>
-                                    <p class="muted small">{t(c.kind.msg())}</p>
+                                    <p class="muted small">
+                                        {t(c.kind.msg())} " · "
+                                        <span class="badge" data-test="customer-stage">{t(c.stage.msg())}</span>
+                                    </p>
                                     <h1 data-test="customer-name">{c.name.clone()}</h1>
                                     <p class="facts">
-                                        {c.phone.clone().map(|p| view! { <a href=format!("tel:{p}")>{p.clone()}</a> })}
+                                        {c.phone.clone().map(|p| view! { <a href=format!("tel:{p}")>{display(&p)}</a> })}
                                         {c.email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}
                                         <span>{format!("{}: {}", t(Msg::Manager), c.manager_name)}</span>
+                                        {c.source.clone().map(|s| view! { <span>{format!("{}: {s}", t(Msg::Source))}</span> })}
                                     </p>
+                                    {(!c.tags.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <p class="tags" aria-label=t(Msg::Tags)>
+                                                    {c.tags.iter().map(|tag| view! { <span class="badge">{tag.clone()}</span> }).collect_view()}
+                                                </p>
+                                            }
+                                        })}
                                 </div>
                                 <dl class="meta">
                                     <dt>{t(Msg::CreatedAt)}</dt>
@@ -57,10 +75,10 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <h2>{t(Msg::EditCustomer)}</h2>
                                     <EditCustomerForm customer=c action=update />
                                 </section>
-                                <section class="panel" aria-labelledby="timeline-h">
-                                    <h2 id="timeline-h">{t(Msg::Timeline)}</h2>
-                                    <p class="empty" data-test="timeline-empty">{t(Msg::TimelineEmpty)}</p>
-                                </section>
+                                <div>
+                                    <CounterpartiesPanel customer_id=id action=added />
+                                    <Timeline customer_id=id saved=saved added />
+                                </div>
                             </div>
                         }
                             .into_any()
@@ -68,5 +86,98 @@ pub fn CustomerCardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The customer's history, newest first, a page at a time; follows saves and added counterparties.
+#[component]
+fn Timeline(customer_id: i64, saved: Memo<Option<i64>>, added: ServerAction<CreateCounterparty>) -> impl IntoView {
+    let cursor = RwSignal::new(None::<String>);
+    let added_id = Memo::new(move |_| added.value().get().and_then(Result::ok).map(|c| c.id));
+    let page = Resource::new(
+        move || (customer_id, cursor.get(), saved.get(), added_id.get()),
+        |(id, cursor, _, _)| customer_timeline(id, cursor),
+    );
+    view! {
+        <section class="panel" aria-labelledby="timeline-h" data-test="timeline">
+            <h2 id="timeline-h">{t(Msg::Timeline)}</h2>
+            <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
+                        Ok(p) if p.items.is_empty() => {
+                            view! { <p class="empty" data-test="timeline-empty">{t(Msg::TimelineEmpty)}</p> }.into_any()
+                        }
+                        Ok(p) => {
+                            let next = p.next_cursor.clone();
+                            view! {
+                                <ol class="timeline">
+                                    {p.items.into_iter().map(|e| view! { <Entry e /> }).collect_view()}
+                                </ol>
+                                <nav class="pager">
+                                    {cursor.get().is_some().then(|| view! {
+                                        <button type="button" class="button small" on:click=move |_| cursor.set(None)>
+                                            {t(Msg::FirstPage)}
+                                        </button>
+                                    })}
+                                    {next.map(|n| view! {
+                                        <button type="button" class="button small" data-test="timeline-older"
+                                            on:click=move |_| cursor.set(Some(n.clone()))>
+                                            {t(Msg::OlderEvents)}
+                                        </button>
+                                    })}
+                                </nav>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// A stored value as shown: stage and kind codes translated, yes/no translated.
+fn shown(field: &str, v: Option<String>) -> String {
+    let Some(v) = v else { return "—".into() };
+    let msg = match (field, v.as_str()) {
+        ("stage", s) => super::CustomerStage::parse(s).map(|k| k.msg()),
+        ("kind", s) => super::CustomerKind::parse(s).map(|k| k.msg()),
+        ("vat_payer", "yes") => Some(Msg::Yes),
+        ("vat_payer", "no") => Some(Msg::No),
+        ("phone", p) => return display(p),
+        _ => None,
+    };
+    msg.map(|m| t(m).to_string()).unwrap_or(v)
+}
+
+#[component]
+fn Entry(e: TimelineEntry) -> impl IntoView {
+    let who = e.user_name.clone().unwrap_or_default();
+    view! {
+        <li data-test="timeline-entry" data-action=e.action.clone()>
+            <div class="small muted">{date_time(lang(), e.at)} " · " {who}</div>
+            <div>
+                <strong>{t(entity_msg(&e.entity))}</strong>
+                " "
+                {t(action_msg(&e.action))}
+            </div>
+            <ul class="changes small">
+                {e
+                    .changes
+                    .into_iter()
+                    .map(|c| {
+                        let created = e.action == "created";
+                        let label = t(field_msg(&c.field));
+                        let text = if created {
+                            shown(&c.field, c.new.clone())
+                        } else {
+                            format!("{} → {}", shown(&c.field, c.old.clone()), shown(&c.field, c.new.clone()))
+                        };
+                        view! { <li><span class="muted">{label}": "</span>{text}</li> }
+                    })
+                    .collect_view()}
+            </ul>
+        </li>
     }
 }

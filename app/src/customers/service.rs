@@ -2,6 +2,7 @@
 
 use super::store::{self, ListQuery};
 use super::{Customer, CustomerPage, CustomerPatch, NewCustomer};
+use crate::audit::{FieldChange, TimelinePage};
 use crate::auth::CurrentUser;
 use crate::core::AppError;
 use crate::core::db::Db;
@@ -32,8 +33,23 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &CustomerPatch)
     }
     let values = patch.apply(&current)?;
     let manager_id = patch.manager_id.unwrap_or(current.manager_id);
+    let mut changes = values.changes_from(&current);
     if manager_id != current.manager_id {
         store::check_assignable(db, user, manager_id).await?;
+        let new = store::user_name(db, manager_id).await?;
+        changes.push(FieldChange { field: "manager".into(), old: Some(current.manager_name.clone()), new: Some(new) });
     }
-    store::update(db, id, patch.version, manager_id, &values).await
+    store::update(db, user, id, patch.version, manager_id, &values, &changes).await
+}
+
+/// A page of the customer's timeline (its audit log, newest first), if `user` may see the customer.
+pub async fn timeline(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<TimelinePage, AppError> {
+    store::get(db, user.scope(), id).await?;
+    crate::audit::store::timeline(db, id, cursor, limit).await
 }

@@ -1,7 +1,8 @@
 //! SQL for customers, written once for SQLite and PostgreSQL. Every read and write is limited to the
 //! caller's [`Scope`].
 
-use super::{Customer, CustomerKind, CustomerPage, CustomerValues, search_key};
+use super::{Customer, CustomerKind, CustomerPage, CustomerStage, CustomerValues, search_key};
+use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
 use crate::core::db::{Db, like_escape};
 use crate::core::{AppError, ErrCode, now_millis};
@@ -12,6 +13,8 @@ struct Row {
     id: i64,
     name: String,
     kind: String,
+    stage: String,
+    source: Option<String>,
     phone: Option<String>,
     email: Option<String>,
     notes: Option<String>,
@@ -28,6 +31,9 @@ impl From<Row> for Customer {
             id: r.id,
             name: r.name,
             kind: CustomerKind::parse(&r.kind).unwrap_or_default(),
+            stage: CustomerStage::parse(&r.stage).unwrap_or_default(),
+            source: r.source,
+            tags: Vec::new(),
             phone: r.phone,
             email: r.email,
             notes: r.notes,
@@ -40,7 +46,7 @@ impl From<Row> for Customer {
     }
 }
 
-const SELECT: &str = "SELECT c.id, c.name, c.kind, c.phone, c.email, c.notes, c.manager_id, \
+const SELECT: &str = "SELECT c.id, c.name, c.kind, c.stage, c.source, c.phone, c.email, c.notes, c.manager_id, \
     u.name AS manager_name, c.created_at, c.updated_at, c.version FROM customers c JOIN users u ON u.id = c.manager_id";
 
 /// A bound parameter of a query assembled at run time.
@@ -116,7 +122,34 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery) -> Result<CustomerPa
     } else {
         None
     };
+    fill_tags(db, &mut items).await?;
     Ok(CustomerPage { items, next_cursor })
+}
+
+/// Loads the tags of `items` with one query.
+async fn fill_tags(db: &Db, items: &mut [Customer]) -> Result<(), AppError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let marks: Vec<String> = (1..=items.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({}) ORDER BY customer_id, tag",
+        marks.join(", ")
+    );
+    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let rows: Vec<(i64, String)> = db_run!(db, p => {
+        let mut q = sqlx::query_as(&sql);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })?;
+    for (id, tag) in rows {
+        if let Some(c) = items.iter_mut().find(|c| c.id == id) {
+            c.tags.push(tag);
+        }
+    }
+    Ok(())
 }
 
 /// Number of customers in scope.
@@ -134,7 +167,12 @@ pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Customer, AppError> {
     scope_sql(scope, &mut sql, &mut args);
     let row: Option<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_optional(p).await)?;
     match row {
-        Some(r) => Ok(r.into()),
+        Some(r) => {
+            let mut one = [Customer::from(r)];
+            fill_tags(db, &mut one).await?;
+            let [c] = one;
+            Ok(c)
+        }
         None => {
             let exists: Option<i64> = db_run!(db, p => sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
                 .bind(id).fetch_optional(p).await)?;
@@ -159,42 +197,86 @@ pub async fn check_assignable(db: &Db, user: &CurrentUser, manager_id: i64) -> R
     if allowed { Ok(()) } else { Err(AppError::field("manager_id", ErrCode::InvalidChoice)) }
 }
 
-/// Creates a customer made by `user`, responsible `manager_id`.
+/// Creates a customer made by `user`, responsible `manager_id`, with its tags and a "created" audit row,
+/// in one transaction.
 pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerValues) -> Result<Customer, AppError> {
     let now = now_millis();
-    let sql = "INSERT INTO customers (name, name_search, kind, phone, email, notes, manager_id, created_by, created_at, updated_at, version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) RETURNING id";
-    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql)
-        .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(&v.phone).bind(&v.email).bind(&v.notes)
-        .bind(manager_id).bind(user.id).bind(now)
-        .fetch_one(p).await)?;
+    let sql = "INSERT INTO customers (name, name_search, kind, stage, source, phone, email, notes, manager_id, \
+               created_by, updated_by, created_at, updated_at, version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1) RETURNING id";
+    let empty = Customer::empty();
+    let changes = v.changes_from(&empty);
+    let id: i64 = db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(sql)
+            .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
+            .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
+            .fetch_one(&mut *tx).await?;
+        for tag in &v.tags {
+            sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(id).bind(tag)
+                .execute(&mut *tx).await?;
+        }
+        crate::audit!(tx, id, "customer", id, "created", &changes, user.id, now)?;
+        tx.commit().await.map(|_| id)
+    })?;
     get(db, Scope::All, id).await
 }
 
-/// Updates a customer if `version` is still current; `Conflict` otherwise.
-pub async fn update(db: &Db, id: i64, version: i64, manager_id: i64, v: &CustomerValues) -> Result<Customer, AppError> {
-    let sql = "UPDATE customers SET name = $1, name_search = $2, kind = $3, phone = $4, email = $5, notes = $6, \
-               manager_id = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10";
-    let done = db_run!(db, p => sqlx::query(sql)
-        .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(&v.phone).bind(&v.email).bind(&v.notes)
-        .bind(manager_id).bind(now_millis()).bind(id).bind(version)
-        .execute(p).await.map(|r| r.rows_affected()))?;
+/// Updates a customer if `version` is still current (`Conflict` otherwise), replacing its tags and recording
+/// `changes` in the audit log, all in one transaction.
+pub async fn update(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    version: i64,
+    manager_id: i64,
+    v: &CustomerValues,
+    changes: &[FieldChange],
+) -> Result<Customer, AppError> {
+    let now = now_millis();
+    let sql = "UPDATE customers SET name = $1, name_search = $2, kind = $3, stage = $4, source = $5, phone = $6, \
+               email = $7, notes = $8, manager_id = $9, updated_by = $10, updated_at = $11, version = version + 1 \
+               WHERE id = $12 AND version = $13";
+    let done = db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        let n = sqlx::query(sql)
+            .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
+            .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
+            .bind(id).bind(version)
+            .execute(&mut *tx).await?.rows_affected();
+        if n == 1 {
+            sqlx::query("DELETE FROM customer_tags WHERE customer_id = $1").bind(id).execute(&mut *tx).await?;
+            for tag in &v.tags {
+                sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(id).bind(tag)
+                    .execute(&mut *tx).await?;
+            }
+            if !changes.is_empty() {
+                crate::audit!(tx, id, "customer", id, "changed", changes, user.id, now)?;
+            }
+        }
+        tx.commit().await.map(|_| n)
+    })?;
     if done == 0 {
         return Err(AppError::Conflict);
     }
     get(db, Scope::All, id).await
 }
 
+/// A user's display name (for the audit log).
+pub async fn user_name(db: &Db, id: i64) -> Result<String, AppError> {
+    Ok(db_run!(db, p => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(id).fetch_one(p).await)?)
+}
+
 /// Inserts many customers in one transaction (demo data, benchmarks).
 pub async fn insert_many(db: &Db, rows: &[(CustomerValues, i64, i64)]) -> Result<(), AppError> {
-    let sql = "INSERT INTO customers (name, name_search, kind, phone, email, notes, manager_id, created_by, created_at, updated_at, version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8, 1)";
+    let sql = "INSERT INTO customers (name, name_search, kind, stage, phone, email, notes, manager_id, created_by, created_at, updated_at, version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, 1)";
     db_run!(db, p => {
         let mut tx = p.begin().await?;
         for (v, manager_id, at) in rows {
             sqlx::query(sql)
-                .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(&v.phone).bind(&v.email)
-                .bind(&v.notes).bind(manager_id).bind(at)
+                .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.phone)
+                .bind(&v.email).bind(&v.notes).bind(manager_id).bind(at)
                 .execute(&mut *tx).await?;
         }
         tx.commit().await

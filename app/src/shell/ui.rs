@@ -52,10 +52,12 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<Msg>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
+    let placeholder = placeholder.map(t);
     let msg = move || field_message(error.get(), name);
     view! {
         <div class="field" class:invalid=move || msg().is_some()>
@@ -67,6 +69,7 @@ pub fn Field(
                 value=value
                 required=required
                 autocomplete=autocomplete
+                placeholder=placeholder
                 aria-invalid=move || msg().is_some().to_string()
                 aria-describedby=err_id.clone()
                 data-test=format!("field-{name}")

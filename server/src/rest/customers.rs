@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
+use app::audit::TimelinePage;
 use app::core::AppError;
 use app::customers::store::ListQuery;
 use app::customers::{Customer, CustomerPage, CustomerPatch, DEFAULT_PAGE, NewCustomer, service};
@@ -48,7 +49,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-fn parse_id(api: &Api, id: &str) -> Result<i64, ApiError> {
+pub(super) fn parse_id(api: &Api, id: &str) -> Result<i64, ApiError> {
     id.parse().map_err(|_| api.err(AppError::NotFound))
 }
 
@@ -72,4 +73,29 @@ pub async fn update(
 ) -> Result<Json<Customer>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::update(&state.db, api.user()?, id, &patch).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Timeline parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineParams {
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The customer's history (audit log), newest first.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/timeline", tag = "customers", params(("id" = i64, Path), TimelineParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = TimelinePage), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<TimelineParams>,
+) -> Result<Json<TimelinePage>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    let limit = p.limit.unwrap_or(DEFAULT_PAGE);
+    service::timeline(&state.db, api.user()?, id, p.cursor.as_deref(), limit).await.map(Json).map_err(|e| api.err(e))
 }

@@ -18,10 +18,21 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::customers::create,
         super::customers::get,
         super::customers::update,
+        super::customers::timeline,
+        super::counterparties::list,
+        super::counterparties::create,
+        super::counterparties::get,
+        super::counterparties::update,
+        super::counterparties::move_to,
+        super::counterparties::add_bank_account,
     ),
-    components(schemas(super::ErrorBody, app::customers::CustomerKind)),
+    components(schemas(super::ErrorBody, app::customers::CustomerKind, app::customers::CustomerStage)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "customers", description = "Customers"))
+    tags(
+        (name = "auth", description = "Tokens"),
+        (name = "customers", description = "Customers"),
+        (name = "counterparties", description = "Legal entities of customers, their moves and bank accounts")
+    )
 )]
 pub struct ApiDoc;
 

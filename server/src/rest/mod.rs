@@ -1,6 +1,7 @@
 //! The REST API for integrations (`/api/v1`), its OpenAPI document and a human-readable page.
 
 pub mod auth;
+pub mod counterparties;
 pub mod customers;
 pub mod docs;
 
@@ -179,5 +180,10 @@ pub fn router() -> Router<AppState> {
         .route("/v1/me", get(auth::me))
         .route("/v1/customers", get(customers::list).post(customers::create))
         .route("/v1/customers/{id}", get(customers::get).patch(customers::update))
+        .route("/v1/customers/{id}/timeline", get(customers::timeline))
+        .route("/v1/customers/{id}/counterparties", get(counterparties::list).post(counterparties::create))
+        .route("/v1/counterparties/{id}", get(counterparties::get).patch(counterparties::update))
+        .route("/v1/counterparties/{id}/move", axum::routing::post(counterparties::move_to))
+        .route("/v1/counterparties/{id}/bank-accounts", axum::routing::post(counterparties::add_bank_account))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

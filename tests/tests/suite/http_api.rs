@@ -209,3 +209,59 @@ async fn missing_assets_are_404_without_touching_the_session() {
     let res = app.browser("GET", "/icons/missing.png", None, None, "/").await;
     assert_eq!(res.status, 404);
 }
+
+async fn counterparties_over_http(app: TestApp) {
+    let (_, t1) = app.user_token("m1@karvon.uz", Role::Manager, None).await;
+    let (_, t2) = app.user_token("m2@karvon.uz", Role::Manager, None).await;
+    let post = |path: &'static str, token: &str, body: serde_json::Value| {
+        let token = token.to_string();
+        let app = &app;
+        async move { app.api("POST", path, Some(&token), Some(body)).await }
+    };
+    let a = post("/api/v1/customers", &t1, json!({"name": "Aziz Group", "stage": "regular", "tags": ["vip"]})).await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!((a.json()["stage"].clone(), a.json()["tags"].clone()), (json!("regular"), json!(["vip"])));
+    let a_id = a.json()["id"].as_i64().unwrap();
+    let b_id = post("/api/v1/customers", &t1, json!({"name": "Bek Holding"})).await.json()["id"].as_i64().unwrap();
+
+    let path = format!("/api/v1/customers/{a_id}/counterparties");
+    let body = json!({"legal_name": "Aziz Savdo MChJ", "tax_id": "301234567", "from": "2024-01-10"});
+    let created = app.api("POST", &path, Some(&t1), Some(body.clone())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let cp = created.json();
+    let cp_id = cp["id"].as_i64().unwrap();
+    // Duplicate and malformed taxpayer ids: 422 with the field named; nothing saved.
+    let dup = app.api("POST", &path, Some(&t1), Some(body)).await;
+    assert_eq!((dup.status.as_u16(), dup.json()["fields"]["tax_id"].is_array()), (422, true));
+    let bad = app.api("POST", &path, Some(&t1), Some(json!({"legal_name": "X", "tax_id": "12"}))).await;
+    assert_eq!(bad.status, 422);
+    let list = app.api("GET", &path, Some(&t1), None).await.json();
+    assert_eq!(list["current"].as_array().unwrap().len(), 1);
+    // Another manager: 403 on the customer's list and on the counterparty.
+    assert_eq!(app.api("GET", &path, Some(&t2), None).await.status, 403);
+    assert_eq!(app.api("GET", &format!("/api/v1/counterparties/{cp_id}"), Some(&t2), None).await.status, 403);
+
+    let acct = json!({"bank_code": "00873", "account": "20208000905123456001"});
+    let added = app.api("POST", &format!("/api/v1/counterparties/{cp_id}/bank-accounts"), Some(&t1), Some(acct)).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let version = added.json()["version"].as_i64().unwrap();
+    let stale = json!({"customer_id": b_id, "from": "2025-03-01", "version": version - 1});
+    let mv_path = format!("/api/v1/counterparties/{cp_id}/move");
+    assert_eq!(app.api("POST", &mv_path, Some(&t1), Some(stale)).await.status, 409);
+    let mv = json!({"customer_id": b_id, "from": "2025-03-01", "version": version});
+    let moved = app.api("POST", &mv_path, Some(&t1), Some(mv)).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(moved.json()["customer_id"], b_id);
+    assert_eq!(moved.json()["owners"].as_array().unwrap().len(), 2);
+
+    let timeline = app.api("GET", &format!("/api/v1/customers/{a_id}/timeline?limit=2"), Some(&t1), None).await;
+    assert_eq!(timeline.status, 200, "{}", timeline.body);
+    let tl = timeline.json();
+    assert_eq!(tl["items"][0]["action"], "moved_out");
+    assert!(tl["next_cursor"].is_string());
+    assert_eq!(app.api("GET", &format!("/api/v1/customers/{a_id}/timeline"), Some(&t2), None).await.status, 403);
+    // The OpenAPI document lists the new paths.
+    let doc = app.api("GET", "/api/openapi.json", None, None).await.json();
+    assert!(doc["paths"]["/api/v1/counterparties/{id}/move"]["post"].is_object());
+}
+both_apps!(api_counterparties_and_timeline, counterparties_over_http);

@@ -4,7 +4,7 @@ use app::auth::{CurrentUser, Role, store as auth_store};
 use app::core::db::Db;
 use app::core::{AppError, ErrCode};
 use app::customers::store::ListQuery;
-use app::customers::{CustomerPatch, NewCustomer, service};
+use app::customers::{CustomerPatch, CustomerStage, NewCustomer, service};
 use tests::{both_backends, make_user};
 
 async fn user(db: &Db, id: i64) -> CurrentUser {
@@ -64,7 +64,7 @@ async fn versions(db: Db) {
     let updated = service::update(&db, &m, c.id, &patch).await.unwrap();
     assert_eq!(
         (updated.version, updated.email.as_deref(), updated.phone.as_deref()),
-        (2, Some("info@buxoro.uz"), Some("+998 90 123 45 67"))
+        (2, Some("info@buxoro.uz"), Some("+998901234567"))
     );
     // The same stale version again is a conflict, and nothing changes.
     let stale = CustomerPatch { version: 1, name: Some("Overwrite".into()), ..Default::default() };
@@ -120,3 +120,177 @@ async fn search_and_pages(db: Db) {
     assert_eq!(app::customers::store::count(&db, m.scope()).await.unwrap(), 9);
 }
 both_backends!(customer_search_and_pages, search_and_pages);
+
+async fn stage_tags_and_history(db: Db) {
+    let head_team = app::admin::store::create_team(&db, "T").await.unwrap();
+    let m = user(&db, make_user(&db, "m@k.uz", Role::Manager, Some(head_team)).await).await;
+    let m2 = user(&db, make_user(&db, "m2@k.uz", Role::Manager, None).await).await;
+    let head = user(&db, make_user(&db, "head@k.uz", Role::SalesHead, Some(head_team)).await).await;
+    let input = NewCustomer {
+        stage: Some("regular".into()),
+        source: Some("Exhibition".into()),
+        tags: Some(vec!["vip".into(), " opt ".into(), "VIP".into()]),
+        phone: Some("90 123 45 67".into()),
+        ..new("Xorazm Savdo")
+    };
+    let c = service::create(&db, &m, &input).await.unwrap();
+    assert_eq!(c.stage, CustomerStage::Regular);
+    assert_eq!(c.tags, vec!["opt", "vip"]);
+    assert_eq!((c.phone.as_deref(), c.source.as_deref()), (Some("+998901234567"), Some("Exhibition")));
+    let bad = NewCustomer { stage: Some("gold".into()), phone: Some("12".into()), ..new("X") };
+    let err = service::create(&db, &m, &bad).await.unwrap_err();
+    assert_eq!(
+        (err.field_codes("stage"), err.field_codes("phone")),
+        (vec![ErrCode::InvalidChoice], vec![ErrCode::InvalidPhone])
+    );
+
+    // A change records who, when, which field, old and new value; the timeline is newest first.
+    let patch = CustomerPatch {
+        version: c.version,
+        stage: Some("lost".into()),
+        tags: Some(vec!["vip".into()]),
+        manager_id: Some(m.id),
+        ..Default::default()
+    };
+    service::update(&db, &m, c.id, &patch).await.unwrap();
+    let t = service::timeline(&db, &m, c.id, None, 50).await.unwrap();
+    assert_eq!(t.items.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["changed", "created"]);
+    let changed = &t.items[0];
+    assert_eq!(changed.user_name.as_deref(), Some("m@k.uz"));
+    let fields: Vec<(&str, Option<&str>, Option<&str>)> =
+        changed.changes.iter().map(|c| (c.field.as_str(), c.old.as_deref(), c.new.as_deref())).collect();
+    assert_eq!(fields, vec![("stage", Some("regular"), Some("lost")), ("tags", Some("opt, vip"), Some("vip"))]);
+    assert!(t.items[1].changes.iter().any(|c| c.field == "name" && c.new.as_deref() == Some("Xorazm Savdo")));
+    // A head reassigning within the team: recorded with names.
+    let reassign = CustomerPatch { version: 2, manager_id: Some(head.id), ..Default::default() };
+    service::update(&db, &head, c.id, &reassign).await.unwrap();
+    let t = service::timeline(&db, &head, c.id, None, 1).await.unwrap();
+    assert_eq!(t.items[0].changes[0].field, "manager");
+    assert_eq!(t.items[0].changes[0].new.as_deref(), Some("head@k.uz"));
+    let older = service::timeline(&db, &head, c.id, t.next_cursor.as_deref(), 50).await.unwrap();
+    assert_eq!(older.items.len(), 2);
+    // Nothing changed: no audit row. Out of scope: no timeline.
+    let same = CustomerPatch { version: 3, ..Default::default() };
+    service::update(&db, &head, c.id, &same).await.unwrap();
+    assert_eq!(service::timeline(&db, &head, c.id, None, 50).await.unwrap().items.len(), 3);
+    assert_eq!(service::timeline(&db, &m2, c.id, None, 50).await, Err(AppError::Forbidden));
+}
+both_backends!(customer_stage_tags_and_history, stage_tags_and_history);
+
+async fn counterparties(db: Db) {
+    use app::core::format::parse_date;
+    use app::counterparties::{
+        CounterpartyPatch, MoveCounterparty, NewBankAccount, NewCounterparty, service as cps, store as cp_store,
+    };
+    let m1 = user(&db, make_user(&db, "m1@k.uz", Role::Manager, None).await).await;
+    let m2 = user(&db, make_user(&db, "m2@k.uz", Role::Manager, None).await).await;
+    let admin = user(&db, make_user(&db, "a@k.uz", Role::Admin, None).await).await;
+    let a = service::create(&db, &m1, &new("Aziz Group")).await.unwrap();
+    let b = service::create(&db, &m1, &new("Bek Holding")).await.unwrap();
+    let other = service::create(&db, &m2, &new("Other")).await.unwrap();
+
+    let input = NewCounterparty {
+        legal_name: "Aziz Savdo MChJ".into(),
+        tax_id: "301 234 567".into(),
+        vat_payer: Some(true),
+        from: Some("2024-01-10".into()),
+        ..Default::default()
+    };
+    let cp = cps::create(&db, &m1, a.id, &input).await.unwrap();
+    assert_eq!(
+        (cp.tax_id.as_str(), cp.country.as_str(), cp.customer_id, cp.vat_payer),
+        ("301234567", "UZ", a.id, true)
+    );
+    // The same taxpayer id again is refused, with the field named; so is a bad one.
+    let again = cps::create(&db, &admin, b.id, &input).await.unwrap_err();
+    assert_eq!(again.field_codes("tax_id"), vec![ErrCode::TaxIdTaken]);
+    let bad = NewCounterparty { legal_name: String::new(), tax_id: "12345".into(), ..Default::default() };
+    let err = cps::create(&db, &m1, a.id, &bad).await.unwrap_err();
+    assert_eq!(
+        (err.field_codes("legal_name"), err.field_codes("tax_id")),
+        (vec![ErrCode::Required], vec![ErrCode::InvalidTaxId])
+    );
+    // Out of scope: another manager's customer.
+    assert_eq!(
+        cps::create(&db, &m2, a.id, &NewCounterparty { tax_id: "301234568".into(), ..input.clone() })
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(cps::get(&db, &m2, cp.id).await, Err(AppError::Forbidden));
+
+    // Bank accounts: validated, no duplicates.
+    let acct = NewBankAccount {
+        bank_code: "00873".into(),
+        account: "20208000905123456001".into(),
+        bank_name: Some("Kapitalbank".into()),
+    };
+    let cp = cps::add_bank_account(&db, &m1, cp.id, &acct).await.unwrap();
+    assert_eq!(cp.bank_accounts.len(), 1);
+    assert_eq!(
+        cps::add_bank_account(&db, &m1, cp.id, &acct).await.unwrap_err().field_codes("account"),
+        vec![ErrCode::AlreadyThere]
+    );
+    let short = NewBankAccount { account: "123".into(), ..acct.clone() };
+    assert_eq!(
+        cps::add_bank_account(&db, &m1, cp.id, &short).await.unwrap_err().field_codes("account"),
+        vec![ErrCode::InvalidBankAccount]
+    );
+
+    // Edit with versions.
+    let patch = CounterpartyPatch {
+        version: cp.version,
+        legal_address: Some("Toshkent, Amir Temur 1".into()),
+        ..Default::default()
+    };
+    let cp = cps::update(&db, &m1, cp.id, &patch).await.unwrap();
+    assert_eq!(cps::update(&db, &m1, cp.id, &patch).await, Err(AppError::Conflict));
+
+    // Move to B from 2025-03-01: history kept, dated things count for the owner of that date.
+    let mv = |to: i64, from: &str, version: i64| MoveCounterparty { customer_id: to, from: from.into(), version };
+    assert_eq!(
+        cps::move_to(&db, &m1, cp.id, &mv(b.id, "2023-12-31", cp.version)).await.unwrap_err().field_codes("from"),
+        vec![ErrCode::InvalidDate]
+    );
+    assert_eq!(
+        cps::move_to(&db, &m1, cp.id, &mv(b.id, "2999-01-01", cp.version)).await.unwrap_err().field_codes("from"),
+        vec![ErrCode::InvalidDate]
+    );
+    assert_eq!(
+        cps::move_to(&db, &m1, cp.id, &mv(a.id, "2025-03-01", cp.version))
+            .await
+            .unwrap_err()
+            .field_codes("customer_id"),
+        vec![ErrCode::AlreadyThere]
+    );
+    assert_eq!(
+        cps::move_to(&db, &m1, cp.id, &mv(other.id, "2025-03-01", cp.version))
+            .await
+            .unwrap_err()
+            .field_codes("customer_id"),
+        vec![ErrCode::InvalidChoice]
+    );
+    assert_eq!(cps::move_to(&db, &m1, cp.id, &mv(b.id, "2025-03-01", cp.version - 1)).await, Err(AppError::Conflict));
+    let moved = cps::move_to(&db, &m1, cp.id, &mv(b.id, "2025-03-01", cp.version)).await.unwrap();
+    assert_eq!(moved.customer_id, b.id);
+    let periods: Vec<(i64, bool)> = moved.owners.iter().map(|o| (o.customer_id, o.to.is_some())).collect();
+    assert_eq!(periods, vec![(a.id, true), (b.id, false)]);
+    let day = |s: &str| parse_date(s).unwrap();
+    assert_eq!(cp_store::owner_at(&db, cp.id, day("2024-06-01")).await.unwrap(), Some(a.id));
+    assert_eq!(cp_store::owner_at(&db, cp.id, day("2025-02-28")).await.unwrap(), Some(a.id));
+    assert_eq!(cp_store::owner_at(&db, cp.id, day("2025-03-01")).await.unwrap(), Some(b.id));
+    assert_eq!(cp_store::owner_at(&db, cp.id, day("2020-01-01")).await.unwrap(), Some(a.id));
+    // A's card shows it as former, B's as current; both timelines tell the move.
+    let la = cps::list_for_customer(&db, &m1, a.id).await.unwrap();
+    let lb = cps::list_for_customer(&db, &m1, b.id).await.unwrap();
+    assert_eq!((la.current.len(), la.former.len(), lb.current.len(), lb.former.len()), (0, 1, 1, 0));
+    let ta = service::timeline(&db, &m1, a.id, None, 50).await.unwrap();
+    let tb = service::timeline(&db, &m1, b.id, None, 50).await.unwrap();
+    assert_eq!(
+        ta.items.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        vec!["moved_out", "changed", "changed", "created", "created"]
+    );
+    assert_eq!(tb.items[0].action, "moved_in");
+    assert_eq!(tb.items[0].changes[0].new.as_deref(), Some("Bek Holding"));
+}
+both_backends!(counterparty_history, counterparties);

@@ -1,0 +1,77 @@
+//! Writing and reading the audit log, on both databases.
+
+use super::{FieldChange, TimelineEntry, TimelinePage};
+use crate::core::AppError;
+use crate::core::db::Db;
+use crate::db_run;
+
+/// The INSERT for one audit row; run it on the transaction of the change it records (see [`audit!`]).
+pub const INSERT: &str = "INSERT INTO audit_log (customer_id, entity, entity_id, action, changes, user_id, at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// The JSON stored in `changes`.
+pub fn changes_json(changes: &[FieldChange]) -> String {
+    serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())
+}
+
+/// Records an audit row on an open transaction `$tx` of either backend:
+/// `audit!(tx, customer_id, "customer", id, "changed", &changes, user_id, now)`.
+#[macro_export]
+macro_rules! audit {
+    ($tx:expr, $customer:expr, $entity:expr, $entity_id:expr, $action:expr, $changes:expr, $user:expr, $at:expr) => {
+        sqlx::query($crate::audit::store::INSERT)
+            .bind($customer)
+            .bind($entity)
+            .bind($entity_id)
+            .bind($action)
+            .bind($crate::audit::store::changes_json($changes))
+            .bind($user)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: i64,
+    user_name: Option<String>,
+    entity: String,
+    entity_id: i64,
+    action: String,
+    changes: String,
+}
+
+/// A page of one customer's timeline, newest first (keyset on `id`). The caller checks access.
+pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u32) -> Result<TimelinePage, AppError> {
+    let before: i64 = match cursor.filter(|c| !c.is_empty()) {
+        Some(c) => c.parse().map_err(|_| AppError::field("cursor", crate::core::ErrCode::InvalidChoice))?,
+        None => i64::MAX,
+    };
+    let limit = i64::from(limit.clamp(1, 200));
+    let sql = "SELECT a.id, a.at, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes \
+               FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+               WHERE a.customer_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
+    let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(sql).bind(customer_id).bind(before).bind(limit + 1)
+        .fetch_all(p).await)?;
+    let mut items: Vec<TimelineEntry> = rows
+        .into_iter()
+        .map(|r| TimelineEntry {
+            id: r.id,
+            at: r.at,
+            user_name: r.user_name,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            changes: serde_json::from_str(&r.changes).unwrap_or_default(),
+        })
+        .collect();
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|e| e.id.to_string())
+    } else {
+        None
+    };
+    Ok(TimelinePage { items, next_cursor })
+}

@@ -1,0 +1,45 @@
+//! Server functions for counterparties: thin shims over [`super::service`].
+
+use leptos::prelude::*;
+
+use super::{Counterparty, CounterpartyList};
+use crate::core::AppError;
+#[cfg(feature = "ssr")]
+use crate::core::request::{session, set_status};
+
+/// The customer's current and former counterparties.
+#[server(prefix = "/rpc", endpoint = "counterparties/list")]
+pub async fn list_counterparties(customer_id: i64) -> Result<CounterpartyList, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        super::service::list_for_customer(&db, ctx.user()?, customer_id).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Adds a counterparty to a customer (the card's form; `vat_payer` is a checkbox).
+#[server(prefix = "/rpc", endpoint = "counterparties/create")]
+pub async fn create_counterparty(
+    customer_id: i64,
+    legal_name: String,
+    country: Option<String>,
+    tax_id: String,
+    vat_payer: Option<String>,
+    legal_address: Option<String>,
+) -> Result<Counterparty, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        let input = super::NewCounterparty {
+            legal_name,
+            country,
+            tax_id,
+            vat_payer: Some(vat_payer.is_some_and(|v| !v.is_empty())),
+            legal_address,
+            from: None,
+        };
+        super::service::create(&db, ctx.user()?, customer_id, &input).await
+    };
+    run.await.inspect_err(set_status)
+}

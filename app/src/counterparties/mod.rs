@@ -1,0 +1,291 @@
+//! Counterparties: the legal entities (or sole traders) a customer contracts through. A counterparty belongs
+//! to one customer at a time, over periods: it can move to another customer from a date, and the history is
+//! kept, so anything dated is counted for the customer it belonged to on that date.
+
+pub mod api;
+pub mod panel;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+use crate::audit::FieldChange;
+use crate::core::{AppError, Checks, ErrCode};
+
+/// A bank account of a counterparty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BankAccount {
+    pub id: i64,
+    /// The bank's code (MFO in Uzbekistan: 5 digits).
+    pub bank_code: String,
+    pub account: String,
+    pub bank_name: Option<String>,
+}
+
+/// One period of ownership: `[from, to)`, `to` empty while it lasts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Ownership {
+    pub customer_id: i64,
+    pub customer_name: String,
+    /// Epoch milliseconds (midnight, company time).
+    pub from: i64,
+    pub to: Option<i64>,
+}
+
+/// A counterparty with its bank accounts and ownership history (oldest period first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Counterparty {
+    pub id: i64,
+    pub legal_name: String,
+    /// ISO 3166-1 alpha-2, e.g. `UZ`.
+    pub country: String,
+    /// For `UZ` the 9-digit STIR (INN).
+    pub tax_id: String,
+    pub vat_payer: bool,
+    pub legal_address: Option<String>,
+    /// The customer it belongs to now.
+    pub customer_id: i64,
+    pub owners: Vec<Ownership>,
+    pub bank_accounts: Vec<BankAccount>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Increases with every change; send it back when updating or moving.
+    pub version: i64,
+}
+
+/// The counterparties a customer has now and had before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CounterpartyList {
+    pub current: Vec<Counterparty>,
+    pub former: Vec<Counterparty>,
+}
+
+/// Input for a new counterparty of a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewCounterparty {
+    pub legal_name: String,
+    /// ISO country code; `UZ` when absent.
+    #[serde(default)]
+    pub country: Option<String>,
+    pub tax_id: String,
+    #[serde(default)]
+    pub vat_payer: Option<bool>,
+    #[serde(default)]
+    pub legal_address: Option<String>,
+    /// `YYYY-MM-DD` from which it belongs to the customer; today when absent.
+    #[serde(default)]
+    pub from: Option<String>,
+}
+
+/// A change to a counterparty. Absent fields stay; an empty string clears the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CounterpartyPatch {
+    pub version: i64,
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub tax_id: Option<String>,
+    #[serde(default)]
+    pub vat_payer: Option<bool>,
+    #[serde(default)]
+    pub legal_address: Option<String>,
+}
+
+/// Moves a counterparty to another customer from a date (`YYYY-MM-DD`, not before the current period began).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MoveCounterparty {
+    pub customer_id: i64,
+    pub from: String,
+    pub version: i64,
+}
+
+/// A new bank account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewBankAccount {
+    pub bank_code: String,
+    pub account: String,
+    #[serde(default)]
+    pub bank_name: Option<String>,
+}
+
+/// Validated counterparty values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterpartyValues {
+    pub legal_name: String,
+    pub country: String,
+    pub tax_id: String,
+    pub vat_payer: bool,
+    pub legal_address: Option<String>,
+}
+
+const MAX_NAME: usize = 300;
+const MAX_ADDRESS: usize = 500;
+
+fn check_country(checks: &mut Checks, v: Option<&str>) -> String {
+    let c = v.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("UZ").to_ascii_uppercase();
+    if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        checks.fail("country", ErrCode::InvalidCountry);
+    }
+    c
+}
+
+/// The taxpayer id in its stored form: for Uzbekistan the 9-digit STIR (spaces dropped; it never starts
+/// with 0); elsewhere 3 to 30 letters, digits, `-`, `/` or `.`, upper-cased.
+pub fn check_tax_id(checks: &mut Checks, country: &str, v: &str) -> String {
+    let t: String = v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if t.is_empty() {
+        checks.fail("tax_id", ErrCode::Required);
+        return t;
+    }
+    let ok = if country == "UZ" {
+        t.len() == 9 && t.chars().all(|c| c.is_ascii_digit()) && !t.starts_with('0')
+    } else {
+        (3..=30).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || "-/.".contains(c))
+    };
+    if !ok {
+        checks.fail("tax_id", ErrCode::InvalidTaxId);
+    }
+    t
+}
+
+impl NewCounterparty {
+    /// Checks every field at once.
+    pub fn validate(&self) -> Result<CounterpartyValues, AppError> {
+        let mut checks = Checks::default();
+        let country = check_country(&mut checks, self.country.as_deref());
+        let values = CounterpartyValues {
+            legal_name: checks.text("legal_name", &self.legal_name, MAX_NAME),
+            tax_id: check_tax_id(&mut checks, &country, &self.tax_id),
+            country,
+            vat_payer: self.vat_payer.unwrap_or(false),
+            legal_address: checks.opt_text("legal_address", self.legal_address.as_deref(), MAX_ADDRESS),
+        };
+        checks.finish()?;
+        Ok(values)
+    }
+}
+
+impl CounterpartyPatch {
+    /// The current values with the patch applied, validated.
+    pub fn apply(&self, c: &Counterparty) -> Result<CounterpartyValues, AppError> {
+        NewCounterparty {
+            legal_name: self.legal_name.clone().unwrap_or_else(|| c.legal_name.clone()),
+            country: Some(self.country.clone().unwrap_or_else(|| c.country.clone())),
+            tax_id: self.tax_id.clone().unwrap_or_else(|| c.tax_id.clone()),
+            vat_payer: Some(self.vat_payer.unwrap_or(c.vat_payer)),
+            legal_address: self.legal_address.clone().or_else(|| c.legal_address.clone()),
+            from: None,
+        }
+        .validate()
+    }
+}
+
+impl CounterpartyValues {
+    /// The fields that differ from `c` (all of them against an empty one), for the audit log.
+    pub fn changes_from(&self, c: Option<&Counterparty>) -> Vec<FieldChange> {
+        let mut out = Vec::new();
+        let mut cmp = |field: &str, old: Option<String>, new: Option<String>| {
+            if old != new {
+                out.push(FieldChange { field: field.into(), old, new });
+            }
+        };
+        let yes_no = |b: bool| Some(if b { "yes" } else { "no" }.to_string());
+        cmp("legal_name", c.map(|c| c.legal_name.clone()), Some(self.legal_name.clone()));
+        cmp("country", c.map(|c| c.country.clone()), Some(self.country.clone()));
+        cmp("tax_id", c.map(|c| c.tax_id.clone()), Some(self.tax_id.clone()));
+        cmp("vat_payer", c.and_then(|c| yes_no(c.vat_payer)), yes_no(self.vat_payer));
+        cmp("legal_address", c.and_then(|c| c.legal_address.clone()), self.legal_address.clone());
+        out
+    }
+}
+
+impl NewBankAccount {
+    /// Uzbek accounts: MFO of 5 digits and a 20-digit account; elsewhere a bank code of 3 to 11 letters and
+    /// digits (BIC) and an account of 5 to 34 (IBAN).
+    pub fn validate(&self, country: &str) -> Result<NewBankAccount, AppError> {
+        let mut checks = Checks::default();
+        let clean = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let (code, account) = (clean(&self.bank_code), clean(&self.account));
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        let alnum = |s: &str, r: std::ops::RangeInclusive<usize>| {
+            r.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+        };
+        let uz = country == "UZ";
+        if code.is_empty() {
+            checks.fail("bank_code", ErrCode::Required);
+        } else if !(if uz { digits(&code, 5) } else { alnum(&code, 3..=11) }) {
+            checks.fail("bank_code", ErrCode::InvalidBankCode);
+        }
+        if account.is_empty() {
+            checks.fail("account", ErrCode::Required);
+        } else if !(if uz { digits(&account, 20) } else { alnum(&account, 5..=34) }) {
+            checks.fail("account", ErrCode::InvalidBankAccount);
+        }
+        let bank_name = checks.opt_text("bank_name", self.bank_name.as_deref(), 200);
+        checks.finish()?;
+        Ok(NewBankAccount { bank_code: code, account, bank_name })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(country: Option<&str>, tax_id: &str) -> NewCounterparty {
+        NewCounterparty {
+            legal_name: "Toshkent Savdo MChJ".into(),
+            country: country.map(Into::into),
+            tax_id: tax_id.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn uzbek_taxpayer_ids_have_nine_digits() {
+        assert_eq!(new(None, "301 234 567").validate().unwrap().tax_id, "301234567");
+        for bad in ["12345678", "1234567890", "30123456a", "012345678"] {
+            assert_eq!(
+                new(None, bad).validate().unwrap_err().field_codes("tax_id"),
+                vec![ErrCode::InvalidTaxId],
+                "{bad}"
+            );
+        }
+        assert_eq!(new(None, " ").validate().unwrap_err().field_codes("tax_id"), vec![ErrCode::Required]);
+    }
+
+    #[test]
+    fn other_countries_take_free_ids_with_their_code() {
+        let v = new(Some("kz"), "123456789012").validate().unwrap();
+        assert_eq!((v.country.as_str(), v.tax_id.as_str()), ("KZ", "123456789012"));
+        assert_eq!(
+            new(Some("Uzbekistan"), "301234567").validate().unwrap_err().field_codes("country"),
+            vec![ErrCode::InvalidCountry]
+        );
+    }
+
+    #[test]
+    fn bank_accounts() {
+        let ok =
+            NewBankAccount { bank_code: "00873".into(), account: "2020 8000 9051 2345 6001".into(), bank_name: None };
+        assert_eq!(ok.validate("UZ").unwrap().account, "20208000905123456001");
+        let bad = NewBankAccount { bank_code: "873".into(), account: "2020800090".into(), bank_name: None };
+        let err = bad.validate("UZ").unwrap_err();
+        assert_eq!(err.field_codes("bank_code"), vec![ErrCode::InvalidBankCode]);
+        assert_eq!(err.field_codes("account"), vec![ErrCode::InvalidBankAccount]);
+        let iban =
+            NewBankAccount { bank_code: "DEUTDEFF".into(), account: "DE89370400440532013000".into(), bank_name: None };
+        assert!(iban.validate("DE").is_ok());
+    }
+}

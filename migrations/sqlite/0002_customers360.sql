@@ -1,0 +1,73 @@
+-- Customers 360, part 1: relationship stage, source, tags, counterparties (legal entities) with ownership
+-- periods and bank accounts, and the audit log that feeds the customer's timeline.
+
+ALTER TABLE customers ADD COLUMN stage TEXT NOT NULL DEFAULT 'potential'
+    CHECK (stage IN ('potential', 'one_time', 'regular', 'lost'));
+ALTER TABLE customers ADD COLUMN source TEXT;
+ALTER TABLE customers ADD COLUMN updated_by INTEGER REFERENCES users (id);
+CREATE INDEX customers_stage ON customers (stage, id);
+-- Phones are stored in E.164 from now on.
+UPDATE customers SET phone = REPLACE(REPLACE(REPLACE(REPLACE(phone, ' ', ''), '-', ''), '(', ''), ')', '')
+    WHERE phone IS NOT NULL;
+
+CREATE TABLE customer_tags (
+    customer_id  INTEGER NOT NULL REFERENCES customers (id),
+    tag          TEXT    NOT NULL,
+    PRIMARY KEY (customer_id, tag)
+);
+CREATE INDEX customer_tags_tag ON customer_tags (tag, customer_id);
+
+CREATE TABLE counterparties (
+    id             INTEGER PRIMARY KEY,
+    legal_name     TEXT    NOT NULL,
+    -- ISO 3166-1 alpha-2; for UZ the taxpayer id (STIR/INN) is 9 digits
+    country        TEXT    NOT NULL,
+    tax_id         TEXT    NOT NULL,
+    vat_payer      BOOLEAN NOT NULL DEFAULT FALSE,
+    legal_address  TEXT,
+    created_by     INTEGER NOT NULL REFERENCES users (id),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    version        INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (country, tax_id)
+);
+CREATE INDEX counterparties_tax_id ON counterparties (tax_id);
+
+-- Which customer a counterparty belonged to when: [valid_from, valid_to), valid_to NULL = current.
+CREATE TABLE counterparty_owners (
+    id               INTEGER PRIMARY KEY,
+    counterparty_id  INTEGER NOT NULL REFERENCES counterparties (id),
+    customer_id      INTEGER NOT NULL REFERENCES customers (id),
+    valid_from       INTEGER NOT NULL,
+    valid_to         INTEGER,
+    created_by       INTEGER NOT NULL REFERENCES users (id),
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX counterparty_owners_cp ON counterparty_owners (counterparty_id, valid_from);
+CREATE INDEX counterparty_owners_customer ON counterparty_owners (customer_id, valid_from);
+
+CREATE TABLE bank_accounts (
+    id               INTEGER PRIMARY KEY,
+    counterparty_id  INTEGER NOT NULL REFERENCES counterparties (id),
+    -- MFO: 5 digits in Uzbekistan
+    bank_code        TEXT    NOT NULL,
+    account          TEXT    NOT NULL,
+    bank_name        TEXT,
+    created_at       INTEGER NOT NULL,
+    UNIQUE (counterparty_id, bank_code, account)
+);
+
+-- Every change to a customer or counterparty: who, when, what (changes: JSON [{field, old, new}]).
+-- Rows are only ever inserted.
+CREATE TABLE audit_log (
+    id           INTEGER PRIMARY KEY,
+    customer_id  INTEGER REFERENCES customers (id),
+    entity       TEXT    NOT NULL CHECK (entity IN ('customer', 'contact', 'counterparty')),
+    entity_id    INTEGER NOT NULL,
+    action       TEXT    NOT NULL,
+    changes      TEXT    NOT NULL,
+    user_id      INTEGER REFERENCES users (id),
+    at           INTEGER NOT NULL
+);
+CREATE INDEX audit_log_customer ON audit_log (customer_id, id);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);

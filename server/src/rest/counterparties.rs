@@ -1,0 +1,103 @@
+//! `/api/v1/customers/{id}/counterparties` and `/api/v1/counterparties/{id}`: legal entities, their moves
+//! between customers and their bank accounts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use app::counterparties::{
+    Counterparty, CounterpartyList, CounterpartyPatch, MoveCounterparty, NewBankAccount, NewCounterparty, service,
+};
+
+use super::customers::parse_id;
+use super::{Api, ApiError, ApiJson};
+use crate::AppState;
+
+/// The customer's current and former counterparties.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/counterparties", tag = "counterparties", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = CounterpartyList), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<CounterpartyList>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::list_for_customer(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Adds a counterparty to the customer (from `from`, default today). A taxpayer id that exists already is
+/// refused (move that counterparty instead).
+#[utoipa::path(post, path = "/api/v1/customers/{id}/counterparties", tag = "counterparties", params(("id" = i64, Path)),
+    request_body = NewCounterparty, security(("bearer" = [])),
+    responses((status = 201, body = Counterparty), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewCounterparty>,
+) -> Result<(StatusCode, Json<Counterparty>), ApiError> {
+    let id = parse_id(&api, &id)?;
+    let created = service::create(&state.db, api.user()?, id, &input).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// One counterparty with its ownership history and bank accounts.
+#[utoipa::path(get, path = "/api/v1/counterparties/{id}", tag = "counterparties", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Counterparty), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Counterparty>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::get(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Changes a counterparty; a stale `version` gets 409.
+#[utoipa::path(patch, path = "/api/v1/counterparties/{id}", tag = "counterparties", params(("id" = i64, Path)),
+    request_body = CounterpartyPatch, security(("bearer" = [])),
+    responses((status = 200, body = Counterparty), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<CounterpartyPatch>,
+) -> Result<Json<Counterparty>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::update(&state.db, api.user()?, id, &patch).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Moves the counterparty to another customer from a date; the earlier period stays in its history.
+#[utoipa::path(post, path = "/api/v1/counterparties/{id}/move", tag = "counterparties", params(("id" = i64, Path)),
+    request_body = MoveCounterparty, security(("bearer" = [])),
+    responses((status = 200, body = Counterparty), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn move_to(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(m): ApiJson<MoveCounterparty>,
+) -> Result<Json<Counterparty>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::move_to(&state.db, api.user()?, id, &m).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Adds a bank account (Uzbek: 5-digit MFO and 20-digit account).
+#[utoipa::path(post, path = "/api/v1/counterparties/{id}/bank-accounts", tag = "counterparties", params(("id" = i64, Path)),
+    request_body = NewBankAccount, security(("bearer" = [])),
+    responses((status = 201, body = Counterparty), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn add_bank_account(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewBankAccount>,
+) -> Result<(StatusCode, Json<Counterparty>), ApiError> {
+    let id = parse_id(&api, &id)?;
+    let c = service::add_bank_account(&state.db, api.user()?, id, &input).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
