@@ -84,6 +84,37 @@ test('create and find a customer', async ({ page }) => {
   await shot(page, 'customers');
 });
 
+test('the card: counterparties, stage and the timeline', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.locator('[data-test=field-name]').fill('Buxoro Agro Group');
+  await page.locator('[data-test=field-tags]').fill('vip, export');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Buxoro Agro Group');
+  await hydrated(page);
+  await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(1);
+
+  // A wrong taxpayer id is refused next to the field; a right one appears in the list and on the timeline.
+  await page.locator('[data-test=cp-add]').click();
+  await page.locator('[data-test=field-legal_name]').fill('Buxoro Agro MChJ');
+  await page.locator('[data-test=field-tax_id]').fill('12345');
+  await page.locator('[data-test=cp-submit]').click();
+  await expect(page.locator('[data-test=error-tax_id]')).toHaveText('A taxpayer id (STIR/INN) has 9 digits');
+  await page.locator('[data-test=field-tax_id]').fill('305 123 456');
+  await page.locator('[data-test=field-vat_payer]').check();
+  await page.locator('[data-test=cp-submit]').click();
+  await expect(page.locator('[data-test=cp-item]')).toContainText('305123456');
+  await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(2);
+
+  // Changing the stage is saved and recorded with old and new value.
+  await page.locator('[data-test=field-stage]').selectOption('regular');
+  await page.locator('[data-test=customer-save]').click();
+  await expect(page.locator('[data-test=customer-stage]')).toHaveText('Regular');
+  await expect(page.locator('[data-test=timeline-entry]').first()).toContainText('Potential → Regular');
+  await shot(page, 'customer-card-360');
+});
+
 test('a manager cannot open another manager\'s customer', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/users');
