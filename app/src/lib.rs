@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod core;
 pub mod counterparties;
 pub mod customers;

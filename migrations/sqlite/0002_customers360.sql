@@ -57,7 +57,42 @@ CREATE TABLE bank_accounts (
     UNIQUE (counterparty_id, bank_code, account)
 );
 
--- Every change to a customer or counterparty: who, when, what (changes: JSON [{field, old, new}]).
+-- Contact persons; one contact may be linked to several customers, with a role at each.
+CREATE TABLE contacts (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT    NOT NULL,
+    name_search  TEXT    NOT NULL,
+    position     TEXT,
+    -- YYYY-MM-DD
+    birthday     TEXT,
+    notes        TEXT,
+    created_by   INTEGER NOT NULL REFERENCES users (id),
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX contacts_name ON contacts (name_search, id);
+
+-- Phones (E.164), e-mails (lower case) and messenger handles of a contact, searchable by value.
+CREATE TABLE contact_points (
+    id          INTEGER PRIMARY KEY,
+    contact_id  INTEGER NOT NULL REFERENCES contacts (id),
+    kind        TEXT    NOT NULL CHECK (kind IN ('phone', 'email', 'telegram', 'whatsapp')),
+    value       TEXT    NOT NULL
+);
+CREATE INDEX contact_points_value ON contact_points (kind, value);
+CREATE INDEX contact_points_contact ON contact_points (contact_id);
+
+CREATE TABLE customer_contacts (
+    customer_id  INTEGER NOT NULL REFERENCES customers (id),
+    contact_id   INTEGER NOT NULL REFERENCES contacts (id),
+    role         TEXT,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, contact_id)
+);
+CREATE INDEX customer_contacts_contact ON customer_contacts (contact_id);
+
+-- Every change to a customer, contact or counterparty: who, when, what (changes: JSON [{field, old, new}]).
 -- Rows are only ever inserted.
 CREATE TABLE audit_log (
     id           INTEGER PRIMARY KEY,

@@ -29,7 +29,7 @@ pub struct TimelineEntry {
     /// `customer` or `counterparty` (contacts follow).
     pub entity: String,
     pub entity_id: i64,
-    /// `created`, `changed`, `moved_in`, `moved_out`.
+    /// `created`, `changed`, `moved_in`, `moved_out`, `linked`.
     pub action: String,
     pub changes: Vec<FieldChange>,
 }
@@ -57,6 +57,7 @@ pub fn action_msg(action: &str) -> Msg {
         "created" => Msg::EvCreated,
         "moved_in" => Msg::EvMovedIn,
         "moved_out" => Msg::EvMovedOut,
+        "linked" => Msg::EvLinked,
         _ => Msg::EvChanged,
     }
 }
@@ -81,6 +82,11 @@ pub fn field_msg(field: &str) -> Msg {
         "bank_account" => Msg::FieldBankAccount,
         "customer" => Msg::Customer,
         "from" => Msg::FieldFrom,
+        "position" => Msg::Position,
+        "phones" => Msg::FieldPhones,
+        "emails" => Msg::FieldEmails,
+        "messengers" => Msg::FieldMessengers,
+        "birthday" => Msg::Birthday,
         _ => Msg::Edit,
     }
 }

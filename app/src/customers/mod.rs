@@ -18,7 +18,7 @@ use crate::core::{AppError, Checks, ErrCode, Msg};
 pub const MODULE: ModuleDef = ModuleDef {
     key: "customers",
     name: Msg::ModuleCustomers,
-    paths: &["/customers", "/api/v1/customers", "/api/v1/counterparties"],
+    paths: &["/customers", "/api/v1/customers", "/api/v1/counterparties", "/api/v1/contacts"],
 };
 
 /// Largest page a list call returns.

@@ -6,6 +6,8 @@ use leptos_router::hooks::use_params_map;
 use super::api::{UpdateCustomer, customer_timeline, get_customer};
 use super::form::EditCustomerForm;
 use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
+use crate::contacts::api::CreateContact;
+use crate::contacts::panel::ContactsPanel;
 use crate::core::format::date_time;
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
@@ -32,6 +34,7 @@ pub fn CustomerCardPage() -> impl IntoView {
         },
     );
     let added = ServerAction::<CreateCounterparty>::new();
+    let contact_added = ServerAction::<CreateContact>::new();
     let lang = lang();
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -76,8 +79,9 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <EditCustomerForm customer=c action=update />
                                 </section>
                                 <div>
+                                    <ContactsPanel customer_id=id action=contact_added />
                                     <CounterpartiesPanel customer_id=id action=added />
-                                    <Timeline customer_id=id saved=saved added />
+                                    <Timeline customer_id=id saved=saved added contact_added />
                                 </div>
                             </div>
                         }
@@ -89,13 +93,19 @@ pub fn CustomerCardPage() -> impl IntoView {
     }
 }
 
-/// The customer's history, newest first, a page at a time; follows saves and added counterparties.
+/// The customer's history, newest first, a page at a time; follows saves and added contacts and counterparties.
 #[component]
-fn Timeline(customer_id: i64, saved: Memo<Option<i64>>, added: ServerAction<CreateCounterparty>) -> impl IntoView {
+fn Timeline(
+    customer_id: i64,
+    saved: Memo<Option<i64>>,
+    added: ServerAction<CreateCounterparty>,
+    contact_added: ServerAction<CreateContact>,
+) -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
     let added_id = Memo::new(move |_| added.value().get().and_then(Result::ok).map(|c| c.id));
+    let contact_id = Memo::new(move |_| contact_added.value().get().and_then(Result::ok).map(|c| c.id));
     let page = Resource::new(
-        move || (customer_id, cursor.get(), saved.get(), added_id.get()),
+        move || (customer_id, cursor.get(), saved.get(), (added_id.get(), contact_id.get())),
         |(id, cursor, _, _)| customer_timeline(id, cursor),
     );
     view! {
@@ -146,6 +156,7 @@ fn shown(field: &str, v: Option<String>) -> String {
         ("vat_payer", "yes") => Some(Msg::Yes),
         ("vat_payer", "no") => Some(Msg::No),
         ("phone", p) => return display(p),
+        ("phones", p) => return p.split(", ").map(display).collect::<Vec<_>>().join(", "),
         _ => None,
     };
     msg.map(|m| t(m).to_string()).unwrap_or(v)

@@ -19,6 +19,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::customers::get,
         super::customers::update,
         super::customers::timeline,
+        super::contacts::list,
+        super::contacts::create,
+        super::contacts::get,
+        super::contacts::update,
+        super::contacts::link,
         super::counterparties::list,
         super::counterparties::create,
         super::counterparties::get,
@@ -31,6 +36,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     tags(
         (name = "auth", description = "Tokens"),
         (name = "customers", description = "Customers"),
+        (name = "contacts", description = "Contact persons, linked to one or more customers"),
         (name = "counterparties", description = "Legal entities of customers, their moves and bank accounts")
     )
 )]

@@ -1,6 +1,7 @@
 //! The REST API for integrations (`/api/v1`), its OpenAPI document and a human-readable page.
 
 pub mod auth;
+pub mod contacts;
 pub mod counterparties;
 pub mod customers;
 pub mod docs;
@@ -182,6 +183,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/customers/{id}", get(customers::get).patch(customers::update))
         .route("/v1/customers/{id}/timeline", get(customers::timeline))
         .route("/v1/customers/{id}/counterparties", get(counterparties::list).post(counterparties::create))
+        .route("/v1/customers/{id}/contacts", get(contacts::list).post(contacts::create))
+        .route("/v1/contacts/{id}", get(contacts::get).patch(contacts::update))
+        .route("/v1/contacts/{id}/links", axum::routing::post(contacts::link))
         .route("/v1/counterparties/{id}", get(counterparties::get).patch(counterparties::update))
         .route("/v1/counterparties/{id}/move", axum::routing::post(counterparties::move_to))
         .route("/v1/counterparties/{id}/bank-accounts", axum::routing::post(counterparties::add_bank_account))

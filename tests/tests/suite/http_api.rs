@@ -265,3 +265,26 @@ async fn counterparties_over_http(app: TestApp) {
     assert!(doc["paths"]["/api/v1/counterparties/{id}/move"]["post"].is_object());
 }
 both_apps!(api_counterparties_and_timeline, counterparties_over_http);
+
+async fn contacts_over_http(app: TestApp) {
+    let (_, t1) = app.user_token("m1@karvon.uz", Role::Manager, None).await;
+    let (_, t2) = app.user_token("m2@karvon.uz", Role::Manager, None).await;
+    let a = app.api("POST", "/api/v1/customers", Some(&t1), Some(json!({"name": "Aziz Group"}))).await.json();
+    let path = format!("/api/v1/customers/{}/contacts", a["id"]);
+    let body = json!({"name": "Karim Aliyev", "phones": ["+998 (90) 123-45-67"], "emails": ["karim@aziz.uz"], "role": "director"});
+    let created = app.api("POST", &path, Some(&t1), Some(body)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.json()["phones"], json!(["+998901234567"]));
+    let bad = app.api("POST", &path, Some(&t1), Some(json!({"name": "", "emails": ["x@"]}))).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.json()["fields"]["name"].is_array() && bad.json()["fields"]["emails[0]"].is_array(), "{}", bad.body);
+    assert_eq!(app.api("GET", &path, Some(&t1), None).await.json().as_array().unwrap().len(), 1);
+    assert_eq!(app.api("GET", &path, Some(&t2), None).await.status, 403);
+    let id = created.json()["id"].as_i64().unwrap();
+    let patch = json!({"version": 1, "emails": []});
+    let patched = app.api("PATCH", &format!("/api/v1/contacts/{id}"), Some(&t1), Some(patch.clone())).await;
+    assert_eq!((patched.status.as_u16(), patched.json()["emails"].clone()), (200, json!([])));
+    assert_eq!(app.api("PATCH", &format!("/api/v1/contacts/{id}"), Some(&t1), Some(patch)).await.status, 409);
+    assert_eq!(app.api("GET", &format!("/api/v1/contacts/{id}"), Some(&t2), None).await.status, 403);
+}
+both_apps!(api_contacts, contacts_over_http);

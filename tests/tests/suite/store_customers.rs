@@ -294,3 +294,60 @@ async fn counterparties(db: Db) {
     assert_eq!(tb.items[0].changes[0].new.as_deref(), Some("Bek Holding"));
 }
 both_backends!(counterparty_history, counterparties);
+
+async fn contacts(db: Db) {
+    use app::contacts::{ContactPatch, LinkContact, Messenger, NewContact, service as contacts};
+    let m1 = user(&db, make_user(&db, "m1@k.uz", Role::Manager, None).await).await;
+    let m2 = user(&db, make_user(&db, "m2@k.uz", Role::Manager, None).await).await;
+    let a = service::create(&db, &m1, &new("Aziz Group")).await.unwrap();
+    let b = service::create(&db, &m1, &new("Bek Holding")).await.unwrap();
+    let other = service::create(&db, &m2, &new("Other")).await.unwrap();
+
+    let input = NewContact {
+        name: "Karim Aliyev".into(),
+        position: Some("Director".into()),
+        role: Some("decision maker".into()),
+        phones: vec!["90 123-45-67".into(), "+998 90 123 45 67".into()],
+        emails: vec!["Karim@Aziz.uz".into()],
+        messengers: vec![Messenger { kind: "telegram".into(), handle: "@karim".into() }],
+        birthday: Some("1985-04-12".into()),
+        ..Default::default()
+    };
+    let c = contacts::create(&db, &m1, a.id, &input).await.unwrap();
+    assert_eq!(c.phones, vec!["+998901234567"]);
+    assert_eq!(c.emails, vec!["karim@aziz.uz"]);
+    assert_eq!((c.messengers[0].handle.as_str(), c.customers[0].role.as_deref()), ("karim", Some("decision maker")));
+    let bad = NewContact { name: "X".into(), phones: vec!["12".into()], ..Default::default() };
+    assert_eq!(
+        contacts::create(&db, &m1, a.id, &bad).await.unwrap_err().field_codes("phones[0]"),
+        vec![ErrCode::InvalidPhone]
+    );
+    assert_eq!(contacts::create(&db, &m2, a.id, &input).await.unwrap_err(), AppError::Forbidden);
+
+    // Linked to a second customer with another role; both lists show it; not to one out of scope, not twice.
+    let link = LinkContact { customer_id: b.id, role: Some("accountant".into()) };
+    let c = contacts::link(&db, &m1, c.id, &link).await.unwrap();
+    assert_eq!(c.customers.len(), 2);
+    assert_eq!(
+        contacts::link(&db, &m1, c.id, &link).await.unwrap_err().field_codes("customer_id"),
+        vec![ErrCode::AlreadyThere]
+    );
+    let out = LinkContact { customer_id: other.id, role: None };
+    assert_eq!(
+        contacts::link(&db, &m1, c.id, &out).await.unwrap_err().field_codes("customer_id"),
+        vec![ErrCode::InvalidChoice]
+    );
+    assert_eq!(contacts::list_for_customer(&db, &m1, b.id).await.unwrap()[0].id, c.id);
+    assert_eq!(contacts::get(&db, &m2, c.id).await, Err(AppError::Forbidden));
+
+    // A change lands on both customers' timelines; a stale version is a conflict.
+    let patch = ContactPatch { version: c.version, position: Some("CEO".into()), ..Default::default() };
+    let c2 = contacts::update(&db, &m1, c.id, &patch).await.unwrap();
+    assert_eq!((c2.position.as_deref(), c2.phones.len()), (Some("CEO"), 1));
+    assert_eq!(contacts::update(&db, &m1, c.id, &patch).await, Err(AppError::Conflict));
+    for customer in [a.id, b.id] {
+        let t = service::timeline(&db, &m1, customer, None, 1).await.unwrap();
+        assert_eq!((t.items[0].entity.as_str(), t.items[0].action.as_str()), ("contact", "changed"));
+    }
+}
+both_backends!(contact_persons, contacts);

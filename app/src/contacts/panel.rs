@@ -1,0 +1,120 @@
+//! The customer card's contacts section: the people, their role here, how to reach them; a form to add one.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::Contact;
+use super::api::{CreateContact, list_contacts};
+use crate::core::Msg;
+use crate::core::phone::display;
+use crate::shell::ui::{Field, FormError, action_error, general_error, reset_on_success};
+use crate::shell::{lang, t};
+
+/// The section; `action` is the card's, so that the timeline can follow additions.
+#[component]
+pub fn ContactsPanel(customer_id: i64, action: ServerAction<CreateContact>) -> impl IntoView {
+    let added = Memo::new(move |_| action.value().get().and_then(Result::ok).map(|c| c.id));
+    let list = Resource::new(move || (customer_id, added.get()), |(id, _)| list_contacts(id));
+    let error = action_error(action);
+    let general = general_error(error);
+    let form = NodeRef::new();
+    reset_on_success(action, form);
+    // The phone and e-mail fields post `phone` / `email`; the server reports them as list items.
+    let item_error = move |list: &'static str, field: &'static str| {
+        Signal::derive(move || {
+            error.get().map(|e| match e {
+                crate::core::AppError::Validation { fields } => crate::core::AppError::Validation {
+                    fields: fields
+                        .into_iter()
+                        .filter(|f| f.field == list)
+                        .map(|f| crate::core::FieldError { field: field.into(), code: f.code })
+                        .collect(),
+                },
+                other => other,
+            })
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="ct-h" data-test="contacts">
+            <h2 id="ct-h">{t(Msg::Contacts)}</h2>
+            <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
+                        Ok(l) if l.is_empty() => view! { <p class="empty">{t(Msg::NoContacts)}</p> }.into_any(),
+                        Ok(l) => {
+                            view! {
+                                <ul class="cp-list">
+                                    {l.into_iter().map(|c| view! { <ContactItem c customer_id /> }).collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <details class="add-form">
+                <summary class="button small" data-test="ct-add">{t(Msg::NewContact)}</summary>
+                <ActionForm action node_ref=form attr:class="stack" attr:data-test="ct-form">
+                    <input type="hidden" name="customer_id" value=customer_id />
+                    <FormError error=general />
+                    <Field label=Msg::FullName name="name" required=true error />
+                    <div class="grid-2">
+                        <Field label=Msg::Position name="position" error />
+                        <Field label=Msg::ContactRole name="role" error />
+                        <Field label=Msg::Phone name="phone" kind="tel" error=item_error("phones", "phone") />
+                        <Field label=Msg::Email name="email" kind="email" error=item_error("emails", "email") />
+                        <Field label=Msg::Telegram name="telegram" error />
+                        <Field label=Msg::Birthday name="birthday" kind="date" error />
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="button primary" data-test="ct-submit">
+                            {t(Msg::Add)}
+                        </button>
+                    </div>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn ContactItem(c: Contact, customer_id: i64) -> impl IntoView {
+    let role = c.customers.iter().find(|l| l.customer_id == customer_id).and_then(|l| l.role.clone());
+    let title = [c.position.clone(), role].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let others: Vec<_> = c.customers.iter().filter(|l| l.customer_id != customer_id).cloned().collect();
+    view! {
+        <li data-test="ct-item">
+            <strong>{c.name}</strong>
+            {(!title.is_empty()).then(|| view! { <span class="muted small">{format!(" · {title}")}</span> })}
+            <div class="small facts-inline">
+                {c.phones.into_iter().map(|p| view! { <a href=format!("tel:{p}")>{display(&p)}</a> }).collect_view()}
+                {c.emails.into_iter().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }).collect_view()}
+                {c
+                    .messengers
+                    .into_iter()
+                    .map(|m| {
+                        let href = if m.kind == "telegram" {
+                            format!("https://t.me/{}", m.handle)
+                        } else {
+                            format!("https://wa.me/{}", m.handle.trim_start_matches('+'))
+                        };
+                        view! { <a href=href rel="noopener" target="_blank">{format!("{}: {}", m.kind, m.handle)}</a> }
+                    })
+                    .collect_view()}
+            </div>
+            {(!others.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="small muted">
+                            {t(Msg::AlsoAt)} " "
+                            {others
+                                .into_iter()
+                                .map(|l| view! { <a href=format!("/customers/{}", l.customer_id)>{l.customer_name}</a> " " })
+                                .collect_view()}
+                        </div>
+                    }
+                })}
+        </li>
+    }
+}

@@ -1,0 +1,65 @@
+//! Contact operations with their rules: a contact is visible and editable to whoever may see one of the
+//! customers it is linked to.
+
+use super::store;
+use super::{Contact, ContactPatch, LinkContact, NewContact};
+use crate::auth::{CurrentUser, Scope};
+use crate::core::AppError;
+use crate::core::db::Db;
+use crate::customers::store as customers;
+
+/// The contacts of a customer `user` may see.
+pub async fn list_for_customer(db: &Db, user: &CurrentUser, customer_id: i64) -> Result<Vec<Contact>, AppError> {
+    customers::get(db, user.scope(), customer_id).await?;
+    store::list_for_customer(db, customer_id).await
+}
+
+/// One contact, if one of its customers is in `user`'s scope.
+pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Contact, AppError> {
+    let c = store::get(db, id).await?;
+    if user.scope() == Scope::All {
+        return Ok(c);
+    }
+    for link in &c.customers {
+        if customers::get(db, user.scope(), link.customer_id).await.is_ok() {
+            return Ok(c);
+        }
+    }
+    Err(AppError::Forbidden)
+}
+
+/// Creates a contact for a customer.
+pub async fn create(db: &Db, user: &CurrentUser, customer_id: i64, input: &NewContact) -> Result<Contact, AppError> {
+    customers::get(db, user.scope(), customer_id).await?;
+    let values = input.validate()?;
+    let role = input.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    store::create(db, user.id, customer_id, &values, role).await
+}
+
+/// Applies a patch based on `patch.version`; a stale version is a `Conflict`.
+pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &ContactPatch) -> Result<Contact, AppError> {
+    let c = get(db, user, id).await?;
+    if c.version != patch.version {
+        return Err(AppError::Conflict);
+    }
+    let values = patch.apply(&c)?;
+    let changes = values.changes_from(Some(&c));
+    store::update(db, user.id, &c, patch.version, &values, &changes).await
+}
+
+/// Links a visible contact to another customer in scope.
+pub async fn link(db: &Db, user: &CurrentUser, id: i64, l: &LinkContact) -> Result<Contact, AppError> {
+    let c = get(db, user, id).await?;
+    match customers::get(db, user.scope(), l.customer_id).await {
+        Ok(_) => {}
+        Err(AppError::NotFound | AppError::Forbidden) => {
+            return Err(AppError::field("customer_id", crate::core::ErrCode::InvalidChoice));
+        }
+        Err(e) => return Err(e),
+    }
+    let role = l.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if role.is_some_and(|r| r.chars().count() > 100) {
+        return Err(AppError::field("role", crate::core::ErrCode::TooLong));
+    }
+    store::link(db, user.id, &c, l.customer_id, role).await
+}
