@@ -107,6 +107,18 @@ test('the card: counterparties, stage and the timeline', async ({ page }) => {
   await expect(page.locator('[data-test=cp-item]')).toContainText('305123456');
   await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(2);
 
+  // A contact person: a bad phone is refused next to the field; a good one is shown in the local format.
+  await page.locator('[data-test=ct-add]').click();
+  await page.locator('[data-test=field-name]').last().fill('Karim Aliyev');
+  await page.locator('[data-test=field-position]').fill('Director');
+  await page.locator('[data-test=field-phone]').last().fill('12');
+  await page.locator('[data-test=ct-submit]').click();
+  await expect(page.locator('[data-test=error-phone]').last()).toHaveText('Not a valid phone number');
+  await page.locator('[data-test=field-phone]').last().fill('90 123-45-67');
+  await page.locator('[data-test=ct-submit]').click();
+  await expect(page.locator('[data-test=ct-item]')).toContainText('+998 90 123 45 67');
+  await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(3);
+
   // Changing the stage is saved and recorded with old and new value.
   await page.locator('[data-test=field-stage]').selectOption('regular');
   await page.locator('[data-test=customer-save]').click();

@@ -47,7 +47,7 @@ async fn main() {
                 fail(&format!("{e:?}"));
             }
             println!(
-                "{n} demo customers in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
+                "{n} demo customers with counterparties and contacts in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
                 started.elapsed().as_secs_f64()
             );
         }

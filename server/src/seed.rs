@@ -1,12 +1,16 @@
-//! `karvon seed-demo`: realistic demo data (Uzbek, Russian and English names, UZ phone numbers).
+//! `karvon seed-demo`: realistic demo data (Uzbek, Russian and English names, UZ phone numbers, taxpayer ids
+//! and bank accounts): customers, their counterparties (about 1.2 per customer) and contact persons (about
+//! 1.5 per customer).
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use app::auth::{Role, store as auth_store};
+use app::contacts::{ContactValues, store as contact_store};
 use app::core::AppError;
 use app::core::db::Db;
+use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
 use app::customers::{CustomerKind, CustomerStage, CustomerValues, store as customer_store};
 
 const UZ_PLACES: &[&str] =
@@ -66,6 +70,72 @@ fn translit(s: &str) -> String {
         .collect()
 }
 
+/// A Uzbek mobile number in E.164.
+fn demo_phone(rng: &mut StdRng) -> String {
+    format!("+998{}{:07}", pick(rng, OPERATORS), rng.gen_range(0..10_000_000))
+}
+
+const POSITIONS: &[&str] = &["Direktor", "Bosh hisobchi", "Ta'minot menejeri", "Директор", "Бухгалтер", "Buyer"];
+const ROLES: &[&str] = &["qaror qabul qiluvchi", "hisob-kitob", "закупки", "decision maker"];
+const BANKS: &[(&str, &str)] = &[
+    ("00873", "Kapitalbank"),
+    ("00440", "Hamkorbank"),
+    ("00014", "Milliy bank"),
+    ("01095", "Ipoteka-bank"),
+    ("00401", "Asakabank"),
+];
+
+/// The counterparties and contacts of demo customer `id` (`n`: a running number for unique taxpayer ids).
+#[allow(clippy::type_complexity)]
+fn demo_extras(
+    rng: &mut StdRng,
+    id: i64,
+    v: &CustomerValues,
+    at: i64,
+    n: &mut u64,
+) -> (Vec<(CounterpartyValues, i64, i64, Vec<NewBankAccount>)>, Vec<(ContactValues, i64, Option<String>, i64)>) {
+    let company = v.kind == CustomerKind::Company;
+    let counterparties = if company { 1 + usize::from(rng.gen_bool(0.5)) } else { usize::from(rng.gen_bool(0.5)) };
+    let cps = (0..counterparties)
+        .map(|k| {
+            *n += 1;
+            let (bank_code, bank_name) = *BANKS.choose(rng).unwrap_or(&BANKS[0]);
+            let account = NewBankAccount {
+                bank_code: bank_code.into(),
+                account: format!("20208000{:012}", *n),
+                bank_name: Some(bank_name.into()),
+            };
+            let legal_name = if k == 0 { v.name.clone() } else { format!("{} ({})", v.name, k + 1) };
+            let values = CounterpartyValues {
+                legal_name,
+                country: "UZ".into(),
+                // UZ legal entities' STIR start with 2 or 3: unique by construction.
+                tax_id: format!("{}", 300_000_000 + *n),
+                vat_payer: rng.gen_bool(0.4),
+                legal_address: Some(format!("{} sh., {}-uy", pick(rng, UZ_PLACES), rng.gen_range(1..200))),
+            };
+            (values, id, at, vec![account])
+        })
+        .collect();
+    let contacts = if company { rng.gen_range(1..=3) } else { usize::from(rng.gen_bool(0.33)) };
+    let cts = (0..contacts)
+        .map(|_| {
+            let name = format!("{} {}", pick(rng, UZ_FIRST), pick(rng, UZ_LAST));
+            let values = ContactValues {
+                emails: vec![format!("{}{}@example.uz", translit(&name), rng.gen_range(0..1000))],
+                name,
+                position: Some(pick(rng, POSITIONS).to_string()),
+                phones: vec![demo_phone(rng)],
+                messengers: Vec::new(),
+                birthday: None,
+                notes: None,
+            };
+            (values, id, Some(pick(rng, ROLES).to_string()), at)
+        })
+        .collect();
+    (cps, cts)
+}
+
 /// One demo customer.
 pub fn demo_customer(rng: &mut StdRng, n: u64) -> CustomerValues {
     let person = rng.gen_bool(0.3);
@@ -94,13 +164,7 @@ pub fn demo_customer(rng: &mut StdRng, n: u64) -> CustomerValues {
             (format!("{f} {l}"), translit(&format!("{f}.{l}")))
         }
     };
-    let phone = format!(
-        "+998{}{:03}{:02}{:02}",
-        pick(rng, OPERATORS),
-        rng.gen_range(0..1000),
-        rng.gen_range(0..100),
-        rng.gen_range(0..100)
-    );
+    let phone = demo_phone(rng);
     CustomerValues {
         name,
         kind: if person { CustomerKind::Person } else { CustomerKind::Company },
@@ -150,20 +214,32 @@ pub async fn demo_staff(db: &Db) -> Result<Vec<i64>, AppError> {
     Ok(ids)
 }
 
-/// Inserts `count` customers spread over the demo managers, in batches.
+/// Inserts `count` customers spread over the demo managers, with their counterparties and contacts, in
+/// batches. Taxpayer ids continue after those already there, so seeding twice does not collide.
 pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppError> {
     let managers = demo_staff(db).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let start = app::core::now_millis() - 365 * 86_400_000;
-    let mut batch = Vec::with_capacity(2000);
-    for n in 0..count {
-        let manager = managers[rng.gen_range(0..managers.len())];
-        let at = start + (n as i64 * 365 * 86_400_000 / count.max(1) as i64);
-        batch.push((demo_customer(&mut rng, n), manager, at));
-        if batch.len() == 2000 {
-            customer_store::insert_many(db, &batch).await?;
-            batch.clear();
+    let mut taxpayer = counterparty_store::count(db).await? as u64;
+    let mut n = 0;
+    while n < count {
+        let size = (count - n).min(2000);
+        let mut batch = Vec::with_capacity(size as usize);
+        for k in n..n + size {
+            let manager = managers[rng.gen_range(0..managers.len())];
+            let at = start + (k as i64 * 365 * 86_400_000 / count.max(1) as i64);
+            batch.push((demo_customer(&mut rng, k), manager, at));
         }
+        let ids = customer_store::insert_many(db, &batch).await?;
+        let (mut cps, mut cts) = (Vec::new(), Vec::new());
+        for (id, (v, _, at)) in ids.into_iter().zip(&batch) {
+            let (a, b) = demo_extras(&mut rng, id, v, *at, &mut taxpayer);
+            cps.extend(a);
+            cts.extend(b);
+        }
+        counterparty_store::insert_many(db, managers[0], &cps).await?;
+        contact_store::insert_many(db, managers[0], &cts).await?;
+        n += size;
     }
-    customer_store::insert_many(db, &batch).await
+    Ok(())
 }

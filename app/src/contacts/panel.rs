@@ -58,12 +58,12 @@ pub fn ContactsPanel(customer_id: i64, action: ServerAction<CreateContact>) -> i
                 <ActionForm action node_ref=form attr:class="stack" attr:data-test="ct-form">
                     <input type="hidden" name="customer_id" value=customer_id />
                     <FormError error=general />
-                    <Field label=Msg::FullName name="name" required=true error />
+                    <Field label=Msg::FullName name="name" scope="ct" required=true error />
                     <div class="grid-2">
                         <Field label=Msg::Position name="position" error />
                         <Field label=Msg::ContactRole name="role" error />
-                        <Field label=Msg::Phone name="phone" kind="tel" error=item_error("phones", "phone") />
-                        <Field label=Msg::Email name="email" kind="email" error=item_error("emails", "email") />
+                        <Field label=Msg::Phone name="phone" scope="ct" kind="tel" error=item_error("phones", "phone") />
+                        <Field label=Msg::Email name="email" scope="ct" kind="email" error=item_error("emails", "email") />
                         <Field label=Msg::Telegram name="telegram" error />
                         <Field label=Msg::Birthday name="birthday" kind="date" error />
                     </div>

@@ -206,3 +206,27 @@ pub async fn link(
     )?;
     get(db, c.id).await
 }
+
+/// Inserts many contacts, each linked to a customer with a role, in one transaction (demo data, benchmarks).
+pub async fn insert_many(
+    db: &Db,
+    user_id: i64,
+    rows: &[(ContactValues, i64, Option<String>, i64)],
+) -> Result<(), AppError> {
+    let sql = "INSERT INTO contacts (name, name_search, position, birthday, notes, created_by, created_at, updated_at, version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
+    db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        for (v, customer_id, role, at) in rows {
+            let id: i64 = sqlx::query_scalar(sql)
+                .bind(&v.name).bind(search_key(&v.name)).bind(&v.position).bind(&v.birthday).bind(&v.notes)
+                .bind(user_id).bind(at)
+                .fetch_one(&mut *tx).await?;
+            write_points!(tx, id, v);
+            sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(customer_id).bind(id).bind(role).bind(at).execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}

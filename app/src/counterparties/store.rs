@@ -279,3 +279,40 @@ pub async fn add_bank_account(
     .map_err(|e| if is_unique_violation(&e) { AppError::field("account", ErrCode::AlreadyThere) } else { e.into() })?;
     get(db, c.id).await
 }
+
+/// Inserts many counterparties, each owned by a customer from `at` and with its bank accounts, in one
+/// transaction (demo data, benchmarks).
+pub async fn insert_many(
+    db: &Db,
+    user_id: i64,
+    rows: &[(CounterpartyValues, i64, Millis, Vec<NewBankAccount>)],
+) -> Result<(), AppError> {
+    let sql = "INSERT INTO counterparties (legal_name, country, tax_id, vat_payer, legal_address, created_by, \
+               created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
+    db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        for (v, customer_id, at, accounts) in rows {
+            let id: i64 = sqlx::query_scalar(sql)
+                .bind(&v.legal_name).bind(&v.country).bind(&v.tax_id).bind(v.vat_payer).bind(&v.legal_address)
+                .bind(user_id).bind(at)
+                .fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, created_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $3)")
+                .bind(id).bind(customer_id).bind(at).bind(user_id)
+                .execute(&mut *tx).await?;
+            for a in accounts {
+                sqlx::query("INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at) \
+                             VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id).bind(&a.bank_code).bind(&a.account).bind(&a.bank_name).bind(at)
+                    .execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// Number of counterparties (all of them).
+pub async fn count(db: &Db) -> Result<i64, AppError> {
+    Ok(db_run!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM counterparties").fetch_one(p).await)?)
+}

@@ -53,9 +53,12 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] placeholder: Option<Msg>,
+    /// Makes the element id unique when two forms on a page have a field of the same name.
+    #[prop(optional)]
+    scope: &'static str,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = if scope.is_empty() { format!("f-{name}") } else { format!("f-{scope}-{name}") };
     let err_id = format!("{id}-err");
     let placeholder = placeholder.map(t);
     let msg = move || field_message(error.get(), name);

@@ -351,3 +351,46 @@ async fn contacts(db: Db) {
     }
 }
 both_backends!(contact_persons, contacts);
+
+async fn demo_seed(db: Db) {
+    use app::core::db::Db as D;
+    server::seed::seed_customers(&db, 300, 7).await.unwrap();
+    // Seeding again continues the taxpayer ids instead of colliding.
+    server::seed::seed_customers(&db, 100, 8).await.unwrap();
+    let count = |sql: &'static str| {
+        let db: D = db.clone();
+        async move { app::db_run!(&db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await).unwrap() }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM customers").await, 400);
+    let cps = count("SELECT COUNT(*) FROM counterparties").await;
+    let cts = count("SELECT COUNT(*) FROM contacts").await;
+    assert!((360..=600).contains(&cps), "{cps} counterparties");
+    assert!((450..=750).contains(&cts), "{cts} contacts");
+    assert_eq!(count("SELECT COUNT(*) FROM counterparty_owners").await, cps);
+    // Seeded values pass the same rules as typed ones.
+    let admin = user(&db, make_user(&db, "a@k.uz", Role::Admin, None).await).await;
+    let (mut phones, mut tax_ids) = (0, 0);
+    for customer in 1..=10 {
+        for c in app::contacts::service::list_for_customer(&db, &admin, customer).await.unwrap() {
+            for p in &c.phones {
+                assert_eq!(app::core::phone::normalize(p).as_deref(), Some(p.as_str()));
+                phones += 1;
+            }
+        }
+        for c in app::counterparties::service::list_for_customer(&db, &admin, customer).await.unwrap().current {
+            let mut checks = app::core::Checks::default();
+            assert_eq!(app::counterparties::check_tax_id(&mut checks, "UZ", &c.tax_id), c.tax_id);
+            assert!(checks.finish().is_ok());
+            let a = &c.bank_accounts[0];
+            let again = app::counterparties::NewBankAccount {
+                bank_code: a.bank_code.clone(),
+                account: a.account.clone(),
+                bank_name: None,
+            };
+            assert!(again.validate("UZ").is_ok());
+            tax_ids += 1;
+        }
+    }
+    assert!(phones > 0 && tax_ids > 0);
+}
+both_backends!(seed_demo_data, demo_seed);
