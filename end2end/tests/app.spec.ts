@@ -77,7 +77,13 @@ test('create and find a customer', async ({ page }) => {
   await page.locator('[data-test=customer-submit]').click();
   await expect(page.locator('[data-test=customer-name]')).toHaveText('Samarqand Tekstil MChJ');
   await shot(page, 'customer-card');
+  await hydrated(page);
+  // Results appear as you type: by a phone in another format, then by part of the name.
+  await page.locator('[data-test=global-search]').fill('901234567');
+  await expect(page.locator('[data-test=search-hits]')).toContainText('Samarqand Tekstil MChJ');
   await page.locator('[data-test=global-search]').fill('tekstil');
+  await expect(page.locator('[data-test=search-hits]')).toContainText('Samarqand Tekstil MChJ');
+  await shot(page, 'search-as-you-type');
   await page.locator('[data-test=global-search]').press('Enter');
   await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
   await expect(page.locator('[data-test=customer-row]')).toContainText('Samarqand Tekstil MChJ');

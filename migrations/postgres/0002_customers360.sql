@@ -106,3 +106,14 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_customer ON audit_log (customer_id, id);
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);
+
+-- Global search: one lower-cased document per customer (name, phones as digits, e-mails, taxpayer ids and
+-- names of its counterparties, names, phones and e-mails of its contacts), kept up to date by the app.
+-- pg_trgm: any part of a word, case-insensitive (the document and the query are lower-cased by the app).
+CREATE TABLE customer_search (
+    customer_id  BIGINT PRIMARY KEY REFERENCES customers (id),
+    doc          TEXT   NOT NULL
+);
+CREATE INDEX customer_search_trgm ON customer_search USING gin (doc gin_trgm_ops);
+INSERT INTO customer_search (customer_id, doc)
+    SELECT id, name_search || ' ' || COALESCE(REPLACE(phone, '+', ''), '') || ' ' || COALESCE(email, '') FROM customers;

@@ -106,3 +106,10 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_customer ON audit_log (customer_id, id);
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);
+
+-- Global search: one lower-cased document per customer (name, phones as digits, e-mails, taxpayer ids and
+-- names of its counterparties, names, phones and e-mails of its contacts), kept up to date by the app.
+-- Trigram FTS5: any part of a word, case-insensitive. rowid = customer id.
+CREATE VIRTUAL TABLE customer_search USING fts5(doc, tokenize = 'trigram');
+INSERT INTO customer_search (rowid, doc)
+    SELECT id, name_search || ' ' || COALESCE(REPLACE(phone, '+', ''), '') || ' ' || COALESCE(email, '') FROM customers;

@@ -11,7 +11,7 @@ use app::contacts::{ContactValues, store as contact_store};
 use app::core::AppError;
 use app::core::db::Db;
 use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
-use app::customers::{CustomerKind, CustomerStage, CustomerValues, store as customer_store};
+use app::customers::{CustomerKind, CustomerStage, CustomerValues, search, store as customer_store};
 
 const UZ_PLACES: &[&str] =
     &["Toshkent", "Samarqand", "Buxoro", "Farg'ona", "Namangan", "Andijon", "Xorazm", "Navoiy", "Qarshi", "Termiz"];
@@ -232,13 +232,24 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
         }
         let ids = customer_store::insert_many(db, &batch).await?;
         let (mut cps, mut cts) = (Vec::new(), Vec::new());
+        let mut docs = Vec::with_capacity(batch.len());
         for (id, (v, _, at)) in ids.into_iter().zip(&batch) {
             let (a, b) = demo_extras(&mut rng, id, v, *at, &mut taxpayer);
+            let mut texts: Vec<&str> = vec![&v.name];
+            texts.extend(v.email.as_deref());
+            texts.extend(a.iter().flat_map(|(c, ..)| [c.legal_name.as_str(), c.tax_id.as_str()]));
+            texts.extend(
+                b.iter()
+                    .flat_map(|(c, ..)| std::iter::once(c.name.as_str()).chain(c.emails.iter().map(String::as_str))),
+            );
+            let phones = v.phone.iter().chain(b.iter().flat_map(|(c, ..)| c.phones.iter())).map(String::as_str);
+            docs.push((id, search::document(texts, phones)));
             cps.extend(a);
             cts.extend(b);
         }
         counterparty_store::insert_many(db, managers[0], &cps).await?;
         contact_store::insert_many(db, managers[0], &cts).await?;
+        search::write(db, &docs).await?;
         n += size;
     }
     Ok(())

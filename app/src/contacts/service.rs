@@ -6,6 +6,7 @@ use super::{Contact, ContactPatch, LinkContact, NewContact};
 use crate::auth::{CurrentUser, Scope};
 use crate::core::AppError;
 use crate::core::db::Db;
+use crate::customers::search;
 use crate::customers::store as customers;
 
 /// The contacts of a customer `user` may see.
@@ -33,7 +34,9 @@ pub async fn create(db: &Db, user: &CurrentUser, customer_id: i64, input: &NewCo
     customers::get(db, user.scope(), customer_id).await?;
     let values = input.validate()?;
     let role = input.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    store::create(db, user.id, customer_id, &values, role).await
+    let created = store::create(db, user.id, customer_id, &values, role).await?;
+    search::refresh(db, customer_id).await?;
+    Ok(created)
 }
 
 /// Applies a patch based on `patch.version`; a stale version is a `Conflict`.
@@ -44,7 +47,10 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &ContactPatch) 
     }
     let values = patch.apply(&c)?;
     let changes = values.changes_from(Some(&c));
-    store::update(db, user.id, &c, patch.version, &values, &changes).await
+    let updated = store::update(db, user.id, &c, patch.version, &values, &changes).await?;
+    let linked: Vec<i64> = c.customers.iter().map(|l| l.customer_id).collect();
+    search::refresh_all(db, linked).await?;
+    Ok(updated)
 }
 
 /// Links a visible contact to another customer in scope.
@@ -61,5 +67,7 @@ pub async fn link(db: &Db, user: &CurrentUser, id: i64, l: &LinkContact) -> Resu
     if role.is_some_and(|r| r.chars().count() > 100) {
         return Err(AppError::field("role", crate::core::ErrCode::TooLong));
     }
-    store::link(db, user.id, &c, l.customer_id, role).await
+    let linked = store::link(db, user.id, &c, l.customer_id, role).await?;
+    search::refresh(db, l.customer_id).await?;
+    Ok(linked)
 }

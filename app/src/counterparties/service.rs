@@ -7,6 +7,7 @@ use crate::auth::CurrentUser;
 use crate::core::db::Db;
 use crate::core::format::{date_input, parse_date};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
+use crate::customers::search;
 use crate::customers::store as customers;
 
 /// Midnight today, company time.
@@ -40,7 +41,9 @@ pub async fn create(
         None => today(),
         Some(s) => parse_date(s).ok_or_else(|| AppError::field("from", ErrCode::InvalidDate))?,
     };
-    store::create(db, user.id, customer_id, &values, from).await
+    let created = store::create(db, user.id, customer_id, &values, from).await?;
+    search::refresh(db, customer_id).await?;
+    Ok(created)
 }
 
 /// Applies a patch based on `patch.version`; a stale version is a `Conflict`.
@@ -51,7 +54,9 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &CounterpartyPa
     }
     let values = patch.apply(&c)?;
     let changes = values.changes_from(Some(&c));
-    store::update(db, user.id, &c, patch.version, &values, &changes).await
+    let updated = store::update(db, user.id, &c, patch.version, &values, &changes).await?;
+    search::refresh(db, c.customer_id).await?;
+    Ok(updated)
 }
 
 /// Moves a counterparty to another customer from a date: not before its current period began, not in the
@@ -76,7 +81,9 @@ pub async fn move_to(db: &Db, user: &CurrentUser, id: i64, m: &MoveCounterparty)
         }
         Err(e) => return Err(e),
     };
-    store::move_to(db, user.id, &c, m.version, (target.id, &target.name), from).await
+    let moved = store::move_to(db, user.id, &c, m.version, (target.id, &target.name), from).await?;
+    search::refresh_all(db, [c.customer_id, target.id]).await?;
+    Ok(moved)
 }
 
 /// Adds a bank account, validated by the counterparty's country rules.

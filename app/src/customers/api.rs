@@ -125,3 +125,27 @@ pub async fn customer_timeline(id: i64, cursor: Option<String>) -> Result<crate:
 
 /// Timeline entries per page on the card.
 pub const TIMELINE_PAGE: u32 = 30;
+
+/// A customer found by the top bar's search as you type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SearchHit {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub manager_name: String,
+}
+
+/// Up to 8 customers matching `q` (name, phone in any format, e-mail, taxpayer id, contact person).
+#[server(prefix = "/rpc", endpoint = "customers/quick-search")]
+pub async fn quick_search(q: String) -> Result<Vec<SearchHit>, AppError> {
+    let (ctx, db) = session()?;
+    ctx.require_module(super::MODULE.key)?;
+    if q.trim().chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    let found = super::search::quick(&db, ctx.user()?.scope(), &q, 8).await?;
+    Ok(found
+        .into_iter()
+        .map(|c| SearchHit { id: c.id, name: c.name, phone: c.phone, manager_name: c.manager_name })
+        .collect())
+}

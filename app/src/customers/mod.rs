@@ -5,6 +5,8 @@ pub mod form;
 pub mod page_card;
 pub mod page_list;
 #[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -22,7 +22,9 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewCustomer) -> Result<
     let values = input.validate()?;
     let manager_id = input.manager_id.unwrap_or(user.id);
     store::check_assignable(db, user, manager_id).await?;
-    store::create(db, user, manager_id, &values).await
+    let created = store::create(db, user, manager_id, &values).await?;
+    super::search::refresh(db, created.id).await?;
+    Ok(created)
 }
 
 /// Applies a patch based on `patch.version`; a stale version is a `Conflict`, never an overwrite.
@@ -39,7 +41,9 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &CustomerPatch)
         let new = store::user_name(db, manager_id).await?;
         changes.push(FieldChange { field: "manager".into(), old: Some(current.manager_name.clone()), new: Some(new) });
     }
-    store::update(db, user, id, patch.version, manager_id, &values, &changes).await
+    let updated = store::update(db, user, id, patch.version, manager_id, &values, &changes).await?;
+    super::search::refresh(db, id).await?;
+    Ok(updated)
 }
 
 /// A page of the customer's timeline (its audit log, newest first), if `user` may see the customer.

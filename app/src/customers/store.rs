@@ -4,7 +4,7 @@
 use super::{Customer, CustomerKind, CustomerPage, CustomerStage, CustomerValues, search_key};
 use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
-use crate::core::db::{Db, like_escape};
+use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
 
@@ -103,9 +103,11 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery) -> Result<CustomerPa
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
-    if let Some(q) = query.q.as_deref().map(search_key).filter(|q| !q.is_empty()) {
-        args.push(Arg::S(format!("%{}%", like_escape(&q))));
-        sql.push_str(&format!(" AND c.name_search LIKE ${} ESCAPE '\\'", args.len()));
+    if let Some(q) = query.q.as_deref().map(super::search::normalise).filter(|q| !q.is_empty()) {
+        let (cond, arg) = super::search::condition(db, &q, args.len() + 1);
+        args.push(Arg::S(arg));
+        sql.push_str(" AND ");
+        sql.push_str(&cond);
     }
     if let Some(cursor) = &query.cursor {
         let before: i64 = cursor.parse().map_err(|_| AppError::field("cursor", ErrCode::InvalidChoice))?;

@@ -198,13 +198,7 @@ fn TopBar(name: String, role: Role) -> impl IntoView {
                             <label for="global-search" class="sr-only">
                                 {t(Msg::SearchPlaceholder)}
                             </label>
-                            <input
-                                id="global-search"
-                                type="search"
-                                name="q"
-                                placeholder=t(Msg::SearchPlaceholder)
-                                data-test="global-search"
-                            />
+                            <QuickSearch />
                         </form>
                     }
                 })}
@@ -258,5 +252,70 @@ pub fn LanguageSwitch() -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// The top bar's search box: a plain GET form to the customer list (works without JavaScript); with it,
+/// matching customers appear under the box as you type.
+#[component]
+fn QuickSearch() -> impl IntoView {
+    use crate::customers::api::quick_search;
+    use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
+    let query = RwSignal::new(String::new());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        // Wait for a pause in typing before asking the server.
+        let handle = set_timeout_with_handle(move || query.set(value), std::time::Duration::from_millis(150)).ok();
+        pending.set_value(handle);
+    };
+    let hits = LocalResource::new(move || {
+        let q = query.get();
+        async move { if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { quick_search(q).await } }
+    });
+    view! {
+        <input
+            id="global-search"
+            type="search"
+            name="q"
+            autocomplete="off"
+            placeholder=t(Msg::SearchPlaceholder)
+            data-test="global-search"
+            on:input=on_input
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    query.set(String::new());
+                }
+            }
+        />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = hits.await.unwrap_or_default();
+                (!list.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul class="search-hits" data-test="search-hits">
+                                {list
+                                    .into_iter()
+                                    .map(|h| {
+                                        let phone = h.phone.as_deref().map(crate::core::phone::display).unwrap_or_default();
+                                        view! {
+                                            <li>
+                                                <a href=format!("/customers/{}", h.id) on:click=move |_| query.set(String::new())>
+                                                    <span>{h.name}</span>
+                                                    <span class="muted small">{phone} " · " {h.manager_name}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }

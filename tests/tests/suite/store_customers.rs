@@ -394,3 +394,64 @@ async fn demo_seed(db: Db) {
     assert!(phones > 0 && tax_ids > 0);
 }
 both_backends!(seed_demo_data, demo_seed);
+
+async fn global_search(db: Db) {
+    use app::contacts::{NewContact, service as contacts};
+    use app::counterparties::{MoveCounterparty, NewCounterparty, service as cps};
+    let m = user(&db, make_user(&db, "m@k.uz", Role::Manager, None).await).await;
+    let m2 = user(&db, make_user(&db, "m2@k.uz", Role::Manager, None).await).await;
+    let a = service::create(
+        &db,
+        &m,
+        &NewCustomer {
+            phone: Some("+998 90 111 22 33".into()),
+            email: Some("info@aziz.uz".into()),
+            ..new("Aziz Group")
+        },
+    )
+    .await
+    .unwrap();
+    let b = service::create(&db, &m, &new("ООО Ромашка")).await.unwrap();
+    service::create(&db, &m2, &NewCustomer { phone: Some("+998 90 111 22 33".into()), ..new("Hidden") }).await.unwrap();
+    let cp_in = NewCounterparty {
+        legal_name: "Aziz Savdo MChJ".into(),
+        tax_id: "301234567".into(),
+        from: Some("2024-01-01".into()),
+        ..Default::default()
+    };
+    let cp = cps::create(&db, &m, a.id, &cp_in).await.unwrap();
+    let ct = NewContact {
+        name: "Karim Aliyev".into(),
+        phones: vec!["93 555 66 77".into()],
+        emails: vec!["karim@mail.uz".into()],
+        ..Default::default()
+    };
+    contacts::create(&db, &m, b.id, &ct).await.unwrap();
+
+    let find = |q: &str| {
+        let (db, m, q) = (db.clone(), m.clone(), q.to_string());
+        async move {
+            let query = ListQuery { q: Some(q), limit: 50, cursor: None };
+            service::list(&db, &m, &query).await.unwrap().items.into_iter().map(|c| c.name).collect::<Vec<_>>()
+        }
+    };
+    // Phone in any format, only customers in scope.
+    for q in ["+998 (90) 111-22-33", "901112233", "90 111 22"] {
+        assert_eq!(find(q).await, vec!["Aziz Group"], "{q}");
+    }
+    assert_eq!(find("INFO@AZIZ").await, vec!["Aziz Group"]);
+    assert_eq!(find("301234567").await, vec!["Aziz Group"]);
+    assert_eq!(find("savdo mchj").await, vec!["Aziz Group"]);
+    assert_eq!(find("аля").await, Vec::<String>::new());
+    assert_eq!(find("ромаш").await, vec!["ООО Ромашка"]);
+    // Contact persons: name, phone, e-mail.
+    assert_eq!(find("karim").await, vec!["ООО Ромашка"]);
+    assert_eq!(find("935556677").await, vec!["ООО Ромашка"]);
+    assert_eq!(find("karim@mail").await, vec!["ООО Ромашка"]);
+    assert_eq!(find("ka").await, vec!["ООО Ромашка"]);
+    // A moved counterparty is found under its new customer.
+    let mv = MoveCounterparty { customer_id: b.id, from: "2025-01-01".into(), version: cp.version };
+    cps::move_to(&db, &m, cp.id, &mv).await.unwrap();
+    assert_eq!(find("301234567").await, vec!["ООО Ромашка"]);
+}
+both_backends!(customer_global_search, global_search);

@@ -1,0 +1,121 @@
+//! Global customer search: one lower-cased document per customer, indexed by the database's own text search
+//! (SQLite FTS5 with trigrams, PostgreSQL pg_trgm), matching any part of a name, a phone in any format, an
+//! e-mail, a taxpayer id or a contact person. The document is derived data: rebuilt after every write that
+//! touches it.
+
+use crate::auth::Scope;
+use crate::core::AppError;
+use crate::core::db::{Db, like_escape};
+
+/// The document of a customer from its parts: text lower-cased, phones also as bare digits.
+pub fn document<'a>(texts: impl IntoIterator<Item = &'a str>, phones: impl IntoIterator<Item = &'a str>) -> String {
+    let mut doc: Vec<String> = texts.into_iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+    doc.extend(phones.into_iter().map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>()));
+    doc.join(" ")
+}
+
+/// Rebuilds and stores the document of `customer_id` from what is in the database now.
+pub async fn refresh(db: &Db, customer_id: i64) -> Result<(), AppError> {
+    let c = super::store::get(db, Scope::All, customer_id).await?;
+    let cps = crate::counterparties::store::list_for_customer(db, customer_id).await?.current;
+    let contacts = crate::contacts::store::list_for_customer(db, customer_id).await?;
+    let mut texts: Vec<&str> = vec![&c.name];
+    texts.extend(c.email.as_deref());
+    let mut phones: Vec<&str> = c.phone.as_deref().into_iter().collect();
+    for cp in &cps {
+        texts.push(&cp.legal_name);
+        texts.push(&cp.tax_id);
+    }
+    for ct in &contacts {
+        texts.push(&ct.name);
+        texts.extend(ct.emails.iter().map(String::as_str));
+        phones.extend(ct.phones.iter().map(String::as_str));
+    }
+    write(db, &[(customer_id, document(texts, phones))]).await
+}
+
+/// Rebuilds the documents of several customers (after a change that touches all of them).
+pub async fn refresh_all(db: &Db, customer_ids: impl IntoIterator<Item = i64>) -> Result<(), AppError> {
+    for id in customer_ids {
+        refresh(db, id).await?;
+    }
+    Ok(())
+}
+
+/// Stores documents, replacing older ones, in one transaction.
+pub async fn write(db: &Db, docs: &[(i64, String)]) -> Result<(), AppError> {
+    match db {
+        Db::Sqlite(p) => {
+            let mut tx = p.begin().await?;
+            for (id, doc) in docs {
+                sqlx::query("DELETE FROM customer_search WHERE rowid = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO customer_search (rowid, doc) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(doc)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        Db::Postgres(p) => {
+            let mut tx = p.begin().await?;
+            for (id, doc) in docs {
+                sqlx::query(
+                    "INSERT INTO customer_search (customer_id, doc) VALUES ($1, $2) \
+                     ON CONFLICT (customer_id) DO UPDATE SET doc = EXCLUDED.doc",
+                )
+                .bind(id)
+                .bind(doc)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// The normalised query: lower-cased; a phone-like query (digits and `+ -()` only) becomes its digits.
+pub fn normalise(q: &str) -> String {
+    let q = q.trim();
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = digits.len() >= 3 && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if phone_like { digits } else { q.to_lowercase() }
+}
+
+/// The SQL condition restricting `c.id` to the customers matching `q` (already normalised), with its
+/// parameter at `$n`. SQLite uses the trigram index for three characters or more (`MATCH`), a scan of the
+/// documents below that; PostgreSQL's trigram index serves `LIKE` directly.
+pub fn condition(db: &Db, q: &str, n: usize) -> (String, String) {
+    let like = format!("%{}%", like_escape(q));
+    match db {
+        Db::Sqlite(_) if q.chars().count() >= 3 => (
+            format!("c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ${n})"),
+            format!("\"{}\"", q.replace('"', "\"\"")),
+        ),
+        Db::Sqlite(_) => (format!("c.id IN (SELECT rowid FROM customer_search WHERE doc LIKE ${n} ESCAPE '\\')"), like),
+        Db::Postgres(_) => {
+            (format!("c.id IN (SELECT customer_id FROM customer_search WHERE doc LIKE ${n} ESCAPE '\\')"), like)
+        }
+    }
+}
+
+/// Search for customers in `scope` (for the type-ahead): up to `limit` of them, newest first.
+pub async fn quick(db: &Db, scope: Scope, q: &str, limit: u32) -> Result<Vec<super::Customer>, AppError> {
+    let query = super::store::ListQuery { q: Some(q.to_string()), cursor: None, limit };
+    Ok(super::store::list(db, scope, &query).await?.items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_and_queries() {
+        let d = document(["Toshkent Savdo MChJ", " ", "ООО Ромашка"], ["+998901234567"]);
+        assert_eq!(d, "toshkent savdo mchj ооо ромашка 998901234567");
+        assert_eq!(normalise("+998 (90) 123-45"), "9989012345");
+        assert_eq!(normalise("РОМАШ"), "ромаш");
+        assert_eq!(normalise("100%"), "100%");
+    }
+}
