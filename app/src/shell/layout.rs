@@ -259,23 +259,35 @@ pub fn LanguageSwitch() -> impl IntoView {
 /// matching customers appear under the box as you type.
 #[component]
 fn QuickSearch() -> impl IntoView {
-    use crate::customers::api::quick_search;
+    use crate::customers::api::{SearchHit, quick_search};
     use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
-    let query = RwSignal::new(String::new());
+    let hits = RwSignal::new(Vec::<SearchHit>::new());
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // Only the answer to the latest request is shown, whatever order answers arrive in.
+    let latest = StoredValue::new(0u64);
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         if let Some(h) = pending.get_value() {
             h.clear();
         }
+        let seq = latest.get_value() + 1;
+        latest.set_value(seq);
+        if value.trim().chars().count() < 2 {
+            hits.set(Vec::new());
+            return;
+        }
         // Wait for a pause in typing before asking the server.
-        let handle = set_timeout_with_handle(move || query.set(value), std::time::Duration::from_millis(150)).ok();
-        pending.set_value(handle);
+        let ask = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(found) = quick_search(value).await
+                    && latest.get_value() == seq
+                {
+                    hits.set(found);
+                }
+            })
+        };
+        pending.set_value(set_timeout_with_handle(ask, std::time::Duration::from_millis(150)).ok());
     };
-    let hits = LocalResource::new(move || {
-        let q = query.get();
-        async move { if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { quick_search(q).await } }
-    });
     view! {
         <input
             id="global-search"
@@ -287,35 +299,22 @@ fn QuickSearch() -> impl IntoView {
             on:input=on_input
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
-                    query.set(String::new());
+                    hits.set(Vec::new());
                 }
             }
         />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let list = hits.await.unwrap_or_default();
-                (!list.is_empty())
-                    .then(|| {
-                        view! {
-                            <ul class="search-hits" data-test="search-hits">
-                                {list
-                                    .into_iter()
-                                    .map(|h| {
-                                        let phone = h.phone.as_deref().map(crate::core::phone::display).unwrap_or_default();
-                                        view! {
-                                            <li>
-                                                <a href=format!("/customers/{}", h.id) on:click=move |_| query.set(String::new())>
-                                                    <span>{h.name}</span>
-                                                    <span class="muted small">{phone} " · " {h.manager_name}</span>
-                                                </a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })
-            })}
-        </Suspense>
+        <ul class="search-hits" data-test="search-hits" hidden=move || hits.with(Vec::is_empty)>
+            <For each=move || hits.get() key=|h| h.id let:h>
+                <li>
+                    <a href=format!("/customers/{}", h.id) on:click=move |_| hits.set(Vec::new())>
+                        <span>{h.name}</span>
+                        <span class="muted small">
+                            {h.phone.as_deref().map(crate::core::phone::display).unwrap_or_default()} " · "
+                            {h.manager_name}
+                        </span>
+                    </a>
+                </li>
+            </For>
+        </ul>
     }
 }
