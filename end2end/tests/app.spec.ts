@@ -112,6 +112,16 @@ test('the card: counterparties, stage and the timeline', async ({ page }) => {
   await page.locator('[data-test=cp-submit]').click();
   await expect(page.locator('[data-test=cp-item]')).toContainText('305123456');
   await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(2);
+  // A bank account: a short account number is refused; a right one is listed.
+  await page.locator('[data-test=bank-add]').click();
+  await page.locator('[data-test=field-bank_code]').fill('00873');
+  await page.locator('[data-test=field-account]').fill('2020 8000');
+  await page.locator('[data-test=bank-submit]').click();
+  await expect(page.locator('[data-test=error-account]')).toHaveText('An account number has 20 digits');
+  await page.locator('[data-test=field-account]').fill('2020 8000 9051 2345 6001');
+  await page.locator('[data-test=bank-submit]').click();
+  await expect(page.locator('[data-test=cp-item]')).toContainText('00873 / 20208000905123456001');
+  await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(3);
 
   // A contact person: a bad phone is refused next to the field; a good one is shown in the local format.
   await page.locator('[data-test=ct-add]').click();
@@ -123,7 +133,7 @@ test('the card: counterparties, stage and the timeline', async ({ page }) => {
   await page.locator('[data-test=field-phone]').last().fill('90 123-45-67');
   await page.locator('[data-test=ct-submit]').click();
   await expect(page.locator('[data-test=ct-item]')).toContainText('+998 90 123 45 67');
-  await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(3);
+  await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(4);
 
   // Changing the stage is saved and recorded with old and new value.
   await page.locator('[data-test=field-stage]').selectOption('regular');
@@ -131,6 +141,16 @@ test('the card: counterparties, stage and the timeline', async ({ page }) => {
   await expect(page.locator('[data-test=customer-stage]')).toHaveText('Regular');
   await expect(page.locator('[data-test=timeline-entry]').first()).toContainText('Potential → Regular');
   await shot(page, 'customer-card-360');
+
+  // The counterparty moves to another customer from today: it becomes a former one here.
+  await page.locator('[data-test=cp-move]').click();
+  await page.locator('[data-test=move-search]').fill('tekstil');
+  await page.locator('[data-test=move-pick]').first().check();
+  const today = new Date(Date.now() + 5 * 3600 * 1000).toISOString().slice(0, 10); // Tashkent date
+  await page.locator('[data-test=field-from]').fill(today);
+  await page.locator('[data-test=move-submit]').click();
+  await expect(page.locator('[data-test=cp-former]')).toContainText('Samarqand Tekstil MChJ');
+  await expect(page.locator('[data-test=timeline-entry]').first()).toContainText('moved to another customer');
 });
 
 test('a manager cannot open another manager\'s customer', async ({ page }) => {

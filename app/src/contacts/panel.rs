@@ -7,14 +7,15 @@ use super::Contact;
 use super::api::{CreateContact, list_contacts};
 use crate::core::Msg;
 use crate::core::phone::display;
-use crate::shell::ui::{Field, FormError, action_error, general_error, reset_on_success};
+use crate::shell::ui::{Field, FormError, action_error, bump_on_success, general_error, reset_on_success};
 use crate::shell::{lang, t};
 
-/// The section; `action` is the card's, so that the timeline can follow additions.
+/// The section; successful additions count in `changes`.
 #[component]
-pub fn ContactsPanel(customer_id: i64, action: ServerAction<CreateContact>) -> impl IntoView {
-    let added = Memo::new(move |_| action.value().get().and_then(Result::ok).map(|c| c.id));
-    let list = Resource::new(move || (customer_id, added.get()), |(id, _)| list_contacts(id));
+pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView {
+    let action = ServerAction::<CreateContact>::new();
+    bump_on_success(action, changes);
+    let list = Resource::new(move || (customer_id, changes.get()), |(id, _)| list_contacts(id));
     let error = action_error(action);
     let general = general_error(error);
     let form = NodeRef::new();

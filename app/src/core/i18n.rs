@@ -274,6 +274,13 @@ messages! {
     FieldPhones => ["Telefonlar", "Телефоны", "Phones"],
     FieldEmails => ["Elektron pochtalar", "Эл. почта", "E-mails"],
     FieldMessengers => ["Messenjerlar", "Мессенджеры", "Messengers"],
+    AddBankAccount => ["Bank hisobini qo'shish", "Добавить счёт", "Add bank account"],
+    BankCode => ["Bank kodi (MFO)", "Код банка (МФО)", "Bank code (MFO)"],
+    AccountNumber => ["Hisob raqami", "Номер счёта", "Account number"],
+    BankName => ["Bank nomi", "Название банка", "Bank name"],
+    MoveToCustomer => ["Boshqa mijozga o'tkazish", "Перенести к другому клиенту", "Move to another customer"],
+    FindCustomer => ["Mijozni toping", "Найдите клиента", "Find the customer"],
+    Move => ["O'tkazish", "Перенести", "Move"],
     FieldFrom => ["Sanadan", "С даты", "From"],
     FieldBankAccount => ["Bank hisobi", "Банковский счёт", "Bank account"],
 }

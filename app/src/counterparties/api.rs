@@ -43,3 +43,38 @@ pub async fn create_counterparty(
     };
     run.await.inspect_err(set_status)
 }
+
+/// Adds a bank account to a counterparty (the card's form).
+#[server(prefix = "/rpc", endpoint = "counterparties/bank-account")]
+pub async fn add_bank_account(
+    counterparty_id: i64,
+    bank_code: String,
+    account: String,
+    bank_name: Option<String>,
+) -> Result<Counterparty, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        let input = super::NewBankAccount { bank_code, account, bank_name };
+        super::service::add_bank_account(&db, ctx.user()?, counterparty_id, &input).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Moves a counterparty to another customer from a date (the card's form).
+#[server(prefix = "/rpc", endpoint = "counterparties/move")]
+pub async fn move_counterparty(
+    counterparty_id: i64,
+    version: i64,
+    customer_id: Option<i64>,
+    from: String,
+) -> Result<Counterparty, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        let customer_id = customer_id.ok_or_else(|| AppError::field("customer_id", crate::core::ErrCode::Required))?;
+        let m = super::MoveCounterparty { customer_id, from, version };
+        super::service::move_to(&db, ctx.user()?, counterparty_id, &m).await
+    };
+    run.await.inspect_err(set_status)
+}

@@ -5,17 +5,29 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::Counterparty;
-use super::api::{CreateCounterparty, list_counterparties};
+use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty, list_counterparties};
 use crate::core::Msg;
 use crate::core::format::date;
-use crate::shell::ui::{Field, FormError, action_error, general_error, reset_on_success};
+use crate::shell::ui::{Field, FormError, action_error, bump_on_success, general_error, reset_on_success};
 use crate::shell::{lang, t};
 
-/// The section; `action` is the card's, so that the timeline can follow additions.
+/// The section; successful changes count in `changes`.
 #[component]
-pub fn CounterpartiesPanel(customer_id: i64, action: ServerAction<CreateCounterparty>) -> impl IntoView {
-    let added = Memo::new(move |_| action.value().get().and_then(Result::ok).map(|c| c.id));
-    let list = Resource::new(move || (customer_id, added.get()), |(id, _)| list_counterparties(id));
+pub fn CounterpartiesPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView {
+    let action = ServerAction::<CreateCounterparty>::new();
+    bump_on_success(action, changes);
+    let bank = ServerAction::<AddBankAccount>::new();
+    bump_on_success(bank, changes);
+    let moving = ServerAction::<MoveCounterparty>::new();
+    bump_on_success(moving, changes);
+    // Which counterparty the latest bank-account form was for: its errors show under that one only.
+    let bank_for = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(input) = bank.input().get() {
+            bank_for.set(Some(input.counterparty_id));
+        }
+    });
+    let list = Resource::new(move || (customer_id, changes.get()), |(id, _)| list_counterparties(id));
     let error = action_error(action);
     let general = general_error(error);
     let form = NodeRef::new();
@@ -32,7 +44,11 @@ pub fn CounterpartiesPanel(customer_id: i64, action: ServerAction<CreateCounterp
                             view! {
                                 {empty.then(|| view! { <p class="empty">{t(Msg::NoCounterparties)}</p> })}
                                 <ul class="cp-list">
-                                    {l.current.into_iter().map(|c| view! { <CurrentItem c /> }).collect_view()}
+                                    {l
+                                        .current
+                                        .into_iter()
+                                        .map(|c| view! { <CurrentItem c bank bank_for moving /> })
+                                        .collect_view()}
                                 </ul>
                                 {(!l.former.is_empty())
                                     .then(|| {
@@ -80,8 +96,17 @@ pub fn CounterpartiesPanel(customer_id: i64, action: ServerAction<CreateCounterp
 }
 
 #[component]
-fn CurrentItem(c: Counterparty) -> impl IntoView {
+fn CurrentItem(
+    c: Counterparty,
+    bank: ServerAction<AddBankAccount>,
+    bank_for: RwSignal<Option<i64>>,
+    moving: ServerAction<MoveCounterparty>,
+) -> impl IntoView {
+    let version = c.version;
     let since = c.owners.last().map(|o| date(lang(), o.from)).unwrap_or_default();
+    let id = c.id;
+    let all = action_error(bank);
+    let error = Signal::derive(move || all.get().filter(|_| bank_for.get() == Some(id)));
     view! {
         <li data-test="cp-item">
             <strong>{c.legal_name}</strong>
@@ -105,6 +130,24 @@ fn CurrentItem(c: Counterparty) -> impl IntoView {
                         </ul>
                     }
                 })}
+            <details class="add-form">
+                <summary class="link small" data-test="bank-add">{t(Msg::AddBankAccount)}</summary>
+                <ActionForm action=bank attr:class="stack" attr:data-test="bank-form">
+                    <input type="hidden" name="counterparty_id" value=id />
+                    <FormError error=general_error(error) />
+                    <div class="grid-2">
+                        <Field label=Msg::BankCode name="bank_code" scope="bank" required=true error />
+                        <Field label=Msg::AccountNumber name="account" scope="bank" required=true error />
+                    </div>
+                    <Field label=Msg::BankName name="bank_name" scope="bank" error />
+                    <div class="actions">
+                        <button type="submit" class="button small primary" data-test="bank-submit">
+                            {t(Msg::Add)}
+                        </button>
+                    </div>
+                </ActionForm>
+            </details>
+            <MoveForm id version action=moving />
         </li>
     }
 }
@@ -136,5 +179,62 @@ fn FormerItem(c: Counterparty, customer_id: i64) -> impl IntoView {
                     }
                 })}
         </li>
+    }
+}
+
+/// Moves the counterparty to another customer from a date. The receiving customer is picked from the
+/// search results as you type (this form needs JavaScript).
+#[component]
+fn MoveForm(id: i64, version: i64, action: ServerAction<MoveCounterparty>) -> impl IntoView {
+    use crate::customers::api::{SearchHit, quick_search};
+    let error = action_error(action);
+    let hits = RwSignal::new(Vec::<SearchHit>::new());
+    let latest = StoredValue::new(0u64);
+    let on_input = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev);
+        let seq = latest.get_value() + 1;
+        latest.set_value(seq);
+        leptos::task::spawn_local(async move {
+            let found = if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { quick_search(q).await };
+            if let Ok(found) = found
+                && latest.get_value() == seq
+            {
+                hits.set(found);
+            }
+        });
+    };
+    view! {
+        <details class="add-form">
+            <summary class="link small" data-test="cp-move">{t(Msg::MoveToCustomer)}</summary>
+            <ActionForm action attr:class="stack" attr:data-test="move-form">
+                <input type="hidden" name="counterparty_id" value=id />
+                <input type="hidden" name="version" value=version />
+                <FormError error=general_error(error) />
+                <div class="field">
+                    <label for=format!("move-q-{id}")>{t(Msg::FindCustomer)}</label>
+                    <input id=format!("move-q-{id}") type="search" autocomplete="off" on:input=on_input data-test="move-search" />
+                </div>
+                <fieldset class="picker">
+                    <legend class="sr-only">{t(Msg::Customer)}</legend>
+                    <For each=move || hits.get() key=|h| h.id let:h>
+                        <label class="check">
+                            <input type="radio" name="customer_id" value=h.id data-test="move-pick" />
+                            {h.name}
+                        </label>
+                    </For>
+                </fieldset>
+                <p class="field-error" data-test="error-customer_id">
+                    {move || {
+                        error.get().map(|e| e.field_codes("customer_id").iter().map(|c| t(c.msg())).collect::<Vec<_>>().join("; "))
+                    }}
+                </p>
+                <Field label=Msg::FieldFrom name="from" scope="move" kind="date" required=true error />
+                <div class="actions">
+                    <button type="submit" class="button small primary" data-test="move-submit">
+                        {t(Msg::Move)}
+                    </button>
+                </div>
+            </ActionForm>
+        </details>
     }
 }

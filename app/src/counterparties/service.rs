@@ -68,7 +68,9 @@ pub async fn move_to(db: &Db, user: &CurrentUser, id: i64, m: &MoveCounterparty)
     }
     let from = parse_date(&m.from).ok_or_else(|| AppError::field("from", ErrCode::InvalidDate))?;
     let started = c.owners.last().map_or(0, |o| o.from);
-    if from <= started || from > today() {
+    // The day the current period began is allowed (fixing a counterparty attached to the wrong customer:
+    // the history keeps the empty period).
+    if from < started || from > today() {
         return Err(AppError::field("from", ErrCode::InvalidDate));
     }
     if m.customer_id == c.customer_id {

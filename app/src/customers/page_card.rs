@@ -1,4 +1,4 @@
-//! The customer card: header with key facts, edit form, and the (still empty) timeline.
+//! The customer card: header with key facts, edit form, contacts, counterparties and the timeline.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -6,12 +6,10 @@ use leptos_router::hooks::use_params_map;
 use super::api::{UpdateCustomer, customer_timeline, get_customer};
 use super::form::EditCustomerForm;
 use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
-use crate::contacts::api::CreateContact;
 use crate::contacts::panel::ContactsPanel;
 use crate::core::format::date_time;
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
-use crate::counterparties::api::CreateCounterparty;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
@@ -33,8 +31,8 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
-    let added = ServerAction::<CreateCounterparty>::new();
-    let contact_added = ServerAction::<CreateContact>::new();
+    // Successful changes in the card's sections; the timeline refetches on each.
+    let changes = RwSignal::new(0u32);
     let lang = lang();
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -79,9 +77,9 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <EditCustomerForm customer=c action=update />
                                 </section>
                                 <div>
-                                    <ContactsPanel customer_id=id action=contact_added />
-                                    <CounterpartiesPanel customer_id=id action=added />
-                                    <Timeline customer_id=id saved=saved added contact_added />
+                                    <ContactsPanel customer_id=id changes />
+                                    <CounterpartiesPanel customer_id=id changes />
+                                    <Timeline customer_id=id saved=saved changes />
                                 </div>
                             </div>
                         }
@@ -95,17 +93,10 @@ pub fn CustomerCardPage() -> impl IntoView {
 
 /// The customer's history, newest first, a page at a time; follows saves and added contacts and counterparties.
 #[component]
-fn Timeline(
-    customer_id: i64,
-    saved: Memo<Option<i64>>,
-    added: ServerAction<CreateCounterparty>,
-    contact_added: ServerAction<CreateContact>,
-) -> impl IntoView {
+fn Timeline(customer_id: i64, saved: Memo<Option<i64>>, changes: RwSignal<u32>) -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
-    let added_id = Memo::new(move |_| added.value().get().and_then(Result::ok).map(|c| c.id));
-    let contact_id = Memo::new(move |_| contact_added.value().get().and_then(Result::ok).map(|c| c.id));
     let page = Resource::new(
-        move || (customer_id, cursor.get(), saved.get(), (added_id.get(), contact_id.get())),
+        move || (customer_id, cursor.get(), saved.get(), changes.get()),
         |(id, cursor, _, _)| customer_timeline(id, cursor),
     );
     view! {

@@ -34,6 +34,20 @@ where
     });
 }
 
+/// Counts successful submissions of `action` in `changes` (so that other parts of a page, such as a
+/// timeline, can refetch after it).
+pub fn bump_on_success<I, O>(action: ServerAction<I>, changes: RwSignal<u32>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            changes.update(|n| *n += 1);
+        }
+    });
+}
+
 /// The translated field errors for `name` in `err`.
 fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
     let codes = err?.field_codes(name);
