@@ -171,7 +171,8 @@ fn Entry(e: TimelineEntry) -> impl IntoView {
                     .map(|c| {
                         let created = e.action == "created";
                         let label = t(field_msg(&c.field));
-                        let text = if created {
+                        // Creations and additions show the value; changes show old → new.
+                        let text = if created || c.old.is_none() {
                             shown(&c.field, c.new.clone())
                         } else {
                             format!("{} → {}", shown(&c.field, c.old.clone()), shown(&c.field, c.new.clone()))
