@@ -4,6 +4,8 @@
 ALTER TABLE customers ADD COLUMN stage TEXT NOT NULL DEFAULT 'potential'
     CHECK (stage IN ('potential', 'one_time', 'regular', 'lost'));
 ALTER TABLE customers ADD COLUMN source TEXT;
+-- The tags again, joined by U+001F, so that lists need no second query; customer_tags serves filters.
+ALTER TABLE customers ADD COLUMN tags TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN updated_by BIGINT  REFERENCES users (id);
 CREATE INDEX customers_stage ON customers (stage, id);
 -- Phones are stored in E.164 from now on.

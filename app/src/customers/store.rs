@@ -15,6 +15,7 @@ struct Row {
     kind: String,
     stage: String,
     source: Option<String>,
+    tags: String,
     phone: Option<String>,
     email: Option<String>,
     notes: Option<String>,
@@ -33,7 +34,7 @@ impl From<Row> for Customer {
             kind: CustomerKind::parse(&r.kind).unwrap_or_default(),
             stage: CustomerStage::parse(&r.stage).unwrap_or_default(),
             source: r.source,
-            tags: Vec::new(),
+            tags: r.tags.split(TAG_SEP).filter(|t| !t.is_empty()).map(str::to_string).collect(),
             phone: r.phone,
             email: r.email,
             notes: r.notes,
@@ -46,7 +47,14 @@ impl From<Row> for Customer {
     }
 }
 
-const SELECT: &str = "SELECT c.id, c.name, c.kind, c.stage, c.source, c.phone, c.email, c.notes, c.manager_id, \
+/// Separates the tags in `customers.tags`.
+const TAG_SEP: char = '\u{1f}';
+
+fn tags_text(tags: &[String]) -> String {
+    tags.join(&TAG_SEP.to_string())
+}
+
+const SELECT: &str = "SELECT c.id, c.name, c.kind, c.stage, c.source, c.tags, c.phone, c.email, c.notes, c.manager_id, \
     u.name AS manager_name, c.created_at, c.updated_at, c.version FROM customers c JOIN users u ON u.id = c.manager_id";
 
 /// A bound parameter of a query assembled at run time.
@@ -124,34 +132,7 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery) -> Result<CustomerPa
     } else {
         None
     };
-    fill_tags(db, &mut items).await?;
     Ok(CustomerPage { items, next_cursor })
-}
-
-/// Loads the tags of `items` with one query.
-async fn fill_tags(db: &Db, items: &mut [Customer]) -> Result<(), AppError> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let marks: Vec<String> = (1..=items.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({}) ORDER BY customer_id, tag",
-        marks.join(", ")
-    );
-    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
-    let rows: Vec<(i64, String)> = db_run!(db, p => {
-        let mut q = sqlx::query_as(&sql);
-        for id in &ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(p).await
-    })?;
-    for (id, tag) in rows {
-        if let Some(c) = items.iter_mut().find(|c| c.id == id) {
-            c.tags.push(tag);
-        }
-    }
-    Ok(())
 }
 
 /// Number of customers in scope.
@@ -169,12 +150,7 @@ pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Customer, AppError> {
     scope_sql(scope, &mut sql, &mut args);
     let row: Option<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_optional(p).await)?;
     match row {
-        Some(r) => {
-            let mut one = [Customer::from(r)];
-            fill_tags(db, &mut one).await?;
-            let [c] = one;
-            Ok(c)
-        }
+        Some(r) => Ok(r.into()),
         None => {
             let exists: Option<i64> = db_run!(db, p => sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
                 .bind(id).fetch_optional(p).await)?;
@@ -204,8 +180,8 @@ pub async fn check_assignable(db: &Db, user: &CurrentUser, manager_id: i64) -> R
 pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerValues) -> Result<Customer, AppError> {
     let now = now_millis();
     let sql = "INSERT INTO customers (name, name_search, kind, stage, source, phone, email, notes, manager_id, \
-               created_by, updated_by, created_at, updated_at, version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1) RETURNING id";
+               created_by, updated_by, created_at, updated_at, version, tags) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1, $12) RETURNING id";
     let empty = Customer::empty();
     let changes = v.changes_from(&empty);
     let id: i64 = db_run!(db, p => {
@@ -213,6 +189,7 @@ pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerVa
         let id: i64 = sqlx::query_scalar(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
             .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
+            .bind(tags_text(&v.tags))
             .fetch_one(&mut *tx).await?;
         for tag in &v.tags {
             sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(id).bind(tag)
@@ -237,14 +214,14 @@ pub async fn update(
 ) -> Result<Customer, AppError> {
     let now = now_millis();
     let sql = "UPDATE customers SET name = $1, name_search = $2, kind = $3, stage = $4, source = $5, phone = $6, \
-               email = $7, notes = $8, manager_id = $9, updated_by = $10, updated_at = $11, version = version + 1 \
-               WHERE id = $12 AND version = $13";
+               email = $7, notes = $8, manager_id = $9, updated_by = $10, updated_at = $11, version = version + 1, \
+               tags = $14 WHERE id = $12 AND version = $13";
     let done = db_run!(db, p => {
         let mut tx = p.begin().await?;
         let n = sqlx::query(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
             .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
-            .bind(id).bind(version)
+            .bind(id).bind(version).bind(tags_text(&v.tags))
             .execute(&mut *tx).await?.rows_affected();
         if n == 1 {
             sqlx::query("DELETE FROM customer_tags WHERE customer_id = $1").bind(id).execute(&mut *tx).await?;

@@ -1,5 +1,6 @@
 //! The layout: side navigation (collapsible on tablets), top bar with search and user menu, routes.
 
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Routes};
 use leptos_router::hooks::use_location;
@@ -257,9 +258,16 @@ pub fn LanguageSwitch() -> impl IntoView {
 
 /// The top bar's search box: a plain GET form to the customer list (works without JavaScript); with it,
 /// matching customers appear under the box as you type.
+/// The type-ahead's server call, split into its own WASM chunk (loaded on the first keystroke), so the
+/// shell module does not carry the server-function client.
+#[lazy]
+async fn find_customers(q: String) -> Result<Vec<crate::customers::api::SearchHit>, AppError> {
+    crate::customers::api::quick_search(q).await
+}
+
 #[component]
 fn QuickSearch() -> impl IntoView {
-    use crate::customers::api::{SearchHit, quick_search};
+    use crate::customers::api::SearchHit;
     use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
     let hits = RwSignal::new(Vec::<SearchHit>::new());
     let pending = StoredValue::new(None::<TimeoutHandle>);
@@ -279,7 +287,7 @@ fn QuickSearch() -> impl IntoView {
         // Wait for a pause in typing before asking the server.
         let ask = move || {
             leptos::task::spawn_local(async move {
-                if let Ok(found) = quick_search(value).await
+                if let Ok(found) = find_customers(value).await
                     && latest.get_value() == seq
                 {
                     hits.set(found);
@@ -304,17 +312,22 @@ fn QuickSearch() -> impl IntoView {
             }
         />
         <ul class="search-hits" data-test="search-hits" hidden=move || hits.with(Vec::is_empty)>
-            <For each=move || hits.get() key=|h| h.id let:h>
-                <li>
-                    <a href=format!("/customers/{}", h.id) on:click=move |_| hits.set(Vec::new())>
-                        <span>{h.name}</span>
-                        <span class="muted small">
-                            {h.phone.as_deref().map(crate::core::phone::display).unwrap_or_default()} " · "
-                            {h.manager_name}
-                        </span>
-                    </a>
-                </li>
-            </For>
+            {move || {
+                hits.get()
+                    .into_iter()
+                    .map(|h| {
+                        let phone = h.phone.as_deref().map(crate::core::phone::display).unwrap_or_default();
+                        view! {
+                            <li>
+                                <a href=format!("/customers/{}", h.id) on:click=move |_| hits.set(Vec::new())>
+                                    <span>{h.name}</span>
+                                    <span class="muted small">{phone} " · " {h.manager_name}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ul>
     }
 }

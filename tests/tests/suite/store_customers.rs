@@ -135,7 +135,7 @@ async fn stage_tags_and_history(db: Db) {
     };
     let c = service::create(&db, &m, &input).await.unwrap();
     assert_eq!(c.stage, CustomerStage::Regular);
-    assert_eq!(c.tags, vec!["opt", "vip"]);
+    assert_eq!(c.tags, vec!["vip", "opt"]);
     assert_eq!((c.phone.as_deref(), c.source.as_deref()), (Some("+998901234567"), Some("Exhibition")));
     let bad = NewCustomer { stage: Some("gold".into()), phone: Some("12".into()), ..new("X") };
     let err = service::create(&db, &m, &bad).await.unwrap_err();
@@ -159,7 +159,7 @@ async fn stage_tags_and_history(db: Db) {
     assert_eq!(changed.user_name.as_deref(), Some("m@k.uz"));
     let fields: Vec<(&str, Option<&str>, Option<&str>)> =
         changed.changes.iter().map(|c| (c.field.as_str(), c.old.as_deref(), c.new.as_deref())).collect();
-    assert_eq!(fields, vec![("stage", Some("regular"), Some("lost")), ("tags", Some("opt, vip"), Some("vip"))]);
+    assert_eq!(fields, vec![("stage", Some("regular"), Some("lost")), ("tags", Some("vip, opt"), Some("vip"))]);
     assert!(t.items[1].changes.iter().any(|c| c.field == "name" && c.new.as_deref() == Some("Xorazm Savdo")));
     // A head reassigning within the team: recorded with names.
     let reassign = CustomerPatch { version: 2, manager_id: Some(head.id), ..Default::default() };
