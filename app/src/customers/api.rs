@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::{Customer, CustomerPage};
+use super::Customer;
 use crate::core::AppError;
 #[cfg(feature = "ssr")]
 use crate::core::request::{session, set_status};
@@ -18,14 +18,48 @@ pub struct CustomerTally {
     pub visible: i64,
 }
 
-/// A page of customers, searched by name.
+/// One row of the customer list page: only what the table shows, so the page (and the copy of its data
+/// for hydration) stays small.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: super::CustomerKind,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub manager_name: String,
+    pub created_at: i64,
+}
+
+/// A page of the list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListPage {
+    pub items: Vec<ListRow>,
+    pub next_cursor: Option<String>,
+}
+
+/// A page of customers, searched by name, phone, e-mail, taxpayer id or contact person.
 #[server(prefix = "/rpc", endpoint = "customers/list")]
-pub async fn list_customers(q: Option<String>, cursor: Option<String>) -> Result<CustomerPage, AppError> {
+pub async fn list_customers(q: Option<String>, cursor: Option<String>) -> Result<ListPage, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
         let query = super::store::ListQuery { q, cursor, limit: super::DEFAULT_PAGE };
-        super::service::list(&db, ctx.user()?, &query).await
+        let page = super::service::list(&db, ctx.user()?, &query).await?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|c| ListRow {
+                id: c.id,
+                name: c.name,
+                kind: c.kind,
+                phone: c.phone,
+                email: c.email,
+                manager_name: c.manager_name,
+                created_at: c.created_at,
+            })
+            .collect();
+        Ok(ListPage { items, next_cursor: page.next_cursor })
     };
     run.await.inspect_err(set_status)
 }

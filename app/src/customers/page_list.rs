@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::list_customers;
 use crate::core::Msg;
 use crate::core::format::date;
+use crate::core::phone::display;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
 
@@ -79,7 +80,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                                         <a href=format!("/customers/{}", c.id)>{c.name}</a>
                                                         <span class="muted small">" · " {t(c.kind.msg())}</span>
                                                     </td>
-                                                    <td class="hide-sm nowrap">{c.phone}</td>
+                                                    <td class="hide-sm nowrap">{c.phone.as_deref().map(display)}</td>
                                                     <td class="hide-sm">{c.email}</td>
                                                     <td>{c.manager_name}</td>
                                                     <td class="hide-md">{date(lang, c.created_at)}</td>
