@@ -3,7 +3,7 @@
 
 use super::{Contact, ContactLink, ContactValues, Messenger};
 use crate::audit::FieldChange;
-use crate::core::db::{Db, is_unique_violation};
+use crate::core::db::{Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::customers::search_key;
 use crate::db_run;
@@ -23,16 +23,12 @@ struct Row {
     version: i64,
 }
 
-fn marks(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 /// Contacts by id (in the order of `ids`) with their points and links.
 async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Contact>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let m = marks(ids.len());
+    let m = placeholders(ids.len());
     let sql = format!(
         "SELECT id, name, position, birthday, notes, created_at, updated_at, version FROM contacts WHERE id IN ({m})"
     );

@@ -3,7 +3,7 @@
 
 use super::{BankAccount, Counterparty, CounterpartyList, CounterpartyValues, NewBankAccount, Ownership};
 use crate::audit::FieldChange;
-use crate::core::db::{Db, is_unique_violation};
+use crate::core::db::{Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::db_run;
 
@@ -44,17 +44,12 @@ struct AccountRow {
 const SELECT: &str = "SELECT id, legal_name, country, tax_id, vat_payer, legal_address, created_at, updated_at, \
     version FROM counterparties";
 
-/// `$1, $2, …, $n`.
-fn marks(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 /// Counterparties by id (in the order of `ids`), with owners and bank accounts.
 async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Counterparty>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let m = marks(ids.len());
+    let m = placeholders(ids.len());
     let sql = format!("{SELECT} WHERE id IN ({m})");
     let owners_sql = format!(
         "SELECT o.counterparty_id, o.customer_id, c.name AS customer_name, o.valid_from, o.valid_to \
