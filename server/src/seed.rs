@@ -85,15 +85,19 @@ const BANKS: &[(&str, &str)] = &[
     ("00401", "Asakabank"),
 ];
 
+/// A demo counterparty: values, owning customer, since when, bank accounts.
+type CounterpartySeed = (CounterpartyValues, i64, i64, Vec<NewBankAccount>);
+/// A demo contact: values, customer, role there, created at.
+type ContactSeed = (ContactValues, i64, Option<String>, i64);
+
 /// The counterparties and contacts of demo customer `id` (`n`: a running number for unique taxpayer ids).
-#[allow(clippy::type_complexity)]
 fn demo_extras(
     rng: &mut StdRng,
     id: i64,
     v: &CustomerValues,
     at: i64,
     n: &mut u64,
-) -> (Vec<(CounterpartyValues, i64, i64, Vec<NewBankAccount>)>, Vec<(ContactValues, i64, Option<String>, i64)>) {
+) -> (Vec<CounterpartySeed>, Vec<ContactSeed>) {
     let company = v.kind == CustomerKind::Company;
     let counterparties = if company { 1 + usize::from(rng.gen_bool(0.5)) } else { usize::from(rng.gen_bool(0.5)) };
     let cps = (0..counterparties)
