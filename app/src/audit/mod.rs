@@ -17,6 +17,15 @@ pub struct FieldChange {
     pub new: Option<String>,
 }
 
+impl FieldChange {
+    /// Records `field` in `out` when `old` and `new` differ (the audit rows of every entity are built so).
+    pub fn diff(out: &mut Vec<FieldChange>, field: &str, old: Option<String>, new: Option<String>) {
+        if old != new {
+            out.push(FieldChange { field: field.into(), old, new });
+        }
+    }
+}
+
 /// One event on a customer's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -218,11 +218,7 @@ impl ContactValues {
     /// What differs from `c` (everything against none), for the audit log.
     pub fn changes_from(&self, c: Option<&Contact>) -> Vec<FieldChange> {
         let mut out = Vec::new();
-        let mut cmp = |field: &str, old: Option<String>, new: Option<String>| {
-            if old != new {
-                out.push(FieldChange { field: field.into(), old, new });
-            }
-        };
+        let mut cmp = |field: &str, old, new| FieldChange::diff(&mut out, field, old, new);
         let list = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
         let ms = |v: &[Messenger]| {
             (!v.is_empty())

@@ -196,11 +196,7 @@ impl CounterpartyValues {
     /// The fields that differ from `c` (all of them against an empty one), for the audit log.
     pub fn changes_from(&self, c: Option<&Counterparty>) -> Vec<FieldChange> {
         let mut out = Vec::new();
-        let mut cmp = |field: &str, old: Option<String>, new: Option<String>| {
-            if old != new {
-                out.push(FieldChange { field: field.into(), old, new });
-            }
-        };
+        let mut cmp = |field: &str, old, new| FieldChange::diff(&mut out, field, old, new);
         let yes_no = |b: bool| Some(if b { "yes" } else { "no" }.to_string());
         cmp("legal_name", c.map(|c| c.legal_name.clone()), Some(self.legal_name.clone()));
         cmp("country", c.map(|c| c.country.clone()), Some(self.country.clone()));

@@ -334,11 +334,7 @@ impl CustomerValues {
     pub fn changes_from(&self, current: &Customer) -> Vec<crate::audit::FieldChange> {
         use crate::audit::FieldChange;
         let mut out = Vec::new();
-        let mut cmp = |field: &str, old: Option<String>, new: Option<String>| {
-            if old != new {
-                out.push(FieldChange { field: field.into(), old, new });
-            }
-        };
+        let mut cmp = |field: &str, old, new| FieldChange::diff(&mut out, field, old, new);
         cmp("name", Some(current.name.clone()), Some(self.name.clone()));
         cmp("kind", Some(current.kind.as_str().into()), Some(self.kind.as_str().into()));
         cmp("stage", Some(current.stage.as_str().into()), Some(self.stage.as_str().into()));
