@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contacts;
 pub mod core;
 pub mod counterparties;
+pub mod custom_fields;
 pub mod customers;
 pub mod settings;
 pub mod shell;

@@ -179,6 +179,7 @@ pub fn demo_customer(rng: &mut StdRng, n: u64) -> CustomerValues {
             [rng.gen_range(0..4)],
         source: None,
         tags: Vec::new(),
+        custom: Vec::new(),
     }
 }
 

@@ -27,6 +27,13 @@ pub enum ErrCode {
     InvalidBankAccount,
     InvalidDate,
     AlreadyThere,
+    InvalidKey,
+    KeyTaken,
+    InvalidUrl,
+    UnknownField,
+    FieldRetired,
+    TooPrecise,
+    TooLarge,
 }
 
 impl ErrCode {
@@ -52,6 +59,13 @@ impl ErrCode {
             ErrCode::InvalidBankAccount => Msg::ErrInvalidBankAccount,
             ErrCode::InvalidDate => Msg::ErrInvalidDate,
             ErrCode::AlreadyThere => Msg::ErrAlreadyThere,
+            ErrCode::InvalidKey => Msg::ErrInvalidKey,
+            ErrCode::KeyTaken => Msg::ErrKeyTaken,
+            ErrCode::InvalidUrl => Msg::ErrInvalidUrl,
+            ErrCode::UnknownField => Msg::ErrUnknownField,
+            ErrCode::FieldRetired => Msg::ErrFieldRetired,
+            ErrCode::TooPrecise => Msg::ErrTooPrecise,
+            ErrCode::TooLarge => Msg::ErrTooLarge,
         }
     }
 }

@@ -6,10 +6,15 @@
 
 use leptos::prelude::*;
 
+use std::collections::BTreeMap;
+
 use super::Customer;
 use crate::core::AppError;
 #[cfg(feature = "ssr")]
 use crate::core::request::{session, set_status};
+use crate::custom_fields::CustomField;
+#[cfg(feature = "ssr")]
+use crate::custom_fields::CustomValues;
 
 /// How many customers the signed-in user is responsible for, and how many they can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -76,15 +81,34 @@ pub async fn customer_counts() -> Result<CustomerTally, AppError> {
     Ok(CustomerTally { own, visible })
 }
 
+/// What the card shows: the customer and the definitions of its custom fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerCard {
+    pub customer: Customer,
+    pub fields: Vec<CustomField>,
+}
+
 /// One customer for the card.
 #[server(prefix = "/rpc", endpoint = "customers/get")]
-pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
+pub async fn get_customer(id: i64) -> Result<CustomerCard, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        super::service::get(&db, ctx.user()?, id).await
+        let customer = super::service::get(&db, ctx.user()?, id).await?;
+        let fields = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
+        Ok(CustomerCard { customer, fields })
     };
     run.await.inspect_err(set_status)
+}
+
+/// A plain form's `custom[...]` inputs as values of the customers' active custom fields.
+#[cfg(feature = "ssr")]
+async fn form_custom(
+    db: &crate::core::db::Db,
+    form: Option<BTreeMap<String, String>>,
+) -> Result<CustomValues, AppError> {
+    let defs = crate::custom_fields::store::list(db, crate::custom_fields::FieldEntity::Customer).await?;
+    Ok(crate::custom_fields::from_form(&defs, &form.unwrap_or_default()))
 }
 
 /// Creates a customer from the form and opens its card.
@@ -98,12 +122,15 @@ pub async fn create_customer(
     stage: Option<String>,
     source: Option<String>,
     tags: Option<String>,
+    custom: Option<BTreeMap<String, String>>,
 ) -> Result<i64, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
         let tags = Some(super::split_tags(&tags.unwrap_or_default()));
-        let input = super::NewCustomer { name, kind, phone, email, notes, stage, source, tags, manager_id: None };
+        let custom = Some(form_custom(&db, custom).await?);
+        let input =
+            super::NewCustomer { name, kind, phone, email, notes, stage, source, tags, custom, manager_id: None };
         let created = super::service::create(&db, ctx.user()?, &input).await?;
         leptos_axum::redirect(&format!("/customers/{}", created.id));
         Ok(created.id)
@@ -124,10 +151,12 @@ pub async fn update_customer(
     stage: Option<String>,
     source: Option<String>,
     tags: Option<String>,
+    custom: Option<BTreeMap<String, String>>,
 ) -> Result<Customer, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
+        let custom = Some(form_custom(&db, custom).await?);
         // A form always sends every field: an empty one clears it.
         let patch = super::CustomerPatch {
             version,
@@ -139,6 +168,7 @@ pub async fn update_customer(
             stage,
             source: Some(source.unwrap_or_default()),
             tags: Some(super::split_tags(&tags.unwrap_or_default())),
+            custom,
             manager_id: None,
         };
         super::service::update(&db, ctx.user()?, id, &patch).await

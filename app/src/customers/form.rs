@@ -7,6 +7,9 @@ use super::api::{CreateCustomer, UpdateCustomer};
 use super::{Customer, CustomerKind, CustomerStage};
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
+use crate::custom_fields::CustomField;
+use crate::custom_fields::api::list_custom_fields;
+use crate::custom_fields::inputs::CustomInputs;
 use crate::shell::t;
 use crate::shell::ui::{Field, FormError, Select, TextArea, action_error, general_error};
 
@@ -23,7 +26,7 @@ fn stage_options() -> Vec<(String, String)> {
 
 /// The fields shared by both forms.
 #[component]
-fn CustomerFields(current: Option<Customer>, error: Signal<Option<AppError>>) -> impl IntoView {
+fn CustomerFields(current: Option<Customer>, defs: Vec<CustomField>, error: Signal<Option<AppError>>) -> impl IntoView {
     let c = current.unwrap_or_else(Customer::empty);
     let general = general_error(error);
     view! {
@@ -38,6 +41,7 @@ fn CustomerFields(current: Option<Customer>, error: Signal<Option<AppError>>) ->
         </div>
         <Field label=Msg::Tags name="tags" value=c.tags.join(", ") placeholder=Msg::TagsHint error />
         <TextArea label=Msg::Notes name="notes" value=c.notes.unwrap_or_default() error />
+        <CustomInputs defs values=c.custom error />
     }
 }
 
@@ -46,25 +50,37 @@ fn CustomerFields(current: Option<Customer>, error: Signal<Option<AppError>>) ->
 pub fn NewCustomerPage() -> impl IntoView {
     let action = ServerAction::<CreateCustomer>::new();
     let error = action_error(action);
+    let defs = Resource::new(|| (), |_| list_custom_fields(Some("customer".into())));
     view! {
         <h1>{t(Msg::NewCustomer)}</h1>
         <section class="panel">
-            <ActionForm action attr:class="stack" attr:data-test="customer-form">
-                <CustomerFields current=None error />
-                <div class="actions">
-                    <button type="submit" class="button primary" data-test="customer-submit">
-                        {t(Msg::Create)}
-                    </button>
-                    <a href="/customers" class="button">{t(Msg::Cancel)}</a>
-                </div>
-            </ActionForm>
+            <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let defs = defs.await.unwrap_or_default();
+                    view! {
+                        <ActionForm action attr:class="stack" attr:data-test="customer-form">
+                            <CustomerFields current=None defs error />
+                            <div class="actions">
+                                <button type="submit" class="button primary" data-test="customer-submit">
+                                    {t(Msg::Create)}
+                                </button>
+                                <a href="/customers" class="button">{t(Msg::Cancel)}</a>
+                            </div>
+                        </ActionForm>
+                    }
+                })}
+            </Transition>
         </section>
     }
 }
 
 /// The edit form on the card; `on_saved` runs after a successful save.
 #[component]
-pub fn EditCustomerForm(customer: Customer, action: ServerAction<UpdateCustomer>) -> impl IntoView {
+pub fn EditCustomerForm(
+    customer: Customer,
+    defs: Vec<CustomField>,
+    action: ServerAction<UpdateCustomer>,
+) -> impl IntoView {
     let error = action_error(action);
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     view! {
@@ -72,7 +88,7 @@ pub fn EditCustomerForm(customer: Customer, action: ServerAction<UpdateCustomer>
             <input type="hidden" name="id" value=customer.id />
             <input type="hidden" name="version" value=customer.version />
             {move || saved().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::Saved)}</div> })}
-            <CustomerFields current=Some(customer) error />
+            <CustomerFields current=Some(customer) defs error />
             <div class="actions">
                 <button type="submit" class="button primary" data-test="customer-save">
                     {t(Msg::Save)}

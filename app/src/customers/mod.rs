@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::modules::ModuleDef;
 use crate::core::{AppError, Checks, ErrCode, Msg};
+use crate::custom_fields::{CheckedValues, CustomField, CustomValues};
 
 /// The customers module (switchable in Settings > Modules).
 pub const MODULE: ModuleDef = ModuleDef {
@@ -123,6 +124,10 @@ pub struct Customer {
     /// How they heard of us.
     pub source: Option<String>,
     pub tags: Vec<String>,
+    /// Custom field values by field key (see `/api/v1/custom-fields`).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[serde(default)]
+    pub custom: CustomValues,
     pub manager_id: i64,
     pub manager_name: String,
     /// Epoch milliseconds.
@@ -146,6 +151,7 @@ impl Customer {
             notes: None,
             source: None,
             tags: Vec::new(),
+            custom: CustomValues::new(),
             manager_id: 0,
             manager_name: String::new(),
             created_at: 0,
@@ -185,6 +191,10 @@ pub struct NewCustomer {
     pub source: Option<String>,
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Custom field values by key; required fields must be given.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
     #[serde(default)]
     pub manager_id: Option<i64>,
 }
@@ -212,6 +222,10 @@ pub struct CustomerPatch {
     /// Replaces all tags when present.
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Custom field values to change, by key (`null` or `""` clears); fields not named stay.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
     #[serde(default)]
     pub manager_id: Option<i64>,
 }
@@ -227,6 +241,8 @@ pub struct CustomerValues {
     pub notes: Option<String>,
     pub source: Option<String>,
     pub tags: Vec<String>,
+    /// Checked custom field values to write (only the fields given).
+    pub custom: CheckedValues,
 }
 
 const MAX_NAME: usize = 300;
@@ -292,9 +308,20 @@ pub fn split_tags(s: &str) -> Vec<String> {
 }
 
 impl NewCustomer {
-    /// Checks every field at once, so the form can show all problems together.
+    /// Checks every field at once, so the form can show all problems together (without custom fields).
     pub fn validate(&self) -> Result<CustomerValues, AppError> {
+        self.validate_with(&[], true)
+    }
+
+    /// Checks every field, custom ones against `defs`; `creating` also requires the required custom fields.
+    pub fn validate_with(&self, defs: &[CustomField], creating: bool) -> Result<CustomerValues, AppError> {
         let mut checks = Checks::default();
+        let custom = crate::custom_fields::check_values(
+            &mut checks,
+            defs,
+            self.custom.as_ref().unwrap_or(&CustomValues::new()),
+            creating,
+        );
         let values = CustomerValues {
             name: checks.text("name", &self.name, MAX_NAME),
             kind: check_choice(&mut checks, "kind", self.kind.as_deref(), CustomerKind::parse),
@@ -304,6 +331,7 @@ impl NewCustomer {
             notes: checks.opt_text("notes", self.notes.as_deref(), MAX_NOTES),
             source: checks.opt_text("source", self.source.as_deref(), MAX_SOURCE),
             tags: check_tags(&mut checks, self.tags.as_deref().unwrap_or_default()),
+            custom,
         };
         checks.finish()?;
         Ok(values)
@@ -311,8 +339,8 @@ impl NewCustomer {
 }
 
 impl CustomerPatch {
-    /// Applies the patch to the current values and validates the result.
-    pub fn apply(&self, current: &Customer) -> Result<CustomerValues, AppError> {
+    /// Applies the patch to the current values and validates the result (custom fields against `defs`).
+    pub fn apply(&self, current: &Customer, defs: &[CustomField]) -> Result<CustomerValues, AppError> {
         let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
         let merged = NewCustomer {
             name: self.name.clone().unwrap_or_else(|| current.name.clone()),
@@ -323,9 +351,10 @@ impl CustomerPatch {
             notes: keep(&self.notes, &current.notes),
             source: keep(&self.source, &current.source),
             tags: Some(self.tags.clone().unwrap_or_else(|| current.tags.clone())),
+            custom: self.custom.clone(),
             manager_id: None,
         };
-        merged.validate()
+        merged.validate_with(defs, false)
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{UpdateCustomer, customer_timeline, get_customer};
+use super::api::{CustomerCard, UpdateCustomer, customer_timeline, get_customer};
 use super::form::EditCustomerForm;
 use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
 use crate::contacts::panel::ContactsPanel;
@@ -11,6 +11,7 @@ use crate::core::format::date_time;
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
 use crate::counterparties::panel::CounterpartiesPanel;
+use crate::custom_fields;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
 
@@ -39,8 +40,14 @@ pub fn CustomerCardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match customer.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok(c) => {
+                    Ok(CustomerCard { customer: c, fields }) => {
                         let id = c.id;
+                        let details: Vec<(String, String, bool)> = fields
+                            .iter()
+                            .filter_map(|d| {
+                                c.custom.get(&d.key).map(|v| (d.label.clone(), custom_fields::display(lang, d, v), d.retired))
+                            })
+                            .collect();
                         view! {
                             <header class="card-head" data-test="customer-card">
                                 <div>
@@ -64,6 +71,16 @@ pub fn CustomerCardPage() -> impl IntoView {
                                             }
                                         })}
                                 </div>
+                                {(!details.is_empty()).then(|| view! {
+                                    <dl class="details" data-test="custom-values" aria-label=t(Msg::CustomFields)>
+                                        {details.into_iter().map(|(label, value, retired)| view! {
+                                            <div class:muted=retired>
+                                                <dt>{label}</dt>
+                                                <dd>{value}</dd>
+                                            </div>
+                                        }).collect_view()}
+                                    </dl>
+                                })}
                                 <dl class="meta">
                                     <dt>{t(Msg::CreatedAt)}</dt>
                                     <dd>{date_time(lang, c.created_at)}</dd>
@@ -74,7 +91,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                             <div class="grid-2 card-body">
                                 <section class="panel">
                                     <h2>{t(Msg::EditCustomer)}</h2>
-                                    <EditCustomerForm customer=c action=update />
+                                    <EditCustomerForm customer=c defs=fields action=update />
                                 </section>
                                 <div>
                                     <ContactsPanel customer_id=id changes />
@@ -170,7 +187,10 @@ fn Entry(e: TimelineEntry) -> impl IntoView {
                     .into_iter()
                     .map(|c| {
                         let created = e.action == "created";
-                        let label = t(field_msg(&c.field));
+                        let label = match c.field.strip_prefix("custom:") {
+                            Some(custom) => custom.to_string(),
+                            None => t(field_msg(&c.field)).to_string(),
+                        };
                         // Creations and additions show the value; changes show old → new.
                         let text = if created || c.old.is_none() {
                             shown(&c.field, c.new.clone())

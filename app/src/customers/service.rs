@@ -6,44 +6,71 @@ use crate::audit::{FieldChange, TimelinePage};
 use crate::auth::CurrentUser;
 use crate::core::AppError;
 use crate::core::db::Db;
+use crate::custom_fields::store as fields;
+use crate::custom_fields::{CustomField, FieldEntity};
 
 /// A page of the customers `user` may see.
 pub async fn list(db: &Db, user: &CurrentUser, query: &ListQuery) -> Result<CustomerPage, AppError> {
     store::list(db, user.scope(), query).await
 }
 
-/// One customer, if `user` may see it.
+/// A page of the customers `user` may see, with their custom field values (the API's list).
+pub async fn list_full(db: &Db, user: &CurrentUser, query: &ListQuery) -> Result<CustomerPage, AppError> {
+    let mut page = store::list(db, user.scope(), query).await?;
+    let defs = fields::list(db, FieldEntity::Customer).await?;
+    let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    let mut values = fields::values(db, &defs, &ids).await?;
+    for c in &mut page.items {
+        c.custom = values.remove(&c.id).unwrap_or_default();
+    }
+    Ok(page)
+}
+
+/// One customer with its custom field values, if `user` may see it.
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Customer, AppError> {
-    store::get(db, user.scope(), id).await
+    let defs = fields::list(db, FieldEntity::Customer).await?;
+    get_with(db, user, id, &defs).await
+}
+
+async fn get_with(db: &Db, user: &CurrentUser, id: i64, defs: &[CustomField]) -> Result<Customer, AppError> {
+    let mut c = store::get(db, user.scope(), id).await?;
+    c.custom = fields::values_of(db, defs, id).await?;
+    Ok(c)
 }
 
 /// Validates and creates a customer; the responsible manager defaults to `user`.
 pub async fn create(db: &Db, user: &CurrentUser, input: &NewCustomer) -> Result<Customer, AppError> {
-    let values = input.validate()?;
+    let defs = fields::list(db, FieldEntity::Customer).await?;
+    let values = input.validate_with(&defs, true)?;
     let manager_id = input.manager_id.unwrap_or(user.id);
     store::check_assignable(db, user, manager_id).await?;
-    let created = store::create(db, user, manager_id, &values).await?;
+    let custom = crate::custom_fields::merged(&defs, &Default::default(), &values.custom);
+    let custom_changes = crate::custom_fields::changes(&defs, &Default::default(), &custom);
+    let created = store::create(db, user, manager_id, &values, &custom_changes).await?;
     super::search::refresh(db, created.id).await?;
-    Ok(created)
+    get_with(db, user, created.id, &defs).await
 }
 
 /// Applies a patch based on `patch.version`; a stale version is a `Conflict`, never an overwrite.
 pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &CustomerPatch) -> Result<Customer, AppError> {
-    let current = store::get(db, user.scope(), id).await?;
+    let defs = fields::list(db, FieldEntity::Customer).await?;
+    let current = get_with(db, user, id, &defs).await?;
     if current.version != patch.version {
         return Err(AppError::Conflict);
     }
-    let values = patch.apply(&current)?;
+    let values = patch.apply(&current, &defs)?;
     let manager_id = patch.manager_id.unwrap_or(current.manager_id);
     let mut changes = values.changes_from(&current);
+    let custom = crate::custom_fields::merged(&defs, &current.custom, &values.custom);
+    changes.extend(crate::custom_fields::changes(&defs, &current.custom, &custom));
     if manager_id != current.manager_id {
         store::check_assignable(db, user, manager_id).await?;
         let new = store::user_name(db, manager_id).await?;
         changes.push(FieldChange { field: "manager".into(), old: Some(current.manager_name.clone()), new: Some(new) });
     }
-    let updated = store::update(db, user, id, patch.version, manager_id, &values, &changes).await?;
+    store::update(db, user, id, patch.version, manager_id, &values, &changes).await?;
     super::search::refresh(db, id).await?;
-    Ok(updated)
+    get_with(db, user, id, &defs).await
 }
 
 /// A page of the customer's timeline (its audit log, newest first), if `user` may see the customer.

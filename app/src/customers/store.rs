@@ -38,6 +38,7 @@ impl From<Row> for Customer {
             phone: r.phone,
             email: r.email,
             notes: r.notes,
+            custom: Default::default(),
             manager_id: r.manager_id,
             manager_name: r.manager_name,
             created_at: r.created_at,
@@ -177,13 +178,20 @@ pub async fn check_assignable(db: &Db, user: &CurrentUser, manager_id: i64) -> R
 
 /// Creates a customer made by `user`, responsible `manager_id`, with its tags and a "created" audit row,
 /// in one transaction.
-pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerValues) -> Result<Customer, AppError> {
+/// `custom_changes` are the audit rows of the custom fields (the store does not know their labels).
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    manager_id: i64,
+    v: &CustomerValues,
+    custom_changes: &[FieldChange],
+) -> Result<Customer, AppError> {
     let now = now_millis();
     let sql = "INSERT INTO customers (name, name_search, kind, stage, source, phone, email, notes, manager_id, \
                created_by, updated_by, created_at, updated_at, version, tags) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1, $12) RETURNING id";
-    let empty = Customer::empty();
-    let changes = v.changes_from(&empty);
+    let mut changes = v.changes_from(&Customer::empty());
+    changes.extend_from_slice(custom_changes);
     let id: i64 = db_run!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(sql)
@@ -195,6 +203,7 @@ pub async fn create(db: &Db, user: &CurrentUser, manager_id: i64, v: &CustomerVa
             sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(id).bind(tag)
                 .execute(&mut *tx).await?;
         }
+        crate::save_custom!(tx, id, &v.custom)?;
         crate::audit!(tx, id, "customer", id, "created", &changes, user.id, now)?;
         tx.commit().await.map(|_| id)
     })?;
@@ -229,6 +238,7 @@ pub async fn update(
                 sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(id).bind(tag)
                     .execute(&mut *tx).await?;
             }
+            crate::save_custom!(tx, id, &v.custom)?;
             if !changes.is_empty() {
                 crate::audit!(tx, id, "customer", id, "changed", changes, user.id, now)?;
             }

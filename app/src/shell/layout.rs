@@ -27,6 +27,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("admin/custom-fields") view={Lazy::<CustomFieldsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
             </ParentRoute>
@@ -62,6 +63,7 @@ lazy_pages! {
     CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,
+    CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
     ModulesRoute => crate::settings::page_modules::ModulesPage,
     ProfileRoute => crate::auth::page_profile::ProfilePage,
 }
@@ -125,9 +127,10 @@ fn SideNav(role: Role) -> impl IntoView {
             }
         })
         .collect_view();
-    const ADMIN_LINKS: [(&str, Msg, &str); 3] = [
+    const ADMIN_LINKS: [(&str, Msg, &str); 4] = [
         ("/admin/users", Msg::NavUsers, "nav-users"),
         ("/admin/teams", Msg::NavTeams, "nav-teams"),
+        ("/admin/custom-fields", Msg::NavCustomFields, "nav-custom-fields"),
         ("/settings/modules", Msg::NavModules, "nav-modules"),
     ];
     let admin = (role == Role::Admin).then(|| {

@@ -49,7 +49,7 @@ where
 }
 
 /// The translated field errors for `name` in `err`.
-fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
+pub(crate) fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
     let codes = err?.field_codes(name);
     if codes.is_empty() {
         return None;

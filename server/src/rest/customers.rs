@@ -34,7 +34,7 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<CustomerPage>, ApiError> {
     let query = ListQuery { q: p.q, cursor: p.cursor, limit: p.limit.unwrap_or(DEFAULT_PAGE) };
-    service::list(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
+    service::list_full(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
 }
 
 /// Creates a customer; the caller is responsible unless `manager_id` says otherwise.

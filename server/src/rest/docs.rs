@@ -30,8 +30,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::counterparties::update,
         super::counterparties::move_to,
         super::counterparties::add_bank_account,
+        super::custom_fields::list,
+        super::custom_fields::create,
+        super::custom_fields::update,
     ),
-    components(schemas(super::ErrorBody, app::customers::CustomerKind, app::customers::CustomerStage)),
+    components(schemas(super::ErrorBody, app::customers::CustomerKind, app::customers::CustomerStage,
+        app::custom_fields::FieldKind, app::custom_fields::FieldEntity)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Tokens"),

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod counterparties;
+pub mod custom_fields;
 pub mod customers;
 pub mod docs;
 
@@ -189,5 +190,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/counterparties/{id}", get(counterparties::get).patch(counterparties::update))
         .route("/v1/counterparties/{id}/move", axum::routing::post(counterparties::move_to))
         .route("/v1/counterparties/{id}/bank-accounts", axum::routing::post(counterparties::add_bank_account))
+        .route("/v1/custom-fields", get(custom_fields::list).post(custom_fields::create))
+        .route("/v1/custom-fields/{id}", axum::routing::patch(custom_fields::update))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }
