@@ -36,21 +36,59 @@ pub struct ListRow {
     pub created_at: i64,
 }
 
-/// A page of the list.
+/// A page of the list, with what the filter bar offers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListPage {
     pub items: Vec<ListRow>,
     pub next_cursor: Option<String>,
+    /// Segments to filter by: `(id, name)`.
+    pub segments: Vec<(i64, String)>,
+    /// Active custom fields to filter and sort by: `(key, label)`.
+    pub fields: Vec<(String, String)>,
+    /// With a segment: how many of its members the user may see.
+    pub total: Option<i64>,
 }
 
-/// A page of customers, searched by name, phone, e-mail, taxpayer id or contact person.
+/// A page of customers, searched by name, phone, e-mail, taxpayer id or contact person, filtered by segment,
+/// stage and one custom field (`field` = key, `value`), sorted by `sort`.
 #[server(prefix = "/rpc", endpoint = "customers/list")]
-pub async fn list_customers(q: Option<String>, cursor: Option<String>) -> Result<ListPage, AppError> {
+pub async fn list_customers(
+    q: Option<String>,
+    cursor: Option<String>,
+    segment: Option<i64>,
+    stage: Option<String>,
+    field: Option<String>,
+    value: Option<String>,
+    sort: Option<String>,
+) -> Result<ListPage, AppError> {
+    use crate::segments::{Op, Rule, Rules};
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        let query = super::store::ListQuery { q, cursor, limit: super::DEFAULT_PAGE };
-        let page = super::service::list(&db, ctx.user()?, &query).await?;
+        let user = ctx.user()?;
+        let defs = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
+        let mut rules = Vec::new();
+        if let Some(stage) = stage.filter(|s| !s.is_empty()) {
+            rules.push(Rule { field: "stage".into(), op: Op::Eq, value: stage.into() });
+        }
+        if let (Some(key), Some(value)) = (field.filter(|f| !f.is_empty()), value.filter(|v| !v.trim().is_empty())) {
+            let textual = defs.iter().find(|d| d.key == key).is_some_and(|d| {
+                use crate::custom_fields::FieldKind as K;
+                matches!(d.kind, K::Text | K::LongText | K::Link)
+            });
+            let op = if textual { Op::Contains } else { Op::Eq };
+            rules.push(Rule { field: format!("custom.{key}"), op, value: value.into() });
+        }
+        let rules = (!rules.is_empty()).then_some(Rules { any: false, rules });
+        let query = super::store::ListQuery {
+            q,
+            cursor,
+            segment,
+            rules,
+            sort: sort.filter(|s| !s.is_empty()),
+            limit: super::DEFAULT_PAGE,
+        };
+        let page = super::service::list(&db, user, &query).await?;
         let items = page
             .items
             .into_iter()
@@ -64,7 +102,13 @@ pub async fn list_customers(q: Option<String>, cursor: Option<String>) -> Result
                 created_at: c.created_at,
             })
             .collect();
-        Ok(ListPage { items, next_cursor: page.next_cursor })
+        let segments = crate::segments::service::list(&db, user).await?.into_iter().map(|s| (s.id, s.name)).collect();
+        let total = match segment {
+            Some(id) => Some(crate::segments::service::count(&db, user, id).await?),
+            None => None,
+        };
+        let fields = defs.into_iter().filter(|d| !d.retired).map(|d| (d.key, d.label)).collect();
+        Ok(ListPage { items, next_cursor: page.next_cursor, segments, fields, total })
     };
     run.await.inspect_err(set_status)
 }

@@ -1,6 +1,8 @@
 //! Customers: the centre of the CRM. Shared model and validation rules.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod filter;
 pub mod form;
 pub mod page_card;
 pub mod page_list;
@@ -21,7 +23,14 @@ use crate::custom_fields::{CheckedValues, CustomField, CustomValues};
 pub const MODULE: ModuleDef = ModuleDef {
     key: "customers",
     name: Msg::ModuleCustomers,
-    paths: &["/customers", "/api/v1/customers", "/api/v1/counterparties", "/api/v1/contacts"],
+    paths: &[
+        "/customers",
+        "/segments",
+        "/api/v1/customers",
+        "/api/v1/counterparties",
+        "/api/v1/contacts",
+        "/api/v1/segments",
+    ],
 };
 
 /// Largest page a list call returns.

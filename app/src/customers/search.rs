@@ -102,8 +102,8 @@ pub fn condition(db: &Db, q: &str, n: usize) -> (String, String) {
 
 /// Search for customers in `scope` (for the type-ahead): up to `limit` of them, newest first.
 pub async fn quick(db: &Db, scope: Scope, q: &str, limit: u32) -> Result<Vec<super::Customer>, AppError> {
-    let query = super::store::ListQuery { q: Some(q.to_string()), cursor: None, limit };
-    Ok(super::store::list(db, scope, &query).await?.items)
+    let query = super::store::ListQuery { q: Some(q.to_string()), limit, ..Default::default() };
+    Ok(super::store::list(db, scope, &query, &Default::default()).await?.items)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Customer operations with their permission rules; shared by the server functions and the REST API.
 
+use super::filter::FilterCtx;
 use super::store::{self, ListQuery};
 use super::{Customer, CustomerPage, CustomerPatch, NewCustomer};
 use crate::audit::{FieldChange, TimelinePage};
@@ -8,15 +9,34 @@ use crate::core::AppError;
 use crate::core::db::Db;
 use crate::custom_fields::store as fields;
 use crate::custom_fields::{CustomField, FieldEntity};
+use crate::segments::Rules;
 
-/// A page of the customers `user` may see.
+/// What rules and sorts may refer to: the custom fields, and the segments `rules` and `segment` name.
+pub async fn filter_ctx(db: &Db, rules: Option<&Rules>, segment: Option<i64>) -> Result<FilterCtx, AppError> {
+    let mut ids: Vec<i64> = rules.map(super::filter::segment_ids).unwrap_or_default();
+    ids.extend(segment);
+    let segments = crate::segments::store::rules_of(db, &ids).await?;
+    if let Some(id) = segment
+        && !segments.contains_key(&id)
+    {
+        return Err(AppError::field("segment", crate::core::ErrCode::InvalidChoice));
+    }
+    Ok(FilterCtx { defs: fields::list(db, FieldEntity::Customer).await?, segments })
+}
+
+/// A page of the customers `user` may see, filtered and sorted as asked.
 pub async fn list(db: &Db, user: &CurrentUser, query: &ListQuery) -> Result<CustomerPage, AppError> {
-    store::list(db, user.scope(), query).await
+    let ctx = if query.rules.is_some() || query.segment.is_some() || query.sort.is_some() {
+        filter_ctx(db, query.rules.as_ref(), query.segment).await?
+    } else {
+        FilterCtx::default()
+    };
+    store::list(db, user.scope(), query, &ctx).await
 }
 
 /// A page of the customers `user` may see, with their custom field values (the API's list).
 pub async fn list_full(db: &Db, user: &CurrentUser, query: &ListQuery) -> Result<CustomerPage, AppError> {
-    let mut page = store::list(db, user.scope(), query).await?;
+    let mut page = list(db, user, query).await?;
     let defs = fields::list(db, FieldEntity::Customer).await?;
     let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
     let mut values = fields::values(db, &defs, &ids).await?;

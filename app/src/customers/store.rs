@@ -1,12 +1,14 @@
 //! SQL for customers, written once for SQLite and PostgreSQL. Every read and write is limited to the
 //! caller's [`Scope`].
 
+use super::filter::FilterCtx;
 use super::{Customer, CustomerKind, CustomerPage, CustomerStage, CustomerValues, search_key};
 use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
 use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
+use crate::segments::{Op, Rule, Rules};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -58,14 +60,14 @@ fn tags_text(tags: &[String]) -> String {
 const SELECT: &str = "SELECT c.id, c.name, c.kind, c.stage, c.source, c.tags, c.phone, c.email, c.notes, c.manager_id, \
     u.name AS manager_name, c.created_at, c.updated_at, c.version FROM customers c JOIN users u ON u.id = c.manager_id";
 
-/// A bound parameter of a query assembled at run time.
-enum Arg {
+/// A bound parameter of a query assembled at run time (filters and segments build theirs with it).
+pub enum Arg {
     I(i64),
     S(String),
 }
 
 /// Appends the scope condition; parameters continue from `args.len() + 1`.
-fn scope_sql(scope: Scope, sql: &mut String, args: &mut Vec<Arg>) {
+pub fn scope_sql(scope: Scope, sql: &mut String, args: &mut Vec<Arg>) {
     match scope {
         Scope::All => {}
         Scope::Own { user_id } => {
@@ -88,29 +90,70 @@ macro_rules! bind_args {
         let mut q = $q;
         for a in $args {
             q = match a {
-                Arg::I(v) => q.bind(*v),
-                Arg::S(s) => q.bind(s.clone()),
+                $crate::customers::store::Arg::I(v) => q.bind(*v),
+                $crate::customers::store::Arg::S(s) => q.bind(s.clone()),
             };
         }
         q
     }};
 }
+pub(crate) use bind_args;
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
-    /// Any part of the name, case-insensitive.
+    /// Any part of the name, phone, e-mail, taxpayer id or contact person.
     pub q: Option<String>,
+    /// Conditions (the rule builder's, or a list filter's).
+    pub rules: Option<Rules>,
+    /// Only members of this segment.
+    pub segment: Option<i64>,
+    /// `newest` (default), `oldest`, `name`, `-name`, `custom.<key>`, `-custom.<key>`.
+    pub sort: Option<String>,
     /// The opaque `next_cursor` of the previous page.
     pub cursor: Option<String>,
     pub limit: u32,
 }
 
-/// One page of the customers in scope, newest first (keyset pagination on `id`).
-pub async fn list(db: &Db, scope: Scope, query: &ListQuery) -> Result<CustomerPage, AppError> {
+/// How a page is ordered: newest first by default (keyset on `id`); other orders page by offset.
+enum Order {
+    Newest,
+    Oldest,
+    Name { desc: bool },
+    Custom { field_id: i64, numeric: bool, desc: bool },
+}
+
+fn order_of(sort: Option<&str>, ctx: &FilterCtx) -> Result<Order, AppError> {
+    let bad = || AppError::field("sort", ErrCode::InvalidChoice);
+    let Some(sort) = sort.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(Order::Newest) };
+    let (desc, key) = match sort.strip_prefix('-') {
+        Some(k) => (true, k),
+        None => (false, sort),
+    };
+    Ok(match key {
+        "newest" => Order::Newest,
+        "oldest" => Order::Oldest,
+        "name" => Order::Name { desc },
+        k => {
+            let key = k.strip_prefix("custom.").ok_or_else(bad)?;
+            let d = ctx.defs.iter().find(|d| d.key == key).ok_or_else(bad)?;
+            let numeric = d.kind.is_numeric() || d.kind == crate::custom_fields::FieldKind::YesNo;
+            Order::Custom { field_id: d.id, numeric, desc }
+        }
+    })
+}
+
+/// One page of the customers in scope matching the query.
+pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> Result<CustomerPage, AppError> {
     let limit = query.limit.clamp(1, super::MAX_PAGE) as i64;
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let order = order_of(query.sort.as_deref(), ctx)?;
     let mut args = Vec::new();
+    let mut sql = SELECT.to_string();
+    if let Order::Custom { field_id, .. } = order {
+        args.push(Arg::I(field_id));
+        sql.push_str(" LEFT JOIN custom_values sv ON sv.field_id = $1 AND sv.record_id = c.id AND sv.seq = 0");
+    }
+    sql.push_str(" WHERE 1 = 1");
     scope_sql(scope, &mut sql, &mut args);
     if let Some(q) = query.q.as_deref().map(super::search::normalise).filter(|q| !q.is_empty()) {
         let (cond, arg) = super::search::condition(db, &q, args.len() + 1);
@@ -118,22 +161,69 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery) -> Result<CustomerPa
         sql.push_str(" AND ");
         sql.push_str(&cond);
     }
-    if let Some(cursor) = &query.cursor {
-        let before: i64 = cursor.parse().map_err(|_| AppError::field("cursor", ErrCode::InvalidChoice))?;
-        args.push(Arg::I(before));
-        sql.push_str(&format!(" AND c.id < ${}", args.len()));
+    if let Some(rules) = query.rules.as_ref().filter(|r| !r.rules.is_empty()) {
+        sql.push_str(" AND ");
+        sql.push_str(&super::filter::rules_sql(ctx, rules, &mut args, 0)?);
     }
+    if let Some(id) = query.segment {
+        let member = Rules { any: false, rules: vec![Rule { field: "segment".into(), op: Op::Eq, value: id.into() }] };
+        sql.push_str(" AND ");
+        sql.push_str(&super::filter::rules_sql(ctx, &member, &mut args, 0)?);
+    }
+    let bad_cursor = || AppError::field("cursor", ErrCode::InvalidChoice);
+    let mut offset = 0i64;
+    match (&order, &query.cursor) {
+        (Order::Newest, Some(cursor)) => {
+            let before: i64 = cursor.parse().map_err(|_| bad_cursor())?;
+            args.push(Arg::I(before));
+            sql.push_str(&format!(" AND c.id < ${}", args.len()));
+        }
+        (_, Some(cursor)) => {
+            offset =
+                cursor.strip_prefix("o:").and_then(|n| n.parse().ok()).filter(|n| *n >= 0).ok_or_else(bad_cursor)?;
+        }
+        _ => {}
+    }
+    sql.push_str(match order {
+        Order::Newest => " ORDER BY c.id DESC",
+        Order::Oldest => " ORDER BY c.id",
+        Order::Name { desc: false } => " ORDER BY c.name_search, c.id",
+        Order::Name { desc: true } => " ORDER BY c.name_search DESC, c.id DESC",
+        Order::Custom { numeric: true, desc: false, .. } => " ORDER BY (sv.num IS NULL), sv.num, c.id",
+        Order::Custom { numeric: true, desc: true, .. } => " ORDER BY (sv.num IS NULL), sv.num DESC, c.id DESC",
+        Order::Custom { numeric: false, desc: false, .. } => " ORDER BY (sv.sort_key IS NULL), sv.sort_key, c.id",
+        Order::Custom { numeric: false, desc: true, .. } => {
+            " ORDER BY (sv.sort_key IS NULL), sv.sort_key DESC, c.id DESC"
+        }
+    });
     args.push(Arg::I(limit + 1));
-    sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", args.len()));
+    sql.push_str(&format!(" LIMIT ${}", args.len()));
+    if offset > 0 {
+        args.push(Arg::I(offset));
+        sql.push_str(&format!(" OFFSET ${}", args.len()));
+    }
     let rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let mut items: Vec<Customer> = rows.into_iter().map(Into::into).collect();
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
-        items.last().map(|c| c.id.to_string())
+        match order {
+            Order::Newest => items.last().map(|c| c.id.to_string()),
+            _ => Some(format!("o:{}", offset + limit)),
+        }
     } else {
         None
     };
     Ok(CustomerPage { items, next_cursor })
+}
+
+/// Number of customers in `scope` matching `rules`.
+pub async fn count_matching(db: &Db, scope: Scope, rules: &Rules, ctx: &FilterCtx) -> Result<i64, AppError> {
+    let mut sql = "SELECT COUNT(*) FROM customers c WHERE 1 = 1".to_string();
+    let mut args = Vec::new();
+    scope_sql(scope, &mut sql, &mut args);
+    sql.push_str(" AND ");
+    sql.push_str(&super::filter::rules_sql(ctx, rules, &mut args, 0)?);
+    Ok(db_run!(db, p => bind_args!(sqlx::query_scalar(&sql), &args).fetch_one(p).await)?)
 }
 
 /// Number of customers in scope.

@@ -25,6 +25,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/custom-fields") view={Lazy::<CustomFieldsRoute>::new()} ssr=SsrMode::Async />
@@ -61,6 +62,7 @@ lazy_pages! {
     CustomerListRoute => crate::customers::page_list::CustomerListPage,
     NewCustomerRoute => crate::customers::form::NewCustomerPage,
     CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
+    SegmentsRoute => crate::segments::page::SegmentsPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,
     CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
@@ -118,12 +120,23 @@ fn SideNav(role: Role) -> impl IntoView {
         .filter(|m| on(m.key))
         .map(|m| {
             let href = m.paths[0];
+            // Customers also hold their segments.
+            let segments = (m.key == "customers").then(|| {
+                view! {
+                    <li>
+                        <a href="/segments" aria-current=move || current("/segments") data-test="nav-segments">
+                            {t(Msg::NavSegments)}
+                        </a>
+                    </li>
+                }
+            });
             view! {
                 <li>
                     <a href=href aria-current=move || current(href) data-test=format!("nav-{}", m.key)>
                         {t(nav_label(m.key))}
                     </a>
                 </li>
+                {segments}
             }
         })
         .collect_view();

@@ -23,9 +23,16 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
+    /// Only members of this segment.
+    pub segment: Option<i64>,
+    /// Conditions as JSON, the shape of a segment's `rules`:
+    /// `{"any": false, "rules": [{"field": "custom.limit", "op": "gte", "value": "1000"}]}`.
+    pub rules: Option<String>,
+    /// `newest` (default), `oldest`, `name`, `-name`, `custom.<key>`, `-custom.<key>`.
+    pub sort: Option<String>,
 }
 
-/// Customers the caller may see, newest first.
+/// Customers the caller may see, newest first unless sorted; filtered by segment and rules.
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = CustomerPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn list(
@@ -33,7 +40,21 @@ pub async fn list(
     api: Api,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<CustomerPage>, ApiError> {
-    let query = ListQuery { q: p.q, cursor: p.cursor, limit: p.limit.unwrap_or(DEFAULT_PAGE) };
+    let rules = match p.rules.as_deref().filter(|r| !r.trim().is_empty()) {
+        Some(json) => Some(
+            serde_json::from_str(json)
+                .map_err(|_| api.err(AppError::field("rules", app::core::ErrCode::InvalidChoice)))?,
+        ),
+        None => None,
+    };
+    let query = ListQuery {
+        q: p.q,
+        cursor: p.cursor,
+        limit: p.limit.unwrap_or(DEFAULT_PAGE),
+        segment: p.segment,
+        rules,
+        sort: p.sort,
+    };
     service::list_full(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
 }
 

@@ -6,6 +6,7 @@ pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
 pub mod docs;
+pub mod segments;
 
 use std::collections::BTreeMap;
 
@@ -192,5 +193,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/counterparties/{id}/bank-accounts", axum::routing::post(counterparties::add_bank_account))
         .route("/v1/custom-fields", get(custom_fields::list).post(custom_fields::create))
         .route("/v1/custom-fields/{id}", axum::routing::patch(custom_fields::update))
+        .route("/v1/segments", get(segments::list).post(segments::create))
+        .route("/v1/segments/{id}", get(segments::get).patch(segments::update))
+        .route("/v1/segments/{id}/members", get(segments::members))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

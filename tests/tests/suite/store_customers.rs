@@ -92,7 +92,7 @@ async fn search_and_pages(db: Db) {
     service::create(&db, &m, &new("ООО Ромашка")).await.unwrap();
     service::create(&db, &m, &new("100% Cotton_Co")).await.unwrap();
 
-    let find = |q: &str| ListQuery { q: Some(q.into()), limit: 50, cursor: None };
+    let find = |q: &str| ListQuery { q: Some(q.into()), limit: 50, ..Default::default() };
     assert_eq!(service::list(&db, &m, &find("savdo")).await.unwrap().items.len(), 7);
     assert_eq!(service::list(&db, &m, &find("РОМАШ")).await.unwrap().items[0].name, "ООО Ромашка");
     // LIKE wildcards in the query are literal.
@@ -103,7 +103,9 @@ async fn search_and_pages(db: Db) {
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let page = service::list(&db, &m, &ListQuery { q: None, cursor: cursor.clone(), limit: 4 }).await.unwrap();
+        let page = service::list(&db, &m, &ListQuery { cursor: cursor.clone(), limit: 4, ..Default::default() })
+            .await
+            .unwrap();
         assert!(page.items.len() <= 4);
         seen.extend(page.items.iter().map(|c| c.id));
         match page.next_cursor {
@@ -431,7 +433,7 @@ async fn global_search(db: Db) {
     let find = |q: &str| {
         let (db, m, q) = (db.clone(), m.clone(), q.to_string());
         async move {
-            let query = ListQuery { q: Some(q), limit: 50, cursor: None };
+            let query = ListQuery { q: Some(q), limit: 50, ..Default::default() };
             service::list(&db, &m, &query).await.unwrap().items.into_iter().map(|c| c.name).collect::<Vec<_>>()
         }
     };

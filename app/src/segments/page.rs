@@ -1,0 +1,204 @@
+//! `/segments`: the segments with their member counts, and a rule builder for new ones.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::api::{CreateSegment, RefreshSegment, segments_data};
+use super::{Op, Segment, SegmentKind};
+use crate::core::Msg;
+use crate::core::format::date_time;
+use crate::custom_fields::CustomField;
+use crate::customers::CustomerStage;
+use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, reset_on_success};
+use crate::shell::{lang, t};
+
+/// Rows in the rule builder (empty rows are ignored).
+const RULE_ROWS: usize = 4;
+
+/// The standard fields a rule can test, with their labels.
+fn field_options(fields: &[CustomField]) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "—".to_string())];
+    for (key, msg) in [
+        ("name", Msg::Name),
+        ("stage", Msg::Stage),
+        ("kind", Msg::Kind),
+        ("tag", Msg::Tags),
+        ("source", Msg::Source),
+        ("email", Msg::Email),
+        ("phone", Msg::Phone),
+        ("created_at", Msg::CreatedAt),
+        ("manager", Msg::ManagerId),
+        ("team", Msg::TeamId),
+    ] {
+        out.push((key.to_string(), t(msg).to_string()));
+    }
+    out.extend(fields.iter().map(|f| (format!("custom.{}", f.key), f.label.clone())));
+    out
+}
+
+/// Counts once as text: "1 234 customers".
+fn members_text(n: i64) -> String {
+    format!("{} {}", crate::core::format::number(lang(), n.into()), t(Msg::MembersCount))
+}
+
+/// The segments page.
+#[component]
+pub fn SegmentsPage() -> impl IntoView {
+    let create = ServerAction::<CreateSegment>::new();
+    let refresh = ServerAction::<RefreshSegment>::new();
+    let create_error = action_error(create);
+    let refresh_error = action_error(refresh);
+    let form = NodeRef::new();
+    reset_on_success(create, form);
+    let data = Resource::new(move || (create.version().get(), refresh.version().get()), |_| segments_data());
+    let general = general_error(create_error);
+    view! {
+        <h1>{t(Msg::Segments)}</h1>
+        <FormError error=refresh_error />
+        <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => view! { <ErrorPage err /> }.into_any(),
+                    Ok(d) => {
+                        let fields = d.fields.clone();
+                        view! {
+                            <section class="panel">
+                                {if d.segments.is_empty() {
+                                    view! { <p class="empty">{t(Msg::NoSegments)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="table" data-test="segment-table">
+                                            <thead>
+                                                <tr>
+                                                    <th>{t(Msg::Name)}</th>
+                                                    <th>{t(Msg::Kind)}</th>
+                                                    <th>{t(Msg::Members)}</th>
+                                                    <th class="hide-sm">{t(Msg::UpdatedAt)}</th>
+                                                    <th></th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {d.segments.into_iter().map(|s| view! { <SegmentRow s refresh /> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }
+                                        .into_any()
+                                }}
+                            </section>
+                            <section class="panel">
+                                <h2>{t(Msg::NewSegment)}</h2>
+                                <ActionForm action=create node_ref=form attr:class="stack" attr:data-test="segment-form">
+                                    <FormError error=general />
+                                    <div class="grid-2">
+                                        <Field label=Msg::Name name="name" required=true error=create_error />
+                                        <Select
+                                            label=Msg::Kind
+                                            name="kind"
+                                            options=[SegmentKind::Dynamic, SegmentKind::Static]
+                                                .into_iter()
+                                                .map(|k| (k.as_str().to_string(), t(k.msg()).to_string()))
+                                                .collect()
+                                            error=create_error
+                                        />
+                                    </div>
+                                    <Select
+                                        label=Msg::Match
+                                        name="any"
+                                        options=vec![
+                                            ("all".to_string(), t(Msg::MatchAll).to_string()),
+                                            ("any".to_string(), t(Msg::MatchAny).to_string()),
+                                        ]
+                                        error=create_error
+                                    />
+                                    <RuleRows fields error=create_error />
+                                    <button type="submit" class="button primary" data-test="segment-submit">
+                                        {t(Msg::Create)}
+                                    </button>
+                                </ActionForm>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>) -> impl IntoView {
+    let is_static = s.kind == SegmentKind::Static;
+    view! {
+        <tr data-test="segment-row">
+            <td>
+                <a href=format!("/customers?segment={}", s.id) data-test="segment-members">{s.name.clone()}</a>
+                <div class="muted small">{s.created_by_name.clone()}</div>
+            </td>
+            <td>{t(s.kind.msg())}</td>
+            <td class="nowrap" data-test="segment-count">{members_text(s.member_count)}</td>
+            <td class="hide-sm">{date_time(lang(), s.updated_at)}</td>
+            <td>
+                {is_static.then(|| view! {
+                    <ActionForm action=refresh attr:class="inline-form">
+                        <input type="hidden" name="id" value=s.id />
+                        <input type="hidden" name="version" value=s.version />
+                        <button type="submit" class="button small">{t(Msg::RetakeSnapshot)}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// The rule builder: a few rows of field, operator and value. Values of stages are suggested.
+#[component]
+fn RuleRows(fields: Vec<CustomField>, error: Signal<Option<crate::core::AppError>>) -> impl IntoView {
+    let options = field_options(&fields);
+    let suggestions: Vec<(String, String)> = CustomerStage::ALL
+        .into_iter()
+        .map(|s| (s.as_str().to_string(), t(s.msg()).to_string()))
+        .chain(fields.iter().flat_map(|f| f.options.iter().map(|o| (o.clone(), f.label.clone()))))
+        .collect();
+    let problems = move || {
+        let err = error.get()?;
+        let mut msgs: Vec<String> = Vec::new();
+        for i in 0..RULE_ROWS {
+            for part in ["field", "op", "value"] {
+                if let Some(m) = crate::shell::ui::field_message(Some(err.clone()), &format!("rules[{i}].{part}")) {
+                    msgs.push(format!("{} {}: {m}", t(Msg::Rule), i + 1));
+                }
+            }
+        }
+        (!msgs.is_empty()).then(|| msgs.join(" · "))
+    };
+    view! {
+        <fieldset class="rules" data-test="rule-rows">
+            <legend>{t(Msg::Rules)}</legend>
+            <datalist id="rule-values">
+                {suggestions.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+            </datalist>
+            {(0..RULE_ROWS)
+                .map(|i| {
+                    let options = options.clone();
+                    view! {
+                        <div class="rule-row">
+                            <label class="sr-only" for=format!("rule-field-{i}")>{t(Msg::RuleField)}</label>
+                            <select id=format!("rule-field-{i}") name=format!("rule[field.{i}]") data-test=format!("rule-field-{i}")>
+                                {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                            </select>
+                            <label class="sr-only" for=format!("rule-op-{i}")>{t(Msg::RuleOp)}</label>
+                            <select id=format!("rule-op-{i}") name=format!("rule[op.{i}]") data-test=format!("rule-op-{i}")>
+                                {Op::ALL.into_iter().map(|o| view! { <option value=o.as_str()>{t(o.msg())}</option> }).collect_view()}
+                            </select>
+                            <label class="sr-only" for=format!("rule-value-{i}")>{t(Msg::RuleValue)}</label>
+                            <input id=format!("rule-value-{i}") name=format!("rule[value.{i}]") list="rule-values"
+                                placeholder=t(Msg::RuleValue) data-test=format!("rule-value-{i}") />
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p class="field-error" data-test="rule-errors">{problems}</p>
+            <p class="muted small">{t(Msg::RulesHint)}</p>
+        </fieldset>
+    }
+}
