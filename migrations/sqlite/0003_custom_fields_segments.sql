@@ -60,3 +60,10 @@ CREATE INDEX segment_members_customer ON segment_members (customer_id);
 
 CREATE INDEX customers_created ON customers (created_at, id);
 CREATE INDEX customers_source ON customers (source, id);
+
+-- Duplicate detection: the name reduced to its distinctive part (legal forms, quotes and punctuation
+-- dropped, Cyrillic spelled in Latin), filled by the app; phone and e-mail looked up exactly.
+ALTER TABLE customers ADD COLUMN dup_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX customers_dup_key ON customers (dup_key);
+CREATE INDEX customers_phone ON customers (phone);
+CREATE INDEX customers_email ON customers (email);

@@ -77,10 +77,17 @@ fn init_tracing(config: &Config) {
 }
 
 async fn open(config: &Config) -> Db {
-    match Db::connect(&config.db()).await {
+    let db = match Db::connect(&config.db()).await {
         Ok(db) => db,
         Err(e) => fail(&format!("cannot open database {}: {e}", redact(&config.database_url))),
+    };
+    // Customers stored before duplicate detection existed get their name keys once.
+    match app::customers::store::backfill_dup_keys(&db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(customers = n, "duplicate keys filled in"),
+        Err(e) => fail(&format!("cannot fill in duplicate keys: {e}")),
     }
+    db
 }
 
 /// The URL without its password, for messages.

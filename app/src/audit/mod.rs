@@ -67,6 +67,8 @@ pub fn action_msg(action: &str) -> Msg {
         "moved_in" => Msg::EvMovedIn,
         "moved_out" => Msg::EvMovedOut,
         "linked" => Msg::EvLinked,
+        "merged" => Msg::EvMerged,
+        "merged_away" => Msg::EvMergedAway,
         _ => Msg::EvChanged,
     }
 }
@@ -96,6 +98,7 @@ pub fn field_msg(field: &str) -> Msg {
         "emails" => Msg::FieldEmails,
         "messengers" => Msg::FieldMessengers,
         "birthday" => Msg::Birthday,
+        "merged_from" => Msg::MergedFrom,
         _ => Msg::Edit,
     }
 }

@@ -34,6 +34,7 @@ pub enum ErrCode {
     FieldRetired,
     TooPrecise,
     TooLarge,
+    MergeIntoItself,
 }
 
 impl ErrCode {
@@ -66,6 +67,7 @@ impl ErrCode {
             ErrCode::FieldRetired => Msg::ErrFieldRetired,
             ErrCode::TooPrecise => Msg::ErrTooPrecise,
             ErrCode::TooLarge => Msg::ErrTooLarge,
+            ErrCode::MergeIntoItself => Msg::ErrMergeIntoItself,
         }
     }
 }

@@ -257,3 +257,61 @@ pub async fn quick_search(q: String) -> Result<Vec<SearchHit>, AppError> {
         .map(|c| SearchHit { id: c.id, name: c.name, phone: c.phone, manager_name: c.manager_name })
         .collect())
 }
+
+/// Customers that look like the one being entered or shown (same phone or e-mail, similar name).
+#[server(prefix = "/rpc", endpoint = "customers/duplicates")]
+pub async fn find_duplicates(
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    exclude: Option<i64>,
+) -> Result<Vec<super::dupes::DuplicateHit>, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let probe = super::DuplicateProbe { name, phone, email, exclude };
+        super::service::duplicates(&db, ctx.user()?, &probe).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// The merge page's data: the customer that stays (with the field definitions) and the one merged into it.
+#[server(prefix = "/rpc", endpoint = "customers/merge-preview")]
+pub async fn merge_preview(survivor_id: i64, merged_id: i64) -> Result<(CustomerCard, Customer), AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let customer = super::service::get(&db, user, survivor_id).await?;
+        let merged = super::service::get(&db, user, merged_id).await?;
+        let fields = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
+        Ok((CustomerCard { customer, fields }, merged))
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Merges from the merge page (`take[field]` = `survivor` or `merged`) and opens the survivor's card.
+#[server(prefix = "/rpc", endpoint = "customers/merge")]
+pub async fn merge_customers(
+    survivor_id: i64,
+    merged_id: i64,
+    survivor_version: i64,
+    merged_version: i64,
+    take: Option<BTreeMap<String, String>>,
+) -> Result<i64, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let req = super::MergeRequest {
+            survivor_id,
+            merged_id,
+            survivor_version,
+            merged_version,
+            take: take.unwrap_or_default(),
+        };
+        let merged = super::service::merge(&db, ctx.user()?, &req).await?;
+        leptos_axum::redirect(&format!("/customers/{}", merged.id));
+        Ok(merged.id)
+    };
+    run.await.inspect_err(set_status)
+}

@@ -3,7 +3,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{CreateCustomer, UpdateCustomer};
+use super::api::{CreateCustomer, UpdateCustomer, find_duplicates};
+use super::page_card::DuplicateList;
 use super::{Customer, CustomerKind, CustomerStage};
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
@@ -51,6 +52,34 @@ pub fn NewCustomerPage() -> impl IntoView {
     let action = ServerAction::<CreateCustomer>::new();
     let error = action_error(action);
     let defs = Resource::new(|| (), |_| list_custom_fields(Some("customer".into())));
+    // Likely duplicates, checked when the name, phone or e-mail changes (with JavaScript).
+    let probe = RwSignal::new((String::new(), String::new(), String::new()));
+    let check = Action::new(|p: &(String, String, String)| {
+        let (name, phone, email) = p.clone();
+        find_duplicates(name, Some(phone), Some(email), None)
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(el) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok()) else { return };
+        let value = event_target_value(&ev);
+        let changed = probe.try_update(|(n, p, e)| match el.get_attribute("name").as_deref() {
+            Some("name") => *n = value,
+            Some("phone") => *p = value,
+            Some("email") => *e = value,
+            _ => {}
+        });
+        let (n, p, e) = probe.get_untracked();
+        if changed.is_some() && (n.trim().chars().count() >= 3 || !p.trim().is_empty() || !e.trim().is_empty()) {
+            check.dispatch((n, p, e));
+        }
+    };
+    let warnings = move || {
+        check.value().get().and_then(Result::ok).filter(|h| !h.is_empty()).map(|hits| {
+            view! {
+                <DuplicateList hits merge_into=None />
+            }
+        })
+    };
     view! {
         <h1>{t(Msg::NewCustomer)}</h1>
         <section class="panel">
@@ -58,7 +87,8 @@ pub fn NewCustomerPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let defs = defs.await.unwrap_or_default();
                     view! {
-                        <ActionForm action attr:class="stack" attr:data-test="customer-form">
+                        <ActionForm action attr:class="stack" attr:data-test="customer-form" on:change=on_change>
+                            {warnings}
                             <CustomerFields current=None defs error />
                             <div class="actions">
                                 <button type="submit" class="button primary" data-test="customer-submit">

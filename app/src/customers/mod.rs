@@ -1,11 +1,13 @@
 //! Customers: the centre of the CRM. Shared model and validation rules.
 
 pub mod api;
+pub mod dupes;
 #[cfg(feature = "ssr")]
 pub mod filter;
 pub mod form;
 pub mod page_card;
 pub mod page_list;
+pub mod page_merge;
 #[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]
@@ -237,6 +239,34 @@ pub struct CustomerPatch {
     pub custom: Option<CustomValues>,
     #[serde(default)]
     pub manager_id: Option<i64>,
+}
+
+/// A merge of `merged_id` into `survivor_id`: per field, whose value survives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MergeRequest {
+    pub survivor_id: i64,
+    pub merged_id: i64,
+    /// The versions both customers were read at; a stale one is refused with 409.
+    pub survivor_version: i64,
+    pub merged_version: i64,
+    /// Field (`name`, `kind`, `stage`, `phone`, `email`, `notes`, `source`, `manager`, `custom.<key>`) to
+    /// `survivor` (the default) or `merged`. Tags are always united.
+    #[serde(default)]
+    pub take: std::collections::BTreeMap<String, String>,
+}
+
+/// The fields a merge lets the user choose, besides custom fields.
+pub const MERGE_FIELDS: [&str; 8] = ["name", "kind", "stage", "phone", "email", "notes", "source", "manager"];
+
+/// What to look for when checking a customer being entered for duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DuplicateProbe {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// The customer being edited (not its own duplicate).
+    pub exclude: Option<i64>,
 }
 
 /// Validated values ready for the store.

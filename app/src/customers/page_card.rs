@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{CustomerCard, UpdateCustomer, customer_timeline, get_customer};
+use super::api::{CustomerCard, UpdateCustomer, customer_timeline, find_duplicates, get_customer};
 use super::form::EditCustomerForm;
 use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
 use crate::contacts::panel::ContactsPanel;
@@ -88,6 +88,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <dd>{date_time(lang, c.updated_at)}</dd>
                                 </dl>
                             </header>
+                            <DuplicatesBanner customer=c.clone() />
                             <div class="grid-2 card-body">
                                 <section class="panel">
                                     <h2>{t(Msg::EditCustomer)}</h2>
@@ -105,6 +106,56 @@ pub fn CustomerCardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Customers that look like this one, each with a link to merge it into this one.
+#[component]
+fn DuplicatesBanner(customer: super::Customer) -> impl IntoView {
+    let id = customer.id;
+    let hits = Resource::new(
+        move || (),
+        move |_| {
+            let c = customer.clone();
+            find_duplicates(c.name, c.phone, c.email, Some(c.id))
+        },
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let hits = hits.await.unwrap_or_default();
+                (!hits.is_empty()).then(|| view! { <DuplicateList hits merge_into=Some(id) /> })
+            })}
+        </Transition>
+    }
+}
+
+/// A warning listing likely duplicates; with `merge_into`, each offers a merge into that customer.
+#[component]
+pub fn DuplicateList(hits: Vec<super::dupes::DuplicateHit>, merge_into: Option<i64>) -> impl IntoView {
+    view! {
+        <aside class="alert alert-warn" role="status" data-test="duplicates">
+            <strong>{t(Msg::PossibleDuplicates)}</strong>
+            <ul>
+                {hits
+                    .into_iter()
+                    .map(|h| {
+                        let why = h.reasons.iter().map(|r| t(r.msg())).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <li data-test="duplicate">
+                                <a href=format!("/customers/{}", h.id)>{h.name}</a>
+                                <span class="muted small">" · " {h.manager_name} " · " {why}</span>
+                                {merge_into.map(|into| view! {
+                                    " "
+                                    <a class="button small" href=format!("/customers/{into}/merge?with={}", h.id)
+                                        data-test="merge-link">{t(Msg::Merge)}</a>
+                                })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </aside>
     }
 }
 

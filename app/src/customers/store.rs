@@ -1,6 +1,7 @@
 //! SQL for customers, written once for SQLite and PostgreSQL. Every read and write is limited to the
 //! caller's [`Scope`].
 
+use super::dupes::{DuplicateHit, DuplicateReason, name_key};
 use super::filter::FilterCtx;
 use super::{Customer, CustomerKind, CustomerPage, CustomerStage, CustomerValues, search_key};
 use crate::audit::FieldChange;
@@ -278,8 +279,8 @@ pub async fn create(
 ) -> Result<Customer, AppError> {
     let now = now_millis();
     let sql = "INSERT INTO customers (name, name_search, kind, stage, source, phone, email, notes, manager_id, \
-               created_by, updated_by, created_at, updated_at, version, tags) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1, $12) RETURNING id";
+               created_by, updated_by, created_at, updated_at, version, tags, dup_key) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1, $12, $13) RETURNING id";
     let mut changes = v.changes_from(&Customer::empty());
     changes.extend_from_slice(custom_changes);
     let id: i64 = db_run!(db, p => {
@@ -287,7 +288,7 @@ pub async fn create(
         let id: i64 = sqlx::query_scalar(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
             .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
-            .bind(tags_text(&v.tags))
+            .bind(tags_text(&v.tags)).bind(name_key(&v.name))
             .fetch_one(&mut *tx).await?;
         for tag in &v.tags {
             sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(id).bind(tag)
@@ -314,13 +315,13 @@ pub async fn update(
     let now = now_millis();
     let sql = "UPDATE customers SET name = $1, name_search = $2, kind = $3, stage = $4, source = $5, phone = $6, \
                email = $7, notes = $8, manager_id = $9, updated_by = $10, updated_at = $11, version = version + 1, \
-               tags = $14 WHERE id = $12 AND version = $13";
+               tags = $14, dup_key = $15 WHERE id = $12 AND version = $13";
     let done = db_run!(db, p => {
         let mut tx = p.begin().await?;
         let n = sqlx::query(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
             .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
-            .bind(id).bind(version).bind(tags_text(&v.tags))
+            .bind(id).bind(version).bind(tags_text(&v.tags)).bind(name_key(&v.name))
             .execute(&mut *tx).await?.rows_affected();
         if n == 1 {
             sqlx::query("DELETE FROM customer_tags WHERE customer_id = $1").bind(id).execute(&mut *tx).await?;
@@ -348,19 +349,154 @@ pub async fn user_name(db: &Db, id: i64) -> Result<String, AppError> {
 
 /// Inserts many customers in one transaction (demo data, benchmarks); returns their ids in order.
 pub async fn insert_many(db: &Db, rows: &[(CustomerValues, i64, i64)]) -> Result<Vec<i64>, AppError> {
-    let sql = "INSERT INTO customers (name, name_search, kind, stage, phone, email, notes, manager_id, created_by, created_at, updated_at, version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, 1) RETURNING id";
+    let sql = "INSERT INTO customers (name, name_search, kind, stage, phone, email, notes, manager_id, created_by, created_at, updated_at, version, dup_key) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, 1, $10) RETURNING id";
     let ids = db_run!(db, p => {
         let mut tx = p.begin().await?;
         let mut ids = Vec::with_capacity(rows.len());
         for (v, manager_id, at) in rows {
             let id: i64 = sqlx::query_scalar(sql)
                 .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.phone)
-                .bind(&v.email).bind(&v.notes).bind(manager_id).bind(at)
+                .bind(&v.email).bind(&v.notes).bind(manager_id).bind(at).bind(name_key(&v.name))
                 .fetch_one(&mut *tx).await?;
             ids.push(id);
         }
         tx.commit().await.map(|_| ids)
     })?;
     Ok(ids)
+}
+
+/// Customers (any manager's: two managers must not work the same client unknowingly) with the same phone or
+/// e-mail as given, or a name with the same key; `exclude` is the customer being edited.
+pub async fn duplicates(
+    db: &Db,
+    name: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+    exclude: Option<i64>,
+) -> Result<Vec<DuplicateHit>, AppError> {
+    let key = Some(name_key(name)).filter(|k| k.chars().count() >= 3);
+    let sql = "SELECT c.id, c.name, u.name, c.phone, c.email, c.dup_key FROM customers c JOIN users u ON u.id = c.manager_id \
+               WHERE (c.phone = $1 OR c.email = $2 OR c.dup_key = $3) AND c.id <> $4 ORDER BY c.id LIMIT 10";
+    type HitRow = (i64, String, String, Option<String>, Option<String>, String);
+    let rows: Vec<HitRow> = db_run!(db, p => sqlx::query_as(sql).bind(phone).bind(email).bind(&key)
+        .bind(exclude.unwrap_or(0)).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, manager_name, p, e, k)| {
+            let mut reasons = Vec::new();
+            if p.is_some() && p.as_deref() == phone {
+                reasons.push(DuplicateReason::Phone);
+            }
+            if e.is_some() && e.as_deref() == email {
+                reasons.push(DuplicateReason::Email);
+            }
+            if Some(&k) == key.as_ref() {
+                reasons.push(DuplicateReason::Name);
+            }
+            DuplicateHit { id, name, manager_name, reasons }
+        })
+        .collect())
+}
+
+/// Fills the duplicate key of customers stored before it existed (once, at start), in batches.
+pub async fn backfill_dup_keys(db: &Db) -> Result<u64, AppError> {
+    let mut done = 0u64;
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, String)> = db_run!(db, p => sqlx::query_as(
+            "SELECT id, name FROM customers WHERE dup_key = '' AND id > $1 ORDER BY id LIMIT 1000")
+            .bind(after).fetch_all(p).await)?;
+        let Some(last) = rows.last() else { return Ok(done) };
+        after = last.0;
+        db_run!(db, p => {
+            let mut tx = p.begin().await?;
+            for (id, name) in &rows {
+                sqlx::query("UPDATE customers SET dup_key = $1 WHERE id = $2").bind(name_key(name)).bind(id)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await
+        })?;
+        done += rows.len() as u64;
+    }
+}
+
+/// What a merge writes: the survivor's new values and both audit rows.
+pub struct MergePlan<'a> {
+    pub survivor_id: i64,
+    pub survivor_version: i64,
+    pub merged_id: i64,
+    pub merged_version: i64,
+    pub manager_id: i64,
+    pub values: &'a CustomerValues,
+    /// The survivor's changes, with `merged_from`.
+    pub changes: &'a [FieldChange],
+    /// Every value the merged customer had (kept in the audit log after its row is gone).
+    pub merged_snapshot: &'a [FieldChange],
+}
+
+/// Merges one customer into another in one transaction: the survivor takes the chosen values and every
+/// tag; contacts, counterparties (with their whole ownership history), segment memberships, custom values of
+/// retired fields the survivor lacks and the audit history move to it; the merged row is removed, its values
+/// kept in the audit log. Either version being stale is a `Conflict` and nothing changes.
+/// Later areas that link to customers add their tables here.
+pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<(), AppError> {
+    let now = now_millis();
+    let (s, m, v) = (plan.survivor_id, plan.merged_id, plan.values);
+    let update = "UPDATE customers SET name = $1, name_search = $2, kind = $3, stage = $4, source = $5, phone = $6, \
+               email = $7, notes = $8, manager_id = $9, updated_by = $10, updated_at = $11, version = version + 1, \
+               tags = $14, dup_key = $15 WHERE id = $12 AND version = $13";
+    let search_delete = if db.is_postgres() {
+        "DELETE FROM customer_search WHERE customer_id = $1"
+    } else {
+        "DELETE FROM customer_search WHERE rowid = $1"
+    };
+    let ok = db_run!(db, p => async {
+        let mut tx = p.begin().await?;
+        let merged_now: Option<i64> = sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
+            .bind(m).fetch_optional(&mut *tx).await?;
+        let n = sqlx::query(update)
+            .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
+            .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(plan.manager_id).bind(user.id).bind(now)
+            .bind(s).bind(plan.survivor_version).bind(tags_text(&v.tags)).bind(name_key(&v.name))
+            .execute(&mut *tx).await?.rows_affected();
+        if n != 1 || merged_now != Some(plan.merged_version) {
+            tx.rollback().await?;
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        sqlx::query("DELETE FROM customer_tags WHERE customer_id = $1 OR customer_id = $2").bind(s).bind(m)
+            .execute(&mut *tx).await?;
+        for tag in &v.tags {
+            sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(s).bind(tag)
+                .execute(&mut *tx).await?;
+        }
+        crate::save_custom!(tx, s, &v.custom)?;
+        sqlx::query("UPDATE custom_values SET record_id = $1 WHERE record_id = $2 \
+                     AND field_id IN (SELECT id FROM custom_fields WHERE entity = 'customer' AND retired = TRUE) \
+                     AND field_id NOT IN (SELECT field_id FROM custom_values WHERE record_id = $1)")
+            .bind(s).bind(m).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM custom_values WHERE record_id = $1 \
+                     AND field_id IN (SELECT id FROM custom_fields WHERE entity = 'customer')")
+            .bind(m).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) \
+                     SELECT $1, contact_id, role, created_at FROM customer_contacts WHERE customer_id = $2 \
+                     AND contact_id NOT IN (SELECT contact_id FROM customer_contacts WHERE customer_id = $1)")
+            .bind(s).bind(m).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM customer_contacts WHERE customer_id = $1").bind(m).execute(&mut *tx).await?;
+        sqlx::query("UPDATE counterparty_owners SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
+            .execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO segment_members (segment_id, customer_id) \
+                     SELECT segment_id, $1 FROM segment_members WHERE customer_id = $2 \
+                     AND segment_id NOT IN (SELECT segment_id FROM segment_members WHERE customer_id = $1)")
+            .bind(s).bind(m).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM segment_members WHERE customer_id = $1").bind(m).execute(&mut *tx).await?;
+        sqlx::query("UPDATE audit_log SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
+            .execute(&mut *tx).await?;
+        crate::audit!(tx, s, "customer", m, "merged_away", plan.merged_snapshot, user.id, now)?;
+        crate::audit!(tx, s, "customer", s, "merged", plan.changes, user.id, now)?;
+        sqlx::query(search_delete).bind(m).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM customers WHERE id = $1").bind(m).execute(&mut *tx).await?;
+        tx.commit().await.map(|_| true)
+    }.await)?;
+    if ok { Ok(()) } else { Err(AppError::Conflict) }
 }

@@ -25,6 +25,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("customers/:id/merge") view={Lazy::<MergeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
@@ -62,6 +63,7 @@ lazy_pages! {
     CustomerListRoute => crate::customers::page_list::CustomerListPage,
     NewCustomerRoute => crate::customers::form::NewCustomerPage,
     CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
+    MergeRoute => crate::customers::page_merge::MergePage,
     SegmentsRoute => crate::segments::page::SegmentsPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,

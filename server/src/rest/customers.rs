@@ -120,3 +120,47 @@ pub async fn timeline(
     let limit = p.limit.unwrap_or(DEFAULT_PAGE);
     service::timeline(&state.db, api.user()?, id, p.cursor.as_deref(), limit).await.map(Json).map_err(|e| api.err(e))
 }
+
+/// Duplicate check parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DuplicateParams {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// The customer being edited.
+    pub exclude: Option<i64>,
+}
+
+/// Customers that look like the one described: same phone or e-mail, or a similar name (legal forms,
+/// punctuation and script ignored). Any manager's customers count, so that two managers do not work the
+/// same client unknowingly.
+#[utoipa::path(get, path = "/api/v1/customers/duplicates", tag = "customers", params(DuplicateParams), security(("bearer" = [])),
+    responses((status = 200, body = Vec<app::customers::dupes::DuplicateHit>), (status = 401, body = super::ErrorBody)))]
+pub async fn duplicates(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<DuplicateParams>,
+) -> Result<Json<Vec<app::customers::dupes::DuplicateHit>>, ApiError> {
+    let probe = app::customers::DuplicateProbe {
+        name: p.name.unwrap_or_default(),
+        phone: p.phone,
+        email: p.email,
+        exclude: p.exclude,
+    };
+    service::duplicates(&state.db, api.user()?, &probe).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Merges `merged_id` into `survivor_id` in one transaction, values chosen field by field; contacts,
+/// counterparties, segment memberships and history move to the survivor; both recorded in the audit log.
+#[utoipa::path(post, path = "/api/v1/customers/merge", tag = "customers", request_body = app::customers::MergeRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = Customer), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(req): ApiJson<app::customers::MergeRequest>,
+) -> Result<Json<Customer>, ApiError> {
+    service::merge(&state.db, api.user()?, &req).await.map(Json).map_err(|e| api.err(e))
+}

@@ -19,6 +19,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::customers::get,
         super::customers::update,
         super::customers::timeline,
+        super::customers::duplicates,
+        super::customers::merge,
         super::contacts::list,
         super::contacts::create,
         super::contacts::get,

@@ -182,6 +182,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/token", axum::routing::post(auth::create_token))
         .route("/v1/me", get(auth::me))
         .route("/v1/customers", get(customers::list).post(customers::create))
+        .route("/v1/customers/duplicates", get(customers::duplicates))
+        .route("/v1/customers/merge", axum::routing::post(customers::merge))
         .route("/v1/customers/{id}", get(customers::get).patch(customers::update))
         .route("/v1/customers/{id}/timeline", get(customers::timeline))
         .route("/v1/customers/{id}/counterparties", get(counterparties::list).post(counterparties::create))
