@@ -153,6 +153,79 @@ test('the card: counterparties, stage and the timeline', async ({ page }) => {
   await expect(page.locator('[data-test=timeline-entry]').first()).toContainText('moved to another customer');
 });
 
+test('custom fields, duplicates and merge, segments', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/custom-fields');
+  await hydrated(page);
+  const form = page.locator('[data-test=custom-field-form]');
+  await form.locator('[data-test=field-label]').fill('Region');
+  await form.locator('[data-test=field-kind]').selectOption('choice');
+  await form.locator('[data-test=custom-field-submit]').click();
+  await expect(form.locator('[data-test=error-options]')).toHaveText('Required');
+  await form.locator('[data-test=field-options]').fill('Toshkent\nSamarqand\nBuxoro');
+  await form.locator('[data-test=custom-field-submit]').click();
+  await expect(page.locator('[data-test=custom-field-row]')).toHaveCount(1);
+  await form.locator('[data-test=field-label]').fill('Credit limit');
+  await form.locator('[data-test=field-kind]').selectOption('money');
+  await form.locator('[data-test=custom-field-submit]').click();
+  await expect(page.locator('[data-test=custom-field-row]')).toHaveCount(2);
+  await shot(page, 'custom-fields');
+
+  // The same company typed another way: a warning as soon as the name is entered.
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.locator('[data-test=field-name]').fill('SAMARQAND TEKSTIL, LLC');
+  await page.locator('[data-test=field-name]').blur();
+  await expect(page.locator('[data-test=duplicates]')).toContainText('Samarqand Tekstil MChJ');
+  await page.locator('[data-test=cf-credit_limit]').fill('12.345');
+  await page.locator('[data-test=cf-region]').selectOption('Toshkent');
+  await shot(page, 'customer-new-duplicate');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=error-custom-credit_limit]')).toHaveText('Too many decimal places');
+  await page.locator('[data-test=cf-credit_limit]').fill('1 500 000');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('SAMARQAND TEKSTIL, LLC');
+  await expect(page.locator('[data-test=custom-values]')).toContainText('Toshkent');
+  await expect(page.locator('[data-test=custom-values]')).toContainText('1,500,000 UZS');
+  await hydrated(page);
+
+  // Merge the older one into it, keeping its e-mail; its phone and history come along.
+  await page.locator('[data-test=merge-link]').first().click();
+  await expect(page.locator('[data-test=merge-form]')).toBeVisible();
+  await hydrated(page);
+  await page.locator('[data-test=take-merged-email]').check();
+  await page.locator('[data-test=take-merged-phone]').check();
+  await shot(page, 'merge');
+  await page.locator('[data-test=merge-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('SAMARQAND TEKSTIL, LLC');
+  await expect(page.locator('[data-test=timeline-entry]').first()).toContainText('merged');
+  await expect(page.locator('.facts')).toContainText('info@samtekstil.uz');
+  await expect(page.locator('[data-test=duplicates]')).toHaveCount(0);
+  await shot(page, 'customer-card-merged');
+
+  // A segment by the custom field; its members are a filter of the list.
+  await page.goto('/segments');
+  await hydrated(page);
+  const seg = page.locator('[data-test=segment-form]');
+  await seg.locator('[data-test=field-name]').fill('Toshkent');
+  await seg.locator('[data-test=rule-field-0]').selectOption('custom.region');
+  await seg.locator('[data-test=rule-value-0]').fill('Paris');
+  await seg.locator('[data-test=segment-submit]').click();
+  await expect(seg.locator('[data-test=rule-errors]')).toContainText('Not a valid choice');
+  await seg.locator('[data-test=rule-value-0]').fill('Toshkent');
+  await seg.locator('[data-test=segment-submit]').click();
+  await expect(page.locator('[data-test=segment-count]')).toHaveText('1');
+  await shot(page, 'segments');
+  await page.locator('[data-test=segment-members]').click();
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=segment-total]')).toContainText('1');
+  await page.locator('[data-test=list-sort]').selectOption('-custom.credit_limit');
+  await page.locator('[data-test=filter-submit]').click();
+  await expect(page).toHaveURL(/sort=-custom.credit_limit/);
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  await shot(page, 'customers-segment');
+});
+
 test('a manager cannot open another manager\'s customer', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/users');
@@ -200,7 +273,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/admin/users', '/admin/teams', '/settings/modules', '/profile']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/settings/modules', '/profile']) {
     await page.goto(path);
     await hydrated(page);
   }

@@ -133,6 +133,7 @@ fn demo_extras(
                 messengers: Vec::new(),
                 birthday: None,
                 notes: None,
+                custom: Vec::new(),
             };
             (values, id, Some(pick(rng, ROLES).to_string()), at)
         })

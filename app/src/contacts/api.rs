@@ -33,10 +33,12 @@ pub async fn create_contact(
     email: Option<String>,
     telegram: Option<String>,
     birthday: Option<String>,
+    custom: Option<std::collections::BTreeMap<String, String>>,
 ) -> Result<Contact, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(crate::customers::MODULE.key)?;
+        let defs = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Contact).await?;
         let input = super::NewContact {
             name,
             position,
@@ -46,6 +48,7 @@ pub async fn create_contact(
             messengers: telegram.map(|h| super::Messenger { kind: "telegram".into(), handle: h }).into_iter().collect(),
             birthday,
             notes: None,
+            custom: Some(crate::custom_fields::from_form(&defs, &custom.unwrap_or_default())),
         };
         super::service::create(&db, ctx.user()?, customer_id, &input).await
     };

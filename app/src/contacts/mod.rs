@@ -10,6 +10,8 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
+use crate::custom_fields::{CheckedValues, CustomField, CustomValues};
+
 use crate::audit::FieldChange;
 use crate::core::{AppError, Checks, ErrCode};
 
@@ -46,6 +48,10 @@ pub struct Contact {
     pub birthday: Option<String>,
     pub notes: Option<String>,
     pub customers: Vec<ContactLink>,
+    /// Custom field values by key (fields of entity `contact`).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[serde(default)]
+    pub custom: CustomValues,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -73,6 +79,10 @@ pub struct NewContact {
     /// The role at the customer it is created for (e.g. director, accountant).
     #[serde(default)]
     pub role: Option<String>,
+    /// Custom field values by key; required fields must be given.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
 }
 
 /// A change to a contact; absent fields stay, lists replace the old ones.
@@ -94,6 +104,10 @@ pub struct ContactPatch {
     pub birthday: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Custom field values to change, by key (`null` or `""` clears); fields not named stay.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
 }
 
 /// Links an existing contact to another customer.
@@ -115,6 +129,8 @@ pub struct ContactValues {
     pub messengers: Vec<Messenger>,
     pub birthday: Option<String>,
     pub notes: Option<String>,
+    /// Checked custom field values to write (only the fields given).
+    pub custom: CheckedValues,
 }
 
 /// Most phones, e-mails or messengers on one contact.
@@ -158,9 +174,20 @@ fn phone(v: &str) -> Option<String> {
 }
 
 impl NewContact {
-    /// Checks every field at once.
+    /// Checks every field at once (without custom fields).
     pub fn validate(&self) -> Result<ContactValues, AppError> {
+        self.validate_with(&[], true)
+    }
+
+    /// Checks every field, custom ones against `defs`; `creating` also requires the required custom fields.
+    pub fn validate_with(&self, defs: &[CustomField], creating: bool) -> Result<ContactValues, AppError> {
         let mut checks = Checks::default();
+        let custom = crate::custom_fields::check_values(
+            &mut checks,
+            defs,
+            self.custom.as_ref().unwrap_or(&CustomValues::new()),
+            creating,
+        );
         let name = checks.text("name", &self.name, 200);
         let position = checks.opt_text("position", self.position.as_deref(), 200);
         let phones = check_list(&mut checks, "phones", &self.phones, phone);
@@ -192,13 +219,13 @@ impl NewContact {
         let notes = checks.opt_text("notes", self.notes.as_deref(), 10_000);
         checks.opt_text("role", self.role.as_deref(), 100);
         checks.finish()?;
-        Ok(ContactValues { name, position, phones, emails, messengers, birthday, notes })
+        Ok(ContactValues { name, position, phones, emails, messengers, birthday, notes, custom })
     }
 }
 
 impl ContactPatch {
-    /// The current values with the patch applied, validated.
-    pub fn apply(&self, c: &Contact) -> Result<ContactValues, AppError> {
+    /// The current values with the patch applied, validated (custom fields against `defs`).
+    pub fn apply(&self, c: &Contact, defs: &[CustomField]) -> Result<ContactValues, AppError> {
         let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
         NewContact {
             name: self.name.clone().unwrap_or_else(|| c.name.clone()),
@@ -209,8 +236,9 @@ impl ContactPatch {
             birthday: keep(&self.birthday, &c.birthday),
             notes: keep(&self.notes, &c.notes),
             role: None,
+            custom: self.custom.clone(),
         }
-        .validate()
+        .validate_with(defs, false)
     }
 }
 

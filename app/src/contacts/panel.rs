@@ -7,12 +7,15 @@ use super::Contact;
 use super::api::{CreateContact, list_contacts};
 use crate::core::Msg;
 use crate::core::phone::display;
+use crate::custom_fields::CustomField;
+use crate::custom_fields::inputs::CustomInputs;
 use crate::shell::ui::{Field, FormError, action_error, bump_on_success, general_error, reset_on_success};
 use crate::shell::{lang, t};
 
 /// The section; successful additions count in `changes`.
 #[component]
-pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView {
+pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>, fields: Vec<CustomField>) -> impl IntoView {
+    let shown_fields = StoredValue::new(fields.clone());
     let action = ServerAction::<CreateContact>::new();
     bump_on_success(action, changes);
     let list = Resource::new(move || (customer_id, changes.get()), |(id, _)| list_contacts(id));
@@ -46,7 +49,10 @@ pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView 
                         Ok(l) => {
                             view! {
                                 <ul class="cp-list">
-                                    {l.into_iter().map(|c| view! { <ContactItem c customer_id /> }).collect_view()}
+                                    {l
+                                        .into_iter()
+                                        .map(|c| view! { <ContactItem c customer_id fields=shown_fields.get_value() /> })
+                                        .collect_view()}
                                 </ul>
                             }
                                 .into_any()
@@ -68,6 +74,7 @@ pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView 
                         <Field label=Msg::Telegram name="telegram" error />
                         <Field label=Msg::Birthday name="birthday" kind="date" error />
                     </div>
+                    <CustomInputs defs=fields values=Default::default() error />
                     <div class="actions">
                         <button type="submit" class="button primary" data-test="ct-submit">
                             {t(Msg::Add)}
@@ -80,7 +87,13 @@ pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView 
 }
 
 #[component]
-fn ContactItem(c: Contact, customer_id: i64) -> impl IntoView {
+fn ContactItem(c: Contact, customer_id: i64, fields: Vec<CustomField>) -> impl IntoView {
+    let custom: Vec<String> = fields
+        .iter()
+        .filter_map(|d| {
+            c.custom.get(&d.key).map(|v| format!("{}: {}", d.label, crate::custom_fields::display(lang(), d, v)))
+        })
+        .collect();
     let role = c.customers.iter().find(|l| l.customer_id == customer_id).and_then(|l| l.role.clone());
     let title = [c.position.clone(), role].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let others: Vec<_> = c.customers.iter().filter(|l| l.customer_id != customer_id).cloned().collect();
@@ -104,6 +117,7 @@ fn ContactItem(c: Contact, customer_id: i64) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            {(!custom.is_empty()).then(|| view! { <div class="small muted">{custom.join(" · ")}</div> })}
             {(!others.is_empty())
                 .then(|| {
                     view! {

@@ -6,18 +6,29 @@ use super::{Contact, ContactPatch, LinkContact, NewContact};
 use crate::auth::{CurrentUser, Scope};
 use crate::core::AppError;
 use crate::core::db::Db;
+use crate::custom_fields::FieldEntity;
+use crate::custom_fields::store as fields;
 use crate::customers::search;
 use crate::customers::store as customers;
 
-/// The contacts of a customer `user` may see.
+/// The contacts of a customer `user` may see, with their custom field values.
 pub async fn list_for_customer(db: &Db, user: &CurrentUser, customer_id: i64) -> Result<Vec<Contact>, AppError> {
     customers::get(db, user.scope(), customer_id).await?;
-    store::list_for_customer(db, customer_id).await
+    let mut list = store::list_for_customer(db, customer_id).await?;
+    let defs = fields::list(db, FieldEntity::Contact).await?;
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    let mut values = fields::values(db, &defs, &ids).await?;
+    for c in &mut list {
+        c.custom = values.remove(&c.id).unwrap_or_default();
+    }
+    Ok(list)
 }
 
-/// One contact, if one of its customers is in `user`'s scope.
+/// One contact with its custom field values, if one of its customers is in `user`'s scope.
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Contact, AppError> {
-    let c = store::get(db, id).await?;
+    let defs = fields::list(db, FieldEntity::Contact).await?;
+    let mut c = store::get(db, id).await?;
+    c.custom = fields::values_of(db, &defs, id).await?;
     if user.scope() == Scope::All {
         return Ok(c);
     }
@@ -32,11 +43,14 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Contact, AppErr
 /// Creates a contact for a customer.
 pub async fn create(db: &Db, user: &CurrentUser, customer_id: i64, input: &NewContact) -> Result<Contact, AppError> {
     customers::get(db, user.scope(), customer_id).await?;
-    let values = input.validate()?;
+    let defs = fields::list(db, FieldEntity::Contact).await?;
+    let values = input.validate_with(&defs, true)?;
     let role = input.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let created = store::create(db, user.id, customer_id, &values, role).await?;
+    let custom = crate::custom_fields::merged(&defs, &Default::default(), &values.custom);
+    let custom_changes = crate::custom_fields::changes(&defs, &Default::default(), &custom);
+    let created = store::create(db, user.id, customer_id, &values, role, &custom_changes).await?;
     search::refresh(db, customer_id).await?;
-    Ok(created)
+    get(db, user, created.id).await
 }
 
 /// Applies a patch based on `patch.version`; a stale version is a `Conflict`.
@@ -45,12 +59,15 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &ContactPatch) 
     if c.version != patch.version {
         return Err(AppError::Conflict);
     }
-    let values = patch.apply(&c)?;
-    let changes = values.changes_from(Some(&c));
-    let updated = store::update(db, user.id, &c, patch.version, &values, &changes).await?;
+    let defs = fields::list(db, FieldEntity::Contact).await?;
+    let values = patch.apply(&c, &defs)?;
+    let mut changes = values.changes_from(Some(&c));
+    let custom = crate::custom_fields::merged(&defs, &c.custom, &values.custom);
+    changes.extend(crate::custom_fields::changes(&defs, &c.custom, &custom));
+    store::update(db, user.id, &c, patch.version, &values, &changes).await?;
     let linked: Vec<i64> = c.customers.iter().map(|l| l.customer_id).collect();
     search::refresh_all(db, linked).await?;
-    Ok(updated)
+    get(db, user, id).await
 }
 
 /// Links a visible contact to another customer in scope.

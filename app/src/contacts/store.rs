@@ -62,6 +62,7 @@ async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Contact>, AppError> {
             birthday: r.birthday,
             notes: r.notes,
             customers: Vec::new(),
+            custom: Default::default(),
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -126,9 +127,11 @@ pub async fn create(
     customer_id: i64,
     v: &ContactValues,
     role: Option<&str>,
+    custom_changes: &[FieldChange],
 ) -> Result<Contact, AppError> {
     let now = now_millis();
-    let changes = v.changes_from(None);
+    let mut changes = v.changes_from(None);
+    changes.extend_from_slice(custom_changes);
     let sql = "INSERT INTO contacts (name, name_search, position, birthday, notes, created_by, created_at, updated_at, version) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
     let id: i64 = db_run!(db, p => {
@@ -138,6 +141,7 @@ pub async fn create(
             .bind(user_id).bind(now)
             .fetch_one(&mut *tx).await?;
         write_points!(tx, id, v);
+        crate::save_custom!(tx, id, &v.custom)?;
         sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) VALUES ($1, $2, $3, $4)")
             .bind(customer_id).bind(id).bind(role).bind(now).execute(&mut *tx).await?;
         crate::audit!(tx, customer_id, "contact", id, "created", &changes, user_id, now)?;
@@ -166,6 +170,7 @@ pub async fn update(
             .execute(&mut *tx).await?.rows_affected();
         if n == 1 {
             write_points!(tx, c.id, v);
+            crate::save_custom!(tx, c.id, &v.custom)?;
             if !changes.is_empty() {
                 for link in &c.customers {
                     crate::audit!(tx, link.customer_id, "contact", c.id, "changed", changes, user_id, now)?;

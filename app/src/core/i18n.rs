@@ -241,7 +241,7 @@ messages! {
     Segment => ["Segment", "Сегмент", "Segment"],
     NoSegments => ["Hali segmentlar yo'q", "Сегментов пока нет", "No segments yet"],
     Members => ["A'zolar", "Участники", "Members"],
-    MembersCount => ["mijoz", "клиентов", "customers"],
+    MembersCount => ["Mijozlar soni", "Клиентов в сегменте", "Customers in the segment"],
     NewSegment => ["Yangi segment", "Новый сегмент", "New segment"],
     Match => ["Shartlar", "Условия", "Match"],
     MatchAll => ["Barcha shartlar bajarilsin", "Все условия", "All rules"],

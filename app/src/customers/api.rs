@@ -130,6 +130,8 @@ pub async fn customer_counts() -> Result<CustomerTally, AppError> {
 pub struct CustomerCard {
     pub customer: Customer,
     pub fields: Vec<CustomField>,
+    /// The contacts' custom fields (for the contacts section).
+    pub contact_fields: Vec<CustomField>,
 }
 
 /// One customer for the card.
@@ -138,9 +140,11 @@ pub async fn get_customer(id: i64) -> Result<CustomerCard, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
+        use crate::custom_fields::{FieldEntity, store};
         let customer = super::service::get(&db, ctx.user()?, id).await?;
-        let fields = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
-        Ok(CustomerCard { customer, fields })
+        let fields = store::list(&db, FieldEntity::Customer).await?;
+        let contact_fields = store::list(&db, FieldEntity::Contact).await?;
+        Ok(CustomerCard { customer, fields, contact_fields })
     };
     run.await.inspect_err(set_status)
 }
@@ -285,7 +289,7 @@ pub async fn merge_preview(survivor_id: i64, merged_id: i64) -> Result<(Customer
         let customer = super::service::get(&db, user, survivor_id).await?;
         let merged = super::service::get(&db, user, merged_id).await?;
         let fields = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
-        Ok((CustomerCard { customer, fields }, merged))
+        Ok((CustomerCard { customer, fields, contact_fields: Vec::new() }, merged))
     };
     run.await.inspect_err(set_status)
 }

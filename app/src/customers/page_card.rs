@@ -40,7 +40,7 @@ pub fn CustomerCardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match customer.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok(CustomerCard { customer: c, fields }) => {
+                    Ok(CustomerCard { customer: c, fields, contact_fields }) => {
                         let id = c.id;
                         let details: Vec<(String, String, bool)> = fields
                             .iter()
@@ -70,17 +70,17 @@ pub fn CustomerCardPage() -> impl IntoView {
                                                 </p>
                                             }
                                         })}
+                                    {(!details.is_empty()).then(|| view! {
+                                        <dl class="details" data-test="custom-values" aria-label=t(Msg::CustomFields)>
+                                            {details.into_iter().map(|(label, value, retired)| view! {
+                                                <div class:muted=retired>
+                                                    <dt>{label}</dt>
+                                                    <dd>{value}</dd>
+                                                </div>
+                                            }).collect_view()}
+                                        </dl>
+                                    })}
                                 </div>
-                                {(!details.is_empty()).then(|| view! {
-                                    <dl class="details" data-test="custom-values" aria-label=t(Msg::CustomFields)>
-                                        {details.into_iter().map(|(label, value, retired)| view! {
-                                            <div class:muted=retired>
-                                                <dt>{label}</dt>
-                                                <dd>{value}</dd>
-                                            </div>
-                                        }).collect_view()}
-                                    </dl>
-                                })}
                                 <dl class="meta">
                                     <dt>{t(Msg::CreatedAt)}</dt>
                                     <dd>{date_time(lang, c.created_at)}</dd>
@@ -95,7 +95,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <EditCustomerForm customer=c defs=fields action=update />
                                 </section>
                                 <div>
-                                    <ContactsPanel customer_id=id changes />
+                                    <ContactsPanel customer_id=id changes fields=contact_fields />
                                     <CounterpartiesPanel customer_id=id changes />
                                     <Timeline customer_id=id saved=saved changes />
                                 </div>
@@ -237,7 +237,8 @@ fn Entry(e: TimelineEntry) -> impl IntoView {
                     .changes
                     .into_iter()
                     .map(|c| {
-                        let created = e.action == "created";
+                        // Creations, and the snapshot of a customer merged away, show the values.
+                        let created = e.action == "created" || e.action == "merged_away";
                         let label = match c.field.strip_prefix("custom:") {
                             Some(custom) => custom.to_string(),
                             None => t(field_msg(&c.field)).to_string(),

@@ -25,7 +25,7 @@ pub fn CustomerListPage() -> impl IntoView {
         PARAMS.iter().filter_map(|k| param(k).map(|v| format!("{k}={}", encode(&v)))).collect::<Vec<_>>().join("&")
     };
     let page = Resource::new(
-        move || (PARAMS.map(|k| param(k)), cursor()),
+        move || (PARAMS.map(param), cursor()),
         |([q, segment, stage, field, value, sort], cursor)| {
             let segment = segment.and_then(|s| s.parse().ok());
             list_customers(q, cursor, segment, stage, field, value, sort)
@@ -70,7 +70,7 @@ pub fn CustomerListPage() -> impl IntoView {
                         let next = page.next_cursor.clone().map(|c| with(format!("cursor={}", encode(&c))));
                         let first = cursor().map(|_| with(String::new()));
                         let total = page.total.map(|n| {
-                            format!("{} {}", crate::core::format::number(lang, n.into()), t(Msg::MembersCount))
+                            format!("{}: {}", t(Msg::MembersCount), crate::core::format::number(lang, n.into()))
                         });
                         let items = page.items.clone();
                         view! {

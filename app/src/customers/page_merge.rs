@@ -53,7 +53,7 @@ pub fn MergePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok((CustomerCard { customer: s, fields }, m)) => {
+                    Ok((CustomerCard { customer: s, fields, .. }, m)) => {
                         let lang = lang();
                         let mut rows: Vec<(String, String, String, String)> = [
                             ("name", Msg::Name),

@@ -36,9 +36,9 @@ fn field_options(fields: &[CustomField]) -> Vec<(String, String)> {
     out
 }
 
-/// Counts once as text: "1 234 customers".
+/// A member count as a localised number.
 fn members_text(n: i64) -> String {
-    format!("{} {}", crate::core::format::number(lang(), n.into()), t(Msg::MembersCount))
+    crate::core::format::number(lang(), n.into())
 }
 
 /// The segments page.

@@ -101,8 +101,35 @@ async fn definitions_and_values(db: Db) {
     };
     let err = service::update(&db, &m, c.id, &set_retired).await.unwrap_err();
     assert_eq!(err.field_codes("custom.credit_limit"), vec![ErrCode::FieldRetired]);
-    // Choices of a one-choice field are checked.
     let _ = channel;
+
+    // Contacts have their own fields, validated and stored the same way.
+    use app::contacts::{ContactPatch, NewContact, service as contacts};
+    let bad = NewContact {
+        name: "Aziz".into(),
+        custom: Some([("credit_limit".to_string(), json!("1"))].into_iter().collect()),
+        ..Default::default()
+    };
+    let err = contacts::create(&db, &m, c.id, &bad).await.unwrap_err();
+    assert_eq!(
+        err.field_codes("custom.credit_limit"),
+        vec![ErrCode::UnknownField],
+        "customer fields are not contact fields"
+    );
+    let good = NewContact { custom: Some([("contract_no".to_string(), json!("C-9"))].into_iter().collect()), ..bad };
+    let ct = contacts::create(&db, &m, c.id, &good).await.unwrap();
+    assert_eq!(ct.custom["contract_no"], json!("C-9"));
+    let patch = ContactPatch {
+        version: ct.version,
+        custom: Some([("contract_no".to_string(), json!("C-10"))].into_iter().collect()),
+        ..Default::default()
+    };
+    let ct = contacts::update(&db, &m, ct.id, &patch).await.unwrap();
+    assert_eq!(ct.custom["contract_no"], json!("C-10"));
+    let listed = contacts::list_for_customer(&db, &m, c.id).await.unwrap();
+    assert_eq!(listed[0].custom["contract_no"], json!("C-10"));
+    // The customer's own value of a same-named key is separate (record ids of both kinds may coincide).
+    assert!(!service::get(&db, &m, c.id).await.unwrap().custom.contains_key("contract_no"));
 }
 both_backends!(custom_field_values, definitions_and_values);
 

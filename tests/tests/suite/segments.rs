@@ -54,7 +54,7 @@ async fn rules_and_segments(db: Db) {
             stage: Some(stage.into()),
             tags: Some(tags.iter().map(|t| t.to_string()).collect()),
             custom: Some(custom.into_iter().collect()),
-            email: (name.len() % 2 == 0).then(|| format!("{}@k.uz", name.len())),
+            email: name.len().is_multiple_of(2).then(|| format!("{}@k.uz", name.len())),
             ..Default::default()
         }
     };
