@@ -9,6 +9,7 @@ pub mod core;
 pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
+pub mod imports;
 pub mod segments;
 pub mod settings;
 pub mod shell;

@@ -51,6 +51,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(rest::healthz))
         .nest("/api", rest::router())
+        .route(
+            "/customers/import",
+            axum::routing::post(rest::imports::upload_form)
+                .layer(axum::extract::DefaultBodyLimit::max(rest::imports::MAX_UPLOAD_BYTES)),
+        )
+        .route("/customers/export", get(rest::imports::export_customers))
         .leptos_routes(&page_state, routes, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))

@@ -90,6 +90,15 @@ async fn open(config: &Config) -> Db {
     db
 }
 
+/// Resumes imports a stopped server left running (from the last committed batch).
+async fn resume_imports(db: &Db) {
+    match app::imports::service::resume_stale(db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(imports = n, "resumed imports"),
+        Err(e) => tracing::error!(error = %e, "cannot resume imports"),
+    }
+}
+
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -101,6 +110,7 @@ fn redact(url: &str) -> String {
 async fn serve(config: Config) {
     let started = std::time::Instant::now();
     let db = open(&config).await;
+    resume_imports(&db).await;
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),

@@ -99,6 +99,7 @@ pub fn field_msg(field: &str) -> Msg {
         "messengers" => Msg::FieldMessengers,
         "birthday" => Msg::Birthday,
         "merged_from" => Msg::MergedFrom,
+        "import" => Msg::ImportField,
         _ => Msg::Edit,
     }
 }

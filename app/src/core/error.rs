@@ -6,6 +6,7 @@ use super::i18n::{Lang, Msg};
 
 /// Why a single field was refused; translated in the UI, shown next to the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrCode {
     Required,
@@ -35,6 +36,12 @@ pub enum ErrCode {
     TooPrecise,
     TooLarge,
     MergeIntoItself,
+    EmptyFile,
+    UnreadableFile,
+    FormulaNotAllowed,
+    RaggedRow,
+    NameNotMapped,
+    NotYours,
 }
 
 impl ErrCode {
@@ -68,12 +75,19 @@ impl ErrCode {
             ErrCode::TooPrecise => Msg::ErrTooPrecise,
             ErrCode::TooLarge => Msg::ErrTooLarge,
             ErrCode::MergeIntoItself => Msg::ErrMergeIntoItself,
+            ErrCode::EmptyFile => Msg::ErrEmptyFile,
+            ErrCode::UnreadableFile => Msg::ErrUnreadableFile,
+            ErrCode::FormulaNotAllowed => Msg::ErrFormula,
+            ErrCode::RaggedRow => Msg::ErrRaggedRow,
+            ErrCode::NameNotMapped => Msg::ErrNameNotMapped,
+            ErrCode::NotYours => Msg::ErrNotYours,
         }
     }
 }
 
 /// A refused field and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: ErrCode,

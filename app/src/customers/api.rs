@@ -61,25 +61,12 @@ pub async fn list_customers(
     value: Option<String>,
     sort: Option<String>,
 ) -> Result<ListPage, AppError> {
-    use crate::segments::{Op, Rule, Rules};
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
         let user = ctx.user()?;
         let defs = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
-        let mut rules = Vec::new();
-        if let Some(stage) = stage.filter(|s| !s.is_empty()) {
-            rules.push(Rule { field: "stage".into(), op: Op::Eq, value: stage.into() });
-        }
-        if let (Some(key), Some(value)) = (field.filter(|f| !f.is_empty()), value.filter(|v| !v.trim().is_empty())) {
-            let textual = defs.iter().find(|d| d.key == key).is_some_and(|d| {
-                use crate::custom_fields::FieldKind as K;
-                matches!(d.kind, K::Text | K::LongText | K::Link)
-            });
-            let op = if textual { Op::Contains } else { Op::Eq };
-            rules.push(Rule { field: format!("custom.{key}"), op, value: value.into() });
-        }
-        let rules = (!rules.is_empty()).then_some(Rules { any: false, rules });
+        let rules = super::simple_filters(&defs, stage, field, value);
         let query = super::store::ListQuery {
             q,
             cursor,

@@ -32,6 +32,8 @@ pub const MODULE: ModuleDef = ModuleDef {
         "/api/v1/counterparties",
         "/api/v1/contacts",
         "/api/v1/segments",
+        "/api/v1/imports",
+        "/api/v1/exports",
     ],
 };
 
@@ -239,6 +241,29 @@ pub struct CustomerPatch {
     pub custom: Option<CustomValues>,
     #[serde(default)]
     pub manager_id: Option<i64>,
+}
+
+/// The list page's simple filters as rules: a stage, and one custom field (`field` = key) holding `value`
+/// (text fields contain it; others equal it).
+pub fn simple_filters(
+    defs: &[CustomField],
+    stage: Option<String>,
+    field: Option<String>,
+    value: Option<String>,
+) -> Option<crate::segments::Rules> {
+    use crate::segments::{Op, Rule, Rules};
+    let mut rules = Vec::new();
+    if let Some(stage) = stage.filter(|s| !s.is_empty()) {
+        rules.push(Rule { field: "stage".into(), op: Op::Eq, value: stage.into() });
+    }
+    if let (Some(key), Some(value)) = (field.filter(|f| !f.is_empty()), value.filter(|v| !v.trim().is_empty())) {
+        use crate::custom_fields::FieldKind as K;
+        let textual =
+            defs.iter().find(|d| d.key == key).is_some_and(|d| matches!(d.kind, K::Text | K::LongText | K::Link));
+        let op = if textual { Op::Contains } else { Op::Eq };
+        rules.push(Rule { field: format!("custom.{key}"), op, value: value.into() });
+    }
+    (!rules.is_empty()).then_some(Rules { any: false, rules })
 }
 
 /// A merge of `merged_id` into `survivor_id`: per field, whose value survives.

@@ -32,12 +32,26 @@ pub fn CustomerListPage() -> impl IntoView {
         },
     );
     let lang = lang();
+    // The export of what the list shows (the same filters, every page).
+    let export_href = move |format: &str| {
+        let f = filters();
+        if f.is_empty() {
+            format!("/customers/export?format={format}")
+        } else {
+            format!("/customers/export?format={format}&{f}")
+        }
+    };
     view! {
         <div class="page-head">
             <h1>{t(Msg::Customers)}</h1>
-            <a href="/customers/new" class="button primary" data-test="new-customer">
-                {t(Msg::NewCustomer)}
-            </a>
+            <div class="actions">
+                <a href=move || export_href("csv") class="button" data-test="export-csv" download>{t(Msg::ExportCsv)}</a>
+                <a href=move || export_href("xlsx") class="button" data-test="export-xlsx" download>{t(Msg::ExportXlsx)}</a>
+                <a href="/customers/import" class="button" data-test="import">{t(Msg::Import)}</a>
+                <a href="/customers/new" class="button primary" data-test="new-customer">
+                    {t(Msg::NewCustomer)}
+                </a>
+            </div>
         </div>
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {

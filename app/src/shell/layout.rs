@@ -24,6 +24,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("customers/import") view={Lazy::<ImportsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("customers/import/:id") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id/merge") view={Lazy::<MergeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
@@ -64,6 +66,8 @@ lazy_pages! {
     NewCustomerRoute => crate::customers::form::NewCustomerPage,
     CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
     MergeRoute => crate::customers::page_merge::MergePage,
+    ImportsRoute => crate::imports::page::ImportsPage,
+    ImportRoute => crate::imports::page::ImportPage,
     SegmentsRoute => crate::segments::page::SegmentsPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,

@@ -6,6 +6,7 @@ pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
 pub mod docs;
+pub mod imports;
 pub mod segments;
 
 use std::collections::BTreeMap;
@@ -198,5 +199,15 @@ pub fn router() -> Router<AppState> {
         .route("/v1/segments", get(segments::list).post(segments::create))
         .route("/v1/segments/{id}", get(segments::get).patch(segments::update))
         .route("/v1/segments/{id}/members", get(segments::members))
+        .route(
+            "/v1/imports",
+            axum::routing::post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
+        .route("/v1/imports/{id}", get(imports::get))
+        .route("/v1/imports/{id}/preview", get(imports::preview))
+        .route("/v1/imports/{id}/mapping", axum::routing::put(imports::set_mapping))
+        .route("/v1/imports/{id}/start", axum::routing::post(imports::start))
+        .route("/v1/imports/{id}/errors", get(imports::errors))
+        .route("/v1/exports/customers", get(imports::export_customers))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

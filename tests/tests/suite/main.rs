@@ -4,6 +4,7 @@
 mod custom_fields;
 mod http_api;
 mod http_pages;
+mod imports;
 mod merge;
 mod segments;
 mod store_auth;

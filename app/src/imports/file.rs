@@ -1,0 +1,193 @@
+//! Reading an uploaded file into a header row and data rows of text: CSV (UTF-8, with or without a byte
+//! order mark, or Windows-1251 as older Excel versions in the CIS save it; `,`, `;` or tab separated) and
+//! Excel .xlsx (the first sheet).
+
+use std::io::Cursor;
+
+use crate::core::{AppError, ErrCode};
+
+/// Largest file accepted.
+pub const MAX_FILE_BYTES: usize = 25 * 1024 * 1024;
+/// Most data rows in one file.
+pub const MAX_ROWS: usize = 200_000;
+
+/// A file's contents as text cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Reads `bytes` (named `name`): `.xlsx` by its content, anything else as CSV.
+pub fn read(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let table = if bytes.starts_with(b"PK\x03\x04") || name.to_lowercase().ends_with(".xlsx") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    if table.headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(AppError::field("file", ErrCode::EmptyFile));
+    }
+    if table.rows.len() > MAX_ROWS {
+        return Err(AppError::field("file", ErrCode::TooMany));
+    }
+    Ok(table)
+}
+
+/// The text of a CSV file and how it was read.
+fn decode(bytes: &[u8]) -> (String, &'static str) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "utf-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+            (text.into_owned(), "windows-1251")
+        }
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
+    let (text, encoding) = decode(bytes);
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter =
+        [b';', b'\t', b','].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = match records.next() {
+        Some(Ok(r)) => r.iter().map(|c| c.trim().to_string()).collect(),
+        Some(Err(_)) => return Err(AppError::field("file", ErrCode::UnreadableFile)),
+        None => return Err(AppError::field("file", ErrCode::EmptyFile)),
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|_| AppError::field("file", ErrCode::UnreadableFile))?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push(record.iter().map(str::to_string).collect());
+        if rows.len() > MAX_ROWS {
+            break;
+        }
+    }
+    Ok(Table { format: "csv", encoding: Some(encoding), headers, rows })
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
+    use calamine::{Data, Reader, Xlsx};
+    let unreadable = || AppError::field("file", ErrCode::UnreadableFile);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let range = book.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
+    let text = |d: &Data| match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        // Excel counts days from 1899-12-30.
+        Data::DateTime(dt) => {
+            let ms = ((dt.as_f64() - 25_569.0) * 86_400_000.0).round() as i64;
+            crate::core::format::date_input(ms)
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) => String::new(),
+    };
+    let mut it = range.rows();
+    let headers: Vec<String> =
+        it.next().map(|r| r.iter().map(|c| text(c).trim().to_string()).collect()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for r in it {
+        let row: Vec<String> = r.iter().map(text).collect();
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push(row);
+        if rows.len() > MAX_ROWS {
+            break;
+        }
+    }
+    Ok(Table { format: "xlsx", encoding: None, headers, rows })
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `@`, or `+`/`-` not followed by a number).
+pub fn is_formula(cell: &str) -> bool {
+    let c = cell.trim_start();
+    match c.chars().next() {
+        Some('=' | '@') => true,
+        Some('+' | '-') => !c[1..].chars().all(|ch| ch.is_ascii_digit() || " ()-.,".contains(ch)) || c.len() == 1,
+        _ => false,
+    }
+}
+
+/// A cell made safe for a spreadsheet: a leading `'` stops formulas (OWASP's advice for CSV injection).
+pub fn neutralise(cell: &str) -> String {
+    if is_formula(cell) || cell.starts_with(['\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_in_utf8_with_bom_and_semicolons() {
+        let t = read("a.csv", "\u{feff}Name;Phone\nAlfa;+998 90 123 45 67\n;\nBeta;\n".as_bytes()).unwrap();
+        assert_eq!(t.headers, vec!["Name", "Phone"]);
+        assert_eq!(t.rows, vec![vec!["Alfa".to_string(), "+998 90 123 45 67".into()], vec!["Beta".into(), "".into()]]);
+        assert_eq!(t.encoding, Some("utf-8"));
+    }
+
+    #[test]
+    fn csv_in_windows_1251() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Наименование,Телефон\nООО Ромашка,901234567\n");
+        let t = read("old.csv", &bytes).unwrap();
+        assert_eq!(t.encoding, Some("windows-1251"));
+        assert_eq!(t.rows[0][0], "ООО Ромашка");
+    }
+
+    #[test]
+    fn ragged_rows_are_kept_as_they_are() {
+        let t = read("r.csv", b"a,b,c\n1\n1,2,3,4\n").unwrap();
+        assert_eq!(t.rows[0].len(), 1);
+        assert_eq!(t.rows[1].len(), 4);
+    }
+
+    #[test]
+    fn broken_files_are_refused() {
+        assert_eq!(read("x.csv", b"").unwrap_err().field_codes("file"), vec![ErrCode::EmptyFile]);
+        assert_eq!(
+            read("x.xlsx", b"PK\x03\x04 not a zip").unwrap_err().field_codes("file"),
+            vec![ErrCode::UnreadableFile]
+        );
+    }
+
+    #[test]
+    fn xlsx_round_trip() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Nomi").unwrap();
+        sheet.write_string(0, 1, "Limit").unwrap();
+        sheet.write_string(1, 0, "Alfa").unwrap();
+        sheet.write_number(1, 1, 1500.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let t = read("book.xlsx", &bytes).unwrap();
+        assert_eq!(t.headers, vec!["Nomi", "Limit"]);
+        assert_eq!(t.rows, vec![vec!["Alfa".to_string(), "1500".into()]]);
+    }
+
+    #[test]
+    fn formulas_are_recognised_and_neutralised() {
+        assert!(is_formula("=HYPERLINK(\"http://x\")"));
+        assert!(is_formula("@SUM(A1)"));
+        assert!(is_formula("+cmd|' /C calc'!A0"));
+        assert!(!is_formula("+998 90 123 45 67"));
+        assert!(!is_formula("-12.5"));
+        assert_eq!(neutralise("=1+1"), "'=1+1");
+        assert_eq!(neutralise("+998901234567"), "+998901234567");
+    }
+}

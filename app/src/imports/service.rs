@@ -1,0 +1,494 @@
+//! Import operations: upload, mapping, preview, and the background run. A run works in batches of
+//! [`BATCH`] rows, each committed in one transaction together with its progress, yielding between batches so
+//! the server keeps answering other users. A run left by a stopped server is resumed (see [`resume_stale`]).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::file::{self, Table};
+use super::store::{self, BatchCounts};
+use super::{Import, ImportStatus, PreviewRow, TARGETS};
+use crate::auth::{CurrentUser, Scope};
+use crate::core::db::{Db, placeholders};
+use crate::core::{AppError, Checks, ErrCode, FieldError, Lang, now_millis};
+use crate::custom_fields::{CustomField, FieldEntity, store as fields};
+use crate::customers::dupes::name_key;
+use crate::customers::{CustomerKind, CustomerStage, CustomerValues, NewCustomer, search};
+use crate::db_run;
+
+/// Rows per committed batch.
+pub const BATCH: usize = 500;
+/// A running import without a heartbeat for this long belongs to a stopped server.
+pub const STALE_MS: i64 = 120_000;
+/// Rows shown in the preview.
+pub const PREVIEW_ROWS: usize = 20;
+
+/// The key under which a mapping is remembered: the header row, lower-cased.
+fn signature(headers: &[String]) -> String {
+    headers.iter().map(|h| h.trim().to_lowercase()).collect::<Vec<_>>().join("\u{1f}")
+}
+
+/// A first mapping: what the user chose last time for these headers, else a guess per header (custom fields
+/// by their label or key).
+fn first_mapping(headers: &[String], defs: &[CustomField], remembered: Option<Vec<String>>) -> Vec<String> {
+    if let Some(m) = remembered.filter(|m| m.len() == headers.len()) {
+        return m;
+    }
+    let mut used = HashSet::new();
+    headers
+        .iter()
+        .map(|h| {
+            let lower = h.trim().to_lowercase();
+            let custom = defs
+                .iter()
+                .filter(|d| !d.retired)
+                .find(|d| d.label.to_lowercase() == lower || d.key == lower)
+                .map(|d| format!("custom.{}", d.key));
+            let target = custom.unwrap_or_else(|| super::guess_target(h).to_string());
+            if target.is_empty() || !used.insert(target.clone()) { String::new() } else { target }
+        })
+        .collect()
+}
+
+/// Reads and stores an uploaded file with a first mapping. Only the customers module's users import.
+pub async fn upload(db: &Db, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<Import, AppError> {
+    let table = file::read(file_name, bytes)?;
+    let defs = fields::list(db, FieldEntity::Customer).await?;
+    let remembered = store::remembered_mapping(db, user.id, &signature(&table.headers)).await?;
+    let mapping = first_mapping(&table.headers, &defs, remembered);
+    let name: String = file_name.chars().take(200).collect();
+    let id = store::create(
+        db,
+        user.id,
+        &name,
+        table.format,
+        table.encoding,
+        bytes,
+        &table.headers,
+        &mapping,
+        table.rows.len() as i64,
+    )
+    .await?;
+    store::get(db, Some(user.id), id).await
+}
+
+/// One of the user's imports.
+pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Import, AppError> {
+    store::get(db, Some(user.id), id).await
+}
+
+/// The user's latest imports.
+pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<Import>, AppError> {
+    store::list(db, user.id).await
+}
+
+/// Checks and saves a mapping (`name` must be mapped, each field at most once) and the duplicate rule
+/// (`skip` or `update`); remembers the mapping for files with the same headers.
+pub async fn set_mapping(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    mapping: &[String],
+    on_duplicate: &str,
+) -> Result<Import, AppError> {
+    let import = store::get(db, Some(user.id), id).await?;
+    if import.status != ImportStatus::Uploaded {
+        return Err(AppError::Conflict);
+    }
+    let defs = fields::list(db, FieldEntity::Customer).await?;
+    let mut checks = Checks::default();
+    if mapping.len() != import.headers.len() {
+        checks.fail("mapping", ErrCode::InvalidChoice);
+    }
+    let mut seen = HashSet::new();
+    for (i, m) in mapping.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+        let known = TARGETS.contains(&m.as_str())
+            || m.strip_prefix("custom.").is_some_and(|k| defs.iter().any(|d| d.key == k && !d.retired));
+        if !known || !seen.insert(m.as_str()) {
+            checks.fail(&format!("mapping[{i}]"), ErrCode::InvalidChoice);
+        }
+    }
+    if !mapping.iter().any(|m| m == "name") {
+        checks.fail("mapping", ErrCode::NameNotMapped);
+    }
+    if !matches!(on_duplicate, "skip" | "update") {
+        checks.fail("on_duplicate", ErrCode::InvalidChoice);
+    }
+    checks.finish()?;
+    store::set_mapping(db, user.id, id, &signature(&import.headers), mapping, on_duplicate).await?;
+    store::get(db, Some(user.id), id).await
+}
+
+/// What a run needs besides the rows: field definitions, users by e-mail, who runs it.
+struct Context {
+    user: CurrentUser,
+    defs: Vec<CustomField>,
+    /// Active users by e-mail: id and team.
+    managers: HashMap<String, (i64, Option<i64>)>,
+    mapping: Vec<String>,
+    header_len: usize,
+}
+
+impl Context {
+    async fn load(db: &Db, user: CurrentUser, import: &Import) -> Result<Context, AppError> {
+        let defs = fields::list(db, FieldEntity::Customer).await?;
+        let users = crate::admin::store::list_users(db).await?;
+        let managers =
+            users.into_iter().filter(|u| u.active).map(|u| (u.email.to_lowercase(), (u.id, u.team_id))).collect();
+        Ok(Context { user, defs, managers, mapping: import.mapping.clone(), header_len: import.headers.len() })
+    }
+
+    /// A row as a customer to create (as given, validated, and its manager), or why not.
+    fn customer(&self, row: &[String]) -> Result<(NewCustomer, CustomerValues, i64), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, code| errors.push(FieldError { field: field.into(), code });
+        if row.len() > self.header_len && row[self.header_len..].iter().any(|c| !c.trim().is_empty()) {
+            fail("row", ErrCode::RaggedRow);
+        }
+        let mut c = NewCustomer { custom: Some(Default::default()), ..Default::default() };
+        let mut manager_id = self.user.id;
+        for (i, target) in self.mapping.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            let cell = row.get(i).map(|c| c.trim()).unwrap_or_default();
+            if file::is_formula(cell) {
+                fail(target, ErrCode::FormulaNotAllowed);
+            }
+            let text = || Some(cell.to_string()).filter(|s| !s.is_empty());
+            match target.as_str() {
+                "name" => c.name = cell.to_string(),
+                "kind" => c.kind = text().map(|k| choice(&k, &kind_names())),
+                "stage" => c.stage = text().map(|s| choice(&s, &stage_names())),
+                "phone" => c.phone = text(),
+                "email" => c.email = text(),
+                "source" => c.source = text(),
+                "notes" => c.notes = text(),
+                "tags" => c.tags = Some(cell.split([',', ';']).map(|t| t.trim().to_string()).collect()),
+                "manager" if !cell.is_empty() => {
+                    // The role rules of assigning: oneself always, one's team as a sales head, anyone as admin.
+                    let allowed = |(id, team): (i64, Option<i64>)| match self.user.scope() {
+                        Scope::All => true,
+                        Scope::Team { team_id, .. } => id == self.user.id || team == Some(team_id),
+                        Scope::Own { .. } => id == self.user.id,
+                    };
+                    match self.managers.get(&cell.to_lowercase()).copied() {
+                        Some(m) if allowed(m) => manager_id = m.0,
+                        _ => fail("manager", ErrCode::InvalidChoice),
+                    }
+                }
+                t => {
+                    if let (Some(key), Some(custom)) = (t.strip_prefix("custom."), c.custom.as_mut()) {
+                        custom.insert(key.to_string(), Value::String(cell.to_string()));
+                    }
+                }
+            }
+        }
+        match c.validate_with(&self.defs, true) {
+            Ok(values) if errors.is_empty() => Ok((c, values, manager_id)),
+            Ok(_) => Err(errors),
+            Err(AppError::Validation { fields }) => {
+                errors.extend(fields);
+                Err(errors)
+            }
+            Err(_) => Err(errors),
+        }
+    }
+}
+
+/// Stored code for a value given as a code or a translated name.
+fn choice(value: &str, names: &[(&'static str, Vec<String>)]) -> String {
+    let v = value.trim().to_lowercase();
+    names.iter().find(|(code, texts)| *code == v || texts.contains(&v)).map(|(c, _)| c.to_string()).unwrap_or(v)
+}
+
+fn translations(msg: crate::core::Msg) -> Vec<String> {
+    Lang::ALL.iter().map(|l| msg.text(*l).to_lowercase()).collect()
+}
+
+fn kind_names() -> Vec<(&'static str, Vec<String>)> {
+    [CustomerKind::Company, CustomerKind::Person].into_iter().map(|k| (k.as_str(), translations(k.msg()))).collect()
+}
+
+fn stage_names() -> Vec<(&'static str, Vec<String>)> {
+    CustomerStage::ALL.into_iter().map(|k| (k.as_str(), translations(k.msg()))).collect()
+}
+
+/// The first rows as they would be imported, with their errors and likely duplicates.
+pub async fn preview(db: &Db, user: &CurrentUser, id: i64) -> Result<(Import, Vec<PreviewRow>), AppError> {
+    let import = store::get(db, Some(user.id), id).await?;
+    let (bytes, _) = store::content(db, id).await?;
+    let table = file::read(&import.file_name, &bytes)?;
+    let ctx = Context::load(db, user.clone(), &import).await?;
+    let mut out = Vec::new();
+    for (i, row) in table.rows.iter().take(PREVIEW_ROWS).enumerate() {
+        let cells: Vec<String> = (0..import.headers.len()).map(|c| row.get(c).cloned().unwrap_or_default()).collect();
+        let (errors, duplicate_of) = match ctx.customer(row) {
+            Err(errors) => (errors, None),
+            Ok((c, _, _)) => {
+                let probe = crate::customers::DuplicateProbe {
+                    name: c.name.clone(),
+                    phone: c.phone.clone(),
+                    email: c.email.clone(),
+                    exclude: None,
+                };
+                let hits = crate::customers::service::duplicates(db, user, &probe).await?;
+                (Vec::new(), hits.first().map(|h| h.name.clone()))
+            }
+        };
+        out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of });
+    }
+    Ok((import, out))
+}
+
+/// Starts the run of a mapped import in the background.
+pub async fn start(db: &Db, user: &CurrentUser, id: i64) -> Result<Import, AppError> {
+    let import = store::get(db, Some(user.id), id).await?;
+    if import.status != ImportStatus::Uploaded {
+        return Err(AppError::Conflict);
+    }
+    if !import.mapping.iter().any(|m| m == "name") {
+        return Err(AppError::field("mapping", ErrCode::NameNotMapped));
+    }
+    if !store::claim(db, id, now_millis() - STALE_MS).await? {
+        return Err(AppError::Conflict);
+    }
+    spawn(db.clone(), id);
+    store::get(db, Some(user.id), id).await
+}
+
+/// Resumes the runs a stopped server left (called at start).
+pub async fn resume_stale(db: &Db) -> Result<usize, AppError> {
+    let stale_before = now_millis() - STALE_MS;
+    let mut n = 0;
+    for id in store::stale(db, stale_before).await? {
+        if store::claim(db, id, stale_before).await? {
+            spawn(db.clone(), id);
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+fn spawn(db: Db, id: i64) {
+    tokio::spawn(async move {
+        if let Err(e) = run(&db, id).await {
+            tracing::error!(import = id, error = ?e, "import failed");
+            let _ = store::finish(&db, id, ImportStatus::Failed, Some(&format!("{e}"))).await;
+        }
+    });
+}
+
+/// Runs (or resumes) an import to its end.
+pub async fn run(db: &Db, id: i64) -> Result<(), AppError> {
+    let import = store::get(db, None, id).await?;
+    let (bytes, user_id) = store::content(db, id).await?;
+    let user = crate::auth::store::load_user(db, user_id).await?.ok_or(AppError::NotFound)?;
+    let table: Table = file::read(&import.file_name, &bytes)?;
+    drop(bytes);
+    let ctx = Context::load(db, user, &import).await?;
+    let mut seen = Seen::default();
+    let start = import.processed.max(0) as usize;
+    for (n, chunk) in table.rows.chunks(BATCH).enumerate().skip(start / BATCH) {
+        let first_row = n * BATCH;
+        batch(db, id, &ctx, &import.on_duplicate, first_row, chunk, &mut seen).await?;
+        tokio::task::yield_now().await;
+    }
+    store::finish(db, id, ImportStatus::Done, None).await
+}
+
+/// Phones, e-mails and name keys met earlier in this file.
+#[derive(Default)]
+struct Seen {
+    phones: HashSet<String>,
+    emails: HashSet<String>,
+    keys: HashSet<String>,
+}
+
+/// An existing customer a row duplicates: id and version.
+type Existing = (i64, i64);
+
+/// Existing customers with any of these phones, e-mails or name keys.
+async fn existing(
+    db: &Db,
+    phones: &[String],
+    emails: &[String],
+    keys: &[String],
+) -> Result<Vec<(i64, i64, Option<String>, Option<String>, String)>, AppError> {
+    let mut parts = Vec::new();
+    let mut args: Vec<&String> = Vec::new();
+    for (col, list) in [("phone", phones), ("email", emails), ("dup_key", keys)] {
+        if !list.is_empty() {
+            let ph = placeholders(args.len() + list.len());
+            let ph: Vec<&str> = ph.split(", ").skip(args.len()).collect();
+            parts.push(format!("{col} IN ({})", ph.join(", ")));
+            args.extend(list.iter());
+        }
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT id, version, phone, email, dup_key FROM customers WHERE {}", parts.join(" OR "));
+    Ok(db_run!(db, p => {
+        let mut q = sqlx::query_as(&sql);
+        for a in &args {
+            q = q.bind(*a);
+        }
+        q.fetch_all(p).await
+    })?)
+}
+
+/// One batch: validate, find duplicates, create the new customers (with tags, custom values, audit rows and
+/// search documents) and record failed rows and progress, in one transaction; then update duplicates if asked.
+#[allow(clippy::too_many_arguments)]
+async fn batch(
+    db: &Db,
+    id: i64,
+    ctx: &Context,
+    on_duplicate: &str,
+    first_row: usize,
+    rows: &[Vec<String>],
+    seen: &mut Seen,
+) -> Result<(), AppError> {
+    let mut counts = BatchCounts { processed: rows.len() as i64, ..Default::default() };
+    let mut failed: Vec<(i64, String, String)> = Vec::new();
+    let mut valid: Vec<(i64, CustomerValues, i64, NewCustomer)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let row_no = (first_row + i) as i64 + 2;
+        let raw = serde_json::to_string(row).unwrap_or_default();
+        match ctx.customer(row) {
+            Ok((input, values, manager_id)) => valid.push((row_no, values, manager_id, input)),
+            Err(errors) => failed.push((row_no, serde_json::to_string(&errors).unwrap_or_default(), raw)),
+        }
+    }
+    let phones: Vec<String> = valid.iter().filter_map(|v| v.1.phone.clone()).collect();
+    let emails: Vec<String> = valid.iter().filter_map(|v| v.1.email.clone()).collect();
+    let keys: Vec<String> = valid.iter().map(|v| name_key(&v.1.name)).filter(|k| k.chars().count() >= 3).collect();
+    let found = existing(db, &phones, &emails, &keys).await?;
+    let mut by_phone: HashMap<String, Existing> = HashMap::new();
+    let mut by_email: HashMap<String, Existing> = HashMap::new();
+    let mut by_key: HashMap<String, Existing> = HashMap::new();
+    for (cid, version, phone, email, key) in found {
+        phone.map(|p| by_phone.insert(p, (cid, version)));
+        email.map(|e| by_email.insert(e, (cid, version)));
+        by_key.insert(key, (cid, version));
+    }
+    let mut create: Vec<(CustomerValues, i64)> = Vec::new();
+    let mut updates: Vec<(i64, Existing, NewCustomer)> = Vec::new();
+    for (row_no, values, manager_id, input) in valid {
+        let key = name_key(&values.name);
+        let key = (key.chars().count() >= 3).then_some(key);
+        let dup = values
+            .phone
+            .as_ref()
+            .and_then(|p| by_phone.get(p))
+            .or_else(|| values.email.as_ref().and_then(|e| by_email.get(e)))
+            .or_else(|| key.as_ref().and_then(|k| by_key.get(k)))
+            .copied();
+        let in_file = values.phone.as_ref().is_some_and(|p| seen.phones.contains(p))
+            || values.email.as_ref().is_some_and(|e| seen.emails.contains(e))
+            || key.as_ref().is_some_and(|k| seen.keys.contains(k));
+        values.phone.iter().for_each(|p| _ = seen.phones.insert(p.clone()));
+        values.email.iter().for_each(|e| _ = seen.emails.insert(e.clone()));
+        key.iter().for_each(|k| _ = seen.keys.insert(k.clone()));
+        match dup {
+            Some(existing) if on_duplicate == "update" => updates.push((row_no, existing, input)),
+            Some(_) => counts.skipped += 1,
+            None if in_file => counts.skipped += 1,
+            None => create.push((values, manager_id)),
+        }
+    }
+    counts.created = create.len() as i64;
+    counts.failed = failed.len() as i64;
+    counts.processed -= updates.len() as i64;
+    write_batch(db, id, ctx, &create, &failed, counts).await?;
+    // Updates go through the ordinary rules (scope, versions, audit); each is its own transaction.
+    let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
+    for (row_no, (cid, version), input) in updates {
+        let patch = crate::customers::CustomerPatch {
+            version,
+            name: Some(input.name.clone()),
+            kind: input.kind.clone(),
+            stage: input.stage.clone(),
+            phone: input.phone.clone(),
+            email: input.email.clone(),
+            notes: input.notes.clone(),
+            source: input.source.clone(),
+            tags: input.tags.clone().filter(|t| t.iter().any(|x| !x.is_empty())),
+            custom: input
+                .custom
+                .clone()
+                .map(|c| c.into_iter().filter(|(_, v)| !crate::custom_fields::is_empty_value(v)).collect()),
+            manager_id: None,
+        };
+        match crate::customers::service::update(db, &ctx.user, cid, &patch).await {
+            Ok(_) => later.updated += 1,
+            Err(AppError::Validation { fields }) => {
+                later.failed += 1;
+                record_failure(db, id, row_no, &fields).await?;
+            }
+            Err(AppError::Forbidden | AppError::Conflict | AppError::NotFound) => {
+                later.failed += 1;
+                record_failure(db, id, row_no, &[FieldError { field: "row".into(), code: ErrCode::NotYours }]).await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    store::add_counts(db, id, later).await
+}
+
+async fn record_failure(db: &Db, id: i64, row_no: i64, fields: &[FieldError]) -> Result<(), AppError> {
+    let errors = serde_json::to_string(fields).unwrap_or_default();
+    db_run!(db, p => sqlx::query(store::INSERT_ERROR).bind(id).bind(row_no).bind(&errors).bind("[]")
+        .execute(p).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The transaction of one batch.
+async fn write_batch(
+    db: &Db,
+    id: i64,
+    ctx: &Context,
+    create: &[(CustomerValues, i64)],
+    failed: &[(i64, String, String)],
+    counts: BatchCounts,
+) -> Result<(), AppError> {
+    let now = now_millis();
+    let insert = "INSERT INTO customers (name, name_search, kind, stage, source, phone, email, notes, manager_id, \
+                  created_by, updated_by, created_at, updated_at, version, tags, dup_key) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1, $12, $13) RETURNING id";
+    let search_sql = if db.is_postgres() {
+        "INSERT INTO customer_search (customer_id, doc) VALUES ($1, $2) ON CONFLICT (customer_id) DO UPDATE SET doc = EXCLUDED.doc"
+    } else {
+        "INSERT INTO customer_search (rowid, doc) VALUES ($1, $2)"
+    };
+    let empty = crate::customers::Customer::empty();
+    let user_id = ctx.user.id;
+    db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        for (v, manager_id) in create {
+            let cid: i64 = sqlx::query_scalar(insert)
+                .bind(&v.name).bind(crate::customers::search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str())
+                .bind(&v.source).bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user_id).bind(now)
+                .bind(v.tags.join("\u{1f}")).bind(name_key(&v.name))
+                .fetch_one(&mut *tx).await?;
+            for tag in &v.tags {
+                sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(cid).bind(tag)
+                    .execute(&mut *tx).await?;
+            }
+            crate::save_custom!(tx, cid, &v.custom)?;
+            let mut changes = v.changes_from(&empty);
+            let custom = crate::custom_fields::merged(&ctx.defs, &Default::default(), &v.custom);
+            changes.extend(crate::custom_fields::changes(&ctx.defs, &Default::default(), &custom));
+            changes.push(crate::audit::FieldChange { field: "import".into(), old: None, new: Some(format!("#{id}")) });
+            crate::audit!(tx, cid, "customer", cid, "created", &changes, user_id, now)?;
+            let doc = search::document([v.name.as_str()].into_iter().chain(v.email.as_deref()), v.phone.as_deref());
+            sqlx::query(search_sql).bind(cid).bind(doc).execute(&mut *tx).await?;
+        }
+        for (row_no, errors, raw) in failed {
+            sqlx::query(store::INSERT_ERROR).bind(id).bind(row_no).bind(errors).bind(raw).execute(&mut *tx).await?;
+        }
+        sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
+            .bind(counts.skipped).bind(counts.failed).bind(now).bind(id).execute(&mut *tx).await?;
+        tx.commit().await
+    })?;
+    Ok(())
+}

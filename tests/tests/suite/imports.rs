@@ -1,0 +1,180 @@
+//! Import and export: CSV (UTF-8 and Windows-1251) and Excel files, mapping guessed and remembered, preview
+//! with per-row errors, the background run with progress, duplicates skipped or updated, re-import creating
+//! nothing twice, failed rows downloadable, exports with formulas neutralised. Both databases.
+
+use std::time::Duration;
+
+use app::auth::{CurrentUser, Role, store as auth_store};
+use app::core::ErrCode;
+use app::core::db::Db;
+use app::custom_fields::{NewCustomField, service as fields};
+use app::customers::{NewCustomer, service as customers};
+use app::imports::{Import, ImportStatus, export, file, service};
+use serde_json::json;
+use tests::{TestApp, both_apps, both_backends, make_user};
+
+async fn user(db: &Db, email: &str, role: Role) -> CurrentUser {
+    auth_store::load_user(db, make_user(db, email, role, None).await).await.unwrap().unwrap()
+}
+
+/// Waits for a run to end.
+async fn finished(db: &Db, u: &CurrentUser, id: i64) -> Import {
+    for _ in 0..600 {
+        let i = service::get(db, u, id).await.unwrap();
+        if !matches!(i.status, ImportStatus::Running | ImportStatus::Uploaded) {
+            return i;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+const FILE: &str = "Nomi;Telefon;E-mail;Bosqich;Teglar;Region;Izoh\n\
+Alfa Savdo MChJ;+998 90 111 22 33;info@alfa.uz;Doimiy;vip, opt;Toshkent;\n\
+Beta LLC;90 222 33 44;;potential;;Samarqand;\n\
+=HYPERLINK(\"http://evil\");;;;;;\n\
+Gamma;12;not-an-email;gold;;Paris;\n\
+ALFA SAVDO;;;;;;in-file duplicate\n\
+Delta XK;;delta@d.uz;;;;;extra\n\
+Mavjud MChJ;;;;;;already there\n";
+
+async fn import_customers(db: Db) {
+    let admin = user(&db, "a@k.uz", Role::Admin).await;
+    let m = user(&db, "m@k.uz", Role::Manager).await;
+    let region = NewCustomField {
+        label: "Region".into(),
+        kind: "choice".into(),
+        options: Some(vec!["Toshkent".into(), "Samarqand".into()]),
+        ..Default::default()
+    };
+    fields::create(&db, &admin, &region).await.unwrap();
+    customers::create(&db, &m, &NewCustomer { name: "Mavjud".into(), ..Default::default() }).await.unwrap();
+
+    let up = service::upload(&db, &m, "mijozlar.csv", FILE.as_bytes()).await.unwrap();
+    assert_eq!(up.total_rows, 7);
+    assert_eq!(up.mapping, ["name", "phone", "email", "stage", "tags", "custom.region", "notes"]);
+    let (_, preview) = service::preview(&db, &m, up.id).await.unwrap();
+    assert!(preview[0].errors.is_empty(), "{:?}", preview[0].errors);
+    let codes =
+        |i: usize, f: &str| preview[i].errors.iter().filter(|e| e.field == f).map(|e| e.code).collect::<Vec<_>>();
+    assert_eq!(codes(2, "name"), [ErrCode::FormulaNotAllowed]);
+    assert_eq!(codes(3, "phone"), [ErrCode::InvalidPhone]);
+    assert_eq!(codes(3, "email"), [ErrCode::InvalidEmail]);
+    assert_eq!(codes(3, "stage"), [ErrCode::InvalidChoice]);
+    assert_eq!(codes(3, "custom.region"), [ErrCode::InvalidChoice]);
+    assert_eq!(codes(5, "row"), [ErrCode::RaggedRow]);
+    assert_eq!(preview[6].duplicate_of.as_deref(), Some("Mavjud"));
+
+    // A mapping without the name is refused; the mapping is remembered for the next file like it.
+    let mut no_name = up.mapping.clone();
+    no_name[0] = String::new();
+    let err = service::set_mapping(&db, &m, up.id, &no_name, "skip").await.unwrap_err();
+    assert_eq!(err.field_codes("mapping"), [ErrCode::NameNotMapped]);
+    let mut mapping = up.mapping.clone();
+    mapping[6] = String::new();
+    service::set_mapping(&db, &m, up.id, &mapping, "skip").await.unwrap();
+    let started = service::start(&db, &m, up.id).await.unwrap();
+    assert_eq!(started.status, ImportStatus::Running);
+    assert!(service::start(&db, &m, up.id).await.is_err(), "a run starts once");
+    let done = finished(&db, &m, up.id).await;
+    assert_eq!(done.status, ImportStatus::Done, "{:?}", done.error);
+    assert_eq!((done.processed, done.created, done.skipped, done.failed), (7, 2, 2, 3));
+    let failed = app::imports::store::errors(&db, up.id).await.unwrap();
+    assert_eq!(failed.iter().map(|f| f.row_no).collect::<Vec<_>>(), [4, 5, 7]);
+    assert_eq!(failed[0].raw[0], "=HYPERLINK(\"http://evil\")");
+
+    let q = app::customers::store::ListQuery { q: Some("alfa".into()), limit: 10, ..Default::default() };
+    let alfa = customers::list_full(&db, &m, &q).await.unwrap().items.remove(0);
+    assert_eq!(alfa.phone.as_deref(), Some("+998901112233"));
+    assert_eq!(alfa.stage, app::customers::CustomerStage::Regular, "stage given by its Uzbek name");
+    assert_eq!(alfa.tags, ["vip", "opt"]);
+    assert_eq!(alfa.custom["region"], json!("Toshkent"));
+    let timeline = customers::timeline(&db, &m, alfa.id, None, 5).await.unwrap();
+    assert!(timeline.items[0].changes.iter().any(|c| c.field == "import"));
+
+    // The same file again creates nothing twice; with "update" the file's values win.
+    let again = service::upload(&db, &m, "mijozlar.csv", FILE.as_bytes()).await.unwrap();
+    assert_eq!(again.mapping, mapping, "the mapping is remembered");
+    service::set_mapping(&db, &m, again.id, &mapping, "skip").await.unwrap();
+    service::start(&db, &m, again.id).await.unwrap();
+    let again = finished(&db, &m, again.id).await;
+    assert_eq!((again.created, again.skipped, again.failed), (0, 4, 3));
+    let changed = FILE.replace("Doimiy", "Yo'qotilgan");
+    let update = service::upload(&db, &m, "mijozlar2.csv", changed.as_bytes()).await.unwrap();
+    service::set_mapping(&db, &m, update.id, &mapping, "update").await.unwrap();
+    service::start(&db, &m, update.id).await.unwrap();
+    let update = finished(&db, &m, update.id).await;
+    assert_eq!((update.created, update.updated), (0, 3), "{update:?}");
+    let alfa = customers::get(&db, &m, alfa.id).await.unwrap();
+    assert_eq!(alfa.stage, app::customers::CustomerStage::Lost);
+
+    // Windows-1251 and Excel files; broken ones get a clear refusal.
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Наименование,Телефон\nООО Ромашка,+998 93 444 55 66\n");
+    let ru = service::upload(&db, &m, "old.csv", &cp1251).await.unwrap();
+    assert_eq!(
+        (ru.encoding.as_deref(), ru.mapping.as_slice()),
+        (Some("windows-1251"), ["name", "phone"].map(String::from).as_slice())
+    );
+    service::start(&db, &m, ru.id).await.unwrap();
+    assert_eq!(finished(&db, &m, ru.id).await.created, 1);
+    let broken = service::upload(&db, &m, "x.xlsx", b"PK\x03\x04garbage").await.unwrap_err();
+    assert_eq!(broken.field_codes("file"), [ErrCode::UnreadableFile]);
+
+    // Export what a filter shows: CSV with formulas neutralised, and Excel read back.
+    customers::create(&db, &m, &NewCustomer { name: "=1+2 Trading".into(), ..Default::default() }).await.unwrap();
+    let all = app::customers::store::ListQuery::default();
+    let csv = export::customers(&db, &m, &all, "csv", app::core::Lang::En).await.unwrap();
+    let text = String::from_utf8(csv.bytes).unwrap();
+    assert!(text.starts_with("\u{feff}ID,Name,"));
+    assert!(text.contains("'=1+2 Trading"));
+    assert!(text.contains("+998901112233"), "phones are not mangled");
+    let xlsx = export::customers(&db, &m, &all, "xlsx", app::core::Lang::Ru).await.unwrap();
+    let table = file::read("e.xlsx", &xlsx.bytes).unwrap();
+    assert_eq!(table.headers[1], "Название");
+    assert_eq!(table.rows.len(), 5, "Mavjud, Alfa, Beta, Romashka and the formula-named one");
+    let seg = app::customers::store::ListQuery { q: Some("ромашка".into()), ..Default::default() };
+    let only = export::customers(&db, &m, &seg, "csv", app::core::Lang::En).await.unwrap();
+    assert_eq!(String::from_utf8(only.bytes).unwrap().lines().count(), 2);
+}
+both_backends!(customer_import_export, import_customers);
+
+async fn over_http(app: TestApp) {
+    let (_, token) = app.user_token("m@k.uz", Role::Manager, None).await;
+    let (_, other) = app.user_token("o@k.uz", Role::Manager, None).await;
+    let csv = "Name,Manager\nOlma,m@k.uz\nNok,o@k.uz\n";
+    let req = axum::http::Request::post("/api/v1/imports?file_name=a.csv")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::from(csv))
+        .unwrap();
+    let up = app.send(req).await;
+    assert_eq!(up.status, 201, "{}", up.body);
+    let id = up.json()["id"].as_i64().unwrap();
+    assert_eq!(up.json()["mapping"], json!(["name", "manager"]));
+    assert_eq!(app.api("GET", &format!("/api/v1/imports/{id}"), Some(&other), None).await.status, 404);
+    let preview = app.api("GET", &format!("/api/v1/imports/{id}/preview"), Some(&token), None).await;
+    assert_eq!(preview.json()[1]["errors"][0]["field"], "manager", "a manager imports only for themselves");
+    let bad = app
+        .api("PUT", &format!("/api/v1/imports/{id}/mapping"), Some(&token), Some(json!({"mapping": ["colour", ""]})))
+        .await;
+    assert_eq!(bad.status, 422);
+    let start = app.api("POST", &format!("/api/v1/imports/{id}/start"), Some(&token), None).await;
+    assert_eq!(start.status, 202, "{}", start.body);
+    let mut status = json!(null);
+    for _ in 0..200 {
+        status = app.api("GET", &format!("/api/v1/imports/{id}"), Some(&token), None).await.json();
+        if status["status"] == "done" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!((status["created"].clone(), status["failed"].clone()), (json!(1), json!(1)), "{status}");
+    let errors = app.api("GET", &format!("/api/v1/imports/{id}/errors?format=csv"), Some(&token), None).await;
+    assert_eq!(errors.status, 200);
+    assert!(errors.body.contains("Nok,o@k.uz,") && errors.body.contains(" 3: manager: "), "{}", errors.body);
+    let export = app.api("GET", "/api/v1/exports/customers?format=csv&q=olma", Some(&token), None).await;
+    assert_eq!(export.status, 200);
+    assert!(export.body.contains("Olma"));
+    let bad_format = app.api("GET", "/api/v1/exports/customers?format=pdf", Some(&token), None).await;
+    assert_eq!(bad_format.status, 422);
+}
+both_apps!(api_imports, over_http);
