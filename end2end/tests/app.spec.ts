@@ -226,6 +226,48 @@ test('custom fields, duplicates and merge, segments', async ({ page }) => {
   await shot(page, 'customers-segment');
 });
 
+test('import customers from a file, export the list', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers');
+  await hydrated(page);
+  await page.locator('[data-test=import]').click();
+  await expect(page.locator('[data-test=upload-form]')).toBeVisible();
+  const csv = 'Nomi;Telefon;E-mail;Region\n' +
+    'Andijon Don MChJ;+998 91 777 66 55;don@andijon.uz;Buxoro\n' +
+    'Qarshi Gaz;93 123;;Toshkent\n' +
+    '=CMD();;;\n' +
+    'Samarqand Tekstil;;;\n';
+  await page.locator('[data-test=import-file]').setInputFiles({ name: 'mijozlar.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('[data-test=upload-submit]').click();
+  await expect(page.locator('[data-test=mapping-form]')).toBeVisible();
+  await hydrated(page);
+  await expect(page.locator('[data-test=col-0]')).toHaveValue('name');
+  await expect(page.locator('[data-test=col-3]')).toHaveValue('custom.region');
+  await expect(page.locator('[data-test=preview-row]').nth(1)).toContainText('Not a valid phone number');
+  await expect(page.locator('[data-test=preview-row]').nth(2)).toContainText('Formulas are not accepted');
+  await expect(page.locator('[data-test=preview-row]').nth(3)).toContainText('duplicate of');
+  await shot(page, 'import-mapping');
+  await page.locator('[data-test=import-start]').click();
+  await expect(page.locator('[data-test=import-progress]')).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  await expect(page.locator('[data-test=count-created]')).toHaveText('1');
+  await expect(page.locator('[data-test=count-skipped]')).toHaveText('1');
+  await expect(page.locator('[data-test=count-failed]')).toHaveText('2');
+  await shot(page, 'import-done');
+  const failed = page.waitForEvent('download');
+  await page.locator('[data-test=download-errors]').click();
+  const errorsFile = fs.readFileSync(await (await failed).path(), 'utf8');
+  expect(errorsFile).toContain("'=CMD()");
+
+  await page.goto('/customers?q=andijon');
+  await hydrated(page);
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  const download = page.waitForEvent('download');
+  await page.locator('[data-test=export-csv]').click();
+  const exported = fs.readFileSync(await (await download).path(), 'utf8');
+  expect(exported).toContain('Andijon Don MChJ');
+  expect(exported).not.toContain('Samarqand');
+});
+
 test('a manager cannot open another manager\'s customer', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/users');
@@ -273,7 +315,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/settings/modules', '/profile']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile']) {
     await page.goto(path);
     await hydrated(page);
   }

@@ -12,6 +12,7 @@ use app::core::AppError;
 use app::core::db::Db;
 use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
 use app::customers::{CustomerKind, CustomerStage, CustomerValues, search, store as customer_store};
+use app::db_run;
 
 const UZ_PLACES: &[&str] =
     &["Toshkent", "Samarqand", "Buxoro", "Farg'ona", "Namangan", "Andijon", "Xorazm", "Navoiy", "Qarshi", "Termiz"];
@@ -258,5 +259,40 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
         search::write(db, &docs).await?;
         n += size;
     }
+    demo_regions(db).await
+}
+
+/// A demo custom field, "Region" (one choice), with a value for every customer that has none: one
+/// `INSERT … SELECT`, however many customers.
+pub async fn demo_regions(db: &Db) -> Result<(), AppError> {
+    use app::custom_fields::{FieldEntity, NewCustomField, store as fields};
+    const REGIONS: [&str; 4] = ["Toshkent", "Samarqand", "Buxoro", "Farg'ona"];
+    let existing = fields::list(db, FieldEntity::Customer).await?.into_iter().find(|f| f.key == "region");
+    let field = match existing {
+        Some(f) => f,
+        None => {
+            let input = NewCustomField {
+                key: Some("region".into()),
+                label: "Region".into(),
+                kind: "choice".into(),
+                options: Some(REGIONS.iter().map(|r| r.to_string()).collect()),
+                ..Default::default()
+            };
+            fields::create(db, &input.validate("region")?).await?
+        }
+    };
+    let pick = REGIONS
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("WHEN {i} THEN '{}'", r.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let value = format!("CASE c.id % 4 {pick} END");
+    let sql = format!(
+        "INSERT INTO custom_values (field_id, record_id, seq, value, sort_key) \
+         SELECT $1, c.id, 0, {value}, LOWER({value}) FROM customers c \
+         WHERE NOT EXISTS (SELECT 1 FROM custom_values v WHERE v.field_id = $1 AND v.record_id = c.id)"
+    );
+    db_run!(db, p => sqlx::query(&sql).bind(field.id).execute(p).await.map(|_| ()))?;
     Ok(())
 }

@@ -1,5 +1,7 @@
-//! Foundation benchmark: start-up time, list latency under load (SSR page and REST), RSS, WASM size,
-//! on SQLite and PostgreSQL with N demo customers. Prints a Markdown table.
+//! Benchmark of the foundation and the customers issue: start-up time, list latency under load (SSR page and
+//! REST), RSS, WASM size; search, a filtered list (manager + segment + custom field), a card with 1,000
+//! timeline entries, evaluating a dynamic segment of every customer, importing a CSV file. On SQLite and
+//! PostgreSQL with N demo customers. Prints Markdown tables.
 //!
 //! Needs the release build (`cargo leptos build --release --split`) and `wrk` (Debian package). Run from the
 //! workspace root: `cargo run --release -p tests --bin bench -- [--customers 100000] [--seconds 10]`.
@@ -112,6 +114,125 @@ fn wrk(path: &str, header: &str, seconds: u64) -> Load {
     }
 }
 
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A JSON API call with a bearer token.
+fn api(method: &str, path: &str, token: &str, body: &str) -> (u16, serde_json::Value) {
+    let auth = format!("Bearer {token}");
+    let (status, _, text) = http(method, path, &[("Authorization", &auth), ("Content-Type", "application/json")], body);
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+/// The customers issue's measurements.
+struct Customers360 {
+    search: Load,
+    filtered: Load,
+    card: Load,
+    timeline: Load,
+    segment_members: i64,
+    segment_eval_ms: f64,
+    import_rows: u64,
+    import_s: f64,
+    import_created: i64,
+}
+
+fn customers360(token: &str, cookie: &str, seconds: u64, import_rows: u64) -> Customers360 {
+    let auth = format!("Authorization: Bearer {token}");
+    wrk("/api/v1/customers?q=savdo&limit=20", &auth, 2);
+    let search = wrk("/api/v1/customers?q=savdo&limit=20", &auth, seconds);
+
+    // A filtered list: one manager's customers of a segment with a custom field value.
+    let (_, first) = api("GET", "/api/v1/customers?limit=1", token, "");
+    let manager = first["items"][0]["manager_id"].as_i64().expect("a customer");
+    let regular = r#"{"name": "Regular and one-time", "rules": {"rules": [{"field": "stage", "op": "in", "value": ["regular", "one_time"]}]}}"#;
+    let (status, seg) = api("POST", "/api/v1/segments", token, regular);
+    assert_eq!(status, 201, "{seg}");
+    let rules = format!(
+        r#"{{"rules": [{{"field": "manager", "op": "eq", "value": {manager}}}, {{"field": "custom.region", "op": "eq", "value": "Toshkent"}}]}}"#
+    );
+    let filtered_path = format!("/api/v1/customers?limit=50&segment={}&rules={}", seg["id"], enc(&rules));
+    let (status, page) = api("GET", &filtered_path, token, "");
+    assert!(status == 200 && page["items"].as_array().is_some_and(|a| !a.is_empty()), "filtered list: {page}");
+    wrk(&filtered_path, &auth, 2);
+    let filtered = wrk(&filtered_path, &auth, seconds);
+
+    // A card with 1,000 timeline entries.
+    let id = first["items"][0]["id"].as_i64().expect("id");
+    let mut version = first["items"][0]["version"].as_i64().expect("version");
+    for i in 0..1000 {
+        let (status, c) = api(
+            "PATCH",
+            &format!("/api/v1/customers/{id}"),
+            token,
+            &format!(r#"{{"version": {version}, "notes": "Call {i}"}}"#),
+        );
+        assert_eq!(status, 200, "{c}");
+        version = c["version"].as_i64().expect("version");
+    }
+    let cookie = format!("Cookie: {cookie}");
+    wrk(&format!("/customers/{id}"), &cookie, 2);
+    let card = wrk(&format!("/customers/{id}"), &cookie, seconds);
+    let timeline = wrk(&format!("/api/v1/customers/{id}/timeline?limit=50"), &auth, seconds);
+
+    // Evaluating a dynamic segment of every customer: the slowest of five.
+    let everyone =
+        r#"{"name": "Everyone", "rules": {"rules": [{"field": "created_at", "op": "gte", "value": "2000-01-01"}]}}"#;
+    let (_, seg) = api("POST", "/api/v1/segments", token, everyone);
+    let mut segment_eval_ms: f64 = 0.0;
+    let mut segment_members = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let (_, s) = api("GET", &format!("/api/v1/segments/{}", seg["id"]), token, "");
+        segment_eval_ms = segment_eval_ms.max(t.elapsed().as_secs_f64() * 1000.0);
+        segment_members = s["visible_members"].as_i64().unwrap_or(0);
+    }
+
+    // Importing a CSV file: upload, start, wait until done.
+    let mut csv = String::from("Nomi;Telefon;E-mail;Bosqich;Region\n");
+    for i in 0..import_rows {
+        csv.push_str(&format!("Import Savdo {i} MChJ;+99899{:07};import{i}@bench.uz;Doimiy;Buxoro\n", i % 10_000_000));
+    }
+    let t = Instant::now();
+    let auth_header = format!("Bearer {token}");
+    let (status, _, body) =
+        http("POST", "/api/v1/imports?file_name=bench.csv", &[("Authorization", &auth_header)], &csv);
+    assert_eq!(status, 201, "{body}");
+    let import: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let (status, started) = api("POST", &format!("/api/v1/imports/{}/start", import["id"]), token, "");
+    assert_eq!(status, 202, "{started}");
+    let done = loop {
+        let (_, i) = api("GET", &format!("/api/v1/imports/{}", import["id"]), token, "");
+        if i["status"] != "running" {
+            break i;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let import_s = t.elapsed().as_secs_f64();
+    assert_eq!(done["status"], "done", "{done}");
+    Customers360 {
+        search,
+        filtered,
+        card,
+        timeline,
+        segment_members,
+        segment_eval_ms,
+        import_rows,
+        import_s,
+        import_created: done["created"].as_i64().unwrap_or(0),
+    }
+}
+
 struct Row {
     backend: &'static str,
     seed_s: f64,
@@ -120,9 +241,10 @@ struct Row {
     loaded: (u64, u64),
     page: Load,
     api: Load,
+    c360: Customers360,
 }
 
-fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64) -> Row {
+fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, import_rows: u64) -> Row {
     run(karvon(db_url).arg("migrate"));
     run(karvon(db_url).args([
         "admin",
@@ -185,16 +307,18 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64) ->
     wrk("/api/v1/customers?limit=50", &format!("Authorization: Bearer {token}"), 2);
     let api_load = wrk("/api/v1/customers?limit=50", &format!("Authorization: Bearer {token}"), seconds);
     let loaded = sampler.join().unwrap_or((0, 0));
+    let c360 = customers360(&token, &cookie, seconds, import_rows);
 
     // Graceful stop.
     let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
     let _ = child.wait();
-    Row { backend, seed_s, ready_ms: ready.as_secs_f64() * 1000.0, idle, loaded, page: page_load, api: api_load }
+    Row { backend, seed_s, ready_ms: ready.as_secs_f64() * 1000.0, idle, loaded, page: page_load, api: api_load, c360 }
 }
 
 fn main() {
     let customers = arg("--customers", 100_000);
     let seconds = arg("--seconds", 10);
+    let import_rows = arg("--import-rows", 100_000);
     assert!(
         std::path::Path::new("target/release/karvon").exists(),
         "build first: cargo leptos build --release --split"
@@ -203,12 +327,12 @@ fn main() {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).expect("bench dir");
 
-    let mut rows = vec![measure("SQLite", "sqlite://target/bench/karvon.db", customers, seconds)];
+    let mut rows = vec![measure("SQLite", "sqlite://target/bench/karvon.db", customers, seconds, import_rows)];
     if let Ok(base) = std::env::var("TEST_POSTGRES_URL") {
         let root = base.rsplit_once('/').map_or(base.as_str(), |(r, _)| r).to_string();
         run(Command::new("psql").args([&base, "-qc", "DROP DATABASE IF EXISTS karvon_bench WITH (FORCE)"]));
         run(Command::new("psql").args([&base, "-qc", "CREATE DATABASE karvon_bench"]));
-        rows.push(measure("PostgreSQL", &format!("{root}/karvon_bench"), customers, seconds));
+        rows.push(measure("PostgreSQL", &format!("{root}/karvon_bench"), customers, seconds, import_rows));
         run(Command::new("psql").args([&base, "-qc", "DROP DATABASE IF EXISTS karvon_bench WITH (FORCE)"]));
     }
 
@@ -244,6 +368,17 @@ fn main() {
     });
     line("RSS under load, peak (MB)", &|r| {
         format!("{:.1} / {:.1}", r.loaded.0 as f64 / 1024.0, r.loaded.1 as f64 / 1024.0)
+    });
+    let p = |l: &Load| format!("{:.2} / {:.2}{}", l.p50_ms, l.p99_ms, if l.errors { " (errors!)" } else { "" });
+    line("search `q=savdo` p50 / p99 (ms; target p95 < 50)", &|r| p(&r.c360.search));
+    line("filtered list: manager + segment + custom field p50 / p99 (ms; target < 50)", &|r| p(&r.c360.filtered));
+    line("card page with 1,000 timeline entries p50 / p99 (ms; target < 30)", &|r| p(&r.c360.card));
+    line("its timeline API, 50 entries p50 / p99 (ms)", &|r| p(&r.c360.timeline));
+    line("dynamic segment evaluated, slowest of 5 (ms; target < 1000)", &|r| {
+        format!("{:.0} ({} members)", r.c360.segment_eval_ms, r.c360.segment_members)
+    });
+    line("CSV import, upload to done (s; target < 60 for 100,000 rows)", &|r| {
+        format!("{:.1} ({} rows, {} created)", r.c360.import_s, r.c360.import_rows, r.c360.import_created)
     });
     wasm_sizes();
 }
