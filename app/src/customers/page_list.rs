@@ -45,8 +45,8 @@ pub fn CustomerListPage() -> impl IntoView {
         <div class="page-head">
             <h1>{t(Msg::Customers)}</h1>
             <div class="actions">
-                <a href=move || export_href("csv") class="button" data-test="export-csv" download>{t(Msg::ExportCsv)}</a>
-                <a href=move || export_href("xlsx") class="button" data-test="export-xlsx" download>{t(Msg::ExportXlsx)}</a>
+                <a href=move || export_href("csv") class="button" rel="external" data-test="export-csv" download>{t(Msg::ExportCsv)}</a>
+                <a href=move || export_href("xlsx") class="button" rel="external" data-test="export-xlsx" download>{t(Msg::ExportXlsx)}</a>
                 <a href="/customers/import" class="button" data-test="import">{t(Msg::Import)}</a>
                 <a href="/customers/new" class="button primary" data-test="new-customer">
                     {t(Msg::NewCustomer)}

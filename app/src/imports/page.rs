@@ -293,7 +293,8 @@ fn Progress(import: Import) -> impl IntoView {
                     {i.error.clone().map(|e| view! { <p class="alert alert-error">{e}</p> })}
                     <div class="actions">
                         {failed_rows.then(|| view! {
-                            <a class="button" href=format!("/api/v1/imports/{}/errors?format=csv", i.id) data-test="download-errors">
+                            <a class="button" href=format!("/api/v1/imports/{}/errors?format=csv", i.id) rel="external" download
+                                data-test="download-errors">
                                 {t(Msg::DownloadFailedRows)}
                             </a>
                         })}
