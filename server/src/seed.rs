@@ -259,7 +259,11 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
         search::write(db, &docs).await?;
         n += size;
     }
-    demo_regions(db).await
+    demo_regions(db).await?;
+    // Fresh statistics, so that the planner knows the new tables' sizes at once (PostgreSQL's autovacuum
+    // would catch up only later; SQLite has none).
+    db_run!(db, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()))?;
+    Ok(())
 }
 
 /// A demo custom field, "Region" (one choice), with a value for every customer that has none: one
