@@ -112,5 +112,10 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 
 /// `$1, $2, …, $n`: the placeholders of an `IN (…)` list.
 pub fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    placeholders_after(0, n)
+}
+
+/// `$k+1, …, $k+n`: the placeholders of an `IN (…)` list after `k` parameters already bound.
+pub fn placeholders_after(k: usize, n: usize) -> String {
+    (k + 1..=k + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

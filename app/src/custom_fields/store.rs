@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{CustomField, CustomValues, FieldEntity, FieldKind, FieldValues, value_json};
-use crate::core::db::{Db, is_unique_violation, placeholders};
+use crate::core::db::{Db, is_unique_violation, placeholders, placeholders_after};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
 
@@ -104,7 +104,7 @@ pub async fn values(db: &Db, defs: &[CustomField], ids: &[i64]) -> Result<HashMa
         "SELECT record_id, field_id, value FROM custom_values WHERE record_id IN ({}) AND field_id IN ({}) \
          ORDER BY record_id, field_id, seq",
         placeholders(ids.len()),
-        (ids.len() + 1..=ids.len() + field_ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+        placeholders_after(ids.len(), field_ids.len())
     );
     let rows: Vec<(i64, i64, String)> = db_run!(db, p => {
         let mut q = sqlx::query_as(&sql);

@@ -10,7 +10,7 @@ use super::file::{self, Table};
 use super::store::{self, BatchCounts};
 use super::{Import, ImportStatus, PreviewRow, TARGETS};
 use crate::auth::{CurrentUser, Scope};
-use crate::core::db::{Db, placeholders};
+use crate::core::db::{Db, placeholders_after};
 use crate::core::{AppError, Checks, ErrCode, FieldError, Lang, now_millis};
 use crate::custom_fields::{CustomField, FieldEntity, store as fields};
 use crate::customers::dupes::name_key;
@@ -317,9 +317,7 @@ async fn existing(
     let mut args: Vec<&String> = Vec::new();
     for (col, list) in [("phone", phones), ("email", emails), ("dup_key", keys)] {
         if !list.is_empty() {
-            let ph = placeholders(args.len() + list.len());
-            let ph: Vec<&str> = ph.split(", ").skip(args.len()).collect();
-            parts.push(format!("{col} IN ({})", ph.join(", ")));
+            parts.push(format!("{col} IN ({})", placeholders_after(args.len(), list.len())));
             args.extend(list.iter());
         }
     }
