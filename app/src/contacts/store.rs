@@ -120,6 +120,44 @@ macro_rules! write_points {
     }};
 }
 
+pub(crate) use write_points;
+
+/// The SQL that inserts a contact (without its points, values and links).
+pub const INSERT: &str = "INSERT INTO contacts (name, name_search, position, birthday, notes, created_by, created_at, \
+    updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
+/// The SQL that links a contact to a customer with a role.
+pub const LINK: &str =
+    "INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) VALUES ($1, $2, $3, $4)";
+
+/// Inserts a contact with its points and custom values, linked to a customer, on transaction `$tx`
+/// (`?` inside); evaluates to the new id. Creating, seeding and importing all go through it.
+macro_rules! insert_contact {
+    ($tx:expr, $v:expr, $customer_id:expr, $role:expr, $user_id:expr, $at:expr) => {{
+        let v = $v;
+        let id: i64 = sqlx::query_scalar($crate::contacts::store::INSERT)
+            .bind(&v.name)
+            .bind($crate::customers::search_key(&v.name))
+            .bind(&v.position)
+            .bind(&v.birthday)
+            .bind(&v.notes)
+            .bind($user_id)
+            .bind($at)
+            .fetch_one(&mut *$tx)
+            .await?;
+        $crate::contacts::store::write_points!($tx, id, v);
+        $crate::save_custom!($tx, id, &v.custom)?;
+        sqlx::query($crate::contacts::store::LINK)
+            .bind($customer_id)
+            .bind(id)
+            .bind($role)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+        id
+    }};
+}
+pub(crate) use insert_contact;
+
 /// Creates a contact linked to `customer_id` with `role`, on the customer's timeline.
 pub async fn create(
     db: &Db,
@@ -132,18 +170,9 @@ pub async fn create(
     let now = now_millis();
     let mut changes = v.changes_from(None);
     changes.extend_from_slice(custom_changes);
-    let sql = "INSERT INTO contacts (name, name_search, position, birthday, notes, created_by, created_at, updated_at, version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
     let id: i64 = db_run!(db, p => {
         let mut tx = p.begin().await?;
-        let id: i64 = sqlx::query_scalar(sql)
-            .bind(&v.name).bind(search_key(&v.name)).bind(&v.position).bind(&v.birthday).bind(&v.notes)
-            .bind(user_id).bind(now)
-            .fetch_one(&mut *tx).await?;
-        write_points!(tx, id, v);
-        crate::save_custom!(tx, id, &v.custom)?;
-        sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(customer_id).bind(id).bind(role).bind(now).execute(&mut *tx).await?;
+        let id = insert_contact!(tx, v, customer_id, role, user_id, now);
         crate::audit!(tx, customer_id, "contact", id, "created", &changes, user_id, now)?;
         tx.commit().await.map(|_| id)
     })?;
@@ -214,18 +243,10 @@ pub async fn insert_many(
     user_id: i64,
     rows: &[(ContactValues, i64, Option<String>, i64)],
 ) -> Result<(), AppError> {
-    let sql = "INSERT INTO contacts (name, name_search, position, birthday, notes, created_by, created_at, updated_at, version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
     db_run!(db, p => {
         let mut tx = p.begin().await?;
         for (v, customer_id, role, at) in rows {
-            let id: i64 = sqlx::query_scalar(sql)
-                .bind(&v.name).bind(search_key(&v.name)).bind(&v.position).bind(&v.birthday).bind(&v.notes)
-                .bind(user_id).bind(at)
-                .fetch_one(&mut *tx).await?;
-            write_points!(tx, id, v);
-            sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(customer_id).bind(id).bind(role).bind(at).execute(&mut *tx).await?;
+            insert_contact!(tx, v, *customer_id, role, user_id, *at);
         }
         tx.commit().await
     })?;

@@ -41,6 +41,10 @@ pub enum ErrCode {
     FormulaNotAllowed,
     RaggedRow,
     NameNotMapped,
+    CustomerNotMapped,
+    TaxIdNotMapped,
+    CustomerNotFound,
+    CustomerAmbiguous,
     NotYours,
 }
 
@@ -80,6 +84,10 @@ impl ErrCode {
             ErrCode::FormulaNotAllowed => Msg::ErrFormula,
             ErrCode::RaggedRow => Msg::ErrRaggedRow,
             ErrCode::NameNotMapped => Msg::ErrNameNotMapped,
+            ErrCode::CustomerNotMapped => Msg::ErrCustomerNotMapped,
+            ErrCode::TaxIdNotMapped => Msg::ErrTaxIdNotMapped,
+            ErrCode::CustomerNotFound => Msg::ErrCustomerNotFound,
+            ErrCode::CustomerAmbiguous => Msg::ErrCustomerAmbiguous,
             ErrCode::NotYours => Msg::ErrNotYours,
         }
     }

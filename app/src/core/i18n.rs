@@ -316,6 +316,26 @@ messages! {
     ImportDone => ["Tugadi", "Готово", "Done"],
     ImportFailed => ["Xato bilan to'xtadi", "Остановлен с ошибкой", "Failed"],
     ImportCustomers => ["Mijozlarni import qilish", "Импорт клиентов", "Import customers"],
+    ImportContacts => ["Kontaktlarni import qilish", "Импорт контактных лиц", "Import contacts"],
+    ImportCounterparties => ["Kontragentlarni import qilish", "Импорт контрагентов", "Import counterparties"],
+    ImportWhat => ["Nimani import qilamiz", "Что импортируем", "What to import"],
+    CustomerRef => [
+        "Mijoz (raqami, telefoni, e-pochtasi yoki nomi)",
+        "Клиент (номер, телефон, e-mail или название)",
+        "Customer (number, phone, e-mail or name)"
+    ],
+    ErrCustomerNotMapped => ["Mijoz qaysi ustunda ekanini tanlang", "Укажите столбец с клиентом", "Choose the column that names the customer"],
+    ErrTaxIdNotMapped => ["STIR qaysi ustunda ekanini tanlang", "Укажите столбец с ИНН", "Choose the column that holds the taxpayer id"],
+    ErrCustomerNotFound => [
+        "Bunday mijoz topilmadi (yoki u sizniki emas)",
+        "Клиент не найден (или он не ваш)",
+        "No such customer (or not one of yours)"
+    ],
+    ErrCustomerAmbiguous => [
+        "Bu nomdagi mijozlar bir nechta: raqami, telefoni yoki e-pochtasini yozing",
+        "Клиентов с таким названием несколько: укажите номер, телефон или e-mail",
+        "Several customers have this name: give the number, phone or e-mail"
+    ],
     Import => ["Import", "Импорт", "Import"],
     ExportCsv => ["CSV eksport", "Экспорт CSV", "Export CSV"],
     ExportXlsx => ["Excel eksport", "Экспорт Excel", "Export Excel"],

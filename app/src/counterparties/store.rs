@@ -149,6 +149,54 @@ fn taken(err: sqlx::Error) -> AppError {
     if is_unique_violation(&err) { AppError::field("tax_id", ErrCode::TaxIdTaken) } else { err.into() }
 }
 
+/// The SQL that inserts a counterparty (without owner and accounts).
+pub const INSERT: &str = "INSERT INTO counterparties (legal_name, country, tax_id, vat_payer, legal_address, \
+    created_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
+/// The SQL that starts an ownership period.
+pub const INSERT_OWNER: &str = "INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, \
+    created_by, created_at) VALUES ($1, $2, $3, $4, $5)";
+/// The SQL that adds a bank account (an account already there is left as it is).
+pub const INSERT_ACCOUNT: &str = "INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, \
+    created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (counterparty_id, bank_code, account) DO NOTHING";
+
+/// Inserts a counterparty owned by a customer from a date, with bank accounts, on transaction `$tx`
+/// (`?` inside); evaluates to the new id. Creating, seeding and importing all go through it.
+macro_rules! insert_counterparty {
+    ($tx:expr, $v:expr, $customer_id:expr, $from:expr, $accounts:expr, $user_id:expr, $at:expr) => {{
+        let v = $v;
+        let id: i64 = sqlx::query_scalar($crate::counterparties::store::INSERT)
+            .bind(&v.legal_name)
+            .bind(&v.country)
+            .bind(&v.tax_id)
+            .bind(v.vat_payer)
+            .bind(&v.legal_address)
+            .bind($user_id)
+            .bind($at)
+            .fetch_one(&mut *$tx)
+            .await?;
+        sqlx::query($crate::counterparties::store::INSERT_OWNER)
+            .bind(id)
+            .bind($customer_id)
+            .bind($from)
+            .bind($user_id)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+        for a in $accounts {
+            sqlx::query($crate::counterparties::store::INSERT_ACCOUNT)
+                .bind(id)
+                .bind(&a.bank_code)
+                .bind(&a.account)
+                .bind(&a.bank_name)
+                .bind($at)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        id
+    }};
+}
+pub(crate) use insert_counterparty;
+
 /// Creates a counterparty belonging to `customer_id` from `from`, recording it on the customer's timeline.
 pub async fn create(
     db: &Db,
@@ -159,19 +207,10 @@ pub async fn create(
 ) -> Result<Counterparty, AppError> {
     let now = now_millis();
     let changes = v.changes_from(None);
-    let sql = "INSERT INTO counterparties (legal_name, country, tax_id, vat_payer, legal_address, created_by, \
-               created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
     // An async block, so that `?` stops there and `taken` sees the error.
     let id: i64 = db_run!(db, p => async {
         let mut tx = p.begin().await?;
-        let id: i64 = sqlx::query_scalar(sql)
-            .bind(&v.legal_name).bind(&v.country).bind(&v.tax_id).bind(v.vat_payer).bind(&v.legal_address)
-            .bind(user_id).bind(now)
-            .fetch_one(&mut *tx).await?;
-        sqlx::query("INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)")
-            .bind(id).bind(customer_id).bind(from).bind(user_id).bind(now)
-            .execute(&mut *tx).await?;
+        let id = insert_counterparty!(tx, v, customer_id, from, &[] as &[NewBankAccount], user_id, now);
         crate::audit!(tx, customer_id, "counterparty", id, "created", &changes, user_id, now)?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
@@ -282,25 +321,10 @@ pub async fn insert_many(
     user_id: i64,
     rows: &[(CounterpartyValues, i64, Millis, Vec<NewBankAccount>)],
 ) -> Result<(), AppError> {
-    let sql = "INSERT INTO counterparties (legal_name, country, tax_id, vat_payer, legal_address, created_by, \
-               created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
     db_run!(db, p => {
         let mut tx = p.begin().await?;
         for (v, customer_id, at, accounts) in rows {
-            let id: i64 = sqlx::query_scalar(sql)
-                .bind(&v.legal_name).bind(&v.country).bind(&v.tax_id).bind(v.vat_payer).bind(&v.legal_address)
-                .bind(user_id).bind(at)
-                .fetch_one(&mut *tx).await?;
-            sqlx::query("INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, created_by, created_at) \
-                         VALUES ($1, $2, $3, $4, $3)")
-                .bind(id).bind(customer_id).bind(at).bind(user_id)
-                .execute(&mut *tx).await?;
-            for a in accounts {
-                sqlx::query("INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at) \
-                             VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id).bind(&a.bank_code).bind(&a.account).bind(&a.bank_name).bind(at)
-                    .execute(&mut *tx).await?;
-            }
+            insert_counterparty!(tx, v, *customer_id, *at, accounts, user_id, *at);
         }
         tx.commit().await
     })?;

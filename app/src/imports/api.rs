@@ -39,10 +39,17 @@ pub async fn get_import(id: i64) -> Result<ImportData, AppError> {
             i if i.status == super::ImportStatus::Uploaded => super::service::preview(&db, user, id).await?,
             i => (i, Vec::new()),
         };
-        let defs = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
+        let defs = match import.kind.custom_fields() {
+            Some(entity) => crate::custom_fields::store::list(&db, entity).await?,
+            None => Vec::new(),
+        };
         let lang = ctx.lang;
-        let mut targets: Vec<(String, String)> =
-            super::TARGETS.iter().map(|t| (t.to_string(), super::target_msg(t).text(lang).to_string())).collect();
+        let mut targets: Vec<(String, String)> = import
+            .kind
+            .targets()
+            .iter()
+            .map(|t| (t.to_string(), super::target_msg(t).text(lang).to_string()))
+            .collect();
         targets.extend(defs.into_iter().filter(|d| !d.retired).map(|d| (format!("custom.{}", d.key), d.label)));
         Ok(ImportData { import, preview, targets })
     };

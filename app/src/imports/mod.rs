@@ -1,13 +1,18 @@
-//! Importing customers from CSV and Excel files: upload, map columns (the mapping is remembered), preview with
-//! per-row errors, then a background run with progress; failed rows can be downloaded. Duplicates (same
-//! phone, e-mail or name key, in the database or earlier in the file) are skipped or update the existing
-//! customer, as the user chooses, so importing the same file again creates nothing twice.
+//! Importing customers, contacts and counterparties from CSV and Excel files: upload, map columns (the
+//! mapping is remembered), preview with per-row errors, then a background run with progress; failed rows can
+//! be downloaded. Duplicates (in the database or earlier in the file) are skipped or update the existing
+//! record, as the user chooses, so importing the same file again creates nothing twice: customers by phone,
+//! e-mail or name key; contacts by phone or e-mail, else by name at the same customer; counterparties by
+//! country and taxpayer id. Contacts and counterparties name their customer in a column (its number, phone,
+//! e-mail or name).
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod file;
+#[cfg(feature = "ssr")]
+pub mod linked;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -18,13 +23,92 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::{FieldError, Msg};
 
-/// What an import can set on a customer, besides `custom.<key>`; `""` ignores the column.
-pub const TARGETS: [&str; 9] = ["name", "kind", "stage", "phone", "email", "source", "tags", "notes", "manager"];
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    #[default]
+    Customers,
+    Contacts,
+    Counterparties,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 3] = [ImportKind::Customers, ImportKind::Contacts, ImportKind::Counterparties];
+
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Contacts => "contacts",
+            ImportKind::Counterparties => "counterparties",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Its name in the UI ("Import contacts").
+    pub fn msg(self) -> Msg {
+        match self {
+            ImportKind::Customers => Msg::ImportCustomers,
+            ImportKind::Contacts => Msg::ImportContacts,
+            ImportKind::Counterparties => Msg::ImportCounterparties,
+        }
+    }
+
+    /// The fields a column can go to, besides `custom.<key>` (customers and contacts); `""` ignores it.
+    pub fn targets(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Customers => &["name", "kind", "stage", "phone", "email", "source", "tags", "notes", "manager"],
+            ImportKind::Contacts => &["customer", "name", "position", "role", "phone", "email", "birthday", "notes"],
+            ImportKind::Counterparties => &[
+                "customer",
+                "legal_name",
+                "tax_id",
+                "country",
+                "vat_payer",
+                "legal_address",
+                "from",
+                "bank_code",
+                "account",
+                "bank_name",
+            ],
+        }
+    }
+
+    /// The fields that must be mapped before a run starts.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Customers => &["name"],
+            ImportKind::Contacts => &["customer", "name"],
+            ImportKind::Counterparties => &["customer", "legal_name", "tax_id"],
+        }
+    }
+
+    /// Whose custom fields a column can go to.
+    pub fn custom_fields(self) -> Option<crate::custom_fields::FieldEntity> {
+        match self {
+            ImportKind::Customers => Some(crate::custom_fields::FieldEntity::Customer),
+            ImportKind::Contacts => Some(crate::custom_fields::FieldEntity::Contact),
+            ImportKind::Counterparties => None,
+        }
+    }
+}
 
 /// The UI name of a target field.
 pub fn target_msg(target: &str) -> Msg {
     match target {
         "manager" => Msg::ManagerEmail,
+        "customer" => Msg::CustomerRef,
+        "role" => Msg::ContactRole,
+        "phone" | "email" | "name" | "notes" | "kind" => crate::audit::field_msg(target),
+        "bank_code" => Msg::BankCode,
+        "account" => Msg::AccountNumber,
+        "bank_name" => Msg::BankName,
         other => crate::audit::field_msg(other),
     }
 }
@@ -74,6 +158,7 @@ impl ImportStatus {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Import {
     pub id: i64,
+    pub kind: ImportKind,
     pub file_name: String,
     /// `csv` or `xlsx`.
     pub format: String,
@@ -125,9 +210,59 @@ pub struct ImportError {
 }
 
 /// The target a header most likely means (in Uzbek, Russian or English), for the first mapping of a file.
-pub fn guess_target(header: &str) -> &'static str {
+pub fn guess_target(kind: ImportKind, header: &str) -> &'static str {
     let h = header.trim().to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    let customer = ["customer", "client", "клиент", "mijoz", "покупател"];
+    match kind {
+        ImportKind::Customers => {}
+        ImportKind::Contacts => {
+            return if has(&customer) || has(&["company", "компан", "kompaniya"]) {
+                "customer"
+            } else if has(&["e-mail", "email", "почта", "pochta"]) {
+                "email"
+            } else if has(&["phone", "телефон", "telefon", "tel"]) {
+                "phone"
+            } else if has(&["position", "должност", "lavozim", "title"]) {
+                "position"
+            } else if has(&["role", "роль", "rol"]) {
+                "role"
+            } else if has(&["birth", "рожден", "tug'ilgan", "tugilgan"]) {
+                "birthday"
+            } else if has(&["note", "comment", "примеч", "коммент", "izoh"]) {
+                "notes"
+            } else if has(&["name", "имя", "фио", "fio", "ism", "контакт", "kontakt"]) {
+                "name"
+            } else {
+                ""
+            };
+        }
+        ImportKind::Counterparties => {
+            return if has(&customer) {
+                "customer"
+            } else if has(&["inn", "инн", "stir", "tax", "налог"]) {
+                "tax_id"
+            } else if has(&["mfo", "мфо", "bank code", "код банка", "bik", "бик"]) {
+                "bank_code"
+            } else if has(&["account", "счет", "счёт", "hisob", "р/с"]) {
+                "account"
+            } else if has(&["bank", "банк"]) {
+                "bank_name"
+            } else if has(&["vat", "ндс", "qqs"]) {
+                "vat_payer"
+            } else if has(&["address", "адрес", "manzil"]) {
+                "legal_address"
+            } else if has(&["country", "стран", "davlat", "mamlakat"]) {
+                "country"
+            } else if has(&["since", "from", "дата", "sana"]) {
+                "from"
+            } else if has(&["name", "назван", "наимен", "nomi", "organ", "юр"]) {
+                "legal_name"
+            } else {
+                ""
+            };
+        }
+    }
     if has(&["e-mail", "email", "почта", "pochta"]) {
         "email"
     } else if has(&["phone", "телефон", "telefon", "tel"]) {
@@ -158,10 +293,21 @@ mod tests {
 
     #[test]
     fn headers_are_guessed_in_three_languages() {
-        assert_eq!(guess_target("Наименование"), "name");
-        assert_eq!(guess_target("Telefon raqami"), "phone");
-        assert_eq!(guess_target("E-mail"), "email");
-        assert_eq!(guess_target("Ответственный менеджер"), "manager");
-        assert_eq!(guess_target("Colour"), "");
+        let c = ImportKind::Customers;
+        assert_eq!(guess_target(c, "Наименование"), "name");
+        assert_eq!(guess_target(c, "Telefon raqami"), "phone");
+        assert_eq!(guess_target(c, "E-mail"), "email");
+        assert_eq!(guess_target(c, "Ответственный менеджер"), "manager");
+        assert_eq!(guess_target(c, "Colour"), "");
+        let k = ImportKind::Contacts;
+        assert_eq!(guess_target(k, "ФИО"), "name");
+        assert_eq!(guess_target(k, "Клиент"), "customer");
+        assert_eq!(guess_target(k, "Lavozimi"), "position");
+        let p = ImportKind::Counterparties;
+        assert_eq!(guess_target(p, "ИНН"), "tax_id");
+        assert_eq!(guess_target(p, "Юридическое наименование"), "legal_name");
+        assert_eq!(guess_target(p, "МФО"), "bank_code");
+        assert_eq!(guess_target(p, "Расчётный счёт"), "account");
+        assert_eq!(guess_target(p, "Mijoz"), "customer");
     }
 }

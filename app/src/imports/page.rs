@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[cfg(feature = "hydrate")]
 use super::api::import_status;
 use super::api::{ImportData, SetImportMapping, StartImport, get_import, list_imports};
-use super::{Import, ImportStatus};
+use super::{Import, ImportKind, ImportStatus};
 use crate::core::format::date_time;
 use crate::core::{AppError, FieldError, Msg};
 use crate::shell::ui::{ErrorPage, FormError, action_error};
@@ -40,10 +40,23 @@ pub fn ImportsPage() -> impl IntoView {
     };
     let imports = Resource::new(|| (), |_| list_imports());
     view! {
-        <h1>{t(Msg::ImportCustomers)}</h1>
+        <h1>{t(Msg::Import)}</h1>
         <section class="panel">
             <form method="post" action="/customers/import" enctype="multipart/form-data" class="stack" data-test="upload-form">
                 {move || refused().map(|c| view! { <p class="alert alert-error" role="alert" data-test="upload-error">{t(c.msg())}</p> })}
+                <fieldset class="rules">
+                    <legend>{t(Msg::ImportWhat)}</legend>
+                    {ImportKind::ALL
+                        .into_iter()
+                        .map(|k| view! {
+                            <label class="check">
+                                <input type="radio" name="kind" value=k.as_str() checked=k == ImportKind::Customers
+                                    data-test=format!("kind-{}", k.as_str()) />
+                                {t(k.msg())}
+                            </label>
+                        })
+                        .collect_view()}
+                </fieldset>
                 <div class="field">
                     <label for="import-file">{t(Msg::ImportFile)}</label>
                     <input id="import-file" type="file" name="file" accept=".csv,.xlsx,text/csv" required data-test="import-file" />
@@ -74,7 +87,10 @@ pub fn ImportsPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|i| view! {
                                         <tr data-test="import-row">
-                                            <td><a href=format!("/customers/import/{}", i.id)>{i.file_name.clone()}</a></td>
+                                            <td>
+                                                <a href=format!("/customers/import/{}", i.id)>{i.file_name.clone()}</a>
+                                                <span class="muted small">" · " {t(i.kind.msg())}</span>
+                                            </td>
                                             <td>{t(i.status.msg())} " · " {format!("{}%", i.percent())}</td>
                                             <td class="hide-sm">{date_time(lang(), i.created_at)}</td>
                                         </tr>
@@ -109,7 +125,7 @@ pub fn ImportPage() -> impl IntoView {
     let mapping_error = action_error(mapping);
     let start_error = action_error(start);
     view! {
-        <h1>{t(Msg::ImportCustomers)}</h1>
+        <h1>{t(Msg::Import)}</h1>
         <FormError error=start_error />
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -135,7 +151,8 @@ fn Mapping(
     let ImportData { import, preview, targets } = page;
     let headers = import.headers.clone();
     let id = import.id;
-    let mapped_name = import.mapping.iter().any(|m| m == "name");
+    let ready = import.kind.required().iter().all(|r| import.mapping.iter().any(|m| m == r));
+    let kind = import.kind;
     let encoding = import.encoding.clone().map(|e| format!("{} · {e}", import.format.to_uppercase()));
     let problem = move || {
         error.get().map(|e| match &e {
@@ -145,7 +162,7 @@ fn Mapping(
     };
     view! {
         <section class="panel">
-            <h2>{import.file_name.clone()}</h2>
+            <h2>{t(kind.msg())} ": " {import.file_name.clone()}</h2>
             <p class="muted small">
                 {format!("{}: {}", t(Msg::Rows), import.total_rows)}
                 {encoding.map(|e| format!(" · {e}"))}
@@ -233,7 +250,7 @@ fn Mapping(
             </div>
             <ActionForm action=start attr:class="actions">
                 <input type="hidden" name="id" value=id />
-                <button type="submit" class="button primary" data-test="import-start" disabled=!mapped_name>
+                <button type="submit" class="button primary" data-test="import-start" disabled=!ready>
                     {t(Msg::StartImport)}
                 </button>
             </ActionForm>
@@ -299,6 +316,7 @@ fn Progress(import: Import) -> impl IntoView {
                             </a>
                         })}
                         {done.then(|| view! { <a class="button primary" href="/customers">{t(Msg::Customers)}</a> })}
+                        {done.then(|| view! { <a class="button" href="/customers/import">{t(Msg::Import)}</a> })}
                         {(!done).then(|| view! { <a class="button" href=format!("/customers/import/{}", i.id)>{t(Msg::Refresh)}</a> })}
                     </div>
                 </section>

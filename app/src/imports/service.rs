@@ -1,4 +1,5 @@
-//! Import operations: upload, mapping, preview, and the background run. A run works in batches of
+//! Import operations: upload, mapping, preview, and the background run (customers here, contacts and
+//! counterparties in [`super::linked`]). A run works in batches of
 //! [`BATCH`] rows, each committed in one transaction together with its progress, yielding between batches so
 //! the server keeps answering other users. A run left by a stopped server is resumed (see [`resume_stale`]).
 
@@ -7,12 +8,13 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::file::{self, Table};
+use super::linked;
 use super::store::{self, BatchCounts};
-use super::{Import, ImportStatus, PreviewRow, TARGETS};
+use super::{Import, ImportKind, ImportStatus, PreviewRow};
 use crate::auth::{CurrentUser, Scope};
 use crate::core::db::{Db, placeholders_after};
 use crate::core::{AppError, Checks, ErrCode, FieldError, Lang, now_millis};
-use crate::custom_fields::{CustomField, FieldEntity, store as fields};
+use crate::custom_fields::{CustomField, store as fields};
 use crate::customers::dupes::name_key;
 use crate::customers::{CustomerKind, CustomerStage, CustomerValues, NewCustomer, search};
 use crate::db_run;
@@ -31,7 +33,12 @@ fn signature(headers: &[String]) -> String {
 
 /// A first mapping: what the user chose last time for these headers, else a guess per header (custom fields
 /// by their label or key).
-fn first_mapping(headers: &[String], defs: &[CustomField], remembered: Option<Vec<String>>) -> Vec<String> {
+fn first_mapping(
+    kind: ImportKind,
+    headers: &[String],
+    defs: &[CustomField],
+    remembered: Option<Vec<String>>,
+) -> Vec<String> {
     if let Some(m) = remembered.filter(|m| m.len() == headers.len()) {
         return m;
     }
@@ -45,22 +52,37 @@ fn first_mapping(headers: &[String], defs: &[CustomField], remembered: Option<Ve
                 .filter(|d| !d.retired)
                 .find(|d| d.label.to_lowercase() == lower || d.key == lower)
                 .map(|d| format!("custom.{}", d.key));
-            let target = custom.unwrap_or_else(|| super::guess_target(h).to_string());
+            let target = custom.unwrap_or_else(|| super::guess_target(kind, h).to_string());
             if target.is_empty() || !used.insert(target.clone()) { String::new() } else { target }
         })
         .collect()
 }
 
+/// The custom fields a column of this kind of import can go to.
+async fn defs_for(db: &Db, kind: ImportKind) -> Result<Vec<CustomField>, AppError> {
+    match kind.custom_fields() {
+        Some(entity) => fields::list(db, entity).await,
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Reads and stores an uploaded file with a first mapping. Only the customers module's users import.
-pub async fn upload(db: &Db, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<Import, AppError> {
+pub async fn upload(
+    db: &Db,
+    user: &CurrentUser,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Import, AppError> {
     let table = file::read(file_name, bytes)?;
-    let defs = fields::list(db, FieldEntity::Customer).await?;
-    let remembered = store::remembered_mapping(db, user.id, &signature(&table.headers)).await?;
-    let mapping = first_mapping(&table.headers, &defs, remembered);
+    let defs = defs_for(db, kind).await?;
+    let remembered = store::remembered_mapping(db, user.id, kind, &signature(&table.headers)).await?;
+    let mapping = first_mapping(kind, &table.headers, &defs, remembered);
     let name: String = file_name.chars().take(200).collect();
     let id = store::create(
         db,
         user.id,
+        kind,
         &name,
         table.format,
         table.encoding,
@@ -83,7 +105,16 @@ pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<Import>, AppError> 
     store::list(db, user.id).await
 }
 
-/// Checks and saves a mapping (`name` must be mapped, each field at most once) and the duplicate rule
+/// Why a run cannot start with this mapping: a required field without a column.
+fn missing_required(kind: ImportKind, mapping: &[String]) -> Option<ErrCode> {
+    kind.required().iter().find(|r| !mapping.iter().any(|m| m == *r)).map(|r| match *r {
+        "customer" => ErrCode::CustomerNotMapped,
+        "tax_id" => ErrCode::TaxIdNotMapped,
+        _ => ErrCode::NameNotMapped,
+    })
+}
+
+/// Checks and saves a mapping (the kind's required fields mapped, each field at most once) and the duplicate rule
 /// (`skip` or `update`); remembers the mapping for files with the same headers.
 pub async fn set_mapping(
     db: &Db,
@@ -96,65 +127,87 @@ pub async fn set_mapping(
     if import.status != ImportStatus::Uploaded {
         return Err(AppError::Conflict);
     }
-    let defs = fields::list(db, FieldEntity::Customer).await?;
+    let defs = defs_for(db, import.kind).await?;
     let mut checks = Checks::default();
     if mapping.len() != import.headers.len() {
         checks.fail("mapping", ErrCode::InvalidChoice);
     }
     let mut seen = HashSet::new();
     for (i, m) in mapping.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
-        let known = TARGETS.contains(&m.as_str())
+        let known = import.kind.targets().contains(&m.as_str())
             || m.strip_prefix("custom.").is_some_and(|k| defs.iter().any(|d| d.key == k && !d.retired));
         if !known || !seen.insert(m.as_str()) {
             checks.fail(&format!("mapping[{i}]"), ErrCode::InvalidChoice);
         }
     }
-    if !mapping.iter().any(|m| m == "name") {
-        checks.fail("mapping", ErrCode::NameNotMapped);
+    if let Some(code) = missing_required(import.kind, mapping) {
+        checks.fail("mapping", code);
     }
     if !matches!(on_duplicate, "skip" | "update") {
         checks.fail("on_duplicate", ErrCode::InvalidChoice);
     }
     checks.finish()?;
-    store::set_mapping(db, user.id, id, &signature(&import.headers), mapping, on_duplicate).await?;
+    store::set_mapping(db, user.id, import.kind, id, &signature(&import.headers), mapping, on_duplicate).await?;
     store::get(db, Some(user.id), id).await
 }
 
-/// What a run needs besides the rows: field definitions, users by e-mail, who runs it.
-struct Context {
-    user: CurrentUser,
-    defs: Vec<CustomField>,
+/// What a run needs besides the rows: the import, field definitions, users by e-mail, who runs it.
+pub struct Context {
+    pub id: i64,
+    pub user: CurrentUser,
+    pub defs: Vec<CustomField>,
     /// Active users by e-mail: id and team.
     managers: HashMap<String, (i64, Option<i64>)>,
     mapping: Vec<String>,
     header_len: usize,
+    /// `skip` or `update`.
+    pub on_duplicate: String,
 }
 
 impl Context {
     async fn load(db: &Db, user: CurrentUser, import: &Import) -> Result<Context, AppError> {
-        let defs = fields::list(db, FieldEntity::Customer).await?;
+        let defs = defs_for(db, import.kind).await?;
         let users = crate::admin::store::list_users(db).await?;
         let managers =
             users.into_iter().filter(|u| u.active).map(|u| (u.email.to_lowercase(), (u.id, u.team_id))).collect();
-        Ok(Context { user, defs, managers, mapping: import.mapping.clone(), header_len: import.headers.len() })
+        Ok(Context {
+            id: import.id,
+            user,
+            defs,
+            managers,
+            mapping: import.mapping.clone(),
+            header_len: import.headers.len(),
+            on_duplicate: import.on_duplicate.clone(),
+        })
+    }
+
+    /// The mapped cells of a row (trimmed) with their targets, and what is wrong with the row as a whole:
+    /// more cells than headers, formulas.
+    pub fn cells<'a>(&'a self, row: &'a [String]) -> (Vec<(&'a str, &'a str)>, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        if row.len() > self.header_len && row[self.header_len..].iter().any(|c| !c.trim().is_empty()) {
+            errors.push(FieldError { field: "row".into(), code: ErrCode::RaggedRow });
+        }
+        let mut cells = Vec::new();
+        for (i, target) in self.mapping.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            let cell = row.get(i).map(|c| c.trim()).unwrap_or_default();
+            if file::is_formula(cell) {
+                errors.push(FieldError { field: target.clone(), code: ErrCode::FormulaNotAllowed });
+            }
+            cells.push((target.as_str(), cell));
+        }
+        (cells, errors)
     }
 
     /// A row as a customer to create (as given, validated, and its manager), or why not.
     fn customer(&self, row: &[String]) -> Result<(NewCustomer, CustomerValues, i64), Vec<FieldError>> {
-        let mut errors = Vec::new();
+        let (cells, mut errors) = self.cells(row);
         let mut fail = |field: &str, code| errors.push(FieldError { field: field.into(), code });
-        if row.len() > self.header_len && row[self.header_len..].iter().any(|c| !c.trim().is_empty()) {
-            fail("row", ErrCode::RaggedRow);
-        }
         let mut c = NewCustomer { custom: Some(Default::default()), ..Default::default() };
         let mut manager_id = self.user.id;
-        for (i, target) in self.mapping.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
-            let cell = row.get(i).map(|c| c.trim()).unwrap_or_default();
-            if file::is_formula(cell) {
-                fail(target, ErrCode::FormulaNotAllowed);
-            }
+        for (target, cell) in cells {
             let text = || Some(cell.to_string()).filter(|s| !s.is_empty());
-            match target.as_str() {
+            match target {
                 "name" => c.name = cell.to_string(),
                 "kind" => c.kind = text().map(|k| choice(&k, &kind_names())),
                 "stage" => c.stage = text().map(|s| choice(&s, &stage_names())),
@@ -221,7 +274,25 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: i64) -> Result<(Import, Ve
     let mut out = Vec::new();
     for (i, row) in table.rows.iter().take(PREVIEW_ROWS).enumerate() {
         let cells: Vec<String> = (0..import.headers.len()).map(|c| row.get(c).cloned().unwrap_or_default()).collect();
-        let (errors, duplicate_of) = match ctx.customer(row) {
+        let (errors, duplicate_of) = match import.kind {
+            ImportKind::Contacts => linked::preview_contact(db, &ctx, row).await?,
+            ImportKind::Counterparties => linked::preview_counterparty(db, &ctx, row).await?,
+            ImportKind::Customers => preview_customer(db, user, &ctx, row).await?,
+        };
+        out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of });
+    }
+    Ok((import, out))
+}
+
+/// The preview's verdict on a customer row: its errors, or the customer it duplicates.
+async fn preview_customer(
+    db: &Db,
+    user: &CurrentUser,
+    ctx: &Context,
+    row: &[String],
+) -> Result<(Vec<FieldError>, Option<String>), AppError> {
+    Ok({
+        match ctx.customer(row) {
             Err(errors) => (errors, None),
             Ok((c, _, _)) => {
                 let probe = crate::customers::DuplicateProbe {
@@ -233,10 +304,8 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: i64) -> Result<(Import, Ve
                 let hits = crate::customers::service::duplicates(db, user, &probe).await?;
                 (Vec::new(), hits.first().map(|h| h.name.clone()))
             }
-        };
-        out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of });
-    }
-    Ok((import, out))
+        }
+    })
 }
 
 /// Starts the run of a mapped import in the background.
@@ -245,8 +314,8 @@ pub async fn start(db: &Db, user: &CurrentUser, id: i64) -> Result<Import, AppEr
     if import.status != ImportStatus::Uploaded {
         return Err(AppError::Conflict);
     }
-    if !import.mapping.iter().any(|m| m == "name") {
-        return Err(AppError::field("mapping", ErrCode::NameNotMapped));
+    if let Some(code) = missing_required(import.kind, &import.mapping) {
+        return Err(AppError::field("mapping", code));
     }
     if !store::claim(db, id, now_millis() - STALE_MS).await? {
         return Err(AppError::Conflict);
@@ -286,10 +355,18 @@ pub async fn run(db: &Db, id: i64) -> Result<(), AppError> {
     drop(bytes);
     let ctx = Context::load(db, user, &import).await?;
     let mut seen = Seen::default();
+    let mut seen_contacts = linked::SeenContacts::default();
+    let mut seen_counterparties = HashMap::new();
     let start = import.processed.max(0) as usize;
     for (n, chunk) in table.rows.chunks(BATCH).enumerate().skip(start / BATCH) {
         let first_row = n * BATCH;
-        batch(db, id, &ctx, &import.on_duplicate, first_row, chunk, &mut seen).await?;
+        match import.kind {
+            ImportKind::Customers => batch(db, id, &ctx, &import.on_duplicate, first_row, chunk, &mut seen).await?,
+            ImportKind::Contacts => linked::contacts_batch(db, &ctx, first_row, chunk, &mut seen_contacts).await?,
+            ImportKind::Counterparties => {
+                linked::counterparties_batch(db, &ctx, first_row, chunk, &mut seen_counterparties).await?
+            }
+        }
         tokio::task::yield_now().await;
     }
     store::finish(db, id, ImportStatus::Done, None).await
@@ -347,14 +424,18 @@ async fn batch(
     seen: &mut Seen,
 ) -> Result<(), AppError> {
     let mut counts = BatchCounts { processed: rows.len() as i64, ..Default::default() };
-    let mut failed: Vec<(i64, String, String)> = Vec::new();
+    let mut failed: Vec<Failed> = Vec::new();
     let mut valid: Vec<(i64, CustomerValues, i64, NewCustomer)> = Vec::new();
+    let mut raws: HashMap<i64, String> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         let row_no = (first_row + i) as i64 + 2;
         let raw = serde_json::to_string(row).unwrap_or_default();
         match ctx.customer(row) {
-            Ok((input, values, manager_id)) => valid.push((row_no, values, manager_id, input)),
-            Err(errors) => failed.push((row_no, serde_json::to_string(&errors).unwrap_or_default(), raw)),
+            Ok((input, values, manager_id)) => {
+                raws.insert(row_no, raw);
+                valid.push((row_no, values, manager_id, input))
+            }
+            Err(errors) => failed.push(Failed::new(row_no, &errors, raw)),
         }
     }
     let phones: Vec<String> = valid.iter().filter_map(|v| v.1.phone.clone()).collect();
@@ -400,6 +481,7 @@ async fn batch(
     write_batch(db, id, ctx, &create, &failed, counts).await?;
     // Updates go through the ordinary rules (scope, versions, audit); each is its own transaction.
     let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
+    let raw_of = |row_no: i64| raws.get(&row_no).map(String::as_str).unwrap_or("[]");
     for (row_no, (cid, version), input) in updates {
         let patch = crate::customers::CustomerPatch {
             version,
@@ -421,11 +503,12 @@ async fn batch(
             Ok(_) => later.updated += 1,
             Err(AppError::Validation { fields }) => {
                 later.failed += 1;
-                record_failure(db, id, row_no, &fields).await?;
+                record_failure(db, id, row_no, &fields, raw_of(row_no)).await?;
             }
             Err(AppError::Forbidden | AppError::Conflict | AppError::NotFound) => {
                 later.failed += 1;
-                record_failure(db, id, row_no, &[FieldError { field: "row".into(), code: ErrCode::NotYours }]).await?;
+                let not_yours = [FieldError { field: "row".into(), code: ErrCode::NotYours }];
+                record_failure(db, id, row_no, &not_yours, raw_of(row_no)).await?;
             }
             Err(e) => return Err(e),
         }
@@ -433,9 +516,23 @@ async fn batch(
     store::add_counts(db, id, later).await
 }
 
-async fn record_failure(db: &Db, id: i64, row_no: i64, fields: &[FieldError]) -> Result<(), AppError> {
+/// A row that failed: its number, its errors and its cells as JSON.
+pub struct Failed {
+    pub row_no: i64,
+    pub errors: String,
+    pub raw: String,
+}
+
+impl Failed {
+    pub fn new(row_no: i64, errors: &[FieldError], raw: String) -> Failed {
+        Failed { row_no, errors: serde_json::to_string(errors).unwrap_or_default(), raw }
+    }
+}
+
+/// Records a row that failed outside a batch transaction (an update of a duplicate).
+pub async fn record_failure(db: &Db, id: i64, row_no: i64, fields: &[FieldError], raw: &str) -> Result<(), AppError> {
     let errors = serde_json::to_string(fields).unwrap_or_default();
-    db_run!(db, p => sqlx::query(store::INSERT_ERROR).bind(id).bind(row_no).bind(&errors).bind("[]")
+    db_run!(db, p => sqlx::query(store::INSERT_ERROR).bind(id).bind(row_no).bind(&errors).bind(raw)
         .execute(p).await.map(|_| ()))?;
     Ok(())
 }
@@ -446,7 +543,7 @@ async fn write_batch(
     id: i64,
     ctx: &Context,
     create: &[(CustomerValues, i64)],
-    failed: &[(i64, String, String)],
+    failed: &[Failed],
     counts: BatchCounts,
 ) -> Result<(), AppError> {
     let now = now_millis();
@@ -481,8 +578,9 @@ async fn write_batch(
             let doc = search::document([v.name.as_str()].into_iter().chain(v.email.as_deref()), v.phone.as_deref());
             sqlx::query(search_sql).bind(cid).bind(doc).execute(&mut *tx).await?;
         }
-        for (row_no, errors, raw) in failed {
-            sqlx::query(store::INSERT_ERROR).bind(id).bind(row_no).bind(errors).bind(raw).execute(&mut *tx).await?;
+        for f in failed {
+            sqlx::query(store::INSERT_ERROR).bind(id).bind(f.row_no).bind(&f.errors).bind(&f.raw)
+                .execute(&mut *tx).await?;
         }
         sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
             .bind(counts.skipped).bind(counts.failed).bind(now).bind(id).execute(&mut *tx).await?;

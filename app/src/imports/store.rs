@@ -1,6 +1,6 @@
 //! SQL for imports: the file, its mapping, the run's progress and failed rows, on both databases.
 
-use super::{Import, ImportError, ImportStatus};
+use super::{Import, ImportError, ImportKind, ImportStatus};
 use crate::core::db::Db;
 use crate::core::{AppError, now_millis};
 use crate::db_run;
@@ -8,6 +8,7 @@ use crate::db_run;
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
+    kind: String,
     file_name: String,
     format: String,
     encoding: Option<String>,
@@ -29,6 +30,7 @@ impl From<Row> for Import {
     fn from(r: Row) -> Self {
         Import {
             id: r.id,
+            kind: ImportKind::parse(&r.kind).unwrap_or_default(),
             file_name: r.file_name,
             format: r.format,
             encoding: r.encoding,
@@ -48,7 +50,7 @@ impl From<Row> for Import {
     }
 }
 
-const SELECT: &str = "SELECT id, file_name, format, encoding, headers, mapping, on_duplicate, status, total_rows, \
+const SELECT: &str = "SELECT id, kind, file_name, format, encoding, headers, mapping, on_duplicate, status, total_rows, \
     processed, created, updated, skipped, failed, error, created_at FROM imports";
 
 /// Stores an uploaded file; returns its id.
@@ -56,6 +58,7 @@ const SELECT: &str = "SELECT id, file_name, format, encoding, headers, mapping, 
 pub async fn create(
     db: &Db,
     user_id: i64,
+    kind: ImportKind,
     file_name: &str,
     format: &str,
     encoding: Option<&str>,
@@ -65,11 +68,11 @@ pub async fn create(
     total_rows: i64,
 ) -> Result<i64, AppError> {
     let sql = "INSERT INTO imports (user_id, kind, file_name, format, encoding, content, headers, mapping, status, \
-               total_rows, created_at) VALUES ($1, 'customers', $2, $3, $4, $5, $6, $7, 'uploaded', $8, $9) RETURNING id";
+               total_rows, created_at) VALUES ($1, $10, $2, $3, $4, $5, $6, $7, 'uploaded', $8, $9) RETURNING id";
     let headers = serde_json::to_string(headers).unwrap_or_default();
     let mapping = serde_json::to_string(mapping).unwrap_or_default();
     Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(file_name).bind(format).bind(encoding)
-        .bind(content).bind(&headers).bind(&mapping).bind(total_rows).bind(now_millis()).fetch_one(p).await)?)
+        .bind(content).bind(&headers).bind(&mapping).bind(total_rows).bind(now_millis()).bind(kind.as_str()).fetch_one(p).await)?)
 }
 
 /// One import of `user_id` (`None`: anyone's, for the runner).
@@ -99,6 +102,7 @@ pub async fn content(db: &Db, id: i64) -> Result<(Vec<u8>, i64), AppError> {
 pub async fn set_mapping(
     db: &Db,
     user_id: i64,
+    kind: ImportKind,
     id: i64,
     signature: &str,
     mapping: &[String],
@@ -109,19 +113,24 @@ pub async fn set_mapping(
         let mut tx = p.begin().await?;
         sqlx::query("UPDATE imports SET mapping = $1, on_duplicate = $2 WHERE id = $3 AND status = 'uploaded'")
             .bind(&json).bind(on_duplicate).bind(id).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO import_mappings (user_id, kind, signature, mapping) VALUES ($1, 'customers', $2, $3) \
+        sqlx::query("INSERT INTO import_mappings (user_id, kind, signature, mapping) VALUES ($1, $4, $2, $3) \
                      ON CONFLICT (user_id, kind, signature) DO UPDATE SET mapping = EXCLUDED.mapping")
-            .bind(user_id).bind(signature).bind(&json).execute(&mut *tx).await?;
+            .bind(user_id).bind(signature).bind(&json).bind(kind.as_str()).execute(&mut *tx).await?;
         tx.commit().await
     })?;
     Ok(())
 }
 
 /// The mapping the user last chose for files with these headers.
-pub async fn remembered_mapping(db: &Db, user_id: i64, signature: &str) -> Result<Option<Vec<String>>, AppError> {
+pub async fn remembered_mapping(
+    db: &Db,
+    user_id: i64,
+    kind: ImportKind,
+    signature: &str,
+) -> Result<Option<Vec<String>>, AppError> {
     let json: Option<String> = db_run!(db, p => sqlx::query_scalar(
-        "SELECT mapping FROM import_mappings WHERE user_id = $1 AND kind = 'customers' AND signature = $2")
-        .bind(user_id).bind(signature).fetch_optional(p).await)?;
+        "SELECT mapping FROM import_mappings WHERE user_id = $1 AND kind = $3 AND signature = $2")
+        .bind(user_id).bind(signature).bind(kind.as_str()).fetch_optional(p).await)?;
     Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use app::core::{AppError, ErrCode};
 use app::customers::store::ListQuery;
-use app::imports::{Import, ImportError, PreviewRow, export, service};
+use app::imports::{Import, ImportError, ImportKind, PreviewRow, export, service};
 
 use super::customers::parse_id;
 use super::{Api, ApiError, ApiJson, ApiQuery};
@@ -26,6 +26,8 @@ pub const MAX_UPLOAD_BYTES: usize = app::imports::file::MAX_FILE_BYTES + 64 * 10
 pub struct UploadParams {
     /// The file's name (`.xlsx` or `.csv`).
     pub file_name: Option<String>,
+    /// What the file holds: `customers` (default), `contacts` or `counterparties`.
+    pub kind: Option<String>,
 }
 
 /// Uploads a CSV or .xlsx file (the request body) and returns the import with a first column mapping
@@ -40,7 +42,11 @@ pub async fn upload(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Import>), ApiError> {
     let name = p.file_name.unwrap_or_else(|| "upload.csv".into());
-    let created = service::upload(&state.db, api.user()?, &name, &body).await.map_err(|e| api.err(e))?;
+    let kind = match p.kind.as_deref() {
+        None => ImportKind::Customers,
+        Some(k) => ImportKind::parse(k).ok_or_else(|| api.err(AppError::field("kind", ErrCode::InvalidChoice)))?,
+    };
+    let created = service::upload(&state.db, api.user()?, kind, &name, &body).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -67,8 +73,11 @@ pub async fn preview(
 /// A column mapping.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct MappingBody {
-    /// For each column, its field (`name`, `kind`, `stage`, `phone`, `email`, `source`, `tags`, `notes`,
-    /// `manager` (an e-mail), `custom.<key>`) or `""` to ignore it.
+    /// For each column, its field or `""` to ignore it. Customers: `name`, `kind`, `stage`, `phone`,
+    /// `email`, `source`, `tags`, `notes`, `manager` (an e-mail), `custom.<key>`. Contacts: `customer` (its
+    /// number, phone, e-mail or name), `name`, `position`, `role`, `phone`, `email` (several separated by
+    /// `,` or `;`), `birthday`, `notes`, `custom.<key>`. Counterparties: `customer`, `legal_name`, `tax_id`,
+    /// `country`, `vat_payer`, `legal_address`, `from` (date), `bank_code`, `account`, `bank_name`.
     pub mapping: Vec<String>,
     /// `skip` (default) or `update`.
     #[serde(default)]
@@ -215,8 +224,11 @@ pub async fn export_customers(
 pub async fn upload_form(State(state): State<AppState>, api: Api, mut form: Multipart) -> Response {
     let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
     let mut file: Option<(String, Bytes)> = None;
+    let mut kind = ImportKind::Customers;
     while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("file") {
+        if field.name() == Some("kind") {
+            kind = field.text().await.ok().and_then(|k| ImportKind::parse(&k)).unwrap_or_default();
+        } else if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.csv").to_string();
             match field.bytes().await {
                 Ok(b) => file = Some((name, b)),
@@ -229,7 +241,7 @@ pub async fn upload_form(State(state): State<AppState>, api: Api, mut form: Mult
         Redirect::to(&format!("/customers/import?error={tag}")).into_response()
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else { return back(ErrCode::EmptyFile) };
-    match service::upload(&state.db, user, &name, &bytes).await {
+    match service::upload(&state.db, user, kind, &name, &bytes).await {
         Ok(import) => Redirect::to(&format!("/customers/import/{}", import.id)).into_response(),
         Err(AppError::Validation { fields }) => back(fields.first().map_or(ErrCode::UnreadableFile, |f| f.code)),
         Err(AppError::PayloadTooLarge) => back(ErrCode::TooLarge),

@@ -9,7 +9,7 @@ use app::core::ErrCode;
 use app::core::db::Db;
 use app::custom_fields::{NewCustomField, service as fields};
 use app::customers::{NewCustomer, service as customers};
-use app::imports::{Import, ImportStatus, export, file, service};
+use app::imports::{Import, ImportKind, ImportStatus, export, file, service};
 use serde_json::json;
 use tests::{TestApp, both_apps, both_backends, make_user};
 
@@ -50,7 +50,7 @@ async fn import_customers(db: Db) {
     fields::create(&db, &admin, &region).await.unwrap();
     customers::create(&db, &m, &NewCustomer { name: "Mavjud".into(), ..Default::default() }).await.unwrap();
 
-    let up = service::upload(&db, &m, "mijozlar.csv", FILE.as_bytes()).await.unwrap();
+    let up = service::upload(&db, &m, ImportKind::Customers, "mijozlar.csv", FILE.as_bytes()).await.unwrap();
     assert_eq!(up.total_rows, 7);
     assert_eq!(up.mapping, ["name", "phone", "email", "stage", "tags", "custom.region", "notes"]);
     let (_, preview) = service::preview(&db, &m, up.id).await.unwrap();
@@ -93,14 +93,14 @@ async fn import_customers(db: Db) {
     assert!(timeline.items[0].changes.iter().any(|c| c.field == "import"));
 
     // The same file again creates nothing twice; with "update" the file's values win.
-    let again = service::upload(&db, &m, "mijozlar.csv", FILE.as_bytes()).await.unwrap();
+    let again = service::upload(&db, &m, ImportKind::Customers, "mijozlar.csv", FILE.as_bytes()).await.unwrap();
     assert_eq!(again.mapping, mapping, "the mapping is remembered");
     service::set_mapping(&db, &m, again.id, &mapping, "skip").await.unwrap();
     service::start(&db, &m, again.id).await.unwrap();
     let again = finished(&db, &m, again.id).await;
     assert_eq!((again.created, again.skipped, again.failed), (0, 4, 3));
     let changed = FILE.replace("Doimiy", "Yo'qotilgan");
-    let update = service::upload(&db, &m, "mijozlar2.csv", changed.as_bytes()).await.unwrap();
+    let update = service::upload(&db, &m, ImportKind::Customers, "mijozlar2.csv", changed.as_bytes()).await.unwrap();
     service::set_mapping(&db, &m, update.id, &mapping, "update").await.unwrap();
     service::start(&db, &m, update.id).await.unwrap();
     let update = finished(&db, &m, update.id).await;
@@ -110,14 +110,14 @@ async fn import_customers(db: Db) {
 
     // Windows-1251 and Excel files; broken ones get a clear refusal.
     let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Наименование,Телефон\nООО Ромашка,+998 93 444 55 66\n");
-    let ru = service::upload(&db, &m, "old.csv", &cp1251).await.unwrap();
+    let ru = service::upload(&db, &m, ImportKind::Customers, "old.csv", &cp1251).await.unwrap();
     assert_eq!(
         (ru.encoding.as_deref(), ru.mapping.as_slice()),
         (Some("windows-1251"), ["name", "phone"].map(String::from).as_slice())
     );
     service::start(&db, &m, ru.id).await.unwrap();
     assert_eq!(finished(&db, &m, ru.id).await.created, 1);
-    let broken = service::upload(&db, &m, "x.xlsx", b"PK\x03\x04garbage").await.unwrap_err();
+    let broken = service::upload(&db, &m, ImportKind::Customers, "x.xlsx", b"PK\x03\x04garbage").await.unwrap_err();
     assert_eq!(broken.field_codes("file"), [ErrCode::UnreadableFile]);
 
     // Export what a filter shows: CSV with formulas neutralised, and Excel read back.
@@ -137,6 +137,113 @@ async fn import_customers(db: Db) {
     assert_eq!(String::from_utf8(only.bytes).unwrap().lines().count(), 2);
 }
 both_backends!(customer_import_export, import_customers);
+
+/// Runs a file through upload, the guessed mapping and the background run.
+async fn import_file(db: &Db, u: &CurrentUser, kind: ImportKind, text: &str, on_duplicate: &str) -> Import {
+    let up = service::upload(db, u, kind, "f.csv", text.as_bytes()).await.unwrap();
+    service::set_mapping(db, u, up.id, &up.mapping, on_duplicate).await.unwrap();
+    service::start(db, u, up.id).await.unwrap();
+    let done = finished(db, u, up.id).await;
+    assert_eq!(done.status, ImportStatus::Done, "{:?}", done.error);
+    done
+}
+
+const CONTACTS: &str = "Mijoz;FIO;Lavozim;Telefon;E-mail;Tug'ilgan kun\n\
+Alfa Savdo;Aziz Karimov;Direktor;+998 90 700 11 22;aziz@alfa.uz;05.03.1980\n\
+info@alfa.uz;Dilnoza;Buxgalter;;;\n\
+#BETA;Sergey;Menejer;93 555 66 77, 93 555 66 78;;\n\
+Omega;Olga;;;;\n\
+Twin Co;Ivan;;;;\n\
+Alfa Savdo;;;;;\n\
+Beta;Aziz K.;;+998907001122;;\n\
+ALFA SAVDO;dilnoza;;;;\n";
+
+const COUNTERPARTIES: &str = "Mijoz;Yuridik nomi;STIR;QQS;MFO;Hisob raqami\n\
+Alfa Savdo;Alfa Savdo MChJ;301234567;ha;00873;20208000905123456001\n\
+Alfa Savdo;Alfa Savdo MChJ;301234567;ha;00444;20208000905123456002\n\
+Beta;Beta XK;12345;;;\n\
+Beta;Beta XK;302222222;balki;;\n\
+Omega;Omega MChJ;303333333;;;\n\
+Beta;Beta Group;304444444;yo'q;;\n";
+
+async fn import_contacts_and_counterparties(db: Db) {
+    let m = user(&db, "m@k.uz", Role::Manager).await;
+    let o = user(&db, "o@k.uz", Role::Manager).await;
+    let new = |name: &str, phone: Option<&str>, email: Option<&str>| NewCustomer {
+        name: name.into(),
+        phone: phone.map(Into::into),
+        email: email.map(Into::into),
+        ..Default::default()
+    };
+    let alfa =
+        customers::create(&db, &m, &new("Alfa Savdo", Some("+998901112233"), Some("info@alfa.uz"))).await.unwrap();
+    let beta = customers::create(&db, &m, &new("Beta", None, None)).await.unwrap();
+    customers::create(&db, &o, &new("Omega", None, None)).await.unwrap();
+    customers::create(&db, &m, &new("Twin Co", None, None)).await.unwrap();
+    customers::create(&db, &m, &new("Twin Co.", None, None)).await.unwrap();
+
+    // Contacts: the customer named by name, e-mail or number; another manager's customer, a name two
+    // customers share and a missing name fail; repeats in the file (by phone, by name at the customer) skip.
+    let text = CONTACTS.replace("BETA", &beta.id.to_string());
+    let up = service::upload(&db, &m, ImportKind::Contacts, "c.csv", text.as_bytes()).await.unwrap();
+    assert_eq!(up.mapping, ["customer", "name", "position", "phone", "email", "birthday"]);
+    let (_, preview) = service::preview(&db, &m, up.id).await.unwrap();
+    let codes = |i: usize| preview[i].errors.iter().map(|e| (e.field.as_str(), e.code)).collect::<Vec<_>>();
+    assert_eq!(codes(3), [("customer", ErrCode::CustomerNotFound)]);
+    assert_eq!(codes(4), [("customer", ErrCode::CustomerAmbiguous)]);
+    assert_eq!(codes(5), [("name", ErrCode::Required)]);
+    let mut no_customer = up.mapping.clone();
+    no_customer[0] = String::new();
+    let err = service::set_mapping(&db, &m, up.id, &no_customer, "skip").await.unwrap_err();
+    assert_eq!(err.field_codes("mapping"), [ErrCode::CustomerNotMapped]);
+    let done = import_file(&db, &m, ImportKind::Contacts, &text, "skip").await;
+    assert_eq!((done.created, done.skipped, done.failed), (3, 2, 3), "{done:?}");
+    let at_alfa = app::contacts::service::list_for_customer(&db, &m, alfa.id).await.unwrap();
+    let aziz = at_alfa.iter().find(|c| c.name == "Aziz Karimov").unwrap();
+    assert_eq!(
+        (aziz.phones.as_slice(), aziz.birthday.as_deref()),
+        (["+998907001122".to_string()].as_slice(), Some("1980-03-05"))
+    );
+    let at_beta = app::contacts::service::list_for_customer(&db, &m, beta.id).await.unwrap();
+    assert_eq!(at_beta[0].phones.len(), 2, "two phones in one cell");
+    let found = app::customers::search::quick(&db, m.scope(), "sergey", 5).await.unwrap();
+    assert_eq!(found.first().map(|f| f.id), Some(beta.id), "imported contacts are searchable");
+    let timeline = customers::timeline(&db, &m, alfa.id, None, 5).await.unwrap();
+    assert!(timeline.items.iter().any(|t| t.entity == "contact" && t.changes.iter().any(|c| c.field == "import")));
+    let again = import_file(&db, &m, ImportKind::Contacts, &text, "skip").await;
+    assert_eq!((again.created, again.skipped, again.failed), (0, 5, 3), "nothing twice");
+    let update = import_file(&db, &m, ImportKind::Contacts, &text.replace("Direktor", "Bosh direktor"), "update").await;
+    assert_eq!((update.created, update.updated, update.failed), (0, 5, 3), "{update:?}");
+    let aziz = app::contacts::service::get(&db, &m, aziz.id).await.unwrap();
+    assert_eq!(aziz.customers.len(), 2, "linked to the second customer its phone appeared at");
+
+    // Counterparties: one row per bank account adds accounts to the first; bad taxpayer ids, yes/no values
+    // and other managers' customers fail.
+    let up = service::upload(&db, &m, ImportKind::Counterparties, "k.csv", COUNTERPARTIES.as_bytes()).await.unwrap();
+    assert_eq!(up.mapping, ["customer", "legal_name", "tax_id", "vat_payer", "bank_code", "account"]);
+    let done = import_file(&db, &m, ImportKind::Counterparties, COUNTERPARTIES, "skip").await;
+    assert_eq!((done.created, done.updated, done.failed), (2, 1, 3), "{done:?}");
+    let failed = app::imports::store::errors(&db, done.id).await.unwrap();
+    let codes: Vec<_> = failed.iter().flat_map(|f| f.errors.iter().map(|e| (e.field.as_str(), e.code))).collect();
+    assert_eq!(
+        codes,
+        [
+            ("tax_id", ErrCode::InvalidTaxId),
+            ("vat_payer", ErrCode::InvalidChoice),
+            ("customer", ErrCode::CustomerNotFound)
+        ]
+    );
+    let cps = app::counterparties::service::list_for_customer(&db, &m, alfa.id).await.unwrap().current;
+    assert_eq!((cps.len(), cps[0].bank_accounts.len(), cps[0].vat_payer), (1, 2, true));
+    let again = import_file(&db, &m, ImportKind::Counterparties, COUNTERPARTIES, "skip").await;
+    assert_eq!((again.created, again.updated, again.skipped), (0, 0, 3), "nothing twice");
+    let renamed = COUNTERPARTIES.replace("Beta Group", "Beta Group MChJ");
+    let update = import_file(&db, &m, ImportKind::Counterparties, &renamed, "update").await;
+    assert_eq!((update.created, update.updated), (0, 3), "{update:?}");
+    let beta_cps = app::counterparties::service::list_for_customer(&db, &m, beta.id).await.unwrap().current;
+    assert_eq!(beta_cps[0].legal_name, "Beta Group MChJ");
+}
+both_backends!(contact_and_counterparty_import, import_contacts_and_counterparties);
 
 async fn over_http(app: TestApp) {
     let (_, token) = app.user_token("m@k.uz", Role::Manager, None).await;
