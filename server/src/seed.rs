@@ -7,11 +7,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use app::auth::{Role, store as auth_store};
-use app::contacts::{ContactValues, store as contact_store};
+use app::contacts::ContactValues;
 use app::core::AppError;
 use app::core::db::Db;
 use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
-use app::customers::{CustomerKind, CustomerStage, CustomerValues, search, store as customer_store};
+use app::customers::{CustomerKind, CustomerStage, CustomerValues, search};
 use app::db_run;
 
 const UZ_PLACES: &[&str] =
@@ -221,27 +221,147 @@ pub async fn demo_staff(db: &Db) -> Result<Vec<i64>, AppError> {
     Ok(ids)
 }
 
+/// A value of a bulk insert (typed, so that PostgreSQL accepts its NULLs).
+enum V {
+    I(i64),
+    S(String),
+    NS,
+    B(bool),
+}
+
+impl From<Option<String>> for V {
+    fn from(s: Option<String>) -> V {
+        s.map_or(V::NS, V::S)
+    }
+}
+
+/// Rows for one table, inserted many to a statement.
+struct Rows {
+    head: &'static str,
+    cols: usize,
+    vals: Vec<V>,
+}
+
+impl Rows {
+    fn new(head: &'static str, cols: usize) -> Rows {
+        Rows { head, cols, vals: Vec::new() }
+    }
+
+    fn push<const N: usize>(&mut self, row: [V; N]) {
+        debug_assert_eq!(N, self.cols);
+        self.vals.extend(row);
+    }
+
+    /// The statements: `(sql, first value, value count)`, each under both databases' parameter limits.
+    fn statements(&self) -> Vec<(String, usize, usize)> {
+        let per = (30_000 / self.cols).min(1000);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < self.vals.len() {
+            let n = ((self.vals.len() - at) / self.cols).min(per);
+            let mut sql = format!("{} VALUES ", self.head);
+            for r in 0..n {
+                sql.push_str(if r == 0 { "(" } else { ",(" });
+                let cells: Vec<String> = (0..self.cols).map(|c| format!("${}", r * self.cols + c + 1)).collect();
+                sql.push_str(&cells.join(","));
+                sql.push(')');
+            }
+            out.push((sql, at, n * self.cols));
+            at += n * self.cols;
+        }
+        out
+    }
+}
+
+/// Inserts the rows of `$rows` on transaction `$tx`.
+macro_rules! flush {
+    ($tx:expr, $rows:expr) => {{
+        for (sql, at, n) in $rows.statements() {
+            let mut q = sqlx::query(&sql);
+            for v in &$rows.vals[at..at + n] {
+                q = match v {
+                    V::I(i) => q.bind(*i),
+                    V::S(s) => q.bind(s.as_str()),
+                    V::NS => q.bind(None::<&str>),
+                    V::B(b) => q.bind(*b),
+                };
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+/// The next free id of a table (seeding runs alone, before the server starts).
+async fn next_id(db: &Db, table: &str) -> Result<i64, AppError> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+    Ok(db_run!(db, p => sqlx::query_scalar(&sql).fetch_one(p).await)?)
+}
+
 /// Inserts `count` customers spread over the demo managers, with their counterparties and contacts, in
-/// batches. Taxpayer ids continue after those already there, so seeding twice does not collide.
+/// transactions of 2,000 customers and statements of many rows each (ids given by the seeder, so that a
+/// million customers and their 3 million related rows take minutes). Taxpayer ids continue after those
+/// already there, so seeding twice does not collide.
 pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppError> {
     let managers = demo_staff(db).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let start = app::core::now_millis() - 365 * 86_400_000;
     let mut taxpayer = counterparty_store::count(db).await? as u64;
+    let (mut customer_id, mut counterparty_id, mut contact_id) =
+        (next_id(db, "customers").await?, next_id(db, "counterparties").await?, next_id(db, "contacts").await?);
+    let search_head = if db.is_postgres() {
+        "INSERT INTO customer_search (customer_id, doc)"
+    } else {
+        "INSERT INTO customer_search (rowid, doc)"
+    };
     let mut n = 0;
     while n < count {
         let size = (count - n).min(2000);
-        let mut batch = Vec::with_capacity(size as usize);
+        let mut customers = Rows::new(
+            "INSERT INTO customers (id, name, name_search, kind, stage, phone, email, manager_id, created_by, \
+             created_at, updated_at, version, dup_key)",
+            13,
+        );
+        let mut docs = Rows::new(search_head, 2);
+        let mut cps = Rows::new(
+            "INSERT INTO counterparties (id, legal_name, country, tax_id, vat_payer, legal_address, created_by, \
+             created_at, updated_at, version)",
+            10,
+        );
+        let mut owners = Rows::new(
+            "INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, created_by, created_at)",
+            5,
+        );
+        let mut accounts =
+            Rows::new("INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at)", 5);
+        let mut contacts = Rows::new(
+            "INSERT INTO contacts (id, name, name_search, position, created_by, created_at, updated_at, version)",
+            8,
+        );
+        let mut points = Rows::new("INSERT INTO contact_points (contact_id, kind, value)", 3);
+        let mut links = Rows::new("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at)", 4);
+        let by = managers[0];
         for k in n..n + size {
             let manager = managers[rng.gen_range(0..managers.len())];
             let at = start + (k as i64 * 365 * 86_400_000 / count.max(1) as i64);
-            batch.push((demo_customer(&mut rng, k), manager, at));
-        }
-        let ids = customer_store::insert_many(db, &batch).await?;
-        let (mut cps, mut cts) = (Vec::new(), Vec::new());
-        let mut docs = Vec::with_capacity(batch.len());
-        for (id, (v, _, at)) in ids.into_iter().zip(&batch) {
-            let (a, b) = demo_extras(&mut rng, id, v, *at, &mut taxpayer);
+            let v = demo_customer(&mut rng, k);
+            let id = customer_id;
+            customer_id += 1;
+            customers.push([
+                V::I(id),
+                V::S(v.name.clone()),
+                V::S(app::customers::search_key(&v.name)),
+                V::S(v.kind.as_str().into()),
+                V::S(v.stage.as_str().into()),
+                v.phone.clone().into(),
+                v.email.clone().into(),
+                V::I(manager),
+                V::I(manager),
+                V::I(at),
+                V::I(at),
+                V::I(1),
+                V::S(app::customers::dupes::name_key(&v.name)),
+            ]);
+            let (a, b) = demo_extras(&mut rng, id, &v, at, &mut taxpayer);
             let mut texts: Vec<&str> = vec![&v.name];
             texts.extend(v.email.as_deref());
             texts.extend(a.iter().flat_map(|(c, ..)| [c.legal_name.as_str(), c.tax_id.as_str()]));
@@ -250,14 +370,71 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
                     .flat_map(|(c, ..)| std::iter::once(c.name.as_str()).chain(c.emails.iter().map(String::as_str))),
             );
             let phones = v.phone.iter().chain(b.iter().flat_map(|(c, ..)| c.phones.iter())).map(String::as_str);
-            docs.push((id, search::document(texts, phones)));
-            cps.extend(a);
-            cts.extend(b);
+            docs.push([V::I(id), V::S(search::document(texts, phones))]);
+            for (c, _, at, accs) in a {
+                let cp = counterparty_id;
+                counterparty_id += 1;
+                cps.push([
+                    V::I(cp),
+                    V::S(c.legal_name),
+                    V::S(c.country),
+                    V::S(c.tax_id),
+                    V::B(c.vat_payer),
+                    c.legal_address.into(),
+                    V::I(by),
+                    V::I(at),
+                    V::I(at),
+                    V::I(1),
+                ]);
+                owners.push([V::I(cp), V::I(id), V::I(at), V::I(by), V::I(at)]);
+                for acc in accs {
+                    accounts.push([V::I(cp), V::S(acc.bank_code), V::S(acc.account), acc.bank_name.into(), V::I(at)]);
+                }
+            }
+            for (c, _, role, at) in b {
+                let ct = contact_id;
+                contact_id += 1;
+                contacts.push([
+                    V::I(ct),
+                    V::S(app::customers::search_key(&c.name)),
+                    V::S(c.name),
+                    c.position.into(),
+                    V::I(by),
+                    V::I(at),
+                    V::I(at),
+                    V::I(1),
+                ]);
+                for p in c.phones {
+                    points.push([V::I(ct), V::S("phone".into()), V::S(p)]);
+                }
+                for e in c.emails {
+                    points.push([V::I(ct), V::S("email".into()), V::S(e)]);
+                }
+                links.push([V::I(id), V::I(ct), role.into(), V::I(at)]);
+            }
         }
-        counterparty_store::insert_many(db, managers[0], &cps).await?;
-        contact_store::insert_many(db, managers[0], &cts).await?;
-        search::write(db, &docs).await?;
+        db_run!(db, p => {
+            let mut tx = p.begin().await?;
+            flush!(tx, customers);
+            flush!(tx, docs);
+            flush!(tx, cps);
+            flush!(tx, owners);
+            flush!(tx, accounts);
+            flush!(tx, contacts);
+            flush!(tx, points);
+            flush!(tx, links);
+            tx.commit().await
+        })?;
         n += size;
+    }
+    if db.is_postgres() {
+        // Ids were given explicitly: move the identity sequences past them.
+        for table in ["customers", "counterparties", "contacts"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            );
+            db_run!(db, p => sqlx::query(&sql).execute(p).await.map(|_| ()))?;
+        }
     }
     demo_regions(db).await?;
     // Fresh statistics, so that the planner knows the new tables' sizes at once (PostgreSQL's autovacuum

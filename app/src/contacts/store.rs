@@ -236,19 +236,3 @@ pub async fn link(
     )?;
     get(db, c.id).await
 }
-
-/// Inserts many contacts, each linked to a customer with a role, in one transaction (demo data, benchmarks).
-pub async fn insert_many(
-    db: &Db,
-    user_id: i64,
-    rows: &[(ContactValues, i64, Option<String>, i64)],
-) -> Result<(), AppError> {
-    db_run!(db, p => {
-        let mut tx = p.begin().await?;
-        for (v, customer_id, role, at) in rows {
-            insert_contact!(tx, v, *customer_id, role, user_id, *at);
-        }
-        tx.commit().await
-    })?;
-    Ok(())
-}

@@ -314,23 +314,6 @@ pub async fn add_bank_account(
     get(db, c.id).await
 }
 
-/// Inserts many counterparties, each owned by a customer from `at` and with its bank accounts, in one
-/// transaction (demo data, benchmarks).
-pub async fn insert_many(
-    db: &Db,
-    user_id: i64,
-    rows: &[(CounterpartyValues, i64, Millis, Vec<NewBankAccount>)],
-) -> Result<(), AppError> {
-    db_run!(db, p => {
-        let mut tx = p.begin().await?;
-        for (v, customer_id, at, accounts) in rows {
-            insert_counterparty!(tx, v, *customer_id, *at, accounts, user_id, *at);
-        }
-        tx.commit().await
-    })?;
-    Ok(())
-}
-
 /// Number of counterparties (all of them).
 pub async fn count(db: &Db) -> Result<i64, AppError> {
     Ok(db_run!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM counterparties").fetch_one(p).await)?)

@@ -347,25 +347,6 @@ pub async fn user_name(db: &Db, id: i64) -> Result<String, AppError> {
     Ok(db_run!(db, p => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(id).fetch_one(p).await)?)
 }
 
-/// Inserts many customers in one transaction (demo data, benchmarks); returns their ids in order.
-pub async fn insert_many(db: &Db, rows: &[(CustomerValues, i64, i64)]) -> Result<Vec<i64>, AppError> {
-    let sql = "INSERT INTO customers (name, name_search, kind, stage, phone, email, notes, manager_id, created_by, created_at, updated_at, version, dup_key) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, 1, $10) RETURNING id";
-    let ids = db_run!(db, p => {
-        let mut tx = p.begin().await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for (v, manager_id, at) in rows {
-            let id: i64 = sqlx::query_scalar(sql)
-                .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.phone)
-                .bind(&v.email).bind(&v.notes).bind(manager_id).bind(at).bind(name_key(&v.name))
-                .fetch_one(&mut *tx).await?;
-            ids.push(id);
-        }
-        tx.commit().await.map(|_| ids)
-    })?;
-    Ok(ids)
-}
-
 /// Customers (any manager's: two managers must not work the same client unknowingly) with the same phone or
 /// e-mail as given, or a name with the same key; `exclude` is the customer being edited.
 pub async fn duplicates(

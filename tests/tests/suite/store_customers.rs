@@ -394,6 +394,18 @@ async fn demo_seed(db: Db) {
         }
     }
     assert!(phones > 0 && tax_ids > 0);
+    // The seeder gave ids itself: records created afterwards get fresh ones.
+    let fresh = NewCustomer { name: "After seeding".into(), ..Default::default() };
+    let fresh = service::create(&db, &admin, &fresh).await.unwrap();
+    assert_eq!(fresh.id, 401);
+    let contact = app::contacts::NewContact { name: "Yangi".into(), ..Default::default() };
+    app::contacts::service::create(&db, &admin, fresh.id, &contact).await.unwrap();
+    let cp = app::counterparties::NewCounterparty {
+        legal_name: "Yangi MChJ".into(),
+        tax_id: "399999999".into(),
+        ..Default::default()
+    };
+    app::counterparties::service::create(&db, &admin, fresh.id, &cp).await.unwrap();
 }
 both_backends!(seed_demo_data, demo_seed);
 
