@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use app::auth::{Role, store as auth_store};
 use app::contacts::ContactValues;
 use app::core::AppError;
-use app::core::db::Db;
+use app::core::db::{Db, Rows, V};
 use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
 use app::customers::{CustomerKind, CustomerStage, CustomerValues, search};
 use app::db_run;
@@ -221,76 +221,6 @@ pub async fn demo_staff(db: &Db) -> Result<Vec<i64>, AppError> {
     Ok(ids)
 }
 
-/// A value of a bulk insert (typed, so that PostgreSQL accepts its NULLs).
-enum V {
-    I(i64),
-    S(String),
-    NS,
-    B(bool),
-}
-
-impl From<Option<String>> for V {
-    fn from(s: Option<String>) -> V {
-        s.map_or(V::NS, V::S)
-    }
-}
-
-/// Rows for one table, inserted many to a statement.
-struct Rows {
-    head: &'static str,
-    cols: usize,
-    vals: Vec<V>,
-}
-
-impl Rows {
-    fn new(head: &'static str, cols: usize) -> Rows {
-        Rows { head, cols, vals: Vec::new() }
-    }
-
-    fn push<const N: usize>(&mut self, row: [V; N]) {
-        debug_assert_eq!(N, self.cols);
-        self.vals.extend(row);
-    }
-
-    /// The statements: `(sql, first value, value count)`, each under both databases' parameter limits.
-    fn statements(&self) -> Vec<(String, usize, usize)> {
-        let per = (30_000 / self.cols).min(1000);
-        let mut out = Vec::new();
-        let mut at = 0;
-        while at < self.vals.len() {
-            let n = ((self.vals.len() - at) / self.cols).min(per);
-            let mut sql = format!("{} VALUES ", self.head);
-            for r in 0..n {
-                sql.push_str(if r == 0 { "(" } else { ",(" });
-                let cells: Vec<String> = (0..self.cols).map(|c| format!("${}", r * self.cols + c + 1)).collect();
-                sql.push_str(&cells.join(","));
-                sql.push(')');
-            }
-            out.push((sql, at, n * self.cols));
-            at += n * self.cols;
-        }
-        out
-    }
-}
-
-/// Inserts the rows of `$rows` on transaction `$tx`.
-macro_rules! flush {
-    ($tx:expr, $rows:expr) => {{
-        for (sql, at, n) in $rows.statements() {
-            let mut q = sqlx::query(&sql);
-            for v in &$rows.vals[at..at + n] {
-                q = match v {
-                    V::I(i) => q.bind(*i),
-                    V::S(s) => q.bind(s.as_str()),
-                    V::NS => q.bind(None::<&str>),
-                    V::B(b) => q.bind(*b),
-                };
-            }
-            q.execute(&mut *$tx).await?;
-        }
-    }};
-}
-
 /// The next free id of a table (seeding runs alone, before the server starts).
 async fn next_id(db: &Db, table: &str) -> Result<i64, AppError> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
@@ -415,14 +345,14 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
         }
         db_run!(db, p => {
             let mut tx = p.begin().await?;
-            flush!(tx, customers);
-            flush!(tx, docs);
-            flush!(tx, cps);
-            flush!(tx, owners);
-            flush!(tx, accounts);
-            flush!(tx, contacts);
-            flush!(tx, points);
-            flush!(tx, links);
+            app::insert_rows!(tx, customers);
+            app::insert_rows!(tx, docs);
+            app::insert_rows!(tx, cps);
+            app::insert_rows!(tx, owners);
+            app::insert_rows!(tx, accounts);
+            app::insert_rows!(tx, contacts);
+            app::insert_rows!(tx, points);
+            app::insert_rows!(tx, links);
             tx.commit().await
         })?;
         n += size;

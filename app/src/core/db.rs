@@ -119,3 +119,94 @@ pub fn placeholders(n: usize) -> String {
 pub fn placeholders_after(k: usize, n: usize) -> String {
     (k + 1..=k + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
+
+/// A value of a bulk insert, typed so that PostgreSQL accepts its NULLs.
+#[derive(Debug, Clone)]
+pub enum V {
+    I(i64),
+    NI,
+    S(String),
+    NS,
+    B(bool),
+}
+
+impl From<Option<String>> for V {
+    fn from(s: Option<String>) -> V {
+        s.map_or(V::NS, V::S)
+    }
+}
+
+impl From<Option<i64>> for V {
+    fn from(i: Option<i64>) -> V {
+        i.map_or(V::NI, V::I)
+    }
+}
+
+/// Rows for one table, inserted many to a statement with [`insert_rows!`] (imports, demo data): a few
+/// statements instead of one per row.
+pub struct Rows {
+    head: &'static str,
+    tail: &'static str,
+    cols: usize,
+    pub vals: Vec<V>,
+}
+
+impl Rows {
+    /// `head` is `INSERT INTO t (a, b, …)`, with `cols` columns.
+    pub fn new(head: &'static str, cols: usize) -> Rows {
+        Rows { head, tail: "", cols, vals: Vec::new() }
+    }
+
+    /// What follows the values (`ON CONFLICT …`).
+    pub fn tail(self, tail: &'static str) -> Rows {
+        Rows { tail, ..self }
+    }
+
+    pub fn push<const N: usize>(&mut self, row: [V; N]) {
+        debug_assert_eq!(N, self.cols);
+        self.vals.extend(row);
+    }
+
+    /// The statements: `(sql, first value, value count)`, each under both databases' parameter limits.
+    pub fn statements(&self) -> Vec<(String, usize, usize)> {
+        let per = (30_000 / self.cols).min(1000);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < self.vals.len() {
+            let n = ((self.vals.len() - at) / self.cols).min(per);
+            let mut sql = format!("{} VALUES ", self.head);
+            for r in 0..n {
+                sql.push_str(if r == 0 { "(" } else { ",(" });
+                let cells: Vec<String> = (0..self.cols).map(|c| format!("${}", r * self.cols + c + 1)).collect();
+                sql.push_str(&cells.join(","));
+                sql.push(')');
+            }
+            sql.push_str(self.tail);
+            out.push((sql, at, n * self.cols));
+            at += n * self.cols;
+        }
+        out
+    }
+}
+
+/// Inserts the rows of a [`Rows`] on an open transaction `$tx` of either backend (`?` inside).
+#[macro_export]
+macro_rules! insert_rows {
+    ($tx:expr, $rows:expr) => {{
+        let rows: &$crate::core::db::Rows = &$rows;
+        for (sql, at, n) in rows.statements() {
+            let mut q = sqlx::query(&sql);
+            for v in &rows.vals[at..at + n] {
+                use $crate::core::db::V;
+                q = match v {
+                    V::I(i) => q.bind(*i),
+                    V::NI => q.bind(None::<i64>),
+                    V::S(s) => q.bind(s.as_str()),
+                    V::NS => q.bind(None::<&str>),
+                    V::B(b) => q.bind(*b),
+                };
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    }};
+}

@@ -12,7 +12,7 @@ use super::linked;
 use super::store::{self, BatchCounts};
 use super::{Import, ImportKind, ImportStatus, PreviewRow};
 use crate::auth::{CurrentUser, Scope};
-use crate::core::db::{Db, placeholders_after};
+use crate::core::db::{Db, Rows, V, placeholders_after};
 use crate::core::{AppError, Checks, ErrCode, FieldError, Lang, now_millis};
 use crate::custom_fields::{CustomField, store as fields};
 use crate::customers::dupes::name_key;
@@ -537,7 +537,9 @@ pub async fn record_failure(db: &Db, id: i64, row_no: i64, fields: &[FieldError]
     Ok(())
 }
 
-/// The transaction of one batch.
+/// The transaction of one batch: progress first (on SQLite that takes the write lock, so the ids read next
+/// stay free until commit; PostgreSQL hands them out from the sequence), then every table's new rows in a
+/// few multi-row statements.
 async fn write_batch(
     db: &Db,
     id: i64,
@@ -547,43 +549,109 @@ async fn write_batch(
     counts: BatchCounts,
 ) -> Result<(), AppError> {
     let now = now_millis();
-    let insert = "INSERT INTO customers (name, name_search, kind, stage, source, phone, email, notes, manager_id, \
-                  created_by, updated_by, created_at, updated_at, version, tags, dup_key) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, 1, $12, $13) RETURNING id";
-    let search_sql = if db.is_postgres() {
-        "INSERT INTO customer_search (customer_id, doc) VALUES ($1, $2) ON CONFLICT (customer_id) DO UPDATE SET doc = EXCLUDED.doc"
-    } else {
-        "INSERT INTO customer_search (rowid, doc) VALUES ($1, $2)"
-    };
-    let empty = crate::customers::Customer::empty();
     let user_id = ctx.user.id;
+    let n = create.len() as i64;
+    let pg = db.is_postgres();
+    let mut customers = Rows::new(
+        "INSERT INTO customers (id, name, name_search, kind, stage, source, phone, email, notes, manager_id, \
+         created_by, updated_by, created_at, updated_at, version, tags, dup_key)",
+        17,
+    );
+    let mut tags = Rows::new("INSERT INTO customer_tags (customer_id, tag)", 2);
+    let mut values = Rows::new("INSERT INTO custom_values (field_id, record_id, seq, value, sort_key, num)", 6);
+    let mut audit =
+        Rows::new("INSERT INTO audit_log (customer_id, entity, entity_id, action, changes, user_id, at)", 7);
+    let mut docs = Rows::new(
+        if db.is_postgres() {
+            "INSERT INTO customer_search (customer_id, doc)"
+        } else {
+            "INSERT INTO customer_search (rowid, doc)"
+        },
+        2,
+    );
+    // A batch re-run after a restart meets the failed rows its updates recorded.
+    let mut errors = Rows::new("INSERT INTO import_errors (import_id, row_no, errors, raw)", 4)
+        .tail(" ON CONFLICT (import_id, row_no) DO NOTHING");
+    for f in failed {
+        errors.push([V::I(id), V::I(f.row_no), V::S(f.errors.clone()), V::S(f.raw.clone())]);
+    }
+    let empty = crate::customers::Customer::empty();
+    let import = crate::audit::FieldChange { field: "import".into(), old: None, new: Some(format!("#{id}")) };
+    let fill =
+        |ids: &[i64], customers: &mut Rows, tags: &mut Rows, values: &mut Rows, audit: &mut Rows, docs: &mut Rows| {
+            for (cid, (v, manager_id)) in ids.iter().copied().zip(create) {
+                customers.push([
+                    V::I(cid),
+                    V::S(v.name.clone()),
+                    V::S(crate::customers::search_key(&v.name)),
+                    V::S(v.kind.as_str().into()),
+                    V::S(v.stage.as_str().into()),
+                    v.source.clone().into(),
+                    v.phone.clone().into(),
+                    v.email.clone().into(),
+                    v.notes.clone().into(),
+                    V::I(*manager_id),
+                    V::I(user_id),
+                    V::I(user_id),
+                    V::I(now),
+                    V::I(now),
+                    V::I(1),
+                    V::S(v.tags.join("\u{1f}")),
+                    V::S(name_key(&v.name)),
+                ]);
+                for tag in &v.tags {
+                    tags.push([V::I(cid), V::S(tag.clone())]);
+                }
+                for (field_id, rows) in &v.custom {
+                    for (seq, r) in rows.iter().enumerate() {
+                        values.push([
+                            V::I(*field_id),
+                            V::I(cid),
+                            V::I(seq as i64),
+                            V::S(r.value.clone()),
+                            V::S(r.sort_key()),
+                            r.num.into(),
+                        ]);
+                    }
+                }
+                let mut changes = v.changes_from(&empty);
+                let custom = crate::custom_fields::merged(&ctx.defs, &Default::default(), &v.custom);
+                changes.extend(crate::custom_fields::changes(&ctx.defs, &Default::default(), &custom));
+                changes.push(import.clone());
+                audit.push([
+                    V::I(cid),
+                    V::S("customer".into()),
+                    V::I(cid),
+                    V::S("created".into()),
+                    V::S(crate::audit::store::changes_json(&changes)),
+                    V::I(user_id),
+                    V::I(now),
+                ]);
+                let doc = search::document([v.name.as_str()].into_iter().chain(v.email.as_deref()), v.phone.as_deref());
+                docs.push([V::I(cid), V::S(doc)]);
+            }
+        };
     db_run!(db, p => {
         let mut tx = p.begin().await?;
-        for (v, manager_id) in create {
-            let cid: i64 = sqlx::query_scalar(insert)
-                .bind(&v.name).bind(crate::customers::search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str())
-                .bind(&v.source).bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user_id).bind(now)
-                .bind(v.tags.join("\u{1f}")).bind(name_key(&v.name))
-                .fetch_one(&mut *tx).await?;
-            for tag in &v.tags {
-                sqlx::query("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").bind(cid).bind(tag)
-                    .execute(&mut *tx).await?;
-            }
-            crate::save_custom!(tx, cid, &v.custom)?;
-            let mut changes = v.changes_from(&empty);
-            let custom = crate::custom_fields::merged(&ctx.defs, &Default::default(), &v.custom);
-            changes.extend(crate::custom_fields::changes(&ctx.defs, &Default::default(), &custom));
-            changes.push(crate::audit::FieldChange { field: "import".into(), old: None, new: Some(format!("#{id}")) });
-            crate::audit!(tx, cid, "customer", cid, "created", &changes, user_id, now)?;
-            let doc = search::document([v.name.as_str()].into_iter().chain(v.email.as_deref()), v.phone.as_deref());
-            sqlx::query(search_sql).bind(cid).bind(doc).execute(&mut *tx).await?;
-        }
-        for f in failed {
-            sqlx::query(store::INSERT_ERROR).bind(id).bind(f.row_no).bind(&f.errors).bind(&f.raw)
-                .execute(&mut *tx).await?;
-        }
         sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
             .bind(counts.skipped).bind(counts.failed).bind(now).bind(id).execute(&mut *tx).await?;
+        if n > 0 {
+            let ids: Vec<i64> = if pg {
+                sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, $1)")
+                    .bind(n).fetch_all(&mut *tx).await?
+            } else {
+                let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM customers")
+                    .fetch_one(&mut *tx).await?;
+                (first..first + n).collect()
+            };
+            fill(&ids, &mut customers, &mut tags, &mut values, &mut audit, &mut docs);
+            crate::insert_rows!(tx, customers);
+            crate::insert_rows!(tx, tags);
+            crate::insert_rows!(tx, values);
+            crate::insert_rows!(tx, audit);
+            crate::insert_rows!(tx, docs);
+        }
+        crate::insert_rows!(tx, errors);
         tx.commit().await
     })?;
     Ok(())
