@@ -14,4 +14,6 @@ pub mod segments;
 pub mod settings;
 pub mod shell;
 
-pub use shell::{App, shell};
+pub use shell::App;
+#[cfg(feature = "ssr")]
+pub use shell::shell;

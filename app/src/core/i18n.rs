@@ -66,15 +66,67 @@ macro_rules! messages {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Msg { $($key),* }
 
-        impl Msg {
-            /// The text in `lang`.
-            pub fn text(self, lang: Lang) -> &'static str {
-                match self {
-                    $(Msg::$key => match lang { Lang::Uz => $uz, Lang::Ru => $ru, Lang::En => $en }),*
-                }
+        /// Every message in one language, in the order of [`Msg`]. The server has all three; the browser
+        /// gets only the page's language, as JSON in the page (see [`Msg::pack_json`]), so the WASM module
+        /// carries no UI text.
+        #[cfg(not(feature = "hydrate"))]
+        fn table(lang: Lang) -> &'static [&'static str] {
+            match lang {
+                Lang::Uz => &[$($uz),*],
+                Lang::Ru => &[$($ru),*],
+                Lang::En => &[$($en),*],
             }
         }
     };
+}
+
+impl Msg {
+    /// The text in `lang`.
+    #[cfg(not(feature = "hydrate"))]
+    pub fn text(self, lang: Lang) -> &'static str {
+        table(lang)[self as usize]
+    }
+
+    /// The text in the page's language (language changes are full page loads, so it is the only one the
+    /// browser needs).
+    #[cfg(feature = "hydrate")]
+    pub fn text(self, _lang: Lang) -> &'static str {
+        pack::get(self as usize)
+    }
+
+    /// The browser's language pack: every message in `lang` as a JSON array (with `<` escaped, for a
+    /// `<script>` element), built once per language.
+    #[cfg(feature = "ssr")]
+    pub fn pack_json(lang: Lang) -> &'static str {
+        static PACKS: std::sync::LazyLock<[String; 3]> = std::sync::LazyLock::new(|| {
+            Lang::ALL.map(|l| serde_json::to_string(table(l)).unwrap_or_default().replace('<', "\\u003c"))
+        });
+        &PACKS[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)]
+    }
+}
+
+/// The id of the `<script type="application/json">` that carries the page's language pack.
+pub const PACK_SCRIPT_ID: &str = "karvon-i18n";
+
+#[cfg(feature = "hydrate")]
+mod pack {
+    use std::sync::OnceLock;
+
+    static PACK: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+    /// Message `i` of the page's pack, read from the document once (and kept for the page's life).
+    pub fn get(i: usize) -> &'static str {
+        PACK.get_or_init(load).get(i).copied().unwrap_or("")
+    }
+
+    fn load() -> Vec<&'static str> {
+        let json = leptos::prelude::document()
+            .get_element_by_id(super::PACK_SCRIPT_ID)
+            .and_then(|el| el.text_content())
+            .unwrap_or_default();
+        let texts: Vec<String> = serde_json::from_str(&json).unwrap_or_default();
+        texts.into_iter().map(|t| &*Box::leak(t.into_boxed_str())).collect()
+    }
 }
 
 messages! {

@@ -5,7 +5,9 @@ pub mod layout;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::provide_meta_context;
 use leptos_router::components::Router;
 
 use crate::auth::SessionInfo;
@@ -15,6 +17,7 @@ use crate::core::{Lang, Msg};
 const SESSION_SCRIPT_ID: &str = "karvon-session";
 
 /// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // `<` escaped so that no value can close the script element.
     let info = initial_session();
@@ -36,6 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); }); }"
                 </script>
                 <script id=SESSION_SCRIPT_ID type="application/json" inner_html=session></script>
+                <script id=crate::core::i18n::PACK_SCRIPT_ID type="application/json" inner_html=Msg::pack_json(info.lang)></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
