@@ -266,6 +266,29 @@ test('import customers from a file, export the list', async ({ page }) => {
   const exported = fs.readFileSync(await (await download).path(), 'utf8');
   expect(exported).toContain('Andijon Don MChJ');
   expect(exported).not.toContain('Samarqand');
+
+  // Contact persons name their customer in a column; an unknown customer is a failed row.
+  await page.goto('/customers/import');
+  await hydrated(page);
+  await page.locator('[data-test=kind-contacts]').check();
+  await shot(page, 'import-upload');
+  const contacts = "Mijoz;FIO;Telefon\nAndijon Don MChJ;Aziz Karimov;+998 90 700 11 22\nNoma'lum MChJ;Olga;\n";
+  await page.locator('[data-test=import-file]').setInputFiles({ name: 'kontaktlar.csv', mimeType: 'text/csv', buffer: Buffer.from(contacts) });
+  await page.locator('[data-test=upload-submit]').click();
+  await expect(page.locator('[data-test=mapping-form]')).toBeVisible();
+  await hydrated(page);
+  await expect(page.locator('[data-test=col-0]')).toHaveValue('customer');
+  await expect(page.locator('[data-test=col-1]')).toHaveValue('name');
+  await expect(page.locator('[data-test=preview-row]').nth(1)).toContainText('No such customer');
+  await shot(page, 'import-contacts-mapping');
+  await page.locator('[data-test=import-start]').click();
+  await expect(page.locator('[data-test=import-progress]')).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  await expect(page.locator('[data-test=count-created]')).toHaveText('1');
+  await expect(page.locator('[data-test=count-failed]')).toHaveText('1');
+  await page.goto('/customers?q=karimov');
+  await hydrated(page);
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=customer-row]')).toContainText('Andijon Don');
 });
 
 test('a manager cannot open another manager\'s customer', async ({ page }) => {

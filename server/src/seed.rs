@@ -247,28 +247,32 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
     while n < count {
         let size = (count - n).min(2000);
         let mut customers = Rows::new(
+            db,
             "INSERT INTO customers (id, name, name_search, kind, stage, phone, email, manager_id, created_by, \
              created_at, updated_at, version, dup_key)",
             13,
         );
-        let mut docs = Rows::new(search_head, 2);
+        let mut docs = Rows::new(db, search_head, 2);
         let mut cps = Rows::new(
+            db,
             "INSERT INTO counterparties (id, legal_name, country, tax_id, vat_payer, legal_address, created_by, \
              created_at, updated_at, version)",
             10,
         );
         let mut owners = Rows::new(
+            db,
             "INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, created_by, created_at)",
             5,
         );
         let mut accounts =
-            Rows::new("INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at)", 5);
+            Rows::new(db, "INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at)", 5);
         let mut contacts = Rows::new(
+            db,
             "INSERT INTO contacts (id, name, name_search, position, created_by, created_at, updated_at, version)",
             8,
         );
-        let mut points = Rows::new("INSERT INTO contact_points (contact_id, kind, value)", 3);
-        let mut links = Rows::new("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at)", 4);
+        let mut points = Rows::new(db, "INSERT INTO contact_points (contact_id, kind, value)", 3);
+        let mut links = Rows::new(db, "INSERT INTO customer_contacts (customer_id, contact_id, role, created_at)", 4);
         let by = managers[0];
         for k in n..n + size {
             let manager = managers[rng.gen_range(0..managers.len())];

@@ -553,15 +553,17 @@ async fn write_batch(
     let n = create.len() as i64;
     let pg = db.is_postgres();
     let mut customers = Rows::new(
+        db,
         "INSERT INTO customers (id, name, name_search, kind, stage, source, phone, email, notes, manager_id, \
          created_by, updated_by, created_at, updated_at, version, tags, dup_key)",
         17,
     );
-    let mut tags = Rows::new("INSERT INTO customer_tags (customer_id, tag)", 2);
-    let mut values = Rows::new("INSERT INTO custom_values (field_id, record_id, seq, value, sort_key, num)", 6);
+    let mut tags = Rows::new(db, "INSERT INTO customer_tags (customer_id, tag)", 2);
+    let mut values = Rows::new(db, "INSERT INTO custom_values (field_id, record_id, seq, value, sort_key, num)", 6);
     let mut audit =
-        Rows::new("INSERT INTO audit_log (customer_id, entity, entity_id, action, changes, user_id, at)", 7);
+        Rows::new(db, "INSERT INTO audit_log (customer_id, entity, entity_id, action, changes, user_id, at)", 7);
     let mut docs = Rows::new(
+        db,
         if db.is_postgres() {
             "INSERT INTO customer_search (customer_id, doc)"
         } else {
@@ -570,7 +572,7 @@ async fn write_batch(
         2,
     );
     // A batch re-run after a restart meets the failed rows its updates recorded.
-    let mut errors = Rows::new("INSERT INTO import_errors (import_id, row_no, errors, raw)", 4)
+    let mut errors = Rows::new(db, "INSERT INTO import_errors (import_id, row_no, errors, raw)", 4)
         .tail(" ON CONFLICT (import_id, row_no) DO NOTHING");
     for f in failed {
         errors.push([V::I(id), V::I(f.row_no), V::S(f.errors.clone()), V::S(f.raw.clone())]);

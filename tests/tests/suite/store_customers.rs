@@ -354,6 +354,39 @@ async fn contacts(db: Db) {
 }
 both_backends!(contact_persons, contacts);
 
+async fn bulk_rows(db: Db) {
+    use app::core::db::{Rows, V};
+    app::db_run!(&db, p => sqlx::query("CREATE TABLE bulk_probe (a BIGINT NOT NULL, b TEXT, c BOOLEAN, d BIGINT)")
+        .execute(p).await.map(|_| ()))
+    .unwrap();
+    // 12,345 rows of 4 values: several statements of at most 1,000 rows, NULLs of both types, text that
+    // looks like a placeholder.
+    let mut rows = Rows::new(&db, "INSERT INTO bulk_probe (a, b, c, d)", 4);
+    for i in 0..12_345i64 {
+        let b = if i % 3 == 0 { V::NS } else { V::S(format!("?{i} $1 'x'")) };
+        rows.push([V::I(i), b, V::B(i % 2 == 0), Some(i * 10).filter(|_| i % 5 != 0).into()]);
+    }
+    assert_eq!(rows.statements().len(), 13);
+    app::db_run!(&db, p => async {
+        let mut tx = p.begin().await?;
+        app::insert_rows!(tx, rows);
+        tx.commit().await
+    }.await)
+    .unwrap();
+    let (n, sum_a, texts, trues, sum_d): (i64, i64, i64, i64, i64) = app::db_run!(&db, p => sqlx::query_as(
+        "SELECT COUNT(*), CAST(SUM(a) AS BIGINT), COUNT(b), CAST(SUM(CASE WHEN c THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(COALESCE(SUM(d), 0) AS BIGINT) FROM bulk_probe")
+        .fetch_one(p).await)
+    .unwrap();
+    let expected_d: i64 = (0..12_345i64).filter(|i| i % 5 != 0).map(|i| i * 10).sum();
+    assert_eq!((n, sum_a, texts, trues, sum_d), (12_345, 12_345 * 12_344 / 2, 8_230, 6_173, expected_d));
+    let sample: String = app::db_run!(&db, p => sqlx::query_scalar("SELECT b FROM bulk_probe WHERE a = 7")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(sample, "?7 $1 'x'");
+}
+both_backends!(bulk_inserts, bulk_rows);
+
 async fn demo_seed(db: Db) {
     use app::core::db::Db as D;
     server::seed::seed_customers(&db, 300, 7).await.unwrap();
