@@ -5,6 +5,9 @@ use std::net::SocketAddr;
 use app::core::db::Db;
 use server::{AppState, Config, leptos_options, router};
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   karvon [serve]                                  start the server (see README for configuration)
   karvon admin create --email E --password P [--name N]
