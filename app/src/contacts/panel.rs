@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::Contact;
-use super::api::{CreateContact, list_contacts};
+use super::api::CreateContact;
 use crate::core::Msg;
 use crate::core::phone::display;
 use crate::custom_fields::CustomField;
@@ -14,11 +14,16 @@ use crate::shell::{lang, t};
 
 /// The section; successful additions count in `changes`.
 #[component]
-pub fn ContactsPanel(customer_id: i64, changes: RwSignal<u32>, fields: Vec<CustomField>) -> impl IntoView {
+pub fn ContactsPanel(
+    customer_id: i64,
+    changes: RwSignal<u32>,
+    fields: Vec<CustomField>,
+    /// The customer's contacts (made by the card, refetched on `changes`).
+    list: Resource<Result<Vec<Contact>, crate::core::AppError>>,
+) -> impl IntoView {
     let shown_fields = StoredValue::new(fields.clone());
     let action = ServerAction::<CreateContact>::new();
     bump_on_success(action, changes);
-    let list = Resource::new(move || (customer_id, changes.get()), |(id, _)| list_contacts(id));
     let error = action_error(action);
     let general = general_error(error);
     let form = NodeRef::new();

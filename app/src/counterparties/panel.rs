@@ -5,7 +5,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::Counterparty;
-use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty, list_counterparties};
+use super::CounterpartyList;
+use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty};
 use crate::core::Msg;
 use crate::core::format::date;
 use crate::shell::ui::{Field, FormError, action_error, bump_on_success, general_error, reset_on_success};
@@ -13,7 +14,12 @@ use crate::shell::{lang, t};
 
 /// The section; successful changes count in `changes`.
 #[component]
-pub fn CounterpartiesPanel(customer_id: i64, changes: RwSignal<u32>) -> impl IntoView {
+pub fn CounterpartiesPanel(
+    customer_id: i64,
+    changes: RwSignal<u32>,
+    /// The customer's counterparties (made by the card, refetched on `changes`).
+    list: Resource<Result<CounterpartyList, crate::core::AppError>>,
+) -> impl IntoView {
     let action = ServerAction::<CreateCounterparty>::new();
     bump_on_success(action, changes);
     let bank = ServerAction::<AddBankAccount>::new();
@@ -27,7 +33,6 @@ pub fn CounterpartiesPanel(customer_id: i64, changes: RwSignal<u32>) -> impl Int
             bank_for.set(Some(input.counterparty_id));
         }
     });
-    let list = Resource::new(move || (customer_id, changes.get()), |(id, _)| list_counterparties(id));
     let error = action_error(action);
     let general = general_error(error);
     let form = NodeRef::new();

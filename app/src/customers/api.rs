@@ -112,13 +112,15 @@ pub async fn customer_counts() -> Result<CustomerTally, AppError> {
     Ok(CustomerTally { own, visible })
 }
 
-/// What the card shows: the customer and the definitions of its custom fields.
+/// What the card shows: the customer, the definitions of its custom fields, and customers that look like
+/// it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerCard {
     pub customer: Customer,
     pub fields: Vec<CustomField>,
     /// The contacts' custom fields (for the contacts section).
     pub contact_fields: Vec<CustomField>,
+    pub duplicates: Vec<super::dupes::DuplicateHit>,
 }
 
 /// One customer for the card.
@@ -128,10 +130,18 @@ pub async fn get_customer(id: i64) -> Result<CustomerCard, AppError> {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
         use crate::custom_fields::{FieldEntity, store};
-        let customer = super::service::get(&db, ctx.user()?, id).await?;
+        let user = ctx.user()?;
         let fields = store::list(&db, FieldEntity::Customer).await?;
+        let customer = super::service::get_with(&db, user, id, &fields).await?;
         let contact_fields = store::list(&db, FieldEntity::Contact).await?;
-        Ok(CustomerCard { customer, fields, contact_fields })
+        let probe = super::DuplicateProbe {
+            name: customer.name.clone(),
+            phone: customer.phone.clone(),
+            email: customer.email.clone(),
+            exclude: Some(customer.id),
+        };
+        let duplicates = super::service::duplicates(&db, user, &probe).await?;
+        Ok(CustomerCard { customer, fields, contact_fields, duplicates })
     };
     run.await.inspect_err(set_status)
 }
@@ -276,7 +286,7 @@ pub async fn merge_preview(survivor_id: i64, merged_id: i64) -> Result<(Customer
         let customer = super::service::get(&db, user, survivor_id).await?;
         let merged = super::service::get(&db, user, merged_id).await?;
         let fields = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
-        Ok((CustomerCard { customer, fields, contact_fields: Vec::new() }, merged))
+        Ok((CustomerCard { customer, fields, contact_fields: Vec::new(), duplicates: Vec::new() }, merged))
     };
     run.await.inspect_err(set_status)
 }

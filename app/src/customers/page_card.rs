@@ -3,13 +3,15 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{CustomerCard, UpdateCustomer, customer_timeline, find_duplicates, get_customer};
+use super::api::{CustomerCard, UpdateCustomer, customer_timeline, get_customer};
 use super::form::EditCustomerForm;
 use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
+use crate::contacts::api::list_contacts;
 use crate::contacts::panel::ContactsPanel;
 use crate::core::format::date_time;
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
+use crate::counterparties::api::list_counterparties;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::custom_fields;
 use crate::shell::ui::ErrorPage;
@@ -34,13 +36,43 @@ pub fn CustomerCardPage() -> impl IntoView {
     );
     // Successful changes in the card's sections; the timeline refetches on each.
     let changes = RwSignal::new(0u32);
+    // Every resource of the card is made here, once: made inside the `Suspend` below, they would be made
+    // (and fetched) again each time it runs, twice for every server render.
+    let contacts = Resource::new(
+        move || (id(), changes.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => list_contacts(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let counterparties = Resource::new(
+        move || (id(), changes.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => list_counterparties(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let cursor = RwSignal::new(None::<String>);
+    let timeline = Resource::new(
+        move || (id(), cursor.get(), saved.get(), changes.get()),
+        |(id, cursor, _, _)| async move {
+            match id {
+                Some(id) => customer_timeline(id, cursor).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let lang = lang();
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match customer.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok(CustomerCard { customer: c, fields, contact_fields }) => {
+                    Ok(CustomerCard { customer: c, fields, contact_fields, duplicates }) => {
                         let id = c.id;
                         let details: Vec<(String, String, bool)> = fields
                             .iter()
@@ -88,43 +120,23 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <dd>{date_time(lang, c.updated_at)}</dd>
                                 </dl>
                             </header>
-                            <DuplicatesBanner customer=c.clone() />
+                            {(!duplicates.is_empty())
+                                .then(|| view! { <DuplicateList hits=duplicates merge_into=Some(id) /> })}
                             <div class="grid-2 card-body">
                                 <section class="panel">
                                     <h2>{t(Msg::EditCustomer)}</h2>
                                     <EditCustomerForm customer=c defs=fields action=update />
                                 </section>
                                 <div>
-                                    <ContactsPanel customer_id=id changes fields=contact_fields />
-                                    <CounterpartiesPanel customer_id=id changes />
-                                    <Timeline customer_id=id saved=saved changes />
+                                    <ContactsPanel customer_id=id changes fields=contact_fields list=contacts />
+                                    <CounterpartiesPanel customer_id=id changes list=counterparties />
+                                    <Timeline page=timeline cursor />
                                 </div>
                             </div>
                         }
                             .into_any()
                     }
                 }
-            })}
-        </Transition>
-    }
-}
-
-/// Customers that look like this one, each with a link to merge it into this one.
-#[component]
-fn DuplicatesBanner(customer: super::Customer) -> impl IntoView {
-    let id = customer.id;
-    let hits = Resource::new(
-        move || (),
-        move |_| {
-            let c = customer.clone();
-            find_duplicates(c.name, c.phone, c.email, Some(c.id))
-        },
-    );
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let hits = hits.await.unwrap_or_default();
-                (!hits.is_empty()).then(|| view! { <DuplicateList hits merge_into=Some(id) /> })
             })}
         </Transition>
     }
@@ -159,14 +171,13 @@ pub fn DuplicateList(hits: Vec<super::dupes::DuplicateHit>, merge_into: Option<i
     }
 }
 
-/// The customer's history, newest first, a page at a time; follows saves and added contacts and counterparties.
+/// The customer's history, newest first, a page at a time (`cursor`); the page's resource follows saves and
+/// added contacts and counterparties.
 #[component]
-fn Timeline(customer_id: i64, saved: Memo<Option<i64>>, changes: RwSignal<u32>) -> impl IntoView {
-    let cursor = RwSignal::new(None::<String>);
-    let page = Resource::new(
-        move || (customer_id, cursor.get(), saved.get(), changes.get()),
-        |(id, cursor, _, _)| customer_timeline(id, cursor),
-    );
+fn Timeline(
+    page: Resource<Result<crate::audit::TimelinePage, AppError>>,
+    cursor: RwSignal<Option<String>>,
+) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="timeline-h" data-test="timeline">
             <h2 id="timeline-h">{t(Msg::Timeline)}</h2>

@@ -53,7 +53,8 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Customer, AppEr
     get_with(db, user, id, &defs).await
 }
 
-async fn get_with(db: &Db, user: &CurrentUser, id: i64, defs: &[CustomField]) -> Result<Customer, AppError> {
+/// [`get`] with the custom field definitions already at hand.
+pub async fn get_with(db: &Db, user: &CurrentUser, id: i64, defs: &[CustomField]) -> Result<Customer, AppError> {
     let mut c = store::get(db, user.scope(), id).await?;
     c.custom = fields::values_of(db, defs, id).await?;
     Ok(c)
