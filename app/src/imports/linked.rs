@@ -71,23 +71,32 @@ impl Customers {
                 Ref::Key(k) => _ = keys.insert(k.clone()),
             }
         }
+        // One indexed select per way of naming a customer (see `service::existing` for why not an `OR`).
         let mut args: Vec<Arg> = Vec::new();
         let mut parts = Vec::new();
-        if !ids.is_empty() {
-            parts.push(format!("c.id IN ({})", placeholders_after(args.len(), ids.len())));
-            args.extend(ids.iter().map(|i| Arg::I(*i)));
-        }
-        for (col, set) in [("c.phone", &phones), ("c.email", &emails), ("c.dup_key", &keys)] {
-            if !set.is_empty() {
-                parts.push(format!("{col} IN ({})", placeholders_after(args.len(), set.len())));
-                args.extend(set.iter().map(|s| Arg::S(s.clone())));
+        let sqlite = !db.is_postgres();
+        let lists: [(&str, &str, Vec<Arg>); 4] = [
+            ("c.id", "", ids.iter().map(|i| Arg::I(*i)).collect()),
+            ("c.phone", "customers_phone", phones.iter().map(|s| Arg::S(s.clone())).collect()),
+            ("c.email", "customers_email", emails.iter().map(|s| Arg::S(s.clone())).collect()),
+            ("c.dup_key", "customers_dup_key", keys.iter().map(|s| Arg::S(s.clone())).collect()),
+        ];
+        for (col, index, list) in lists {
+            if list.is_empty() {
+                continue;
             }
+            let hint = if sqlite && !index.is_empty() { format!(" INDEXED BY {index}") } else { String::new() };
+            let mut sql = format!(
+                "SELECT c.id, c.phone, c.email, c.dup_key FROM customers c{hint} WHERE {col} IN ({})",
+                placeholders_after(args.len(), list.len())
+            );
+            args.extend(list);
+            scope_sql(user.scope(), &mut sql, &mut args);
+            parts.push(sql);
         }
         let mut found: Vec<(i64, Option<String>, Option<String>, String)> = Vec::new();
         if !parts.is_empty() {
-            let mut sql =
-                format!("SELECT c.id, c.phone, c.email, c.dup_key FROM customers c WHERE ({})", parts.join(" OR "));
-            scope_sql(user.scope(), &mut sql, &mut args);
+            let sql = parts.join(" UNION ");
             found = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
         }
         let out = refs
