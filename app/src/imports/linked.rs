@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::service::{Context, Failed};
-use super::store::{self, BatchCounts};
+use super::store::BatchCounts;
 use crate::audit::FieldChange;
 use crate::auth::CurrentUser;
 use crate::contacts::{ContactPatch, ContactValues, NewContact};
@@ -366,44 +366,22 @@ pub async fn contacts_batch(
             changes.push(import.clone());
             crate::audit!(tx, *customer_id, "contact", id, "created", &changes, user_id, now)?;
         }
-        for f in &failed {
-            sqlx::query(store::INSERT_ERROR).bind(ctx.id).bind(f.row_no).bind(&f.errors).bind(&f.raw)
-                .execute(&mut *tx).await?;
-        }
-        sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
-            .bind(counts.skipped).bind(counts.failed).bind(now).bind(ctx.id).execute(&mut *tx).await?;
+        super::service::record_batch!(tx, ctx.id, &failed, counts, now);
         tx.commit().await
     })?;
     let touched: HashSet<i64> = create.iter().map(|(c, _)| *c).collect();
     crate::customers::search::refresh_all(db, touched).await?;
-    let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
-    for (row_no, existing, customer_id, r) in updates {
-        match update_contact(db, ctx, existing, customer_id, &r).await {
-            Ok(()) => later.updated += 1,
-            Err(fields) => {
-                later.failed += 1;
-                let raw = raws.get(&row_no).cloned().unwrap_or_default();
-                super::service::record_failure(db, ctx.id, row_no, &fields, &raw).await?;
-            }
-        }
-    }
-    store::add_counts(db, ctx.id, later).await
+    let updates = updates.into_iter().map(|(row_no, id, customer_id, r)| (row_no, (id, customer_id, r))).collect();
+    super::service::apply_updates(db, ctx, &raws, updates, |(id, customer_id, r)| async move {
+        update_contact(db, ctx, id, customer_id, &r).await
+    })
+    .await
 }
 
 /// Updates a duplicate contact from a row through the ordinary rules: the values given replace the old
 /// ones, phones and e-mails are added to the old ones, and the contact is linked to the row's customer.
-async fn update_contact(
-    db: &Db,
-    ctx: &Context,
-    id: i64,
-    customer_id: i64,
-    r: &ContactRow,
-) -> Result<(), Vec<FieldError>> {
-    let fail = |e: AppError| match e {
-        AppError::Validation { fields } => fields,
-        _ => vec![FieldError { field: "row".into(), code: ErrCode::NotYours }],
-    };
-    let current = crate::contacts::service::get(db, &ctx.user, id).await.map_err(fail)?;
+async fn update_contact(db: &Db, ctx: &Context, id: i64, customer_id: i64, r: &ContactRow) -> Result<(), AppError> {
+    let current = crate::contacts::service::get(db, &ctx.user, id).await?;
     let union = |old: &[String], new: &[String]| {
         let mut all = old.to_vec();
         all.extend(new.iter().filter(|n| !old.contains(n)).cloned());
@@ -424,10 +402,10 @@ async fn update_contact(
             .clone()
             .map(|c| c.into_iter().filter(|(_, v)| !crate::custom_fields::is_empty_value(v)).collect()),
     };
-    crate::contacts::service::update(db, &ctx.user, id, &patch).await.map_err(fail)?;
+    crate::contacts::service::update(db, &ctx.user, id, &patch).await?;
     if !current.customers.iter().any(|l| l.customer_id == customer_id) {
         let link = crate::contacts::LinkContact { customer_id, role: r.input.role.clone() };
-        crate::contacts::service::link(db, &ctx.user, id, &link).await.map_err(fail)?;
+        crate::contacts::service::link(db, &ctx.user, id, &link).await?;
     }
     Ok(())
 }
@@ -634,38 +612,22 @@ pub async fn counterparties_batch(
                 crate::audit!(tx, customer_id, "counterparty", cp, "changed", &changes, user_id, now)?;
             }
         }
-        for f in &failed {
-            sqlx::query(store::INSERT_ERROR).bind(ctx.id).bind(f.row_no).bind(&f.errors).bind(&f.raw)
-                .execute(&mut *tx).await?;
-        }
-        sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
-            .bind(counts.skipped).bind(counts.failed).bind(now).bind(ctx.id).execute(&mut *tx).await?;
+        super::service::record_batch!(tx, ctx.id, &failed, counts, now);
         tx.commit().await
     })?;
     let touched: HashSet<i64> = create.iter().map(|(c, _)| *c).collect();
     crate::customers::search::refresh_all(db, touched).await?;
-    let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
-    for (row_no, existing, r) in updates {
-        match update_counterparty(db, ctx, existing, &r).await {
-            Ok(()) => later.updated += 1,
-            Err(fields) => {
-                later.failed += 1;
-                let raw = raws.get(&row_no).cloned().unwrap_or_default();
-                super::service::record_failure(db, ctx.id, row_no, &fields, &raw).await?;
-            }
-        }
-    }
-    store::add_counts(db, ctx.id, later).await
+    let updates = updates.into_iter().map(|(row_no, id, r)| (row_no, (id, r))).collect();
+    super::service::apply_updates(db, ctx, &raws, updates, |(id, r)| async move {
+        update_counterparty(db, ctx, id, &r).await
+    })
+    .await
 }
 
 /// Updates a duplicate counterparty from a row through the ordinary rules (it stays with its customer) and
 /// adds the row's bank account if it is new.
-async fn update_counterparty(db: &Db, ctx: &Context, id: i64, r: &CounterpartyRow) -> Result<(), Vec<FieldError>> {
-    let fail = |e: AppError| match e {
-        AppError::Validation { fields } => fields,
-        _ => vec![FieldError { field: "row".into(), code: ErrCode::NotYours }],
-    };
-    let current = crate::counterparties::service::get(db, &ctx.user, id).await.map_err(fail)?;
+async fn update_counterparty(db: &Db, ctx: &Context, id: i64, r: &CounterpartyRow) -> Result<(), AppError> {
+    let current = crate::counterparties::service::get(db, &ctx.user, id).await?;
     let patch = CounterpartyPatch {
         version: current.version,
         legal_name: Some(r.values.legal_name.clone()),
@@ -674,11 +636,11 @@ async fn update_counterparty(db: &Db, ctx: &Context, id: i64, r: &CounterpartyRo
         vat_payer: Some(r.values.vat_payer),
         legal_address: r.values.legal_address.clone(),
     };
-    crate::counterparties::service::update(db, &ctx.user, id, &patch).await.map_err(fail)?;
+    crate::counterparties::service::update(db, &ctx.user, id, &patch).await?;
     if let Some(a) = &r.account {
         let known = current.bank_accounts.iter().any(|b| b.bank_code == a.bank_code && b.account == a.account);
         if !known {
-            crate::counterparties::service::add_bank_account(db, &ctx.user, id, a).await.map_err(fail)?;
+            crate::counterparties::service::add_bank_account(db, &ctx.user, id, a).await?;
         }
     }
     Ok(())

@@ -490,10 +490,8 @@ async fn batch(
     counts.failed = failed.len() as i64;
     counts.processed -= updates.len() as i64;
     write_batch(db, id, ctx, &create, &failed, counts).await?;
-    // Updates go through the ordinary rules (scope, versions, audit); each is its own transaction.
-    let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
-    let raw_of = |row_no: i64| raws.get(&row_no).map(String::as_str).unwrap_or("[]");
-    for (row_no, (cid, version), input) in updates {
+    let updates = updates.into_iter().map(|(row_no, existing, input)| (row_no, (existing, input))).collect();
+    apply_updates(db, ctx, &raws, updates, |((cid, version), input): (Existing, NewCustomer)| async move {
         let patch = crate::customers::CustomerPatch {
             version,
             name: Some(input.name.clone()),
@@ -510,22 +508,72 @@ async fn batch(
                 .map(|c| c.into_iter().filter(|(_, v)| !crate::custom_fields::is_empty_value(v)).collect()),
             manager_id: None,
         };
-        match crate::customers::service::update(db, &ctx.user, cid, &patch).await {
-            Ok(_) => later.updated += 1,
-            Err(AppError::Validation { fields }) => {
-                later.failed += 1;
-                record_failure(db, id, row_no, &fields, raw_of(row_no)).await?;
+        crate::customers::service::update(db, &ctx.user, cid, &patch).await.map(|_| ())
+    })
+    .await
+}
+
+/// Updates the duplicates of a batch one by one through the ordinary services (scope, versions, audit; each
+/// its own transaction): a refusal is recorded with its row (out of scope or changed meanwhile as
+/// "not yours"), anything else stops the run. Then adds their counts.
+pub async fn apply_updates<T, F, Fut>(
+    db: &Db,
+    ctx: &Context,
+    raws: &HashMap<i64, String>,
+    updates: Vec<(i64, T)>,
+    update: F,
+) -> Result<(), AppError>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<(), AppError>>,
+{
+    let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
+    for (row_no, u) in updates {
+        let fields = match update(u).await {
+            Ok(()) => {
+                later.updated += 1;
+                continue;
             }
+            Err(AppError::Validation { fields }) => fields,
             Err(AppError::Forbidden | AppError::Conflict | AppError::NotFound) => {
-                later.failed += 1;
-                let not_yours = [FieldError { field: "row".into(), code: ErrCode::NotYours }];
-                record_failure(db, id, row_no, &not_yours, raw_of(row_no)).await?;
+                vec![FieldError { field: "row".into(), code: ErrCode::NotYours }]
             }
             Err(e) => return Err(e),
-        }
+        };
+        later.failed += 1;
+        let raw = raws.get(&row_no).map(String::as_str).unwrap_or("[]");
+        record_failure(db, ctx.id, row_no, &fields, raw).await?;
     }
-    store::add_counts(db, id, later).await
+    store::add_counts(db, ctx.id, later).await
 }
+
+/// Records a batch's failed rows and adds its counts, on its open transaction `$tx` (`?` inside): in the
+/// batch's transaction, so a resumed run starts after the last committed batch.
+macro_rules! record_batch {
+    ($tx:expr, $import:expr, $failed:expr, $counts:expr, $now:expr) => {{
+        for f in $failed {
+            sqlx::query($crate::imports::store::INSERT_ERROR)
+                .bind($import)
+                .bind(f.row_no)
+                .bind(&f.errors)
+                .bind(&f.raw)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        let c: &$crate::imports::store::BatchCounts = &$counts;
+        sqlx::query($crate::imports::store::ADD_COUNTS)
+            .bind(c.processed)
+            .bind(c.created)
+            .bind(c.updated)
+            .bind(c.skipped)
+            .bind(c.failed)
+            .bind($now)
+            .bind($import)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use record_batch;
 
 /// A row that failed: its number, its errors and its cells as JSON.
 pub struct Failed {
