@@ -270,23 +270,68 @@ impl SeenContacts {
     }
 }
 
-/// Resolves the customers of checked rows; rows whose customer is not found or not visible fail.
-async fn with_customers<T>(
+/// What reads a row (everything but the customer lookup), and where its customer cell is.
+struct RowKind<T> {
+    parse: fn(&Context, &[String]) -> Result<T, Vec<FieldError>>,
+    customer: fn(&T) -> &str,
+}
+
+const CONTACT: RowKind<ContactRow> = RowKind { parse: contact_row, customer: |r| &r.customer };
+const COUNTERPARTY: RowKind<CounterpartyRow> = RowKind { parse: counterparty_row, customer: |r| &r.customer };
+
+/// The valid rows as `(row number, row, customer id)`, the failed ones, and the valid rows' cells as JSON by
+/// row number (for failures found later).
+type Checked<T> = (Vec<(i64, T, i64)>, Vec<Failed>, HashMap<i64, String>);
+
+/// A batch's rows, read and with their customers resolved (one query); rows whose customer is not found or
+/// not visible fail.
+async fn checked_rows<T>(
     db: &Db,
     ctx: &Context,
-    rows: Vec<(i64, T, String)>,
-    failed: &mut Vec<Failed>,
-    cell_of: impl Fn(&T) -> &str,
-) -> Result<Vec<(i64, T, i64)>, AppError> {
-    let customers = Customers::resolve(db, &ctx.user, rows.iter().map(|(_, r, _)| cell_of(r))).await?;
-    let mut out = Vec::new();
-    for (row_no, r, raw) in rows {
-        match customers.get(cell_of(&r)) {
-            Ok(id) => out.push((row_no, r, id)),
+    kind: RowKind<T>,
+    first_row: usize,
+    rows: &[Vec<String>],
+) -> Result<Checked<T>, AppError> {
+    let mut failed = Vec::new();
+    let mut read = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let row_no = (first_row + i) as i64 + 2;
+        let raw = serde_json::to_string(row).unwrap_or_default();
+        match (kind.parse)(ctx, row) {
+            Ok(r) => read.push((row_no, r, raw)),
+            Err(errors) => failed.push(Failed::new(row_no, &errors, raw)),
+        }
+    }
+    let customers = Customers::resolve(db, &ctx.user, read.iter().map(|(_, r, _)| (kind.customer)(r))).await?;
+    let (mut valid, mut raws) = (Vec::new(), HashMap::new());
+    for (row_no, r, raw) in read {
+        match customers.get((kind.customer)(&r)) {
+            Ok(id) => {
+                raws.insert(row_no, raw);
+                valid.push((row_no, r, id));
+            }
             Err(code) => failed.push(Failed::new(row_no, &[FieldError { field: "customer".into(), code }], raw)),
         }
     }
-    Ok(out)
+    Ok((valid, failed, raws))
+}
+
+/// One row for the preview: read, with its customer, or what is wrong with it.
+async fn checked_row<T>(
+    db: &Db,
+    ctx: &Context,
+    kind: RowKind<T>,
+    row: &[String],
+) -> Result<Result<(T, i64), Vec<FieldError>>, AppError> {
+    let r = match (kind.parse)(ctx, row) {
+        Err(errors) => return Ok(Err(errors)),
+        Ok(r) => r,
+    };
+    let customers = Customers::resolve(db, &ctx.user, [(kind.customer)(&r)]).await?;
+    Ok(match customers.get((kind.customer)(&r)) {
+        Ok(id) => Ok((r, id)),
+        Err(code) => Err(vec![FieldError { field: "customer".into(), code }]),
+    })
 }
 
 /// The preview's verdict on a contact row: its errors, or the contact it duplicates.
@@ -295,14 +340,9 @@ pub async fn preview_contact(
     ctx: &Context,
     row: &[String],
 ) -> Result<(Vec<FieldError>, Option<String>), AppError> {
-    let r = match contact_row(ctx, row) {
+    let (r, customer_id) = match checked_row(db, ctx, CONTACT, row).await? {
+        Ok(checked) => checked,
         Err(errors) => return Ok((errors, None)),
-        Ok(r) => r,
-    };
-    let customers = Customers::resolve(db, &ctx.user, [r.customer.as_str()]).await?;
-    let customer_id = match customers.get(&r.customer) {
-        Ok(id) => id,
-        Err(code) => return Ok((vec![FieldError { field: "customer".into(), code }], None)),
     };
     let points: Vec<String> = r.values.phones.iter().chain(&r.values.emails).cloned().collect();
     let ix = ContactIndex::load(db, &points, &[customer_id]).await?;
@@ -323,17 +363,7 @@ pub async fn contacts_batch(
     seen: &mut SeenContacts,
 ) -> Result<(), AppError> {
     let mut counts = BatchCounts { processed: rows.len() as i64, ..Default::default() };
-    let mut failed = Vec::new();
-    let mut checked = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let row_no = (first_row + i) as i64 + 2;
-        match contact_row(ctx, row) {
-            Ok(r) => checked.push((row_no, r, serde_json::to_string(row).unwrap_or_default())),
-            Err(errors) => failed.push(Failed::new(row_no, &errors, serde_json::to_string(row).unwrap_or_default())),
-        }
-    }
-    let raws: HashMap<i64, String> = checked.iter().map(|(n, _, raw)| (*n, raw.clone())).collect();
-    let valid = with_customers(db, ctx, checked, &mut failed, |r: &ContactRow| r.customer.as_str()).await?;
+    let (valid, failed, raws) = checked_rows(db, ctx, CONTACT, first_row, rows).await?;
     let points: Vec<String> =
         valid.iter().flat_map(|(_, r, _)| r.values.phones.iter().chain(&r.values.emails).cloned()).collect();
     let customer_ids: Vec<i64> = valid.iter().map(|v| v.2).collect::<HashSet<_>>().into_iter().collect();
@@ -506,14 +536,10 @@ pub async fn preview_counterparty(
     ctx: &Context,
     row: &[String],
 ) -> Result<(Vec<FieldError>, Option<String>), AppError> {
-    let r = match counterparty_row(ctx, row) {
+    let r = match checked_row(db, ctx, COUNTERPARTY, row).await? {
+        Ok((r, _)) => r,
         Err(errors) => return Ok((errors, None)),
-        Ok(r) => r,
     };
-    let customers = Customers::resolve(db, &ctx.user, [r.customer.as_str()]).await?;
-    if let Err(code) = customers.get(&r.customer) {
-        return Ok((vec![FieldError { field: "customer".into(), code }], None));
-    }
     let found = counterparties_by_tax_id(db, std::slice::from_ref(&r.values.tax_id)).await?;
     let dup = match found.get(&(r.values.country.clone(), r.values.tax_id.clone())) {
         Some(id) => crate::counterparties::store::get(db, *id).await.ok().map(|c| c.legal_name),
@@ -532,18 +558,7 @@ pub async fn counterparties_batch(
     seen: &mut HashMap<(String, String), bool>,
 ) -> Result<(), AppError> {
     let mut counts = BatchCounts { processed: rows.len() as i64, ..Default::default() };
-    let mut failed = Vec::new();
-    let mut checked = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let row_no = (first_row + i) as i64 + 2;
-        let raw = serde_json::to_string(row).unwrap_or_default();
-        match counterparty_row(ctx, row) {
-            Ok(r) => checked.push((row_no, r, raw)),
-            Err(errors) => failed.push(Failed::new(row_no, &errors, raw)),
-        }
-    }
-    let raws: HashMap<i64, String> = checked.iter().map(|(n, _, raw)| (*n, raw.clone())).collect();
-    let valid = with_customers(db, ctx, checked, &mut failed, |r: &CounterpartyRow| r.customer.as_str()).await?;
+    let (valid, failed, raws) = checked_rows(db, ctx, COUNTERPARTY, first_row, rows).await?;
     let tax_ids: Vec<String> = valid.iter().map(|(_, r, _)| r.values.tax_id.clone()).collect();
     let found = counterparties_by_tax_id(db, &tax_ids).await?;
     let mut create = Vec::new();
