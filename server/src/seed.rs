@@ -238,11 +238,6 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
     let mut taxpayer = counterparty_store::count(db).await? as u64;
     let (mut customer_id, mut counterparty_id, mut contact_id) =
         (next_id(db, "customers").await?, next_id(db, "counterparties").await?, next_id(db, "contacts").await?);
-    let search_head = if db.is_postgres() {
-        "INSERT INTO customer_search (customer_id, doc)"
-    } else {
-        "INSERT INTO customer_search (rowid, doc)"
-    };
     let mut n = 0;
     while n < count {
         let size = (count - n).min(2000);
@@ -252,7 +247,7 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
              created_at, updated_at, version, dup_key)",
             13,
         );
-        let mut docs = Rows::new(db, search_head, 2);
+        let mut docs = Rows::new(db, search::insert_head(db), 2);
         let mut cps = Rows::new(
             db,
             "INSERT INTO counterparties (id, legal_name, country, tax_id, vat_payer, legal_address, created_by, \

@@ -42,6 +42,16 @@ pub async fn refresh_all(db: &Db, customer_ids: impl IntoIterator<Item = i64>) -
     Ok(())
 }
 
+/// `INSERT INTO customer_search (<key>, doc)` for new documents in bulk (`core::db::Rows`): the key column
+/// is FTS5's `rowid` on SQLite, `customer_id` on PostgreSQL.
+pub fn insert_head(db: &Db) -> &'static str {
+    if db.is_postgres() {
+        "INSERT INTO customer_search (customer_id, doc)"
+    } else {
+        "INSERT INTO customer_search (rowid, doc)"
+    }
+}
+
 /// Stores documents, replacing older ones, in one transaction.
 pub async fn write(db: &Db, docs: &[(i64, String)]) -> Result<(), AppError> {
     match db {

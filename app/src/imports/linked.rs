@@ -373,7 +373,7 @@ pub async fn contacts_batch(
     for (row_no, r, customer_id) in valid {
         let in_file = seen.check(customer_id, &r.values);
         match ix.find(customer_id, &r.values) {
-            Some(existing) if ctx.on_duplicate == "update" => updates.push((row_no, existing, customer_id, r)),
+            Some(existing) if ctx.on_duplicate == "update" => updates.push((row_no, (existing, customer_id, r))),
             Some(_) => counts.skipped += 1,
             None if in_file => counts.skipped += 1,
             None => create.push((customer_id, r)),
@@ -384,7 +384,7 @@ pub async fn contacts_batch(
     counts.processed -= updates.len() as i64;
     let now = now_millis();
     let user_id = ctx.user.id;
-    let import = FieldChange { field: "import".into(), old: None, new: Some(format!("#{}", ctx.id)) };
+    let import = ctx.import_change();
     db_run!(db, p => {
         let mut tx = p.begin().await?;
         for (customer_id, r) in &create {
@@ -401,7 +401,6 @@ pub async fn contacts_batch(
     })?;
     let touched: HashSet<i64> = create.iter().map(|(c, _)| *c).collect();
     crate::customers::search::refresh_all(db, touched).await?;
-    let updates = updates.into_iter().map(|(row_no, id, customer_id, r)| (row_no, (id, customer_id, r))).collect();
     super::service::apply_updates(db, ctx, &raws, updates, |(id, customer_id, r)| async move {
         update_contact(db, ctx, id, customer_id, &r).await
     })
@@ -576,7 +575,7 @@ pub async fn counterparties_batch(
             (Some(_), _) => counts.skipped += 1,
             (None, Some(existing)) if update => {
                 seen.insert(key, true);
-                updates.push((row_no, *existing, r));
+                updates.push((row_no, (*existing, r)));
             }
             (None, Some(_)) => {
                 seen.insert(key, false);
@@ -593,7 +592,7 @@ pub async fn counterparties_batch(
     counts.processed -= updates.len() as i64;
     let now = now_millis();
     let user_id = ctx.user.id;
-    let import = FieldChange { field: "import".into(), old: None, new: Some(format!("#{}", ctx.id)) };
+    let import = ctx.import_change();
     let owner = "SELECT c.id, o.customer_id FROM counterparties c JOIN counterparty_owners o \
         ON o.counterparty_id = c.id AND o.valid_to IS NULL WHERE c.country = $1 AND c.tax_id = $2";
     db_run!(db, p => {
@@ -632,7 +631,6 @@ pub async fn counterparties_batch(
     })?;
     let touched: HashSet<i64> = create.iter().map(|(c, _)| *c).collect();
     crate::customers::search::refresh_all(db, touched).await?;
-    let updates = updates.into_iter().map(|(row_no, id, r)| (row_no, (id, r))).collect();
     super::service::apply_updates(db, ctx, &raws, updates, |(id, r)| async move {
         update_counterparty(db, ctx, id, &r).await
     })

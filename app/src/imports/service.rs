@@ -181,6 +181,11 @@ impl Context {
         })
     }
 
+    /// The audit entry's mark on records this import writes.
+    pub fn import_change(&self) -> crate::audit::FieldChange {
+        crate::audit::FieldChange { field: "import".into(), old: None, new: Some(format!("#{}", self.id)) }
+    }
+
     /// The mapped cells of a row (trimmed) with their targets, and what is wrong with the row as a whole:
     /// more cells than headers, formulas.
     pub fn cells<'a>(&'a self, row: &'a [String]) -> (Vec<(&'a str, &'a str)>, Vec<FieldError>) {
@@ -462,7 +467,7 @@ async fn batch(
         by_key.insert(key, (cid, version));
     }
     let mut create: Vec<(CustomerValues, i64)> = Vec::new();
-    let mut updates: Vec<(i64, Existing, NewCustomer)> = Vec::new();
+    let mut updates: Vec<(i64, (Existing, NewCustomer))> = Vec::new();
     for (row_no, values, manager_id, input) in valid {
         let key = name_key(&values.name);
         let key = (key.chars().count() >= 3).then_some(key);
@@ -480,7 +485,7 @@ async fn batch(
         values.email.iter().for_each(|e| _ = seen.emails.insert(e.clone()));
         key.iter().for_each(|k| _ = seen.keys.insert(k.clone()));
         match dup {
-            Some(existing) if on_duplicate == "update" => updates.push((row_no, existing, input)),
+            Some(existing) if on_duplicate == "update" => updates.push((row_no, (existing, input))),
             Some(_) => counts.skipped += 1,
             None if in_file => counts.skipped += 1,
             None => create.push((values, manager_id)),
@@ -490,7 +495,6 @@ async fn batch(
     counts.failed = failed.len() as i64;
     counts.processed -= updates.len() as i64;
     write_batch(db, id, ctx, &create, &failed, counts).await?;
-    let updates = updates.into_iter().map(|(row_no, existing, input)| (row_no, (existing, input))).collect();
     apply_updates(db, ctx, &raws, updates, |((cid, version), input): (Existing, NewCustomer)| async move {
         let patch = crate::customers::CustomerPatch {
             version,
@@ -621,15 +625,7 @@ async fn write_batch(
     let mut values = Rows::new(db, "INSERT INTO custom_values (field_id, record_id, seq, value, sort_key, num)", 6);
     let mut audit =
         Rows::new(db, "INSERT INTO audit_log (customer_id, entity, entity_id, action, changes, user_id, at)", 7);
-    let mut docs = Rows::new(
-        db,
-        if db.is_postgres() {
-            "INSERT INTO customer_search (customer_id, doc)"
-        } else {
-            "INSERT INTO customer_search (rowid, doc)"
-        },
-        2,
-    );
+    let mut docs = Rows::new(db, search::insert_head(db), 2);
     // A batch re-run after a restart meets the failed rows its updates recorded.
     let mut errors = Rows::new(db, "INSERT INTO import_errors (import_id, row_no, errors, raw)", 4)
         .tail(" ON CONFLICT (import_id, row_no) DO NOTHING");
@@ -637,7 +633,7 @@ async fn write_batch(
         errors.push([V::I(id), V::I(f.row_no), V::S(f.errors.clone()), V::S(f.raw.clone())]);
     }
     let empty = crate::customers::Customer::empty();
-    let import = crate::audit::FieldChange { field: "import".into(), old: None, new: Some(format!("#{id}")) };
+    let import = ctx.import_change();
     let fill =
         |ids: &[i64], customers: &mut Rows, tags: &mut Rows, values: &mut Rows, audit: &mut Rows, docs: &mut Rows| {
             for (cid, (v, manager_id)) in ids.iter().copied().zip(create) {
