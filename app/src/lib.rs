@@ -10,6 +10,7 @@ pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
 pub mod imports;
+pub mod interactions;
 pub mod segments;
 pub mod settings;
 pub mod shell;

@@ -57,6 +57,11 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(rest::imports::MAX_UPLOAD_BYTES)),
         )
         .route("/customers/export", get(rest::imports::export_customers))
+        .route(
+            "/interactions/{id}/attachments",
+            axum::routing::post(rest::interactions::attach_form)
+                .layer(axum::extract::DefaultBodyLimit::max(app::interactions::MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
         .leptos_routes(&page_state, routes, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))

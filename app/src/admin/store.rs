@@ -68,3 +68,26 @@ pub async fn create_team(db: &Db, name: &str) -> Result<i64, AppError> {
         other => Ok(other?),
     }
 }
+
+/// The active people whose work `scope` covers, by name (`(id, name)`): everyone for an administrator,
+/// the team for a sales head, oneself for a manager. Filters and assignee choices offer them.
+pub async fn staff(db: &Db, scope: crate::auth::Scope) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::auth::Scope;
+    let (sql, id) = match scope {
+        Scope::All => ("SELECT id, name FROM users WHERE active OR id = $1 ORDER BY name LIMIT 1000", 0),
+        Scope::Team { team_id, .. } => {
+            ("SELECT id, name FROM users WHERE active AND team_id = $1 ORDER BY name LIMIT 1000", team_id)
+        }
+        Scope::Own { user_id } => ("SELECT id, name FROM users WHERE id = $1", user_id),
+    };
+    let mut people: Vec<(i64, String)> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_all(p).await)?;
+    // A sales head is in their own scope even when the team list misses them (no team row yet).
+    if let Scope::Team { user_id, .. } = scope
+        && !people.iter().any(|(id, _)| *id == user_id)
+    {
+        let me: Vec<(i64, String)> =
+            db_run!(db, p => sqlx::query_as("SELECT id, name FROM users WHERE id = $1").bind(user_id).fetch_all(p).await)?;
+        people.extend(me);
+    }
+    Ok(people)
+}

@@ -7,6 +7,7 @@ pub mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::core::Msg;
+use crate::interactions::Interaction;
 
 /// One field's change. Stage and kind values are their stored codes; the UI translates them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,9 +39,87 @@ pub struct TimelineEntry {
     /// `customer` or `counterparty` (contacts follow).
     pub entity: String,
     pub entity_id: i64,
-    /// `created`, `changed`, `moved_in`, `moved_out`, `linked`.
+    /// `created`, `changed`, `moved_in`, `moved_out`, `linked`; for an interaction its kind.
     pub action: String,
     pub changes: Vec<FieldChange>,
+    /// The interaction, when `entity` is `interaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<Interaction>,
+}
+
+impl TimelineEntry {
+    /// An interaction as a timeline entry, at the time it happened.
+    pub fn of_interaction(i: Interaction) -> TimelineEntry {
+        TimelineEntry {
+            id: i.id,
+            at: i.occurred_at,
+            user_name: i.author_name.clone(),
+            entity: "interaction".into(),
+            entity_id: i.id,
+            action: i.kind.code().into(),
+            changes: Vec::new(),
+            interaction: Some(i),
+        }
+    }
+}
+
+/// Where a timeline page ends in each of its two sources: audit rows before an id, interactions before
+/// `(occurred_at, id)`. Written `audit.at.id` in cursors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineCursor {
+    pub audit_before: i64,
+    pub interaction_before: (i64, i64),
+}
+
+impl TimelineCursor {
+    /// The start: everything.
+    pub const START: TimelineCursor = TimelineCursor { audit_before: i64::MAX, interaction_before: (i64::MAX, i64::MAX) };
+
+    pub fn parse(s: &str) -> Option<TimelineCursor> {
+        let mut it = s.split('.');
+        let c = TimelineCursor {
+            audit_before: it.next()?.parse().ok()?,
+            interaction_before: (it.next()?.parse().ok()?, it.next()?.parse().ok()?),
+        };
+        it.next().is_none().then_some(c)
+    }
+
+    pub fn text(&self) -> String {
+        format!("{}.{}.{}", self.audit_before, self.interaction_before.0, self.interaction_before.1)
+    }
+}
+
+/// Merges the newest-first audit entries and interactions after `cursor` (each fetched `limit + 1` deep) into
+/// a page of `limit`, newest first; the next cursor continues each source where the page left it.
+pub fn merge_timeline(
+    audit: Vec<TimelineEntry>,
+    interactions: Vec<Interaction>,
+    cursor: TimelineCursor,
+    limit: usize,
+) -> TimelinePage {
+    let mut a = audit.into_iter().peekable();
+    let mut i = interactions.into_iter().peekable();
+    let mut next = cursor;
+    let mut items = Vec::with_capacity(limit);
+    while items.len() < limit {
+        let take_interaction = match (a.peek(), i.peek()) {
+            (None, None) => break,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (Some(e), Some(x)) => x.occurred_at >= e.at,
+        };
+        if take_interaction {
+            let x = i.next().expect("peeked");
+            next.interaction_before = (x.occurred_at, x.id);
+            items.push(TimelineEntry::of_interaction(x));
+        } else {
+            let e = a.next().expect("peeked");
+            next.audit_before = e.id;
+            items.push(e);
+        }
+    }
+    let more = a.peek().is_some() || i.peek().is_some();
+    TimelinePage { items, next_cursor: more.then(|| next.text()) }
 }
 
 /// A page of the timeline, newest first; pass `next_cursor` as `cursor` for older events.
@@ -100,6 +179,70 @@ pub fn field_msg(field: &str) -> Msg {
         "birthday" => Msg::Birthday,
         "merged_from" => Msg::MergedFrom,
         "import" => Msg::ImportField,
+        "status" => Msg::Status,
         _ => Msg::Edit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interactions::InteractionKind;
+
+    fn audit(id: i64, at: i64) -> TimelineEntry {
+        TimelineEntry {
+            id,
+            at,
+            user_name: None,
+            entity: "customer".into(),
+            entity_id: 1,
+            action: "changed".into(),
+            changes: vec![],
+            interaction: None,
+        }
+    }
+
+    fn call(id: i64, at: i64) -> Interaction {
+        Interaction {
+            id,
+            customer_id: 1,
+            customer_name: "C".into(),
+            contact_id: None,
+            contact_name: None,
+            deal_id: None,
+            kind: InteractionKind::Call,
+            direction: Some("out".into()),
+            status: "answered".into(),
+            subject: None,
+            body: None,
+            place: None,
+            participants: None,
+            duration_secs: None,
+            result: None,
+            occurred_at: at,
+            ends_at: None,
+            author_id: None,
+            author_name: None,
+            attachments: vec![],
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn pages_interleave_both_sources_by_time() {
+        // Audit rows at 50, 30, 10; calls at 40, 20 (each source fetched limit + 1 = 3 deep).
+        let page = merge_timeline(vec![audit(9, 50), audit(8, 30), audit(7, 10)], vec![call(5, 40), call(4, 20)], TimelineCursor::START, 2);
+        let ids: Vec<(String, i64)> = page.items.iter().map(|e| (e.entity.clone(), e.id)).collect();
+        assert_eq!(ids, vec![("customer".into(), 9), ("interaction".into(), 5)]);
+        let next = TimelineCursor::parse(page.next_cursor.as_deref().unwrap()).unwrap();
+        assert_eq!(next, TimelineCursor { audit_before: 9, interaction_before: (40, 5) });
+        // The last page says there is nothing more.
+        let last = merge_timeline(vec![audit(7, 10)], vec![], next, 2);
+        assert_eq!(last.items.len(), 1);
+        assert_eq!(last.next_cursor, None);
+        assert_eq!(TimelineCursor::parse("1.2"), None);
+        assert_eq!(TimelineCursor::parse(&TimelineCursor::START.text()), Some(TimelineCursor::START));
     }
 }

@@ -1,6 +1,6 @@
 //! Writing and reading the audit log, on both databases.
 
-use super::{FieldChange, TimelineEntry, TimelinePage};
+use super::{FieldChange, TimelineCursor, TimelineEntry, TimelinePage};
 use crate::core::AppError;
 use crate::core::db::Db;
 use crate::db_run;
@@ -43,19 +43,15 @@ struct Row {
     changes: String,
 }
 
-/// A page of one customer's timeline, newest first (keyset on `id`). The caller checks access.
-pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u32) -> Result<TimelinePage, AppError> {
-    let before: i64 = match cursor.filter(|c| !c.is_empty()) {
-        Some(c) => c.parse().map_err(|_| AppError::field("cursor", crate::core::ErrCode::InvalidChoice))?,
-        None => i64::MAX,
-    };
-    let limit = i64::from(limit.clamp(1, 200));
+/// Up to `limit` audit entries of a customer with ids below `before`, newest first (the timeline's part).
+/// The caller checks access.
+pub async fn for_customer(db: &Db, customer_id: i64, before: i64, limit: i64) -> Result<Vec<TimelineEntry>, AppError> {
     let sql = "SELECT a.id, a.at, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes \
                FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
                WHERE a.customer_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
-    let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(sql).bind(customer_id).bind(before).bind(limit + 1)
+    let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(sql).bind(customer_id).bind(before).bind(limit)
         .fetch_all(p).await)?;
-    let mut items: Vec<TimelineEntry> = rows
+    Ok(rows
         .into_iter()
         .map(|r| TimelineEntry {
             id: r.id,
@@ -65,13 +61,21 @@ pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u3
             entity_id: r.entity_id,
             action: r.action,
             changes: serde_json::from_str(&r.changes).unwrap_or_default(),
+            interaction: None,
         })
-        .collect();
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|e| e.id.to_string())
-    } else {
-        None
+        .collect())
+}
+
+/// A page of one customer's timeline: its audit log and its interactions, newest first. The caller checks
+/// access.
+pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u32) -> Result<TimelinePage, AppError> {
+    let cursor = match cursor.filter(|c| !c.is_empty()) {
+        Some(c) => TimelineCursor::parse(c).ok_or_else(|| AppError::field("cursor", crate::core::ErrCode::InvalidChoice))?,
+        None => TimelineCursor::START,
     };
-    Ok(TimelinePage { items, next_cursor })
+    let limit = i64::from(limit.clamp(1, 200));
+    let audit = for_customer(db, customer_id, cursor.audit_before, limit + 1).await?;
+    let interactions =
+        crate::interactions::store::for_customer(db, customer_id, cursor.interaction_before, limit + 1).await?;
+    Ok(super::merge_timeline(audit, interactions, cursor, limit as usize))
 }

@@ -46,6 +46,9 @@ pub enum ErrCode {
     CustomerNotFound,
     CustomerAmbiguous,
     NotYours,
+    OutOfRange,
+    EndBeforeStart,
+    AttachmentTooLarge,
 }
 
 impl ErrCode {
@@ -89,6 +92,9 @@ impl ErrCode {
             ErrCode::CustomerNotFound => Msg::ErrCustomerNotFound,
             ErrCode::CustomerAmbiguous => Msg::ErrCustomerAmbiguous,
             ErrCode::NotYours => Msg::ErrNotYours,
+            ErrCode::OutOfRange => Msg::ErrOutOfRange,
+            ErrCode::EndBeforeStart => Msg::ErrEndBeforeStart,
+            ErrCode::AttachmentTooLarge => Msg::ErrAttachmentTooLarge,
         }
     }
 }

@@ -136,6 +136,42 @@ pub fn parse_date(s: &str) -> Option<Millis> {
     (Civil::local(ms).day == day).then_some(ms)
 }
 
+/// A company-local `YYYY-MM-DDTHH:MM` (the value of `<input type="datetime-local">`; seconds allowed and
+/// dropped, a space instead of `T` too), as epoch ms.
+pub fn parse_date_time(s: &str) -> Option<Millis> {
+    let s = s.trim();
+    let (d, t) = s.split_once(['T', ' ']).unwrap_or((s, "00:00"));
+    let day = parse_date(d)?;
+    let mut it = t.split(':');
+    let (h, m) = (it.next()?, it.next()?);
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    Some(day + (h * 60 + m) * 60_000)
+}
+
+/// The `YYYY-MM-DDTHH:MM` form of an instant in company time (for `<input type="datetime-local">`).
+pub fn date_time_input(at: Millis) -> String {
+    let t = Civil::local(at);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}", t.year, t.month, t.day, t.hour, t.minute)
+}
+
+/// `HH:MM` of an instant in company time.
+pub fn time_of_day(at: Millis) -> String {
+    let t = Civil::local(at);
+    format!("{:02}:{:02}", t.hour, t.minute)
+}
+
+/// Midnight (company time) that starts the day of `at`.
+pub fn day_start(at: Millis) -> Millis {
+    let offset = i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60_000;
+    (at + offset).div_euclid(86_400_000) * 86_400_000 - offset
+}
+
 /// The `YYYY-MM-DD` form of an instant's company-local date.
 pub fn date_input(at: Millis) -> String {
     let t = Civil::local(at);
@@ -166,6 +202,15 @@ mod tests {
         assert_eq!(date_input(at), "2026-11-27");
         assert_eq!(date_time(Lang::Ru, at), "27.11.2026 00:00");
         assert_eq!(date_input(parse_date("2024-02-29").unwrap()), "2024-02-29");
+        let t = parse_date_time("2026-11-27T14:05").unwrap();
+        assert_eq!(date_time_input(t), "2026-11-27T14:05");
+        assert_eq!(parse_date_time("2026-11-27 14:05:59"), Some(t));
+        assert_eq!(day_start(t), at);
+        assert_eq!(day_start(at), at);
+        assert_eq!(time_of_day(t), "14:05");
+        for bad in ["2026-11-27T24:00", "2026-11-27T1:00", "2026-11-27Tab:cd", "2026-11-31T10:00"] {
+            assert_eq!(parse_date_time(bad), None, "{bad}");
+        }
         for bad in ["2025-02-29", "2026-04-31", "2026-13-01", "26-11-27", "", "2026-11-2x", "1800-01-01"] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }

@@ -14,6 +14,7 @@ use crate::core::{AppError, Msg};
 use crate::counterparties::api::list_counterparties;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::custom_fields;
+use crate::interactions::panel::{InteractionEntry, QuickLog};
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
 
@@ -67,6 +68,7 @@ pub fn CustomerCardPage() -> impl IntoView {
         },
     );
     let lang = lang();
+    let interactions_on = !crate::shell::session_info().disabled_modules.iter().any(|k| k == crate::interactions::MODULE.key);
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -128,9 +130,10 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <EditCustomerForm customer=c defs=fields action=update />
                                 </section>
                                 <div>
+                                    {interactions_on.then(|| view! { <QuickLog customer_id=id changes contacts /> })}
+                                    <Timeline page=timeline cursor changes />
                                     <ContactsPanel customer_id=id changes fields=contact_fields list=contacts />
                                     <CounterpartiesPanel customer_id=id changes list=counterparties />
-                                    <Timeline page=timeline cursor />
                                 </div>
                             </div>
                         }
@@ -177,10 +180,19 @@ pub fn DuplicateList(hits: Vec<super::dupes::DuplicateHit>, merge_into: Option<i
 fn Timeline(
     page: Resource<Result<crate::audit::TimelinePage, AppError>>,
     cursor: RwSignal<Option<String>>,
+    changes: RwSignal<u32>,
 ) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let attach_error = move || {
+        query.with(|q| q.get("attach_error")).and_then(|c| serde_json::from_value::<crate::core::ErrCode>(c.into()).ok())
+    };
     view! {
-        <section class="panel" aria-labelledby="timeline-h" data-test="timeline">
+        <section class="panel" aria-labelledby="timeline-h" data-test="timeline" id="timeline">
             <h2 id="timeline-h">{t(Msg::Timeline)}</h2>
+            // The attachment form posts to the server, which comes back here with the refusal's code.
+            {move || {
+                attach_error().map(|code| view! { <p class="alert alert-error" role="alert" data-test="attach-error">{t(code.msg())}</p> })
+            }}
             <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -192,7 +204,14 @@ fn Timeline(
                             let next = p.next_cursor.clone();
                             view! {
                                 <ol class="timeline">
-                                    {p.items.into_iter().map(|e| view! { <Entry e /> }).collect_view()}
+                                    {p
+                                        .items
+                                        .into_iter()
+                                        .map(|mut e| match e.interaction.take() {
+                                            Some(i) => view! { <InteractionEntry i changes /> }.into_any(),
+                                            None => view! { <Entry e /> }.into_any(),
+                                        })
+                                        .collect_view()}
                                 </ol>
                                 <nav class="pager">
                                     {cursor.get().is_some().then(|| view! {

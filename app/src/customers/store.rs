@@ -471,6 +471,10 @@ pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<
                      AND segment_id NOT IN (SELECT segment_id FROM segment_members WHERE customer_id = $1)")
             .bind(s).bind(m).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM segment_members WHERE customer_id = $1").bind(m).execute(&mut *tx).await?;
+        sqlx::query("UPDATE interactions SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
+            .execute(&mut *tx).await?;
+        sqlx::query("UPDATE tasks SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
+            .execute(&mut *tx).await?;
         sqlx::query("UPDATE audit_log SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
             .execute(&mut *tx).await?;
         crate::audit!(tx, s, "customer", m, "merged_away", plan.merged_snapshot, user.id, now)?;

@@ -28,6 +28,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("customers/import/:id") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id/merge") view={Lazy::<MergeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("interactions") view={Lazy::<InteractionListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
@@ -69,6 +70,7 @@ lazy_pages! {
     ImportsRoute => crate::imports::page::ImportsPage,
     ImportRoute => crate::imports::page::ImportPage,
     SegmentsRoute => crate::segments::page::SegmentsPage,
+    InteractionListRoute => crate::interactions::page_list::InteractionListPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,
     CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
@@ -201,6 +203,7 @@ fn SideNav(role: Role) -> impl IntoView {
 fn nav_label(key: &str) -> Msg {
     match key {
         "customers" => Msg::NavCustomers,
+        "interactions" => Msg::NavInteractions,
         _ => Msg::AppName,
     }
 }

@@ -47,16 +47,24 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::segments::get,
         super::segments::update,
         super::segments::members,
+        super::interactions::list,
+        super::interactions::create,
+        super::interactions::get,
+        super::interactions::update,
+        super::interactions::attach,
+        super::interactions::download,
     ),
     components(schemas(super::ErrorBody, app::customers::CustomerKind, app::customers::CustomerStage,
         app::custom_fields::FieldKind, app::custom_fields::FieldEntity,
-        app::segments::Op, app::segments::Rule, app::segments::Rules, app::segments::SegmentKind)),
+        app::segments::Op, app::segments::Rule, app::segments::Rules, app::segments::SegmentKind,
+        app::interactions::InteractionKind)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Tokens"),
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contact persons, linked to one or more customers"),
-        (name = "counterparties", description = "Legal entities of customers, their moves and bank accounts")
+        (name = "counterparties", description = "Legal entities of customers, their moves and bank accounts"),
+        (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files")
     )
 )]
 pub struct ApiDoc;

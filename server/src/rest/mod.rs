@@ -7,6 +7,7 @@ pub mod custom_fields;
 pub mod customers;
 pub mod docs;
 pub mod imports;
+pub mod interactions;
 pub mod segments;
 
 use std::collections::BTreeMap;
@@ -209,5 +210,13 @@ pub fn router() -> Router<AppState> {
         .route("/v1/imports/{id}/start", axum::routing::post(imports::start))
         .route("/v1/imports/{id}/errors", get(imports::errors))
         .route("/v1/exports/customers", get(imports::export_customers))
+        .route("/v1/interactions", get(interactions::list).post(interactions::create))
+        .route("/v1/interactions/{id}", get(interactions::get).patch(interactions::update))
+        .route(
+            "/v1/interactions/{id}/attachments",
+            axum::routing::post(interactions::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(app::interactions::MAX_ATTACHMENT_BYTES + 1)),
+        )
+        .route("/v1/attachments/{id}", get(interactions::download))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }
