@@ -14,6 +14,7 @@ pub mod interactions;
 pub mod segments;
 pub mod settings;
 pub mod shell;
+pub mod tasks;
 
 pub use shell::App;
 #[cfg(feature = "ssr")]

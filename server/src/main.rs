@@ -114,6 +114,8 @@ async fn serve(config: Config) {
     let started = std::time::Instant::now();
     let db = open(&config).await;
     resume_imports(&db).await;
+    tokio::spawn(app::tasks::reminders::run(db.clone()));
+    tokio::spawn(app::core::events::relay(db.clone()));
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),
@@ -157,4 +159,6 @@ async fn shutdown_signal() {
     };
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+    // Open event streams would hold the graceful stop forever.
+    server::rest::events::close_all();
 }

@@ -49,6 +49,7 @@ pub enum ErrCode {
     OutOfRange,
     EndBeforeStart,
     AttachmentTooLarge,
+    ReminderAfterDue,
 }
 
 impl ErrCode {
@@ -95,6 +96,7 @@ impl ErrCode {
             ErrCode::OutOfRange => Msg::ErrOutOfRange,
             ErrCode::EndBeforeStart => Msg::ErrEndBeforeStart,
             ErrCode::AttachmentTooLarge => Msg::ErrAttachmentTooLarge,
+            ErrCode::ReminderAfterDue => Msg::ErrReminderAfterDue,
         }
     }
 }

@@ -3,6 +3,8 @@
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod events;
 pub mod format;
 pub mod i18n;
 pub mod modules;

@@ -15,6 +15,8 @@ use crate::counterparties::api::list_counterparties;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::custom_fields;
 use crate::interactions::panel::{InteractionEntry, QuickLog};
+use crate::tasks::api::customer_tasks;
+use crate::tasks::panel::CustomerTasks;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
 
@@ -57,6 +59,15 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    let tasks = Resource::new(
+        move || (id(), changes.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => customer_tasks(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
         move || (id(), cursor.get(), saved.get(), changes.get()),
@@ -68,7 +79,9 @@ pub fn CustomerCardPage() -> impl IntoView {
         },
     );
     let lang = lang();
-    let interactions_on = !crate::shell::session_info().disabled_modules.iter().any(|k| k == crate::interactions::MODULE.key);
+    let off = crate::shell::session_info().disabled_modules;
+    let interactions_on = !off.iter().any(|k| k == crate::interactions::MODULE.key);
+    let tasks_on = !off.iter().any(|k| k == crate::tasks::MODULE.key);
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -131,6 +144,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                 </section>
                                 <div>
                                     {interactions_on.then(|| view! { <QuickLog customer_id=id changes contacts /> })}
+                                    {tasks_on.then(|| view! { <CustomerTasks customer_id=id changes list=tasks /> })}
                                     <Timeline page=timeline cursor changes />
                                     <ContactsPanel customer_id=id changes fields=contact_fields list=contacts />
                                     <CounterpartiesPanel customer_id=id changes list=counterparties />

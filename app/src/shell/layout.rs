@@ -29,6 +29,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("customers/:id") view={Lazy::<CustomerCardRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers/:id/merge") view={Lazy::<MergeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("interactions") view={Lazy::<InteractionListRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("tasks") view={Lazy::<MyDayRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
@@ -71,6 +72,7 @@ lazy_pages! {
     ImportRoute => crate::imports::page::ImportPage,
     SegmentsRoute => crate::segments::page::SegmentsPage,
     InteractionListRoute => crate::interactions::page_list::InteractionListPage,
+    MyDayRoute => crate::tasks::page_day::MyDayPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,
     CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
@@ -98,6 +100,7 @@ fn Frame() -> impl IntoView {
             <SideNav role=user.role />
             <div class="main">
                 <TopBar name=user.name.clone() role=user.role />
+                <crate::tasks::notifier::Notifier />
                 <main class="content" id="content">
                     {move || {
                         if module_off() {
@@ -204,6 +207,7 @@ fn nav_label(key: &str) -> Msg {
     match key {
         "customers" => Msg::NavCustomers,
         "interactions" => Msg::NavInteractions,
+        "tasks" => Msg::NavMyDay,
         _ => Msg::AppName,
     }
 }

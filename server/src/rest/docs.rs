@@ -53,6 +53,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::interactions::update,
         super::interactions::attach,
         super::interactions::download,
+        super::tasks::list,
+        super::tasks::create,
+        super::tasks::get,
+        super::tasks::update,
+        super::tasks::my_day,
+        super::tasks::notifications,
+        super::tasks::read,
+        super::events::stream,
     ),
     components(schemas(super::ErrorBody, app::customers::CustomerKind, app::customers::CustomerStage,
         app::custom_fields::FieldKind, app::custom_fields::FieldEntity,
@@ -64,6 +72,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "customers", description = "Customers"),
         (name = "contacts", description = "Contact persons, linked to one or more customers"),
         (name = "counterparties", description = "Legal entities of customers, their moves and bank accounts"),
+        (name = "tasks", description = "Tasks, \"My day\", notifications and the live event stream"),
         (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files")
     )
 )]

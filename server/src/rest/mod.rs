@@ -6,9 +6,11 @@ pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
 pub mod docs;
+pub mod events;
 pub mod imports;
 pub mod interactions;
 pub mod segments;
+pub mod tasks;
 
 use std::collections::BTreeMap;
 
@@ -218,5 +220,11 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(app::interactions::MAX_ATTACHMENT_BYTES + 1)),
         )
         .route("/v1/attachments/{id}", get(interactions::download))
+        .route("/v1/tasks", get(tasks::list).post(tasks::create))
+        .route("/v1/tasks/my-day", get(tasks::my_day))
+        .route("/v1/tasks/{id}", get(tasks::get).patch(tasks::update))
+        .route("/v1/notifications", get(tasks::notifications))
+        .route("/v1/notifications/{id}/read", axum::routing::post(tasks::read))
+        .route("/v1/events", get(events::stream))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

@@ -1,0 +1,131 @@
+//! Server functions for tasks and notifications: thin shims over [`super::service`].
+
+// One argument per form field: plain HTML forms post them by name.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{MyDay, Task};
+use crate::core::AppError;
+#[cfg(feature = "ssr")]
+use crate::core::request::{session, set_status};
+
+/// "My day" and the people whose day the user may look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyDayView {
+    pub day: MyDay,
+    pub people: Vec<(i64, String)>,
+}
+
+/// The user's day, or (`of`) a colleague's in their scope.
+#[server(prefix = "/rpc", endpoint = "tasks/day")]
+pub async fn load_my_day(of: Option<String>) -> Result<MyDayView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let of = match of.filter(|s| !s.is_empty()) {
+            Some(s) => Some(s.parse().map_err(|_| AppError::field("of", crate::core::ErrCode::InvalidChoice))?),
+            None => None,
+        };
+        let day = super::service::my_day(&db, user, of).await?;
+        let people = crate::admin::store::staff(&db, user.scope()).await?;
+        Ok(MyDayView { day, people })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Creates a task from a form: `due` is a company-local `YYYY-MM-DDTHH:MM`, `remind` minutes before it
+/// (empty: no reminder).
+#[server(prefix = "/rpc", endpoint = "tasks/create")]
+pub async fn create_task(
+    title: String,
+    due: String,
+    remind: Option<String>,
+    assignee_id: Option<String>,
+    customer_id: Option<i64>,
+    contact_id: Option<String>,
+    notes: Option<String>,
+) -> Result<Task, AppError> {
+    use crate::core::ErrCode;
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let due_at = match crate::core::format::parse_date_time(&due) {
+            Some(d) => d,
+            None if due.trim().is_empty() => return Err(AppError::field("due", ErrCode::Required)),
+            None => return Err(AppError::field("due", ErrCode::InvalidDate)),
+        };
+        let minutes = remind.filter(|r| !r.is_empty()).map(|r| r.parse::<i64>()).transpose();
+        let minutes = minutes.map_err(|_| AppError::field("remind", ErrCode::InvalidChoice))?;
+        if minutes.is_some_and(|m| !(0..=10_080).contains(&m)) {
+            return Err(AppError::field("remind", ErrCode::InvalidChoice));
+        }
+        let id = |field: &str, v: Option<String>| match v.filter(|s| !s.is_empty()) {
+            Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, ErrCode::InvalidChoice)),
+            None => Ok(None),
+        };
+        let input = super::NewTask {
+            title,
+            notes,
+            due_at,
+            assignee_id: id("assignee_id", assignee_id)?,
+            customer_id,
+            contact_id: id("contact_id", contact_id)?,
+            remind_at: minutes.map(|m| due_at - m * 60_000),
+        };
+        super::service::create(&db, ctx.user()?, &input).await.map_err(|e| match e {
+            AppError::Validation { fields } => AppError::Validation {
+                fields: fields
+                    .into_iter()
+                    .map(|mut f| {
+                        f.field = match f.field.as_str() {
+                            "due_at" => "due".into(),
+                            "remind_at" => "remind".into(),
+                            _ => f.field,
+                        };
+                        f
+                    })
+                    .collect(),
+            },
+            e => e,
+        })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Marks a task done (`done` = `true`) or open again.
+#[server(prefix = "/rpc", endpoint = "tasks/done")]
+pub async fn set_task_done(id: i64, version: i64, done: bool) -> Result<Task, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let patch = super::TaskPatch { version, done: Some(done), ..Default::default() };
+        super::service::update(&db, ctx.user()?, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// The open tasks about a customer, soonest first (at most 50), with the server's clock.
+#[server(prefix = "/rpc", endpoint = "tasks/customer")]
+pub async fn customer_tasks(customer_id: i64) -> Result<(crate::core::Millis, Vec<Task>), AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let q = super::store::TaskQuery { customer_id: Some(customer_id), done: Some(false), limit: 50, ..Default::default() };
+        let page = super::service::list(&db, ctx.user()?, &q).await?;
+        Ok((crate::core::now_millis(), page.items))
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Marks one of the user's notifications read.
+#[server(prefix = "/rpc", endpoint = "notifications/read")]
+pub async fn mark_notification_read(id: i64) -> Result<(), AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        super::store::mark_read(&db, ctx.user()?.id, id).await
+    };
+    run.await.inspect_err(set_status)
+}

@@ -1,0 +1,90 @@
+//! Live notifications on every signed-in page: the browser listens to `/api/v1/events` and shows each
+//! notification (a reminder, a call) as a toast, and as a browser notification where the user allowed it.
+
+use leptos::prelude::*;
+
+use super::Notification;
+use super::api::MarkNotificationRead;
+use crate::core::Msg;
+use crate::shell::t;
+
+/// The toasts region (top right); connects once the page is interactive.
+#[component]
+pub fn Notifier() -> impl IntoView {
+    let items = RwSignal::new(Vec::<Notification>::new());
+    // Whether to offer turning on browser notifications (only known in the browser).
+    let ask = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| browser::connect(items, ask));
+    let read = ServerAction::<MarkNotificationRead>::new();
+    let dismiss = move |id: i64| {
+        items.update(|v| v.retain(|n| n.id != id));
+        read.dispatch(MarkNotificationRead { id });
+    };
+    view! {
+        <div class="toasts" role="status" aria-live="polite" data-test="toasts">
+            <For each=move || items.get() key=|n| n.id let:n>
+                <div class="toast" data-test="toast" data-kind=n.kind.clone()>
+                    <strong data-test="toast-title">{n.title.clone()}</strong>
+                    {n.body.clone().map(|b| view! { <div class="small">{b}</div> })}
+                    <div class="toast-actions">
+                        {n.link.clone().map(|href| {
+                            let id = n.id;
+                            view! { <a href=href class="button small primary" on:click=move |_| dismiss(id)>{t(Msg::Open)}</a> }
+                        })}
+                        <button type="button" class="button small" data-test="toast-dismiss" on:click={
+                            let id = n.id;
+                            move |_| dismiss(id)
+                        }>{t(Msg::Dismiss)}</button>
+                    </div>
+                </div>
+            </For>
+            {move || ask.get().then(|| view! {
+                <button type="button" class="button small toast-ask" on:click=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    browser::ask_permission();
+                    ask.set(false);
+                }>{t(Msg::EnableNotifications)}</button>
+            })}
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::wasm_bindgen::closure::Closure;
+    use leptos::web_sys::{EventSource, MessageEvent, Notification as BrowserNotification, NotificationOptions, NotificationPermission};
+
+    use super::Notification;
+
+    /// Opens the event stream (the browser reconnects by itself, resuming after the last id it saw).
+    pub fn connect(items: RwSignal<Vec<Notification>>, ask: RwSignal<bool>) {
+        ask.set(BrowserNotification::permission() == NotificationPermission::Default);
+        let Ok(source) = EventSource::new("/api/v1/events") else { return };
+        let on_notification = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let Some(text) = ev.data().as_string() else { return };
+            let Ok(n) = serde_json::from_str::<Notification>(&text) else { return };
+            if BrowserNotification::permission() == NotificationPermission::Granted {
+                let opts = NotificationOptions::new();
+                opts.set_body(n.body.as_deref().unwrap_or(""));
+                opts.set_tag(&format!("karvon-{}", n.id));
+                let _ = BrowserNotification::new_with_options(&n.title, &opts);
+            }
+            items.update(|v| {
+                if !v.iter().any(|x| x.id == n.id) {
+                    v.push(n);
+                }
+            });
+        });
+        let _ = source.add_event_listener_with_callback("notification", on_notification.as_ref().unchecked_ref());
+        // Both live as long as the page.
+        on_notification.forget();
+        std::mem::forget(source);
+    }
+
+    pub fn ask_permission() {
+        let _ = BrowserNotification::request_permission();
+    }
+}

@@ -1,0 +1,119 @@
+//! A task as listed (on "My day" and the customer card), with its done switch; the card's tasks section.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::api::{CreateTask, SetTaskDone};
+use super::{REMIND_CHOICES, Task};
+use crate::core::format::date_time;
+use crate::core::{AppError, Millis, Msg};
+use crate::shell::ui::{Field, FormError, Select, action_error, bump_on_success, general_error, reset_on_success};
+use crate::shell::{lang, t};
+
+/// One task with a button that marks it done (or open again); successes count in `changes`.
+#[component]
+pub fn TaskItem(
+    task: Task,
+    changes: RwSignal<u32>,
+    /// The server's clock when the list was read (tasks due before it are overdue).
+    now: Millis,
+    #[prop(optional)] show_assignee: bool,
+) -> impl IntoView {
+    let action = ServerAction::<SetTaskDone>::new();
+    bump_on_success(action, changes);
+    let error = action_error(action);
+    let done = task.done_at.is_some();
+    let overdue = !done && task.due_at < now;
+    view! {
+        <li class="task" class:done=done class:overdue=overdue data-test="task" data-task-id=task.id>
+            <ActionForm action attr:class="inline">
+                <input type="hidden" name="id" value=task.id />
+                <input type="hidden" name="version" value=task.version />
+                <input type="hidden" name="done" value=(!done).to_string() />
+                <button type="submit" class="check" aria-pressed=done.to_string()
+                    aria-label=t(if done { Msg::MarkUndone } else { Msg::MarkDone }) data-test="task-done">
+                    {if done { "✓" } else { "" }}
+                </button>
+            </ActionForm>
+            <div class="task-body">
+                <strong data-test="task-title">{task.title.clone()}</strong>
+                <div class="small muted">
+                    <span class:overdue-text=overdue>{date_time(lang(), task.due_at)}</span>
+                    {task.remind_at.map(|_| view! { <span title=t(Msg::Reminder)>" · 🔔"</span> })}
+                    {show_assignee.then(|| format!(" · {}", task.assignee_name))}
+                    {task.customer_id.zip(task.customer_name.clone()).map(|(id, name)| view! {
+                        " · " <a href=format!("/customers/{id}")>{name}</a>
+                    })}
+                </div>
+                {task.notes.clone().map(|n| view! { <p class="small pre">{n}</p> })}
+                <FormError error />
+            </div>
+        </li>
+    }
+}
+
+/// The form for a new task (about `customer_id` when given); `people` are the possible assignees.
+#[component]
+pub fn NewTaskForm(
+    changes: RwSignal<u32>,
+    #[prop(optional)] customer_id: Option<i64>,
+    #[prop(optional)] people: Vec<(i64, String)>,
+    #[prop(optional)] me: i64,
+) -> impl IntoView {
+    let action = ServerAction::<CreateTask>::new();
+    bump_on_success(action, changes);
+    let error = action_error(action);
+    let general = general_error(error);
+    let form = NodeRef::new();
+    reset_on_success(action, form);
+    let reminders: Vec<(String, String)> = REMIND_CHOICES.iter().map(|(v, _, m)| (v.to_string(), t(*m).to_string())).collect();
+    let assignees: Vec<(String, String)> = people.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    view! {
+        <ActionForm action node_ref=form attr:class="stack" attr:data-test="task-form">
+            {customer_id.map(|c| view! { <input type="hidden" name="customer_id" value=c /> })}
+            <FormError error=general />
+            <Field label=Msg::TaskTitle name="title" scope="task" required=true error />
+            <div class="grid-2">
+                <Field label=Msg::DueAt name="due" kind="datetime-local" required=true error />
+                <Select label=Msg::Reminder name="remind" options=reminders selected="15" error />
+                {(assignees.len() > 1).then(|| view! {
+                    <Select label=Msg::Assignee name="assignee_id" options=assignees selected=me.to_string() error />
+                })}
+            </div>
+            <div class="actions">
+                <button type="submit" class="button primary" data-test="task-submit">{t(Msg::Add)}</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// The customer card's open tasks and a form for a new one.
+#[component]
+pub fn CustomerTasks(
+    customer_id: i64,
+    changes: RwSignal<u32>,
+    list: Resource<Result<(Millis, Vec<Task>), AppError>>,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="tasks-h" data-test="customer-tasks">
+            <h2 id="tasks-h">{t(Msg::Tasks)}</h2>
+            <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
+                        Ok((_, l)) if l.is_empty() => view! { <p class="empty">{t(Msg::NoOpenTasks)}</p> }.into_any(),
+                        Ok((now, l)) => view! {
+                            <ul class="tasks">
+                                {l.into_iter().map(|task| view! { <TaskItem task changes now show_assignee=true /> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <details class="add-form">
+                <summary class="button small" data-test="task-add">{t(Msg::NewTask)}</summary>
+                <NewTaskForm changes customer_id=customer_id />
+            </details>
+        </section>
+    }
+}

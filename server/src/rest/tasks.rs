@@ -1,0 +1,108 @@
+//! `/api/v1/tasks` (with "My day") and `/api/v1/notifications`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use app::tasks::store::TaskQuery;
+use app::tasks::{MyDay, NewTask, Notification, Task, TaskPage, TaskPatch, service};
+
+use super::customers::parse_id;
+use super::{Api, ApiError, ApiJson, ApiQuery};
+use crate::AppState;
+
+/// List parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    pub assignee_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    /// `true`: done only; `false`: open only.
+    pub done: Option<bool>,
+    /// Due from (epoch ms, inclusive).
+    pub from: Option<i64>,
+    /// Due before (epoch ms, exclusive).
+    pub to: Option<i64>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// Tasks the caller may see (their own, the ones they gave, their scope's), by due time.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(ListParams), security(("bearer" = [])),
+    responses((status = 200, body = TaskPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn list(State(state): State<AppState>, api: Api, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<TaskPage>, ApiError> {
+    let q = TaskQuery {
+        assignee_id: p.assignee_id,
+        customer_id: p.customer_id,
+        done: p.done,
+        from: p.from,
+        to: p.to,
+        cursor: p.cursor,
+        limit: i64::from(p.limit.unwrap_or(50)),
+    };
+    service::list(&state.db, api.user()?, &q).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Creates a task (assigned to the caller unless `assignee_id` says otherwise).
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = NewTask, security(("bearer" = [])),
+    responses((status = 201, body = Task), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create(State(state): State<AppState>, api: Api, ApiJson(input): ApiJson<NewTask>) -> Result<(StatusCode, Json<Task>), ApiError> {
+    let task = service::create(&state.db, api.user()?, &input).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(task)))
+}
+
+/// One task.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Task), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Task>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::get(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Changes a task (`done` marks it done or open; `remind_at: 0` drops the reminder); a stale `version` gets 409.
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), request_body = TaskPatch,
+    security(("bearer" = [])),
+    responses((status = 200, body = Task), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<TaskPatch>,
+) -> Result<Json<Task>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    service::update(&state.db, api.user()?, id, &patch).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// "My day" parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DayParams {
+    /// A colleague in the caller's scope (default: the caller).
+    pub user_id: Option<i64>,
+}
+
+/// Open tasks: overdue, the rest of today, upcoming (each list at most 50, with full counts).
+#[utoipa::path(get, path = "/api/v1/tasks/my-day", tag = "tasks", params(DayParams), security(("bearer" = [])),
+    responses((status = 200, body = MyDay), (status = 403, body = super::ErrorBody)))]
+pub async fn my_day(State(state): State<AppState>, api: Api, ApiQuery(p): ApiQuery<DayParams>) -> Result<Json<MyDay>, ApiError> {
+    service::my_day(&state.db, api.user()?, p.user_id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// The caller's unread notifications of the last week, oldest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "tasks", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Notification>), (status = 401, body = super::ErrorBody)))]
+pub async fn notifications(State(state): State<AppState>, api: Api) -> Result<Json<Vec<Notification>>, ApiError> {
+    service::unread(&state.db, api.user()?, 0).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Marks one of the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "tasks", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody)))]
+pub async fn read(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&api, &id)?;
+    app::tasks::store::mark_read(&state.db, api.user()?.id, id).await.map_err(|e| api.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
