@@ -67,7 +67,7 @@ pub async fn attach(
         return Err(AppError::field("file", ErrCode::EmptyFile));
     }
     if data.len() > super::MAX_ATTACHMENT_BYTES {
-        return Err(AppError::field("file", ErrCode::AttachmentTooLarge));
+        return Err(AppError::PayloadTooLarge);
     }
     let name = safe_file_name(file_name);
     let content_type = content_type

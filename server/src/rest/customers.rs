@@ -106,7 +106,8 @@ pub struct TimelineParams {
     pub cursor: Option<String>,
 }
 
-/// The customer's history (audit log), newest first.
+/// The customer's history, newest first: changes (audit log) and interactions (`entity` = `interaction`, the
+/// record in `interaction`), by time.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/timeline", tag = "customers", params(("id" = i64, Path), TimelineParams),
     security(("bearer" = [])),
     responses((status = 200, body = TimelinePage), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]

@@ -28,6 +28,8 @@ pub fn close_all() {
 struct Feed {
     user_id: i64,
     backlog: VecDeque<Event>,
+    /// The newest id the backlog had: the same event may also arrive live, and is skipped then.
+    sent_up_to: i64,
     rx: broadcast::Receiver<Event>,
     closing: watch::Receiver<bool>,
 }
@@ -62,8 +64,9 @@ pub async fn stream(
             id: Some(n.id),
             data: serde_json::to_value(&n).unwrap_or_default(),
         })
-        .collect();
-    let feed = Feed { user_id: user.id, backlog, rx, closing: CLOSING.subscribe() };
+        .collect::<VecDeque<Event>>();
+    let sent_up_to = backlog.iter().filter_map(|e| e.id).max().unwrap_or(after);
+    let feed = Feed { user_id: user.id, backlog, sent_up_to, rx, closing: CLOSING.subscribe() };
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         if let Some(e) = feed.backlog.pop_front() {
             return Some((Ok(sse(&e)), feed));
@@ -75,7 +78,9 @@ pub async fn stream(
             tokio::select! {
                 _ = feed.closing.changed() => return None,
                 got = feed.rx.recv() => match got {
-                    Ok(e) if e.user_id == feed.user_id => return Some((Ok(sse(&e)), feed)),
+                    Ok(e) if e.user_id == feed.user_id && e.id.is_none_or(|id| id > feed.sent_up_to) => {
+                        return Some((Ok(sse(&e)), feed));
+                    }
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },

@@ -195,6 +195,7 @@ pub async fn attach_form(State(state): State<AppState>, api: Api, Path(id): Path
     match service::attach(&state.db, user, id, &name, content_type.as_deref(), &bytes).await {
         Ok(_) => back(None),
         Err(AppError::Validation { fields }) => back(fields.first().map(|f| f.code)),
+        Err(AppError::PayloadTooLarge) => back(Some(ErrCode::AttachmentTooLarge)),
         Err(e) => api.err(e).into_response(),
     }
 }

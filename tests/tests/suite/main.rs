@@ -5,6 +5,8 @@ mod custom_fields;
 mod http_api;
 mod http_pages;
 mod imports;
+mod interactions;
+mod tasks;
 mod merge;
 mod segments;
 mod store_auth;
