@@ -323,6 +323,108 @@ test('a manager cannot open another manager\'s customer', async ({ page }) => {
   await expect(page.getByText('Buxoro Logistika XK')).toHaveCount(0);
 });
 
+test('log interactions on the card, attach a file, list them', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers?q=Buxoro');
+  await page.locator('[data-test=customer-row] a').first().click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Buxoro Agro Group');
+  await hydrated(page);
+  const entries = page.locator('[data-test=timeline-entry]');
+  const before = await entries.count();
+
+  // A note needs its text: refused next to the field, nothing logged.
+  await page.locator('[data-test=ql-kind-note]').check({ force: true });
+  await expect(page.locator('[data-test=field-duration_min]')).toBeHidden();
+  await page.locator('[data-test=ql-submit]').click();
+  await expect(page.locator('[data-test=error-body]')).toHaveText('Required');
+  await expect(entries).toHaveCount(before);
+
+  // A missed incoming call with the contact person, in a few taps.
+  await page.locator('[data-test=ql-kind-call]').check({ force: true });
+  await page.locator('[data-test=ql-dir-in]').check({ force: true });
+  await page.locator('[data-test=field-call_status]').selectOption('missed');
+  await page.locator('[data-test=field-contact_id]').selectOption({ label: 'Karim Aliyev' });
+  await page.locator('[data-test=field-body]').fill('Called about the price list');
+  await page.locator('[data-test=ql-submit]').click();
+  const call = entries.first();
+  await expect(call).toHaveAttribute('data-action', 'call');
+  await expect(call).toContainText('Missed');
+  await expect(call).toContainText('Incoming · Karim Aliyev');
+  await expect(page.locator('[data-test=field-body]')).toHaveValue('');
+
+  // A meeting planned for tomorrow, then marked held.
+  await page.locator('[data-test=ql-kind-meeting]').check({ force: true });
+  await page.locator('[data-test=field-meeting_status]').selectOption('planned');
+  const tomorrow = new Date(Date.now() + 5 * 3600 * 1000 + 86400 * 1000).toISOString().slice(0, 10);
+  await page.locator('[data-test=field-when]').fill(`${tomorrow}T10:30`);
+  await page.locator('[data-test=field-place]').fill('Their office, Buxoro');
+  await page.locator('[data-test=ql-submit]').click();
+  const meeting = entries.first();
+  await expect(meeting.locator('[data-test=int-status]')).toHaveText('Planned');
+  await expect(meeting).toContainText('Their office, Buxoro');
+  await shot(page, 'card-interactions');
+  await meeting.locator('[data-test=int-held]').click();
+  await expect(entries.first().locator('[data-test=int-status]')).toHaveText('Held');
+
+  // A file on the call: uploaded, listed, downloadable.
+  const callEntry = page.locator('[data-test=timeline-entry][data-action=call]').first();
+  await callEntry.locator('[data-test=int-attach]').click();
+  await callEntry.locator('input[type=file]').setInputFiles({ name: 'price-list.csv', mimeType: 'text/csv', buffer: Buffer.from('item;price\nflour;100\n') });
+  await callEntry.locator('[data-test=attach-form] button').click();
+  const file = page.locator('[data-test=int-file]').first();
+  await expect(file).toHaveText('price-list.csv');
+  const res = await page.request.get((await file.getAttribute('href'))!);
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toContain('flour;100');
+
+  // Across customers: the list filters by kind.
+  await page.goto('/interactions?kind=call');
+  await hydrated(page);
+  await expect(page.locator('[data-test=interaction-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=interaction-row]')).toContainText('Buxoro Agro Group');
+  await shot(page, 'interactions-list');
+});
+
+test('tasks: my day, done, and a reminder that appears without reloading', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/tasks');
+  await hydrated(page);
+  // A due time is required; then the task is listed under today or upcoming.
+  await page.locator('[data-test=field-title]').fill('Call Karim about the contract');
+  await page.locator('[data-test=task-submit]').click();
+  await expect(page.locator('[data-test=error-due]')).toHaveText('Required');
+  const soon = new Date(Date.now() + 5 * 3600 * 1000 + 10 * 60 * 1000).toISOString().slice(0, 16);
+  await page.locator('[data-test=field-title]').fill('Call Karim about the contract');
+  await page.locator('[data-test=field-due]').fill(soon);
+  await page.locator('[data-test=task-submit]').click();
+  const task = page.locator('[data-test=task]', { hasText: 'Call Karim about the contract' });
+  await expect(task).toBeVisible();
+
+  // A reminder due in two seconds shows up as a toast on the open page.
+  const created = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/tasks', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Send the offer to Buxoro', due_at: Date.now() + 600000, remind_at: Date.now() + 2000 }),
+    });
+    return r.status;
+  });
+  expect(created).toBe(201);
+  const toast = page.locator('[data-test=toast]', { hasText: 'Send the offer to Buxoro' });
+  await expect(toast).toBeVisible({ timeout: 10_000 });
+  await shot(page, 'my-day');
+  await toast.locator('[data-test=toast-dismiss]').click();
+  await expect(toast).toHaveCount(0);
+
+  // Done: it leaves the open lists.
+  await task.locator('[data-test=task-done]').click();
+  await expect(page.locator('[data-test=task]', { hasText: 'Call Karim about the contract' })).toHaveCount(0);
+  // A dismissed notification does not come back on the next page.
+  await page.reload();
+  await hydrated(page);
+  await page.waitForTimeout(1000);
+  await expect(page.locator('[data-test=toast]')).toHaveCount(0);
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');
@@ -338,7 +440,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions']) {
     await page.goto(path);
     await hydrated(page);
   }

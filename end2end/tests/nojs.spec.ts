@@ -24,3 +24,22 @@ test('a customer can be created without JavaScript', async ({ page }) => {
   await page.locator('[data-test=customer-submit]').click();
   await expect(page.locator('[data-test=customer-name]')).toHaveText('Termiz Farm OK');
 });
+
+test('an interaction and a task can be logged without JavaScript', async ({ page }) => {
+  await page.goto('/login');
+  await page.locator('[data-test=field-email]').fill(ADMIN.email);
+  await page.locator('[data-test=field-password]').fill(ADMIN.password);
+  await page.locator('[data-test=login-submit]').click();
+  await page.goto('/customers?q=Termiz');
+  await page.locator('[data-test=customer-row] a').first().click();
+  await page.locator('[data-test=ql-kind-note]').check({ force: true });
+  await page.locator('[data-test=field-body]').fill('Asked for a visit next week');
+  await page.locator('[data-test=ql-submit]').click();
+  await expect(page.locator('[data-test=timeline-entry][data-action=note]')).toContainText('Asked for a visit next week');
+  await page.locator('[data-test=task-add]').click();
+  await page.locator('[data-test=field-title]').fill('Visit Termiz');
+  const due = new Date(Date.now() + 5 * 3600 * 1000 + 86400 * 1000).toISOString().slice(0, 16);
+  await page.locator('[data-test=field-due]').fill(due);
+  await page.locator('[data-test=task-submit]').click();
+  await expect(page.locator('[data-test=task]')).toContainText('Visit Termiz');
+});

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(rest::imports::MAX_UPLOAD_BYTES)),
         )
         .route("/customers/export", get(rest::imports::export_customers))
+        .route("/calendar/feed/{token}", get(rest::tasks::calendar_feed))
         .route(
             "/interactions/{id}/attachments",
             axum::routing::post(rest::interactions::attach_form)

@@ -30,6 +30,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("customers/:id/merge") view={Lazy::<MergeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("interactions") view={Lazy::<InteractionListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("tasks") view={Lazy::<MyDayRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
@@ -73,6 +74,7 @@ lazy_pages! {
     SegmentsRoute => crate::segments::page::SegmentsPage,
     InteractionListRoute => crate::interactions::page_list::InteractionListPage,
     MyDayRoute => crate::tasks::page_day::MyDayPage,
+    CalendarRoute => crate::tasks::page_calendar::CalendarPage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,
     CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
@@ -131,12 +133,17 @@ fn SideNav(role: Role) -> impl IntoView {
         .filter(|m| on(m.key))
         .map(|m| {
             let href = m.paths[0];
-            // Customers also hold their segments.
-            let segments = (m.key == "customers").then(|| {
+            // Customers also hold their segments; tasks their calendar.
+            let extra = match m.key {
+                "customers" => Some(("/segments", Msg::NavSegments, "nav-segments")),
+                "tasks" => Some(("/calendar", Msg::NavCalendar, "nav-calendar")),
+                _ => None,
+            };
+            let segments = extra.map(|(href, label, test)| {
                 view! {
                     <li>
-                        <a href="/segments" aria-current=move || current("/segments") data-test="nav-segments">
-                            {t(Msg::NavSegments)}
+                        <a href=href aria-current=move || current(href) data-test=test>
+                            {t(label)}
                         </a>
                     </li>
                 }

@@ -129,3 +129,65 @@ pub async fn mark_notification_read(id: i64) -> Result<(), AppError> {
     };
     run.await.inspect_err(set_status)
 }
+
+/// A calendar view's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarView {
+    pub items: Vec<super::calendar::CalendarItem>,
+    /// The first day shown (company midnight) and how many.
+    pub from: crate::core::Millis,
+    pub days: u32,
+    /// The people whose calendar the user may open.
+    pub people: Vec<(i64, String)>,
+    /// When the user's feed link was made, if there is one.
+    pub feed_since: Option<crate::core::Millis>,
+}
+
+/// The calendar by `view` (`day` or `week`, default week) around `date` (`YYYY-MM-DD`, default today) for
+/// `of` (a colleague's id, `team`, or the user).
+#[server(prefix = "/rpc", endpoint = "calendar/view")]
+pub async fn load_calendar(view: Option<String>, date: Option<String>, of: Option<String>) -> Result<CalendarView, AppError> {
+    use crate::core::ErrCode;
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let at = match date.filter(|d| !d.is_empty()) {
+            Some(d) => crate::core::format::parse_date(&d).ok_or_else(|| AppError::field("date", ErrCode::InvalidDate))?,
+            None => crate::core::now_millis(),
+        };
+        let (from, days) = match view.as_deref() {
+            Some("day") => (crate::core::format::day_start(at), 1),
+            None | Some("") | Some("week") => (super::calendar::week_start(at), 7),
+            Some(_) => return Err(AppError::field("view", ErrCode::InvalidChoice)),
+        };
+        let users = super::service::calendar_users(&db, user, of.as_deref()).await?;
+        let items = super::store::calendar_items(&db, &users, from, from + i64::from(days) * 86_400_000).await?;
+        let people = crate::admin::store::staff(&db, user.scope()).await?;
+        let feed_since = super::store::feed_since(&db, user.id).await?;
+        Ok(CalendarView { items, from, days, people, feed_since })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Makes a new private feed link (the old one stops working); returns its path.
+#[server(prefix = "/rpc", endpoint = "calendar/feed")]
+pub async fn renew_calendar_feed() -> Result<String, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let token = super::store::renew_feed(&db, ctx.user()?.id).await?;
+        Ok(format!("/calendar/feed/{token}"))
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Stops the user's feed link.
+#[server(prefix = "/rpc", endpoint = "calendar/feed-off")]
+pub async fn revoke_calendar_feed() -> Result<(), AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        super::store::revoke_feed(&db, ctx.user()?.id).await
+    };
+    run.await.inspect_err(set_status)
+}

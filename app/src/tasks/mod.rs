@@ -2,7 +2,9 @@
 //! A reminder fires once, at its time, as an in-app (and browser) notification.
 
 pub mod api;
+pub mod calendar;
 pub mod notifier;
+pub mod page_calendar;
 pub mod page_day;
 pub mod panel;
 #[cfg(feature = "ssr")]

@@ -112,3 +112,15 @@ pub async fn list(db: &Db, user: &CurrentUser, q: &TaskQuery) -> Result<TaskPage
 pub async fn unread(db: &Db, user: &CurrentUser, after: i64) -> Result<Vec<Notification>, AppError> {
     store::unread(db, user.id, after).await
 }
+
+/// Whose calendar to show: `None` the user's, `"team"` everyone in the user's scope, or one colleague in it.
+pub async fn calendar_users(db: &Db, user: &CurrentUser, of: Option<&str>) -> Result<Vec<i64>, AppError> {
+    match of.filter(|o| !o.is_empty()) {
+        None => Ok(vec![user.id]),
+        Some("team") => Ok(crate::admin::store::staff(db, user.scope()).await?.into_iter().map(|(id, _)| id).collect()),
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| AppError::field("of", ErrCode::InvalidChoice))?;
+            if covers(db, user, id).await? { Ok(vec![id]) } else { Err(AppError::Forbidden) }
+        }
+    }
+}

@@ -302,3 +302,101 @@ pub async fn mark_read(db: &Db, user_id: i64, id: i64) -> Result<(), AppError> {
     db_run!(db, p => sqlx::query(sql).bind(now_millis()).bind(id).bind(user_id).execute(p).await.map(|_| ()))?;
     Ok(())
 }
+
+/// The meetings (by author) and tasks (by assignee) of `users` that start in `[from, to)`, by time; at most
+/// 2,000 of each.
+pub async fn calendar_items(
+    db: &Db,
+    users: &[i64],
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<super::calendar::CalendarItem>, AppError> {
+    use super::calendar::CalendarItem;
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = crate::core::db::placeholders_after(2, users.len());
+    let meetings = format!(
+        "SELECT i.id, i.occurred_at, i.ends_at, i.duration_secs, i.status, i.place, i.subject, i.body, c.id, c.name, u.name \
+         FROM interactions i JOIN customers c ON c.id = i.customer_id JOIN users u ON u.id = i.author_id \
+         WHERE i.kind = 'meeting' AND i.occurred_at >= $1 AND i.occurred_at < $2 AND i.author_id IN ({ids}) \
+         ORDER BY i.occurred_at LIMIT 2000"
+    );
+    let tasks = format!(
+        "SELECT t.id, t.due_at, t.title, t.notes, t.remind_at, t.done_at, c.id, c.name, u.name \
+         FROM tasks t JOIN users u ON u.id = t.assignee_id LEFT JOIN customers c ON c.id = t.customer_id \
+         WHERE t.due_at >= $1 AND t.due_at < $2 AND t.assignee_id IN ({ids}) ORDER BY t.due_at LIMIT 2000"
+    );
+    type M = (i64, i64, Option<i64>, Option<i64>, String, Option<String>, Option<String>, Option<String>, i64, String, String);
+    type T = (i64, i64, String, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<String>, String);
+    let (m, t): (Vec<M>, Vec<T>) = db_run!(db, p => {
+        let mut q1 = sqlx::query_as(&meetings).bind(from).bind(to);
+        let mut q2 = sqlx::query_as(&tasks).bind(from).bind(to);
+        for u in users {
+            q1 = q1.bind(*u);
+            q2 = q2.bind(*u);
+        }
+        Ok::<_, sqlx::Error>((q1.fetch_all(p).await?, q2.fetch_all(p).await?))
+    })?;
+    let mut items: Vec<CalendarItem> = m
+        .into_iter()
+        .map(|(id, start, ends_at, duration, status, place, subject, body, cid, cname, uname)| CalendarItem {
+            kind: "meeting".into(),
+            id,
+            title: subject.unwrap_or_default(),
+            start,
+            end: ends_at.or(duration.filter(|d| *d > 0).map(|d| start + d * 1000)),
+            customer_id: Some(cid),
+            customer_name: Some(cname),
+            user_name: uname,
+            status,
+            place,
+            notes: body,
+            remind_at: None,
+        })
+        .collect();
+    items.extend(t.into_iter().map(|(id, due, title, notes, remind_at, done_at, cid, cname, uname)| CalendarItem {
+        kind: "task".into(),
+        id,
+        title,
+        start: due,
+        end: None,
+        customer_id: cid,
+        customer_name: cname,
+        user_name: uname,
+        status: if done_at.is_some() { "done".into() } else { "open".into() },
+        place: None,
+        notes,
+        remind_at,
+    }));
+    items.sort_by_key(|i| (i.start, i.id));
+    Ok(items)
+}
+
+/// Gives `user_id` a new calendar feed token (the old one stops working); returns the token.
+pub async fn renew_feed(db: &Db, user_id: i64) -> Result<String, AppError> {
+    let (token, hash) = crate::auth::store::new_secret("cal_");
+    let sql = "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES ($1, $2, $3) \
+               ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at";
+    db_run!(db, p => sqlx::query(sql).bind(user_id).bind(&hash).bind(now_millis()).execute(p).await.map(|_| ()))?;
+    Ok(token)
+}
+
+/// Stops `user_id`'s feed.
+pub async fn revoke_feed(db: &Db, user_id: i64) -> Result<(), AppError> {
+    db_run!(db, p => sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1").bind(user_id).execute(p).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Whether `user_id` has a feed, and since when.
+pub async fn feed_since(db: &Db, user_id: i64) -> Result<Option<Millis>, AppError> {
+    let sql = "SELECT created_at FROM calendar_feeds WHERE user_id = $1";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).fetch_optional(p).await)?)
+}
+
+/// The active user whose feed `token` is.
+pub async fn feed_user(db: &Db, token: &str) -> Result<Option<i64>, AppError> {
+    let sql = "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.active";
+    let hash = crate::auth::store::hash_secret(token);
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(&hash).fetch_optional(p).await)?)
+}

@@ -106,3 +106,46 @@ pub async fn read(State(state): State<AppState>, api: Api, Path(id): Path<String
     app::tasks::store::mark_read(&state.db, api.user()?.id, id).await.map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `GET /calendar/feed/{token}`: a user's private iCalendar feed (meetings and tasks from 30 days back to a
+/// year ahead). The token is the only credential; a renewed token ends the old link.
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let token = token.trim_end_matches(".ics");
+    let user = match app::tasks::store::feed_user(&state.db, token).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return (StatusCode::NOT_FOUND, "unknown calendar link").into_response(),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let now = app::core::now_millis();
+    let (from, to) = (now - 30 * 86_400_000, now + 366 * 86_400_000);
+    let items = match app::tasks::store::calendar_items(&state.db, &[user], from, to).await {
+        Ok(i) => i,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let name = match app::auth::store::load_user(&state.db, user).await {
+        Ok(Some(u)) => u.name,
+        _ => String::new(),
+    };
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if state.trust_proxy
+        && headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https")
+    {
+        "https"
+    } else {
+        "http"
+    };
+    let body = app::tasks::calendar::ics(&items, now, &format!("{scheme}://{host}"), &name);
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -1,6 +1,7 @@
 //! Benchmark of the foundation and the customers issue: start-up time, list latency under load (SSR page and
 //! REST), RSS, WASM size; search, a filtered list (manager + segment + custom field), a card with 1,000
-//! timeline entries, evaluating a dynamic segment of every customer, importing a CSV file. On SQLite and
+//! timeline entries, evaluating a dynamic segment of every customer, importing a CSV file; a timeline of
+//! 10,000 interactions and "My day" with 5,000 open tasks. On SQLite and
 //! PostgreSQL with N demo customers. Prints Markdown tables.
 //!
 //! Needs the release build (`cargo leptos build --release --split`) and `wrk` (Debian package). Run from the
@@ -252,6 +253,74 @@ fn customers360(token: &str, cookie: &str, seconds: u64, import_rows: u64) -> Cu
     }
 }
 
+/// The interactions issue's measurements.
+struct Activities {
+    timeline: Load,
+    card: Load,
+    my_day: Load,
+    my_day_page: Load,
+    tasks: i64,
+}
+
+/// A customer with 10,000 interactions (its timeline through the API and its card page), and "My day" of a
+/// manager with 5,000 open tasks. The rows are written straight into the database through the app's stores.
+fn activities(db_url: &str, token: &str, cookie: &str, seconds: u64) -> Activities {
+    let (_, first) = api("GET", "/api/v1/customers?limit=1", token, "");
+    let customer = first["items"][0]["id"].as_i64().expect("a customer");
+    let (_, me) = api("GET", "/api/v1/me", token, "");
+    let me = me["id"].as_i64().expect("me");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        use app::interactions::{InteractionKind, InteractionValues};
+        let db = app::core::db::Db::connect(&app::core::db::DbConfig { url: db_url.into(), max_connections: 2 })
+            .await
+            .expect("database");
+        let now = app::core::now_millis();
+        for i in 0..10_000i64 {
+            let kind = [InteractionKind::Call, InteractionKind::Note, InteractionKind::Meeting][i as usize % 3];
+            let v = InteractionValues {
+                kind,
+                contact_id: None,
+                direction: (kind == InteractionKind::Call).then(|| "out".to_string()),
+                status: kind.statuses()[0].to_string(),
+                subject: None,
+                body: Some(format!("Interaction {i}: discussed prices and delivery")),
+                place: None,
+                participants: None,
+                duration_secs: (kind == InteractionKind::Call).then_some(120),
+                result: None,
+                occurred_at: now - i * 600_000,
+                ends_at: None,
+            };
+            app::interactions::store::create(&db, Some(me), customer, &v).await.expect("interaction");
+        }
+        for i in 0..5_000i64 {
+            let v = app::tasks::TaskValues {
+                title: format!("Follow up {i}"),
+                notes: None,
+                // A spread of overdue, today and later.
+                due_at: now + (i - 2_500) * 1_200_000,
+                remind_at: None,
+            };
+            app::tasks::store::create(&db, me, me, Some(customer), None, &v).await.expect("task");
+        }
+        db.close().await;
+    });
+    let auth = format!("Authorization: Bearer {token}");
+    let cookie = format!("Cookie: {cookie}");
+    let wrk = |path: &str, header: &str, seconds: u64| wrk_c(path, header, seconds, C360_CLIENTS);
+    let timeline_path = format!("/api/v1/customers/{customer}/timeline?limit=50");
+    wrk(&timeline_path, &auth, 2);
+    let timeline = wrk(&timeline_path, &auth, seconds);
+    let card = wrk(&format!("/customers/{customer}"), &cookie, seconds);
+    wrk("/api/v1/tasks/my-day", &auth, 2);
+    let my_day = wrk("/api/v1/tasks/my-day", &auth, seconds);
+    let my_day_page = wrk("/tasks", &cookie, seconds);
+    let (_, day) = api("GET", "/api/v1/tasks/my-day", token, "");
+    let tasks = ["overdue_count", "today_count", "upcoming_count"].iter().filter_map(|k| day[*k].as_i64()).sum();
+    Activities { timeline, card, my_day, my_day_page, tasks }
+}
+
 struct Row {
     backend: &'static str,
     seed_s: f64,
@@ -261,6 +330,7 @@ struct Row {
     page: Load,
     api: Load,
     c360: Customers360,
+    act: Activities,
 }
 
 fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, import_rows: u64) -> Row {
@@ -331,11 +401,12 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, im
     let api_load = wrk("/api/v1/customers?limit=50", &format!("Authorization: Bearer {token}"), seconds);
     let loaded = sampler.join().unwrap_or((0, 0));
     let c360 = customers360(&token, &cookie, seconds, import_rows);
+    let act = activities(db_url, &token, &cookie, seconds);
 
     // Graceful stop.
     let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
     let _ = child.wait();
-    Row { backend, seed_s, ready_ms: ready.as_secs_f64() * 1000.0, idle, loaded, page: page_load, api: api_load, c360 }
+    Row { backend, seed_s, ready_ms: ready.as_secs_f64() * 1000.0, idle, loaded, page: page_load, api: api_load, c360, act }
 }
 
 fn main() {
@@ -406,6 +477,13 @@ fn main() {
     line("CSV import, upload to done (s; target < 60 for 100,000 rows)", &|r| {
         format!("{:.1} ({} rows, {} created)", r.c360.import_s, r.c360.import_rows, r.c360.import_created)
     });
+    println!("| **interactions issue, wrk -t2 -c{C360_CLIENTS}** | |{}", " |".repeat(rows.len().saturating_sub(1)));
+    line("timeline API, first 50 of 10,000 interactions p50 / p99 (ms; target p99 < 30)", &|r| p(&r.act.timeline));
+    line("that customer's card page p50 / p99 (ms)", &|r| p(&r.act.card));
+    line("My day API, manager with 5,000 open tasks p50 / p99 (ms; target p99 < 30)", &|r| {
+        format!("{} ({} open)", p(&r.act.my_day), r.act.tasks)
+    });
+    line("My day page (SSR) p50 / p99 (ms)", &|r| p(&r.act.my_day_page));
     wasm_sizes();
 }
 

@@ -184,3 +184,48 @@ async fn live_events(app: TestApp) {
 both_apps!(my_day_and_roles, day_and_roles);
 both_apps!(reminders, reminders_fire_once);
 both_apps!(event_stream, live_events);
+
+async fn calendar_feed(app: TestApp) {
+    let (uid, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
+    let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Navoiy Tekstil, MChJ"}))).await.json();
+    let now = now_millis();
+    let meeting = json!({"customer_id": customer["id"], "kind": "meeting", "occurred_at": now + 86_400_000, "duration_secs": 5400,
+        "subject": "Contract; terms", "place": "Office; floor 2, room 5", "body": "Bring samples\nand prices"});
+    assert_eq!(app.api("POST", "/api/v1/interactions", Some(&a), Some(meeting)).await.status, 201);
+    let task = json!({"title": "Call back «Navoiy»", "due_at": now + 7_200_000, "remind_at": now + 3_600_000});
+    assert_eq!(app.api("POST", "/api/v1/tasks", Some(&a), Some(task)).await.status, 201);
+
+    let token = app::tasks::store::renew_feed(&app.db, uid).await.unwrap();
+    let feed = app.browser("GET", &format!("/calendar/feed/{token}"), None, None, "/").await;
+    assert_eq!(feed.status, 200, "{}", feed.body);
+    assert!(feed.headers["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(feed.body.lines().all(|l| l.len() <= 76), "lines are folded at 75 octets");
+
+    // A real parser reads it back, texts unescaped.
+    let unfolded = icalendar::parser::unfold(&feed.body);
+    let cal = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
+    let events: Vec<_> = cal.components.iter().filter(|c| c.name == "VEVENT").collect();
+    assert_eq!(events.len(), 2);
+    let text = |c: &icalendar::parser::Component, p: &str| c.find_prop(p).map(|p| p.val.clone().unescape_text().as_str().to_string());
+    let m = events.iter().find(|e| text(e, "UID").unwrap().starts_with("meeting-")).unwrap();
+    assert_eq!(text(m, "SUMMARY").unwrap(), "Contract; terms · Navoiy Tekstil, MChJ");
+    assert_eq!(text(m, "LOCATION").unwrap(), "Office; floor 2, room 5");
+    assert_eq!(text(m, "DESCRIPTION").unwrap(), "Bring samples\nand prices");
+    let t = events.iter().find(|e| text(e, "UID").unwrap().starts_with("task-")).unwrap();
+    assert_eq!(text(t, "SUMMARY").unwrap(), "Call back «Navoiy»");
+    assert_eq!(t.components.iter().filter(|c| c.name == "VALARM").count(), 1);
+    // The high-level model agrees on the times.
+    let high: icalendar::Calendar = cal.components.clone().into();
+    let starts: Vec<_> = high.components.iter().filter_map(|c| match c {
+        icalendar::CalendarComponent::Event(e) => icalendar::Component::get_start(e),
+        _ => None,
+    }).collect();
+    assert_eq!(starts.len(), 2);
+
+    // A new link ends the old one; an unknown one is a 404.
+    let renewed = app::tasks::store::renew_feed(&app.db, uid).await.unwrap();
+    assert_eq!(app.browser("GET", &format!("/calendar/feed/{token}"), None, None, "/").await.status, 404);
+    assert_eq!(app.browser("GET", &format!("/calendar/feed/{renewed}.ics"), None, None, "/").await.status, 200);
+}
+
+both_apps!(ical_feed, calendar_feed);
