@@ -89,3 +89,24 @@ CREATE TABLE calendar_feeds (
     token_hash  TEXT    NOT NULL UNIQUE,
     created_at  INTEGER NOT NULL
 );
+
+-- Calls reported by the phone system (PBX): the extension that rang tells whose call it is.
+ALTER TABLE users ADD COLUMN phone_ext TEXT;
+CREATE UNIQUE INDEX users_phone_ext ON users (phone_ext);
+
+CREATE TABLE calls (
+    id               INTEGER PRIMARY KEY,
+    pbx_call_id      TEXT    NOT NULL UNIQUE,
+    direction        TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+    -- E.164 when it could be read as a phone number, else as the PBX sent it.
+    external_number  TEXT    NOT NULL,
+    ext              TEXT,
+    user_id          INTEGER  REFERENCES users (id),
+    customer_id      INTEGER  REFERENCES customers (id),
+    state            TEXT    NOT NULL CHECK (state IN ('ringing', 'answered', 'ended')),
+    started_at       INTEGER  NOT NULL,
+    answered_at      INTEGER,
+    ended_at         INTEGER,
+    interaction_id   INTEGER  REFERENCES interactions (id)
+);
+CREATE INDEX calls_customer ON calls (customer_id);

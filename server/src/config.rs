@@ -21,6 +21,9 @@ pub struct Config {
     pub log: String,
     /// `KARVON_LOG_FORMAT`: `text` or `json` (default `text`).
     pub log_json: bool,
+    /// `KARVON_TELEPHONY_TOKEN`: the secret the phone system sends as `Authorization: Bearer …` with call
+    /// events; unset, `/api/v1/telephony/events` refuses every call.
+    pub telephony_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,6 +36,7 @@ struct FileConfig {
     trust_proxy: Option<bool>,
     log: Option<String>,
     log_format: Option<String>,
+    telephony_token: Option<String>,
 }
 
 impl Config {
@@ -60,6 +64,7 @@ impl Config {
                 .unwrap_or(false),
             log: env("KARVON_LOG").or(file.log).unwrap_or_else(|| "info".into()),
             log_json: env("KARVON_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),
+            telephony_token: env("KARVON_TELEPHONY_TOKEN").or(file.telephony_token).filter(|t| t.len() >= 16),
         })
     }
 

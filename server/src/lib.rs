@@ -24,6 +24,8 @@ pub struct AppState {
     pub modules: app::core::modules::ModuleCache,
     /// Whether the first administrator exists (remembered once true).
     pub setup: app::auth::store::SetupState,
+    /// The phone system's secret for `/api/v1/telephony/events`.
+    pub telephony_token: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -122,6 +122,7 @@ async fn serve(config: Config) {
         trust_proxy: config.trust_proxy,
         modules: Default::default(),
         setup: Default::default(),
+        telephony_token: config.telephony_token.clone(),
     };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr)

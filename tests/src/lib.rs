@@ -142,6 +142,9 @@ pub async fn make_user(db: &Db, email: &str, role: Role, team_id: Option<i64>) -
         .expect("create user")
 }
 
+/// The phone system's secret in test apps.
+pub const TELEPHONY_TOKEN: &str = "pbx-test-secret-0123456789";
+
 /// The real router over a test database.
 pub struct TestApp {
     pub db: Db,
@@ -193,6 +196,7 @@ impl TestApp {
             trust_proxy: true,
             modules: Default::default(),
             setup: Default::default(),
+            telephony_token: Some(TELEPHONY_TOKEN.into()),
         };
         let modules = state.modules.clone();
         Some(TestApp { db: guard.db.clone(), modules, router: server::router(state), _guard: guard })

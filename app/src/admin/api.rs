@@ -60,6 +60,7 @@ pub async fn update_user(
     role: String,
     team_id: Option<String>,
     active: Option<String>,
+    phone_ext: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::Role;
     use crate::core::ErrCode;
@@ -68,7 +69,11 @@ pub async fn update_user(
         let role = Role::parse(&role).ok_or_else(|| AppError::field("role", ErrCode::InvalidChoice))?;
         let team_id = parse_team(team_id)?;
         let active = active.is_some_and(|v| v == "true" || v == "on");
-        super::store::update_user(&db, id, role, team_id, active).await
+        let ext = phone_ext.as_deref().map(str::trim).filter(|e| !e.is_empty());
+        if ext.is_some_and(|e| e.len() > 20 || !e.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '#')) {
+            return Err(AppError::field("phone_ext", ErrCode::InvalidChoice));
+        }
+        super::store::update_user(&db, id, role, team_id, active, ext).await
     };
     run.await.inspect_err(crate::core::request::set_status)
 }

@@ -20,6 +20,8 @@ pub struct UserInfo {
     pub team_id: Option<i64>,
     pub team_name: Option<String>,
     pub active: bool,
+    /// The phone system extension that rings this user (call pop-ups, logged calls).
+    pub phone_ext: Option<String>,
 }
 
 /// A team of managers led by a sales head.

@@ -57,6 +57,10 @@ pub fn UsersPage() -> impl IntoView {
                                                         view! { <option value=v selected=sel>{l}</option> }
                                                     }).collect_view()}
                                                 </select>
+                                                <label class="sr-only" for=format!("ext-{}", u.id)>{t(Msg::PhoneExt)}</label>
+                                                <input name="phone_ext" id=format!("ext-{}", u.id) class="ext" inputmode="numeric"
+                                                    value=u.phone_ext.clone().unwrap_or_default() placeholder=t(Msg::PhoneExt)
+                                                    data-test="user-ext" />
                                                 <label class="check">
                                                     <input type="checkbox" name="active" value="true" checked=u.active />
                                                     {t(Msg::Active)}

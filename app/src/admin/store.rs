@@ -6,16 +6,16 @@ use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
 
-type UserTuple = (i64, String, String, String, Option<i64>, Option<String>, bool);
+type UserTuple = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>);
 
 /// Users ordered by name (an administrator's list: hundreds, not millions; capped).
 pub async fn list_users(db: &Db) -> Result<Vec<UserInfo>, AppError> {
-    let sql = "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name, u.active FROM users u \
+    let sql = "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name, u.active, u.phone_ext FROM users u \
                LEFT JOIN teams t ON t.id = u.team_id ORDER BY u.active DESC, u.name LIMIT 1000";
     let rows: Vec<UserTuple> = db_run!(db, p => sqlx::query_as(sql).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, email, name, role, team_id, team_name, active)| UserInfo {
+        .map(|(id, email, name, role, team_id, team_name, active, phone_ext)| UserInfo {
             id,
             email,
             name,
@@ -23,20 +23,30 @@ pub async fn list_users(db: &Db) -> Result<Vec<UserInfo>, AppError> {
             team_id,
             team_name,
             active,
+            phone_ext,
         })
         .collect())
 }
 
 /// Changes a user's role, team and active flag. The last active administrator cannot be demoted or deactivated.
-pub async fn update_user(db: &Db, id: i64, role: Role, team_id: Option<i64>, active: bool) -> Result<(), AppError> {
+pub async fn update_user(
+    db: &Db,
+    id: i64,
+    role: Role,
+    team_id: Option<i64>,
+    active: bool,
+    phone_ext: Option<&str>,
+) -> Result<(), AppError> {
     let admins_left: i64 = db_run!(db, p => sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active AND id <> $1").bind(id).fetch_one(p).await)?;
     if admins_left == 0 && (role != Role::Admin || !active) {
         return Err(AppError::field("role", ErrCode::InvalidChoice));
     }
-    let sql = "UPDATE users SET role = $1, team_id = $2, active = $3 WHERE id = $4";
-    let res = db_run!(db, p => sqlx::query(sql).bind(role.as_str()).bind(team_id).bind(active).bind(id).execute(p).await.map(|r| r.rows_affected()));
+    let sql = "UPDATE users SET role = $1, team_id = $2, active = $3, phone_ext = $5 WHERE id = $4";
+    let res = db_run!(db, p => sqlx::query(sql).bind(role.as_str()).bind(team_id).bind(active).bind(id).bind(phone_ext)
+        .execute(p).await.map(|r| r.rows_affected()));
     match res {
+        Err(ref e) if crate::core::db::is_unique_violation(e) => Err(AppError::field("phone_ext", ErrCode::AlreadyThere)),
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
             Err(AppError::field("team_id", ErrCode::InvalidChoice))
         }

@@ -432,6 +432,7 @@ messages! {
     Dismiss => ["Yopish", "Закрыть", "Dismiss"],
     Open => ["Ochish", "Открыть", "Open"],
     Calendar => ["Taqvim", "Календарь", "Calendar"],
+    PhoneExt => ["Ichki raqam", "Внутренний номер", "Extension"],
     NavCalendar => ["Taqvim", "Календарь", "Calendar"],
     DayView => ["Kun", "День", "Day"],
     WeekView => ["Hafta", "Неделя", "Week"],

@@ -8,6 +8,8 @@ pub mod panel;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod telephony;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +20,7 @@ use crate::core::{AppError, Checks, ErrCode, Millis, Msg};
 pub const MODULE: ModuleDef = ModuleDef {
     key: "interactions",
     name: Msg::ModuleInteractions,
-    paths: &["/interactions", "/api/v1/interactions", "/api/v1/attachments"],
+    paths: &["/interactions", "/api/v1/interactions", "/api/v1/attachments", "/api/v1/telephony"],
 };
 
 /// Largest attachment accepted (413 above it).

@@ -53,6 +53,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::interactions::update,
         super::interactions::attach,
         super::interactions::download,
+        super::interactions::telephony_event,
         super::tasks::list,
         super::tasks::create,
         super::tasks::get,

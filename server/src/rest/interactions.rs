@@ -199,3 +199,33 @@ pub async fn attach_form(State(state): State<AppState>, api: Api, Path(id): Path
         Err(e) => api.err(e).into_response(),
     }
 }
+
+/// A call event from the phone system (`Authorization: Bearer <KARVON_TELEPHONY_TOKEN>`): `ringing` pops up
+/// the customer's card (or "create customer") for the user with that extension, `ended` logs the call.
+#[utoipa::path(post, path = "/api/v1/telephony/events", tag = "interactions", request_body = app::interactions::telephony::CallEvent,
+    security(("bearer" = [])),
+    responses((status = 202, body = app::interactions::telephony::CallOutcome), (status = 401, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn telephony_event(
+    State(state): State<AppState>,
+    api: Api,
+    headers: HeaderMap,
+    ApiJson(event): ApiJson<app::interactions::telephony::CallEvent>,
+) -> Result<(StatusCode, Json<app::interactions::telephony::CallOutcome>), ApiError> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let expected = state.telephony_token.as_deref().unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Err(api.err(AppError::Unauthenticated));
+    }
+    let outcome = app::interactions::telephony::handle(&state.db, &event).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::ACCEPTED, Json(outcome)))
+}
+
+/// Compares secrets without leaking where they differ through timing.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -220,6 +220,7 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(app::interactions::MAX_ATTACHMENT_BYTES + 1)),
         )
         .route("/v1/attachments/{id}", get(interactions::download))
+        .route("/v1/telephony/events", axum::routing::post(interactions::telephony_event))
         .route("/v1/tasks", get(tasks::list).post(tasks::create))
         .route("/v1/tasks/my-day", get(tasks::my_day))
         .route("/v1/tasks/{id}", get(tasks::get).patch(tasks::update))

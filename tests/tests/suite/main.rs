@@ -7,6 +7,7 @@ mod http_pages;
 mod imports;
 mod interactions;
 mod tasks;
+mod telephony;
 mod merge;
 mod segments;
 mod store_auth;
