@@ -110,3 +110,22 @@ CREATE TABLE calls (
     interaction_id   INTEGER  REFERENCES interactions (id)
 );
 CREATE INDEX calls_customer ON calls (customer_id);
+
+-- Outgoing SMS through the gateway: queued, sent (the gateway took it), delivered or failed. A failed send is
+-- retried with growing pauses (next_attempt_at) until it gives up.
+CREATE TABLE sms_messages (
+    id               INTEGER PRIMARY KEY,
+    interaction_id   INTEGER NOT NULL REFERENCES interactions (id),
+    phone            TEXT    NOT NULL,
+    text             TEXT    NOT NULL,
+    status           TEXT    NOT NULL CHECK (status IN ('queued', 'sent', 'delivered', 'failed')),
+    provider_id      TEXT,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER,
+    last_error       TEXT,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX sms_due ON sms_messages (next_attempt_at) WHERE status = 'queued';
+CREATE INDEX sms_provider ON sms_messages (provider_id);
+CREATE INDEX sms_interaction ON sms_messages (interaction_id);

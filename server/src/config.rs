@@ -24,6 +24,14 @@ pub struct Config {
     /// `KARVON_TELEPHONY_TOKEN`: the secret the phone system sends as `Authorization: Bearer …` with call
     /// events; unset, `/api/v1/telephony/events` refuses every call.
     pub telephony_token: Option<String>,
+    /// The SMS gateway (Eskiz-style API): `KARVON_SMS_URL` (e.g. `https://notify.eskiz.uz`), `KARVON_SMS_EMAIL`,
+    /// `KARVON_SMS_PASSWORD`, `KARVON_SMS_FROM` (default `4546`). Unset: SMS can be logged, not sent.
+    pub sms: Option<app::interactions::sms::EskizConfig>,
+    /// `KARVON_PUBLIC_URL`: how the outside world reaches Karvon (the SMS delivery callback), e.g.
+    /// `https://crm.example.uz`.
+    pub public_url: Option<String>,
+    /// `KARVON_SMS_CALLBACK_SECRET`: the secret path part of the delivery callback (16+ characters).
+    pub sms_callback_secret: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +45,12 @@ struct FileConfig {
     log: Option<String>,
     log_format: Option<String>,
     telephony_token: Option<String>,
+    sms_url: Option<String>,
+    sms_email: Option<String>,
+    sms_password: Option<String>,
+    sms_from: Option<String>,
+    public_url: Option<String>,
+    sms_callback_secret: Option<String>,
 }
 
 impl Config {
@@ -53,6 +67,22 @@ impl Config {
             Some(v) => v.parse().map_err(|_| format!("KARVON_DB_MAX_CONNECTIONS: not a number: {v}"))?,
             None => file.db_max_connections.unwrap_or(8),
         };
+        let public_url = env("KARVON_PUBLIC_URL").or(file.public_url).map(|u| u.trim_end_matches('/').to_string());
+        let sms_callback_secret = env("KARVON_SMS_CALLBACK_SECRET").or(file.sms_callback_secret).filter(|s| s.len() >= 16);
+        let sms = match (env("KARVON_SMS_URL").or(file.sms_url), env("KARVON_SMS_EMAIL").or(file.sms_email)) {
+            (Some(url), Some(email)) => Some(app::interactions::sms::EskizConfig {
+                base_url: url.trim_end_matches('/').to_string(),
+                email,
+                password: env("KARVON_SMS_PASSWORD").or(file.sms_password).unwrap_or_default(),
+                from: env("KARVON_SMS_FROM").or(file.sms_from).unwrap_or_else(|| "4546".into()),
+                callback_url: public_url
+                    .as_ref()
+                    .zip(sms_callback_secret.as_ref())
+                    .map(|(base, secret)| format!("{base}/api/v1/sms/callback/{secret}")),
+                timeout: std::time::Duration::from_secs(15),
+            }),
+            _ => None,
+        };
         Ok(Config {
             addr: addr.parse().map_err(|_| format!("KARVON_ADDR: not an address: {addr}"))?,
             database_url: env("DATABASE_URL").or(file.database_url).unwrap_or_else(|| "sqlite://data/karvon.db".into()),
@@ -65,6 +95,9 @@ impl Config {
             log: env("KARVON_LOG").or(file.log).unwrap_or_else(|| "info".into()),
             log_json: env("KARVON_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),
             telephony_token: env("KARVON_TELEPHONY_TOKEN").or(file.telephony_token).filter(|t| t.len() >= 16),
+            sms,
+            public_url,
+            sms_callback_secret,
         })
     }
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub setup: app::auth::store::SetupState,
     /// The phone system's secret for `/api/v1/telephony/events`.
     pub telephony_token: Option<String>,
+    /// The secret in the SMS gateway's delivery callback path.
+    pub sms_callback_secret: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

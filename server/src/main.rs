@@ -116,6 +116,12 @@ async fn serve(config: Config) {
     resume_imports(&db).await;
     tokio::spawn(app::tasks::reminders::run(db.clone()));
     tokio::spawn(app::core::events::relay(db.clone()));
+    if let Some(sms) = config.sms.clone() {
+        app::interactions::sms::ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+        let gateway: std::sync::Arc<dyn app::interactions::sms::SmsGateway> =
+            std::sync::Arc::new(app::interactions::sms::Eskiz::new(sms));
+        tokio::spawn(app::interactions::sms::run(db.clone(), gateway));
+    }
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),
@@ -123,6 +129,7 @@ async fn serve(config: Config) {
         modules: Default::default(),
         setup: Default::default(),
         telephony_token: config.telephony_token.clone(),
+        sms_callback_secret: config.sms_callback_secret.clone(),
     };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr)

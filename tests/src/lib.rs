@@ -145,6 +145,9 @@ pub async fn make_user(db: &Db, email: &str, role: Role, team_id: Option<i64>) -
 /// The phone system's secret in test apps.
 pub const TELEPHONY_TOKEN: &str = "pbx-test-secret-0123456789";
 
+/// The secret in the SMS delivery callback's path in test apps.
+pub const SMS_CALLBACK_SECRET: &str = "sms-callback-secret-0123456789";
+
 /// The real router over a test database.
 pub struct TestApp {
     pub db: Db,
@@ -197,6 +200,7 @@ impl TestApp {
             modules: Default::default(),
             setup: Default::default(),
             telephony_token: Some(TELEPHONY_TOKEN.into()),
+            sms_callback_secret: Some(SMS_CALLBACK_SECRET.into()),
         };
         let modules = state.modules.clone();
         Some(TestApp { db: guard.db.clone(), modules, router: server::router(state), _guard: guard })

@@ -50,6 +50,7 @@ pub enum ErrCode {
     EndBeforeStart,
     AttachmentTooLarge,
     ReminderAfterDue,
+    SmsNotConfigured,
 }
 
 impl ErrCode {
@@ -97,6 +98,7 @@ impl ErrCode {
             ErrCode::EndBeforeStart => Msg::ErrEndBeforeStart,
             ErrCode::AttachmentTooLarge => Msg::ErrAttachmentTooLarge,
             ErrCode::ReminderAfterDue => Msg::ErrReminderAfterDue,
+            ErrCode::SmsNotConfigured => Msg::ErrSmsNotConfigured,
         }
     }
 }

@@ -433,6 +433,8 @@ messages! {
     Open => ["Ochish", "Открыть", "Open"],
     Calendar => ["Taqvim", "Календарь", "Calendar"],
     PhoneExt => ["Ichki raqam", "Внутренний номер", "Extension"],
+    ErrSmsNotConfigured => ["SMS shlyuzi sozlanmagan", "SMS-шлюз не настроен", "No SMS gateway is set up"],
+    SendViaGateway => ["SMS shlyuz orqali yuborish", "Отправить через SMS-шлюз", "Send through the SMS gateway"],
     NavCalendar => ["Taqvim", "Календарь", "Calendar"],
     DayView => ["Kun", "День", "Day"],
     WeekView => ["Hafta", "Неделя", "Week"],

@@ -52,6 +52,9 @@ pub fn NewCustomerPage() -> impl IntoView {
     let action = ServerAction::<CreateCustomer>::new();
     let error = action_error(action);
     let defs = Resource::new(|| (), |_| list_custom_fields(Some("customer".into())));
+    // A call pop-up for an unknown number opens this page with `?phone=`.
+    let query = leptos_router::hooks::use_query_map();
+    let prefilled = move || Customer { phone: query.with_untracked(|q| q.get("phone")), ..Customer::empty() };
     // Likely duplicates, checked when the name, phone or e-mail changes (with JavaScript).
     let probe = RwSignal::new((String::new(), String::new(), String::new()));
     let check = Action::new(|p: &(String, String, String)| {
@@ -89,7 +92,7 @@ pub fn NewCustomerPage() -> impl IntoView {
                     view! {
                         <ActionForm action attr:class="stack" attr:data-test="customer-form" on:change=on_change>
                             {warnings}
-                            <CustomerFields current=None defs error />
+                            <CustomerFields current=Some(prefilled()) defs error />
                             <div class="actions">
                                 <button type="submit" class="button primary" data-test="customer-submit">
                                     {t(Msg::Create)}

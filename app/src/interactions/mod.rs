@@ -9,6 +9,8 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod sms;
+#[cfg(feature = "ssr")]
 pub mod telephony;
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +22,7 @@ use crate::core::{AppError, Checks, ErrCode, Millis, Msg};
 pub const MODULE: ModuleDef = ModuleDef {
     key: "interactions",
     name: Msg::ModuleInteractions,
-    paths: &["/interactions", "/api/v1/interactions", "/api/v1/attachments", "/api/v1/telephony"],
+    paths: &["/interactions", "/api/v1/interactions", "/api/v1/attachments", "/api/v1/telephony", "/api/v1/sms"],
 };
 
 /// Largest attachment accepted (413 above it).

@@ -83,6 +83,27 @@ pub async fn attachment(db: &Db, user: &CurrentUser, id: i64) -> Result<(Attachm
     Ok((info, data))
 }
 
+/// Queues an SMS to a customer (or its contact person) `user` may see; it goes out through the gateway.
+pub async fn send_sms(db: &Db, user: &CurrentUser, input: &super::sms::NewSms) -> Result<Interaction, AppError> {
+    let customer = customers::get(db, user.scope(), input.customer_id).await?;
+    let (phone, text) = super::sms::check(input.phone.as_deref(), &input.text)?;
+    if !super::sms::ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(AppError::field("text", ErrCode::SmsNotConfigured));
+    }
+    check_contact(db, input.customer_id, input.contact_id).await?;
+    let phone = match (phone, input.contact_id) {
+        (Some(p), _) => p,
+        (None, Some(contact)) => {
+            let sql = "SELECT value FROM contact_points WHERE contact_id = $1 AND kind = 'phone' ORDER BY id LIMIT 1";
+            let found: Option<String> = db_run!(db, p => sqlx::query_scalar(sql).bind(contact).fetch_optional(p).await)?;
+            found.ok_or_else(|| AppError::field("phone", ErrCode::Required))?
+        }
+        (None, None) => customer.phone.clone().ok_or_else(|| AppError::field("phone", ErrCode::Required))?,
+    };
+    let id = super::sms::queue(db, user.id, input.customer_id, input.contact_id, &phone, &text).await?;
+    store::get(db, id).await
+}
+
 /// A file name without directories or control characters, at most 200 characters.
 pub fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");

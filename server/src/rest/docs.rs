@@ -54,6 +54,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::interactions::attach,
         super::interactions::download,
         super::interactions::telephony_event,
+        super::interactions::send_sms,
         super::tasks::list,
         super::tasks::create,
         super::tasks::get,

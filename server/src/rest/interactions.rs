@@ -229,3 +229,39 @@ pub async fn telephony_event(
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// Sends an SMS through the gateway to a customer (its phone) or a contact person (their first phone), or to
+/// `phone`. It is an interaction at once (`queued`); its status follows the sending and the delivery report.
+#[utoipa::path(post, path = "/api/v1/sms", tag = "interactions", request_body = app::interactions::sms::NewSms,
+    security(("bearer" = [])),
+    responses((status = 202, body = Interaction), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn send_sms(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(input): ApiJson<app::interactions::sms::NewSms>,
+) -> Result<(StatusCode, Json<Interaction>), ApiError> {
+    let queued = service::send_sms(&state.db, api.user()?, &input).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::ACCEPTED, Json(queued)))
+}
+
+/// `POST /api/v1/sms/callback/{secret}`: the gateway's delivery report (form fields or JSON with
+/// `message_id` and `status`). The secret in the path is the only credential.
+pub async fn sms_callback(State(state): State<AppState>, Path(secret): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let expected = state.sms_callback_secret.as_deref().unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(secret.as_bytes(), expected.as_bytes()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("json"));
+    let report: Option<app::interactions::sms::DeliveryReport> = if json {
+        serde_json::from_slice(&body).ok()
+    } else {
+        serde_urlencoded::from_bytes(&body).ok()
+    };
+    let Some(report) = report else { return StatusCode::UNPROCESSABLE_ENTITY.into_response() };
+    match app::interactions::sms::delivery(&state.db, &report).await {
+        Ok(true) => StatusCode::OK.into_response(),
+        Ok(false) => StatusCode::NOT_FOUND.into_response(),
+        Err(AppError::Validation { .. }) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}

@@ -221,6 +221,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/attachments/{id}", get(interactions::download))
         .route("/v1/telephony/events", axum::routing::post(interactions::telephony_event))
+        .route("/v1/sms", axum::routing::post(interactions::send_sms))
+        .route("/v1/sms/callback/{secret}", axum::routing::post(interactions::sms_callback))
         .route("/v1/tasks", get(tasks::list).post(tasks::create))
         .route("/v1/tasks/my-day", get(tasks::my_day))
         .route("/v1/tasks/{id}", get(tasks::get).patch(tasks::update))

@@ -10,6 +10,7 @@ mod tasks;
 mod telephony;
 mod merge;
 mod segments;
+mod sms;
 mod store_auth;
 mod store_customers;
 mod wasm_deps;
