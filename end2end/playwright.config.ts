@@ -36,6 +36,7 @@ export default defineConfig({
       DATABASE_URL: process.env.E2E_DATABASE_URL || 'sqlite://target/e2e/karvon.db',
       KARVON_SITE_ROOT: 'target/site',
       KARVON_LOG: 'warn',
+      KARVON_TELEPHONY_TOKEN: 'e2e-pbx-secret-0123456789',
     },
   },
 });

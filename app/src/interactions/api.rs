@@ -34,6 +34,7 @@ pub async fn log_interaction(
     duration_min: Option<String>,
     result: Option<String>,
     when: Option<String>,
+    send: Option<String>,
 ) -> Result<Interaction, AppError> {
     use crate::core::ErrCode;
     let run = async {
@@ -62,6 +63,25 @@ pub async fn log_interaction(
             Some(c) => Some(c.parse().map_err(|_| AppError::field("contact_id", ErrCode::InvalidChoice))?),
             None => None,
         };
+        // An outgoing SMS may go out through the gateway instead of being only recorded.
+        let outgoing = given(direction.clone()).is_none_or(|d| d == "out");
+        if kind == super::InteractionKind::Sms && outgoing && send.is_some_and(|s| s == "true" || s == "on") {
+            let sms = super::sms::NewSms { customer_id, contact_id, phone: None, text: body.unwrap_or_default() };
+            return super::service::send_sms(&db, ctx.user()?, &sms).await.map_err(|e| match e {
+                AppError::Validation { fields } => AppError::Validation {
+                    fields: fields
+                        .into_iter()
+                        .map(|mut f| {
+                            if f.field == "text" || f.field == "phone" {
+                                f.field = if f.field == "text" { "body".into() } else { "send".into() };
+                            }
+                            f
+                        })
+                        .collect(),
+                },
+                e => e,
+            });
+        }
         // Only the fields of the chosen kind count: the form has them all, hidden by kind.
         let meeting = kind == super::InteractionKind::Meeting;
         let input = super::NewInteraction {

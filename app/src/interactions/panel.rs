@@ -94,6 +94,11 @@ pub fn QuickLog(
                     </Transition>
                 </div>
                 <TextArea label=Msg::Summary name="body" error />
+                <label class="check only-sms">
+                    <input type="checkbox" name="send" value="true" data-test="ql-send" />
+                    {t(Msg::SendViaGateway)}
+                </label>
+                <p class="field-error" data-test="error-send">{move || field_message(error.get(), "send")}</p>
                 <div class="only-call only-meeting">
                     <Field label=Msg::Result name="result" error />
                 </div>
