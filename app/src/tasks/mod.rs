@@ -196,6 +196,9 @@ pub struct Notification {
     pub body: Option<String>,
     /// Where clicking it leads.
     pub link: Option<String>,
+    /// A reminder's task is due then (shown in the reader's language and format).
+    #[serde(default)]
+    pub due_at: Option<Millis>,
     pub created_at: Millis,
 }
 

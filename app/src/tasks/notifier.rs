@@ -6,16 +6,15 @@ use leptos::prelude::*;
 use super::Notification;
 use super::api::MarkNotificationRead;
 use crate::core::Msg;
-use crate::shell::t;
+use crate::core::format::date_time;
+use crate::shell::{lang, t};
 
 /// The toasts region (top right); connects once the page is interactive.
 #[component]
 pub fn Notifier() -> impl IntoView {
     let items = RwSignal::new(Vec::<Notification>::new());
-    // Whether to offer turning on browser notifications (only known in the browser).
-    let ask = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::connect(items, ask));
+    Effect::new(move |_| browser::connect(items));
     let read = ServerAction::<MarkNotificationRead>::new();
     let dismiss = move |id: i64| {
         items.update(|v| v.retain(|n| n.id != id));
@@ -26,6 +25,7 @@ pub fn Notifier() -> impl IntoView {
             <For each=move || items.get() key=|n| n.id let:n>
                 <div class="toast" data-test="toast" data-kind=n.kind.clone()>
                     <strong data-test="toast-title">{n.title.clone()}</strong>
+                    {n.due_at.map(|at| view! { <div class="small">{format!("{}: {}", t(Msg::DueAt), date_time(lang(), at))}</div> })}
                     {n.body.clone().map(|b| view! { <div class="small">{b}</div> })}
                     <div class="toast-actions">
                         {n.link.clone().map(|href| {
@@ -39,14 +39,27 @@ pub fn Notifier() -> impl IntoView {
                     </div>
                 </div>
             </For>
-            {move || ask.get().then(|| view! {
-                <button type="button" class="button small toast-ask" on:click=move |_| {
+        </div>
+    }
+}
+
+/// A button that asks the browser's permission for notifications, shown while the user has not decided.
+#[component]
+pub fn AskNotifications() -> impl IntoView {
+    // Only known in the browser.
+    let ask = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| ask.set(browser::undecided()));
+    move || {
+        ask.get().then(|| {
+            view! {
+                <button type="button" class="button small" data-test="ask-notifications" on:click=move |_| {
                     #[cfg(feature = "hydrate")]
                     browser::ask_permission();
                     ask.set(false);
                 }>{t(Msg::EnableNotifications)}</button>
-            })}
-        </div>
+            }
+        })
     }
 }
 
@@ -60,8 +73,7 @@ mod browser {
     use super::Notification;
 
     /// Opens the event stream (the browser reconnects by itself, resuming after the last id it saw).
-    pub fn connect(items: RwSignal<Vec<Notification>>, ask: RwSignal<bool>) {
-        ask.set(BrowserNotification::permission() == NotificationPermission::Default);
+    pub fn connect(items: RwSignal<Vec<Notification>>) {
         let Ok(source) = EventSource::new("/api/v1/events") else { return };
         let on_notification = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let Some(text) = ev.data().as_string() else { return };
@@ -82,6 +94,10 @@ mod browser {
         // Both live as long as the page.
         on_notification.forget();
         std::mem::forget(source);
+    }
+
+    pub fn undecided() -> bool {
+        BrowserNotification::permission() == NotificationPermission::Default
     }
 
     pub fn ask_permission() {

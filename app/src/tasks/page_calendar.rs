@@ -47,6 +47,8 @@ pub fn CalendarPage() -> impl IntoView {
                         let step = i64::from(days) * 86_400_000;
                         let lang = lang();
                         let selected_of = param("of").unwrap_or_default();
+                        // Whose item it is matters when several people's calendars are shown.
+                        let team = selected_of == "team";
                         let columns = (0..i64::from(days)).map(|d| {
                             let day = from + d * 86_400_000;
                             let mine: Vec<CalendarItem> = items.iter().filter(|i| i.start >= day && i.start < day + 86_400_000).cloned().collect();
@@ -54,12 +56,15 @@ pub fn CalendarPage() -> impl IntoView {
                             view! {
                                 <section class="cal-day" data-test="cal-day">
                                     <h2 class="cal-day-head">
-                                        <a href=link("day", day)>{format!("{} · {}", t(weekday), date(lang, day))}</a>
+                                        <a href=link("day", day)>
+                                            {t(weekday)}
+                                            <span class="muted small">{date(lang, day)}</span>
+                                        </a>
                                     </h2>
                                     {if mine.is_empty() {
                                         view! { <p class="muted small">"—"</p> }.into_any()
                                     } else {
-                                        view! { <ul class="cal-items">{mine.into_iter().map(|i| view! { <Item i /> }).collect_view()}</ul> }.into_any()
+                                        view! { <ul class="cal-items">{mine.into_iter().map(|i| view! { <Item i show_user=team /> }).collect_view()}</ul> }.into_any()
                                     }}
                                 </section>
                             }
@@ -111,23 +116,21 @@ fn date_input_now() -> String {
 }
 
 #[component]
-fn Item(i: CalendarItem) -> impl IntoView {
+fn Item(i: CalendarItem, show_user: bool) -> impl IntoView {
     let finished = i.status == "done" || i.status == "cancelled";
     let kind = if i.kind == "meeting" { t(Msg::IntMeeting) } else { t(Msg::Tasks) };
     let title = if i.title.is_empty() { kind.to_string() } else { i.title.clone() };
     let status = (i.kind == "meeting").then(|| t(status_msg(&i.status)));
     view! {
         <li class=format!("cal-item cal-{}", i.kind) class:finished=finished data-test="cal-item" data-kind=i.kind.clone()>
-            <span class="cal-time">{time_of_day(i.start)}</span>
-            <div>
-                <strong>{title}</strong>
-                {status.map(|s| view! { <span class="muted small">{format!(" · {s}")}</span> })}
-                <div class="small muted">
-                    {i.user_name.clone()}
-                    {i.customer_id.zip(i.customer_name.clone()).map(|(id, name)| view! { " · " <a href=format!("/customers/{id}")>{name}</a> })}
-                    {i.place.clone().map(|p| format!(" · {p}"))}
-                </div>
+            <div class="cal-time">
+                {time_of_day(i.start)}
+                {status.map(|s| view! { <span class="muted">{format!(" · {s}")}</span> })}
             </div>
+            <strong>{title}</strong>
+            {show_user.then(|| view! { <div class="small muted">{i.user_name.clone()}</div> })}
+            {i.customer_id.zip(i.customer_name.clone()).map(|(id, name)| view! { <div class="small"><a href=format!("/customers/{id}")>{name}</a></div> })}
+            {i.place.clone().map(|p| view! { <div class="small muted">{p}</div> })}
         </li>
     }
 }

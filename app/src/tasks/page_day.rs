@@ -23,6 +23,9 @@ pub fn MyDayPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{t(Msg::MyDay)}</h1>
+            <div class="actions">
+                <super::notifier::AskNotifications />
+            </div>
         </div>
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -33,7 +36,7 @@ pub fn MyDayPage() -> impl IntoView {
                         let chooser = (people.len() > 1).then(|| {
                             let options = people.clone();
                             view! {
-                                <form method="get" action="/tasks" class="toolbar" data-test="day-of">
+                                <form method="get" action="/tasks" class="toolbar day-of" data-test="day-of">
                                     <label for="day-of" class="sr-only">{t(Msg::Assignee)}</label>
                                     <select id="day-of" name="of">
                                         {options.into_iter().map(|(id, name)| view! {

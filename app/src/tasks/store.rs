@@ -244,14 +244,15 @@ pub async fn claim_due_reminders(db: &Db, now: Millis) -> Result<Vec<Fired>, App
         let claimed: Vec<Claimed> = sqlx::query_as(claim).bind(now).fetch_all(&mut *tx).await?;
         let mut fired = Vec::with_capacity(claimed.len());
         for (task_id, user_id, title, due_at, customer_id) in claimed {
-            let body = Some(crate::core::format::date_time(crate::core::Lang::default(), due_at));
+            let body: Option<String> = None;
             let link = Some(match customer_id {
                 Some(c) => format!("/customers/{c}"),
                 None => "/tasks".to_string(),
             });
             let id: i64 = sqlx::query_scalar(insert).bind(user_id).bind(&title).bind(&body).bind(&link).bind(task_id)
                 .bind(now).fetch_one(&mut *tx).await?;
-            fired.push(Fired { user_id, notification: super::Notification { id, kind: "reminder".into(), title, body, link, created_at: now } });
+            let notification = super::Notification { id, kind: "reminder".into(), title, body, link, due_at: Some(due_at), created_at: now };
+            fired.push(Fired { user_id, notification });
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(fired)
@@ -278,21 +279,23 @@ pub async fn notify(
         title: title.into(),
         body: body.map(str::to_string),
         link: link.map(str::to_string),
+        due_at: None,
         created_at: now,
     })
 }
 
 /// `user_id`'s unread notifications after id `after`, oldest first (at most 50, of the last week).
 pub async fn unread(db: &Db, user_id: i64, after: i64) -> Result<Vec<Notification>, AppError> {
-    let sql = "SELECT id, kind, title, body, link, created_at FROM notifications \
-               WHERE user_id = $1 AND read_at IS NULL AND id > $2 AND created_at > $3 ORDER BY id LIMIT 50";
+    let sql = "SELECT n.id, n.kind, n.title, n.body, n.link, t.due_at, n.created_at FROM notifications n \
+               LEFT JOIN tasks t ON t.id = n.task_id \
+               WHERE n.user_id = $1 AND n.read_at IS NULL AND n.id > $2 AND n.created_at > $3 ORDER BY n.id LIMIT 50";
     let week_ago = now_millis() - 7 * 86_400_000;
-    type R = (i64, String, String, Option<String>, Option<String>, i64);
+    type R = (i64, String, String, Option<String>, Option<String>, Option<i64>, i64);
     let rows: Vec<R> =
         db_run!(db, p => sqlx::query_as(sql).bind(user_id).bind(after).bind(week_ago).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, title, body, link, created_at)| Notification { id, kind, title, body, link, created_at })
+        .map(|(id, kind, title, body, link, due_at, created_at)| Notification { id, kind, title, body, link, due_at, created_at })
         .collect())
 }
 
