@@ -229,3 +229,29 @@ async fn calendar_feed(app: TestApp) {
 }
 
 both_apps!(ical_feed, calendar_feed);
+
+async fn modules_off(app: TestApp) {
+    let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
+    let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Modules MChJ"}))).await.json();
+    for (module, path) in [("interactions", "/api/v1/interactions"), ("tasks", "/api/v1/tasks"), ("tasks", "/api/v1/tasks/my-day")] {
+        assert_eq!(app.api("GET", path, Some(&a), None).await.status, 200, "{path} while on");
+        app::auth::store::set_module(&app.db, module, false).await.unwrap();
+        app.modules.invalidate();
+        assert_eq!(app.api("GET", path, Some(&a), None).await.status, 404, "{path} while {module} is off");
+        app::auth::store::set_module(&app.db, module, true).await.unwrap();
+        app.modules.invalidate();
+    }
+    // With interactions off, the card offers no quick log; its page still opens.
+    app::auth::store::set_module(&app.db, "interactions", false).await.unwrap();
+    app.modules.invalidate();
+    let session = app::auth::store::create_session(&app.db, app.api("GET", "/api/v1/me", Some(&a), None).await.json()["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    let cookie = format!("karvon_session={session}");
+    let page = app.browser("GET", &format!("/customers/{}", customer["id"]), Some(&cookie), None, "/").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("data-test=\"quick-log\""));
+    assert!(page.body.contains("data-test=\"customer-tasks\""));
+}
+
+both_apps!(switched_off, modules_off);
