@@ -68,7 +68,8 @@ impl Config {
             None => file.db_max_connections.unwrap_or(8),
         };
         let public_url = env("KARVON_PUBLIC_URL").or(file.public_url).map(|u| u.trim_end_matches('/').to_string());
-        let sms_callback_secret = env("KARVON_SMS_CALLBACK_SECRET").or(file.sms_callback_secret).filter(|s| s.len() >= 16);
+        let sms_callback_secret =
+            env("KARVON_SMS_CALLBACK_SECRET").or(file.sms_callback_secret).filter(|s| s.len() >= 16);
         let sms = match (env("KARVON_SMS_URL").or(file.sms_url), env("KARVON_SMS_EMAIL").or(file.sms_email)) {
             (Some(url), Some(email)) => Some(app::interactions::sms::EskizConfig {
                 base_url: url.trim_end_matches('/').to_string(),

@@ -46,7 +46,9 @@ pub async fn update_user(
     let res = db_run!(db, p => sqlx::query(sql).bind(role.as_str()).bind(team_id).bind(active).bind(id).bind(phone_ext)
         .execute(p).await.map(|r| r.rows_affected()));
     match res {
-        Err(ref e) if crate::core::db::is_unique_violation(e) => Err(AppError::field("phone_ext", ErrCode::AlreadyThere)),
+        Err(ref e) if crate::core::db::is_unique_violation(e) => {
+            Err(AppError::field("phone_ext", ErrCode::AlreadyThere))
+        }
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
             Err(AppError::field("team_id", ErrCode::InvalidChoice))
         }
@@ -95,8 +97,7 @@ pub async fn staff(db: &Db, scope: crate::auth::Scope) -> Result<Vec<(i64, Strin
     if let Scope::Team { user_id, .. } = scope
         && !people.iter().any(|(id, _)| *id == user_id)
     {
-        let me: Vec<(i64, String)> =
-            db_run!(db, p => sqlx::query_as("SELECT id, name FROM users WHERE id = $1").bind(user_id).fetch_all(p).await)?;
+        let me: Vec<(i64, String)> = db_run!(db, p => sqlx::query_as("SELECT id, name FROM users WHERE id = $1").bind(user_id).fetch_all(p).await)?;
         people.extend(me);
     }
     Ok(people)

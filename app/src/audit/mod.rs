@@ -73,7 +73,8 @@ pub struct TimelineCursor {
 
 impl TimelineCursor {
     /// The start: everything.
-    pub const START: TimelineCursor = TimelineCursor { audit_before: i64::MAX, interaction_before: (i64::MAX, i64::MAX) };
+    pub const START: TimelineCursor =
+        TimelineCursor { audit_before: i64::MAX, interaction_before: (i64::MAX, i64::MAX) };
 
     pub fn parse(s: &str) -> Option<TimelineCursor> {
         let mut it = s.split('.');
@@ -233,7 +234,12 @@ mod tests {
     #[test]
     fn pages_interleave_both_sources_by_time() {
         // Audit rows at 50, 30, 10; calls at 40, 20 (each source fetched limit + 1 = 3 deep).
-        let page = merge_timeline(vec![audit(9, 50), audit(8, 30), audit(7, 10)], vec![call(5, 40), call(4, 20)], TimelineCursor::START, 2);
+        let page = merge_timeline(
+            vec![audit(9, 50), audit(8, 30), audit(7, 10)],
+            vec![call(5, 40), call(4, 20)],
+            TimelineCursor::START,
+            2,
+        );
         let ids: Vec<(String, i64)> = page.items.iter().map(|e| (e.entity.clone(), e.id)).collect();
         assert_eq!(ids, vec![("customer".into(), 9), ("interaction".into(), 5)]);
         let next = TimelineCursor::parse(page.next_cursor.as_deref().unwrap()).unwrap();

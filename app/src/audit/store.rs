@@ -70,7 +70,9 @@ pub async fn for_customer(db: &Db, customer_id: i64, before: i64, limit: i64) ->
 /// access.
 pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u32) -> Result<TimelinePage, AppError> {
     let cursor = match cursor.filter(|c| !c.is_empty()) {
-        Some(c) => TimelineCursor::parse(c).ok_or_else(|| AppError::field("cursor", crate::core::ErrCode::InvalidChoice))?,
+        Some(c) => {
+            TimelineCursor::parse(c).ok_or_else(|| AppError::field("cursor", crate::core::ErrCode::InvalidChoice))?
+        }
         None => TimelineCursor::START,
     };
     let limit = i64::from(limit.clamp(1, 200));

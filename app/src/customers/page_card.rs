@@ -15,10 +15,10 @@ use crate::counterparties::api::list_counterparties;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::custom_fields;
 use crate::interactions::panel::{InteractionEntry, QuickLog};
-use crate::tasks::api::customer_tasks;
-use crate::tasks::panel::CustomerTasks;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
+use crate::tasks::api::customer_tasks;
+use crate::tasks::panel::CustomerTasks;
 
 /// `/customers/:id`.
 #[component]
@@ -198,7 +198,9 @@ fn Timeline(
 ) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let attach_error = move || {
-        query.with(|q| q.get("attach_error")).and_then(|c| serde_json::from_value::<crate::core::ErrCode>(c.into()).ok())
+        query
+            .with(|q| q.get("attach_error"))
+            .and_then(|c| serde_json::from_value::<crate::core::ErrCode>(c.into()).ok())
     };
     view! {
         <section class="panel" aria-labelledby="timeline-h" data-test="timeline" id="timeline">

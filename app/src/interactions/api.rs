@@ -40,10 +40,12 @@ pub async fn log_interaction(
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        let kind = super::InteractionKind::parse(&kind).ok_or_else(|| AppError::field("kind", ErrCode::InvalidChoice))?;
+        let kind =
+            super::InteractionKind::parse(&kind).ok_or_else(|| AppError::field("kind", ErrCode::InvalidChoice))?;
         let occurred_at = match given(when) {
             Some(w) => Some(
-                crate::core::format::parse_date_time(&w).ok_or_else(|| AppError::field("when", ErrCode::InvalidDate))?,
+                crate::core::format::parse_date_time(&w)
+                    .ok_or_else(|| AppError::field("when", ErrCode::InvalidDate))?,
             ),
             None => None,
         };
@@ -170,7 +172,9 @@ pub async fn list_interactions(
         };
         let filter = super::InteractionFilter {
             kind: match given(kind) {
-                Some(k) => Some(super::InteractionKind::parse(&k).ok_or_else(|| AppError::field("kind", ErrCode::InvalidChoice))?),
+                Some(k) => Some(
+                    super::InteractionKind::parse(&k).ok_or_else(|| AppError::field("kind", ErrCode::InvalidChoice))?,
+                ),
                 None => None,
             },
             author_id: match given(author) {

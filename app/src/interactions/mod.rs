@@ -7,9 +7,9 @@ pub mod panel;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
-pub mod store;
-#[cfg(feature = "ssr")]
 pub mod sms;
+#[cfg(feature = "ssr")]
+pub mod store;
 #[cfg(feature = "ssr")]
 pub mod telephony;
 
@@ -260,7 +260,9 @@ impl NewInteraction {
                 String::new()
             }
             None if kind == InteractionKind::Meeting && occurred_at > now => "planned".into(),
-            None if direction.as_deref() == Some("in") && matches!(kind, InteractionKind::Sms | InteractionKind::Email) => {
+            None if direction.as_deref() == Some("in")
+                && matches!(kind, InteractionKind::Sms | InteractionKind::Email) =>
+            {
                 "received".into()
             }
             None => kind.statuses()[0].to_string(),
@@ -316,7 +318,8 @@ impl InteractionPatch {
     /// The current values with the patch applied, validated.
     pub fn apply(&self, i: &Interaction, now: Millis) -> Result<InteractionValues, AppError> {
         let mut checks = Checks::default();
-        let pick = |checks: &mut Checks, field: &str, new: &Option<String>, old: &Option<String>, max: usize| match new {
+        let pick = |checks: &mut Checks, field: &str, new: &Option<String>, old: &Option<String>, max: usize| match new
+        {
             Some(v) => checks.opt_text(field, Some(v), max),
             None => old.clone(),
         };
@@ -417,7 +420,8 @@ mod tests {
         let meeting = later.validate(NOW).unwrap();
         assert_eq!((meeting.direction, meeting.status.as_str()), (None, "planned"));
         assert_eq!(new(InteractionKind::Meeting).validate(NOW).unwrap().status, "held");
-        let sms_in = NewInteraction { direction: Some("in".into()), body: Some("ok".into()), ..new(InteractionKind::Sms) };
+        let sms_in =
+            NewInteraction { direction: Some("in".into()), body: Some("ok".into()), ..new(InteractionKind::Sms) };
         assert_eq!(sms_in.validate(NOW).unwrap().status, "received");
     }
 
@@ -439,7 +443,8 @@ mod tests {
         assert_eq!(err.field_codes("duration_secs"), vec![ErrCode::OutOfRange]);
         assert_eq!(err.field_codes("place"), vec![ErrCode::InvalidChoice]);
         assert_eq!(err.field_codes("occurred_at"), vec![ErrCode::InvalidDate]);
-        let direction_on_note = NewInteraction { direction: Some("in".into()), body: Some("x".into()), ..new(InteractionKind::Note) };
+        let direction_on_note =
+            NewInteraction { direction: Some("in".into()), body: Some("x".into()), ..new(InteractionKind::Note) };
         assert_eq!(direction_on_note.validate(NOW).unwrap_err().field_codes("direction"), vec![ErrCode::InvalidChoice]);
     }
 

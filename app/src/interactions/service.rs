@@ -95,7 +95,8 @@ pub async fn send_sms(db: &Db, user: &CurrentUser, input: &super::sms::NewSms) -
         (Some(p), _) => p,
         (None, Some(contact)) => {
             let sql = "SELECT value FROM contact_points WHERE contact_id = $1 AND kind = 'phone' ORDER BY id LIMIT 1";
-            let found: Option<String> = db_run!(db, p => sqlx::query_scalar(sql).bind(contact).fetch_optional(p).await)?;
+            let found: Option<String> =
+                db_run!(db, p => sqlx::query_scalar(sql).bind(contact).fetch_optional(p).await)?;
             found.ok_or_else(|| AppError::field("phone", ErrCode::Required))?
         }
         (None, None) => customer.phone.clone().ok_or_else(|| AppError::field("phone", ErrCode::Required))?,

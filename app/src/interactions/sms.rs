@@ -108,8 +108,8 @@ impl Eskiz {
             return Err(SendError::Temporary(format!("login refused ({status})")));
         }
         let body = res.text().await.map_err(|e| SendError::Temporary(format!("login: {e}")))?;
-        let reply: LoginReply =
-            serde_json::from_str(&body).map_err(|_| SendError::Temporary(format!("login: unexpected answer ({status})")))?;
+        let reply: LoginReply = serde_json::from_str(&body)
+            .map_err(|_| SendError::Temporary(format!("login: unexpected answer ({status})")))?;
         Ok(reply.data.token)
     }
 
@@ -122,7 +122,9 @@ impl Eskiz {
         }
         let res = match self.http.post(&url).bearer_auth(token).form(&form).send().await {
             Ok(r) => r,
-            Err(e) if e.is_timeout() => return Ok(Err(SendError::Temporary("the gateway did not answer in time".into()))),
+            Err(e) if e.is_timeout() => {
+                return Ok(Err(SendError::Temporary("the gateway did not answer in time".into())));
+            }
             Err(e) => return Ok(Err(SendError::Temporary(format!("send: {e}")))),
         };
         let status = res.status();
@@ -190,7 +192,14 @@ pub struct NewSms {
 
 /// Queues an SMS: the interaction (status `queued`) and the message, in one transaction. Returns the
 /// interaction's id. The caller has checked access to the customer and the contact.
-pub async fn queue(db: &Db, author: i64, customer_id: i64, contact_id: Option<i64>, phone: &str, text: &str) -> Result<i64, AppError> {
+pub async fn queue(
+    db: &Db,
+    author: i64,
+    customer_id: i64,
+    contact_id: Option<i64>,
+    phone: &str,
+    text: &str,
+) -> Result<i64, AppError> {
     let now = now_millis();
     let insert_i = "INSERT INTO interactions (customer_id, contact_id, kind, direction, status, body, occurred_at, author_id, \
                     created_at, updated_at) VALUES ($1, $2, 'sms', 'out', 'queued', $3, $4, $5, $4, $4) RETURNING id";
@@ -266,7 +275,8 @@ async fn record(
     let now = now_millis();
     let upd_m = "UPDATE sms_messages SET status = $1, provider_id = COALESCE($2, provider_id), attempts = $3, \
                  next_attempt_at = $4, last_error = $5, updated_at = $6 WHERE id = $7";
-    let upd_i = "UPDATE interactions SET status = $1, result = $2, updated_at = $3, version = version + 1 WHERE id = $4";
+    let upd_i =
+        "UPDATE interactions SET status = $1, result = $2, updated_at = $3, version = version + 1 WHERE id = $4";
     db_run!(db, p => {
         let mut tx = p.begin().await?;
         sqlx::query(upd_m).bind(status).bind(provider_id).bind(attempts).bind(next).bind(error).bind(now).bind(m.id)

@@ -138,7 +138,12 @@ pub fn parse_position(s: &str) -> Option<Position> {
 }
 
 /// Up to `limit` interactions of a customer before `before`, newest first (the timeline's part).
-pub async fn for_customer(db: &Db, customer_id: i64, before: Position, limit: i64) -> Result<Vec<Interaction>, AppError> {
+pub async fn for_customer(
+    db: &Db,
+    customer_id: i64,
+    before: Position,
+    limit: i64,
+) -> Result<Vec<Interaction>, AppError> {
     let sql = format!(
         "{SELECT} WHERE i.customer_id = $1 AND (i.occurred_at < $2 OR (i.occurred_at = $2 AND i.id < $3)) \
          ORDER BY i.occurred_at DESC, i.id DESC LIMIT $4"

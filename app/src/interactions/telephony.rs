@@ -166,8 +166,21 @@ async fn pop_up(db: &Db, user_id: i64, number: &str, customer: Option<&(i64, Str
         Some((id, name)) => (name.clone(), format!("/customers/{id}")),
         None => (String::new(), format!("/customers/new?phone={}", number.replace('+', "%2B"))),
     };
-    let n = crate::tasks::store::notify(db, user_id, "call", &shown, (!body.is_empty()).then_some(body.as_str()), Some(&link)).await?;
-    let event = Event { user_id, name: "notification".into(), id: Some(n.id), data: serde_json::to_value(&n).unwrap_or_default() };
+    let n = crate::tasks::store::notify(
+        db,
+        user_id,
+        "call",
+        &shown,
+        (!body.is_empty()).then_some(body.as_str()),
+        Some(&link),
+    )
+    .await?;
+    let event = Event {
+        user_id,
+        name: "notification".into(),
+        id: Some(n.id),
+        data: serde_json::to_value(&n).unwrap_or_default(),
+    };
     events::publish(db, &event).await;
     Ok(())
 }

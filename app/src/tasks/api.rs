@@ -113,7 +113,12 @@ pub async fn customer_tasks(customer_id: i64) -> Result<(crate::core::Millis, Ve
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        let q = super::store::TaskQuery { customer_id: Some(customer_id), done: Some(false), limit: 50, ..Default::default() };
+        let q = super::store::TaskQuery {
+            customer_id: Some(customer_id),
+            done: Some(false),
+            limit: 50,
+            ..Default::default()
+        };
         let page = super::service::list(&db, ctx.user()?, &q).await?;
         Ok((crate::core::now_millis(), page.items))
     };
@@ -146,14 +151,20 @@ pub struct CalendarView {
 /// The calendar by `view` (`day` or `week`, default week) around `date` (`YYYY-MM-DD`, default today) for
 /// `of` (a colleague's id, `team`, or the user).
 #[server(prefix = "/rpc", endpoint = "calendar/view")]
-pub async fn load_calendar(view: Option<String>, date: Option<String>, of: Option<String>) -> Result<CalendarView, AppError> {
+pub async fn load_calendar(
+    view: Option<String>,
+    date: Option<String>,
+    of: Option<String>,
+) -> Result<CalendarView, AppError> {
     use crate::core::ErrCode;
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
         let user = ctx.user()?;
         let at = match date.filter(|d| !d.is_empty()) {
-            Some(d) => crate::core::format::parse_date(&d).ok_or_else(|| AppError::field("date", ErrCode::InvalidDate))?,
+            Some(d) => {
+                crate::core::format::parse_date(&d).ok_or_else(|| AppError::field("date", ErrCode::InvalidDate))?
+            }
             None => crate::core::now_millis(),
         };
         let (from, days) = match view.as_deref() {

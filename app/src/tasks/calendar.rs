@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::format::{COMPANY_UTC_OFFSET_MINUTES, day_start};
 use crate::core::Millis;
+use crate::core::format::{COMPANY_UTC_OFFSET_MINUTES, day_start};
 
 /// One thing in the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

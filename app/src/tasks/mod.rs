@@ -108,7 +108,13 @@ fn time_ok(at: Millis, now: Millis) -> bool {
 }
 
 /// Checks a task's own fields.
-pub fn check(title: &str, notes: Option<&str>, due_at: Millis, remind_at: Option<Millis>, now: Millis) -> Result<TaskValues, AppError> {
+pub fn check(
+    title: &str,
+    notes: Option<&str>,
+    due_at: Millis,
+    remind_at: Option<Millis>,
+    now: Millis,
+) -> Result<TaskValues, AppError> {
     let mut checks = Checks::default();
     let title = checks.text("title", title, 300);
     let notes = checks.opt_text("notes", notes, 5000);
@@ -210,7 +216,12 @@ mod tests {
 
     #[test]
     fn a_reminder_comes_before_the_due_time() {
-        let ok = NewTask { title: " Call back ".into(), due_at: NOW + 3_600_000, remind_at: Some(NOW), ..Default::default() };
+        let ok = NewTask {
+            title: " Call back ".into(),
+            due_at: NOW + 3_600_000,
+            remind_at: Some(NOW),
+            ..Default::default()
+        };
         assert_eq!(ok.validate(NOW).unwrap().title, "Call back");
         let late = NewTask { remind_at: Some(NOW + 7_200_000), ..ok.clone() };
         assert_eq!(late.validate(NOW).unwrap_err().field_codes("remind_at"), vec![ErrCode::ReminderAfterDue]);

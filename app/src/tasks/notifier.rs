@@ -68,7 +68,9 @@ mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
     use leptos::wasm_bindgen::closure::Closure;
-    use leptos::web_sys::{EventSource, MessageEvent, Notification as BrowserNotification, NotificationOptions, NotificationPermission};
+    use leptos::web_sys::{
+        EventSource, MessageEvent, Notification as BrowserNotification, NotificationOptions, NotificationPermission,
+    };
 
     use super::Notification;
 

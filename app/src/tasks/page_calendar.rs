@@ -137,7 +137,11 @@ fn Item(i: CalendarItem, show_user: bool) -> impl IntoView {
 
 /// The private feed link: made, renewed (the old link stops working) or turned off.
 #[component]
-fn Feed(since: Option<Millis>, renew: ServerAction<RenewCalendarFeed>, revoke: ServerAction<RevokeCalendarFeed>) -> impl IntoView {
+fn Feed(
+    since: Option<Millis>,
+    renew: ServerAction<RenewCalendarFeed>,
+    revoke: ServerAction<RevokeCalendarFeed>,
+) -> impl IntoView {
     let made = move || renew.value().get().and_then(Result::ok);
     let origin = move || {
         #[cfg(feature = "hydrate")]

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::Task;
 use super::api::{MyDayView, load_my_day};
 use super::panel::{NewTaskForm, TaskItem};
-use super::Task;
 use crate::core::Msg;
 use crate::core::format::number;
 use crate::shell::ui::ErrorPage;

@@ -66,7 +66,8 @@ pub fn NewTaskForm(
     let general = general_error(error);
     let form = NodeRef::new();
     reset_on_success(action, form);
-    let reminders: Vec<(String, String)> = REMIND_CHOICES.iter().map(|(v, _, m)| (v.to_string(), t(*m).to_string())).collect();
+    let reminders: Vec<(String, String)> =
+        REMIND_CHOICES.iter().map(|(v, _, m)| (v.to_string(), t(*m).to_string())).collect();
     let assignees: Vec<(String, String)> = people.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
     view! {
         <ActionForm action node_ref=form attr:class="stack" attr:data-test="task-form">

@@ -33,9 +33,13 @@ async fn covers(db: &Db, user: &CurrentUser, other: i64) -> Result<bool, AppErro
 
 /// Checks that `user` may give work to `assignee` (oneself; the team as sales head; anyone active as admin).
 async fn check_assignee(db: &Db, user: &CurrentUser, assignee: i64) -> Result<(), AppError> {
-    customers::check_assignable(db, user, assignee)
-        .await
-        .map_err(|e| if matches!(e, AppError::Validation { .. }) { AppError::field("assignee_id", ErrCode::InvalidChoice) } else { e })
+    customers::check_assignable(db, user, assignee).await.map_err(|e| {
+        if matches!(e, AppError::Validation { .. }) {
+            AppError::field("assignee_id", ErrCode::InvalidChoice)
+        } else {
+            e
+        }
+    })
 }
 
 /// Creates a task; the assignee defaults to `user`.
@@ -46,14 +50,18 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewTask) -> Result<Task
     if let Some(c) = input.customer_id {
         match customers::get(db, user.scope(), c).await {
             Ok(_) => {}
-            Err(AppError::NotFound | AppError::Forbidden) => return Err(AppError::field("customer_id", ErrCode::InvalidChoice)),
+            Err(AppError::NotFound | AppError::Forbidden) => {
+                return Err(AppError::field("customer_id", ErrCode::InvalidChoice));
+            }
             Err(e) => return Err(e),
         }
     }
     if let Some(contact) = input.contact_id {
         let linked: Option<i32> = match input.customer_id {
-            Some(c) => db_run!(db, p => sqlx::query_scalar("SELECT 1 FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
-                .bind(c).bind(contact).fetch_optional(p).await)?,
+            Some(c) => {
+                db_run!(db, p => sqlx::query_scalar("SELECT 1 FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
+                .bind(c).bind(contact).fetch_optional(p).await)?
+            }
             None => None,
         };
         if linked.is_none() {

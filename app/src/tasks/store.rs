@@ -295,7 +295,15 @@ pub async fn unread(db: &Db, user_id: i64, after: i64) -> Result<Vec<Notificatio
         db_run!(db, p => sqlx::query_as(sql).bind(user_id).bind(after).bind(week_ago).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, title, body, link, due_at, created_at)| Notification { id, kind, title, body, link, due_at, created_at })
+        .map(|(id, kind, title, body, link, due_at, created_at)| Notification {
+            id,
+            kind,
+            title,
+            body,
+            link,
+            due_at,
+            created_at,
+        })
         .collect())
 }
 
@@ -330,7 +338,19 @@ pub async fn calendar_items(
          FROM tasks t JOIN users u ON u.id = t.assignee_id LEFT JOIN customers c ON c.id = t.customer_id \
          WHERE t.due_at >= $1 AND t.due_at < $2 AND t.assignee_id IN ({ids}) ORDER BY t.due_at LIMIT 2000"
     );
-    type M = (i64, i64, Option<i64>, Option<i64>, String, Option<String>, Option<String>, Option<String>, i64, String, String);
+    type M = (
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        String,
+        String,
+    );
     type T = (i64, i64, String, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<String>, String);
     let (m, t): (Vec<M>, Vec<T>) = db_run!(db, p => {
         let mut q1 = sqlx::query_as(&meetings).bind(from).bind(to);
@@ -399,7 +419,8 @@ pub async fn feed_since(db: &Db, user_id: i64) -> Result<Option<Millis>, AppErro
 
 /// The active user whose feed `token` is.
 pub async fn feed_user(db: &Db, token: &str) -> Result<Option<i64>, AppError> {
-    let sql = "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.active";
+    let sql =
+        "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.active";
     let hash = crate::auth::store::hash_secret(token);
     Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(&hash).fetch_optional(p).await)?)
 }

@@ -48,7 +48,9 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<InteractionPage>, ApiError> {
     let kind = match p.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => Some(InteractionKind::parse(k).ok_or_else(|| api.err(AppError::field("kind", ErrCode::InvalidChoice)))?),
+        Some(k) => {
+            Some(InteractionKind::parse(k).ok_or_else(|| api.err(AppError::field("kind", ErrCode::InvalidChoice)))?)
+        }
         None => None,
     };
     let filter = InteractionFilter {
@@ -81,7 +83,11 @@ pub async fn create(
 /// One interaction.
 #[utoipa::path(get, path = "/api/v1/interactions/{id}", tag = "interactions", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Interaction), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Interaction>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Interaction>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::get(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
 }
@@ -125,8 +131,7 @@ pub async fn attach(
     let id = parse_id(&api, &id)?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let name = p.file_name.unwrap_or_else(|| "file".into());
-    let info =
-        service::attach(&state.db, api.user()?, id, &name, content_type, &body).await.map_err(|e| api.err(e))?;
+    let info = service::attach(&state.db, api.user()?, id, &name, content_type, &body).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 
@@ -142,10 +147,13 @@ pub async fn download(State(state): State<AppState>, api: Api, Path(id): Path<St
 
 /// A download response: `Content-Disposition: attachment` with the name in RFC 5987 form, no sniffing.
 pub fn file_response(name: &str, content_type: &str, data: Vec<u8>) -> Response {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect();
     (
         [
@@ -161,7 +169,12 @@ pub fn file_response(name: &str, content_type: &str, data: Vec<u8>) -> Response 
 
 /// `POST /interactions/{id}/attachments`: the timeline's upload form (multipart, field `file`); back to the
 /// customer's timeline, with `?attach_error=<code>` when refused.
-pub async fn attach_form(State(state): State<AppState>, api: Api, Path(id): Path<String>, mut form: Multipart) -> Response {
+pub async fn attach_form(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
     let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
     let Ok(id) = id.parse::<i64>() else { return api.err(AppError::NotFound).into_response() };
     let interaction = match service::get(&state.db, user, id).await {
@@ -246,17 +259,19 @@ pub async fn send_sms(
 
 /// `POST /api/v1/sms/callback/{secret}`: the gateway's delivery report (form fields or JSON with
 /// `message_id` and `status`). The secret in the path is the only credential.
-pub async fn sms_callback(State(state): State<AppState>, Path(secret): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn sms_callback(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let expected = state.sms_callback_secret.as_deref().unwrap_or("");
     if expected.is_empty() || !constant_time_eq(secret.as_bytes(), expected.as_bytes()) {
         return StatusCode::NOT_FOUND.into_response();
     }
     let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("json"));
-    let report: Option<app::interactions::sms::DeliveryReport> = if json {
-        serde_json::from_slice(&body).ok()
-    } else {
-        serde_urlencoded::from_bytes(&body).ok()
-    };
+    let report: Option<app::interactions::sms::DeliveryReport> =
+        if json { serde_json::from_slice(&body).ok() } else { serde_urlencoded::from_bytes(&body).ok() };
     let Some(report) = report else { return StatusCode::UNPROCESSABLE_ENTITY.into_response() };
     match app::interactions::sms::delivery(&state.db, &report).await {
         Ok(true) => StatusCode::OK.into_response(),

@@ -32,7 +32,11 @@ pub struct ListParams {
 /// Tasks the caller may see (their own, the ones they gave, their scope's), by due time.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = TaskPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, api: Api, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<TaskPage>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<TaskPage>, ApiError> {
     let q = TaskQuery {
         assignee_id: p.assignee_id,
         customer_id: p.customer_id,
@@ -48,7 +52,11 @@ pub async fn list(State(state): State<AppState>, api: Api, ApiQuery(p): ApiQuery
 /// Creates a task (assigned to the caller unless `assignee_id` says otherwise).
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = NewTask, security(("bearer" = [])),
     responses((status = 201, body = Task), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn create(State(state): State<AppState>, api: Api, ApiJson(input): ApiJson<NewTask>) -> Result<(StatusCode, Json<Task>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(input): ApiJson<NewTask>,
+) -> Result<(StatusCode, Json<Task>), ApiError> {
     let task = service::create(&state.db, api.user()?, &input).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(task)))
 }
@@ -87,7 +95,11 @@ pub struct DayParams {
 /// Open tasks: overdue, the rest of today, upcoming (each list at most 50, with full counts).
 #[utoipa::path(get, path = "/api/v1/tasks/my-day", tag = "tasks", params(DayParams), security(("bearer" = [])),
     responses((status = 200, body = MyDay), (status = 403, body = super::ErrorBody)))]
-pub async fn my_day(State(state): State<AppState>, api: Api, ApiQuery(p): ApiQuery<DayParams>) -> Result<Json<MyDay>, ApiError> {
+pub async fn my_day(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<DayParams>,
+) -> Result<Json<MyDay>, ApiError> {
     service::my_day(&state.db, api.user()?, p.user_id).await.map(Json).map_err(|e| api.err(e))
 }
 
@@ -132,8 +144,7 @@ pub async fn calendar_feed(
         _ => String::new(),
     };
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if state.trust_proxy
-        && headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https")
+    let scheme = if state.trust_proxy && headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https")
     {
         "https"
     } else {

@@ -406,7 +406,17 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, im
     // Graceful stop.
     let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
     let _ = child.wait();
-    Row { backend, seed_s, ready_ms: ready.as_secs_f64() * 1000.0, idle, loaded, page: page_load, api: api_load, c360, act }
+    Row {
+        backend,
+        seed_s,
+        ready_ms: ready.as_secs_f64() * 1000.0,
+        idle,
+        loaded,
+        page: page_load,
+        api: api_load,
+        c360,
+        act,
+    }
 }
 
 fn main() {

@@ -52,11 +52,21 @@ async fn log_and_read(app: TestApp) {
     assert_eq!(meeting["status"], "planned");
     let mid = meeting["id"].as_i64().unwrap();
     let held = app
-        .api("PATCH", &format!("/api/v1/interactions/{mid}"), Some(&a), Some(json!({"version": 1, "status": "held", "result": "Contract agreed"})))
+        .api(
+            "PATCH",
+            &format!("/api/v1/interactions/{mid}"),
+            Some(&a),
+            Some(json!({"version": 1, "status": "held", "result": "Contract agreed"})),
+        )
         .await;
     assert_eq!((held.status.as_u16(), held.json()["status"].clone()), (200, json!("held")));
     let stale = app
-        .api("PATCH", &format!("/api/v1/interactions/{mid}"), Some(&a), Some(json!({"version": 1, "status": "cancelled"})))
+        .api(
+            "PATCH",
+            &format!("/api/v1/interactions/{mid}"),
+            Some(&a),
+            Some(json!({"version": 1, "status": "cancelled"})),
+        )
         .await;
     assert_eq!(stale.status, 409);
 
@@ -74,18 +84,29 @@ async fn log_and_read(app: TestApp) {
     for f in ["body", "direction", "duration_secs", "occurred_at"] {
         assert!(fields.get(f).is_some(), "{f} missing in {fields}");
     }
-    let unknown_kind = app.api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": cid, "kind": "fax"}))).await;
+    let unknown_kind =
+        app.api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": cid, "kind": "fax"}))).await;
     assert_eq!(unknown_kind.status, 422);
     let other = customer(&app, &a, "Boshqa MChJ").await;
     let foreign_contact = app
-        .api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": other, "kind": "call", "contact_id": contact})))
+        .api(
+            "POST",
+            "/api/v1/interactions",
+            Some(&a),
+            Some(json!({"customer_id": other, "kind": "call", "contact_id": contact})),
+        )
         .await;
-    assert_eq!((foreign_contact.status.as_u16(), foreign_contact.json()["fields"].get("contact_id").is_some()), (422, true));
+    assert_eq!(
+        (foreign_contact.status.as_u16(), foreign_contact.json()["fields"].get("contact_id").is_some()),
+        (422, true)
+    );
 
     // Another manager neither sees nor logs on A's customer; the administrator does.
     let cid_path = format!("/api/v1/interactions/{}", call["id"]);
     assert_eq!(app.api("GET", &cid_path, Some(&b), None).await.status, 403);
-    let by_b = app.api("POST", "/api/v1/interactions", Some(&b), Some(json!({"customer_id": cid, "kind": "note", "body": "x"}))).await;
+    let by_b = app
+        .api("POST", "/api/v1/interactions", Some(&b), Some(json!({"customer_id": cid, "kind": "note", "body": "x"})))
+        .await;
     assert_eq!(by_b.status, 403);
     let b_list = app.api("GET", "/api/v1/interactions", Some(&b), None).await.json();
     assert_eq!(b_list["items"].as_array().unwrap().len(), 0);
@@ -134,7 +155,11 @@ async fn timeline_pages(app: TestApp) {
         assert_eq!(page.status, 200, "{}", page.body);
         let page = page.json();
         for e in page["items"].as_array().unwrap() {
-            seen.push((e["entity"].as_str().unwrap().to_string(), e["id"].as_i64().unwrap(), e["at"].as_i64().unwrap()));
+            seen.push((
+                e["entity"].as_str().unwrap().to_string(),
+                e["id"].as_i64().unwrap(),
+                e["at"].as_i64().unwrap(),
+            ));
         }
         pages += 1;
         match page["next_cursor"].as_str() {
@@ -159,7 +184,12 @@ async fn attachments(app: TestApp) {
     let (_, b) = app.user_token("b@karvon.uz", Role::Manager, None).await;
     let cid = customer(&app, &a, "Files MChJ").await;
     let note = app
-        .api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": cid, "kind": "note", "body": "Offer sent"})))
+        .api(
+            "POST",
+            "/api/v1/interactions",
+            Some(&a),
+            Some(json!({"customer_id": cid, "kind": "note", "body": "Offer sent"})),
+        )
         .await
         .json();
     let id = note["id"].as_i64().unwrap();

@@ -33,8 +33,13 @@ struct Gateway {
     sent: std::sync::Mutex<Vec<std::collections::HashMap<String, String>>>,
 }
 
-async fn login(State(g): State<Arc<Gateway>>, axum::Form(f): axum::Form<std::collections::HashMap<String, String>>) -> axum::response::Response {
-    if f.get("email").map(String::as_str) != Some("crm@karvon.uz") || f.get("password").map(String::as_str) != Some("gw-pass") {
+async fn login(
+    State(g): State<Arc<Gateway>>,
+    axum::Form(f): axum::Form<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    if f.get("email").map(String::as_str) != Some("crm@karvon.uz")
+        || f.get("password").map(String::as_str) != Some("gw-pass")
+    {
         return (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Invalid credentials"}))).into_response();
     }
     g.logins.fetch_add(1, Ordering::SeqCst);
@@ -59,7 +64,10 @@ async fn send(
             tokio::time::sleep(Duration::from_secs(3)).await;
             (StatusCode::OK, "late").into_response()
         }
-        Mode::BadNumber => (StatusCode::BAD_REQUEST, axum::Json(json!({"status": "error", "message": "Invalid phone"}))).into_response(),
+        Mode::BadNumber => {
+            (StatusCode::BAD_REQUEST, axum::Json(json!({"status": "error", "message": "Invalid phone"})))
+                .into_response()
+        }
         Mode::Ok => {
             let mut sent = g.sent.lock().unwrap();
             sent.push(f);
@@ -93,7 +101,15 @@ async fn sms_scenario(app: TestApp) {
         timeout: Duration::from_millis(800),
     });
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
-    let c = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Farg'ona Meva", "phone": "+998 90 111 22 33"}))).await.json();
+    let c = app
+        .api(
+            "POST",
+            "/api/v1/customers",
+            Some(&a),
+            Some(json!({"name": "Farg'ona Meva", "phone": "+998 90 111 22 33"})),
+        )
+        .await
+        .json();
     let cid = c["id"].as_i64().unwrap();
     let status_of = |id: i64| {
         let app = &app;
@@ -101,7 +117,9 @@ async fn sms_scenario(app: TestApp) {
         async move { app.api("GET", &format!("/api/v1/interactions/{id}"), Some(&a), None).await.json()["status"].clone() }
     };
     // Queued at once, sent by the job, delivered by the callback.
-    let queued = app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "text": "Buyurtmangiz tayyor"}))).await;
+    let queued = app
+        .api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "text": "Buyurtmangiz tayyor"})))
+        .await;
     assert_eq!(queued.status, 202, "{}", queued.body);
     let first = queued.json()["id"].as_i64().unwrap();
     let mut now = app::core::now_millis();
@@ -127,12 +145,20 @@ async fn sms_scenario(app: TestApp) {
     assert_eq!(report("wrong-secret-0123456789", "message_id=msg-1&status=DELIVRD").await.status, 404);
     assert_eq!(report(SMS_CALLBACK_SECRET, "message_id=nope&status=DELIVRD").await.status, 404);
     assert_eq!(report(SMS_CALLBACK_SECRET, "status=DELIVRD").await.status, 422);
-    assert_eq!(report(SMS_CALLBACK_SECRET, "message_id=msg-1&status=DELIVRD&phone_number=998901112233").await.status, 200);
+    assert_eq!(
+        report(SMS_CALLBACK_SECRET, "message_id=msg-1&status=DELIVRD&phone_number=998901112233").await.status,
+        200
+    );
     assert_eq!(status_of(first).await, "delivered");
     assert_eq!(sms::send_due(&app.db, &client, now).await.unwrap(), 0, "nothing sent twice");
 
     // Errors, garbage and timeouts are retried with growing pauses, then shown as failed.
-    let second = app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "text": "Eslatma"}))).await.json()["id"].as_i64().unwrap();
+    let second = app
+        .api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "text": "Eslatma"})))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     now = app::core::now_millis();
     for (i, mode) in [Mode::ServerError, Mode::Garbage, Mode::Slow, Mode::ServerError].into_iter().enumerate() {
         *g.mode.lock().unwrap() = Some(mode);
@@ -149,24 +175,40 @@ async fn sms_scenario(app: TestApp) {
 
     // A refused number fails at once; an expired token is renewed on the way.
     *g.mode.lock().unwrap() = Some(Mode::BadNumber);
-    let third = app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "phone": "+998 90 000 00 00", "text": "x"}))).await.json()["id"].as_i64().unwrap();
+    let third = app
+        .api(
+            "POST",
+            "/api/v1/sms",
+            Some(&a),
+            Some(json!({"customer_id": cid, "phone": "+998 90 000 00 00", "text": "x"})),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     sms::send_due(&app.db, &client, now).await.unwrap();
     assert_eq!(status_of(third).await, "failed");
     *g.mode.lock().unwrap() = Some(Mode::Ok);
     g.token_gen.fetch_add(1, Ordering::SeqCst);
     let logins = g.logins.load(Ordering::SeqCst);
-    let fourth = app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "text": "Yangi token"}))).await.json()["id"].as_i64().unwrap();
+    let fourth =
+        app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "text": "Yangi token"}))).await.json()
+            ["id"]
+            .as_i64()
+            .unwrap();
     sms::send_due(&app.db, &client, now).await.unwrap();
     assert_eq!(status_of(fourth).await, "sent");
     assert_eq!(g.logins.load(Ordering::SeqCst), logins + 1);
 
     // Bad input, named.
-    let bad = app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "phone": "12", "text": " "}))).await;
+    let bad =
+        app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": cid, "phone": "12", "text": " "}))).await;
     assert_eq!(bad.status, 422);
     let fields = bad.json()["fields"].clone();
     assert!(fields.get("phone").is_some() && fields.get("text").is_some(), "{fields}");
     let no_phone = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "No phone"}))).await.json();
-    let missing = app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": no_phone["id"], "text": "hi"}))).await;
+    let missing =
+        app.api("POST", "/api/v1/sms", Some(&a), Some(json!({"customer_id": no_phone["id"], "text": "hi"}))).await;
     assert_eq!((missing.status.as_u16(), missing.json()["fields"].get("phone").is_some()), (422, true));
 }
 

@@ -34,19 +34,30 @@ async fn day_and_roles(app: TestApp) {
     assert_eq!(app.api("GET", &format!("/api/v1/tasks/my-day?user_id={a_id}"), Some(&b), None).await.status, 403);
 
     // A manager cannot give work to someone else; the head can, within the team.
-    let to_b = app.api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "x", "due_at": now, "assignee_id": b_id}))).await;
+    let to_b = app
+        .api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "x", "due_at": now, "assignee_id": b_id})))
+        .await;
     assert_eq!((to_b.status.as_u16(), to_b.json()["fields"].get("assignee_id").is_some()), (422, true));
-    let given = app.api("POST", "/api/v1/tasks", Some(&head), Some(json!({"title": "Call Aziz", "due_at": now + hour, "assignee_id": a_id}))).await;
+    let given = app
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&head),
+            Some(json!({"title": "Call Aziz", "due_at": now + hour, "assignee_id": a_id})),
+        )
+        .await;
     assert_eq!(given.status, 201, "{}", given.body);
     let tid = given.json()["id"].as_i64().unwrap();
     assert_eq!(app.api("GET", &format!("/api/v1/tasks/{tid}"), Some(&a), None).await.status, 200);
     assert_eq!(app.api("GET", &format!("/api/v1/tasks/{tid}"), Some(&b), None).await.status, 403);
 
     // Done, then a stale change is refused.
-    let done = app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 1, "done": true}))).await;
+    let done =
+        app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 1, "done": true}))).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.json()["done_at"].is_i64());
-    let stale = app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 1, "title": "y"}))).await;
+    let stale =
+        app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 1, "title": "y"}))).await;
     assert_eq!(stale.status, 409);
 
     // Bad input, each field named.
@@ -58,7 +69,12 @@ async fn day_and_roles(app: TestApp) {
     assert!(fields.get("title").is_some() && fields.get("remind_at").is_some(), "{fields}");
     let customer = app.api("POST", "/api/v1/customers", Some(&b), Some(json!({"name": "B's customer"}))).await.json();
     let foreign = app
-        .api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "x", "due_at": now, "customer_id": customer["id"]})))
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&a),
+            Some(json!({"title": "x", "due_at": now, "customer_id": customer["id"]})),
+        )
         .await;
     assert_eq!((foreign.status.as_u16(), foreign.json()["fields"].get("customer_id").is_some()), (422, true));
 
@@ -75,11 +91,21 @@ async fn reminders_fire_once(app: TestApp) {
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let now = now_millis();
     let t = app
-        .api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "Call back", "due_at": now + 60_000, "remind_at": now - 1000})))
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&a),
+            Some(json!({"title": "Call back", "due_at": now + 60_000, "remind_at": now - 1000})),
+        )
         .await
         .json();
     let not_yet = app
-        .api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "Later", "due_at": now + 7_200_000, "remind_at": now + 3_600_000})))
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&a),
+            Some(json!({"title": "Later", "due_at": now + 7_200_000, "remind_at": now + 3_600_000})),
+        )
         .await;
     assert_eq!(not_yet.status, 201);
     assert_eq!(app::tasks::reminders::fire_due(&app.db, now).await.unwrap(), 1);
@@ -89,9 +115,12 @@ async fn reminders_fire_once(app: TestApp) {
     assert_eq!(unread[0]["title"], "Call back");
     // Moving the reminder lets it fire again; marking the task done stops it.
     let tid = t["id"].as_i64().unwrap();
-    let moved = app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 1, "remind_at": now + 1000}))).await;
+    let moved = app
+        .api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 1, "remind_at": now + 1000})))
+        .await;
     assert!(moved.json()["reminded_at"].is_null());
-    let done = app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 2, "done": true}))).await;
+    let done =
+        app.api("PATCH", &format!("/api/v1/tasks/{tid}"), Some(&a), Some(json!({"version": 2, "done": true}))).await;
     assert_eq!(done.status, 200);
     assert_eq!(app::tasks::reminders::fire_due(&app.db, now + 2000).await.unwrap(), 0);
     let nid = unread[0]["id"].as_i64().unwrap();
@@ -101,8 +130,20 @@ async fn reminders_fire_once(app: TestApp) {
     // Two claimers at once (two app servers) share 300 due reminders without doubling any.
     let uid = app.api("GET", "/api/v1/me", Some(&a), None).await.json()["id"].as_i64().unwrap();
     for i in 0..300 {
-        let input = app::tasks::NewTask { title: format!("r{i}"), due_at: now, remind_at: Some(now - 10), ..Default::default() };
-        let user = app::auth::CurrentUser { id: uid, email: "a@karvon.uz".into(), name: "a".into(), role: Role::Manager, team_id: None, lang: None };
+        let input = app::tasks::NewTask {
+            title: format!("r{i}"),
+            due_at: now,
+            remind_at: Some(now - 10),
+            ..Default::default()
+        };
+        let user = app::auth::CurrentUser {
+            id: uid,
+            email: "a@karvon.uz".into(),
+            name: "a".into(),
+            role: Role::Manager,
+            team_id: None,
+            lang: None,
+        };
         app::tasks::service::create(&app.db, &user, &input).await.unwrap();
     }
     let (x, y) = tokio::join!(
@@ -123,14 +164,20 @@ async fn reminders_fire_once(app: TestApp) {
     );
     assert_eq!(x + y, 300);
     let rows: i64 = match &app.db {
-        app::core::db::Db::Sqlite(p) => sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE title LIKE 'r%'").fetch_one(p).await.unwrap(),
-        app::core::db::Db::Postgres(p) => sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE title LIKE 'r%'").fetch_one(p).await.unwrap(),
+        app::core::db::Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE title LIKE 'r%'").fetch_one(p).await.unwrap()
+        }
+        app::core::db::Db::Postgres(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE title LIKE 'r%'").fetch_one(p).await.unwrap()
+        }
     };
     assert_eq!(rows, 300);
 }
 
 /// The next SSE frame of a stream, as text.
-async fn next_frame(body: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin)) -> String {
+async fn next_frame(
+    body: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+) -> String {
     loop {
         let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
             .await
@@ -187,7 +234,8 @@ both_apps!(event_stream, live_events);
 
 async fn calendar_feed(app: TestApp) {
     let (uid, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
-    let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Navoiy Tekstil, MChJ"}))).await.json();
+    let customer =
+        app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Navoiy Tekstil, MChJ"}))).await.json();
     let now = now_millis();
     let meeting = json!({"customer_id": customer["id"], "kind": "meeting", "occurred_at": now + 86_400_000, "duration_secs": 5400,
         "subject": "Contract; terms", "place": "Office; floor 2, room 5", "body": "Bring samples\nand prices"});
@@ -206,7 +254,9 @@ async fn calendar_feed(app: TestApp) {
     let cal = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
     let events: Vec<_> = cal.components.iter().filter(|c| c.name == "VEVENT").collect();
     assert_eq!(events.len(), 2);
-    let text = |c: &icalendar::parser::Component, p: &str| c.find_prop(p).map(|p| p.val.clone().unescape_text().as_str().to_string());
+    let text = |c: &icalendar::parser::Component, p: &str| {
+        c.find_prop(p).map(|p| p.val.clone().unescape_text().as_str().to_string())
+    };
     let m = events.iter().find(|e| text(e, "UID").unwrap().starts_with("meeting-")).unwrap();
     assert_eq!(text(m, "SUMMARY").unwrap(), "Contract; terms · Navoiy Tekstil, MChJ");
     assert_eq!(text(m, "LOCATION").unwrap(), "Office; floor 2, room 5");
@@ -216,10 +266,14 @@ async fn calendar_feed(app: TestApp) {
     assert_eq!(t.components.iter().filter(|c| c.name == "VALARM").count(), 1);
     // The high-level model agrees on the times.
     let high: icalendar::Calendar = cal.components.clone().into();
-    let starts: Vec<_> = high.components.iter().filter_map(|c| match c {
-        icalendar::CalendarComponent::Event(e) => icalendar::Component::get_start(e),
-        _ => None,
-    }).collect();
+    let starts: Vec<_> = high
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => icalendar::Component::get_start(e),
+            _ => None,
+        })
+        .collect();
     assert_eq!(starts.len(), 2);
 
     // A new link ends the old one; an unknown one is a 404.
@@ -233,7 +287,9 @@ both_apps!(ical_feed, calendar_feed);
 async fn modules_off(app: TestApp) {
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Modules MChJ"}))).await.json();
-    for (module, path) in [("interactions", "/api/v1/interactions"), ("tasks", "/api/v1/tasks"), ("tasks", "/api/v1/tasks/my-day")] {
+    for (module, path) in
+        [("interactions", "/api/v1/interactions"), ("tasks", "/api/v1/tasks"), ("tasks", "/api/v1/tasks/my-day")]
+    {
         assert_eq!(app.api("GET", path, Some(&a), None).await.status, 200, "{path} while on");
         app::auth::store::set_module(&app.db, module, false).await.unwrap();
         app.modules.invalidate();
@@ -244,9 +300,12 @@ async fn modules_off(app: TestApp) {
     // With interactions off, the card offers no quick log; its page still opens.
     app::auth::store::set_module(&app.db, "interactions", false).await.unwrap();
     app.modules.invalidate();
-    let session = app::auth::store::create_session(&app.db, app.api("GET", "/api/v1/me", Some(&a), None).await.json()["id"].as_i64().unwrap())
-        .await
-        .unwrap();
+    let session = app::auth::store::create_session(
+        &app.db,
+        app.api("GET", "/api/v1/me", Some(&a), None).await.json()["id"].as_i64().unwrap(),
+    )
+    .await
+    .unwrap();
     let cookie = format!("karvon_session={session}");
     let page = app.browser("GET", &format!("/customers/{}", customer["id"]), Some(&cookie), None, "/").await;
     assert_eq!(page.status, 200);
