@@ -145,7 +145,7 @@ pub async fn for_customer(
     limit: i64,
 ) -> Result<Vec<Interaction>, AppError> {
     let sql = format!(
-        "{SELECT} WHERE i.customer_id = $1 AND (i.occurred_at < $2 OR (i.occurred_at = $2 AND i.id < $3)) \
+        "{SELECT} WHERE i.customer_id = $1 AND (i.occurred_at, i.id) < ($2, $3) \
          ORDER BY i.occurred_at DESC, i.id DESC LIMIT $4"
     );
     let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(customer_id).bind(before.0).bind(before.1)
@@ -186,7 +186,7 @@ pub async fn list(db: &Db, scope: Scope, f: &InteractionFilter) -> Result<Intera
         args.push(Arg::I(at));
         args.push(Arg::I(id));
         let (a, b) = (args.len() - 1, args.len());
-        sql.push_str(&format!(" AND (i.occurred_at < ${a} OR (i.occurred_at = ${a} AND i.id < ${b}))"));
+        sql.push_str(&format!(" AND (i.occurred_at, i.id) < (${a}, ${b})"));
     }
     args.push(Arg::I(limit + 1));
     sql.push_str(&format!(" ORDER BY i.occurred_at DESC, i.id DESC LIMIT ${}", args.len()));

@@ -125,16 +125,6 @@ pub async fn customer_tasks(customer_id: i64) -> Result<(crate::core::Millis, Ve
     run.await.inspect_err(set_status)
 }
 
-/// Marks one of the user's notifications read.
-#[server(prefix = "/rpc", endpoint = "notifications/read")]
-pub async fn mark_notification_read(id: i64) -> Result<(), AppError> {
-    let run = async {
-        let (ctx, db) = session()?;
-        super::store::mark_read(&db, ctx.user()?.id, id).await
-    };
-    run.await.inspect_err(set_status)
-}
-
 /// A calendar view's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarView {

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::Notification;
-use super::api::MarkNotificationRead;
 use crate::core::Msg;
 use crate::core::format::date_time;
 use crate::shell::{lang, t};
@@ -15,30 +14,36 @@ pub fn Notifier() -> impl IntoView {
     let items = RwSignal::new(Vec::<Notification>::new());
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| browser::connect(items));
-    let read = ServerAction::<MarkNotificationRead>::new();
     let dismiss = move |id: i64| {
         items.update(|v| v.retain(|n| n.id != id));
-        read.dispatch(MarkNotificationRead { id });
+        #[cfg(feature = "hydrate")]
+        browser::mark_read(id);
     };
     view! {
         <div class="toasts" role="status" aria-live="polite" data-test="toasts">
-            <For each=move || items.get() key=|n| n.id let:n>
-                <div class="toast" data-test="toast" data-kind=n.kind.clone()>
-                    <strong data-test="toast-title">{n.title.clone()}</strong>
-                    {n.due_at.map(|at| view! { <div class="small">{format!("{}: {}", t(Msg::DueAt), date_time(lang(), at))}</div> })}
-                    {n.body.clone().map(|b| view! { <div class="small">{b}</div> })}
-                    <div class="toast-actions">
-                        {n.link.clone().map(|href| {
-                            let id = n.id;
-                            view! { <a href=href class="button small primary" on:click=move |_| dismiss(id)>{t(Msg::Open)}</a> }
-                        })}
-                        <button type="button" class="button small" data-test="toast-dismiss" on:click={
-                            let id = n.id;
-                            move |_| dismiss(id)
-                        }>{t(Msg::Dismiss)}</button>
-                    </div>
-                </div>
-            </For>
+            // A handful of toasts at most: re-rendered whole on a change (no keyed list code in the shell).
+            {move || {
+                items
+                    .get()
+                    .into_iter()
+                    .map(|n| {
+                        let id = n.id;
+                        view! {
+                            <div class="toast" data-test="toast" data-kind=n.kind>
+                                <strong data-test="toast-title">{n.title}</strong>
+                                {n.due_at.map(|at| view! { <div class="small">{format!("{}: {}", t(Msg::DueAt), date_time(lang(), at))}</div> })}
+                                {n.body.map(|b| view! { <div class="small">{b}</div> })}
+                                <div class="toast-actions">
+                                    {n.link.map(|href| view! { <a href=href class="button small primary" on:click=move |_| dismiss(id)>{t(Msg::Open)}</a> })}
+                                    <button type="button" class="button small" data-test="toast-dismiss" on:click=move |_| dismiss(id)>
+                                        {t(Msg::Dismiss)}
+                                    </button>
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
         </div>
     }
 }
@@ -96,6 +101,12 @@ mod browser {
         // Both live as long as the page.
         on_notification.forget();
         std::mem::forget(source);
+    }
+
+    /// Tells the server the notification was seen. A beacon (a bare POST with the session cookie) rather
+    /// than a server function: the shell module every page loads stays free of the server-fn client.
+    pub fn mark_read(id: i64) {
+        let _ = leptos::prelude::window().navigator().send_beacon(&format!("/api/v1/notifications/{id}/read"));
     }
 
     pub fn undecided() -> bool {

@@ -134,7 +134,8 @@ pub async fn my_day(db: &Db, user_id: i64, now: Millis) -> Result<MyDay, AppErro
                   COALESCE(SUM(CASE WHEN due_at >= $3 THEN 1 ELSE 0 END), 0) \
                   FROM tasks WHERE assignee_id = $1 AND done_at IS NULL";
     let limit = super::DAY_LIST_LIMIT;
-    let (overdue, today, upcoming, (o, t, u)): (Vec<Row>, Vec<Row>, Vec<Row>, (i64, i64, i64)) = db_run!(db, p => {
+    type Parts = (Vec<Row>, Vec<Row>, Vec<Row>, (i64, i64, i64));
+    let (overdue, today, upcoming, (o, t, u)): Parts = db_run!(db, p => {
         let overdue = sqlx::query_as(&part).bind(user_id).bind(i64::MIN).bind(now).bind(limit).fetch_all(p).await?;
         let today = sqlx::query_as(&part).bind(user_id).bind(now).bind(tomorrow).bind(limit).fetch_all(p).await?;
         let upcoming = sqlx::query_as(&part).bind(user_id).bind(tomorrow).bind(i64::MAX).bind(limit).fetch_all(p).await?;
@@ -202,7 +203,7 @@ pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppE
         args.push(Arg::I(at));
         args.push(Arg::I(id));
         let (a, b) = (args.len() - 1, args.len());
-        sql.push_str(&format!(" AND (t.due_at > ${a} OR (t.due_at = ${a} AND t.id > ${b}))"));
+        sql.push_str(&format!(" AND (t.due_at, t.id) > (${a}, ${b})"));
     }
     args.push(Arg::I(limit + 1));
     sql.push_str(&format!(" ORDER BY t.due_at, t.id LIMIT ${}", args.len()));
