@@ -12,8 +12,9 @@ use crate::shell::{lang, t};
 #[component]
 pub fn Notifier() -> impl IntoView {
     let items = RwSignal::new(Vec::<Notification>::new());
+    // The listening code is a lazy chunk, fetched after the page is up: it stays out of the shell module.
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::connect(items));
+    Effect::new(move |_| leptos::task::spawn_local(listen(items)));
     let dismiss = move |id: i64| {
         items.update(|v| v.retain(|n| n.id != id));
         #[cfg(feature = "hydrate")]
@@ -66,6 +67,13 @@ pub fn AskNotifications() -> impl IntoView {
             }
         })
     }
+}
+
+/// Opens the event stream (see [`browser::connect`]).
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+async fn listen(items: RwSignal<Vec<Notification>>) {
+    browser::connect(items);
 }
 
 #[cfg(feature = "hydrate")]
