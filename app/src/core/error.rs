@@ -203,6 +203,25 @@ impl AppError {
         }
     }
 
+    /// The same error with field names renamed by `(from, to)` pairs: a form may name a field differently
+    /// from the API (`when` for `occurred_at`), and its errors must sit by the form's field.
+    pub fn renamed(self, names: &[(&str, &str)]) -> AppError {
+        match self {
+            AppError::Validation { fields } => AppError::Validation {
+                fields: fields
+                    .into_iter()
+                    .map(|mut f| {
+                        if let Some((_, to)) = names.iter().find(|(from, _)| *from == f.field) {
+                            f.field = (*to).to_string();
+                        }
+                        f
+                    })
+                    .collect(),
+            },
+            e => e,
+        }
+    }
+
     /// The field errors of a validation failure for `field`, if any.
     pub fn field_codes(&self, field: &str) -> Vec<ErrCode> {
         match self {

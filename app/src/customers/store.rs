@@ -86,6 +86,12 @@ pub fn scope_sql(scope: Scope, sql: &mut String, args: &mut Vec<Arg>) {
     }
 }
 
+/// Appends ` AND …` with its one parameter: `#` in `text` becomes that parameter's `$n`.
+pub fn push_cond(sql: &mut String, args: &mut Vec<Arg>, text: &str, arg: Arg) {
+    args.push(arg);
+    sql.push_str(&text.replace('#', &format!("${}", args.len())));
+}
+
 macro_rules! bind_args {
     ($q:expr, $args:expr) => {{
         let mut q = $q;

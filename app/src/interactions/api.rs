@@ -69,20 +69,9 @@ pub async fn log_interaction(
         let outgoing = given(direction.clone()).is_none_or(|d| d == "out");
         if kind == super::InteractionKind::Sms && outgoing && send.is_some_and(|s| s == "true" || s == "on") {
             let sms = super::sms::NewSms { customer_id, contact_id, phone: None, text: body.unwrap_or_default() };
-            return super::service::send_sms(&db, ctx.user()?, &sms).await.map_err(|e| match e {
-                AppError::Validation { fields } => AppError::Validation {
-                    fields: fields
-                        .into_iter()
-                        .map(|mut f| {
-                            if f.field == "text" || f.field == "phone" {
-                                f.field = if f.field == "text" { "body".into() } else { "send".into() };
-                            }
-                            f
-                        })
-                        .collect(),
-                },
-                e => e,
-            });
+            return super::service::send_sms(&db, ctx.user()?, &sms)
+                .await
+                .map_err(|e| e.renamed(&[("text", "body"), ("phone", "send")]));
         }
         // Only the fields of the chosen kind count: the form has them all, hidden by kind.
         let meeting = kind == super::InteractionKind::Meeting;
@@ -105,23 +94,10 @@ pub async fn log_interaction(
             occurred_at,
             ends_at: None,
         };
-        super::service::create(&db, ctx.user()?, &input).await.map_err(|e| match e {
-            // The form names the time `when` and the duration in minutes.
-            AppError::Validation { fields } => AppError::Validation {
-                fields: fields
-                    .into_iter()
-                    .map(|mut f| {
-                        f.field = match f.field.as_str() {
-                            "occurred_at" => "when".into(),
-                            "duration_secs" => "duration_min".into(),
-                            _ => f.field,
-                        };
-                        f
-                    })
-                    .collect(),
-            },
-            e => e,
-        })
+        // The form names the time `when` and the duration in minutes.
+        super::service::create(&db, ctx.user()?, &input)
+            .await
+            .map_err(|e| e.renamed(&[("occurred_at", "when"), ("duration_secs", "duration_min")]))
     };
     run.await.inspect_err(set_status)
 }

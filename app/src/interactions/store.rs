@@ -4,7 +4,7 @@ use super::{AttachmentInfo, Interaction, InteractionFilter, InteractionKind, Int
 use crate::auth::Scope;
 use crate::core::db::{Db, placeholders};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
-use crate::customers::store::{Arg, bind_args, scope_sql};
+use crate::customers::store::{Arg, bind_args, push_cond, scope_sql};
 use crate::db_run;
 
 const SELECT: &str = "SELECT i.id, i.customer_id, c.name AS customer_name, i.contact_id, ct.name AS contact_name, \
@@ -159,27 +159,23 @@ pub async fn list(db: &Db, scope: Scope, f: &InteractionFilter) -> Result<Intera
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Arg> = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
-    let cond = |sql: &mut String, args: &mut Vec<Arg>, text: &str, arg: Arg| {
-        args.push(arg);
-        sql.push_str(&text.replace('#', &format!("${}", args.len())));
-    };
     if let Some(k) = f.kind {
-        cond(&mut sql, &mut args, " AND i.kind = #", Arg::S(k.code().into()));
+        push_cond(&mut sql, &mut args, " AND i.kind = #", Arg::S(k.code().into()));
     }
     if let Some(a) = f.author_id {
-        cond(&mut sql, &mut args, " AND i.author_id = #", Arg::I(a));
+        push_cond(&mut sql, &mut args, " AND i.author_id = #", Arg::I(a));
     }
     if let Some(c) = f.customer_id {
-        cond(&mut sql, &mut args, " AND i.customer_id = #", Arg::I(c));
+        push_cond(&mut sql, &mut args, " AND i.customer_id = #", Arg::I(c));
     }
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-        cond(&mut sql, &mut args, " AND i.status = #", Arg::S(s.into()));
+        push_cond(&mut sql, &mut args, " AND i.status = #", Arg::S(s.into()));
     }
     if let Some(from) = f.from {
-        cond(&mut sql, &mut args, " AND i.occurred_at >= #", Arg::I(from));
+        push_cond(&mut sql, &mut args, " AND i.occurred_at >= #", Arg::I(from));
     }
     if let Some(to) = f.to {
-        cond(&mut sql, &mut args, " AND i.occurred_at < #", Arg::I(to));
+        push_cond(&mut sql, &mut args, " AND i.occurred_at < #", Arg::I(to));
     }
     if let Some(c) = f.cursor.as_deref().filter(|c| !c.is_empty()) {
         let (at, id) = parse_position(c).ok_or_else(|| AppError::field("cursor", ErrCode::InvalidChoice))?;

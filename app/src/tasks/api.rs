@@ -75,22 +75,9 @@ pub async fn create_task(
             contact_id: id("contact_id", contact_id)?,
             remind_at: minutes.map(|m| due_at - m * 60_000),
         };
-        super::service::create(&db, ctx.user()?, &input).await.map_err(|e| match e {
-            AppError::Validation { fields } => AppError::Validation {
-                fields: fields
-                    .into_iter()
-                    .map(|mut f| {
-                        f.field = match f.field.as_str() {
-                            "due_at" => "due".into(),
-                            "remind_at" => "remind".into(),
-                            _ => f.field,
-                        };
-                        f
-                    })
-                    .collect(),
-            },
-            e => e,
-        })
+        super::service::create(&db, ctx.user()?, &input)
+            .await
+            .map_err(|e| e.renamed(&[("due_at", "due"), ("remind_at", "remind")]))
     };
     run.await.inspect_err(set_status)
 }

@@ -4,7 +4,7 @@ use super::{MyDay, Notification, Task, TaskPage, TaskValues};
 use crate::auth::Scope;
 use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
-use crate::customers::store::{Arg, bind_args};
+use crate::customers::store::{Arg, bind_args, push_cond};
 use crate::db_run;
 
 const SELECT: &str = "SELECT t.id, t.title, t.notes, t.due_at, t.assignee_id, u.name AS assignee_name, t.customer_id, \
@@ -176,15 +176,11 @@ pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppE
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Arg> = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
-    let cond = |sql: &mut String, args: &mut Vec<Arg>, text: &str, arg: Arg| {
-        args.push(arg);
-        sql.push_str(&text.replace('#', &format!("${}", args.len())));
-    };
     if let Some(a) = q.assignee_id {
-        cond(&mut sql, &mut args, " AND t.assignee_id = #", Arg::I(a));
+        push_cond(&mut sql, &mut args, " AND t.assignee_id = #", Arg::I(a));
     }
     if let Some(c) = q.customer_id {
-        cond(&mut sql, &mut args, " AND t.customer_id = #", Arg::I(c));
+        push_cond(&mut sql, &mut args, " AND t.customer_id = #", Arg::I(c));
     }
     match q.done {
         Some(true) => sql.push_str(" AND t.done_at IS NOT NULL"),
@@ -192,10 +188,10 @@ pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppE
         None => {}
     }
     if let Some(f) = q.from {
-        cond(&mut sql, &mut args, " AND t.due_at >= #", Arg::I(f));
+        push_cond(&mut sql, &mut args, " AND t.due_at >= #", Arg::I(f));
     }
     if let Some(to) = q.to {
-        cond(&mut sql, &mut args, " AND t.due_at < #", Arg::I(to));
+        push_cond(&mut sql, &mut args, " AND t.due_at < #", Arg::I(to));
     }
     if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
         let (at, id) = crate::interactions::store::parse_position(c)
