@@ -229,8 +229,9 @@ pub struct InteractionValues {
     pub ends_at: Option<Millis>,
 }
 
-/// Earliest and latest acceptable times: 2000-01-01 and ten years from `now`.
-fn time_ok(at: Millis, now: Millis) -> bool {
+/// Earliest and latest acceptable times of anything planned or logged (interactions, tasks): 2000-01-01 and
+/// ten years from `now`.
+pub fn time_ok(at: Millis, now: Millis) -> bool {
     (946_684_800_000..=now + 10 * 366 * 86_400_000).contains(&at)
 }
 

@@ -10,7 +10,7 @@ use crate::customers::store as customers;
 use crate::db_run;
 
 /// Checks that `contact_id` is linked to `customer_id` (a 422 on `contact_id` otherwise).
-async fn check_contact(db: &Db, customer_id: i64, contact_id: Option<i64>) -> Result<(), AppError> {
+pub async fn check_contact(db: &Db, customer_id: i64, contact_id: Option<i64>) -> Result<(), AppError> {
     let Some(contact_id) = contact_id else { return Ok(()) };
     let sql = "SELECT 1 FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2";
     let found: Option<i32> =

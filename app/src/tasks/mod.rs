@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::modules::ModuleDef;
 use crate::core::{AppError, Checks, ErrCode, Millis, Msg};
+use crate::interactions::time_ok;
 
 /// The tasks module (switchable in Settings > Modules).
 pub const MODULE: ModuleDef = ModuleDef {
@@ -100,11 +101,6 @@ pub struct TaskValues {
     pub notes: Option<String>,
     pub due_at: Millis,
     pub remind_at: Option<Millis>,
-}
-
-/// 2000-01-01 to ten years after `now`.
-fn time_ok(at: Millis, now: Millis) -> bool {
-    (946_684_800_000..=now + 10 * 366 * 86_400_000).contains(&at)
 }
 
 /// Checks a task's own fields.

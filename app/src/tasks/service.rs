@@ -56,17 +56,11 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewTask) -> Result<Task
             Err(e) => return Err(e),
         }
     }
-    if let Some(contact) = input.contact_id {
-        let linked: Option<i32> = match input.customer_id {
-            Some(c) => {
-                db_run!(db, p => sqlx::query_scalar("SELECT 1 FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
-                .bind(c).bind(contact).fetch_optional(p).await)?
-            }
-            None => None,
-        };
-        if linked.is_none() {
-            return Err(AppError::field("contact_id", ErrCode::InvalidChoice));
-        }
+    match (input.customer_id, input.contact_id) {
+        (Some(c), contact) => crate::interactions::service::check_contact(db, c, contact).await?,
+        // A contact person only through their customer.
+        (None, Some(_)) => return Err(AppError::field("contact_id", ErrCode::InvalidChoice)),
+        (None, None) => {}
     }
     let id = store::create(db, user.id, assignee, input.customer_id, input.contact_id, &values).await?;
     store::get(db, id).await
