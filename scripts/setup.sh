@@ -15,6 +15,16 @@ if [ "${1:-}" = "--tests" ] && ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
 fi
 
+# Real mail servers for the mail client's tests (see ../shared/MAILTEST.md): Dovecot IMAP + LMTP and the
+# aiosmtpd SMTP server, run by the test harness itself (no system service is started).
+if [ "${1:-}" = "--tests" ] && { [ ! -x /usr/sbin/dovecot ] || [ ! -d /usr/lib/python3/dist-packages/aiosmtpd ] \
+    || ! dpkg -s dovecot-lmtpd >/dev/null 2>&1; }; then
+  say "installing Dovecot and aiosmtpd (Debian packages)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q dovecot-imapd dovecot-lmtpd python3-aiosmtpd openssl
+fi
+
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32 target"
   rustup target add wasm32-unknown-unknown

@@ -11,6 +11,7 @@ pub mod custom_fields;
 pub mod customers;
 pub mod imports;
 pub mod interactions;
+pub mod mail;
 pub mod segments;
 pub mod settings;
 pub mod shell;

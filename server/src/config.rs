@@ -32,6 +32,13 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `KARVON_SMS_CALLBACK_SECRET`: the secret path part of the delivery callback (16+ characters).
     pub sms_callback_secret: Option<String>,
+    /// `KARVON_MAIL_KEY`: base64 of 32 bytes that encrypt mailbox passwords (every app server of a
+    /// deployment needs the same). Unset: read from `KARVON_MAIL_KEY_FILE` (default `data/mail.key`),
+    /// which is made with a fresh key on first start.
+    pub mail_key: Option<String>,
+    pub mail_key_file: String,
+    /// `KARVON_MAIL_SYNC_SECONDS`: how often each mailbox is synced (default 120; "Sync now" is immediate).
+    pub mail_sync_seconds: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +58,9 @@ struct FileConfig {
     sms_from: Option<String>,
     public_url: Option<String>,
     sms_callback_secret: Option<String>,
+    mail_key: Option<String>,
+    mail_key_file: Option<String>,
+    mail_sync_seconds: Option<u64>,
 }
 
 impl Config {
@@ -99,6 +109,13 @@ impl Config {
             sms,
             public_url,
             sms_callback_secret,
+            mail_key: env("KARVON_MAIL_KEY").or(file.mail_key),
+            mail_key_file: env("KARVON_MAIL_KEY_FILE").or(file.mail_key_file).unwrap_or_else(|| "data/mail.key".into()),
+            mail_sync_seconds: match env("KARVON_MAIL_SYNC_SECONDS") {
+                Some(v) => v.parse().map_err(|_| format!("KARVON_MAIL_SYNC_SECONDS: not a number: {v}"))?,
+                None => file.mail_sync_seconds.unwrap_or(120),
+            }
+            .max(10),
         })
     }
 

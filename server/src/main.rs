@@ -122,6 +122,15 @@ async fn serve(config: Config) {
             std::sync::Arc::new(app::interactions::sms::Eskiz::new(sms));
         tokio::spawn(app::interactions::sms::run(db.clone(), gateway));
     }
+    match app::mail::crypto::load_or_create(config.mail_key.as_deref(), &config.mail_key_file) {
+        Ok(key) => {
+            app::mail::crypto::install(key);
+            let every = std::time::Duration::from_secs(config.mail_sync_seconds);
+            tokio::spawn(app::mail::sync::run(db.clone(), every));
+        }
+        // Mail stays off (connecting a mailbox says why); everything else works.
+        Err(e) => tracing::error!(error = %e, "no mail key: mailboxes cannot be connected or synced"),
+    }
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),

@@ -51,6 +51,11 @@ pub enum ErrCode {
     AttachmentTooLarge,
     ReminderAfterDue,
     SmsNotConfigured,
+    InvalidHost,
+    MailLoginFailed,
+    MailUnreachable,
+    MailRefused,
+    MailKeyMissing,
 }
 
 impl ErrCode {
@@ -99,6 +104,11 @@ impl ErrCode {
             ErrCode::AttachmentTooLarge => Msg::ErrAttachmentTooLarge,
             ErrCode::ReminderAfterDue => Msg::ErrReminderAfterDue,
             ErrCode::SmsNotConfigured => Msg::ErrSmsNotConfigured,
+            ErrCode::InvalidHost => Msg::ErrInvalidHost,
+            ErrCode::MailLoginFailed => Msg::ErrMailLoginFailed,
+            ErrCode::MailUnreachable => Msg::ErrMailUnreachable,
+            ErrCode::MailRefused => Msg::ErrMailRefused,
+            ErrCode::MailKeyMissing => Msg::ErrMailKeyMissing,
         }
     }
 }

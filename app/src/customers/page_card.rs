@@ -15,6 +15,7 @@ use crate::counterparties::api::list_counterparties;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::custom_fields;
 use crate::interactions::panel::{InteractionEntry, QuickLog};
+use crate::mail::page::CustomerMailPanel;
 use crate::shell::ui::ErrorPage;
 use crate::shell::{lang, t};
 use crate::tasks::api::customer_tasks;
@@ -68,6 +69,15 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    let mail = Resource::new(
+        move || (id(), changes.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => crate::mail::api::load_customer_mail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
         move || (id(), cursor.get(), saved.get(), changes.get()),
@@ -82,6 +92,7 @@ pub fn CustomerCardPage() -> impl IntoView {
     let off = crate::shell::session_info().disabled_modules;
     let interactions_on = !off.iter().any(|k| k == crate::interactions::MODULE.key);
     let tasks_on = !off.iter().any(|k| k == crate::tasks::MODULE.key);
+    let mail_on = !off.iter().any(|k| k == crate::mail::MODULE.key);
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -145,6 +156,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                 <div>
                                     {interactions_on.then(|| view! { <QuickLog customer_id=id changes contacts /> })}
                                     {tasks_on.then(|| view! { <CustomerTasks customer_id=id changes list=tasks /> })}
+                                    {mail_on.then(|| view! { <CustomerMailPanel customer_id=id changes data=mail /> })}
                                     <Timeline page=timeline cursor changes />
                                     <ContactsPanel customer_id=id changes fields=contact_fields list=contacts />
                                     <CounterpartiesPanel customer_id=id changes list=counterparties />

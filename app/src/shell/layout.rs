@@ -31,6 +31,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("interactions") view={Lazy::<InteractionListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("tasks") view={Lazy::<MyDayRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("mail") view={Lazy::<MailRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("mail/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
@@ -75,6 +77,8 @@ lazy_pages! {
     InteractionListRoute => crate::interactions::page_list::InteractionListPage,
     MyDayRoute => crate::tasks::page_day::MyDayPage,
     CalendarRoute => crate::tasks::page_calendar::CalendarPage,
+    MailRoute => crate::mail::page::MailPage,
+    MessageRoute => crate::mail::page::MessagePage,
     UsersRoute => crate::admin::page_users::UsersPage,
     TeamsRoute => crate::admin::page_teams::TeamsPage,
     CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
@@ -215,6 +219,7 @@ fn nav_label(key: &str) -> Msg {
         "customers" => Msg::NavCustomers,
         "interactions" => Msg::NavInteractions,
         "tasks" => Msg::NavMyDay,
+        "mail" => Msg::Mail,
         _ => Msg::AppName,
     }
 }

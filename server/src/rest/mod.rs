@@ -9,6 +9,7 @@ pub mod docs;
 pub mod events;
 pub mod imports;
 pub mod interactions;
+pub mod mail;
 pub mod segments;
 pub mod tasks;
 
@@ -229,5 +230,13 @@ pub fn router() -> Router<AppState> {
         .route("/v1/notifications", get(tasks::notifications))
         .route("/v1/notifications/{id}/read", axum::routing::post(tasks::read))
         .route("/v1/events", get(events::stream))
+        .route("/v1/mailboxes", get(mail::list_mailboxes).post(mail::create_mailbox))
+        .route("/v1/mailboxes/{id}", get(mail::get_mailbox).patch(mail::update_mailbox).delete(mail::delete_mailbox))
+        .route("/v1/mailboxes/{id}/sync", axum::routing::post(mail::sync_mailbox))
+        .route("/v1/messages", get(mail::list_messages).post(mail::send))
+        .route("/v1/messages/{id}", get(mail::get_message))
+        .route("/v1/messages/{id}/link", axum::routing::post(mail::link))
+        .route("/v1/messages/{id}/attachments/{file}", get(mail::attachment))
+        .route("/v1/mail-templates", get(mail::templates).post(mail::create_template))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

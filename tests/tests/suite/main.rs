@@ -6,6 +6,7 @@ mod http_api;
 mod http_pages;
 mod imports;
 mod interactions;
+mod mail;
 mod merge;
 mod segments;
 mod sms;

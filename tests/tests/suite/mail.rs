@@ -1,0 +1,326 @@
+//! The mail client against real servers (Dovecot IMAP + LMTP, an aiosmtpd SMTP server) on both databases:
+//! incremental, idempotent sync with customer matching, threads, unsorted mail and linking; malformed MIME,
+//! hostile HTML and oversized attachments; sending from the card, the Sent folder and a UIDVALIDITY change;
+//! wrong credentials and unreachable servers; who may see what.
+
+use app::auth::Role;
+use app::mail::sync::sync_now;
+use serde_json::{Value, json};
+use tests::mailserver::{MailServers, install_mail_key, message};
+use tests::{TestApp, both_apps};
+
+/// Connects alice's mailbox through the API; returns its id.
+async fn connect(app: &TestApp, token: &str, s: &MailServers, user: &str, password: &str) -> i64 {
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/mailboxes",
+            Some(token),
+            Some(json!({
+                "address": format!("{user}@mail.test"), "password": password,
+                "imap_host": "127.0.0.1", "imap_port": s.imap_port, "imap_security": "none",
+                "smtp_host": "127.0.0.1", "smtp_port": s.smtp_port, "smtp_security": "none"
+            })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn customer(app: &TestApp, token: &str, name: &str, email: &str) -> i64 {
+    let r = app.api("POST", "/api/v1/customers", Some(token), Some(json!({"name": name, "email": email}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+    let r = app.api("GET", path, Some(token), None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.json()
+}
+
+fn subjects(page: &Value) -> Vec<String> {
+    let mut v: Vec<String> =
+        page["items"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap_or("").to_string()).collect();
+    v.sort();
+    v
+}
+
+async fn sync_imports_links_threads_once(app: TestApp) {
+    install_mail_key();
+    let s = MailServers::start(&[("alice", "alice-pw")]);
+    let (_, token) = app.user_token("alice@karvon.uz", Role::Manager, None).await;
+    let anor = customer(&app, &token, "Anor LLC", "ali@anor.uz").await;
+    let big = "A".repeat(app::mail::MAX_ATTACHMENT_BYTES + 1000);
+    use base64::Engine;
+    let big64 = base64::engine::general_purpose::STANDARD.encode(big.as_bytes());
+    let msgs = vec![
+        message("Ali <ali@anor.uz>", "alice@mail.test", "Offer request", "m1@anor.uz", "", "Please send the price list."),
+        message("stranger@other.uz", "alice@mail.test", "Hello there", "m2@other.uz", "", "Who are you?"),
+        // A reply from a colleague of Ali's whose address is not on file: it follows its thread's customer.
+        message("Vali <vali@anor.uz>", "alice@mail.test", "Re: Offer request", "m3@anor.uz",
+            "In-Reply-To: <m1@anor.uz>\r\nReferences: <m1@anor.uz>\r\n", "Me too."),
+        // Broken MIME: a multipart without its boundary parameter, cut in the middle of a base64 part.
+        b"From: ali@anor.uz\r\nTo: alice@mail.test\r\nSubject: Broken\r\nMessage-ID: <m4@anor.uz>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed\r\n\r\n--zzz\r\nContent-Transfer-Encoding: base64\r\n\r\n%%%not base64"
+            .to_vec(),
+        format!(
+            "From: ali@anor.uz\r\nTo: alice@mail.test\r\nSubject: Hostile\r\nMessage-ID: <m5@anor.uz>\r\nMIME-Version: 1.0\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n<p>Price <b>list</b><script>alert(1)</script><img src=x onerror=alert(2)>\
+<a href=\"javascript:steal()\">click</a><iframe src=\"https://evil.example\"></iframe></p>\r\n"
+        )
+        .into_bytes(),
+        format!(
+            "From: stranger@other.uz\r\nTo: alice@mail.test\r\nSubject: Huge file\r\nMessage-ID: <m6@other.uz>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--B\r\n\
+Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
+        )
+        .into_bytes(),
+    ];
+    s.imap("alice", "alice-pw").await.append("INBOX", &msgs).await;
+    let id = connect(&app, &token, &s, "alice", "alice-pw").await;
+    let report = sync_now(&app.db, id).await.unwrap().unwrap();
+    assert_eq!((report.new, report.seen), (6, 6));
+
+    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    assert_eq!(mb["status"], "ok");
+    assert_eq!(mb["last_error"], Value::Null);
+    assert_eq!((mb["messages"].as_i64(), mb["unsorted"].as_i64()), (Some(6), Some(2)));
+
+    // Matched to Anor: by address, and the colleague's reply through its thread.
+    let mine = get(&app, &token, &format!("/api/v1/messages?customer_id={anor}")).await;
+    assert_eq!(subjects(&mine), ["Broken", "Hostile", "Offer request", "Re: Offer request"]);
+    let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
+    assert_eq!(timeline["items"].as_array().unwrap().len(), 4);
+    assert!(timeline["items"].as_array().unwrap().iter().all(|i| i["status"] == "received" && i["direction"] == "in"));
+    let unsorted = get(&app, &token, "/api/v1/messages?unsorted=true").await;
+    assert_eq!(subjects(&unsorted), ["Hello there", "Huge file"]);
+
+    // The thread, the sanitised HTML, the oversized attachment kept as a name and size.
+    let by_subject = |page: &Value, s: &str| -> i64 {
+        page["items"].as_array().unwrap().iter().find(|m| m["subject"] == s).unwrap()["id"].as_i64().unwrap()
+    };
+    let reply = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Re: Offer request"))).await;
+    let thread: Vec<&str> = reply["thread"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    assert_eq!(thread, ["Offer request", "Re: Offer request"]);
+    let hostile = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Hostile"))).await;
+    let html = hostile["body_html"].as_str().unwrap();
+    assert!(html.contains("<b>list</b>"), "{html}");
+    for bad in ["<script", "onerror", "javascript:", "<iframe"] {
+        assert!(!html.contains(bad), "{bad} survived: {html}");
+    }
+    let broken = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Broken"))).await;
+    assert_eq!(broken["subject"], "Broken");
+    let huge = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&unsorted, "Huge file"))).await;
+    let files = huge["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!((files[0]["file_name"].as_str(), files[0]["stored"].as_bool()), (Some("big.bin"), Some(false)));
+    assert!(files[0]["size"].as_i64().unwrap() > app::mail::MAX_ATTACHMENT_BYTES as i64);
+    let r = app
+        .api("GET", &format!("/api/v1/messages/{}/attachments/{}", huge["id"], files[0]["id"]), Some(&token), None)
+        .await;
+    assert_eq!(r.status, 404);
+
+    // Idempotent: a second sync finds nothing; a new message is the only one imported.
+    assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap().new, 0);
+    s.imap("alice", "alice-pw")
+        .await
+        .append("INBOX", &[message("ali@anor.uz", "alice@mail.test", "Order", "m7@anor.uz", "", "We order 10 boxes.")])
+        .await;
+    assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap(), app::mail::sync::SyncReport { new: 1, seen: 1 });
+    assert_eq!(get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["messages"], 7);
+
+    // Linking an unsorted message puts it on the timeline; linking twice is a conflict.
+    let hello = by_subject(&unsorted, "Hello there");
+    let r = app.api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["customer_id"], anor);
+    let r = app.api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor}))).await;
+    assert_eq!(r.status, 409);
+    let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
+    assert_eq!(timeline["items"].as_array().unwrap().len(), 6);
+    assert_eq!(subjects(&get(&app, &token, "/api/v1/messages?unsorted=true").await), ["Huge file"]);
+
+    // Another manager sees neither the mailbox nor its unsorted mail, nor Anor's messages.
+    let (_, other) = app.user_token("other@karvon.uz", Role::Manager, None).await;
+    assert_eq!(app.api("GET", &format!("/api/v1/mailboxes/{id}"), Some(&other), None).await.status, 404);
+    assert_eq!(app.api("POST", &format!("/api/v1/mailboxes/{id}/sync"), Some(&other), None).await.status, 404);
+    assert_eq!(app.api("GET", &format!("/api/v1/messages/{}", huge["id"]), Some(&other), None).await.status, 404);
+    assert_eq!(app.api("GET", &format!("/api/v1/messages/{hello}"), Some(&other), None).await.status, 404);
+    assert!(get(&app, &other, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
+    assert!(get(&app, &other, "/api/v1/messages?unsorted=true").await["items"].as_array().unwrap().is_empty());
+    // An administrator reads a linked message through its customer.
+    let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
+    assert_eq!(app.api("GET", &format!("/api/v1/messages/{hello}"), Some(&admin), None).await.status, 200);
+    // The stored password is not the password.
+    let enc: String = match &app.db {
+        app::core::db::Db::Sqlite(p) => sqlx::query_scalar("SELECT password_enc FROM mailboxes").fetch_one(p).await.unwrap(),
+        app::core::db::Db::Postgres(p) => sqlx::query_scalar("SELECT password_enc FROM mailboxes").fetch_one(p).await.unwrap(),
+    };
+    assert!(!enc.contains("alice-pw"));
+}
+both_apps!(sync_imports_links_threads_once, sync_imports_links_threads_once);
+
+async fn writing_sends_files_and_threads(app: TestApp) {
+    install_mail_key();
+    let s = MailServers::start(&[("alice", "alice-pw"), ("bob", "bob-pw")]);
+    let (alice, token) = app.user_token("alice@karvon.uz", Role::Manager, None).await;
+    let bob = customer(&app, &token, "Bob Trading", "bob@mail.test").await;
+    let id = connect(&app, &token, &s, "alice", "alice-pw").await;
+
+    // A template fills in the customer's fields.
+    let r = app
+        .api("POST", "/api/v1/mail-templates", Some(&token),
+            Some(json!({"name": "Offer", "subject": "Offer for {{customer.name}}", "body": "Dear {{ customer.name }},\nregards, {{me.name}}"})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let tpl = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .api("POST", "/api/v1/mail-templates", Some(&token), Some(json!({"name": "Bad", "subject": "{{nope}}", "body": "x"})))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["fields"]["subject"].is_array());
+    let user = app::auth::store::load_user(&app.db, alice).await.unwrap().unwrap();
+    let (subject, body) = app::mail::service::fill(&app.db, &user, tpl, bob, None).await.unwrap();
+    assert_eq!(subject, "Offer for Bob Trading");
+    assert_eq!(body, "Dear Bob Trading,\nregards, alice@karvon.uz");
+
+    // Bad input is refused before anything is sent.
+    let r = app
+        .api("POST", "/api/v1/messages", Some(&token),
+            Some(json!({"mailbox_id": id, "customer_id": bob, "to": "not an address", "subject": "", "body": "x"})))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["fields"]["subject"].is_array());
+    assert!(s.spool().is_empty());
+
+    // Sent over SMTP (delivered to Bob's mailbox), stored, on the timeline, in the Sent folder.
+    let r = app
+        .api("POST", "/api/v1/messages", Some(&token),
+            Some(json!({"mailbox_id": id, "customer_id": bob, "subject": subject, "body": body})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let sent = r.json();
+    assert_eq!(sent["in_sent_folder"], true);
+    let sent_id = sent["message"]["id"].as_i64().unwrap();
+    let spool = s.spool();
+    assert_eq!(spool.len(), 1);
+    assert_eq!(spool[0].0, ["bob@mail.test"]);
+    assert!(spool[0].1.contains("Subject: Offer for Bob Trading"));
+    let exists = s.imap("bob", "bob-pw").await.command("SELECT INBOX").await;
+    assert!(exists.iter().any(|l| l.starts_with("* 1 EXISTS")), "{exists:?}");
+    let sent_folder = s.imap("alice", "alice-pw").await.command("SELECT Sent").await;
+    assert!(sent_folder.iter().any(|l| l.starts_with("* 1 EXISTS")), "{sent_folder:?}");
+    let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={bob}&kind=email")).await;
+    assert_eq!(timeline["items"][0]["status"], "sent");
+
+    // The sync meets the sent copy in the Sent folder: the same message, not a second one.
+    sync_now(&app.db, id).await.unwrap().unwrap();
+    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    assert_eq!(mb["messages"], 1, "{mb}");
+    // Bob answers: the reply joins the thread and the customer.
+    let message_id = get(&app, &token, &format!("/api/v1/messages/{sent_id}")).await["message_id"].as_str().unwrap().to_string();
+    let answer = message("bob@mail.test", "alice@mail.test", "Re: Offer for Bob Trading", "b1@mail.test",
+        &format!("In-Reply-To: <{message_id}>\r\nReferences: <{message_id}>\r\n"), "Thanks, we take it.");
+    s.imap("alice", "alice-pw").await.append("INBOX", &[answer.clone()]).await;
+    assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap().new, 1);
+    let mine = get(&app, &token, &format!("/api/v1/messages?customer_id={bob}")).await;
+    let answer_id = mine["items"].as_array().unwrap().iter().find(|m| m["direction"] == "in").unwrap()["id"].as_i64().unwrap();
+    let thread = get(&app, &token, &format!("/api/v1/messages/{answer_id}")).await["thread"].as_array().unwrap().len();
+    assert_eq!(thread, 2);
+
+    // A reply from Karvon carries the thread's headers.
+    let r = app
+        .api("POST", "/api/v1/messages", Some(&token),
+            Some(json!({"mailbox_id": id, "customer_id": bob, "subject": "Re: Offer", "body": "Invoice follows.", "reply_to": answer_id})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let spool = s.spool();
+    let raw = spool.iter().find(|(_, m)| m.contains("Invoice follows.")).unwrap();
+    assert!(raw.1.contains("In-Reply-To: <b1@mail.test>"), "{}", raw.1);
+
+    // The server renumbers the Sent folder (new UIDVALIDITY): a full resync, no copies.
+    let mut imap = s.imap("alice", "alice-pw").await;
+    imap.command("SELECT INBOX").await;
+    let sent_raw: Vec<Vec<u8>> = s.spool().into_iter().map(|(_, m)| m.into_bytes()).collect();
+    imap.command("DELETE Sent").await;
+    imap.command("CREATE Sent").await;
+    imap.append("Sent", &sent_raw).await;
+    let before = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["messages"].as_i64().unwrap();
+    assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap().new, 0);
+    assert_eq!(get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["messages"].as_i64().unwrap(), before);
+}
+both_apps!(writing_sends_files_and_threads, writing_sends_files_and_threads);
+
+async fn bad_servers_get_a_clear_status(app: TestApp) {
+    install_mail_key();
+    let s = MailServers::start(&[("alice", "alice-pw")]);
+    let (_, token) = app.user_token("alice@karvon.uz", Role::Manager, None).await;
+    let body = |password: &str, imap_port: u16| {
+        json!({"address": "alice@mail.test", "password": password, "imap_host": "127.0.0.1", "imap_port": imap_port,
+            "imap_security": "none", "smtp_host": "127.0.0.1", "smtp_port": s.smtp_port, "smtp_security": "none"})
+    };
+    // Wrong password: on the password field; a closed port: on the server field; nothing saved.
+    let r = app.api("POST", "/api/v1/mailboxes", Some(&token), Some(body("wrong", s.imap_port))).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.json()["fields"]["password"].is_array(), "{}", r.body);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let r = app.api("POST", "/api/v1/mailboxes", Some(&token), Some(body("alice-pw", closed))).await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["fields"]["imap_host"].is_array(), "{}", r.body);
+    let r = app
+        .api("POST", "/api/v1/mailboxes", Some(&token),
+            Some(json!({"address": "nope", "imap_host": "bad host!", "smtp_host": "", "imap_port": 0})))
+        .await;
+    assert_eq!(r.status, 422);
+    let fields = r.json()["fields"].clone();
+    for f in ["address", "password", "imap_host", "smtp_host", "imap_port"] {
+        assert!(fields[f].is_array(), "{f}: {fields}");
+    }
+    assert!(get(&app, &token, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
+    // A shared mailbox is for administrators.
+    let mut shared = body("alice-pw", s.imap_port);
+    shared["shared"] = json!(true);
+    let r = app.api("POST", "/api/v1/mailboxes", Some(&token), Some(shared)).await;
+    assert_eq!(r.status, 422);
+
+    // The password no longer works: the sync says so and keeps what it had.
+    s.imap("alice", "alice-pw")
+        .await
+        .append("INBOX", &[message("x@y.uz", "alice@mail.test", "First", "f1@y.uz", "", "hi")])
+        .await;
+    let id = connect(&app, &token, &s, "alice", "alice-pw").await;
+    sync_now(&app.db, id).await.unwrap().unwrap();
+    // (Dovecot keeps its users file's contents a while; the stored password changes instead.)
+    let wrong = app::mail::crypto::key().unwrap().encrypt("changed-elsewhere");
+    match &app.db {
+        app::core::db::Db::Sqlite(p) => sqlx::query("UPDATE mailboxes SET password_enc = $1").bind(&wrong).execute(p).await.map(|_| ()),
+        app::core::db::Db::Postgres(p) => sqlx::query("UPDATE mailboxes SET password_enc = $1").bind(&wrong).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+    let failed = sync_now(&app.db, id).await.unwrap();
+    assert!(matches!(failed, Err(app::mail::imap::MailError::Auth(_))), "{failed:?}");
+    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    assert_eq!(mb["status"], "error");
+    assert!(mb["last_error"].as_str().unwrap().starts_with("auth:"), "{mb}");
+    assert_eq!(mb["messages"], 1);
+
+    // "Sync now" is picked up by the job's claim once; a second server finds it taken.
+    let r = app.api("POST", &format!("/api/v1/mailboxes/{id}/sync"), Some(&token), None).await;
+    assert_eq!(r.status, 202);
+    assert_eq!(app::mail::store::claim_due(&app.db, 3_600_000, 60_000).await.unwrap(), Some(id));
+    assert_eq!(app::mail::store::claim_due(&app.db, 3_600_000, 60_000).await.unwrap(), None);
+    assert!(get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["syncing"].as_bool().unwrap());
+    assert!(matches!(sync_now(&app.db, id).await, Err(app::core::AppError::Conflict)));
+
+    // The server goes away altogether.
+    drop(s);
+    app::mail::store::finish_sync(&app.db, id, None).await.unwrap();
+    let gone = sync_now(&app.db, id).await.unwrap();
+    assert!(matches!(gone, Err(app::mail::imap::MailError::Connect(_))), "{gone:?}");
+    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    assert!(mb["last_error"].as_str().unwrap().starts_with("connect:"), "{mb}");
+    assert_eq!(mb["messages"], 1);
+}
+both_apps!(bad_servers_get_a_clear_status, bad_servers_get_a_clear_status);
