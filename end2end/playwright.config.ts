@@ -25,7 +25,15 @@ export default defineConfig({
     { name: 'js', testMatch: /app\.spec\.ts/ },
     { name: 'no-js', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false }, dependencies: ['js'] },
   ],
-  webServer: {
+  webServer: [{
+    // Real IMAP (Dovecot) and SMTP servers for the mail tests, on ports 3143 and 3025.
+    command: 'target/debug/mailservers',
+    cwd: '..',
+    port: 3143,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 3000 },
+  }, {
     command: 'target/release/karvon',
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
@@ -37,6 +45,7 @@ export default defineConfig({
       KARVON_SITE_ROOT: 'target/site',
       KARVON_LOG: 'warn',
       KARVON_TELEPHONY_TOKEN: 'e2e-pbx-secret-0123456789',
+      KARVON_MAIL_KEY_FILE: 'target/e2e/mail.key',
     },
-  },
+  }],
 });

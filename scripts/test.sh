@@ -11,6 +11,9 @@ say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 say "unit, store contract and HTTP tests"
 cargo test --workspace --exclude frontend
 
+say "the end-to-end tests' mail servers"
+cargo build -p tests --bin mailservers
+
 say "release build"
 cargo leptos build --release --split
 

@@ -469,6 +469,81 @@ test('an incoming call pops up the customer\'s card; the calendar shows the week
   await expect(page.locator('[data-test=customer-name]')).toHaveText('Jizzax Qurilish');
 });
 
+test('mail: connect a mailbox, sort incoming mail, write from the card', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/mail');
+  await hydrated(page);
+  // A wrong password is refused next to the field (both servers are tried before saving).
+  await page.locator('[data-test=mailbox-add]').click();
+  const form = page.locator('[data-test=mailbox-form]');
+  await form.locator('[data-test=field-address]').fill('alice@mail.test');
+  await form.locator('[data-test=field-password]').fill('wrong');
+  await form.locator('[data-test=field-imap_host]').fill('127.0.0.1');
+  await form.locator('[data-test=field-imap_port]').fill('3143');
+  await form.locator('[data-test=field-imap_security]').selectOption('none');
+  await form.locator('[data-test=field-smtp_host]').fill('127.0.0.1');
+  await form.locator('[data-test=field-smtp_port]').fill('3025');
+  await form.locator('[data-test=field-smtp_security]').selectOption('none');
+  await form.locator('[data-test=mailbox-submit]').click();
+  await expect(form.locator('[data-test=error-password]')).toHaveText('The server refused the login or password');
+  await form.locator('[data-test=field-password]').fill('alice-pw');
+  await form.locator('[data-test=mailbox-submit]').click();
+  const mailbox = page.locator('[data-test=mailbox]');
+  await expect(mailbox).toHaveCount(1);
+  // The first sync runs within seconds; the page shows where it stands.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('[data-test=mailbox-status]')).toHaveText('Synced', { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await hydrated(page);
+  const unsorted = page.locator('[data-test=unsorted] [data-test=message-row]');
+  await expect(unsorted).toHaveCount(2);
+  await shot(page, 'mail');
+
+  // The hostile message shows sanitised; a customer is made from its sender.
+  await unsorted.locator('[data-test=message-link]', { hasText: "Narxlar ro'yxati" }).click();
+  await hydrated(page);
+  await expect(page.locator('[data-test=message-body]')).toContainText('Please send the price list.');
+  await expect(page.locator('[data-test=message-body] script')).toHaveCount(0);
+  expect(await page.title()).not.toBe('pwned');
+  await shot(page, 'mail-message');
+  await page.locator('[data-test=create-customer]').click();
+  await expect(page.locator('[data-test=message-customer]')).toHaveText('Sardor Aliyev');
+
+  // The reply goes out over SMTP and lands on the customer's timeline.
+  await page.locator('[data-test=reply]').click();
+  await page.locator('[data-test=reply-form] [data-test=field-body]').fill('Assalomu alaykum! The price list is attached below.');
+  await page.locator('[data-test=reply-form] [data-test=send-mail]').click();
+  await expect(page.locator('[data-test=mail-sent]')).toContainText('The message was sent.');
+  await page.locator('[data-test=message-customer]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Sardor Aliyev');
+  await hydrated(page);
+  await expect(page.locator('[data-test=customer-messages] li')).toHaveCount(2);
+  await expect(page.locator('[data-test=timeline-entry][data-action=email]')).toHaveCount(2);
+
+  // A template fills in the customer's fields when writing from the card.
+  await page.goto('/mail');
+  await hydrated(page);
+  await page.locator('[data-test=template-add]').click();
+  const tpl = page.locator('[data-test=template-form]');
+  await tpl.locator('[data-test=field-name]').fill('Price offer');
+  await tpl.locator('[data-test=field-subject]').fill('Offer for {{customer.name}}');
+  await tpl.locator('[data-test=field-body]').fill('Dear {{customer.name}},\nour prices are attached.\n{{me.name}}');
+  await tpl.locator('[data-test=template-submit]').click();
+  await expect(page.locator('[data-test=template]')).toHaveCount(1);
+  await page.goto('/customers?q=Sardor');
+  await page.locator('[data-test=customer-row] a', { hasText: 'Sardor Aliyev' }).click();
+  await hydrated(page);
+  await page.locator('[data-test=write-mail]').click();
+  await page.locator('[data-test=field-template]').selectOption({ label: 'Price offer' });
+  await expect(page.locator('[data-test=mail-form] [data-test=field-subject]')).toHaveValue('Offer for Sardor Aliyev');
+  await expect(page.locator('[data-test=mail-form] [data-test=field-body]')).toHaveValue(`Dear Sardor Aliyev,\nour prices are attached.\n${ADMIN.name}`);
+  await shot(page, 'card-mail');
+  await page.locator('[data-test=mail-form] [data-test=send-mail]').click();
+  await expect(page.locator('[data-test=mail-form] [data-test=mail-sent]')).toBeVisible();
+  await expect(page.locator('[data-test=timeline-entry][data-action=email]')).toHaveCount(3);
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');
@@ -484,7 +559,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail']) {
     await page.goto(path);
     await hydrated(page);
   }

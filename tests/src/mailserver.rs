@@ -104,20 +104,31 @@ fn wait_greeting(port: u16, greeting: &str, what: &str, log: &Path) {
 }
 
 impl MailServers {
-    /// Starts both servers with `users` (`(name, password)`; addresses are `name@mail.test`).
+    /// Starts both servers with `users` (`(name, password)`; addresses are `name@mail.test`) on free ports.
     pub fn start(users: &[(&str, &str)]) -> MailServers {
+        Self::start_on(users, None)
+    }
+
+    /// Starts both servers, on `(imap, smtp, lmtp)` ports when given.
+    pub fn start_on(users: &[(&str, &str)], ports: Option<(u16, u16, u16)>) -> MailServers {
         let dir = std::env::temp_dir().join(format!("karvon_mail_{}_{}", std::process::id(), rand::random::<u32>()));
         std::fs::create_dir_all(dir.join("home")).expect("mail dir");
         std::fs::create_dir_all(dir.join("spool")).expect("spool dir");
         let root = run("id", &["-u"]) == "0";
         let (uid, gid, iuser, igroup, luser) = if root {
-            ("65534".to_string(), "65534".to_string(), "dovecot".to_string(), "dovecot".to_string(), "dovenull".to_string())
+            (
+                "65534".to_string(),
+                "65534".to_string(),
+                "dovecot".to_string(),
+                "dovecot".to_string(),
+                "dovenull".to_string(),
+            )
         } else {
             let me = run("id", &["-un"]);
             let group = run("id", &["-gn"]);
             (run("id", &["-u"]), run("id", &["-g"]), me.clone(), group, me)
         };
-        let (imap_port, smtp_port, lmtp_port) = (free_port(), free_port(), free_port());
+        let (imap_port, smtp_port, lmtp_port) = ports.unwrap_or_else(|| (free_port(), free_port(), free_port()));
         let conf = DOVECOT_CONF
             .replace("@DIR@", &dir.display().to_string())
             .replace("@IMAP_PORT@", &imap_port.to_string())

@@ -69,12 +69,14 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    // Not asked for when the mail module is off (the panel is not shown then).
+    let mail_off = crate::shell::session_info().disabled_modules.iter().any(|k| k == crate::mail::MODULE.key);
     let mail = Resource::new(
         move || (id(), changes.get()),
-        |(id, _)| async move {
+        move |(id, _)| async move {
             match id {
-                Some(id) => crate::mail::api::load_customer_mail(id).await,
-                None => Err(AppError::NotFound),
+                Some(id) if !mail_off => crate::mail::api::load_customer_mail(id).await,
+                _ => Err(AppError::NotFound),
             }
         },
     );

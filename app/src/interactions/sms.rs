@@ -259,6 +259,12 @@ async fn claim(db: &Db, now: Millis) -> Result<Vec<Due>, AppError> {
                   WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 20) \
                   RETURNING id, interaction_id, phone, text, attempts";
     let sql = if db.is_postgres() { pg } else { sqlite };
+    // A cheap read first: an idle server writes nothing.
+    let probe = "SELECT id FROM sms_messages WHERE status = 'queued' AND next_attempt_at <= $1 LIMIT 1";
+    let any: Option<i64> = db_run!(db, p => sqlx::query_scalar(probe).bind(now).fetch_optional(p).await)?;
+    if any.is_none() {
+        return Ok(Vec::new());
+    }
     Ok(db_run!(db, p => sqlx::query_as(sql).bind(now).bind(now + LEASE_MS).fetch_all(p).await)?)
 }
 

@@ -76,7 +76,9 @@ pub async fn save_mailbox(
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
         let security = |field: &str, v: Option<String>| match given(v) {
-            Some(s) => super::Security::parse(&s).map(Some).ok_or_else(|| AppError::field(field, ErrCode::InvalidChoice)),
+            Some(s) => {
+                super::Security::parse(&s).map(Some).ok_or_else(|| AppError::field(field, ErrCode::InvalidChoice))
+            }
             None => Ok(None),
         };
         let input = super::MailboxInput {
@@ -156,7 +158,12 @@ pub async fn customer_from_message(id: i64, name: Option<String>) -> Result<Mess
 }
 
 #[server(prefix = "/rpc", endpoint = "mail/template")]
-pub async fn save_template(id: Option<String>, name: String, subject: String, body: String) -> Result<Template, AppError> {
+pub async fn save_template(
+    id: Option<String>,
+    name: String,
+    subject: String,
+    body: String,
+) -> Result<Template, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
@@ -205,7 +212,11 @@ pub async fn load_customer_mail(customer_id: i64) -> Result<CustomerMail, AppErr
 
 /// A template filled in for a customer: `(subject, body)`.
 #[server(prefix = "/rpc", endpoint = "mail/fill")]
-pub async fn fill_template(template_id: i64, customer_id: i64, contact_id: Option<String>) -> Result<(String, String), AppError> {
+pub async fn fill_template(
+    template_id: i64,
+    customer_id: i64,
+    contact_id: Option<String>,
+) -> Result<(String, String), AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;

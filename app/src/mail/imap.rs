@@ -138,13 +138,19 @@ fn tls_connector() -> TlsConnector {
 async fn tls(host: &str, tcp: TcpStream) -> Result<MailStream, MailError> {
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string())
         .map_err(|_| MailError::Tls(format!("{host} is not a valid server name")))?;
-    let stream = step(async { tls_connector().connect(name, tcp).await.map_err(|e| MailError::Tls(e.to_string())) })
-        .await?;
+    let stream =
+        step(async { tls_connector().connect(name, tcp).await.map_err(|e| MailError::Tls(e.to_string())) }).await?;
     Ok(MailStream::Tls(Box::new(stream)))
 }
 
 /// Connects and logs in.
-pub async fn login(host: &str, port: u16, security: Security, user: &str, password: &str) -> Result<Session, MailError> {
+pub async fn login(
+    host: &str,
+    port: u16,
+    security: Security,
+    user: &str,
+    password: &str,
+) -> Result<Session, MailError> {
     let tcp = step(async {
         TcpStream::connect((host, port)).await.map_err(|e| MailError::Connect(format!("{host}:{port}: {e}")))
     })

@@ -3,11 +3,11 @@
 //! the customer card with templates. Shared model and validation rules.
 
 pub mod api;
-pub mod page;
 #[cfg(feature = "ssr")]
 pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod imap;
+pub mod page;
 #[cfg(feature = "ssr")]
 pub mod parse;
 #[cfg(feature = "ssr")]
@@ -283,7 +283,8 @@ pub struct MessageSummary {
     pub problem: Option<String>,
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
-    pub attachments: i64,
+    /// How many files it has.
+    pub attachment_count: i64,
 }
 
 /// An attachment's description; `stored` is false when it was over the size limit.
@@ -318,7 +319,7 @@ pub struct Message {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MessagePage {
     pub items: Vec<MessageSummary>,
-    pub next: Option<String>,
+    pub next_cursor: Option<String>,
 }
 
 /// Which messages to list (newest first).
@@ -371,15 +372,8 @@ pub struct Template {
 }
 
 /// The fields a template may use.
-pub const TEMPLATE_FIELDS: [&str; 7] = [
-    "customer.name",
-    "customer.email",
-    "customer.phone",
-    "contact.name",
-    "manager.name",
-    "me.name",
-    "me.email",
-];
+pub const TEMPLATE_FIELDS: [&str; 7] =
+    ["customer.name", "customer.email", "customer.phone", "contact.name", "manager.name", "me.name", "me.email"];
 
 /// Fills `{{field}}` placeholders from `values`; an unknown or empty field becomes empty, so a template
 /// never sends braces to a customer. Whitespace inside the braces is allowed.
@@ -504,6 +498,44 @@ mod tests {
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(names, ["imap_host", "imap_port"]);
         assert!(MailboxInput { password: None, ..input }.validate(true).is_err());
+    }
+
+    #[test]
+    fn a_message_survives_the_trip_to_the_browser() {
+        // The summary is flattened into the message: a field named twice would not read back.
+        let summary = MessageSummary {
+            id: 1,
+            mailbox_id: 2,
+            folder: Folder::Inbox,
+            direction: "in".into(),
+            from_addr: Some("a@b.uz".into()),
+            from_name: None,
+            to_addrs: "c@d.uz".into(),
+            subject: Some("S".into()),
+            sent_at: 5,
+            thread_id: Some(1),
+            problem: None,
+            customer_id: None,
+            customer_name: None,
+            attachment_count: 1,
+        };
+        let m = Message {
+            summary: summary.clone(),
+            message_id: Some("x@y".into()),
+            cc_addrs: String::new(),
+            body_text: Some("hi".into()),
+            body_html: None,
+            attachments: vec![MailAttachment {
+                id: 3,
+                file_name: "f".into(),
+                content_type: "t/p".into(),
+                size: 9,
+                stored: true,
+            }],
+            thread: vec![summary],
+        };
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), m);
     }
 
     #[test]

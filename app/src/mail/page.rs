@@ -13,7 +13,9 @@ use super::{Mailbox, MessageSummary, Security, TEMPLATE_FIELDS};
 use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
 use crate::customers::page_list::encode;
-use crate::shell::ui::{Field, FormError, Select, TextArea, action_error, bump_on_success, general_error, reset_on_success};
+use crate::shell::ui::{
+    Field, FormError, Select, TextArea, action_error, bump_on_success, general_error, reset_on_success,
+};
 use crate::shell::{lang, t};
 
 /// The translated meaning of a stored sync error code.
@@ -47,7 +49,7 @@ pub fn MailPage() -> impl IntoView {
                 match data.await {
                     Err(err) => view! { <crate::shell::ui::ErrorPage err /> }.into_any(),
                     Ok(MailOverview { mailboxes, unsorted, recent, templates, is_admin, me }) => {
-                        let next = unsorted.next.clone().map(|c| format!("/mail?cursor={}", encode(&c)));
+                        let next = unsorted.next_cursor.clone().map(|c| format!("/mail?cursor={}", encode(&c)));
                         view! {
                             <div class="grid-2">
                                 <section class="panel" aria-labelledby="mb-h" data-test="mailboxes">
@@ -128,7 +130,7 @@ fn MessageList(items: Vec<MessageSummary>) -> impl IntoView {
                             <td>{who}</td>
                             <td>
                                 <a href=format!("/mail/{}", m.id) data-test="message-link">{subject}</a>
-                                {(m.attachments > 0).then(|| view! { <span class="muted" title=t(Msg::Attachments)>" 📎"</span> })}
+                                {(m.attachment_count > 0).then(|| view! { <span class="muted" title=t(Msg::Attachments)>" 📎"</span> })}
                                 {m.problem.clone().map(|_| view! { <span class="badge warn">{t(Msg::MailProblem)}</span> })}
                             </td>
                             <td class="hide-sm">
@@ -398,9 +400,12 @@ fn LinkPanel(message_id: i64, changes: RwSignal<u32>) -> impl IntoView {
     let link_error = action_error(link);
     let create_error = action_error(create);
     let q = RwSignal::new(String::new());
-    let hits = Resource::new(move || q.get(), |q| async move {
-        if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { crate::customers::api::quick_search(q).await }
-    });
+    let hits = Resource::new(
+        move || q.get(),
+        |q| async move {
+            if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { crate::customers::api::quick_search(q).await }
+        },
+    );
     view! {
         <section class="panel" data-test="link-panel">
             <h2>{t(Msg::LinkToCustomer)}</h2>
@@ -441,7 +446,13 @@ fn LinkPanel(message_id: i64, changes: RwSignal<u32>) -> impl IntoView {
 
 /// A reply to a message of a customer, from the same mailbox.
 #[component]
-fn ReplyForm(message_id: i64, customer_id: i64, mailbox_id: i64, subject: String, changes: RwSignal<u32>) -> impl IntoView {
+fn ReplyForm(
+    message_id: i64,
+    customer_id: i64,
+    mailbox_id: i64,
+    subject: String,
+    changes: RwSignal<u32>,
+) -> impl IntoView {
     let action = ServerAction::<SendMail>::new();
     bump_on_success(action, changes);
     let error = action_error(action);

@@ -124,6 +124,16 @@ pub fn parse(raw: &[u8], limit: usize, headers_only: bool) -> Parsed {
             data: (size <= limit).then(|| part.contents().to_vec()),
         });
     }
+    if p.from_addr.is_none()
+        && p.subject.is_none()
+        && p.message_id.is_none()
+        && p.body_text.is_none()
+        && p.body_html.is_none()
+    {
+        // Nothing readable came out: keep the bytes as text so that nothing is lost.
+        p.body_text = Some(String::from_utf8_lossy(&raw[..raw.len().min(MAX_TEXT_CHARS)]).into_owned());
+        p.problem = Some("malformed");
+    }
     p
 }
 
@@ -149,7 +159,12 @@ Content-Transfer-Encoding: base64\r\n\r\nUEsDBBQAAAAIAAAAIQBQSwMEFAAAAAgAAAAhAA=
         assert_eq!(p.subject.as_deref(), Some("Привет"));
         assert_eq!(p.date, Some(1_793_682_000_000));
         let html = p.body_html.unwrap();
-        assert!(html.contains("Hi") && !html.contains("script") && !html.contains("onclick") && !html.contains("javascript"));
+        assert!(
+            html.contains("Hi")
+                && !html.contains("script")
+                && !html.contains("onclick")
+                && !html.contains("javascript")
+        );
         assert_eq!(p.attachments.len(), 2);
         assert_eq!(p.attachments[0].file_name, "offer.pdf");
         assert_eq!(p.attachments[0].data.as_deref(), Some(&b"%PDF-1.4\n"[..]));

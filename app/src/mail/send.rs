@@ -69,7 +69,11 @@ fn smtp_error(e: lettre::transport::smtp::Error) -> MailError {
 }
 
 /// The mailbox's SMTP transport, logging in with `password`.
-fn transport(mb: &MailboxRow, password: &str, timeout: Duration) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+fn transport(
+    mb: &MailboxRow,
+    password: &str,
+    timeout: Duration,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
     let port = u16::try_from(mb.smtp_port).map_err(|_| MailError::Connect("bad port".into()))?;
     let params = || TlsParameters::new(mb.smtp_host.clone()).map_err(|e| MailError::Tls(e.to_string()));
     let tls = match mb.smtp_security() {
@@ -104,9 +108,8 @@ pub async fn append_to_sent(mb: &MailboxRow, password: &str, raw: &[u8]) -> Resu
 /// Checks that the settings work: logs in over IMAP and SMTP.
 pub async fn check_login(mb: &MailboxRow, password: &str) -> Result<(), (&'static str, MailError)> {
     let port = u16::try_from(mb.imap_port).map_err(|_| ("imap_port", MailError::Connect("bad port".into())))?;
-    let mut session = imap::login(&mb.imap_host, port, mb.imap_security(), &mb.login, password)
-        .await
-        .map_err(|e| ("imap", e))?;
+    let mut session =
+        imap::login(&mb.imap_host, port, mb.imap_security(), &mb.login, password).await.map_err(|e| ("imap", e))?;
     let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
     let transport = transport(mb, password, Duration::from_secs(20)).map_err(|e| ("smtp", e))?;
     match transport.test_connection().await {

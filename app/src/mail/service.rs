@@ -175,7 +175,15 @@ pub async fn message(db: &Db, user: &CurrentUser, id: i64) -> Result<Message, Ap
             thread.push(m);
         }
     }
-    Ok(Message { attachments: store::attachments(db, id).await?, summary, message_id, cc_addrs, body_text, body_html, thread })
+    Ok(Message {
+        attachments: store::attachments(db, id).await?,
+        summary,
+        message_id,
+        cc_addrs,
+        body_text,
+        body_html,
+        thread,
+    })
 }
 
 /// An attachment's bytes, if `user` may read its message.
@@ -186,13 +194,21 @@ pub async fn attachment(db: &Db, user: &CurrentUser, id: i64) -> Result<(super::
 }
 
 /// Links an unsorted message (and the rest of its thread) to a customer `user` may see.
-pub async fn link(db: &Db, user: &CurrentUser, id: i64, customer_id: i64, contact_id: Option<i64>) -> Result<Message, AppError> {
+pub async fn link(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    customer_id: i64,
+    contact_id: Option<i64>,
+) -> Result<Message, AppError> {
     let m = store::summary(db, id).await?;
     let mb = store::mailbox_row(db, m.mailbox_id).await?;
     if !mb.usable_by(user) {
         return Err(AppError::NotFound);
     }
-    customers::get(db, user.scope(), customer_id).await.map_err(|_| AppError::field("customer_id", ErrCode::CustomerNotFound))?;
+    customers::get(db, user.scope(), customer_id)
+        .await
+        .map_err(|_| AppError::field("customer_id", ErrCode::CustomerNotFound))?;
     crate::interactions::service::check_contact(db, customer_id, contact_id).await?;
     if m.customer_id.is_some() {
         return Err(AppError::Conflict);
@@ -202,7 +218,12 @@ pub async fn link(db: &Db, user: &CurrentUser, id: i64, customer_id: i64, contac
 }
 
 /// Creates a customer from an unsorted message's sender (name and address) and links the message to it.
-pub async fn create_customer_from(db: &Db, user: &CurrentUser, id: i64, name: Option<&str>) -> Result<Message, AppError> {
+pub async fn create_customer_from(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    name: Option<&str>,
+) -> Result<Message, AppError> {
     let m = store::summary(db, id).await?;
     let mb = store::mailbox_row(db, m.mailbox_id).await?;
     if !mb.usable_by(user) {
@@ -224,7 +245,8 @@ pub async fn create_customer_from(db: &Db, user: &CurrentUser, id: i64, name: Op
         .or_else(|| m.from_name.clone().filter(|_| m.direction == "in"))
         .or_else(|| address.clone())
         .unwrap_or_default();
-    let input = crate::customers::NewCustomer { name, email: address, source: Some("email".into()), ..Default::default() };
+    let input =
+        crate::customers::NewCustomer { name, email: address, source: Some("email".into()), ..Default::default() };
     let customer = crate::customers::service::create(db, user, &input).await?;
     store::link(db, id, customer.id, None, Some(user.id)).await?;
     message(db, user, id).await
@@ -300,7 +322,8 @@ pub async fn delete_template(db: &Db, user: &CurrentUser, id: i64) -> Result<(),
 /// Writes to a customer: sends over SMTP, stores the message on the customer's timeline, appends it to the
 /// Sent folder. Nothing is stored when sending fails.
 pub async fn send_mail(db: &Db, user: &CurrentUser, input: &NewMail) -> Result<Sent, AppError> {
-    let mb = usable(db, user, input.mailbox_id).await.map_err(|_| AppError::field("mailbox_id", ErrCode::InvalidChoice))?;
+    let mb =
+        usable(db, user, input.mailbox_id).await.map_err(|_| AppError::field("mailbox_id", ErrCode::InvalidChoice))?;
     let customer = customers::get(db, user.scope(), input.customer_id).await?;
     crate::interactions::service::check_contact(db, input.customer_id, input.contact_id).await?;
     let mut checks = Checks::default();
@@ -330,7 +353,8 @@ pub async fn send_mail(db: &Db, user: &CurrentUser, input: &NewMail) -> Result<S
         }
         None => (None, Vec::new(), None),
     };
-    let password = key()?.decrypt(&mb.password_enc).ok_or_else(|| AppError::field("mailbox_id", ErrCode::MailKeyMissing))?;
+    let password =
+        key()?.decrypt(&mb.password_enc).ok_or_else(|| AppError::field("mailbox_id", ErrCode::MailKeyMissing))?;
     let message_id = send::new_message_id(&mb.address);
     let draft = Draft {
         from_name: &user.name,

@@ -130,7 +130,12 @@ pub async fn mailbox(db: &Db, id: i64) -> Result<Mailbox, AppError> {
     row.map(|r| to_mailbox(r, now_millis())).ok_or(AppError::NotFound)
 }
 
-pub async fn insert_mailbox(db: &Db, owner: Option<i64>, v: &MailboxValues, password_enc: &str) -> Result<i64, AppError> {
+pub async fn insert_mailbox(
+    db: &Db,
+    owner: Option<i64>,
+    v: &MailboxValues,
+    password_enc: &str,
+) -> Result<i64, AppError> {
     let sql = "INSERT INTO mailboxes (owner_id, name, address, login, password_enc, imap_host, imap_port, imap_security, \
                smtp_host, smtp_port, smtp_security, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
@@ -225,7 +230,13 @@ pub async fn folder_state(db: &Db, mailbox_id: i64, folder: Folder) -> Result<Op
 }
 
 /// Starts (or restarts, after a UIDVALIDITY change) a folder's sync from the beginning.
-pub async fn reset_folder(db: &Db, mailbox_id: i64, folder: Folder, name: &str, uidvalidity: i64) -> Result<(), AppError> {
+pub async fn reset_folder(
+    db: &Db,
+    mailbox_id: i64,
+    folder: Folder,
+    name: &str,
+    uidvalidity: i64,
+) -> Result<(), AppError> {
     let sql = "INSERT INTO mail_folders (mailbox_id, role, name, uidvalidity, last_uid) VALUES ($1, $2, $3, $4, 0) \
                ON CONFLICT (mailbox_id, role) DO UPDATE SET name = $3, uidvalidity = $4, last_uid = 0";
     db_run!(db, p => sqlx::query(sql).bind(mailbox_id).bind(folder.code()).bind(name).bind(uidvalidity)
@@ -325,7 +336,8 @@ pub async fn import_batch(
     let finish_msg = "UPDATE mail_messages SET thread_id = $1, interaction_id = $2 WHERE id = $3";
     let adopt_children = "UPDATE mail_messages SET thread_id = $1 WHERE mailbox_id = $2 AND in_reply_to = $3 \
                           AND thread_id = id AND id <> $4";
-    let attach = "INSERT INTO mail_attachments (message_id, file_name, content_type, size, data) VALUES ($1, $2, $3, $4, $5)";
+    let attach =
+        "INSERT INTO mail_attachments (message_id, file_name, content_type, size, data) VALUES ($1, $2, $3, $4, $5)";
     let folder_sql = "UPDATE mail_folders SET last_uid = $1 WHERE mailbox_id = $2 AND role = $3 AND last_uid < $1";
     let new = db_run!(db, p => {
         let mut tx = p.begin().await?;
@@ -445,7 +457,7 @@ struct SummaryRow {
     problem: Option<String>,
     customer_id: Option<i64>,
     customer_name: Option<String>,
-    attachments: i64,
+    attachment_count: i64,
 }
 
 impl SummaryRow {
@@ -464,14 +476,14 @@ impl SummaryRow {
             problem: self.problem,
             customer_id: self.customer_id,
             customer_name: self.customer_name,
-            attachments: self.attachments,
+            attachment_count: self.attachment_count,
         }
     }
 }
 
 const SUMMARY: &str = "SELECT m.id, m.mailbox_id, m.folder, m.direction, m.from_addr, m.from_name, m.to_addrs, \
     m.subject, m.sent_at, m.thread_id, m.problem, m.customer_id, c.name AS customer_name, \
-    (SELECT COUNT(*) FROM mail_attachments a WHERE a.message_id = m.id) AS attachments \
+    (SELECT COUNT(*) FROM mail_attachments a WHERE a.message_id = m.id) AS attachment_count \
     FROM mail_messages m LEFT JOIN customers c ON c.id = m.customer_id";
 
 /// A page of messages, newest first: of the given mailboxes (all of them unless `customer_id`), or of one
@@ -490,7 +502,7 @@ pub async fn list_messages(
         push_cond(&mut sql, &mut args, " AND m.customer_id = #", Arg::I(c));
     } else {
         if mailboxes.is_empty() {
-            return Ok(MessagePage { items: Vec::new(), next: None });
+            return Ok(MessagePage { items: Vec::new(), next_cursor: None });
         }
         let start = args.len();
         args.extend(mailboxes.iter().map(|m| Arg::I(*m)));
@@ -514,13 +526,13 @@ pub async fn list_messages(
     sql.push_str(&format!(" ORDER BY m.sent_at DESC, m.id DESC LIMIT ${}", args.len()));
     let rows: Vec<SummaryRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let mut items: Vec<MessageSummary> = rows.into_iter().map(SummaryRow::into_summary).collect();
-    let next = if items.len() as i64 > limit {
+    let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items.last().map(|m| format!("{}_{}", m.sent_at, m.id))
     } else {
         None
     };
-    Ok(MessagePage { items, next })
+    Ok(MessagePage { items, next_cursor })
 }
 
 /// One message's summary.
@@ -569,7 +581,13 @@ pub async fn attachment(db: &Db, id: i64) -> Result<(MailAttachment, i64, Vec<u8
 
 /// Links a message not yet linked, and the unlinked rest of its thread, to a customer, putting each on the
 /// timeline. Returns how many messages were linked.
-pub async fn link(db: &Db, message_id: i64, customer_id: i64, contact_id: Option<i64>, author: Option<i64>) -> Result<u64, AppError> {
+pub async fn link(
+    db: &Db,
+    message_id: i64,
+    customer_id: i64,
+    contact_id: Option<i64>,
+    author: Option<i64>,
+) -> Result<u64, AppError> {
     let pick = "SELECT m.id, m.direction, m.subject, m.body_text, m.sent_at, b.owner_id FROM mail_messages m \
                 JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.customer_id IS NULL AND (m.id = $1 OR \
                 (m.thread_id = (SELECT thread_id FROM mail_messages WHERE id = $1))) ORDER BY m.id LIMIT 500";
@@ -618,7 +636,14 @@ pub async fn template(db: &Db, id: i64) -> Result<Template, AppError> {
     Ok(Template { id, name, subject, body })
 }
 
-pub async fn save_template(db: &Db, id: Option<i64>, author: i64, name: &str, subject: &str, body: &str) -> Result<i64, AppError> {
+pub async fn save_template(
+    db: &Db,
+    id: Option<i64>,
+    author: i64,
+    name: &str,
+    subject: &str,
+    body: &str,
+) -> Result<i64, AppError> {
     let now = now_millis();
     match id {
         Some(id) => {

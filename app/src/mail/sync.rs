@@ -181,7 +181,8 @@ async fn sync_folder(
             if uids.is_empty() {
                 continue;
             }
-            let query = if headers_only { "(UID RFC822.SIZE BODY.PEEK[HEADER])" } else { "(UID RFC822.SIZE BODY.PEEK[])" };
+            let query =
+                if headers_only { "(UID RFC822.SIZE BODY.PEEK[HEADER])" } else { "(UID RFC822.SIZE BODY.PEEK[])" };
             let got: Vec<async_imap::types::Fetch> = step(async {
                 let stream = session.uid_fetch(uid_set(&uids), query).await?;
                 stream.try_collect::<Vec<_>>().await

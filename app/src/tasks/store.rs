@@ -236,6 +236,12 @@ pub async fn claim_due_reminders(db: &Db, now: Millis) -> Result<Vec<Fired>, App
     let insert = "INSERT INTO notifications (user_id, kind, title, body, link, task_id, created_at) \
                   VALUES ($1, 'reminder', $2, $3, $4, $5, $6) RETURNING id";
     type Claimed = (i64, i64, String, i64, Option<i64>);
+    // A cheap read first: an idle server opens no write transaction every second.
+    let probe = "SELECT id FROM tasks WHERE remind_at <= $1 AND reminded_at IS NULL AND done_at IS NULL LIMIT 1";
+    let any: Option<i64> = db_run!(db, p => sqlx::query_scalar(probe).bind(now).fetch_optional(p).await)?;
+    if any.is_none() {
+        return Ok(Vec::new());
+    }
     let fired: Vec<Fired> = db_run!(db, p => {
         let mut tx = p.begin().await?;
         let claimed: Vec<Claimed> = sqlx::query_as(claim).bind(now).fetch_all(&mut *tx).await?;

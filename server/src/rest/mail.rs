@@ -34,7 +34,11 @@ pub async fn create_mailbox(
 /// One mailbox with its sync status.
 #[utoipa::path(get, path = "/api/v1/mailboxes/{id}", tag = "mail", security(("bearer" = [])),
     responses((status = 200, body = Mailbox), (status = 404, body = super::ErrorBody)))]
-pub async fn get_mailbox(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Mailbox>, ApiError> {
+pub async fn get_mailbox(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Mailbox>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::get(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
 }
@@ -55,7 +59,11 @@ pub async fn update_mailbox(
 /// Disconnects a mailbox; its messages stay.
 #[utoipa::path(delete, path = "/api/v1/mailboxes/{id}", tag = "mail", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
-pub async fn delete_mailbox(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_mailbox(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let id = parse_id(&api, &id)?;
     service::disconnect(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)
@@ -122,7 +130,11 @@ pub async fn send(
 /// One message with its sanitised HTML, attachments and thread.
 #[utoipa::path(get, path = "/api/v1/messages/{id}", tag = "mail", security(("bearer" = [])),
     responses((status = 200, body = Message), (status = 404, body = super::ErrorBody)))]
-pub async fn get_message(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Message>, ApiError> {
+pub async fn get_message(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Message>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::message(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
 }
@@ -145,7 +157,10 @@ pub async fn link(
     ApiJson(input): ApiJson<LinkInput>,
 ) -> Result<Json<Message>, ApiError> {
     let id = parse_id(&api, &id)?;
-    service::link(&state.db, api.user()?, id, input.customer_id, input.contact_id).await.map(Json).map_err(|e| api.err(e))
+    service::link(&state.db, api.user()?, id, input.customer_id, input.contact_id)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 /// An attachment of a message, as a download.
@@ -159,7 +174,13 @@ pub async fn attachment(
     let id = parse_id(&api, &id)?;
     let file = parse_id(&api, &file)?;
     let (info, data) = service::attachment(&state.db, api.user()?, file).await.map_err(|e| api.err(e))?;
-    if service::message(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?.attachments.iter().all(|a| a.id != file) {
+    if service::message(&state.db, api.user()?, id)
+        .await
+        .map_err(|e| api.err(e))?
+        .attachments
+        .iter()
+        .all(|a| a.id != file)
+    {
         return Err(api.err(app::core::AppError::NotFound));
     }
     Ok(super::interactions::file_response(&info.file_name, &info.content_type, data))

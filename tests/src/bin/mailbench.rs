@@ -104,15 +104,18 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("karvon_mailbench_{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let sqlite = format!("sqlite://{}", dir.join("karvon.db").display());
-    let scratch = Db::connect(&DbConfig { url: format!("sqlite://{}", dir.join("scratch.db").display()), max_connections: 2 })
-        .await
-        .expect("scratch");
+    let scratch =
+        Db::connect(&DbConfig { url: format!("sqlite://{}", dir.join("scratch.db").display()), max_connections: 2 })
+            .await
+            .expect("scratch");
     server::seed::seed_customers(&scratch, 10_000, 7).await.expect("seed");
     let emails: Vec<String> = match &scratch {
-        Db::Sqlite(p) => sqlx::query_scalar("SELECT email FROM customers WHERE email IS NOT NULL ORDER BY id LIMIT 2000")
-            .fetch_all(p)
-            .await
-            .expect("emails"),
+        Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT email FROM customers WHERE email IS NOT NULL ORDER BY id LIMIT 2000")
+                .fetch_all(p)
+                .await
+                .expect("emails")
+        }
         Db::Postgres(_) => unreachable!(),
     };
     scratch.close().await;
@@ -143,7 +146,9 @@ async fn main() {
     let line = |label: &str, target: &str, f: &dyn Fn(&Row) -> String| {
         println!("| {label} | {} | {target} |", rows.iter().map(f).collect::<Vec<_>>().join(" | "));
     };
-    line("first sync (s)", "< 60", &|r| format!("{:.1} ({} messages, {:.0}/s)", r.first_s, r.first_new, r.first_new as f64 / r.first_s));
+    line("first sync (s)", "< 60", &|r| {
+        format!("{:.1} ({} messages, {:.0}/s)", r.first_s, r.first_new, r.first_new as f64 / r.first_s)
+    });
     line("linked to customers by address or thread", "", &|r| r.linked.to_string());
     line("sync with nothing new, median / max of 5 (ms)", "< 1000", &|r| {
         let mut v = r.idle_ms.clone();

@@ -64,7 +64,7 @@ async fn sync_imports_links_threads_once(app: TestApp) {
         b"From: ali@anor.uz\r\nTo: alice@mail.test\r\nSubject: Broken\r\nMessage-ID: <m4@anor.uz>\r\nMIME-Version: 1.0\r\n\
 Content-Type: multipart/mixed\r\n\r\n--zzz\r\nContent-Transfer-Encoding: base64\r\n\r\n%%%not base64"
             .to_vec(),
-        format!(
+        String::from(
             "From: ali@anor.uz\r\nTo: alice@mail.test\r\nSubject: Hostile\r\nMessage-ID: <m5@anor.uz>\r\nMIME-Version: 1.0\r\n\
 Content-Type: text/html; charset=utf-8\r\n\r\n<p>Price <b>list</b><script>alert(1)</script><img src=x onerror=alert(2)>\
 <a href=\"javascript:steal()\">click</a><iframe src=\"https://evil.example\"></iframe></p>\r\n"
@@ -102,7 +102,8 @@ Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
         page["items"].as_array().unwrap().iter().find(|m| m["subject"] == s).unwrap()["id"].as_i64().unwrap()
     };
     let reply = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Re: Offer request"))).await;
-    let thread: Vec<&str> = reply["thread"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    let thread: Vec<&str> =
+        reply["thread"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap()).collect();
     assert_eq!(thread, ["Offer request", "Re: Offer request"]);
     let hostile = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Hostile"))).await;
     let html = hostile["body_html"].as_str().unwrap();
@@ -133,10 +134,14 @@ Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
 
     // Linking an unsorted message puts it on the timeline; linking twice is a conflict.
     let hello = by_subject(&unsorted, "Hello there");
-    let r = app.api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor}))).await;
+    let r = app
+        .api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor})))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["customer_id"], anor);
-    let r = app.api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor}))).await;
+    let r = app
+        .api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor})))
+        .await;
     assert_eq!(r.status, 409);
     let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
     assert_eq!(timeline["items"].as_array().unwrap().len(), 6);
@@ -155,8 +160,12 @@ Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
     assert_eq!(app.api("GET", &format!("/api/v1/messages/{hello}"), Some(&admin), None).await.status, 200);
     // The stored password is not the password.
     let enc: String = match &app.db {
-        app::core::db::Db::Sqlite(p) => sqlx::query_scalar("SELECT password_enc FROM mailboxes").fetch_one(p).await.unwrap(),
-        app::core::db::Db::Postgres(p) => sqlx::query_scalar("SELECT password_enc FROM mailboxes").fetch_one(p).await.unwrap(),
+        app::core::db::Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT password_enc FROM mailboxes").fetch_one(p).await.unwrap()
+        }
+        app::core::db::Db::Postgres(p) => {
+            sqlx::query_scalar("SELECT password_enc FROM mailboxes").fetch_one(p).await.unwrap()
+        }
     };
     assert!(!enc.contains("alice-pw"));
 }
@@ -177,7 +186,12 @@ async fn writing_sends_files_and_threads(app: TestApp) {
     assert_eq!(r.status, 201, "{}", r.body);
     let tpl = r.json()["id"].as_i64().unwrap();
     let r = app
-        .api("POST", "/api/v1/mail-templates", Some(&token), Some(json!({"name": "Bad", "subject": "{{nope}}", "body": "x"})))
+        .api(
+            "POST",
+            "/api/v1/mail-templates",
+            Some(&token),
+            Some(json!({"name": "Bad", "subject": "{{nope}}", "body": "x"})),
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.json()["fields"]["subject"].is_array());
@@ -188,8 +202,12 @@ async fn writing_sends_files_and_threads(app: TestApp) {
 
     // Bad input is refused before anything is sent.
     let r = app
-        .api("POST", "/api/v1/messages", Some(&token),
-            Some(json!({"mailbox_id": id, "customer_id": bob, "to": "not an address", "subject": "", "body": "x"})))
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Some(&token),
+            Some(json!({"mailbox_id": id, "customer_id": bob, "to": "not an address", "subject": "", "body": "x"})),
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.json()["fields"]["subject"].is_array());
@@ -197,8 +215,12 @@ async fn writing_sends_files_and_threads(app: TestApp) {
 
     // Sent over SMTP (delivered to Bob's mailbox), stored, on the timeline, in the Sent folder.
     let r = app
-        .api("POST", "/api/v1/messages", Some(&token),
-            Some(json!({"mailbox_id": id, "customer_id": bob, "subject": subject, "body": body})))
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Some(&token),
+            Some(json!({"mailbox_id": id, "customer_id": bob, "subject": subject, "body": body})),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let sent = r.json();
@@ -220,13 +242,21 @@ async fn writing_sends_files_and_threads(app: TestApp) {
     let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
     assert_eq!(mb["messages"], 1, "{mb}");
     // Bob answers: the reply joins the thread and the customer.
-    let message_id = get(&app, &token, &format!("/api/v1/messages/{sent_id}")).await["message_id"].as_str().unwrap().to_string();
-    let answer = message("bob@mail.test", "alice@mail.test", "Re: Offer for Bob Trading", "b1@mail.test",
-        &format!("In-Reply-To: <{message_id}>\r\nReferences: <{message_id}>\r\n"), "Thanks, we take it.");
-    s.imap("alice", "alice-pw").await.append("INBOX", &[answer.clone()]).await;
+    let message_id =
+        get(&app, &token, &format!("/api/v1/messages/{sent_id}")).await["message_id"].as_str().unwrap().to_string();
+    let answer = message(
+        "bob@mail.test",
+        "alice@mail.test",
+        "Re: Offer for Bob Trading",
+        "b1@mail.test",
+        &format!("In-Reply-To: <{message_id}>\r\nReferences: <{message_id}>\r\n"),
+        "Thanks, we take it.",
+    );
+    s.imap("alice", "alice-pw").await.append("INBOX", std::slice::from_ref(&answer)).await;
     assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap().new, 1);
     let mine = get(&app, &token, &format!("/api/v1/messages?customer_id={bob}")).await;
-    let answer_id = mine["items"].as_array().unwrap().iter().find(|m| m["direction"] == "in").unwrap()["id"].as_i64().unwrap();
+    let answer_id =
+        mine["items"].as_array().unwrap().iter().find(|m| m["direction"] == "in").unwrap()["id"].as_i64().unwrap();
     let thread = get(&app, &token, &format!("/api/v1/messages/{answer_id}")).await["thread"].as_array().unwrap().len();
     assert_eq!(thread, 2);
 
@@ -270,8 +300,12 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     assert_eq!(r.status, 422);
     assert!(r.json()["fields"]["imap_host"].is_array(), "{}", r.body);
     let r = app
-        .api("POST", "/api/v1/mailboxes", Some(&token),
-            Some(json!({"address": "nope", "imap_host": "bad host!", "smtp_host": "", "imap_port": 0})))
+        .api(
+            "POST",
+            "/api/v1/mailboxes",
+            Some(&token),
+            Some(json!({"address": "nope", "imap_host": "bad host!", "smtp_host": "", "imap_port": 0})),
+        )
         .await;
     assert_eq!(r.status, 422);
     let fields = r.json()["fields"].clone();
@@ -295,8 +329,12 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     // (Dovecot keeps its users file's contents a while; the stored password changes instead.)
     let wrong = app::mail::crypto::key().unwrap().encrypt("changed-elsewhere");
     match &app.db {
-        app::core::db::Db::Sqlite(p) => sqlx::query("UPDATE mailboxes SET password_enc = $1").bind(&wrong).execute(p).await.map(|_| ()),
-        app::core::db::Db::Postgres(p) => sqlx::query("UPDATE mailboxes SET password_enc = $1").bind(&wrong).execute(p).await.map(|_| ()),
+        app::core::db::Db::Sqlite(p) => {
+            sqlx::query("UPDATE mailboxes SET password_enc = $1").bind(&wrong).execute(p).await.map(|_| ())
+        }
+        app::core::db::Db::Postgres(p) => {
+            sqlx::query("UPDATE mailboxes SET password_enc = $1").bind(&wrong).execute(p).await.map(|_| ())
+        }
     }
     .unwrap();
     let failed = sync_now(&app.db, id).await.unwrap();
