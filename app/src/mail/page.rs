@@ -362,7 +362,7 @@ pub fn MessagePage() -> impl IntoView {
                                             <section class="panel">
                                                 <h2>{t(Msg::Customer)}</h2>
                                                 <p><a href=format!("/customers/{c}") data-test="message-customer">{s.customer_name.clone()}</a></p>
-                                                <ReplyForm message_id=s.id customer_id=c mailbox_id=s.mailbox_id subject=super::reply_subject(&subject) changes />
+                                                <ReplyForm message_id=s.id customer_id=c mailbox_id=s.mailbox_id subject=super::reply_subject(&subject) />
                                             </section>
                                         }.into_any(),
                                         None => view! { <LinkPanel message_id=s.id changes /> }.into_any(),
@@ -446,15 +446,9 @@ fn LinkPanel(message_id: i64, changes: RwSignal<u32>) -> impl IntoView {
 
 /// A reply to a message of a customer, from the same mailbox.
 #[component]
-fn ReplyForm(
-    message_id: i64,
-    customer_id: i64,
-    mailbox_id: i64,
-    subject: String,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
+fn ReplyForm(message_id: i64, customer_id: i64, mailbox_id: i64, subject: String) -> impl IntoView {
+    // The page is not refetched after sending: that would make this form, and its "sent" note, anew.
     let action = ServerAction::<SendMail>::new();
-    bump_on_success(action, changes);
     let error = action_error(action);
     let general = general_error(error);
     view! {
@@ -505,6 +499,14 @@ pub fn CustomerMailPanel(
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let fill_error = RwSignal::new(None::<AppError>);
+    // The panel's content is made anew when the card refetches after a send; the form stays open.
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            subject.set(String::new());
+            body.set(String::new());
+        }
+    });
     let choose = move |ev: leptos::ev::Event| {
         let Ok(id) = event_target_value(&ev).parse::<i64>() else { return };
         leptos::task::spawn_local(async move {
@@ -543,7 +545,8 @@ pub fn CustomerMailPanel(
                                 })}
                                 {no_box.then(|| view! { <p class="muted small">{t(Msg::NoMailboxes)} " " <a href="/mail">{t(Msg::ConnectMailbox)}</a></p> })}
                                 {(!no_box).then(|| view! {
-                                    <details class="add-form">
+                                    <details class="add-form" prop:open=move || open.get()
+                                        on:toggle=move |ev| open.set(event_target::<leptos::web_sys::Element>(&ev).has_attribute("open"))>
                                         <summary class="button small" data-test="write-mail">{t(Msg::WriteMail)}</summary>
                                         <ActionForm action node_ref=form attr:class="stack" attr:data-test="mail-form">
                                             <input type="hidden" name="customer_id" value=customer_id />
