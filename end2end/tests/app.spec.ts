@@ -536,8 +536,8 @@ test('mail: connect a mailbox, sort incoming mail, write from the card', async (
   await hydrated(page);
   await page.locator('[data-test=write-mail]').click();
   await page.locator('[data-test=field-template]').selectOption({ label: 'Price offer' });
-  await expect(page.locator('[data-test=mail-form] [data-test=field-subject]')).toHaveValue('Offer for Sardor Aliyev');
-  await expect(page.locator('[data-test=mail-form] [data-test=field-body]')).toHaveValue(`Dear Sardor Aliyev,\nour prices are attached.\n${ADMIN.name}`);
+  await expect(page.locator('[data-test=mail-form] [data-test=mail-subject]')).toHaveValue('Offer for Sardor Aliyev');
+  await expect(page.locator('[data-test=mail-form] [data-test=mail-body]')).toHaveValue(`Dear Sardor Aliyev,\nour prices are attached.\n${ADMIN.name}`);
   await shot(page, 'card-mail');
   await page.locator('[data-test=mail-form] [data-test=send-mail]').click();
   await expect(page.locator('[data-test=mail-form] [data-test=mail-sent]')).toBeVisible();

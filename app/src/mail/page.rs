@@ -219,7 +219,7 @@ fn MailboxForm(changes: RwSignal<u32>, is_admin: bool) -> impl IntoView {
                 <Field label=Msg::MailLogin name="login" scope="mb" placeholder=Msg::MailLoginHint error />
                 <Field label=Msg::Name name="name" scope="mb" error />
             </div>
-            <fieldset>
+            <fieldset class="mail-form-set">
                 <legend>{t(Msg::MailIncoming)}</legend>
                 <div class="grid-3">
                     <Field label=Msg::MailServer name="imap_host" required=true scope="mb" error />
@@ -227,7 +227,7 @@ fn MailboxForm(changes: RwSignal<u32>, is_admin: bool) -> impl IntoView {
                     <Select label=Msg::MailSecurity name="imap_security" options=securities() selected="tls" error />
                 </div>
             </fieldset>
-            <fieldset>
+            <fieldset class="mail-form-set">
                 <legend>{t(Msg::MailOutgoing)}</legend>
                 <div class="grid-3">
                     <Field label=Msg::MailServer name="smtp_host" required=true scope="mb" error />
@@ -565,15 +565,15 @@ pub fn CustomerMailPanel(
                                             <Field label=Msg::MailTo name="to" scope="mail" placeholder=Msg::MailToHint error />
                                             <div class="field">
                                                 <label for="f-mail-subject">{t(Msg::Subject)}</label>
-                                                <input id="f-mail-subject" name="subject" data-test="field-subject" required
+                                                <input id="f-mail-subject" name="subject" data-test="mail-subject" required
                                                     prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev)) />
-                                                <p class="field-error" data-test="error-subject">{move || crate::shell::ui::field_message(error.get(), "subject")}</p>
+                                                <p class="field-error" data-test="mail-error-subject">{move || crate::shell::ui::field_message(error.get(), "subject")}</p>
                                             </div>
                                             <div class="field">
                                                 <label for="f-mail-body">{t(Msg::MailBody)}</label>
-                                                <textarea id="f-mail-body" name="body" rows="6" data-test="field-body"
+                                                <textarea id="f-mail-body" name="body" rows="6" data-test="mail-body"
                                                     prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                                                <p class="field-error" data-test="error-body">{move || crate::shell::ui::field_message(error.get(), "body")}</p>
+                                                <p class="field-error" data-test="mail-error-body">{move || crate::shell::ui::field_message(error.get(), "body")}</p>
                                             </div>
                                             <SentNote action />
                                             <div class="actions">
