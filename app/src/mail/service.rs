@@ -128,11 +128,6 @@ pub async fn request_sync(db: &Db, user: &CurrentUser, id: i64) -> Result<Mailbo
     store::mailbox(db, id).await
 }
 
-/// The ids of the mailboxes `user` may read.
-async fn readable(db: &Db, user: &CurrentUser) -> Result<Vec<i64>, AppError> {
-    Ok(store::list_mailboxes(db, user).await?.into_iter().map(|m| m.id).collect())
-}
-
 /// A page of messages: of a customer `user` may see, or of `user`'s mailboxes (one, or all).
 pub async fn messages(db: &Db, user: &CurrentUser, f: &MessageFilter) -> Result<MessagePage, AppError> {
     let limit = f.limit.unwrap_or(50).clamp(1, 200);
@@ -140,7 +135,7 @@ pub async fn messages(db: &Db, user: &CurrentUser, f: &MessageFilter) -> Result<
         customers::get(db, user.scope(), c).await?;
         return store::list_messages(db, &[], Some(c), false, f.cursor.as_deref(), limit).await;
     }
-    let mut boxes = readable(db, user).await?;
+    let mut boxes = store::usable_ids(db, user).await?;
     if let Some(m) = f.mailbox_id {
         if !boxes.contains(&m) {
             return Err(AppError::NotFound);
@@ -186,10 +181,17 @@ pub async fn message(db: &Db, user: &CurrentUser, id: i64) -> Result<Message, Ap
     })
 }
 
-/// An attachment's bytes, if `user` may read its message.
-pub async fn attachment(db: &Db, user: &CurrentUser, id: i64) -> Result<(super::MailAttachment, Vec<u8>), AppError> {
-    let (info, message_id, data) = store::attachment(db, id).await?;
-    message(db, user, message_id).await?;
+/// A file of message `message_id`, if `user` may read the message.
+pub async fn attachment(
+    db: &Db,
+    user: &CurrentUser,
+    message_id: i64,
+    id: i64,
+) -> Result<(super::MailAttachment, Vec<u8>), AppError> {
+    let (info, of, data) = store::attachment(db, id).await?;
+    if of != message_id || !may_read(db, user, &store::summary(db, message_id).await?).await? {
+        return Err(AppError::NotFound);
+    }
     Ok((info, data))
 }
 

@@ -123,6 +123,20 @@ pub async fn list_mailboxes(db: &Db, user: &CurrentUser) -> Result<Vec<Mailbox>,
     Ok(rows.into_iter().map(|r| to_mailbox(r, now)).collect())
 }
 
+/// The ids of the active mailboxes `user` may use (what [`list_mailboxes`] lists, without its counts).
+pub async fn usable_ids(db: &Db, user: &CurrentUser) -> Result<Vec<i64>, AppError> {
+    let sql = if user.is_admin() {
+        "SELECT id FROM mailboxes WHERE active ORDER BY id"
+    } else {
+        "SELECT id FROM mailboxes WHERE active AND (owner_id IS NULL OR owner_id = $1) ORDER BY id"
+    };
+    Ok(db_run!(db, p => {
+        let q = sqlx::query_scalar(sql);
+        let q = if user.is_admin() { q } else { q.bind(user.id) };
+        q.fetch_all(p).await
+    })?)
+}
+
 /// One mailbox as users see it.
 pub async fn mailbox(db: &Db, id: i64) -> Result<Mailbox, AppError> {
     let sql = format!("{LIST} AND m.id = $1");

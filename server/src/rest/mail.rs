@@ -173,16 +173,7 @@ pub async fn attachment(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&api, &id)?;
     let file = parse_id(&api, &file)?;
-    let (info, data) = service::attachment(&state.db, api.user()?, file).await.map_err(|e| api.err(e))?;
-    if service::message(&state.db, api.user()?, id)
-        .await
-        .map_err(|e| api.err(e))?
-        .attachments
-        .iter()
-        .all(|a| a.id != file)
-    {
-        return Err(api.err(app::core::AppError::NotFound));
-    }
+    let (info, data) = service::attachment(&state.db, api.user()?, id, file).await.map_err(|e| api.err(e))?;
     Ok(super::interactions::file_response(&info.file_name, &info.content_type, data))
 }
 

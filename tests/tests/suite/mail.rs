@@ -74,7 +74,8 @@ Content-Type: text/html; charset=utf-8\r\n\r\n<p>Price <b>list</b><script>alert(
             "From: stranger@other.uz\r\nTo: alice@mail.test\r\nSubject: Huge file\r\nMessage-ID: <m6@other.uz>\r\nMIME-Version: 1.0\r\n\
 Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--B\r\n\
 Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\n\
-Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
+Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B\r\nContent-Type: text/plain\r\n\
+Content-Disposition: attachment; filename=\"small.txt\"\r\n\r\nsmall file\r\n--B--\r\n"
         )
         .into_bytes(),
     ];
@@ -115,7 +116,16 @@ Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
     assert_eq!(broken["subject"], "Broken");
     let huge = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&unsorted, "Huge file"))).await;
     let files = huge["attachments"].as_array().unwrap();
-    assert_eq!(files.len(), 1);
+    assert_eq!(files.len(), 2);
+    // The small file is stored and served as a download, under its own message only.
+    assert_eq!((files[1]["file_name"].as_str(), files[1]["stored"].as_bool()), (Some("small.txt"), Some(true)));
+    let small = format!("/api/v1/messages/{}/attachments/{}", huge["id"], files[1]["id"]);
+    let r = app.api("GET", &small, Some(&token), None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("small file"));
+    assert!(r.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let elsewhere = format!("/api/v1/messages/{}/attachments/{}", by_subject(&mine, "Hostile"), files[1]["id"]);
+    assert_eq!(app.api("GET", &elsewhere, Some(&token), None).await.status, 404);
     assert_eq!((files[0]["file_name"].as_str(), files[0]["stored"].as_bool()), (Some("big.bin"), Some(false)));
     assert!(files[0]["size"].as_i64().unwrap() > app::mail::MAX_ATTACHMENT_BYTES as i64);
     let r = app
@@ -153,6 +163,7 @@ Content-Transfer-Encoding: base64\r\n\r\n{big64}\r\n--B--\r\n"
     assert_eq!(app.api("POST", &format!("/api/v1/mailboxes/{id}/sync"), Some(&other), None).await.status, 404);
     assert_eq!(app.api("GET", &format!("/api/v1/messages/{}", huge["id"]), Some(&other), None).await.status, 404);
     assert_eq!(app.api("GET", &format!("/api/v1/messages/{hello}"), Some(&other), None).await.status, 404);
+    assert_eq!(app.api("GET", &small, Some(&other), None).await.status, 404);
     assert!(get(&app, &other, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
     assert!(get(&app, &other, "/api/v1/messages?unsorted=true").await["items"].as_array().unwrap().is_empty());
     // An administrator reads a linked message through its customer.
