@@ -435,7 +435,11 @@ test('an incoming call pops up the customer\'s card; the calendar shows the week
   await hydrated(page);
   const row = page.locator('[data-test=user-row]', { hasText: ADMIN.email });
   await row.locator('[data-test=user-ext]').fill('100');
-  await row.locator('button[type=submit]').click();
+  // Reload only once the save has answered (a reload right after the click could cancel it).
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/rpc/admin/users/update')),
+    row.locator('button[type=submit]').click(),
+  ]);
   await page.reload();
   await expect(page.locator('[data-test=user-row]', { hasText: ADMIN.email }).locator('[data-test=user-ext]')).toHaveValue('100');
 
