@@ -13,7 +13,7 @@ use crate::core::request::{session, set_status};
 
 /// A form's optional text, empty as absent.
 #[cfg(feature = "ssr")]
-fn given(s: Option<String>) -> Option<String> {
+pub(crate) fn given(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 

@@ -11,9 +11,7 @@ use crate::core::AppError;
 use crate::core::request::{session, set_status};
 
 #[cfg(feature = "ssr")]
-fn given(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
+use crate::interactions::api::given;
 
 #[cfg(feature = "ssr")]
 fn number(field: &str, s: Option<String>) -> Result<Option<i64>, AppError> {
