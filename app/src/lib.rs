@@ -9,6 +9,7 @@ pub mod core;
 pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
+pub mod deals;
 pub mod imports;
 pub mod interactions;
 pub mod mail;

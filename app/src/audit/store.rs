@@ -66,6 +66,28 @@ pub async fn for_customer(db: &Db, customer_id: i64, before: i64, limit: i64) ->
         .collect())
 }
 
+/// The latest audit entries of one record (`entity`, `entity_id`), newest first. The caller checks access.
+pub async fn for_entity(db: &Db, entity: &str, entity_id: i64, limit: i64) -> Result<Vec<TimelineEntry>, AppError> {
+    let sql = "SELECT a.id, a.at, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes \
+               FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+               WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT $3";
+    let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(sql).bind(entity).bind(entity_id).bind(limit)
+        .fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TimelineEntry {
+            id: r.id,
+            at: r.at,
+            user_name: r.user_name,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            changes: serde_json::from_str(&r.changes).unwrap_or_default(),
+            interaction: None,
+        })
+        .collect())
+}
+
 /// A page of one customer's timeline: its audit log and its interactions, newest first. The caller checks
 /// access.
 pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u32) -> Result<TimelinePage, AppError> {

@@ -56,6 +56,15 @@ pub enum ErrCode {
     MailUnreachable,
     MailRefused,
     MailKeyMissing,
+    UnknownCurrency,
+    NoStages,
+    OtherPipeline,
+    StageSkipped,
+    ChecklistIncomplete,
+    RequiredAtStage,
+    RequiredToWin,
+    StageHasDeals,
+    DealClosed,
 }
 
 impl ErrCode {
@@ -109,6 +118,15 @@ impl ErrCode {
             ErrCode::MailUnreachable => Msg::ErrMailUnreachable,
             ErrCode::MailRefused => Msg::ErrMailRefused,
             ErrCode::MailKeyMissing => Msg::ErrMailKeyMissing,
+            ErrCode::UnknownCurrency => Msg::ErrUnknownCurrency,
+            ErrCode::NoStages => Msg::ErrNoStages,
+            ErrCode::OtherPipeline => Msg::ErrOtherPipeline,
+            ErrCode::StageSkipped => Msg::ErrStageSkipped,
+            ErrCode::ChecklistIncomplete => Msg::ErrChecklistIncomplete,
+            ErrCode::RequiredAtStage => Msg::ErrRequiredAtStage,
+            ErrCode::RequiredToWin => Msg::ErrRequiredToWin,
+            ErrCode::StageHasDeals => Msg::ErrStageHasDeals,
+            ErrCode::DealClosed => Msg::ErrDealClosed,
         }
     }
 }

@@ -67,21 +67,24 @@ pub enum Arg {
     S(String),
 }
 
-/// Appends the scope condition; parameters continue from `args.len() + 1`.
+/// Appends the scope condition on customers (`c`); parameters continue from `args.len() + 1`.
 pub fn scope_sql(scope: Scope, sql: &mut String, args: &mut Vec<Arg>) {
+    scope_sql_on(scope, "c.manager_id", sql, args);
+}
+
+/// Appends the scope condition on the manager column `col` (`c.manager_id`, `d.manager_id`, …).
+pub fn scope_sql_on(scope: Scope, col: &str, sql: &mut String, args: &mut Vec<Arg>) {
     match scope {
         Scope::All => {}
         Scope::Own { user_id } => {
             args.push(Arg::I(user_id));
-            sql.push_str(&format!(" AND c.manager_id = ${}", args.len()));
+            sql.push_str(&format!(" AND {col} = ${}", args.len()));
         }
         Scope::Team { team_id, user_id } => {
             args.push(Arg::I(user_id));
             args.push(Arg::I(team_id));
             let (a, b) = (args.len() - 1, args.len());
-            sql.push_str(&format!(
-                " AND (c.manager_id = ${a} OR c.manager_id IN (SELECT id FROM users WHERE team_id = ${b}))"
-            ));
+            sql.push_str(&format!(" AND ({col} = ${a} OR {col} IN (SELECT id FROM users WHERE team_id = ${b}))"));
         }
     }
 }

@@ -35,6 +35,7 @@ pub async fn log_interaction(
     result: Option<String>,
     when: Option<String>,
     send: Option<String>,
+    deal_id: Option<String>,
 ) -> Result<Interaction, AppError> {
     use crate::core::ErrCode;
     let run = async {
@@ -75,10 +76,15 @@ pub async fn log_interaction(
         }
         // Only the fields of the chosen kind count: the form has them all, hidden by kind.
         let meeting = kind == super::InteractionKind::Meeting;
+        let deal_id = match given(deal_id) {
+            Some(d) => Some(d.parse().map_err(|_| AppError::field("deal_id", ErrCode::InvalidChoice))?),
+            None => None,
+        };
         let input = super::NewInteraction {
             customer_id,
             kind,
             contact_id,
+            deal_id,
             direction: given(direction).filter(|_| kind.directed()),
             status: match kind {
                 super::InteractionKind::Call => given(call_status),

@@ -163,6 +163,9 @@ pub struct NewInteraction {
     pub kind: InteractionKind,
     #[serde(default)]
     pub contact_id: Option<i64>,
+    /// A deal of the same customer it belongs to.
+    #[serde(default)]
+    pub deal_id: Option<i64>,
     #[serde(default)]
     pub direction: Option<String>,
     /// Defaults to the kind's first status (a meeting in the future: `planned`).
@@ -217,6 +220,7 @@ pub struct InteractionPatch {
 pub struct InteractionValues {
     pub kind: InteractionKind,
     pub contact_id: Option<i64>,
+    pub deal_id: Option<i64>,
     pub direction: Option<String>,
     pub status: String,
     pub subject: Option<String>,
@@ -271,6 +275,7 @@ impl NewInteraction {
         let values = InteractionValues {
             kind,
             contact_id: self.contact_id,
+            deal_id: self.deal_id,
             direction,
             status,
             subject: checks.opt_text("subject", self.subject.as_deref(), 300),
@@ -339,6 +344,7 @@ impl InteractionPatch {
         let values = InteractionValues {
             kind: i.kind,
             contact_id: i.contact_id,
+            deal_id: i.deal_id,
             direction: i.direction.clone(),
             status,
             subject: pick(&mut checks, "subject", &self.subject, &i.subject, 300),
@@ -400,6 +406,7 @@ mod tests {
             customer_id: 1,
             kind,
             contact_id: None,
+            deal_id: None,
             direction: None,
             status: None,
             subject: None,

@@ -23,6 +23,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewInteraction) -> Resu
     customers::get(db, user.scope(), input.customer_id).await?;
     let values = input.validate(now_millis())?;
     check_contact(db, input.customer_id, values.contact_id).await?;
+    crate::deals::service::check_link(db, user, Some(input.customer_id), values.deal_id).await?;
     let id = store::create(db, Some(user.id), input.customer_id, &values).await?;
     store::get(db, id).await
 }

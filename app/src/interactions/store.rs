@@ -105,12 +105,12 @@ pub async fn get(db: &Db, id: i64) -> Result<Interaction, AppError> {
 pub async fn create(db: &Db, author: Option<i64>, customer_id: i64, v: &InteractionValues) -> Result<i64, AppError> {
     let now = now_millis();
     let sql = "INSERT INTO interactions (customer_id, contact_id, kind, direction, status, subject, body, place, \
-               participants, duration_secs, result, occurred_at, ends_at, author_id, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id";
+               participants, duration_secs, result, occurred_at, ends_at, author_id, created_at, updated_at, deal_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id";
     let id: i64 = db_run!(db, p => sqlx::query_scalar(sql)
         .bind(customer_id).bind(v.contact_id).bind(v.kind.code()).bind(&v.direction).bind(&v.status)
         .bind(&v.subject).bind(&v.body).bind(&v.place).bind(&v.participants).bind(v.duration_secs).bind(&v.result)
-        .bind(v.occurred_at).bind(v.ends_at).bind(author).bind(now)
+        .bind(v.occurred_at).bind(v.ends_at).bind(author).bind(now).bind(v.deal_id)
         .fetch_one(p).await)?;
     Ok(id)
 }
@@ -221,4 +221,11 @@ pub async fn attachment(db: &Db, id: i64) -> Result<(AttachmentInfo, Option<i64>
     let row: Option<R> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
     let (id, file_name, content_type, size, interaction_id, data) = row.ok_or(AppError::NotFound)?;
     Ok((AttachmentInfo { id, file_name, content_type, size }, interaction_id, data))
+}
+
+/// The latest interactions linked to a deal, newest first. The caller checks access.
+pub async fn for_deal(db: &Db, deal_id: i64, limit: i64) -> Result<Vec<Interaction>, AppError> {
+    let sql = format!("{SELECT} WHERE i.deal_id = $1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT $2");
+    let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(deal_id).bind(limit).fetch_all(p).await)?;
+    finish(db, rows).await
 }

@@ -198,6 +198,7 @@ async fn finish(db: &Db, call_id: &str, row: CallRow, at: Millis) -> Result<Call
         let values = InteractionValues {
             kind: InteractionKind::Call,
             contact_id: None,
+            deal_id: None,
             direction: Some(row.direction.clone()),
             status: if answered { "answered".into() } else { "missed".into() },
             subject: None,

@@ -47,6 +47,7 @@ pub async fn create_task(
     customer_id: Option<i64>,
     contact_id: Option<String>,
     notes: Option<String>,
+    deal_id: Option<String>,
 ) -> Result<Task, AppError> {
     use crate::core::ErrCode;
     let run = async {
@@ -73,6 +74,7 @@ pub async fn create_task(
             assignee_id: id("assignee_id", assignee_id)?,
             customer_id,
             contact_id: id("contact_id", contact_id)?,
+            deal_id: id("deal_id", deal_id)?,
             remind_at: minutes.map(|m| due_at - m * 60_000),
         };
         super::service::create(&db, ctx.user()?, &input)

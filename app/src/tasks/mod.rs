@@ -42,6 +42,8 @@ pub struct Task {
     pub customer_name: Option<String>,
     pub contact_id: Option<i64>,
     pub contact_name: Option<String>,
+    /// The deal it is about.
+    pub deal_id: Option<i64>,
     /// When the reminder fires (epoch ms); `None`: no reminder.
     pub remind_at: Option<Millis>,
     /// When it fired.
@@ -69,6 +71,9 @@ pub struct NewTask {
     pub customer_id: Option<i64>,
     #[serde(default)]
     pub contact_id: Option<i64>,
+    /// A deal of the same customer (the customer may be left out: it is the deal's).
+    #[serde(default)]
+    pub deal_id: Option<i64>,
     /// Epoch ms; must not be after `due_at`.
     #[serde(default)]
     pub remind_at: Option<Millis>,

@@ -19,7 +19,7 @@ async fn visible(db: &Db, user: &CurrentUser, task: &Task) -> Result<bool, AppEr
 }
 
 /// Whether `user`'s scope covers the work of `other`.
-async fn covers(db: &Db, user: &CurrentUser, other: i64) -> Result<bool, AppError> {
+pub(crate) async fn covers(db: &Db, user: &CurrentUser, other: i64) -> Result<bool, AppError> {
     Ok(match user.scope() {
         Scope::All => true,
         Scope::Own { user_id } => user_id == other,
@@ -45,6 +45,12 @@ async fn check_assignee(db: &Db, user: &CurrentUser, assignee: i64) -> Result<()
 /// Creates a task; the assignee defaults to `user`.
 pub async fn create(db: &Db, user: &CurrentUser, input: &NewTask) -> Result<Task, AppError> {
     let values = input.validate(now_millis())?;
+    let mut input = input.clone();
+    if let (None, Some(deal)) = (input.customer_id, input.deal_id) {
+        input.customer_id = crate::deals::store::customer_of(db, deal).await?;
+    }
+    let input = &input;
+    crate::deals::service::check_link(db, user, input.customer_id, input.deal_id).await?;
     let assignee = input.assignee_id.unwrap_or(user.id);
     check_assignee(db, user, assignee).await?;
     if let Some(c) = input.customer_id {
@@ -62,7 +68,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewTask) -> Result<Task
         (None, Some(_)) => return Err(AppError::field("contact_id", ErrCode::InvalidChoice)),
         (None, None) => {}
     }
-    let id = store::create(db, user.id, assignee, input.customer_id, input.contact_id, &values).await?;
+    let id = store::create(db, user.id, assignee, input.customer_id, input.contact_id, input.deal_id, &values).await?;
     store::get(db, id).await
 }
 

@@ -8,7 +8,7 @@ use crate::customers::store::{Arg, bind_args, push_cond};
 use crate::db_run;
 
 const SELECT: &str = "SELECT t.id, t.title, t.notes, t.due_at, t.assignee_id, u.name AS assignee_name, t.customer_id, \
-    c.name AS customer_name, t.contact_id, ct.name AS contact_name, t.remind_at, t.reminded_at, t.done_at, \
+    c.name AS customer_name, t.contact_id, ct.name AS contact_name, t.deal_id, t.remind_at, t.reminded_at, t.done_at, \
     t.created_by, t.created_at, t.updated_at, t.version \
     FROM tasks t JOIN users u ON u.id = t.assignee_id LEFT JOIN customers c ON c.id = t.customer_id \
     LEFT JOIN contacts ct ON ct.id = t.contact_id";
@@ -25,6 +25,7 @@ struct Row {
     customer_name: Option<String>,
     contact_id: Option<i64>,
     contact_name: Option<String>,
+    deal_id: Option<i64>,
     remind_at: Option<i64>,
     reminded_at: Option<i64>,
     done_at: Option<i64>,
@@ -47,6 +48,7 @@ impl From<Row> for Task {
             customer_name: r.customer_name,
             contact_id: r.contact_id,
             contact_name: r.contact_name,
+            deal_id: r.deal_id,
             remind_at: r.remind_at,
             reminded_at: r.reminded_at,
             done_at: r.done_at,
@@ -92,12 +94,14 @@ pub async fn create(
     assignee_id: i64,
     customer_id: Option<i64>,
     contact_id: Option<i64>,
+    deal_id: Option<i64>,
     v: &TaskValues,
 ) -> Result<i64, AppError> {
     let sql = "INSERT INTO tasks (title, notes, due_at, assignee_id, customer_id, contact_id, remind_at, created_by, \
-               created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id";
+               created_at, updated_at, deal_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id";
     let id: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(&v.title).bind(&v.notes).bind(v.due_at)
         .bind(assignee_id).bind(customer_id).bind(contact_id).bind(v.remind_at).bind(created_by).bind(now_millis())
+        .bind(deal_id)
         .fetch_one(p).await)?;
     Ok(id)
 }
@@ -426,4 +430,11 @@ pub async fn feed_user(db: &Db, token: &str) -> Result<Option<i64>, AppError> {
         "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.active";
     let hash = crate::auth::store::hash_secret(token);
     Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(&hash).fetch_optional(p).await)?)
+}
+
+/// A deal's open tasks, soonest first (at most 100). The caller checks access.
+pub async fn open_for_deal(db: &Db, deal_id: i64) -> Result<Vec<Task>, AppError> {
+    let sql = format!("{SELECT} WHERE t.deal_id = $1 AND t.done_at IS NULL ORDER BY t.due_at, t.id LIMIT 100");
+    let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(deal_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(Task::from).collect())
 }

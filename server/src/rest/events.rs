@@ -89,3 +89,41 @@ pub async fn stream(
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
+
+/// A pipeline's live changes for its open boards: a `deal` event (`{"deal_id", "version"}`) whenever one of
+/// its deals is created, changed, moved or closed, on whichever app server. It carries no deal data: the
+/// board asks for the card, through the reader's scope.
+#[utoipa::path(get, path = "/api/v1/pipelines/{id}/events", tag = "deals", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 401, body = super::ErrorBody)))]
+pub async fn board_stream(
+    api: Api,
+    axum::extract::Path(pipeline_id): axum::extract::Path<i64>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    api.user()?;
+    let feed = (events::subscribe(), CLOSING.subscribe());
+    let stream = futures_util::stream::unfold(feed, move |(mut rx, mut closing)| async move {
+        loop {
+            if *closing.borrow() {
+                return None;
+            }
+            tokio::select! {
+                _ = closing.changed() => return None,
+                got = rx.recv() => match got {
+                    Ok(e) if e.user_id == 0 && e.name == app::deals::service::EVENT
+                        && e.data["pipeline_id"].as_i64() == Some(pipeline_id) => {
+                        let data = serde_json::json!({"deal_id": e.data["deal_id"], "version": e.data["version"]});
+                        let ev = SseEvent::default().event(&e.name).data(data.to_string());
+                        return Some((Ok(ev), (rx, closing)));
+                    }
+                    // A board that lagged behind reloads its columns.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        return Some((Ok(SseEvent::default().event("reload").data("{}")), (rx, closing)));
+                    }
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

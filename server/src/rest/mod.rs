@@ -5,6 +5,7 @@ pub mod contacts;
 pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
+pub mod deals;
 pub mod docs;
 pub mod events;
 pub mod imports;
@@ -238,5 +239,15 @@ pub fn router() -> Router<AppState> {
         .route("/v1/messages/{id}/link", axum::routing::post(mail::link))
         .route("/v1/messages/{id}/attachments/{file}", get(mail::attachment))
         .route("/v1/mail-templates", get(mail::templates).post(mail::create_template))
+        .route("/v1/pipelines", get(deals::pipelines).post(deals::create_pipeline))
+        .route("/v1/pipelines/{id}", get(deals::pipeline).put(deals::update_pipeline))
+        .route("/v1/pipelines/{id}/events", get(events::board_stream))
+        .route("/v1/deal-reasons", get(deals::reasons).post(deals::add_reason))
+        .route("/v1/deal-reasons/{id}", axum::routing::patch(deals::update_reason))
+        .route("/v1/deals", get(deals::list).post(deals::create))
+        .route("/v1/deals/{id}", get(deals::get).patch(deals::update))
+        .route("/v1/deals/{id}/history", get(deals::history))
+        .route("/v1/deals/{id}/move", axum::routing::post(deals::move_deal))
+        .route("/v1/deals/{id}/close", axum::routing::post(deals::close))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

@@ -302,7 +302,7 @@ fn activities(db_url: &str, token: &str, cookie: &str, seconds: u64) -> Activiti
                 due_at: now + (i - 2_500) * 1_200_000,
                 remind_at: None,
             };
-            app::tasks::store::create(&db, me, me, Some(customer), None, &v).await.expect("task");
+            app::tasks::store::create(&db, me, me, Some(customer), None, None, &v).await.expect("task");
         }
         db.close().await;
     });

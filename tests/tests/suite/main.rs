@@ -2,6 +2,7 @@
 //! and the WASM dependency check.
 
 mod custom_fields;
+mod deals;
 mod http_api;
 mod http_pages;
 mod imports;

@@ -1,0 +1,239 @@
+//! Server functions for deals and the board: thin shims over [`super::service`].
+
+// One argument per form field: plain HTML forms post them by name.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Board, BoardUpdate, Deal, DealFilter, DealPage, Pipeline, Reason, StageStay};
+use crate::audit::TimelineEntry;
+use crate::core::AppError;
+#[cfg(feature = "ssr")]
+use crate::core::request::{session, set_status};
+
+/// Everything the deal page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealView {
+    pub deal: Deal,
+    pub pipeline: Pipeline,
+    pub history: Vec<StageStay>,
+    pub reasons: Vec<Reason>,
+    /// The deal's audit entries and linked interactions, newest first.
+    pub events: Vec<TimelineEntry>,
+    pub open_tasks: Vec<crate::tasks::Task>,
+    pub managers: Vec<(i64, String)>,
+}
+
+#[cfg(feature = "ssr")]
+fn id_of(field: &str, v: Option<String>) -> Result<Option<i64>, AppError> {
+    match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, crate::core::ErrCode::InvalidChoice)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn amount_of_form(v: Option<String>) -> Result<Option<rust_decimal::Decimal>, AppError> {
+    match v.map(|s| s.trim().replace([' ', '\u{a0}'], "").replace(',', ".")).filter(|s| !s.is_empty()) {
+        Some(s) => s.parse().map(Some).map_err(|_| AppError::field("amount", crate::core::ErrCode::NotANumber)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn date_of_form(v: Option<String>) -> Result<Option<crate::core::Millis>, AppError> {
+    match v.filter(|s| !s.trim().is_empty()) {
+        Some(s) => crate::core::format::parse_date(s.trim())
+            .map(Some)
+            .ok_or_else(|| AppError::field("expected_close", crate::core::ErrCode::InvalidDate)),
+        None => Ok(None),
+    }
+}
+
+/// A pipeline's board by the filter.
+#[server(prefix = "/rpc", endpoint = "deals/board")]
+pub async fn get_board(filter: DealFilter) -> Result<Board, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::board(&db, ctx.user()?, ctx.lang, &filter).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// A changed deal's card and the new totals, for an open board.
+#[server(prefix = "/rpc", endpoint = "deals/board-update")]
+pub async fn get_board_update(filter: DealFilter, deal_id: i64) -> Result<BoardUpdate, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::board_update(&db, ctx.user()?, &filter, deal_id).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// A page of deals (the list view).
+#[server(prefix = "/rpc", endpoint = "deals/list")]
+pub async fn list_deals(filter: DealFilter, cursor: Option<String>) -> Result<DealPage, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::list(&db, ctx.user()?, &filter, cursor.as_deref(), 50).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Moves a deal to a stage (from the board or the deal page).
+#[server(prefix = "/rpc", endpoint = "deals/move")]
+pub async fn move_deal(id: i64, stage_id: i64, version: i64) -> Result<Deal, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::move_deal(&db, ctx.user()?, id, &super::DealMove { stage_id, version }).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Closes a deal (`outcome` won or lost) or reopens it (`open`).
+#[server(prefix = "/rpc", endpoint = "deals/close")]
+pub async fn close_deal(
+    id: i64,
+    version: i64,
+    outcome: String,
+    loss_reason_id: Option<String>,
+    unmet_reason_id: Option<String>,
+    note: Option<String>,
+) -> Result<Deal, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let outcome = super::DealStatus::parse(&outcome)
+            .ok_or_else(|| AppError::field("outcome", crate::core::ErrCode::InvalidChoice))?;
+        let input = super::DealClose {
+            version,
+            outcome,
+            loss_reason_id: id_of("loss_reason_id", loss_reason_id)?,
+            unmet_reason_id: id_of("unmet_reason_id", unmet_reason_id)?,
+            note,
+        };
+        super::service::close(&db, ctx.user()?, id, &input).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Registers a deal from the form; the page goes to the new deal.
+#[server(prefix = "/rpc", endpoint = "deals/create")]
+pub async fn create_deal(
+    title: String,
+    customer_id: i64,
+    pipeline_id: Option<String>,
+    amount: Option<String>,
+    currency: Option<String>,
+    expected_close: Option<String>,
+    interest: Option<String>,
+) -> Result<Deal, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let input = super::NewDeal {
+            title,
+            customer_id,
+            pipeline_id: id_of("pipeline_id", pipeline_id)?,
+            amount: amount_of_form(amount)?,
+            currency,
+            expected_close: date_of_form(expected_close)?,
+            interest: interest.filter(|s| !s.trim().is_empty()),
+            ..Default::default()
+        };
+        let deal = super::service::create(&db, ctx.user()?, &input).await?;
+        leptos_axum::redirect(&format!("/deals/{}", deal.id));
+        Ok(deal)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Changes a deal's fields from its page's form (empty fields are cleared).
+#[server(prefix = "/rpc", endpoint = "deals/update")]
+pub async fn update_deal(
+    id: i64,
+    version: i64,
+    title: String,
+    amount: Option<String>,
+    currency: Option<String>,
+    expected_close: Option<String>,
+    interest: Option<String>,
+    source: Option<String>,
+    manager_id: Option<String>,
+) -> Result<Deal, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let amount = amount_of_form(amount)?;
+        let expected_close = date_of_form(expected_close)?;
+        let keep = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let mut clear = Vec::new();
+        for (f, present) in [
+            ("amount", amount.is_some()),
+            ("expected_close", expected_close.is_some()),
+            ("interest", keep(&interest)),
+            ("source", keep(&source)),
+        ] {
+            if !present {
+                clear.push(f.to_string());
+            }
+        }
+        let patch = super::DealPatch {
+            version,
+            title: Some(title),
+            amount,
+            currency,
+            expected_close,
+            interest: interest.filter(|s| !s.trim().is_empty()),
+            source: source.filter(|s| !s.trim().is_empty()),
+            manager_id: id_of("manager_id", manager_id)?,
+            clear,
+            ..Default::default()
+        };
+        super::service::update(&db, ctx.user()?, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Ticks or unticks one checklist item of the deal's current stage.
+#[server(prefix = "/rpc", endpoint = "deals/tick")]
+pub async fn tick_deal(id: i64, version: i64, item: String, done: bool) -> Result<Deal, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let deal = super::service::get(&db, user, id).await?;
+        let mut ticked = deal.checklist_done.clone();
+        ticked.retain(|i| *i != item);
+        if done {
+            ticked.push(item);
+        }
+        let patch = super::DealPatch { version, checklist_done: Some(ticked), ..Default::default() };
+        super::service::update(&db, user, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// The deal page's data.
+#[server(prefix = "/rpc", endpoint = "deals/view")]
+pub async fn load_deal(id: i64) -> Result<DealView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let deal = super::service::get(&db, user, id).await?;
+        let pipeline = super::store::pipeline(&db, deal.pipeline_id).await?;
+        let history = super::store::history(&db, id).await?;
+        let reasons = super::store::reasons(&db).await?;
+        let events = super::store::timeline(&db, id).await?;
+        let open_tasks = super::store::open_tasks(&db, id).await?;
+        let managers = crate::admin::store::staff(&db, user.scope()).await?;
+        Ok(DealView { deal, pipeline, history, reasons, events, open_tasks, managers })
+    };
+    run.await.inspect_err(set_status)
+}
