@@ -23,6 +23,8 @@ pub struct DealView {
     pub events: Vec<TimelineEntry>,
     pub open_tasks: Vec<crate::tasks::Task>,
     pub managers: Vec<(i64, String)>,
+    /// The server's clock (tasks due before it are overdue).
+    pub now: crate::core::Millis,
 }
 
 #[cfg(feature = "ssr")]
@@ -233,7 +235,7 @@ pub async fn load_deal(id: i64) -> Result<DealView, AppError> {
         let events = super::store::timeline(&db, id).await?;
         let open_tasks = super::store::open_tasks(&db, id).await?;
         let managers = crate::admin::store::staff(&db, user.scope()).await?;
-        Ok(DealView { deal, pipeline, history, reasons, events, open_tasks, managers })
+        Ok(DealView { deal, pipeline, history, reasons, events, open_tasks, managers, now: crate::core::now_millis() })
     };
     run.await.inspect_err(set_status)
 }

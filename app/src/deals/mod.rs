@@ -747,6 +747,8 @@ pub struct Board {
     pub columns: Vec<BoardColumn>,
     pub loss_reasons: Vec<(i64, String)>,
     pub managers: Vec<(i64, String)>,
+    /// Teams to filter by (administrators).
+    pub teams: Vec<(i64, String)>,
     pub now: Millis,
 }
 

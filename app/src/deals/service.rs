@@ -376,6 +376,11 @@ pub async fn board(db: &Db, user: &CurrentUser, lang: Lang, filter: &DealFilter)
         columns,
         loss_reasons,
         managers: crate::admin::store::staff(db, user.scope()).await?,
+        teams: if user.is_admin() {
+            crate::admin::store::list_teams(db).await?.into_iter().map(|t| (t.id, t.name)).collect()
+        } else {
+            Vec::new()
+        },
         now: now_millis(),
     })
 }

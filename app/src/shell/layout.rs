@@ -31,6 +31,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("interactions") view={Lazy::<InteractionListRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("tasks") view={Lazy::<MyDayRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("deals") view={Lazy::<DealsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("deals/:id") view={Lazy::<DealRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("mail") view={Lazy::<MailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("mail/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
@@ -77,6 +79,8 @@ lazy_pages! {
     InteractionListRoute => crate::interactions::page_list::InteractionListPage,
     MyDayRoute => crate::tasks::page_day::MyDayPage,
     CalendarRoute => crate::tasks::page_calendar::CalendarPage,
+    DealsRoute => crate::deals::page_board::DealsPage,
+    DealRoute => crate::deals::page_deal::DealPage,
     MailRoute => crate::mail::page::MailPage,
     MessageRoute => crate::mail::page::MessagePage,
     UsersRoute => crate::admin::page_users::UsersPage,
@@ -220,6 +224,7 @@ fn nav_label(key: &str) -> Msg {
         "interactions" => Msg::NavInteractions,
         "tasks" => Msg::NavMyDay,
         "mail" => Msg::Mail,
+        "deals" => Msg::NavDeals,
         _ => Msg::AppName,
     }
 }

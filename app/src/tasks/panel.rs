@@ -57,6 +57,9 @@ pub fn TaskItem(
 pub fn NewTaskForm(
     changes: RwSignal<u32>,
     #[prop(optional)] customer_id: Option<i64>,
+    /// The deal the task is about (its customer's).
+    #[prop(optional)]
+    deal_id: Option<i64>,
     #[prop(optional)] people: Vec<(i64, String)>,
     #[prop(optional)] me: i64,
 ) -> impl IntoView {
@@ -72,6 +75,7 @@ pub fn NewTaskForm(
     view! {
         <ActionForm action node_ref=form attr:class="stack" attr:data-test="task-form">
             {customer_id.map(|c| view! { <input type="hidden" name="customer_id" value=c /> })}
+            {deal_id.map(|d| view! { <input type="hidden" name="deal_id" value=d /> })}
             <FormError error=general />
             <Field label=Msg::TaskTitle name="title" scope="task" required=true error />
             <div class="grid-2">
