@@ -125,3 +125,7 @@ INSERT INTO deal_reasons (kind, preset, position, created_at) VALUES
 SELECT setval(pg_get_serial_sequence('pipelines', 'id'), 1);
 ALTER TABLE interactions ADD FOREIGN KEY (deal_id) REFERENCES deals (id);
 ALTER TABLE tasks ADD FOREIGN KEY (deal_id) REFERENCES deals (id);
+
+-- The audit log records deals too.
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check CHECK (entity IN ('customer', 'contact', 'counterparty', 'deal'));

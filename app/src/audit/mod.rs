@@ -136,6 +136,7 @@ pub fn entity_msg(entity: &str) -> Msg {
     match entity {
         "counterparty" => Msg::EntCounterparty,
         "contact" => Msg::EntContact,
+        "deal" => Msg::Deal,
         _ => Msg::EntCustomer,
     }
 }
@@ -149,6 +150,9 @@ pub fn action_msg(action: &str) -> Msg {
         "linked" => Msg::EvLinked,
         "merged" => Msg::EvMerged,
         "merged_away" => Msg::EvMergedAway,
+        "moved" => Msg::EvMoved,
+        "closed" => Msg::EvClosed,
+        "reopened" => Msg::EvReopened,
         _ => Msg::EvChanged,
     }
 }
@@ -181,6 +185,13 @@ pub fn field_msg(field: &str) -> Msg {
         "merged_from" => Msg::MergedFrom,
         "import" => Msg::ImportField,
         "status" => Msg::Status,
+        "deal" => Msg::Deal,
+        "title" => Msg::Title,
+        "amount" => Msg::Amount,
+        "interest" => Msg::Interest,
+        "expected_close" => Msg::ExpectedClose,
+        "checklist" => Msg::Checklist,
+        "close_note" => Msg::Notes,
         _ => Msg::Edit,
     }
 }

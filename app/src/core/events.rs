@@ -2,7 +2,8 @@
 //! delivered to the user's browsers over server-sent events. On PostgreSQL they travel by `NOTIFY`, so every
 //! app server hears every event; SQLite is one process, so a channel in memory is enough.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -24,18 +25,34 @@ pub struct Event {
     pub data: serde_json::Value,
 }
 
-static LOCAL: LazyLock<broadcast::Sender<Event>> = LazyLock::new(|| broadcast::channel(1024).0);
+/// One channel per database this process serves (one in production; the test suite runs many side by side,
+/// whose ids would otherwise mix).
+static LOCAL: LazyLock<Mutex<HashMap<String, broadcast::Sender<Event>>>> = LazyLock::new(Default::default);
 
-/// Events as this process hears them (a lagging receiver loses the oldest; browsers catch up on reconnect).
-pub fn subscribe() -> broadcast::Receiver<Event> {
-    LOCAL.subscribe()
+/// The database's name: its file (SQLite) or database (PostgreSQL).
+fn key(db: &Db) -> String {
+    match db {
+        Db::Sqlite(p) => format!("sqlite:{}", p.connect_options().get_filename().display()),
+        Db::Postgres(p) => format!("postgres:{}", p.connect_options().get_database().unwrap_or_default()),
+    }
+}
+
+fn sender(db: &Db) -> broadcast::Sender<Event> {
+    let mut map = LOCAL.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(key(db)).or_insert_with(|| broadcast::channel(1024).0).clone()
+}
+
+/// Events of `db` as this process hears them (a lagging receiver loses the oldest; browsers catch up on
+/// reconnect).
+pub fn subscribe(db: &Db) -> broadcast::Receiver<Event> {
+    sender(db).subscribe()
 }
 
 /// Sends `event` to every app server (PostgreSQL) or this one (SQLite). Call it after the change committed.
 pub async fn publish(db: &Db, event: &Event) {
     match db {
         Db::Sqlite(_) => {
-            let _ = LOCAL.send(event.clone());
+            let _ = sender(db).send(event.clone());
         }
         Db::Postgres(p) => {
             let payload = serde_json::to_string(event).unwrap_or_default();
@@ -49,9 +66,10 @@ pub async fn publish(db: &Db, event: &Event) {
 /// On PostgreSQL: listens on [`CHANNEL`] for as long as the process runs and hands each event to this
 /// process's subscribers, reconnecting after a lost connection. Does nothing on SQLite.
 pub async fn relay(db: Db) {
-    let Db::Postgres(pool) = db else { return };
+    let Db::Postgres(pool) = &db else { return };
+    let local = sender(&db);
     loop {
-        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(pool).await {
             Ok(l) => l,
             Err(e) => {
                 tracing::warn!(error = %e, "event listener cannot connect; retrying");
@@ -68,7 +86,7 @@ pub async fn relay(db: Db) {
             match listener.recv().await {
                 Ok(n) => {
                     if let Ok(event) = serde_json::from_str::<Event>(n.payload()) {
-                        let _ = LOCAL.send(event);
+                        let _ = local.send(event);
                     }
                 }
                 Err(e) => {

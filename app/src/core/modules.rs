@@ -14,8 +14,13 @@ pub struct ModuleDef {
 }
 
 /// Every module, in menu order. A new area adds its `MODULE` here.
-pub const MODULES: &[ModuleDef] =
-    &[crate::customers::MODULE, crate::interactions::MODULE, crate::tasks::MODULE, crate::mail::MODULE, crate::deals::MODULE];
+pub const MODULES: &[ModuleDef] = &[
+    crate::customers::MODULE,
+    crate::interactions::MODULE,
+    crate::tasks::MODULE,
+    crate::mail::MODULE,
+    crate::deals::MODULE,
+];
 
 /// The module that owns `path`, if any.
 pub fn module_for_path(path: &str) -> Option<&'static ModuleDef> {

@@ -14,6 +14,7 @@ use crate::core::{AppError, Msg};
 use crate::counterparties::api::list_counterparties;
 use crate::counterparties::panel::CounterpartiesPanel;
 use crate::custom_fields;
+use crate::deals::panel::CustomerDealsPanel;
 use crate::interactions::panel::{InteractionEntry, QuickLog};
 use crate::mail::page::CustomerMailPanel;
 use crate::shell::ui::ErrorPage;
@@ -80,6 +81,17 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    let deals_off = crate::shell::session_info().disabled_modules.iter().any(|k| k == crate::deals::MODULE.key);
+    let deals = Resource::new(
+        move || (id(), changes.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) if !deals_off => crate::deals::api::customer_deals(id).await,
+                _ => Err(AppError::NotFound),
+            }
+        },
+    );
+    let create_deal = ServerAction::<crate::deals::api::CreateDeal>::new();
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
         move || (id(), cursor.get(), saved.get(), changes.get()),
@@ -157,6 +169,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                 </section>
                                 <div>
                                     {interactions_on.then(|| view! { <QuickLog customer_id=id changes contacts /> })}
+                                    {(!deals_off).then(|| view! { <CustomerDealsPanel customer_id=id data=deals create=create_deal /> })}
                                     {tasks_on.then(|| view! { <CustomerTasks customer_id=id changes list=tasks /> })}
                                     {mail_on.then(|| view! { <CustomerMailPanel customer_id=id changes data=mail /> })}
                                     <Timeline page=timeline cursor changes />
@@ -267,10 +280,14 @@ fn Timeline(
 }
 
 /// A stored value as shown: stage and kind codes translated, yes/no translated.
-fn shown(field: &str, v: Option<String>) -> String {
+/// A value of an audit entry as shown: codes translated, phones grouped, a deal's starter stage (`@preset`)
+/// in the reader's language.
+pub(crate) fn shown(field: &str, v: Option<String>) -> String {
     let Some(v) = v else { return "—".into() };
     let msg = match (field, v.as_str()) {
+        ("stage", s) if s.starts_with('@') => return crate::deals::label(None, Some(&s[1..]), lang()),
         ("stage", s) => super::CustomerStage::parse(s).map(|k| k.msg()),
+        ("status", s) => crate::deals::DealStatus::parse(s).map(|k| k.msg()),
         ("kind", s) => super::CustomerKind::parse(s).map(|k| k.msg()),
         ("vat_payer", "yes") => Some(Msg::Yes),
         ("vat_payer", "no") => Some(Msg::No),

@@ -486,6 +486,8 @@ pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<
             .execute(&mut *tx).await?;
         sqlx::query("UPDATE calls SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
             .execute(&mut *tx).await?;
+        sqlx::query("UPDATE deals SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
+            .execute(&mut *tx).await?;
         sqlx::query("UPDATE audit_log SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
             .execute(&mut *tx).await?;
         crate::audit!(tx, s, "customer", m, "merged_away", plan.merged_snapshot, user.id, now)?;

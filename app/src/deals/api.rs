@@ -239,3 +239,40 @@ pub async fn load_deal(id: i64) -> Result<DealView, AppError> {
     };
     run.await.inspect_err(set_status)
 }
+
+/// A customer's deals (all statuses, in the user's scope) and the pipelines a new one may go to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealsOfCustomer {
+    pub deals: DealPage,
+    pub pipelines: Vec<(i64, String)>,
+    /// Stage names by id, in the reader's language.
+    pub stages: Vec<(i64, String)>,
+}
+
+/// The customer card's deals panel.
+#[server(prefix = "/rpc", endpoint = "deals/of-customer")]
+pub async fn customer_deals(customer_id: i64) -> Result<DealsOfCustomer, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        crate::customers::store::get(&db, user.scope(), customer_id).await?;
+        let filter = DealFilter { customer_id: Some(customer_id), status: Some("all".into()), ..Default::default() };
+        let deals = super::service::list(&db, user, &filter, None, 50).await?;
+        let all = super::service::pipelines(&db, user).await?;
+        let stages = all.iter().flat_map(|p| p.stages.iter().map(|s| (s.id, s.label(ctx.lang)))).collect();
+        Ok(DealsOfCustomer { deals, pipelines: all.iter().map(|p| (p.id, p.label(ctx.lang))).collect(), stages })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// The sales funnel for the filter.
+#[server(prefix = "/rpc", endpoint = "deals/funnel")]
+pub async fn get_funnel(filter: DealFilter) -> Result<super::Funnel, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        super::service::funnel(&db, ctx.user()?, ctx.lang, &filter).await
+    };
+    run.await.inspect_err(set_status)
+}

@@ -4,6 +4,8 @@
 pub mod api;
 pub mod page_board;
 pub mod page_deal;
+pub mod page_funnel;
+pub mod panel;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -778,6 +780,81 @@ pub struct StageStay {
     pub moved_by_name: Option<String>,
 }
 
+/// One stage of the sales funnel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FunnelStage {
+    pub stage_id: i64,
+    pub name: String,
+    /// Deals that got at least this far.
+    pub reached: i64,
+    /// Their amounts, per currency.
+    pub amounts: Vec<CurrencySum>,
+    /// Percent of the previous stage's deals that reached this one (`None` for the first).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub conversion: Option<Decimal>,
+    /// Deals lost at this stage, and why.
+    pub lost: i64,
+    pub lost_reasons: Vec<(String, i64)>,
+    /// Average stay in the stage, in days (stays still going count up to now).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub avg_days: Option<Decimal>,
+}
+
+/// The sales funnel of a pipeline for deals created in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Funnel {
+    pub pipeline_id: i64,
+    pub pipeline_name: String,
+    pub stages: Vec<FunnelStage>,
+    pub total: i64,
+    pub open: i64,
+    pub won: i64,
+    pub lost: i64,
+    /// Won of closed, percent (`None` while nothing is closed).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub win_rate: Option<Decimal>,
+    /// Average amount of won deals, per currency.
+    pub avg_won: Vec<CurrencySum>,
+}
+
+/// A percentage `part / whole` with one decimal (`None` when `whole` is 0).
+pub fn percent(part: i64, whole: i64) -> Option<Decimal> {
+    (whole > 0).then(|| (Decimal::from(part) * Decimal::from(100) / Decimal::from(whole)).round_dp(1).normalize())
+}
+
+/// The funnel as CSV (`;`-separated, as spreadsheets in the region expect), one row per stage.
+pub fn funnel_csv(f: &Funnel, lang: Lang) -> String {
+    let mut out = String::from("\u{feff}");
+    let head =
+        [Msg::DealStage, Msg::Reached, Msg::Amount, Msg::Conversion, Msg::DealLost, Msg::LossReason, Msg::AvgDays];
+    out.push_str(&head.iter().map(|m| m.text(lang)).collect::<Vec<_>>().join(";"));
+    out.push_str("\r\n");
+    let cell = |s: &str| {
+        let s = s.replace('"', "\"\"");
+        // A cell starting like a formula is neutralised (spreadsheets would run it).
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s };
+        if s.contains([';', '"', '\n']) { format!("\"{s}\"") } else { s }
+    };
+    for s in &f.stages {
+        let amounts = s.amounts.iter().map(|a| format!("{} {}", a.amount, a.currency)).collect::<Vec<_>>().join(", ");
+        let reasons = s.lost_reasons.iter().map(|(r, n)| format!("{r}: {n}")).collect::<Vec<_>>().join(", ");
+        let row = [
+            cell(&s.name),
+            s.reached.to_string(),
+            cell(&amounts),
+            s.conversion.map(|c| c.to_string()).unwrap_or_default(),
+            s.lost.to_string(),
+            cell(&reasons),
+            s.avg_days.map(|d| d.to_string()).unwrap_or_default(),
+        ];
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
 /// Whole days between two instants (for "days in stage").
 pub fn days_between(from: Millis, to: Millis) -> i64 {
     ((to - from).max(0)) / 86_400_000
@@ -823,13 +900,22 @@ mod tests {
         let enforced = pipeline(PipelineMode::Enforced);
         let manual = pipeline(PipelineMode::Manual);
         // The checklist of the stage being left.
-        assert_eq!(code(check_move(&manual, Some(11), 12, &v, &[])), Some(("checklist".into(), ErrCode::ChecklistIncomplete)));
+        assert_eq!(
+            code(check_move(&manual, Some(11), 12, &v, &[])),
+            Some(("checklist".into(), ErrCode::ChecklistIncomplete))
+        );
         assert_eq!(code(check_move(&manual, Some(11), 12, &v, &ticked)), None);
         // Going back leaves without the checklist.
         assert_eq!(code(check_move(&manual, Some(12), 11, &v, &[])), None);
         // Skipping: refused when enforced, allowed when manual, but the target's required field holds.
-        assert_eq!(code(check_move(&enforced, Some(11), 13, &v, &ticked)), Some(("stage_id".into(), ErrCode::StageSkipped)));
-        assert_eq!(code(check_move(&manual, Some(11), 13, &v, &ticked)), Some(("amount".into(), ErrCode::RequiredAtStage)));
+        assert_eq!(
+            code(check_move(&enforced, Some(11), 13, &v, &ticked)),
+            Some(("stage_id".into(), ErrCode::StageSkipped))
+        );
+        assert_eq!(
+            code(check_move(&manual, Some(11), 13, &v, &ticked)),
+            Some(("amount".into(), ErrCode::RequiredAtStage))
+        );
         v.amount = Some(0);
         assert_eq!(code(check_move(&manual, Some(12), 13, &v, &[])), Some(("amount".into(), ErrCode::RequiredAtStage)));
         v.amount = Some(150_000);
@@ -837,15 +923,27 @@ mod tests {
         assert_eq!(code(check_move(&enforced, Some(12), 13, &v, &[])), None);
         assert_eq!(code(check_move(&enforced, Some(13), 11, &v, &[])), None);
         // Another pipeline's stage; a pipeline without stages.
-        assert_eq!(code(check_move(&manual, Some(11), 99, &v, &ticked)), Some(("stage_id".into(), ErrCode::OtherPipeline)));
-        assert_eq!(code(check_move(&pipeline(PipelineMode::None), None, 11, &v, &[])), Some(("stage_id".into(), ErrCode::NoStages)));
+        assert_eq!(
+            code(check_move(&manual, Some(11), 99, &v, &ticked)),
+            Some(("stage_id".into(), ErrCode::OtherPipeline))
+        );
+        assert_eq!(
+            code(check_move(&pipeline(PipelineMode::None), None, 11, &v, &[])),
+            Some(("stage_id".into(), ErrCode::NoStages))
+        );
     }
 
     #[test]
     fn closing_needs_a_reason_or_an_amount() {
         let p = pipeline(PipelineMode::Manual);
         let mut v = DealValues::default();
-        let lost = DealClose { version: 1, outcome: DealStatus::Lost, loss_reason_id: None, unmet_reason_id: None, note: None };
+        let lost = DealClose {
+            version: 1,
+            outcome: DealStatus::Lost,
+            loss_reason_id: None,
+            unmet_reason_id: None,
+            note: None,
+        };
         assert_eq!(code(check_close(&lost, p.stage(11), &v, &[])), Some(("loss_reason_id".into(), ErrCode::Required)));
         let lost = DealClose { loss_reason_id: Some(1), ..lost };
         assert_eq!(code(check_close(&lost, p.stage(11), &v, &[])), None);
@@ -853,7 +951,10 @@ mod tests {
         assert_eq!(code(check_close(&won, p.stage(12), &v, &[])), Some(("amount".into(), ErrCode::RequiredToWin)));
         v.amount = Some(1);
         assert_eq!(code(check_close(&won, p.stage(12), &v, &[])), None);
-        assert_eq!(code(check_close(&won, p.stage(11), &v, &[])), Some(("checklist".into(), ErrCode::ChecklistIncomplete)));
+        assert_eq!(
+            code(check_close(&won, p.stage(11), &v, &[])),
+            Some(("checklist".into(), ErrCode::ChecklistIncomplete))
+        );
     }
 
     #[test]
@@ -894,10 +995,40 @@ mod tests {
             serde_json::from_value(serde_json::json!({"version": 3, "amount": 250.5, "clear": ["interest"]})).unwrap();
         let v = patch.apply(&deal).unwrap();
         assert_eq!((v.amount, v.interest, v.source.as_deref()), (Some(25_050), None, Some("web")));
-        let patch = DealPatch { version: 3, clear: vec!["title".into()], currency: Some("ZZZ".into()), ..Default::default() };
+        let patch =
+            DealPatch { version: 3, clear: vec!["title".into()], currency: Some("ZZZ".into()), ..Default::default() };
         let AppError::Validation { fields } = patch.apply(&deal).unwrap_err() else { panic!() };
         let got: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(got, ["clear[0]", "currency"]);
+    }
+
+    #[test]
+    fn funnel_csv_is_safe_for_spreadsheets() {
+        let f = Funnel {
+            pipeline_id: 1,
+            pipeline_name: "P".into(),
+            stages: vec![FunnelStage {
+                stage_id: 1,
+                name: "=cmd; \"x\"".into(),
+                reached: 10,
+                amounts: vec![],
+                conversion: None,
+                lost: 2,
+                lost_reasons: vec![("Price".into(), 2)],
+                avg_days: percent(3, 2),
+            }],
+            total: 10,
+            open: 8,
+            won: 0,
+            lost: 2,
+            win_rate: percent(0, 2),
+            avg_won: vec![],
+        };
+        let csv = funnel_csv(&f, Lang::En);
+        let row = csv.lines().nth(1).unwrap();
+        assert_eq!(row, "\"'=cmd; \"\"x\"\"\";10;;;2;Price: 2;150");
+        assert_eq!(percent(1, 3), Some("33.3".parse().unwrap()));
+        assert_eq!(percent(1, 0), None);
     }
 
     #[test]

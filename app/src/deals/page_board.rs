@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{get_board, list_deals};
-use super::{Board, BoardCard, ColumnTotals, DealFilter, DealPage, Pipeline, PipelineMode, days_between};
+use super::api::{get_board, get_funnel, list_deals};
+use super::{Board, BoardCard, ColumnTotals, DealFilter, DealPage, Funnel, Pipeline, PipelineMode, days_between};
 use crate::core::format::{date, date_input, money, number, parse_date};
 use crate::core::{AppError, Millis, Msg};
 use crate::shell::ui::ErrorPage;
@@ -34,6 +34,7 @@ fn filter_of(q: &leptos_router::params::ParamsMap) -> DealFilter {
 enum Shown {
     Board(Box<Board>),
     List(Box<Board>, DealPage),
+    Funnel(Box<Board>, Funnel),
 }
 
 /// `/deals?pipeline=&manager=&team=&source=&from=&to=&view=list&status=&cursor=`.
@@ -45,12 +46,17 @@ pub fn DealsPage() -> impl IntoView {
         |q| async move {
             let filter = filter_of(&q);
             let board = get_board(filter.clone()).await?;
-            if q.get("view").as_deref() == Some("list") {
-                let f = DealFilter { pipeline_id: Some(board.pipeline.id), ..filter };
-                let page = list_deals(f, q.get("cursor")).await?;
-                Ok::<_, AppError>(Shown::List(Box::new(board), page))
-            } else {
-                Ok(Shown::Board(Box::new(board)))
+            let f = DealFilter { pipeline_id: Some(board.pipeline.id), ..filter };
+            match q.get("view").as_deref() {
+                Some("list") => {
+                    let page = list_deals(f, q.get("cursor")).await?;
+                    Ok::<_, AppError>(Shown::List(Box::new(board), page))
+                }
+                Some("funnel") => {
+                    let funnel = get_funnel(f).await?;
+                    Ok(Shown::Funnel(Box::new(board), funnel))
+                }
+                _ => Ok(Shown::Board(Box::new(board))),
             }
         },
     );
@@ -75,6 +81,13 @@ pub fn DealsPage() -> impl IntoView {
                         }
                             .into_any()
                     }
+                    Ok(Shown::Funnel(board, funnel)) => {
+                        view! {
+                            <Head board=(*board).clone() q=q.clone() list=false />
+                            <super::page_funnel::FunnelView funnel q />
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -88,7 +101,8 @@ fn Head(board: Board, q: leptos_router::params::ParamsMap, list: bool) -> impl I
     let pid = board.pipeline.id;
     let manager = get("manager");
     let team = get("team");
-    let view_value = if list { "list" } else { "board" };
+    let view_value = q.get("view").filter(|v| v == "list" || v == "funnel").unwrap_or_else(|| "board".into());
+    let view_value = if list { "list".to_string() } else { view_value };
     view! {
         <div class="page-head">
             <h1>{t(Msg::NavDeals)}</h1>
@@ -148,13 +162,18 @@ fn Head(board: Board, q: leptos_router::params::ParamsMap, list: bool) -> impl I
                     </label>
                 }
             })}
-            <input type="hidden" name="view" value=view_value />
+            <input type="hidden" name="view" value=view_value.clone() />
             <button type="submit" class="button">{t(Msg::Show)}</button>
-            <a class="button secondary" data-test="switch-view"
-                href=format!("/deals?pipeline={pid}{}", if list { "" } else { "&view=list" })>
-                {t(if list { Msg::BoardView } else { Msg::ListView })}
-            </a>
         </form>
+        <nav class="view-switch" aria-label=t(Msg::NavDeals)>
+            {[("board", Msg::BoardView), ("list", Msg::ListView), ("funnel", Msg::Funnel)].into_iter().map(|(v, m)| {
+                let current = v == view_value;
+                view! {
+                    <a href=format!("/deals?pipeline={pid}&view={v}") aria-current=current.then_some("page")
+                        class="button secondary small" class:primary=current data-test=format!("view-{v}")>{t(m)}</a>
+                }
+            }).collect_view()}
+        </nav>
     }
 }
 
@@ -414,7 +433,9 @@ fn Card(card: BoardCard, now: Millis, drag: RwSignal<Option<Drag>>, ops: Ops) ->
         }
     };
     let moved = move || {
-        drag.get().filter(|d| d.id == id && d.active).map(|d| format!("translate({}px, {}px) rotate(1.5deg)", d.dx, d.dy))
+        drag.get()
+            .filter(|d| d.id == id && d.active)
+            .map(|d| format!("translate({}px, {}px) rotate(1.5deg)", d.dx, d.dy))
     };
     view! {
         <li class="deal-card" tabindex="0" data-deal=id data-test="deal-card" class:lifted=move || moved().is_some()
@@ -445,7 +466,10 @@ fn Card(card: BoardCard, now: Millis, drag: RwSignal<Option<Drag>>, ops: Ops) ->
 #[component]
 fn LostDialog(
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))] id: i64,
-    reasons: Vec<(i64, String)>, lost_for: RwSignal<Option<i64>>, ops: Ops) -> impl IntoView {
+    reasons: Vec<(i64, String)>,
+    lost_for: RwSignal<Option<i64>>,
+    ops: Ops,
+) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -487,11 +511,8 @@ fn ListView(board: Board, page: DealPage, q: leptos_router::params::ParamsMap) -
     let l = lang();
     let stage_name = |s: Option<i64>| s.and_then(|s| board.pipeline.stage(s)).map(|s| s.label(l)).unwrap_or_default();
     let next = page.next_cursor.clone().map(|c| {
-        let mut params: Vec<String> = q
-            .into_iter()
-            .filter(|(k, _)| k != "cursor")
-            .map(|(k, v)| format!("{k}={}", urlencode(&v)))
-            .collect();
+        let mut params: Vec<String> =
+            q.into_iter().filter(|(k, _)| k != "cursor").map(|(k, v)| format!("{k}={}", urlencode(&v))).collect();
         params.push(format!("cursor={}", urlencode(&c)));
         format!("/deals?{}", params.join("&"))
     });

@@ -7,10 +7,11 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{CloseDeal, DealView, MoveDeal, TickDeal, UpdateDeal, load_deal};
 use super::page_board::day_value;
-use super::{CURRENCIES, Deal, DealStatus, Pipeline, PipelineMode, label};
-use crate::audit::{TimelineEntry, action_msg};
+use super::{CURRENCIES, Deal, DealStatus, Pipeline, PipelineMode};
+use crate::audit::{TimelineEntry, action_msg, field_msg};
 use crate::core::format::{date, date_time, money};
 use crate::core::{AppError, Msg};
+use crate::customers::page_card::shown;
 use crate::interactions::api::LogInteraction;
 use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, bump_on_success, general_error};
 use crate::shell::{lang, t};
@@ -68,9 +69,8 @@ fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoV
     let open = deal.status == DealStatus::Open;
     let status_class = format!("badge status-{}", deal.status.code());
     let amount = deal.amount.map(|a| money(l, a, &deal.currency)).unwrap_or_else(|| t(Msg::NoAmount).to_string());
-    let reason_name = |id: Option<i64>| {
-        id.and_then(|id| reasons.iter().find(|r| r.id == id)).map(|r| r.label(l)).unwrap_or_default()
-    };
+    let reason_name =
+        |id: Option<i64>| id.and_then(|id| reasons.iter().find(|r| r.id == id)).map(|r| r.label(l)).unwrap_or_default();
     let closed = (!open).then(|| {
         let lost_at = deal.lost_stage_id.and_then(|s| pipeline.stage(s)).map(|s| s.label(l));
         view! {
@@ -320,14 +320,6 @@ fn NoteForm(deal: Deal, action: ServerAction<LogInteraction>) -> impl IntoView {
     }
 }
 
-/// A stage as an audit row names it (`@preset` for starter stages).
-fn stage_text(s: &str) -> String {
-    match s.strip_prefix('@') {
-        Some(preset) => label(None, Some(preset), lang()),
-        None => s.to_string(),
-    }
-}
-
 #[component]
 fn Timeline(events: Vec<TimelineEntry>, pipeline: Pipeline) -> impl IntoView {
     let l = lang();
@@ -349,9 +341,9 @@ fn Timeline(events: Vec<TimelineEntry>, pipeline: Pipeline) -> impl IntoView {
                     };
                     let body = e.interaction.as_ref().and_then(|i| i.body.clone());
                     let changes = e.changes.iter().map(|c| {
-                        let show = |v: &Option<String>| v.as_deref().map(|s| if c.field == "stage" { stage_text(s) } else if c.field == "status" { DealStatus::parse(s).map(|st| t(st.msg()).to_string()).unwrap_or(s.to_string()) } else { s.to_string() }).unwrap_or_default();
+                        let show = |v: &Option<String>| shown(&c.field, v.clone());
                         let arrow = if c.old.is_some() { format!("{} → {}", show(&c.old), show(&c.new)) } else { show(&c.new) };
-                        view! { <li class="small">{arrow}</li> }
+                        view! { <li class="small"><span class="muted">{t(field_msg(&c.field))} ": "</span>{arrow}</li> }
                     }).collect_view();
                     view! {
                         <li data-test="deal-event">

@@ -4,8 +4,8 @@
 
 use super::store::{self, StageSave};
 use super::{
-    Board, BoardColumn, BoardUpdate, Deal, DealClose, DealFilter, DealMove, DealPage, DealPatch, DealStatus,
-    NewDeal, Pipeline, PipelineInput, PipelineMode, Reason, StageStay, check_close, check_move, values_of,
+    Board, BoardColumn, BoardUpdate, Deal, DealClose, DealFilter, DealMove, DealPage, DealPatch, DealStatus, NewDeal,
+    Pipeline, PipelineInput, PipelineMode, Reason, StageStay, check_close, check_move, values_of,
 };
 use crate::audit::FieldChange;
 use crate::auth::CurrentUser;
@@ -39,7 +39,12 @@ pub async fn pipeline(db: &Db, _user: &CurrentUser, id: i64) -> Result<Pipeline,
 }
 
 /// Creates (`id` `None`) or changes a pipeline. Administrators only.
-pub async fn save_pipeline(db: &Db, user: &CurrentUser, id: Option<i64>, input: &PipelineInput) -> Result<Pipeline, AppError> {
+pub async fn save_pipeline(
+    db: &Db,
+    user: &CurrentUser,
+    id: Option<i64>,
+    input: &PipelineInput,
+) -> Result<Pipeline, AppError> {
     if !user.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -92,7 +97,14 @@ pub async fn save_pipeline(db: &Db, user: &CurrentUser, id: Option<i64>, input: 
         }
         if c.mode != input.mode && (c.mode == PipelineMode::None || input.mode == PipelineMode::None) {
             // Deals would be left without (or with) a stage: a pipeline's kind is chosen once.
-            let open = store::cards(db, crate::auth::Scope::All, &DealFilter { pipeline_id: Some(c.id), status: Some("all".into()), ..Default::default() }, None, 1).await?;
+            let open = store::cards(
+                db,
+                crate::auth::Scope::All,
+                &DealFilter { pipeline_id: Some(c.id), status: Some("all".into()), ..Default::default() },
+                None,
+                1,
+            )
+            .await?;
             if !open.items.is_empty() {
                 checks.fail("mode", ErrCode::StageHasDeals);
             }
@@ -125,7 +137,13 @@ pub async fn add_reason(db: &Db, user: &CurrentUser, kind: &str, name: &str) -> 
 }
 
 /// Renames, retires or restores a reason. Administrators only.
-pub async fn update_reason(db: &Db, user: &CurrentUser, id: i64, name: Option<&str>, retired: bool) -> Result<(), AppError> {
+pub async fn update_reason(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    name: Option<&str>,
+    retired: bool,
+) -> Result<(), AppError> {
     if !user.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -154,7 +172,9 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewDeal) -> Result<Deal
     let mut values = input.validate()?;
     match customers::get(db, user.scope(), input.customer_id).await {
         Ok(_) => {}
-        Err(AppError::NotFound | AppError::Forbidden) => return Err(AppError::field("customer_id", ErrCode::InvalidChoice)),
+        Err(AppError::NotFound | AppError::Forbidden) => {
+            return Err(AppError::field("customer_id", ErrCode::InvalidChoice));
+        }
         Err(e) => return Err(e),
     }
     let manager = input.manager_id.unwrap_or(user.id);
@@ -164,7 +184,9 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewDeal) -> Result<Deal
             .map_err(|_| AppError::field("manager_id", ErrCode::InvalidChoice))?;
     }
     let pipeline = match input.pipeline_id {
-        Some(id) => store::pipeline(db, id).await.map_err(|_| AppError::field("pipeline_id", ErrCode::InvalidChoice))?,
+        Some(id) => {
+            store::pipeline(db, id).await.map_err(|_| AppError::field("pipeline_id", ErrCode::InvalidChoice))?
+        }
         None => store::pipelines(db, false).await?.into_iter().next().ok_or(AppError::NotFound)?,
     };
     if pipeline.archived {
@@ -244,7 +266,9 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &DealPatch) -> 
             }
             out
         }
-        (Some(done), None) if !done.is_empty() => return Err(AppError::field("checklist_done", ErrCode::InvalidChoice)),
+        (Some(done), None) if !done.is_empty() => {
+            return Err(AppError::field("checklist_done", ErrCode::InvalidChoice));
+        }
         _ => current.checklist_done.clone(),
     };
     let old = values_of(&current);
@@ -410,9 +434,32 @@ pub async fn list(
 }
 
 /// Checks that `deal_id` is a deal of `customer_id` that `user` may see (links from interactions and tasks).
-pub async fn check_link(db: &Db, user: &CurrentUser, customer_id: Option<i64>, deal_id: Option<i64>) -> Result<(), AppError> {
+pub async fn check_link(
+    db: &Db,
+    user: &CurrentUser,
+    customer_id: Option<i64>,
+    deal_id: Option<i64>,
+) -> Result<(), AppError> {
     let Some(deal_id) = deal_id else { return Ok(()) };
     let refused = || AppError::field("deal_id", ErrCode::InvalidChoice);
     let deal = get(db, user, deal_id).await.map_err(|_| refused())?;
     if customer_id.is_some_and(|c| c != deal.customer_id) { Err(refused()) } else { Ok(()) }
+}
+
+/// The sales funnel of a pipeline (the first when none is given) for the filter, within `user`'s scope.
+pub async fn funnel(db: &Db, user: &CurrentUser, lang: Lang, filter: &DealFilter) -> Result<super::Funnel, AppError> {
+    check_filter(db, user, filter).await?;
+    let pipeline = match filter.pipeline_id {
+        Some(id) => {
+            store::pipeline(db, id).await.map_err(|_| AppError::field("pipeline_id", ErrCode::InvalidChoice))?
+        }
+        None => store::pipelines(db, false).await?.into_iter().next().ok_or(AppError::NotFound)?,
+    };
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && to <= from
+    {
+        return Err(AppError::field("to", ErrCode::EndBeforeStart));
+    }
+    let reasons = store::reasons(db).await?;
+    store::funnel(db, user.scope(), filter, &pipeline, &reasons, lang, now_millis()).await
 }

@@ -300,7 +300,12 @@ pub async fn history(db: &Db, deal_id: i64) -> Result<Vec<StageStay>, AppError> 
         .bind(deal_id).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .map(|(stage_id, entered_at, left_at, moved_by_name)| StageStay { stage_id, entered_at, left_at, moved_by_name })
+        .map(|(stage_id, entered_at, left_at, moved_by_name)| StageStay {
+            stage_id,
+            entered_at,
+            left_at,
+            moved_by_name,
+        })
         .collect())
 }
 
@@ -526,7 +531,8 @@ fn filter_sql(scope: Scope, f: &DealFilter, sql: &mut String, args: &mut Vec<Arg
 
 /// Counts and sums of the filtered deals per stage and currency (weighted by `pipeline`'s probabilities).
 pub async fn totals(db: &Db, scope: Scope, f: &DealFilter, pipeline: &Pipeline) -> Result<Vec<ColumnTotals>, AppError> {
-    let mut sql = "SELECT d.stage_id, d.currency, COUNT(*), SUM(d.amount) FROM deals d WHERE 1 = 1".to_string();
+    let mut sql =
+        "SELECT d.stage_id, d.currency, COUNT(*), CAST(SUM(d.amount) AS BIGINT) FROM deals d WHERE 1 = 1".to_string();
     let mut args = Vec::new();
     filter_sql(scope, f, &mut sql, &mut args);
     sql.push_str(" GROUP BY d.stage_id, d.currency");
@@ -541,7 +547,8 @@ pub async fn totals(db: &Db, scope: Scope, f: &DealFilter, pipeline: &Pipeline) 
         .into_iter()
         .map(|(stage_id, probability)| {
             let mut t = ColumnTotals { stage_id, count: 0, sums: Vec::new() };
-            for (_, currency, n, sum) in rows.iter().filter(|r| pipeline.mode == PipelineMode::None || r.0 == stage_id) {
+            for (_, currency, n, sum) in rows.iter().filter(|r| pipeline.mode == PipelineMode::None || r.0 == stage_id)
+            {
                 t.count += n;
                 let amount = amount_of(sum.unwrap_or(0));
                 let weighted = (amount * rust_decimal::Decimal::from(probability) / rust_decimal::Decimal::from(100))
@@ -609,12 +616,20 @@ impl CardRow {
 }
 
 /// A page of the filtered deals, most recently changed first (keyset on `(updated_at, id)`).
-pub async fn cards(db: &Db, scope: Scope, f: &DealFilter, cursor: Option<&str>, limit: u32) -> Result<DealPage, AppError> {
+pub async fn cards(
+    db: &Db,
+    scope: Scope,
+    f: &DealFilter,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<DealPage, AppError> {
     let limit = limit.clamp(1, 500);
     let mut sql = CARD.to_string();
     let mut args = Vec::new();
     filter_sql(scope, f, &mut sql, &mut args);
-    if let Some((at, id)) = cursor.and_then(|c| c.split_once('.')).and_then(|(a, i)| Some((a.parse::<i64>().ok()?, i.parse::<i64>().ok()?))) {
+    if let Some((at, id)) =
+        cursor.and_then(|c| c.split_once('.')).and_then(|(a, i)| Some((a.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
+    {
         args.push(Arg::I(at));
         args.push(Arg::I(id));
         let (a, b) = (args.len() - 1, args.len());
@@ -699,4 +714,135 @@ pub async fn timeline(db: &Db, deal_id: i64) -> Result<Vec<crate::audit::Timelin
 /// A deal's open tasks, soonest first.
 pub async fn open_tasks(db: &Db, deal_id: i64) -> Result<Vec<crate::tasks::Task>, AppError> {
     crate::tasks::store::open_for_deal(db, deal_id).await
+}
+
+/// The sales funnel of `pipeline` over the deals the filter and scope select (created in its period):
+/// how far deals got (`max_position`), how many closed how, where and why they were lost, and the average
+/// stay in each stage from the stage history. Two queries; the history one reads only its covering index
+/// when no manager, team, source or scope narrows it.
+pub async fn funnel(
+    db: &Db,
+    scope: Scope,
+    f: &DealFilter,
+    pipeline: &Pipeline,
+    reasons: &[Reason],
+    lang: crate::core::Lang,
+    now: Millis,
+) -> Result<super::Funnel, AppError> {
+    use rust_decimal::Decimal;
+    let f = DealFilter { pipeline_id: Some(pipeline.id), status: Some("all".into()), stage_id: None, ..f.clone() };
+    let mut sql = "SELECT d.max_position, d.status, d.currency, d.lost_stage_id, d.loss_reason_id, COUNT(*), \
+                   CAST(SUM(d.amount) AS BIGINT) FROM deals d WHERE 1 = 1"
+        .to_string();
+    let mut args = Vec::new();
+    filter_sql(scope, &f, &mut sql, &mut args);
+    sql.push_str(" GROUP BY d.max_position, d.status, d.currency, d.lost_stage_id, d.loss_reason_id");
+    type Group = (i64, String, String, Option<i64>, Option<i64>, i64, Option<i64>);
+    let groups: Vec<Group> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
+
+    let narrowed = !matches!(scope, Scope::All)
+        || f.manager_id.is_some()
+        || f.team_id.is_some()
+        || f.source.as_deref().is_some_and(|s| !s.trim().is_empty())
+        || f.customer_id.is_some();
+    let mut hsql =
+        String::from("SELECT h.stage_id, COUNT(*), CAST(SUM(COALESCE(h.left_at, $1) - h.entered_at) AS BIGINT) ");
+    let mut hargs = vec![Arg::I(now)];
+    if narrowed {
+        hsql.push_str("FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id WHERE 1 = 1");
+        filter_sql(scope, &f, &mut hsql, &mut hargs);
+        push_cond(&mut hsql, &mut hargs, " AND h.pipeline_id = #", Arg::I(pipeline.id));
+    } else {
+        hsql.push_str("FROM deal_stage_history h WHERE 1 = 1");
+        push_cond(&mut hsql, &mut hargs, " AND h.pipeline_id = #", Arg::I(pipeline.id));
+        if let Some(from) = f.from {
+            push_cond(&mut hsql, &mut hargs, " AND h.deal_created_at >= #", Arg::I(from));
+        }
+        if let Some(to) = f.to {
+            push_cond(&mut hsql, &mut hargs, " AND h.deal_created_at < #", Arg::I(to));
+        }
+    }
+    hsql.push_str(" GROUP BY h.stage_id");
+    let stays: Vec<(i64, i64, Option<i64>)> =
+        db_run!(db, p => bind_args!(sqlx::query_as(&hsql), &hargs).fetch_all(p).await)?;
+
+    let add = |sums: &mut Vec<CurrencySum>, currency: &str, minor: Option<i64>| {
+        let amount = amount_of(minor.unwrap_or(0));
+        match sums.iter_mut().find(|s| s.currency == currency) {
+            Some(s) => s.amount += amount,
+            None => sums.push(CurrencySum { currency: currency.into(), amount, weighted: Decimal::ZERO }),
+        }
+    };
+    let reason_name = |id: Option<i64>| {
+        id.and_then(|id| reasons.iter().find(|r| r.id == id)).map(|r| r.label(lang)).unwrap_or_else(|| "—".into())
+    };
+    let mut stages = Vec::new();
+    let mut previous: Option<i64> = None;
+    for s in &pipeline.stages {
+        let mut reached = 0;
+        let mut amounts = Vec::new();
+        let mut lost = 0;
+        let mut lost_reasons: Vec<(String, i64)> = Vec::new();
+        for (max_position, status, currency, lost_stage, reason, n, sum) in &groups {
+            if *max_position >= s.position {
+                reached += n;
+                add(&mut amounts, currency, *sum);
+            }
+            if status == "lost" && *lost_stage == Some(s.id) {
+                lost += n;
+                let name = reason_name(*reason);
+                match lost_reasons.iter_mut().find(|(r, _)| *r == name) {
+                    Some((_, c)) => *c += n,
+                    None => lost_reasons.push((name, *n)),
+                }
+            }
+        }
+        amounts.retain(|a| !a.amount.is_zero());
+        lost_reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let avg_days = stays.iter().find(|(id, _, _)| *id == s.id).and_then(|(_, n, total)| {
+            (*n > 0).then(|| {
+                (Decimal::from(total.unwrap_or(0)) / Decimal::from(*n) / Decimal::from(86_400_000))
+                    .round_dp(1)
+                    .normalize()
+            })
+        });
+        stages.push(super::FunnelStage {
+            stage_id: s.id,
+            name: s.label(lang),
+            reached,
+            amounts,
+            conversion: previous.and_then(|p| super::percent(reached, p)),
+            lost,
+            lost_reasons,
+            avg_days,
+        });
+        previous = Some(reached);
+    }
+    let count = |st: &str| groups.iter().filter(|g| g.1 == st).map(|g| g.5).sum::<i64>();
+    let (open, won, lost) = (count("open"), count("won"), count("lost"));
+    let mut avg_won: Vec<CurrencySum> = Vec::new();
+    let mut won_by_currency: Vec<(String, i64)> = Vec::new();
+    for (_, status, currency, _, _, n, sum) in groups.iter().filter(|g| g.1 == "won") {
+        let _ = status;
+        add(&mut avg_won, currency, *sum);
+        match won_by_currency.iter_mut().find(|(c, _)| c == currency) {
+            Some((_, c)) => *c += n,
+            None => won_by_currency.push((currency.clone(), *n)),
+        }
+    }
+    for a in avg_won.iter_mut() {
+        let n = won_by_currency.iter().find(|(c, _)| *c == a.currency).map_or(1, |(_, n)| (*n).max(1));
+        a.amount = (a.amount / Decimal::from(n)).round_dp(2).normalize();
+    }
+    Ok(super::Funnel {
+        pipeline_id: pipeline.id,
+        pipeline_name: pipeline.label(lang),
+        stages,
+        total: open + won + lost,
+        open,
+        won,
+        lost,
+        win_rate: super::percent(won, won + lost),
+        avg_won,
+    })
 }

@@ -6,7 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use app::deals::{Deal, DealClose, DealFilter, DealMove, DealPage, DealPatch, NewDeal, Pipeline, PipelineInput, Reason, StageStay, service};
+use app::deals::{
+    Deal, DealClose, DealFilter, DealMove, DealPage, DealPatch, NewDeal, Pipeline, PipelineInput, Reason, StageStay,
+    service,
+};
 
 use super::customers::parse_id;
 use super::{Api, ApiError, ApiJson, ApiQuery};
@@ -22,7 +25,11 @@ pub async fn pipelines(State(state): State<AppState>, api: Api) -> Result<Json<V
 /// One pipeline (archived ones too).
 #[utoipa::path(get, path = "/api/v1/pipelines/{id}", tag = "deals", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Pipeline), (status = 404, body = super::ErrorBody)))]
-pub async fn pipeline(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Pipeline>, ApiError> {
+pub async fn pipeline(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Pipeline>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::pipeline(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
 }
@@ -178,7 +185,11 @@ pub async fn get(State(state): State<AppState>, api: Api, Path(id): Path<String>
 /// A deal's stays in stages, oldest first.
 #[utoipa::path(get, path = "/api/v1/deals/{id}/history", tag = "deals", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<StageStay>), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
-pub async fn history(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Vec<StageStay>>, ApiError> {
+pub async fn history(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<StageStay>>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::history(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
 }
@@ -227,4 +238,57 @@ pub async fn close(
 ) -> Result<Json<Deal>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::close(&state.db, api.user()?, id, &input).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Funnel parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FunnelParams {
+    /// Defaults to the first pipeline.
+    pub pipeline_id: Option<i64>,
+    pub manager_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub source: Option<String>,
+    /// Deals created from (epoch ms, inclusive).
+    pub from: Option<i64>,
+    /// Deals created before (epoch ms, exclusive).
+    pub to: Option<i64>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// The sales funnel: per stage, deals and amounts that reached it, conversion from the previous stage,
+/// losses with their reasons and the average days spent; win rate and average won deal. `format=csv` gives
+/// a spreadsheet (`;`-separated, UTF-8 with BOM).
+#[utoipa::path(get, path = "/api/v1/reports/funnel", tag = "deals", params(FunnelParams), security(("bearer" = [])),
+    responses((status = 200, body = app::deals::Funnel), (status = 200, content_type = "text/csv", body = String),
+        (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn funnel(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<FunnelParams>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let f = DealFilter {
+        pipeline_id: p.pipeline_id,
+        manager_id: p.manager_id,
+        team_id: p.team_id,
+        source: p.source,
+        from: p.from,
+        to: p.to,
+        ..Default::default()
+    };
+    let report = service::funnel(&state.db, api.user()?, api.ctx.lang, &f).await.map_err(|e| api.err(e))?;
+    match p.format.as_deref() {
+        Some("csv") => Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"funnel.csv\""),
+            ],
+            app::deals::funnel_csv(&report, api.ctx.lang),
+        )
+            .into_response()),
+        None | Some("json") => Ok(Json(report).into_response()),
+        Some(_) => Err(api.err(app::core::AppError::field("format", app::core::ErrCode::InvalidChoice))),
+    }
 }

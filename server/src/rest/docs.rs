@@ -91,6 +91,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::deals::update,
         super::deals::move_deal,
         super::deals::close,
+        super::deals::funnel,
     ),
     components(schemas(super::ErrorBody, app::customers::CustomerKind, app::customers::CustomerStage,
         app::custom_fields::FieldKind, app::custom_fields::FieldEntity,

@@ -54,7 +54,7 @@ pub async fn stream(
     let after: i64 =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
     // Subscribe before reading the backlog, so that nothing falls between the two.
-    let rx = events::subscribe();
+    let rx = events::subscribe(&state.db);
     let unread = app::tasks::service::unread(&state.db, user, after).await.map_err(|e| api.err(e))?;
     let backlog = unread
         .into_iter()
@@ -96,11 +96,12 @@ pub async fn stream(
 #[utoipa::path(get, path = "/api/v1/pipelines/{id}/events", tag = "deals", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, content_type = "text/event-stream", body = String), (status = 401, body = super::ErrorBody)))]
 pub async fn board_stream(
+    State(state): State<AppState>,
     api: Api,
     axum::extract::Path(pipeline_id): axum::extract::Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     api.user()?;
-    let feed = (events::subscribe(), CLOSING.subscribe());
+    let feed = (events::subscribe(&state.db), CLOSING.subscribe());
     let stream = futures_util::stream::unfold(feed, move |(mut rx, mut closing)| async move {
         loop {
             if *closing.borrow() {

@@ -249,5 +249,6 @@ pub fn router() -> Router<AppState> {
         .route("/v1/deals/{id}/history", get(deals::history))
         .route("/v1/deals/{id}/move", axum::routing::post(deals::move_deal))
         .route("/v1/deals/{id}/close", axum::routing::post(deals::close))
+        .route("/v1/reports/funnel", get(deals::funnel))
         .route("/v1/{*rest}", axum::routing::any(not_found))
 }

@@ -281,6 +281,7 @@ fn activities(db_url: &str, token: &str, cookie: &str, seconds: u64) -> Activiti
             let v = InteractionValues {
                 kind,
                 contact_id: None,
+                deal_id: None,
                 direction: (kind == InteractionKind::Call).then(|| "out".to_string()),
                 status: kind.statuses()[0].to_string(),
                 subject: None,

@@ -26,9 +26,23 @@ fn refusal(r: &tests::Resp) -> (String, String) {
 }
 
 const CODES: &[&str] = &[
-    "required", "invalid_choice", "out_of_range", "too_large", "too_precise", "invalid_date", "unknown_currency",
-    "no_stages", "other_pipeline", "stage_skipped", "checklist_incomplete", "required_at_stage", "required_to_win",
-    "stage_has_deals", "deal_closed", "not_a_number",
+    "required",
+    "invalid_choice",
+    "out_of_range",
+    "too_large",
+    "too_precise",
+    "invalid_date",
+    "unknown_currency",
+    "no_stages",
+    "other_pipeline",
+    "stage_skipped",
+    "checklist_incomplete",
+    "required_at_stage",
+    "required_to_win",
+    "stage_has_deals",
+    "deal_closed",
+    "not_a_number",
+    "end_before_start",
 ];
 
 async fn stage_ids(app: &TestApp, token: &str, pipeline: i64) -> Vec<i64> {
@@ -50,8 +64,12 @@ async fn rules_and_moves(app: TestApp) {
     assert_eq!(list.status, 200, "{}", list.body);
     let starter = list.json()[0].clone();
     assert_eq!((starter["preset"].as_str(), starter["mode"].as_str()), (Some("sales"), Some("manual")));
-    let presets: Vec<&str> = starter["stages"].as_array().unwrap().iter().map(|s| s["preset"].as_str().unwrap()).collect();
-    assert_eq!(presets, ["first_contact", "qualification", "proposal", "presentation", "terms", "preparing_delivery", "delivery"]);
+    let presets: Vec<&str> =
+        starter["stages"].as_array().unwrap().iter().map(|s| s["preset"].as_str().unwrap()).collect();
+    assert_eq!(
+        presets,
+        ["first_contact", "qualification", "proposal", "presentation", "terms", "preparing_delivery", "delivery"]
+    );
     let stages = stage_ids(&app, &a, starter["id"].as_i64().unwrap()).await;
 
     // Registered early: no amount, first stage, the customer's source, the caller as manager.
@@ -65,7 +83,10 @@ async fn rules_and_moves(app: TestApp) {
     assert_eq!(deal.status, 201, "{}", deal.body);
     let deal = deal.json();
     assert_eq!(deal["stage_id"].as_i64(), Some(stages[0]));
-    assert_eq!((deal["source"].as_str(), deal["amount"].is_null(), deal["status"].as_str()), (Some("exhibition"), true, Some("open")));
+    assert_eq!(
+        (deal["source"].as_str(), deal["amount"].is_null(), deal["status"].as_str()),
+        (Some("exhibition"), true, Some("open"))
+    );
 
     // "Commercial proposal" needs an amount: refused naming the field, nothing changed.
     let no_amount = mv(&app, &a, &deal, stages[2]).await;
@@ -126,7 +147,8 @@ async fn rules_and_moves(app: TestApp) {
     let deal = moved.json();
     assert_eq!(deal["checklist_done"], json!([]), "a new stage starts with its own checklist");
     let tasks = app.api("GET", "/api/v1/tasks?done=false", Some(&a), None).await.json();
-    let auto = tasks["items"].as_array().unwrap().iter().find(|t| t["title"] == "Call back after the presentation").cloned();
+    let auto =
+        tasks["items"].as_array().unwrap().iter().find(|t| t["title"] == "Call back after the presentation").cloned();
     let auto = auto.expect("the stage's automatic task");
     assert_eq!((auto["deal_id"].clone(), auto["customer_id"].clone()), (deal["id"].clone(), customer["id"].clone()));
     assert!(auto["due_at"].as_i64().unwrap() > deal["stage_entered_at"].as_i64().unwrap() + 47 * 3_600_000);
@@ -155,7 +177,12 @@ async fn rules_and_moves(app: TestApp) {
     let ep = enforced.json();
     let es = stage_ids(&app, &a, ep["id"].as_i64().unwrap()).await;
     let project = app
-        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "Warehouse", "customer_id": customer["id"], "pipeline_id": ep["id"]})))
+        .api(
+            "POST",
+            "/api/v1/deals",
+            Some(&a),
+            Some(json!({"title": "Warehouse", "customer_id": customer["id"], "pipeline_id": ep["id"]})),
+        )
         .await
         .json();
     assert_eq!(refusal(&mv(&app, &a, &project, es[2]).await), ("stage_id".into(), "stage_skipped".into()));
@@ -163,7 +190,12 @@ async fn rules_and_moves(app: TestApp) {
     let project = mv(&app, &a, &project, es[1]).await.json();
     assert_eq!(refusal(&mv(&app, &a, &project, es[2]).await), ("expected_close".into(), "required_at_stage".into()));
     let started_late = app
-        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "Skip", "customer_id": customer["id"], "pipeline_id": ep["id"], "stage_id": es[1]})))
+        .api(
+            "POST",
+            "/api/v1/deals",
+            Some(&a),
+            Some(json!({"title": "Skip", "customer_id": customer["id"], "pipeline_id": ep["id"], "stage_id": es[1]})),
+        )
         .await;
     assert_eq!(refusal(&started_late), ("stage_id".into(), "stage_skipped".into()));
 
@@ -182,7 +214,12 @@ async fn rules_and_moves(app: TestApp) {
         .await
         .json();
     let long = app
-        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "Plant", "customer_id": customer["id"], "pipeline_id": folder["id"]})))
+        .api(
+            "POST",
+            "/api/v1/deals",
+            Some(&a),
+            Some(json!({"title": "Plant", "customer_id": customer["id"], "pipeline_id": folder["id"]})),
+        )
         .await
         .json();
     assert!(long["stage_id"].is_null(), "{long}");
@@ -204,9 +241,8 @@ async fn closing(app: TestApp) {
         async move { app.api("POST", &format!("{path}/close"), Some(&a), Some(body)).await }
     };
     let reasons = app.api("GET", "/api/v1/deal-reasons", Some(&a), None).await.json();
-    let reason = |kind: &str| {
-        reasons.as_array().unwrap().iter().find(|r| r["kind"] == kind).map(|r| r["id"].clone()).unwrap()
-    };
+    let reason =
+        |kind: &str| reasons.as_array().unwrap().iter().find(|r| r["kind"] == kind).map(|r| r["id"].clone()).unwrap();
     // Lost needs a reason; won needs an amount.
     let no_reason = close(json!({"version": 1, "outcome": "lost"})).await;
     assert_eq!(refusal(&no_reason), ("loss_reason_id".into(), "required".into()));
@@ -223,15 +259,22 @@ async fn closing(app: TestApp) {
     assert_eq!((lost["status"].as_str(), lost["lost_stage_id"].clone()), (Some("lost"), deal["stage_id"].clone()));
     assert!(lost["closed_at"].is_i64());
     // A closed deal does not move, and does not close twice.
-    assert_eq!(refusal(&mv(&app, &a, &lost, deal["stage_id"].as_i64().unwrap()).await), ("stage_id".into(), "deal_closed".into()));
+    assert_eq!(
+        refusal(&mv(&app, &a, &lost, deal["stage_id"].as_i64().unwrap()).await),
+        ("stage_id".into(), "deal_closed".into())
+    );
     assert_eq!(close(json!({"version": lost["version"], "outcome": "won"})).await.status, 422);
 
     // Reopened: open again at the stage it left, and audited on the customer's timeline.
     let reopened = close(json!({"version": lost["version"], "outcome": "open"})).await;
     assert_eq!(reopened.status, 200, "{}", reopened.body);
     let r = reopened.json();
-    assert_eq!((r["status"].as_str(), r["stage_id"].clone(), r["loss_reason_id"].is_null()), (Some("open"), deal["stage_id"].clone(), true));
-    let timeline = app.api("GET", &format!("/api/v1/customers/{}/timeline", customer["id"]), Some(&a), None).await.json();
+    assert_eq!(
+        (r["status"].as_str(), r["stage_id"].clone(), r["loss_reason_id"].is_null()),
+        (Some("open"), deal["stage_id"].clone(), true)
+    );
+    let timeline =
+        app.api("GET", &format!("/api/v1/customers/{}/timeline", customer["id"]), Some(&a), None).await.json();
     let actions: Vec<String> = timeline["items"]
         .as_array()
         .unwrap()
@@ -264,7 +307,9 @@ async fn bad_input(app: TestApp) {
         assert_eq!(r.status, 422, "{body}: {}", r.body);
         assert_eq!(refusal(&r), (field.to_string(), code.to_string()), "{body}");
     }
-    let unreadable = app.api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "x", "customer_id": c, "amount": "lots"}))).await;
+    let unreadable = app
+        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "x", "customer_id": c, "amount": "lots"})))
+        .await;
     assert_eq!(unreadable.status, 422, "{}", unreadable.body);
     let list = app.api("GET", "/api/v1/deals?status=all", Some(&a), None).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 0, "nothing half-saved");
@@ -290,12 +335,25 @@ async fn roles(app: TestApp) {
     let (b_id, b) = app.user_token("b@karvon.uz", Role::Manager, None).await;
     let (_, head) = app.user_token("head@karvon.uz", Role::SalesHead, Some(team)).await;
     let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "A's"}))).await.json();
-    let deal = app.api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "A deal", "customer_id": customer["id"]}))).await.json();
+    let deal = app
+        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "A deal", "customer_id": customer["id"]})))
+        .await
+        .json();
     let path = format!("/api/v1/deals/{}", deal["id"]);
     assert_eq!(app.api("GET", &path, Some(&b), None).await.status, 403);
     assert_eq!(app.api("GET", &path, Some(&head), None).await.status, 200);
     assert_eq!(mv(&app, &b, &deal, deal["stage_id"].as_i64().unwrap()).await.status, 403);
-    assert_eq!(app.api("POST", &format!("{path}/close"), Some(&b), Some(json!({"version": 1, "outcome": "lost", "loss_reason_id": 1}))).await.status, 403);
+    assert_eq!(
+        app.api(
+            "POST",
+            &format!("{path}/close"),
+            Some(&b),
+            Some(json!({"version": 1, "outcome": "lost", "loss_reason_id": 1}))
+        )
+        .await
+        .status,
+        403
+    );
     let b_list = app.api("GET", "/api/v1/deals", Some(&b), None).await.json();
     assert_eq!(b_list["items"].as_array().unwrap().len(), 0);
     let head_list = app.api("GET", &format!("/api/v1/deals?manager_id={a_id}"), Some(&head), None).await.json();
@@ -303,20 +361,34 @@ async fn roles(app: TestApp) {
     let b_filter = app.api("GET", &format!("/api/v1/deals?manager_id={a_id}"), Some(&b), None).await;
     assert_eq!(refusal(&b_filter).0, "manager_id");
     // Another manager's customer, or giving the deal to someone else, is refused.
-    let foreign = app.api("POST", "/api/v1/deals", Some(&b), Some(json!({"title": "x", "customer_id": customer["id"]}))).await;
+    let foreign =
+        app.api("POST", "/api/v1/deals", Some(&b), Some(json!({"title": "x", "customer_id": customer["id"]}))).await;
     assert_eq!(refusal(&foreign), ("customer_id".into(), "invalid_choice".into()));
     let given = app
-        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "x", "customer_id": customer["id"], "manager_id": b_id})))
+        .api(
+            "POST",
+            "/api/v1/deals",
+            Some(&a),
+            Some(json!({"title": "x", "customer_id": customer["id"], "manager_id": b_id})),
+        )
         .await;
     assert_eq!(refusal(&given), ("manager_id".into(), "invalid_choice".into()));
     // Pipelines and reasons are an administrator's.
     let p = json!({"name": "Mine", "mode": "manual", "stages": [{"name": "One", "probability": 50}]});
     assert_eq!(app.api("POST", "/api/v1/pipelines", Some(&head), Some(p)).await.status, 403);
-    assert_eq!(app.api("POST", "/api/v1/deal-reasons", Some(&a), Some(json!({"kind": "loss", "name": "x"}))).await.status, 403);
+    assert_eq!(
+        app.api("POST", "/api/v1/deal-reasons", Some(&a), Some(json!({"kind": "loss", "name": "x"}))).await.status,
+        403
+    );
     // Interactions and tasks link to a deal of the same customer only.
     let other = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Other"}))).await.json();
     let wrong = app
-        .api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": other["id"], "kind": "note", "body": "x", "deal_id": deal["id"]})))
+        .api(
+            "POST",
+            "/api/v1/interactions",
+            Some(&a),
+            Some(json!({"customer_id": other["id"], "kind": "note", "body": "x", "deal_id": deal["id"]})),
+        )
         .await;
     assert_eq!(refusal(&wrong), ("deal_id".into(), "invalid_choice".into()));
     let note = app
@@ -324,11 +396,20 @@ async fn roles(app: TestApp) {
         .await;
     assert_eq!(note.status, 201, "{}", note.body);
     let task = app
-        .api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "Send samples", "due_at": app::core::now_millis() + 86_400_000, "deal_id": deal["id"]})))
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&a),
+            Some(
+                json!({"title": "Send samples", "due_at": app::core::now_millis() + 86_400_000, "deal_id": deal["id"]}),
+            ),
+        )
         .await;
     assert_eq!((task.status.as_u16(), task.json()["customer_id"].clone()), (201, customer["id"].clone()));
     let timeline = app::deals::store::timeline(&app.db, deal["id"].as_i64().unwrap()).await.unwrap();
-    assert!(timeline.iter().any(|e| e.interaction.as_ref().is_some_and(|i| i.body.as_deref() == Some("Asked for samples"))));
+    assert!(
+        timeline.iter().any(|e| e.interaction.as_ref().is_some_and(|i| i.body.as_deref() == Some("Asked for samples")))
+    );
     let tasks = app::deals::store::open_tasks(&app.db, deal["id"].as_i64().unwrap()).await.unwrap();
     assert_eq!(tasks.len(), 1);
     let _ = b_id;
@@ -338,7 +419,10 @@ async fn two_movers(app: TestApp) {
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
     let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "C"}))).await.json();
-    let deal = app.api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "D", "customer_id": customer["id"]}))).await.json();
+    let deal = app
+        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "D", "customer_id": customer["id"]})))
+        .await
+        .json();
     let stages = stage_ids(&app, &a, deal["pipeline_id"].as_i64().unwrap()).await;
     // Both saw version 1 and move at once: one wins, the other is told.
     let (r1, r2) = tokio::join!(mv(&app, &a, &deal, stages[1]), mv(&app, &admin, &deal, stages[3]));
@@ -352,7 +436,9 @@ async fn two_movers(app: TestApp) {
     assert_eq!(history.as_array().unwrap().len(), 2, "one move recorded: {history}");
 }
 
-async fn next_frame(stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin)) -> String {
+async fn next_frame(
+    stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+) -> String {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("an event within 5 s");
         let text = String::from_utf8_lossy(&frame.expect("stream open").expect("chunk")).into_owned();
@@ -367,7 +453,10 @@ async fn board_events(app: TestApp) {
     let relay = tokio::spawn(app::core::events::relay(app.db.clone()));
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "C"}))).await.json();
-    let deal = app.api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "D", "customer_id": customer["id"]}))).await.json();
+    let deal = app
+        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "D", "customer_id": customer["id"]})))
+        .await
+        .json();
     let pid = deal["pipeline_id"].as_i64().unwrap();
     let stages = stage_ids(&app, &a, pid).await;
     let open = |pipeline: i64| {
@@ -380,7 +469,8 @@ async fn board_events(app: TestApp) {
     let res = tower::ServiceExt::oneshot(app.router.clone(), open(pid)).await.unwrap();
     assert_eq!(res.headers()["content-type"], "text/event-stream");
     let mut board = res.into_body().into_data_stream();
-    let mut other_board = tower::ServiceExt::oneshot(app.router.clone(), open(pid + 100)).await.unwrap().into_body().into_data_stream();
+    let mut other_board =
+        tower::ServiceExt::oneshot(app.router.clone(), open(pid + 100)).await.unwrap().into_body().into_data_stream();
     tokio::time::sleep(Duration::from_millis(300)).await; // the relay is listening (PostgreSQL)
     assert_eq!(mv(&app, &a, &deal, stages[1]).await.status, 200);
     let frame = next_frame(&mut board).await;
@@ -391,9 +481,89 @@ async fn board_events(app: TestApp) {
     relay.abort();
 }
 
+async fn funnel_report(app: TestApp) {
+    let (a_id, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
+    let (_, b) = app.user_token("b@karvon.uz", Role::Manager, None).await;
+    let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
+    let customer =
+        app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "C", "source": "web"}))).await.json();
+    let stages = stage_ids(&app, &a, 1).await;
+    let new = |title: &str, amount: i64| json!({"title": title, "customer_id": customer["id"], "amount": amount});
+    let mut deals = Vec::new();
+    for i in 0..4 {
+        deals
+            .push(app.api("POST", "/api/v1/deals", Some(&a), Some(new(&format!("d{i}"), 1000 * (i + 1)))).await.json());
+    }
+    // d0 stays at the first stage; d1 reaches the second and is lost there; d2 reaches the third and is won;
+    // d3 reaches the second.
+    let d1 = mv(&app, &a, &deals[1], stages[1]).await.json();
+    let d2 = mv(&app, &a, &deals[2], stages[1]).await.json();
+    let d2 = mv(&app, &a, &d2, stages[2]).await.json();
+    mv(&app, &a, &deals[3], stages[1]).await;
+    let reasons = app.api("GET", "/api/v1/deal-reasons", Some(&a), None).await.json();
+    let price = reasons.as_array().unwrap().iter().find(|r| r["preset"] == "price").unwrap()["id"].clone();
+    let lost = app
+        .api(
+            "POST",
+            &format!("/api/v1/deals/{}/close", d1["id"]),
+            Some(&a),
+            Some(json!({"version": d1["version"], "outcome": "lost", "loss_reason_id": price})),
+        )
+        .await;
+    assert_eq!(lost.status, 200, "{}", lost.body);
+    let won = app
+        .api(
+            "POST",
+            &format!("/api/v1/deals/{}/close", d2["id"]),
+            Some(&a),
+            Some(json!({"version": d2["version"], "outcome": "won"})),
+        )
+        .await;
+    assert_eq!(won.status, 200, "{}", won.body);
+
+    let r = app.api("GET", "/api/v1/reports/funnel?pipeline_id=1", Some(&admin), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let f = r.json();
+    let reached: Vec<i64> = f["stages"].as_array().unwrap().iter().map(|s| s["reached"].as_i64().unwrap()).collect();
+    assert_eq!(reached, [4, 3, 1, 0, 0, 0, 0]);
+    assert_eq!(f["stages"][1]["conversion"], "75");
+    assert_eq!(f["stages"][2]["conversion"], "33.3");
+    assert_eq!(f["stages"][1]["lost"], 1);
+    assert_eq!(f["stages"][1]["lost_reasons"][0][1], 1);
+    assert_eq!(f["stages"][0]["amounts"][0]["amount"], "10000");
+    assert_eq!(
+        (f["total"].as_i64(), f["won"].as_i64(), f["lost"].as_i64(), f["open"].as_i64()),
+        (Some(4), Some(1), Some(1), Some(2))
+    );
+    assert_eq!(f["win_rate"], "50");
+    assert_eq!(f["avg_won"][0]["amount"], "3000");
+    assert!(f["stages"][0]["avg_days"].is_string(), "{}", f["stages"][0]);
+    // The same through the join (a manager filter), and nothing for another manager's scope.
+    let by_a = app
+        .api("GET", &format!("/api/v1/reports/funnel?pipeline_id=1&manager_id={a_id}"), Some(&admin), None)
+        .await
+        .json();
+    assert_eq!(by_a["stages"], f["stages"]);
+    let of_b = app.api("GET", "/api/v1/reports/funnel?pipeline_id=1", Some(&b), None).await.json();
+    assert_eq!(of_b["total"], 0);
+    // A period before the deals were created is empty; an end before the start is refused.
+    let old = app.api("GET", "/api/v1/reports/funnel?pipeline_id=1&from=1000&to=2000", Some(&admin), None).await.json();
+    assert_eq!(old["total"], 0);
+    let bad = app.api("GET", "/api/v1/reports/funnel?pipeline_id=1&from=2000&to=1000", Some(&admin), None).await;
+    assert_eq!(refusal(&bad).0, "to");
+    // CSV for spreadsheets.
+    let csv = app.api("GET", "/api/v1/reports/funnel?pipeline_id=1&format=csv", Some(&admin), None).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 8, "{}", csv.body);
+    assert!(lines[2].contains(";3;") && lines[2].contains("75"), "{}", lines[2]);
+}
+
 both_apps!(stage_rules, rules_and_moves);
 both_apps!(close_and_reopen, closing);
 both_apps!(refused_input, bad_input);
 both_apps!(role_rules, roles);
 both_apps!(concurrent_moves, two_movers);
 both_apps!(board_stream, board_events);
+both_apps!(sales_funnel, funnel_report);
