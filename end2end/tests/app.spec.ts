@@ -548,6 +548,119 @@ test('mail: connect a mailbox, sort incoming mail, write from the card', async (
   await expect(page.locator('[data-test=timeline-entry][data-action=email]')).toHaveCount(3);
 });
 
+test('deals: register, stage rules, a board moved by mouse, keyboard and touch, live on another board, lost, funnel', async ({ page, browser }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers?q=Buxoro+Agro+Group');
+  await page.locator('[data-test=customer-row] a', { hasText: 'Buxoro Agro Group' }).click();
+  await hydrated(page);
+  const panel = page.locator('[data-test=customer-deals]');
+  await panel.locator('[data-test=new-deal]').click();
+  await panel.locator('[data-test=field-title]').fill('Cement M400, 40 t');
+  await panel.locator('[data-test=deal-create]').click();
+  await expect(page).toHaveURL(/\/deals\/\d+$/);
+  await expect(page.locator('[data-test=deal-title]')).toHaveText('Cement M400, 40 t');
+  await expect(page.locator('[data-test=deal-amount]')).toHaveText('No amount yet');
+  await hydrated(page);
+
+  // "Commercial proposal" needs an amount: refused with the reason, then allowed once it is filled in.
+  const track = page.locator('[data-test=stage-track] li');
+  await track.nth(2).locator('button').click();
+  await expect(page.locator('[data-test=move-error]')).toContainText('Amount');
+  await page.locator('[data-test=deal-form] [data-test=field-amount]').fill('125000000');
+  await page.locator('[data-test=deal-save]').click();
+  await expect(page.locator('[data-test=deal-amount]')).toContainText('125');
+  await track.nth(2).locator('button').click();
+  await expect(track.nth(2)).toHaveClass(/here/);
+  await expect(page.locator('[data-test=deal-timeline]')).toContainText('Commercial proposal');
+  await shot(page, 'deal');
+
+  // Two boards open; the second follows the first without reloading.
+  const other = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'en-US' });
+  const page2 = await other.newPage();
+  await login(page2, ADMIN.email, ADMIN.password);
+  await page2.goto('/deals');
+  await hydrated(page2);
+  await page.goto('/deals');
+  await hydrated(page);
+  await page.waitForTimeout(500); // both boards' event streams are open
+  const col = (p: typeof page, i: number) => p.locator('.kanban-col').nth(i);
+  const card = (p: typeof page, i: number) => col(p, i).locator('[data-test=deal-card]', { hasText: 'Cement M400' });
+  await expect(card(page, 2)).toBeVisible();
+  await expect(card(page2, 2)).toBeVisible();
+
+  // Mouse: proposal → presentation.
+  await col(page, 3).scrollIntoViewIfNeeded();
+  const from = (await card(page, 2).boundingBox())!;
+  const to = (await col(page, 3).boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 20, from.y + 20, { steps: 4 });
+  await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 10 });
+  await page.mouse.up();
+  await expect(card(page, 3)).toBeVisible();
+  await expect(card(page2, 3)).toBeVisible({ timeout: 2000 });
+  await expect(card(page2, 2)).toHaveCount(0);
+
+  // Keyboard: → to "agreeing terms" is refused (no expected close date) and the card stays; ← goes back.
+  await card(page, 3).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('[data-test=board-notice]')).toContainText('Expected close date');
+  await expect(card(page, 3)).toBeVisible();
+  await card(page, 3).focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(card(page, 2)).toBeVisible();
+  await expect(card(page2, 2)).toBeVisible({ timeout: 2000 });
+
+  // Touch, from the grip: proposal → presentation.
+  await col(page, 3).scrollIntoViewIfNeeded();
+  const grip = (await card(page, 2).locator('.grip').boundingBox())!;
+  const target = (await col(page, 3).boundingBox())!;
+  await page.evaluate(([gx, gy, tx, ty]) => {
+    const opts = (x: number, y: number) => ({ pointerId: 7, pointerType: 'touch', isPrimary: true, button: 0, clientX: x, clientY: y, bubbles: true });
+    const grip = document.elementFromPoint(gx, gy)!;
+    grip.dispatchEvent(new PointerEvent('pointerdown', opts(gx, gy)));
+    for (let i = 1; i <= 10; i++) {
+      const x = gx + (tx - gx) * i / 10, y = gy + (ty - gy) * i / 10;
+      grip.dispatchEvent(new PointerEvent('pointermove', opts(x, y)));
+    }
+    grip.dispatchEvent(new PointerEvent('pointerup', opts(tx, ty)));
+  }, [grip.x + grip.width / 2, grip.y + grip.height / 2, target.x + target.width / 2, target.y + 80]);
+  await expect(card(page, 3)).toBeVisible();
+  await expect(card(page2, 3)).toBeVisible({ timeout: 2000 });
+  await shot(page, 'board');
+
+  // Dropped on "Lost": the reason is asked for, then the deal leaves both boards.
+  const c = (await card(page, 3).boundingBox())!;
+  await page.mouse.move(c.x + c.width / 2, c.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(c.x + c.width / 2 + 30, c.y + 40, { steps: 4 });
+  const lost = (await page.locator('.drop-zone.lost').boundingBox())!;
+  await page.mouse.move(lost.x + lost.width / 2, lost.y + lost.height / 2, { steps: 8 });
+  await page.mouse.up();
+  const dialog = page.locator('[data-test=lost-dialog]');
+  await expect(dialog).toBeVisible();
+  await dialog.locator('[data-test=lost-submit]').click();
+  await expect(dialog.locator('[data-test=error-loss_reason_id]')).not.toBeEmpty();
+  await dialog.locator('[data-test=lost-reason]').selectOption({ index: 1 });
+  await dialog.locator('[data-test=lost-submit]').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(card(page, 3)).toHaveCount(0);
+  await expect(card(page2, 3)).toHaveCount(0, { timeout: 2000 });
+  await other.close();
+
+  // The list shows it as lost; the funnel counts it.
+  await page.goto('/deals?view=list&status=lost');
+  await expect(page.locator('[data-test=deal-list]')).toContainText('Cement M400');
+  await page.goto('/deals?view=funnel');
+  await hydrated(page);
+  await expect(page.locator('[data-test=funnel-bar]')).toHaveCount(7);
+  await expect(page.locator('[data-test=funnel-total]')).toHaveText('1');
+  await shot(page, 'funnel');
+  const csv = await page.request.get((await page.locator('[data-test=funnel-csv]').getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain('Commercial proposal;1;');
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');
@@ -563,7 +676,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel']) {
     await page.goto(path);
     await hydrated(page);
   }

@@ -189,7 +189,8 @@ pub async fn stage_has_history(db: &Db, stage_id: i64) -> Result<bool, AppError>
 
 /// Loss and unmet-demand reasons (retired ones too), in order.
 pub async fn reasons(db: &Db) -> Result<Vec<Reason>, AppError> {
-    let rows: Vec<(i64, String, Option<String>, Option<String>, Option<i64>)> = db_run!(db, p => sqlx::query_as(
+    type ReasonRow = (i64, String, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<ReasonRow> = db_run!(db, p => sqlx::query_as(
         "SELECT id, kind, name, preset, retired_at FROM deal_reasons ORDER BY kind, position, id").fetch_all(p).await)?;
     Ok(rows
         .into_iter()
@@ -315,7 +316,7 @@ const AUTO_TASK: &str = "INSERT INTO tasks (title, due_at, assignee_id, customer
 
 /// Due time of an automatic task made at `now`.
 fn due(t: &AutoTask, now: Millis) -> Millis {
-    now + i64::from(t.due_days.max(0)) * 86_400_000 + if t.due_days == 0 { 3_600_000 } else { 0 }
+    now + i64::from(t.due_days) * 86_400_000 + if t.due_days == 0 { 3_600_000 } else { 0 }
 }
 
 /// Stores a new deal (at `stage`, if the pipeline has stages) with its contacts, first stage stay, the
@@ -361,6 +362,7 @@ pub async fn create(
 }
 
 /// Saves a deal's fields (and ticked checklist items) if `version` is current, with an audit row.
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     db: &Db,
     user: &CurrentUser,
