@@ -83,7 +83,7 @@ async fn seed(db: &Db, deals: usize, managers: &[i64], customers: &[i64], stages
                 V::I(stage),
                 V::I(customers[i % customers.len()]),
                 V::I(manager),
-                V::I(((i % 97) as i64 + 1) * 1_000_000_00),
+                V::I(((i % 97) as i64 + 1) * 100_000_000),
                 V::S(if i % 10 == 0 { "USD".into() } else { "UZS".into() }),
                 V::S(status.into()),
                 if status == "lost" { V::I(stage) } else { V::NI },
