@@ -157,6 +157,15 @@ pub fn action_msg(action: &str) -> Msg {
     }
 }
 
+/// The label of a changed field of `entity` (a deal's `stage` is its pipeline stage, a customer's the
+/// relationship stage).
+pub fn entity_field_msg(entity: &str, field: &str) -> Msg {
+    match (entity, field) {
+        ("deal", "stage") => Msg::DealStage,
+        _ => field_msg(field),
+    }
+}
+
 /// The label of a changed field.
 pub fn field_msg(field: &str) -> Msg {
     match field {

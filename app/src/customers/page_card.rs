@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{CustomerCard, UpdateCustomer, customer_timeline, get_customer};
 use super::form::EditCustomerForm;
-use crate::audit::{TimelineEntry, action_msg, entity_msg, field_msg};
+use crate::audit::{TimelineEntry, action_msg, entity_field_msg, entity_msg};
 use crate::contacts::api::list_contacts;
 use crate::contacts::panel::ContactsPanel;
 use crate::core::format::date_time;
@@ -318,7 +318,7 @@ fn Entry(e: TimelineEntry) -> impl IntoView {
                         let created = e.action == "created" || e.action == "merged_away";
                         let label = match c.field.strip_prefix("custom:") {
                             Some(custom) => custom.to_string(),
-                            None => t(field_msg(&c.field)).to_string(),
+                            None => t(entity_field_msg(&e.entity, &c.field)).to_string(),
                         };
                         // Creations and additions show the value; changes show old → new.
                         let text = if created || c.old.is_none() {

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{CloseDeal, DealView, MoveDeal, TickDeal, UpdateDeal, load_deal};
 use super::page_board::day_value;
 use super::{CURRENCIES, Deal, DealStatus, Pipeline, PipelineMode};
-use crate::audit::{TimelineEntry, action_msg, field_msg};
+use crate::audit::{TimelineEntry, action_msg, entity_field_msg};
 use crate::core::format::{date, date_time, money};
 use crate::core::{AppError, Msg};
 use crate::customers::page_card::shown;
@@ -343,7 +343,7 @@ fn Timeline(events: Vec<TimelineEntry>, pipeline: Pipeline) -> impl IntoView {
                     let changes = e.changes.iter().map(|c| {
                         let show = |v: &Option<String>| shown(&c.field, v.clone());
                         let arrow = if c.old.is_some() { format!("{} → {}", show(&c.old), show(&c.new)) } else { show(&c.new) };
-                        view! { <li class="small"><span class="muted">{t(field_msg(&c.field))} ": "</span>{arrow}</li> }
+                        view! { <li class="small"><span class="muted">{t(entity_field_msg(&e.entity, &c.field))} ": "</span>{arrow}</li> }
                     }).collect_view();
                     view! {
                         <li data-test="deal-event">
