@@ -74,6 +74,8 @@ CREATE TABLE deals (
 );
 CREATE INDEX deals_board ON deals (pipeline_id, status, stage_id, updated_at);
 CREATE INDEX deals_pipeline_created ON deals (pipeline_id, created_at);
+-- The funnel's counts: how far deals got, how they closed, in which currency, grouped in index order.
+CREATE INDEX deals_funnel ON deals (pipeline_id, max_position, status, currency, lost_stage_id, loss_reason_id, created_at, amount);
 CREATE INDEX deals_manager ON deals (manager_id, status);
 CREATE INDEX deals_customer ON deals (customer_id, id);
 
@@ -97,7 +99,8 @@ CREATE TABLE deal_stage_history (
     moved_by         BIGINT  REFERENCES users (id)
 );
 CREATE INDEX deal_stage_history_deal ON deal_stage_history (deal_id, id);
-CREATE INDEX deal_stage_history_funnel ON deal_stage_history (pipeline_id, deal_created_at, stage_id, entered_at, left_at);
+-- The funnel's average stays: grouped by stage in index order, covering (no table reads, no sort).
+CREATE INDEX deal_stage_history_funnel ON deal_stage_history (pipeline_id, stage_id, deal_created_at, entered_at, left_at);
 CREATE INDEX deal_stage_history_stage ON deal_stage_history (stage_id);
 
 CREATE INDEX interactions_deal ON interactions (deal_id, occurred_at, id) WHERE deal_id IS NOT NULL;

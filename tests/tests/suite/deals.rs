@@ -473,7 +473,11 @@ async fn board_events(app: TestApp) {
         tower::ServiceExt::oneshot(app.router.clone(), open(pid + 100)).await.unwrap().into_body().into_data_stream();
     tokio::time::sleep(Duration::from_millis(300)).await; // the relay is listening (PostgreSQL)
     assert_eq!(mv(&app, &a, &deal, stages[1]).await.status, 200);
-    let frame = next_frame(&mut board).await;
+    // The creation's own event may still be on its way through PostgreSQL: boards skip versions they have.
+    let mut frame = next_frame(&mut board).await;
+    if frame.contains("\"version\":1") {
+        frame = next_frame(&mut board).await;
+    }
     assert!(frame.contains("event: deal") && frame.contains(&format!("\"deal_id\":{}", deal["id"])), "{frame}");
     assert!(frame.contains("\"version\":2"), "{frame}");
     let nothing = tokio::time::timeout(Duration::from_millis(400), other_board.next()).await;
