@@ -751,7 +751,9 @@ pub async fn funnel(
         String::from("SELECT h.stage_id, COUNT(*), CAST(SUM(COALESCE(h.left_at, $1) - h.entered_at) AS BIGINT) ");
     let mut hargs = vec![Arg::I(now)];
     if narrowed {
-        hsql.push_str("FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id WHERE 1 = 1");
+        // Deals first (SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as any join): scanning the
+        // whole history for a few managers' deals cost 2 s on SQLite at a million rows.
+        hsql.push_str("FROM deals d CROSS JOIN deal_stage_history h WHERE h.deal_id = d.id");
         filter_sql(scope, &f, &mut hsql, &mut hargs);
         push_cond(&mut hsql, &mut hargs, " AND h.pipeline_id = #", Arg::I(pipeline.id));
     } else {
