@@ -43,6 +43,21 @@ struct Row {
     changes: String,
 }
 
+impl Row {
+    fn into_entry(self) -> TimelineEntry {
+        TimelineEntry {
+            id: self.id,
+            at: self.at,
+            user_name: self.user_name,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            action: self.action,
+            changes: serde_json::from_str(&self.changes).unwrap_or_default(),
+            interaction: None,
+        }
+    }
+}
+
 /// Up to `limit` audit entries of a customer with ids below `before`, newest first (the timeline's part).
 /// The caller checks access.
 pub async fn for_customer(db: &Db, customer_id: i64, before: i64, limit: i64) -> Result<Vec<TimelineEntry>, AppError> {
@@ -51,19 +66,7 @@ pub async fn for_customer(db: &Db, customer_id: i64, before: i64, limit: i64) ->
                WHERE a.customer_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
     let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(sql).bind(customer_id).bind(before).bind(limit)
         .fetch_all(p).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| TimelineEntry {
-            id: r.id,
-            at: r.at,
-            user_name: r.user_name,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            action: r.action,
-            changes: serde_json::from_str(&r.changes).unwrap_or_default(),
-            interaction: None,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Row::into_entry).collect())
 }
 
 /// The latest audit entries of one record (`entity`, `entity_id`), newest first. The caller checks access.
@@ -73,19 +76,7 @@ pub async fn for_entity(db: &Db, entity: &str, entity_id: i64, limit: i64) -> Re
                WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT $3";
     let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(sql).bind(entity).bind(entity_id).bind(limit)
         .fetch_all(p).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| TimelineEntry {
-            id: r.id,
-            at: r.at,
-            user_name: r.user_name,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            action: r.action,
-            changes: serde_json::from_str(&r.changes).unwrap_or_default(),
-            interaction: None,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Row::into_entry).collect())
 }
 
 /// A page of one customer's timeline: its audit log and its interactions, newest first. The caller checks

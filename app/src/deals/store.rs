@@ -31,6 +31,21 @@ struct PipelineRow {
     version: i64,
 }
 
+impl PipelineRow {
+    fn into_pipeline(self, stages: Vec<Stage>) -> Pipeline {
+        Pipeline {
+            id: self.id,
+            name: self.name,
+            preset: self.preset,
+            mode: PipelineMode::parse(&self.mode).unwrap_or_default(),
+            position: self.position,
+            archived: self.archived_at.is_some(),
+            stages,
+            version: self.version,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct StageRow {
     id: i64,
@@ -72,16 +87,7 @@ pub async fn pipelines(db: &Db, archived: bool) -> Result<Vec<Pipeline>, AppErro
         .map(|r| {
             let (mine, rest): (Vec<Stage>, Vec<Stage>) = stages.drain(..).partition(|s| s.pipeline_id == r.id);
             stages = rest;
-            Pipeline {
-                id: r.id,
-                name: r.name,
-                preset: r.preset,
-                mode: PipelineMode::parse(&r.mode).unwrap_or_default(),
-                position: r.position,
-                archived: r.archived_at.is_some(),
-                stages: mine,
-                version: r.version,
-            }
+            r.into_pipeline(mine)
         })
         .collect())
 }
@@ -96,16 +102,7 @@ pub async fn pipeline(db: &Db, id: i64) -> Result<Pipeline, AppError> {
         "SELECT id, pipeline_id, name, preset, position, probability, rules FROM pipeline_stages \
          WHERE pipeline_id = $1 ORDER BY position, id")
         .bind(id).fetch_all(p).await)?;
-    Ok(Pipeline {
-        id: r.id,
-        name: r.name,
-        preset: r.preset,
-        mode: PipelineMode::parse(&r.mode).unwrap_or_default(),
-        position: r.position,
-        archived: r.archived_at.is_some(),
-        stages: stages.into_iter().map(StageRow::into_stage).collect(),
-        version: r.version,
-    })
+    Ok(r.into_pipeline(stages.into_iter().map(StageRow::into_stage).collect()))
 }
 
 /// A stage to keep, change or add when a pipeline is saved.
