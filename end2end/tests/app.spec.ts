@@ -661,6 +661,84 @@ test('deals: register, stage rules, a board moved by mouse, keyboard and touch, 
   expect(await csv.text()).toContain('Commercial proposal;1;');
 });
 
+test('deal settings: stage rules and reasons by the administrator; deal fields, counterparty and contacts', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/pipelines');
+  await hydrated(page);
+  const sales = page.locator('[data-test=pipeline-editor]').first();
+  const qualification = sales.locator('[data-test=stage-row]').nth(1);
+  // A probability over 100 is refused next to its field, in its stage.
+  await qualification.locator('[data-test=stage-probability]').fill('150');
+  await sales.locator('[data-test=pipeline-save]').click();
+  await expect(qualification.locator('[data-test=error-probability]')).toHaveText('Out of the allowed range');
+  // Qualification now needs "interested in" and gives the manager a task on entering.
+  await qualification.locator('[data-test=stage-probability]').fill('25');
+  await qualification.locator('[data-test=stage-req-interest]').check();
+  await qualification.locator('[data-test=stage-tasks]').fill('1 | Send the catalogue');
+  await sales.locator('[data-test=pipeline-save]').click();
+  await expect(qualification.locator('[data-test=error-probability]')).toHaveText('');
+  await page.reload();
+  await hydrated(page);
+  await expect(qualification.locator('[data-test=stage-req-interest]')).toBeChecked();
+  await expect(qualification.locator('[data-test=stage-tasks]')).toHaveValue('1 | Send the catalogue');
+  // A pipeline without stages for long projects, and a new loss reason.
+  const fresh = page.locator('[data-test=pipeline-editor]').last();
+  await fresh.locator('[data-test=pipeline-name]').fill('Projects');
+  await fresh.locator('[data-test=pipeline-mode]').selectOption('none');
+  await fresh.locator('[data-test=pipeline-save]').click();
+  await expect(page.locator('[data-test=pipeline-editor] h2', { hasText: 'Projects' })).toBeVisible();
+  await page.locator('[data-test=reason-form] [data-test=field-name]').fill('Delivery too far');
+  await page.locator('[data-test=reason-submit]').click();
+  await expect(page.locator('[data-test=reason]', { hasText: 'Delivery too far' })).toBeVisible();
+  await shot(page, 'pipelines-admin');
+
+  // A custom field for deals.
+  await page.goto('/admin/custom-fields');
+  await hydrated(page);
+  const fieldForm = page.locator('[data-test=custom-field-form]');
+  await fieldForm.locator('[data-test=field-label]').fill('Delivery terms');
+  await fieldForm.locator('[data-test=field-entity]').selectOption('deal');
+  await fieldForm.locator('[data-test=custom-field-submit]').click();
+  await expect(page.locator('[data-test=custom-field-row]', { hasText: 'Delivery terms' })).toBeVisible();
+
+  // A deal asks for it; on the deal page, the counterparty that signs and a contact person with a role.
+  await page.goto('/customers?q=Buxoro+Agro+Group');
+  await page.locator('[data-test=customer-row] a', { hasText: 'Buxoro Agro Group' }).click();
+  await hydrated(page);
+  const panel = page.locator('[data-test=customer-deals]');
+  await panel.locator('[data-test=new-deal]').click();
+  await panel.locator('[data-test=field-title]').fill('Seed drills');
+  await panel.locator('[data-test=cf-delivery_terms]').fill('Pickup in Bukhara');
+  await panel.locator('[data-test=deal-create]').click();
+  await expect(page.locator('[data-test=deal-title]')).toHaveText('Seed drills');
+  await hydrated(page);
+  const form = page.locator('[data-test=deal-form]');
+  await expect(form.locator('[data-test=cf-delivery_terms]')).toHaveValue('Pickup in Bukhara');
+  await form.locator('[data-test=field-counterparty_id]').selectOption({ label: 'Buxoro Agro MChJ' });
+  const karim = form.locator('[data-test=deal-contact]', { hasText: 'Karim Aliyev' });
+  await karim.locator('input[type=checkbox]').check();
+  await karim.locator('input[type=text]').fill('Decision maker');
+  await page.locator('[data-test=deal-save]').click();
+  await expect(page.locator('[data-test=deal-timeline]')).toContainText('Decision maker');
+  await page.reload();
+  await hydrated(page);
+  await expect(karim.locator('input[type=checkbox]')).toBeChecked();
+  await expect(karim.locator('input[type=text]')).toHaveValue('Decision maker');
+  await expect(form.locator('[data-test=field-counterparty_id] option:checked')).toHaveText('Buxoro Agro MChJ');
+  await shot(page, 'deal-links');
+
+  // The administrator's rule applies: qualification needs "interested in"; entering it makes the task.
+  const track = page.locator('[data-test=stage-track] li');
+  await track.nth(1).locator('button').click();
+  await expect(page.locator('[data-test=move-error]')).toContainText('Interested in');
+  await form.locator('[data-test=field-interest]').fill('Three seed drills for spring');
+  await page.locator('[data-test=deal-save]').click();
+  await expect(form.locator('[data-test=field-interest]')).toHaveValue('Three seed drills for spring');
+  await track.nth(1).locator('button').click();
+  await expect(track.nth(1)).toHaveClass(/here/);
+  await expect(page.locator('[data-test=deal-tasks]')).toContainText('Send the catalogue');
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');

@@ -11,7 +11,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage:
   karvon [serve]                                  start the server (see README for configuration)
   karvon admin create --email E --password P [--name N]
-  karvon seed-demo --customers N [--seed S]
+  karvon seed-demo --customers N [--deals D] [--seed S]   (D defaults to N / 4)
   karvon migrate                                  apply migrations and exit";
 
 fn flag(args: &[String], name: &str) -> Option<String> {
@@ -46,11 +46,15 @@ async fn main() {
             let n: u64 = flag(&args, "--customers").and_then(|v| v.parse().ok()).unwrap_or_else(|| fail(USAGE));
             let seed: u64 = flag(&args, "--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
             let started = std::time::Instant::now();
+            let deals: usize = flag(&args, "--deals").and_then(|v| v.parse().ok()).unwrap_or(n as usize / 4);
             if let Err(e) = server::seed::seed_customers(&db, n, seed).await {
                 fail(&format!("{e:?}"));
             }
+            if let Err(e) = server::seed::seed_demo_deals(&db, deals).await {
+                fail(&format!("{e:?}"));
+            }
             println!(
-                "{n} demo customers with counterparties and contacts in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
+                "{n} demo customers with counterparties and contacts, {deals} deals, in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
                 started.elapsed().as_secs_f64()
             );
         }

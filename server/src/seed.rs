@@ -406,3 +406,128 @@ pub async fn demo_regions(db: &Db) -> Result<(), AppError> {
     db_run!(db, p => sqlx::query(&sql).bind(field.id).execute(p).await.map(|_| ()))?;
     Ok(())
 }
+
+/// What demo deals are about.
+const DEAL_TOPICS: &[&str] = &[
+    "Sement yetkazib berish",
+    "Ofis mebeli",
+    "Kafel va santexnika",
+    "Yillik xizmat shartnomasi",
+    "Поставка арматуры",
+    "Оборудование для склада",
+    "Kompyuterlar va printerlar",
+    "Packaging materials",
+];
+
+/// Deals in the starter pipeline spread over the last year: the newest 5,000 (or all, when fewer) open
+/// across its stages, the rest won or lost after getting 1 to 7 stages far; every stay is a history row.
+/// `managers` and `customers` are ids to spread them over, `stages` the pipeline's stage ids in order.
+/// Returns the number of history rows.
+pub async fn seed_deals(
+    db: &Db,
+    deals: usize,
+    managers: &[i64],
+    customers: &[i64],
+    stages: &[i64],
+) -> Result<i64, AppError> {
+    let now = app::core::now_millis();
+    let (day, year) = (86_400_000i64, 365 * 86_400_000i64);
+    let mut history = 0i64;
+    let first_id = next_id(db, "deals").await?;
+    let mut done = 0;
+    while done < deals {
+        let n = 20_000.min(deals - done);
+        let mut d = Rows::new(
+            db,
+            "INSERT INTO deals (id, title, pipeline_id, stage_id, customer_id, manager_id, amount, currency, status, \
+             lost_stage_id, loss_reason_id, closed_at, max_position, stage_entered_at, created_by, created_at, updated_at)",
+            17,
+        );
+        let mut h = Rows::new(
+            db,
+            "INSERT INTO deal_stage_history (deal_id, pipeline_id, stage_id, deal_created_at, entered_at, left_at, moved_by)",
+            7,
+        );
+        for k in 0..n {
+            let i = done + k;
+            let id = first_id + i as i64;
+            let open = i >= deals.saturating_sub(5_000);
+            let created = now - year + (year - day) * i as i64 / deals as i64;
+            let reach = (1 + (i * 7919 % stages.len())) as i64;
+            let manager = managers[i % managers.len()];
+            let status = if open {
+                "open"
+            } else if i % 3 == 0 {
+                "won"
+            } else {
+                "lost"
+            };
+            let stage = stages[(reach - 1) as usize];
+            let entered_last = created + (reach - 1) * day;
+            d.push([
+                V::I(id),
+                V::S(format!("{} #{}", DEAL_TOPICS[i % DEAL_TOPICS.len()], i + 1)),
+                V::I(1),
+                V::I(stage),
+                V::I(customers[i % customers.len()]),
+                V::I(manager),
+                V::I(((i % 97) as i64 + 1) * 100_000_000),
+                V::S(if i % 10 == 0 { "USD".into() } else { "UZS".into() }),
+                V::S(status.into()),
+                if status == "lost" { V::I(stage) } else { V::NI },
+                if status == "lost" { V::I(1 + (i % 5) as i64) } else { V::NI },
+                if open { V::NI } else { V::I(entered_last + day) },
+                V::I(reach),
+                V::I(entered_last),
+                V::I(manager),
+                V::I(created),
+                V::I(entered_last),
+            ]);
+            for s in 0..reach {
+                let entered = created + s * day;
+                let left = if s + 1 < reach || !open { V::I(entered + day) } else { V::NI };
+                h.push([
+                    V::I(id),
+                    V::I(1),
+                    V::I(stages[s as usize]),
+                    V::I(created),
+                    V::I(entered),
+                    left,
+                    V::I(manager),
+                ]);
+                history += 1;
+            }
+        }
+        db_run!(db, p => {
+            let mut tx = p.begin().await?;
+            app::insert_rows!(tx, d);
+            app::insert_rows!(tx, h);
+            tx.commit().await
+        })?;
+        done += n;
+    }
+    if db.is_postgres() {
+        db_run!(db, p => sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM deals), false)")
+            .execute(p).await.map(|_| ()))?;
+    }
+    db_run!(db, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()))?;
+    Ok(history)
+}
+
+/// Demo deals for the demo customers: one for every four customers, spread over the demo managers.
+pub async fn seed_demo_deals(db: &Db, count: usize) -> Result<i64, AppError> {
+    let (managers, customers, stages): (Vec<i64>, Vec<i64>, Vec<i64>) = db_run!(db, p => {
+        let m = sqlx::query_scalar("SELECT id FROM users WHERE role = 'manager' AND email LIKE 'demo%' ORDER BY id")
+            .fetch_all(p).await?;
+        let c = sqlx::query_scalar("SELECT id FROM customers ORDER BY id DESC LIMIT $1")
+            .bind(count as i64 * 4).fetch_all(p).await?;
+        let s = sqlx::query_scalar("SELECT id FROM pipeline_stages WHERE pipeline_id = 1 ORDER BY position")
+            .fetch_all(p).await?;
+        Ok::<_, sqlx::Error>((m, c, s))
+    })?;
+    if managers.is_empty() || customers.is_empty() || stages.is_empty() {
+        return Ok(0);
+    }
+    seed_deals(db, count, &managers, &customers, &stages).await
+}

@@ -1,6 +1,7 @@
 //! Administration: users (create, role, team, deactivate; never delete) and teams.
 
 pub mod api;
+pub mod page;
 pub mod page_teams;
 pub mod page_users;
 #[cfg(feature = "ssr")]

@@ -201,6 +201,8 @@ pub fn field_msg(field: &str) -> Msg {
         "expected_close" => Msg::ExpectedClose,
         "checklist" => Msg::Checklist,
         "close_note" => Msg::Notes,
+        "counterparty" => Msg::Counterparty,
+        "contacts" => Msg::Contacts,
         _ => Msg::Edit,
     }
 }

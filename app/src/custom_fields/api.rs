@@ -7,7 +7,7 @@ use crate::core::AppError;
 #[cfg(feature = "ssr")]
 use crate::core::request::{session, set_status};
 
-/// The fields of `entity` (`customer` or `contact`; both, for administrators, when absent), retired ones
+/// The fields of `entity` (`customer`, `contact` or `deal`; all, for administrators, when absent), retired ones
 /// included.
 #[server(prefix = "/rpc", endpoint = "custom-fields/list")]
 pub async fn list_custom_fields(entity: Option<String>) -> Result<Vec<CustomField>, AppError> {
@@ -24,8 +24,10 @@ pub async fn list_custom_fields(entity: Option<String>) -> Result<Vec<CustomFiel
                 if !user.is_admin() {
                     return Err(AppError::Forbidden);
                 }
-                let mut all = super::service::list(&db, user, super::FieldEntity::Customer).await?;
-                all.extend(super::service::list(&db, user, super::FieldEntity::Contact).await?);
+                let mut all = Vec::new();
+                for entity in super::FieldEntity::ALL {
+                    all.extend(super::service::list(&db, user, entity).await?);
+                }
                 Ok(all)
             }
         }

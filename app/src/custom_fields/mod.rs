@@ -106,14 +106,19 @@ pub enum FieldEntity {
     #[default]
     Customer,
     Contact,
+    Deal,
 }
 
 impl FieldEntity {
+    /// Every entity, in the administrator's page order.
+    pub const ALL: [FieldEntity; 3] = [FieldEntity::Customer, FieldEntity::Contact, FieldEntity::Deal];
+
     /// The stored value.
     pub fn as_str(self) -> &'static str {
         match self {
             FieldEntity::Customer => "customer",
             FieldEntity::Contact => "contact",
+            FieldEntity::Deal => "deal",
         }
     }
 
@@ -122,6 +127,7 @@ impl FieldEntity {
         match s {
             "customer" => Some(FieldEntity::Customer),
             "contact" => Some(FieldEntity::Contact),
+            "deal" => Some(FieldEntity::Deal),
             _ => None,
         }
     }

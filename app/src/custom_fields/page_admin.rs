@@ -14,7 +14,11 @@ fn kind_options() -> Vec<(String, String)> {
 }
 
 fn entity_options() -> Vec<(String, String)> {
-    vec![("customer".into(), t(Msg::EntCustomer).to_string()), ("contact".into(), t(Msg::EntContact).to_string())]
+    vec![
+        ("customer".into(), t(Msg::EntCustomer).to_string()),
+        ("contact".into(), t(Msg::EntContact).to_string()),
+        ("deal".into(), t(Msg::Deal).to_string()),
+    ]
 }
 
 /// The custom fields page.
@@ -37,11 +41,11 @@ pub fn CustomFieldsPage() -> impl IntoView {
                 match fields.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
                     Ok(all) => {
-                        let (customer, contact): (Vec<_>, Vec<_>) =
-                            all.into_iter().partition(|f| f.entity == FieldEntity::Customer);
+                        let of = |e: FieldEntity| all.iter().filter(|f| f.entity == e).cloned().collect::<Vec<_>>();
                         view! {
-                        <FieldTable title=Msg::EntCustomer fields=customer retire />
-                        <FieldTable title=Msg::EntContact fields=contact retire />
+                        <FieldTable title=Msg::EntCustomer fields=of(FieldEntity::Customer) retire />
+                        <FieldTable title=Msg::EntContact fields=of(FieldEntity::Contact) retire />
+                        <FieldTable title=Msg::Deal fields=of(FieldEntity::Deal) retire />
                         }
                         .into_any()
                     }

@@ -2,6 +2,7 @@
 //! manager must follow) to won or lost. The rules are plain functions here, shared by server and browser.
 
 pub mod api;
+pub mod page_admin;
 pub mod page_board;
 pub mod page_deal;
 pub mod page_funnel;
@@ -16,12 +17,20 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::core::modules::ModuleDef;
 use crate::core::{AppError, Checks, ErrCode, Lang, Millis, Msg};
+use crate::custom_fields::{CheckedValues, CustomField, CustomValues};
 
 /// The deals module (switchable in Settings > Modules).
 pub const MODULE: ModuleDef = ModuleDef {
     key: "deals",
     name: Msg::ModuleDeals,
-    paths: &["/deals", "/api/v1/deals", "/api/v1/pipelines", "/api/v1/deal-reasons", "/api/v1/reports/funnel"],
+    paths: &[
+        "/deals",
+        "/api/v1/deals",
+        "/api/v1/pipelines",
+        "/api/v1/deal-reasons",
+        "/api/v1/reports/funnel",
+        "/admin/pipelines",
+    ],
 };
 
 /// The currencies a deal may be in (ISO 4217): the region's and the usual trading ones.
@@ -338,6 +347,10 @@ pub struct Deal {
     /// The current stage's checklist items ticked.
     pub checklist_done: Vec<String>,
     pub contacts: Vec<DealContact>,
+    /// Custom field values by key (fields of entity `deal`).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[serde(default)]
+    pub custom: CustomValues,
     pub created_by: i64,
     pub created_at: Millis,
     pub updated_at: Millis,
@@ -388,6 +401,10 @@ pub struct NewDeal {
     pub source: Option<String>,
     #[serde(default)]
     pub contacts: Vec<DealContact>,
+    /// Custom field values by key (required ones must be given).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
 }
 
 /// A change to a deal: absent fields stay, fields named in `clear` are emptied. Stage and status change
@@ -419,6 +436,10 @@ pub struct DealPatch {
     /// Replaces the ticked checklist items of the current stage when present.
     #[serde(default)]
     pub checklist_done: Option<Vec<String>>,
+    /// Custom field values to change, by key (`null` clears one); others stay.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
     /// Fields to empty: `amount`, `expected_close`, `counterparty_id`, `interest`, `source`.
     #[serde(default)]
     pub clear: Vec<String>,
@@ -458,6 +479,8 @@ pub struct DealValues {
     pub source: Option<String>,
     pub counterparty_id: Option<i64>,
     pub contacts: Vec<DealContact>,
+    /// Checked custom field values to write (only the fields given).
+    pub custom: CheckedValues,
 }
 
 /// An amount in hundredths, refusing negative, over-precise and absurd ones.
@@ -520,7 +543,8 @@ fn check_close_date(checks: &mut Checks, at: Option<Millis>) -> Option<Millis> {
 }
 
 impl NewDeal {
-    pub fn validate(&self) -> Result<DealValues, AppError> {
+    /// Checks every field at once, custom ones against `defs` (the deals' field definitions).
+    pub fn validate(&self, defs: &[CustomField]) -> Result<DealValues, AppError> {
         let mut checks = Checks::default();
         let v = DealValues {
             title: checks.text("title", &self.title, 200),
@@ -531,6 +555,12 @@ impl NewDeal {
             source: checks.opt_text("source", self.source.as_deref(), 100),
             counterparty_id: self.counterparty_id,
             contacts: check_contacts(&mut checks, &self.contacts),
+            custom: crate::custom_fields::check_values(
+                &mut checks,
+                defs,
+                self.custom.as_ref().unwrap_or(&CustomValues::new()),
+                true,
+            ),
         };
         checks.finish()?;
         Ok(v)
@@ -538,8 +568,8 @@ impl NewDeal {
 }
 
 impl DealPatch {
-    /// The deal's values with the patch applied, validated.
-    pub fn apply(&self, d: &Deal) -> Result<DealValues, AppError> {
+    /// The deal's values with the patch applied, validated (custom ones against `defs`).
+    pub fn apply(&self, d: &Deal, defs: &[CustomField]) -> Result<DealValues, AppError> {
         let mut checks = Checks::default();
         let cleared = |f: &str| self.clear.iter().any(|c| c == f);
         for (i, f) in self.clear.iter().enumerate() {
@@ -565,6 +595,12 @@ impl DealPatch {
             source: checks.opt_text("source", pick(&self.source, &d.source, "source").as_deref(), 100),
             counterparty_id: if cleared("counterparty_id") { None } else { self.counterparty_id.or(d.counterparty_id) },
             contacts: check_contacts(&mut checks, self.contacts.as_deref().unwrap_or(&d.contacts)),
+            custom: crate::custom_fields::check_values(
+                &mut checks,
+                defs,
+                self.custom.as_ref().unwrap_or(&CustomValues::new()),
+                false,
+            ),
         };
         checks.finish()?;
         Ok(v)
@@ -594,6 +630,7 @@ pub fn values_of(d: &Deal) -> DealValues {
         source: d.source.clone(),
         counterparty_id: d.counterparty_id,
         contacts: d.contacts.clone(),
+        custom: Vec::new(),
     }
 }
 
@@ -993,11 +1030,11 @@ mod tests {
         .unwrap();
         let patch: DealPatch =
             serde_json::from_value(serde_json::json!({"version": 3, "amount": 250.5, "clear": ["interest"]})).unwrap();
-        let v = patch.apply(&deal).unwrap();
+        let v = patch.apply(&deal, &[]).unwrap();
         assert_eq!((v.amount, v.interest, v.source.as_deref()), (Some(25_050), None, Some("web")));
         let patch =
             DealPatch { version: 3, clear: vec!["title".into()], currency: Some("ZZZ".into()), ..Default::default() };
-        let AppError::Validation { fields } = patch.apply(&deal).unwrap_err() else { panic!() };
+        let AppError::Validation { fields } = patch.apply(&deal, &[]).unwrap_err() else { panic!() };
         let got: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(got, ["clear[0]", "currency"]);
     }

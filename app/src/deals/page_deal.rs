@@ -11,9 +11,13 @@ use super::{CURRENCIES, Deal, DealStatus, Pipeline, PipelineMode};
 use crate::audit::{TimelineEntry, action_msg, entity_field_msg};
 use crate::core::format::{date, date_time, money};
 use crate::core::{AppError, Msg};
+use crate::custom_fields::CustomField;
+use crate::custom_fields::inputs::CustomInputs;
 use crate::customers::page_card::shown;
 use crate::interactions::api::LogInteraction;
-use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, bump_on_success, general_error};
+use crate::shell::ui::{
+    ErrorPage, Field, FormError, Select, action_error, bump_on_success, field_message, general_error,
+};
 use crate::shell::{lang, t};
 use crate::tasks::panel::{NewTaskForm, TaskItem};
 
@@ -65,7 +69,19 @@ struct Actions {
 #[component]
 fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoView {
     let l = lang();
-    let DealView { deal, pipeline, history, reasons, events, open_tasks, managers, now } = v;
+    let DealView {
+        deal,
+        pipeline,
+        history,
+        reasons,
+        events,
+        open_tasks,
+        managers,
+        counterparties,
+        contacts,
+        fields,
+        now,
+    } = v;
     let open = deal.status == DealStatus::Open;
     let status_class = format!("badge status-{}", deal.status.code());
     let amount = deal.amount.map(|a| money(l, a, &deal.currency)).unwrap_or_else(|| t(Msg::NoAmount).to_string());
@@ -102,7 +118,11 @@ fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoV
         <div class="grid-2">
             <div>
                 <Checklist deal=deal.clone() pipeline=pipeline.clone() action=actions.tick_action />
-                <DealForm deal=deal.clone() managers action=actions.update_action />
+                <DealForm
+                    deal=deal.clone()
+                    links=Links { managers, counterparties, contacts, fields }
+                    action=actions.update_action
+                />
                 <CloseForm deal=deal.clone() reasons=reasons.clone() action=actions.close_action />
             </div>
             <div>
@@ -208,13 +228,28 @@ fn Checklist(deal: Deal, pipeline: Pipeline, action: ServerAction<TickDeal>) -> 
     .into_any()
 }
 
-/// The deal's own fields.
+/// What the deal form offers to choose from.
+struct Links {
+    managers: Vec<(i64, String)>,
+    counterparties: Vec<(i64, String)>,
+    contacts: Vec<(i64, String)>,
+    fields: Vec<CustomField>,
+}
+
+/// The deal's own fields: amount, dates, manager, the counterparty that signs, contact persons with their
+/// roles in the deal, custom fields.
 #[component]
-fn DealForm(deal: Deal, managers: Vec<(i64, String)>, action: ServerAction<UpdateDeal>) -> impl IntoView {
+fn DealForm(deal: Deal, links: Links, action: ServerAction<UpdateDeal>) -> impl IntoView {
+    let Links { managers, counterparties, contacts, fields } = links;
     let error = action_error(action);
     let general = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
     let currencies: Vec<(String, String)> = CURRENCIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
     let people: Vec<(String, String)> = managers.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
+    let parties: Vec<(String, String)> = (!counterparties.is_empty())
+        .then(|| (String::new(), "—".to_string()))
+        .into_iter()
+        .chain(counterparties.into_iter().map(|(id, n)| (id.to_string(), n)))
+        .collect();
     view! {
         <section class="panel" aria-labelledby="df-h">
             <h2 id="df-h">{t(Msg::Deal)}</h2>
@@ -237,6 +272,49 @@ fn DealForm(deal: Deal, managers: Vec<(i64, String)>, action: ServerAction<Updat
                 {(people.len() > 1).then(|| view! {
                     <Select label=Msg::Manager name="manager_id" options=people selected=deal.manager_id.to_string() error />
                 })}
+                {(!parties.is_empty()).then(|| view! {
+                    <Select
+                        label=Msg::EntCounterparty
+                        name="counterparty_id"
+                        options=parties
+                        selected=deal.counterparty_id.map(|c| c.to_string()).unwrap_or_default()
+                        error
+                    />
+                })}
+                {(!contacts.is_empty()).then(|| view! {
+                    <fieldset class="deal-contacts" data-test="deal-contacts">
+                        <legend>{t(Msg::Contacts)}</legend>
+                        {contacts.into_iter().map(|(id, name)| {
+                            let linked = deal.contacts.iter().find(|c| c.contact_id == id);
+                            let role = linked.and_then(|c| c.role.clone()).unwrap_or_default();
+                            view! {
+                                <div class="deal-contact" data-test="deal-contact">
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            name=format!("contact_on[{id}]")
+                                            value="1"
+                                            checked=linked.is_some()
+                                            data-test=format!("deal-contact-{id}")
+                                        />
+                                        {name.clone()}
+                                    </label>
+                                    <input
+                                        type="text"
+                                        name=format!("contact_role[{id}]")
+                                        value=role
+                                        maxlength="100"
+                                        placeholder=t(Msg::DealRole)
+                                        aria-label=format!("{}: {name}", t(Msg::DealRole))
+                                        data-test=format!("deal-contact-role-{id}")
+                                    />
+                                </div>
+                            }
+                        }).collect_view()}
+                        <p class="field-error" data-test="error-contacts">{move || field_message(error.get(), "contacts")}</p>
+                    </fieldset>
+                })}
+                <CustomInputs defs=fields values=deal.custom.clone() error />
                 <div class="actions">
                     <button type="submit" class="button primary" data-test="deal-save">{t(Msg::Save)}</button>
                 </div>

@@ -7,6 +7,7 @@ use super::CURRENCIES;
 use super::api::{CreateDeal, DealsOfCustomer};
 use crate::core::format::money;
 use crate::core::{AppError, Msg};
+use crate::custom_fields::inputs::CustomInputs;
 use crate::shell::ui::{Field, FormError, Select, action_error, general_error};
 use crate::shell::{lang, t};
 
@@ -26,7 +27,7 @@ pub fn CustomerDealsPanel(
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
-                        Ok(DealsOfCustomer { deals, pipelines, stages }) => {
+                        Ok(DealsOfCustomer { deals, pipelines, stages, fields }) => {
                             let l = lang();
                             let stage = move |id: Option<i64>| {
                                 id.and_then(|id| stages.iter().find(|(s, _)| *s == id)).map(|(_, n)| n.clone()).unwrap_or_default()
@@ -63,6 +64,7 @@ pub fn CustomerDealsPanel(
                                         {(pipes.len() > 1).then(|| view! {
                                             <Select label=Msg::Pipeline name="pipeline_id" options=pipes error />
                                         })}
+                                        <CustomInputs defs=fields values=Default::default() error />
                                         <div class="actions">
                                             <button type="submit" class="button primary" data-test="deal-create">{t(Msg::Add)}</button>
                                         </div>

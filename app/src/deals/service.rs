@@ -4,14 +4,16 @@
 
 use super::store::{self, StageSave};
 use super::{
-    Board, BoardColumn, BoardUpdate, Deal, DealClose, DealFilter, DealMove, DealPage, DealPatch, DealStatus, NewDeal,
-    Pipeline, PipelineInput, PipelineMode, Reason, StageStay, check_close, check_move, values_of,
+    Board, BoardColumn, BoardUpdate, Deal, DealClose, DealContact, DealFilter, DealMove, DealPage, DealPatch,
+    DealStatus, NewDeal, Pipeline, PipelineInput, PipelineMode, Reason, StageStay, check_close, check_move, values_of,
 };
 use crate::audit::FieldChange;
 use crate::auth::CurrentUser;
 use crate::core::db::Db;
 use crate::core::events::{self, Event};
 use crate::core::{AppError, Checks, ErrCode, Lang, now_millis};
+use crate::custom_fields::FieldEntity;
+use crate::custom_fields::store as fields;
 use crate::customers::store as customers;
 use crate::tasks::service::covers;
 
@@ -169,7 +171,8 @@ async fn check_links(db: &Db, customer_id: i64, counterparty: Option<i64>, conta
 /// Registers a deal for a customer `user` may see; it starts at the pipeline's first stage (or the one
 /// given, whose entry rules must hold) and takes the customer's source unless another is given.
 pub async fn create(db: &Db, user: &CurrentUser, input: &NewDeal) -> Result<Deal, AppError> {
-    let mut values = input.validate()?;
+    let defs = fields::list(db, FieldEntity::Deal).await?;
+    let mut values = input.validate(&defs)?;
     match customers::get(db, user.scope(), input.customer_id).await {
         Ok(_) => {}
         Err(AppError::NotFound | AppError::Forbidden) => {
@@ -233,6 +236,18 @@ pub async fn history(db: &Db, user: &CurrentUser, id: i64) -> Result<Vec<StageSt
     store::history(db, id).await
 }
 
+/// Contact persons for the audit log: "Name (role); …".
+fn contacts_text(contacts: &[DealContact]) -> Option<String> {
+    let parts: Vec<String> = contacts
+        .iter()
+        .map(|c| match &c.role {
+            Some(r) => format!("{} ({r})", c.name),
+            None => c.name.clone(),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 fn money_text(amount: Option<i64>, currency: &str) -> Option<String> {
     amount.map(|a| format!("{} {currency}", super::amount_of(a)))
 }
@@ -243,7 +258,8 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &DealPatch) -> 
     if current.version != patch.version {
         return Err(AppError::Conflict);
     }
-    let v = patch.apply(&current)?;
+    let defs = fields::list(db, FieldEntity::Deal).await?;
+    let v = patch.apply(&current, &defs)?;
     let manager = patch.manager_id.unwrap_or(current.manager_id);
     if manager != current.manager_id {
         customers::check_assignable(db, user, manager)
@@ -290,10 +306,38 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &DealPatch) -> 
             new: Some(customers::user_name(db, manager).await?),
         });
     }
+    if v.counterparty_id != current.counterparty_id {
+        let new = match v.counterparty_id {
+            Some(id) => Some(crate::counterparties::store::get(db, id).await?.legal_name),
+            None => None,
+        };
+        FieldChange::diff(&mut changes, "counterparty", current.counterparty_name.clone(), new);
+    }
+    let unnamed = |c: &DealContact| DealContact { name: String::new(), ..c.clone() };
+    if v.contacts != current.contacts.iter().map(unnamed).collect::<Vec<_>>() {
+        let mut names = Vec::new();
+        for c in &v.contacts {
+            let name = match current.contacts.iter().find(|o| o.contact_id == c.contact_id) {
+                Some(o) => o.name.clone(),
+                None => crate::contacts::store::get(db, c.contact_id).await?.name,
+            };
+            names.push(DealContact { name, ..c.clone() });
+        }
+        FieldChange::diff(&mut changes, "contacts", contacts_text(&current.contacts), contacts_text(&names));
+    }
     if checklist != current.checklist_done {
         changes.push(FieldChange { field: "checklist".into(), old: None, new: Some(checklist.join("; ")) });
     }
-    store::update(db, user, &current, patch.version, manager, &v, &checklist, &changes).await?;
+    let custom = crate::custom_fields::merged(&defs, &current.custom, &v.custom);
+    changes.extend(crate::custom_fields::changes(&defs, &current.custom, &custom));
+    let update = store::DealUpdate {
+        version: patch.version,
+        manager_id: manager,
+        values: &v,
+        checklist_done: &checklist,
+        changes: &changes,
+    };
+    store::update(db, user, &current, &update).await?;
     let deal = store::get(db, id).await?;
     publish(db, &deal).await;
     Ok(deal)
@@ -349,9 +393,12 @@ pub async fn close(db: &Db, user: &CurrentUser, id: i64, input: &DealClose) -> R
         }
         checks.finish()?;
     }
-    let loss = (input.outcome == DealStatus::Lost).then_some(input.loss_reason_id).flatten();
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    store::set_status(db, user, &deal, input.version, input.outcome, loss, input.unmet_reason_id, note).await?;
+    let checked = DealClose {
+        loss_reason_id: (input.outcome == DealStatus::Lost).then_some(input.loss_reason_id).flatten(),
+        note: input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(Into::into),
+        ..input.clone()
+    };
+    store::set_status(db, user, &deal, &checked).await?;
     let deal = store::get(db, id).await?;
     publish(db, &deal).await;
     Ok(deal)

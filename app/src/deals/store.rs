@@ -1,13 +1,15 @@
 //! SQL for pipelines, deals, their stage history and the board, on both databases.
 
 use super::{
-    AutoTask, BoardCard, ColumnTotals, CurrencySum, Deal, DealContact, DealFilter, DealPage, DealStatus, DealValues,
-    Pipeline, PipelineMode, Reason, Stage, StageRules, StageStay, amount_of,
+    AutoTask, BoardCard, ColumnTotals, CurrencySum, Deal, DealClose, DealContact, DealFilter, DealPage, DealStatus,
+    DealValues, Pipeline, PipelineMode, Reason, Stage, StageRules, StageStay, amount_of,
 };
 use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
 use crate::core::db::Db;
 use crate::core::{AppError, Millis, now_millis};
+use crate::custom_fields::FieldEntity;
+use crate::custom_fields::store as fields;
 use crate::customers::store::{Arg, bind_args, push_cond, scope_sql_on};
 use crate::db_run;
 
@@ -258,6 +260,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Deal, AppError> {
         "SELECT dc.contact_id, ct.name, dc.role FROM deal_contacts dc JOIN contacts ct ON ct.id = dc.contact_id \
          WHERE dc.deal_id = $1 ORDER BY ct.name")
         .bind(id).fetch_all(p).await)?;
+    let defs = fields::list(db, FieldEntity::Deal).await?;
+    let custom = fields::values_of(db, &defs, id).await?;
     Ok(Deal {
         id: r.id,
         title: r.title,
@@ -283,6 +287,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Deal, AppError> {
         stage_entered_at: r.stage_entered_at,
         checklist_done: serde_json::from_str(&r.checklist_done).unwrap_or_default(),
         contacts: contacts.into_iter().map(|(contact_id, name, role)| DealContact { contact_id, name, role }).collect(),
+        custom,
         created_by: r.created_by,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -343,6 +348,7 @@ pub async fn create(
             sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id, role) VALUES ($1, $2, $3)")
                 .bind(id).bind(c.contact_id).bind(&c.role).execute(&mut *tx).await?;
         }
+        crate::save_custom!(tx, id, &v.custom)?;
         if let Some(s) = stage {
             sqlx::query("INSERT INTO deal_stage_history (deal_id, pipeline_id, stage_id, deal_created_at, entered_at, \
                          moved_by) VALUES ($1, $2, $3, $4, $4, $5)")
@@ -358,18 +364,20 @@ pub async fn create(
     Ok(id)
 }
 
+/// A validated change of a deal's fields, as `update` saves it.
+pub struct DealUpdate<'a> {
+    /// The version the change was made on.
+    pub version: i64,
+    pub manager_id: i64,
+    pub values: &'a DealValues,
+    pub checklist_done: &'a [String],
+    /// What changed, for the audit row.
+    pub changes: &'a [FieldChange],
+}
+
 /// Saves a deal's fields (and ticked checklist items) if `version` is current, with an audit row.
-#[allow(clippy::too_many_arguments)]
-pub async fn update(
-    db: &Db,
-    user: &CurrentUser,
-    current: &Deal,
-    version: i64,
-    manager_id: i64,
-    v: &DealValues,
-    checklist_done: &[String],
-    changes: &[FieldChange],
-) -> Result<(), AppError> {
+pub async fn update(db: &Db, user: &CurrentUser, current: &Deal, u: &DealUpdate<'_>) -> Result<(), AppError> {
+    let DealUpdate { version, manager_id, values: v, checklist_done, changes } = *u;
     let now = now_millis();
     let checklist = serde_json::to_string(checklist_done).unwrap_or_else(|_| "[]".into());
     let sql = "UPDATE deals SET title = $1, counterparty_id = $2, manager_id = $3, amount = $4, currency = $5, \
@@ -390,6 +398,7 @@ pub async fn update(
                         .bind(current.id).bind(c.contact_id).bind(&c.role).execute(&mut *tx).await?;
                 }
             }
+            crate::save_custom!(tx, current.id, &v.custom)?;
             if !changes.is_empty() {
                 crate::audit!(tx, current.customer_id, "deal", current.id, "changed", changes, user.id, now)?;
             }
@@ -438,18 +447,11 @@ pub async fn move_to(
 }
 
 /// Closes a deal as won or lost (recording the stage it was lost at), or reopens a closed one in the stage
-/// it left (a new stay), if `version` is current; audited.
-#[allow(clippy::too_many_arguments)]
-pub async fn set_status(
-    db: &Db,
-    user: &CurrentUser,
-    deal: &Deal,
-    version: i64,
-    status: DealStatus,
-    loss_reason_id: Option<i64>,
-    unmet_reason_id: Option<i64>,
-    note: Option<&str>,
-) -> Result<(), AppError> {
+/// it left (a new stay), if `version` is current; audited. `close` is already checked: a loss reason only when
+/// lost, the note trimmed and `None` when blank.
+pub async fn set_status(db: &Db, user: &CurrentUser, deal: &Deal, close: &DealClose) -> Result<(), AppError> {
+    let DealClose { version, outcome: status, loss_reason_id, unmet_reason_id, ref note } = *close;
+    let note = note.as_deref();
     let now = now_millis();
     let reopen = status == DealStatus::Open;
     let lost_stage = (status == DealStatus::Lost).then_some(deal.stage_id).flatten();
@@ -678,7 +680,7 @@ pub async fn contacts_of_customer(db: &Db, customer_id: i64, ids: &[i64]) -> Res
 /// Whether counterparty `id` belongs to customer `customer_id` now.
 pub async fn counterparty_of_customer(db: &Db, customer_id: i64, id: i64) -> Result<bool, AppError> {
     let n: Option<i64> = db_run!(db, p => sqlx::query_scalar(
-        "SELECT 1 FROM counterparty_owners WHERE counterparty_id = $1 AND customer_id = $2 AND valid_to IS NULL")
+        "SELECT counterparty_id FROM counterparty_owners WHERE counterparty_id = $1 AND customer_id = $2 AND valid_to IS NULL")
         .bind(id).bind(customer_id).fetch_optional(p).await)?;
     Ok(n.is_some())
 }

@@ -36,9 +36,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("mail") view={Lazy::<MailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("mail/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("admin/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("admin/custom-fields") view={Lazy::<CustomFieldsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
             </ParentRoute>
@@ -83,9 +81,7 @@ lazy_pages! {
     DealRoute => crate::deals::page_deal::DealPage,
     MailRoute => crate::mail::page::MailPage,
     MessageRoute => crate::mail::page::MessagePage,
-    UsersRoute => crate::admin::page_users::UsersPage,
-    TeamsRoute => crate::admin::page_teams::TeamsPage,
-    CustomFieldsRoute => crate::custom_fields::page_admin::CustomFieldsPage,
+    AdminRoute => crate::admin::page::AdminPage,
     ModulesRoute => crate::settings::page_modules::ModulesPage,
     ProfileRoute => crate::auth::page_profile::ProfilePage,
 }
@@ -166,15 +162,17 @@ fn SideNav(role: Role) -> impl IntoView {
             }
         })
         .collect_view();
-    const ADMIN_LINKS: [(&str, Msg, &str); 4] = [
+    const ADMIN_LINKS: [(&str, Msg, &str); 5] = [
         ("/admin/users", Msg::NavUsers, "nav-users"),
         ("/admin/teams", Msg::NavTeams, "nav-teams"),
         ("/admin/custom-fields", Msg::NavCustomFields, "nav-custom-fields"),
+        ("/admin/pipelines", Msg::NavPipelines, "nav-pipelines"),
         ("/settings/modules", Msg::NavModules, "nav-modules"),
     ];
     let admin = (role == Role::Admin).then(|| {
         let links = ADMIN_LINKS
             .into_iter()
+            .filter(|(href, ..)| *href != "/admin/pipelines" || on(crate::deals::MODULE.key))
             .map(|(href, label, test)| {
                 view! {
                     <li>

@@ -17,11 +17,11 @@ use crate::AppState;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// `customer` (default) or `contact`.
+    /// `customer` (default), `contact` or `deal`.
     pub entity: Option<String>,
 }
 
-/// The fields of customers or contacts, in form order, retired ones included.
+/// The fields of customers, contacts or deals, in form order, retired ones included.
 #[utoipa::path(get, path = "/api/v1/custom-fields", tag = "custom-fields", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = Vec<CustomField>), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn list(

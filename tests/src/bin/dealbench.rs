@@ -7,9 +7,8 @@ use std::time::Instant;
 
 use app::auth::{CurrentUser, Role};
 use app::core::Lang;
-use app::core::db::{Db, DbConfig, Rows, V};
+use app::core::db::{Db, DbConfig};
 use app::deals::{DealFilter, DealMove, service};
-use app::insert_rows;
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -32,113 +31,6 @@ struct Row {
     moves: (f64, f64),
     funnel: (f64, f64),
     funnel_manager: (f64, f64),
-}
-
-/// Deals spread over the last year: the newest 5,000 open across the seven starter stages, the rest won or
-/// lost after getting 1 to 7 stages far; every stay is a history row.
-async fn seed(db: &Db, deals: usize, managers: &[i64], customers: &[i64], stages: &[i64]) -> i64 {
-    let now = app::core::now_millis();
-    let year = 365 * 86_400_000i64;
-    let mut history = 0i64;
-    let first_id: i64 = match db {
-        Db::Sqlite(p) => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM deals").fetch_one(p).await.unwrap(),
-        Db::Postgres(p) => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM deals").fetch_one(p).await.unwrap(),
-    };
-    let batch = 20_000;
-    let mut done = 0;
-    while done < deals {
-        let n = batch.min(deals - done);
-        let mut d = Rows::new(
-            db,
-            "INSERT INTO deals (id, title, pipeline_id, stage_id, customer_id, manager_id, amount, currency, status, \
-             lost_stage_id, loss_reason_id, closed_at, max_position, stage_entered_at, created_by, created_at, updated_at)",
-            17,
-        );
-        let mut h = Rows::new(
-            db,
-            "INSERT INTO deal_stage_history (deal_id, pipeline_id, stage_id, deal_created_at, entered_at, left_at, moved_by)",
-            7,
-        );
-        for k in 0..n {
-            let i = done + k;
-            let id = first_id + i as i64;
-            let open = i >= deals.saturating_sub(5_000);
-            let created = now - year + (year - 86_400_000) * i as i64 / deals as i64;
-            let reach = 1 + (i * 7919 % 7) as i64;
-            let manager = managers[i % managers.len()];
-            let status = if open {
-                "open"
-            } else if i % 3 == 0 {
-                "won"
-            } else {
-                "lost"
-            };
-            let day = 86_400_000i64;
-            let stage = stages[(reach - 1) as usize];
-            let entered_last = created + (reach - 1) * day;
-            d.push([
-                V::I(id),
-                V::S(format!("Deal {i}")),
-                V::I(1),
-                V::I(stage),
-                V::I(customers[i % customers.len()]),
-                V::I(manager),
-                V::I(((i % 97) as i64 + 1) * 100_000_000),
-                V::S(if i % 10 == 0 { "USD".into() } else { "UZS".into() }),
-                V::S(status.into()),
-                if status == "lost" { V::I(stage) } else { V::NI },
-                if status == "lost" { V::I(1 + (i % 5) as i64) } else { V::NI },
-                if open { V::NI } else { V::I(entered_last + day) },
-                V::I(reach),
-                V::I(entered_last),
-                V::I(manager),
-                V::I(created),
-                V::I(entered_last),
-            ]);
-            for s in 0..reach {
-                let entered = created + s * day;
-                let left = if s + 1 < reach {
-                    V::I(entered + day)
-                } else if open {
-                    V::NI
-                } else {
-                    V::I(entered + day)
-                };
-                h.push([
-                    V::I(id),
-                    V::I(1),
-                    V::I(stages[s as usize]),
-                    V::I(created),
-                    V::I(entered),
-                    left,
-                    V::I(manager),
-                ]);
-                history += 1;
-            }
-        }
-        insert(db, &d, &h).await.expect("insert deals");
-        done += n;
-    }
-    if let Db::Postgres(p) = db {
-        sqlx::query("SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT MAX(id) FROM deals))")
-            .execute(p)
-            .await
-            .unwrap();
-        sqlx::query("ANALYZE").execute(p).await.unwrap();
-    } else if let Db::Sqlite(p) = db {
-        sqlx::query("ANALYZE").execute(p).await.unwrap();
-    }
-    history
-}
-
-/// One batch of deals and their history in one transaction.
-async fn insert(db: &Db, d: &Rows, h: &Rows) -> Result<(), sqlx::Error> {
-    app::db_run!(db, p => {
-        let mut tx = p.begin().await?;
-        insert_rows!(tx, *d);
-        insert_rows!(tx, *h);
-        tx.commit().await
-    })
 }
 
 async fn timed<F, Fut, T>(runs: usize, mut f: F) -> (f64, f64)
@@ -166,7 +58,7 @@ async fn measure(backend: &'static str, url: &str, deals: usize) -> Row {
         (m, c, s)
     });
     let t = Instant::now();
-    let history = seed(&db, deals, &managers, &customers, &stages).await;
+    let history = server::seed::seed_deals(&db, deals, &managers, &customers, &stages).await.expect("seed deals");
     let seed_s = t.elapsed().as_secs_f64();
     let admin = CurrentUser {
         id: admin_id,

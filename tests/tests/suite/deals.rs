@@ -564,6 +564,105 @@ async fn funnel_report(app: TestApp) {
     assert!(lines[2].contains(";3;") && lines[2].contains("75"), "{}", lines[2]);
 }
 
+async fn fields_and_links(app: TestApp) {
+    let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
+    let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
+    // Deal fields are defined like customers' (administrators only) and listed by entity.
+    let delivery = json!({"entity": "deal", "label": "Yetkazish", "key": "delivery", "kind": "choice",
+        "options": ["Pickup", "Courier"], "required": true});
+    assert_eq!(app.api("POST", "/api/v1/custom-fields", Some(&a), Some(delivery.clone())).await.status, 403);
+    assert_eq!(app.api("POST", "/api/v1/custom-fields", Some(&admin), Some(delivery)).await.status, 201);
+    let budget = json!({"entity": "deal", "label": "Budget", "key": "budget", "kind": "money", "currency": "USD"});
+    assert_eq!(app.api("POST", "/api/v1/custom-fields", Some(&admin), Some(budget)).await.status, 201);
+    let listed = app.api("GET", "/api/v1/custom-fields?entity=deal", Some(&a), None).await.json();
+    let keys: Vec<&str> = listed.as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["delivery", "budget"]);
+    let customer_fields = app.api("GET", "/api/v1/custom-fields?entity=customer", Some(&a), None).await.json();
+    assert_eq!(customer_fields.as_array().unwrap().len(), 0, "deal fields are not customer fields");
+
+    let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Buyer"}))).await.json();
+    let c = customer["id"].clone();
+    // The required field is asked for; a choice outside the list and a bad amount are refused; nothing saved.
+    for (custom, field, code) in [
+        (json!({}), "custom.delivery", "required"),
+        (json!({"delivery": "Drone"}), "custom.delivery", "invalid_choice"),
+        (json!({"delivery": "Pickup", "colour": "red"}), "custom.colour", "unknown_field"),
+    ] {
+        let r = app
+            .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "T", "customer_id": c, "custom": custom})))
+            .await;
+        assert_eq!(r.status, 422, "{custom}: {}", r.body);
+        assert!(r.json()["fields"][field].is_array(), "{custom}: {field} {code}: {}", r.body);
+    }
+    assert_eq!(app.api("GET", "/api/v1/deals?status=all", Some(&a), None).await.json()["items"], json!([]));
+    let deal = app
+        .api(
+            "POST",
+            "/api/v1/deals",
+            Some(&a),
+            Some(json!({"title": "Tiles", "customer_id": c, "custom": {"delivery": "Courier", "budget": "1200.50"}})),
+        )
+        .await;
+    assert_eq!(deal.status, 201, "{}", deal.body);
+    let deal = deal.json();
+    assert_eq!(deal["custom"], json!({"delivery": "Courier", "budget": "1200.5"}), "canonical decimal text");
+
+    // A counterparty and contact persons with their roles in the deal; another customer's contact is refused.
+    let cp = app
+        .api(
+            "POST",
+            &format!("/api/v1/customers/{c}/counterparties"),
+            Some(&a),
+            Some(json!({"legal_name": "Buyer Savdo MChJ", "tax_id": "301234567"})),
+        )
+        .await
+        .json();
+    let contact = app
+        .api("POST", &format!("/api/v1/customers/{c}/contacts"), Some(&a), Some(json!({"name": "Olim"})))
+        .await
+        .json();
+    let other = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Other"}))).await.json();
+    let stranger = app
+        .api("POST", &format!("/api/v1/customers/{}/contacts", other["id"]), Some(&a), Some(json!({"name": "Zafar"})))
+        .await
+        .json();
+    let path = format!("/api/v1/deals/{}", deal["id"]);
+    let refused = app
+        .api(
+            "PATCH",
+            &path,
+            Some(&a),
+            Some(json!({"version": deal["version"], "contacts": [{"contact_id": stranger["id"]}]})),
+        )
+        .await;
+    assert_eq!(refusal(&refused), ("contacts".into(), "invalid_choice".into()));
+    let patched = app
+        .api(
+            "PATCH",
+            &path,
+            Some(&a),
+            Some(json!({"version": deal["version"], "counterparty_id": cp["id"], "custom": {"budget": "1500"},
+                "contacts": [{"contact_id": contact["id"], "role": "Decision maker"}]})),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let d = patched.json();
+    assert_eq!(
+        (d["counterparty_name"].clone(), d["contacts"][0]["role"].clone(), d["custom"].clone()),
+        (json!("Buyer Savdo MChJ"), json!("Decision maker"), json!({"delivery": "Courier", "budget": "1500"}))
+    );
+    // The change is on the customer's timeline with the field's label.
+    let timeline = app.api("GET", &format!("/api/v1/customers/{c}/timeline"), Some(&a), None).await.json();
+    let changed = timeline["items"].as_array().unwrap().iter().find(|e| e["action"] == "changed").unwrap().clone();
+    assert!(changed["changes"].to_string().contains("custom:Budget"), "{changed}");
+    // Clearing a value that is not required.
+    let cleared = app
+        .api("PATCH", &path, Some(&a), Some(json!({"version": d["version"], "custom": {"budget": null}})))
+        .await
+        .json();
+    assert_eq!(cleared["custom"], json!({"delivery": "Courier"}));
+}
+
 both_apps!(stage_rules, rules_and_moves);
 both_apps!(close_and_reopen, closing);
 both_apps!(refused_input, bad_input);
@@ -571,3 +670,4 @@ both_apps!(role_rules, roles);
 both_apps!(concurrent_moves, two_movers);
 both_apps!(board_stream, board_events);
 both_apps!(sales_funnel, funnel_report);
+both_apps!(custom_fields_and_links, fields_and_links);
