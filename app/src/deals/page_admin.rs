@@ -223,7 +223,7 @@ fn StageRow(row: usize, stage: Option<Stage>, error: Signal<Option<AppError>>) -
     let (name, placeholder, probability, rules) = match &stage {
         Some(s) => (
             s.name.clone().unwrap_or_default(),
-            s.preset.is_some().then(|| s.label(l)).unwrap_or_default(),
+            if s.preset.is_some() { s.label(l) } else { String::new() },
             s.probability.to_string(),
             s.rules.clone(),
         ),
