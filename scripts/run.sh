@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo leptos build --release --split
+cargo leptos build --release --split --project karvon
 exec target/release/karvon "$@"

@@ -667,16 +667,16 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await hydrated(page);
   const sales = page.locator('[data-test=pipeline-editor]').first();
   const qualification = sales.locator('[data-test=stage-row]').nth(1);
-  // A probability over 100 is refused next to its field, in its stage.
-  await qualification.locator('[data-test=stage-probability]').fill('150');
+  // A task line whose days are not a number is refused next to the field, in its stage.
+  await qualification.locator('[data-test=stage-tasks]').fill('soon | Send the catalogue');
   await sales.locator('[data-test=pipeline-save]').click();
-  await expect(qualification.locator('[data-test=error-probability]')).toHaveText('Out of the allowed range');
+  await expect(qualification.locator('[data-test=error-tasks]')).toHaveText('Not a number');
   // Qualification now needs "interested in" and gives the manager a task on entering.
   await qualification.locator('[data-test=stage-probability]').fill('25');
   await qualification.locator('[data-test=stage-req-interest]').check();
   await qualification.locator('[data-test=stage-tasks]').fill('1 | Send the catalogue');
   await sales.locator('[data-test=pipeline-save]').click();
-  await expect(qualification.locator('[data-test=error-probability]')).toHaveText('');
+  await expect(qualification.locator('[data-test=error-tasks]')).toHaveText('');
   await page.reload();
   await hydrated(page);
   await expect(qualification.locator('[data-test=stage-req-interest]')).toBeChecked();

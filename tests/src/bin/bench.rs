@@ -4,7 +4,7 @@
 //! 10,000 interactions and "My day" with 5,000 open tasks. On SQLite and
 //! PostgreSQL with N demo customers. Prints Markdown tables.
 //!
-//! Needs the release build (`cargo leptos build --release --split`) and `wrk` (Debian package). Run from the
+//! Needs the release build (`cargo leptos build --release --split --project karvon`) and `wrk` (Debian package). Run from the
 //! workspace root: `cargo run --release -p tests --bin bench -- [--customers 100000] [--seconds 10]`.
 //! PostgreSQL is measured when `TEST_POSTGRES_URL` is set.
 
@@ -431,7 +431,7 @@ fn main() {
     let import_rows = arg("--import-rows", 100_000);
     assert!(
         std::path::Path::new("target/release/karvon").exists(),
-        "build first: cargo leptos build --release --split"
+        "build first: cargo leptos build --release --split --project karvon"
     );
     let dir = std::path::Path::new("target/bench");
     let _ = std::fs::remove_dir_all(dir);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Board benchmarks in Chromium (end2end/bench): 5,000 open deals (20,000 in all over the last year, on
+# 20,000 demo customers), the release build's first render of /deals and a move seen by a second browser.
+# SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set. Builds the release first if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --tests
+[ -x target/release/karvon ] || cargo leptos build --release --split --project karvon
+
+run() {
+  local url=$1 label=$2
+  echo "seeding $label"
+  DATABASE_URL="$url" target/release/karvon seed-demo --customers 20000 --deals 20000 >/dev/null
+  DATABASE_URL="$url" target/release/karvon admin create --email bench@karvon.uz --password bench-password-1 \
+    --name 'Bench Admin' >/dev/null
+  (cd end2end && BENCH_DATABASE_URL="$url" BENCH_LABEL="$label" npx playwright test -c playwright.bench.config.ts)
+}
+
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+run "sqlite://$DIR/bench.db" SQLite
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  db="karvon_board_bench_$$"
+  base=${TEST_POSTGRES_URL%/*}
+  psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+  trap 'rm -rf "$DIR"; psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
+  run "$base/$db" PostgreSQL
+fi
