@@ -358,13 +358,14 @@ pub async fn pipeline_admin() -> Result<PipelineSettings, AppError> {
     run.await.inspect_err(set_status)
 }
 
-/// Reads the stage rows of the pipeline form (`stage[ROW.FIELD]`) in the order of their `pos` field; rows
+/// Reads the stage rows of the pipeline form (`stage[rROW.FIELD]`) in the order of their `pos` field; rows
 /// marked `delete` and blank new rows are left out. Returns the stages and, for each, its form row.
 #[cfg(feature = "ssr")]
 fn stages_of_form(form: &BTreeMap<String, String>) -> Result<Vec<(usize, super::StageInput)>, AppError> {
     use crate::core::ErrCode;
-    let get = |row: usize, f: &str| form.get(&format!("{row}.{f}")).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let mut rows: Vec<usize> = form.keys().filter_map(|k| k.split('.').next()?.parse().ok()).collect();
+    let get = |row: usize, f: &str| form.get(&format!("r{row}.{f}")).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let mut rows: Vec<usize> =
+        form.keys().filter_map(|k| k.split('.').next()?.strip_prefix('r')?.parse().ok()).collect();
     rows.sort_unstable();
     rows.dedup();
     let mut out = Vec::new();

@@ -213,11 +213,12 @@ fn PipelineEditor(
     }
 }
 
-/// A stage's inputs, named `stage[ROW.FIELD]`; `None` is the blank row for a new stage.
+/// A stage's inputs, named `stage[rROW.FIELD]`; `None` is the blank row for a new stage.
 #[component]
 fn StageRow(row: usize, stage: Option<Stage>, error: Signal<Option<AppError>>) -> impl IntoView {
     let l = lang();
-    let f = move |field: &str| format!("stage[{row}.{field}]");
+    // `r` first: serde_qs reads a key that starts with a digit as a list index.
+    let f = move |field: &str| format!("stage[r{row}.{field}]");
     let msg = move |field: &'static str| move || field_message(error.get(), &format!("stage[{row}].{field}"));
     let id = |field: &str| format!("st-{row}-{field}");
     let (name, placeholder, probability, rules) = match &stage {

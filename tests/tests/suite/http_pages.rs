@@ -124,3 +124,46 @@ async fn customer_pages_follow_roles_and_modules() {
     assert!(!home.body.contains("data-test=\"nav-customers\""));
     assert_eq!(app.browser("GET", "/customers", Some(&admin), None, "/").await.status, 404);
 }
+
+#[tokio::test]
+async fn pipeline_settings_form_without_javascript() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    make_user(&app.db, "admin@k.uz", Role::Admin, None).await;
+    make_user(&app.db, "m1@k.uz", Role::Manager, None).await;
+    let admin = login(&app, "admin@k.uz").await;
+    let manager = login(&app, "m1@k.uz").await;
+    let page = app.browser("GET", "/admin/pipelines", Some(&admin), None, "/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Воронки") && page.body.contains("Первичный контакт"), "{}", page.body);
+    let before = app::deals::store::pipeline(&app.db, 1).await.unwrap();
+    // The form as the page posts it: `stage[rROW.FIELD]`, one row per stage.
+    let form = |tasks: &str| {
+        let mut f = format!("id=1&version={}&mode=manual", before.version);
+        for (i, s) in before.stages.iter().enumerate() {
+            f.push_str(&format!("&stage%5Br{i}.id%5D={}&stage%5Br{i}.probability%5D={}", s.id, s.probability));
+        }
+        f.push_str(&format!("&stage%5Br1.tasks%5D={tasks}&stage%5Br1.req_interest%5D=1"));
+        f
+    };
+    // Days that are not a number: the error comes back on the page, by the stage's field; nothing saved.
+    let bad = app
+        .browser("POST", "/rpc/deals/save-pipeline", Some(&admin), Some(&form("soon+%7C+Call")), "/admin/pipelines")
+        .await;
+    assert!(bad.location().unwrap_or_default().contains("__err"), "{:?}", bad.location());
+    assert_eq!(app::deals::store::pipeline(&app.db, 1).await.unwrap(), before);
+    // A manager may not change pipelines.
+    let refused = app
+        .browser("POST", "/rpc/deals/save-pipeline", Some(&manager), Some(&form("1+%7C+Call")), "/admin/pipelines")
+        .await;
+    assert!(refused.location().unwrap_or_default().contains("__err"), "{:?}", refused.location());
+    assert_eq!(app::deals::store::pipeline(&app.db, 1).await.unwrap(), before);
+    // Right: qualification requires "interested in" and makes a task due in a day.
+    let ok = app
+        .browser("POST", "/rpc/deals/save-pipeline", Some(&admin), Some(&form("1+%7C+Call")), "/admin/pipelines")
+        .await;
+    assert!(ok.status.is_redirection() && !ok.location().unwrap_or_default().contains("__err"), "{:?}", ok.location());
+    let after = app::deals::store::pipeline(&app.db, 1).await.unwrap();
+    assert_eq!(after.stages[1].rules.required, ["interest"]);
+    assert_eq!(after.stages[1].rules.tasks, [app::deals::AutoTask { title: "Call".into(), due_days: 1 }]);
+    assert_eq!(after.stages.len(), before.stages.len());
+}
