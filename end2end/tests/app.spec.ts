@@ -705,6 +705,11 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await page.goto('/customers?q=Buxoro+Agro+Group');
   await page.locator('[data-test=customer-row] a', { hasText: 'Buxoro Agro Group' }).click();
   await hydrated(page);
+  await page.locator('[data-test=cp-add]').click();
+  await page.locator('[data-test=field-legal_name]').fill('Buxoro Urug MChJ');
+  await page.locator('[data-test=field-tax_id]').fill('305 123 457');
+  await page.locator('[data-test=cp-submit]').click();
+  await expect(page.locator('[data-test=cp-item]', { hasText: 'Buxoro Urug MChJ' })).toBeVisible();
   const panel = page.locator('[data-test=customer-deals]');
   await panel.locator('[data-test=new-deal]').click();
   await panel.locator('[data-test=field-title]').fill('Seed drills');
@@ -714,7 +719,7 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await hydrated(page);
   const form = page.locator('[data-test=deal-form]');
   await expect(form.locator('[data-test=cf-delivery_terms]')).toHaveValue('Pickup in Bukhara');
-  await form.locator('[data-test=field-counterparty_id]').selectOption({ label: 'Buxoro Agro MChJ' });
+  await form.locator('[data-test=field-counterparty_id]').selectOption({ label: 'Buxoro Urug MChJ' });
   const karim = form.locator('[data-test=deal-contact]', { hasText: 'Karim Aliyev' });
   await karim.locator('input[type=checkbox]').check();
   await karim.locator('input[type=text]').fill('Decision maker');
@@ -724,7 +729,7 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await hydrated(page);
   await expect(karim.locator('input[type=checkbox]')).toBeChecked();
   await expect(karim.locator('input[type=text]')).toHaveValue('Decision maker');
-  await expect(form.locator('[data-test=field-counterparty_id] option:checked')).toHaveText('Buxoro Agro MChJ');
+  await expect(form.locator('[data-test=field-counterparty_id] option:checked')).toHaveText('Buxoro Urug MChJ');
   await shot(page, 'deal-links');
 
   // The administrator's rule applies: qualification needs "interested in"; entering it makes the task.
@@ -737,6 +742,15 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await track.nth(1).locator('button').click();
   await expect(track.nth(1)).toHaveClass(/here/);
   await expect(page.locator('[data-test=deal-tasks]')).toContainText('Send the catalogue');
+
+  // The starter rule back as it was (the no-JavaScript tests move a deal into qualification).
+  await page.goto('/admin/pipelines');
+  await hydrated(page);
+  await qualification.locator('[data-test=stage-req-interest]').uncheck();
+  await qualification.locator('[data-test=stage-tasks]').fill('');
+  await sales.locator('[data-test=pipeline-save]').click();
+  await page.reload();
+  await expect(qualification.locator('[data-test=stage-req-interest]')).not.toBeChecked();
 });
 
 test('switching a module off hides it', async ({ page }) => {
