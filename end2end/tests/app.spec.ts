@@ -675,7 +675,9 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await qualification.locator('[data-test=stage-probability]').fill('25');
   await qualification.locator('[data-test=stage-req-interest]').check();
   await qualification.locator('[data-test=stage-tasks]').fill('1 | Send the catalogue');
+  const saved = page.waitForResponse((r) => r.url().includes('/rpc/deals/save-pipeline'));
   await sales.locator('[data-test=pipeline-save]').click();
+  expect((await saved).status()).toBe(200);
   await expect(qualification.locator('[data-test=error-tasks]')).toHaveText('');
   await page.reload();
   await hydrated(page);
@@ -748,7 +750,9 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await hydrated(page);
   await qualification.locator('[data-test=stage-req-interest]').uncheck();
   await qualification.locator('[data-test=stage-tasks]').fill('');
+  const restored = page.waitForResponse((r) => r.url().includes('/rpc/deals/save-pipeline'));
   await sales.locator('[data-test=pipeline-save]').click();
+  expect((await restored).status()).toBe(200);
   await page.reload();
   await expect(qualification.locator('[data-test=stage-req-interest]')).not.toBeChecked();
 });
