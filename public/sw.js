@@ -20,9 +20,12 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/rpc/') || url.pathname.startsWith('/api/')) return;
   if (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/')) {
     // Shell assets: network first (a new build replaces them), the cache when offline.
+    // Only whole, successful answers are kept: a 404 or a cut-off body must never be what offline serves.
     event.respondWith(fetch(event.request).then((res) => {
-      const copy = res.clone();
-      caches.open(CACHE).then((c) => c.put(event.request, copy));
+      if (res.ok && res.status === 200) {
+        const copy = res.clone();
+        caches.open(CACHE).then((c) => c.put(event.request, copy)).catch(() => {});
+      }
       return res;
     }).catch(() => caches.match(event.request)));
     return;

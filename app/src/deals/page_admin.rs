@@ -149,13 +149,25 @@ fn PipelineEditor(
         None => (t(Msg::NewPipeline).to_string(), String::new(), PipelineMode::Manual, false, Vec::new()),
     };
     let placeholder = pipeline.as_ref().filter(|p| p.preset.is_some()).map(|p| p.label(l)).unwrap_or_default();
+    // The new pipeline's form empties once it is created (the new pipeline shows above it).
+    let form = NodeRef::<leptos::html::Form>::new();
+    if key == 0 {
+        Effect::new(move |_| {
+            if matches!(save.value().get(), Some(Ok(_)))
+                && submitted.get_untracked() == 0
+                && let Some(form) = form.get()
+            {
+                form.reset();
+            }
+        });
+    }
     let blank_row = stages.len();
     let rows =
         stages.into_iter().enumerate().map(|(row, s)| view! { <StageRow row stage=Some(s) error /> }).collect_view();
     view! {
         <section class="panel" data-test="pipeline-editor" class:inactive=archived>
             <h2>{title}</h2>
-            <ActionForm action=save attr:class="stack">
+            <ActionForm action=save node_ref=form attr:class="stack">
                 {pipeline.as_ref().map(|p| view! {
                     <input type="hidden" name="id" value=p.id />
                     <input type="hidden" name="version" value=p.version />

@@ -124,7 +124,12 @@ async fn main() {
         rows.push(measure("PostgreSQL", &tests::with_database(&base, &name), deals).await);
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await.ok();
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    // `--keep`: leave the SQLite database for a look at its plans (`sqlite3 DIR/bench.db`).
+    if std::env::args().any(|a| a == "--keep") {
+        println!("SQLite database kept: {}", dir.join("bench.db").display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     println!("\n{} deals (5,000 open), 10,000 customers; milliseconds, p50 / p99\n", deals);
     println!("| | {} | target |", rows.iter().map(|r| r.backend).collect::<Vec<_>>().join(" | "));
     println!("|---|{}---|", "---|".repeat(rows.len()));
