@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 const port = 3200;
 export default defineConfig({
   testDir: './bench',
+  testMatch: '**/*.bench.ts',
   workers: 1,
   retries: 0,
   timeout: 300_000,
