@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod middleware;
+pub mod pwa;
 pub mod rest;
 pub mod seed;
 
@@ -52,8 +53,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let options = state.leptos_options.clone();
     let page_state = state.clone();
+    let (build, worker) = pwa::build(&options);
     Router::new()
         .route("/healthz", get(rest::healthz))
+        .route("/sw.js", get(move || std::future::ready(pwa::script_response(&worker))))
         .nest("/api", rest::router())
         .route(
             "/customers/import",
@@ -70,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&page_state, routes, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static(pwa::BUILD_HEADER),
+            build,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -1,0 +1,46 @@
+//! The service worker's script, served with the id of the build it belongs to (see `public/sw.js`).
+//!
+//! The site's files keep their names from build to build (`pkg/karvon.wasm`, `pkg/chunk_24.wasm`, ...), so
+//! the worker may serve them from its cache only to pages of the same build. The id is a hash of the
+//! built files, the same on every app server that runs the same build; every response names it in
+//! `x-karvon-build`, and `/sw.js` carries it in its cache name, so a new build is a new worker that drops
+//! the old cache.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::LeptosOptions;
+
+/// The response header that names the build a page belongs to.
+pub const BUILD_HEADER: &str = "x-karvon-build";
+
+/// The site's build id (16 hex digits) and the worker's script with it filled in (`None` when the site
+/// has not been built, as in the HTTP tests).
+pub fn build(options: &LeptosOptions) -> (HeaderValue, Option<String>) {
+    let root = Path::new(options.site_root.as_ref());
+    let pkg = root.join(options.site_pkg_dir.as_ref());
+    let name = options.output_name.as_ref();
+    let mut h = std::hash::DefaultHasher::new();
+    for file in
+        [format!("{name}.wasm"), format!("{name}.js"), format!("{name}.css"), "__wasm_split_manifest.json".into()]
+    {
+        std::fs::read(pkg.join(file)).unwrap_or_default().hash(&mut h);
+    }
+    let id = format!("{:016x}", h.finish());
+    let script = std::fs::read_to_string(root.join("sw.js")).ok().map(|s| s.replace("__BUILD__", &id));
+    (HeaderValue::from_str(&id).expect("hex digits"), script)
+}
+
+/// `GET /sw.js`: never cached by the browser, so a new build's worker is found on the next visit.
+pub fn script_response(script: &Option<String>) -> Response {
+    match script {
+        Some(body) => (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            body.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
