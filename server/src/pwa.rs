@@ -44,3 +44,32 @@ pub fn script_response(script: &Option<String>) -> Response {
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_names_the_build_of_the_files() {
+        let dir = std::env::temp_dir().join(format!("karvon-pwa-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        std::fs::write(dir.join("sw.js"), "const BUILD = '__BUILD__';").unwrap();
+        std::fs::write(dir.join("pkg/karvon.wasm"), b"one").unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("karvon")
+            .site_root(dir.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        let (id, script) = build(&options);
+        let id = id.to_str().unwrap().to_string();
+        assert_eq!(id.len(), 16);
+        assert_eq!(script.as_deref(), Some(format!("const BUILD = '{id}';").as_str()));
+        assert_eq!(build(&options).0, id.as_str(), "the same files, the same id");
+        std::fs::write(dir.join("pkg/karvon.wasm"), b"two").unwrap();
+        assert_ne!(build(&options).0, id.as_str(), "a new build, a new id");
+        std::fs::remove_dir_all(&dir).unwrap();
+        let missing = LeptosOptions::builder().output_name("karvon").site_root("/nonexistent").build();
+        assert!(build(&missing).1.is_none());
+        assert_eq!(script_response(&None).status(), StatusCode::NOT_FOUND);
+    }
+}
