@@ -16,13 +16,5 @@ run() {
   (cd end2end && BENCH_DATABASE_URL="$url" BENCH_LABEL="$label" npx playwright test -c playwright.bench.config.ts)
 }
 
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
-run "sqlite://$DIR/bench.db" SQLite
-if [ -n "${TEST_POSTGRES_URL:-}" ]; then
-  db="karvon_board_bench_$$"
-  base=${TEST_POSTGRES_URL%/*}
-  psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
-  trap 'rm -rf "$DIR"; psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
-  run "$base/$db" PostgreSQL
-fi
+. scripts/each-database.sh
+each_database karvon_board_bench run

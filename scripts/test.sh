@@ -26,15 +26,6 @@ run_e2e() {
   (cd end2end && E2E_DATABASE_URL="$db_url" KARVON_E2E_BIN=target/debug/karvon npx playwright test)
 }
 
-E2E_DIR=$(mktemp -d)
-trap 'rm -rf "$E2E_DIR"' EXIT
-run_e2e "sqlite://$E2E_DIR/e2e.db" SQLite
-
-if [ -n "${TEST_POSTGRES_URL:-}" ]; then
-  db="karvon_e2e_$$"
-  base=${TEST_POSTGRES_URL%/*}
-  psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
-  trap 'rm -rf "$E2E_DIR"; psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
-  run_e2e "$base/$db" PostgreSQL
-fi
+. scripts/each-database.sh
+each_database karvon_e2e run_e2e
 say "all tests passed"
