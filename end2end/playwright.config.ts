@@ -51,6 +51,7 @@ export default defineConfig({
       KARVON_LOG: 'warn',
       KARVON_TELEPHONY_TOKEN: 'e2e-pbx-secret-0123456789',
       KARVON_MAIL_KEY_FILE: 'target/e2e/mail.key',
+      KARVON_MAIL_ALLOW_PRIVATE_HOSTS: '1',
     },
   }],
 });

@@ -28,4 +28,7 @@ run_e2e() {
 
 . scripts/each-database.sh
 each_database karvon_e2e run_e2e
+if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  printf '\033[1;33m[test]\033[0m %s\n' "TEST_POSTGRES_URL is not set: every PostgreSQL variant was IGNORED (see the 'ignored' counts above), and the end-to-end suite ran on SQLite only"
+fi
 say "all tests passed"

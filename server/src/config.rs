@@ -17,6 +17,12 @@ pub struct Config {
     pub site_root: String,
     /// `KARVON_TRUST_PROXY`: take the client IP and scheme from `X-Forwarded-For` / `-Proto` (default false).
     pub trust_proxy: bool,
+    /// `KARVON_TRUSTED_PROXIES`: how many proxies in front of Karvon append to `X-Forwarded-For` (default 1,
+    /// used only with `trust_proxy`): the client is the address the outermost of them saw.
+    pub proxy_hops: usize,
+    /// `KARVON_MAIL_ALLOW_PRIVATE_HOSTS`: let mailboxes name loopback and private-network servers (default
+    /// false: users could otherwise make the server probe the internal network).
+    pub mail_allow_private_hosts: bool,
     /// `KARVON_LOG`: tracing filter (default `info`).
     pub log: String,
     /// `KARVON_LOG_FORMAT`: `text` or `json` (default `text`).
@@ -49,6 +55,8 @@ struct FileConfig {
     db_max_connections: Option<u32>,
     site_root: Option<String>,
     trust_proxy: Option<bool>,
+    trusted_proxies: Option<usize>,
+    mail_allow_private_hosts: Option<bool>,
     log: Option<String>,
     log_format: Option<String>,
     telephony_token: Option<String>,
@@ -102,6 +110,14 @@ impl Config {
             trust_proxy: env("KARVON_TRUST_PROXY")
                 .map(|v| v == "1" || v == "true")
                 .or(file.trust_proxy)
+                .unwrap_or(false),
+            proxy_hops: match env("KARVON_TRUSTED_PROXIES") {
+                Some(v) => v.parse().map_err(|_| format!("KARVON_TRUSTED_PROXIES: not a number: {v}"))?,
+                None => file.trusted_proxies.unwrap_or(1),
+            },
+            mail_allow_private_hosts: env("KARVON_MAIL_ALLOW_PRIVATE_HOSTS")
+                .map(|v| v == "1" || v == "true")
+                .or(file.mail_allow_private_hosts)
                 .unwrap_or(false),
             log: env("KARVON_LOG").or(file.log).unwrap_or_else(|| "info".into()),
             log_json: env("KARVON_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),

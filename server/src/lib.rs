@@ -4,6 +4,7 @@ pub mod config;
 pub mod middleware;
 pub mod pwa;
 pub mod rest;
+pub mod security;
 pub mod seed;
 
 use axum::Router;
@@ -21,6 +22,10 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub trust_proxy: bool,
+    /// How many proxies in front are trusted to append to `X-Forwarded-For` (`KARVON_TRUSTED_PROXIES`).
+    pub proxy_hops: usize,
+    /// Karvon's own origins, for the CSRF check of state-changing requests.
+    pub origins: security::Origins,
     /// Switched-off modules, cached briefly (see [`app::core::modules::ModuleCache`]).
     pub modules: app::core::modules::ModuleCache,
     /// Whether the first administrator exists (remembered once true).

@@ -126,6 +126,7 @@ async fn serve(config: Config) {
             std::sync::Arc::new(app::interactions::sms::Eskiz::new(sms));
         tokio::spawn(app::interactions::sms::run(db.clone(), gateway));
     }
+    app::mail::net::ALLOW_PRIVATE_HOSTS.store(config.mail_allow_private_hosts, std::sync::atomic::Ordering::Relaxed);
     match app::mail::crypto::load_or_create(config.mail_key.as_deref(), &config.mail_key_file) {
         Ok(key) => {
             app::mail::crypto::install(key);
@@ -139,6 +140,8 @@ async fn serve(config: Config) {
         db: db.clone(),
         leptos_options: leptos_options(&config),
         trust_proxy: config.trust_proxy,
+        proxy_hops: if config.trust_proxy { config.proxy_hops } else { 0 },
+        origins: server::security::Origins::new(config.public_url.as_deref(), config.trust_proxy),
         modules: Default::default(),
         setup: Default::default(),
         telephony_token: config.telephony_token.clone(),

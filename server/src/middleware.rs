@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use app::auth::api::{LANG_COOKIE, SESSION_COOKIE};
 use app::auth::store;
 use app::core::modules::module_for_path;
-use app::core::request::{RequestCtx, cookie_value};
+use app::core::request::{CspNonce, RequestCtx, cookie_value};
 use app::core::{AppError, Lang};
 
-use crate::AppState;
 use crate::rest::ApiError;
+use crate::{AppState, security};
 
 /// Endpoints called by other systems with a secret of their own in `Authorization: Bearer`.
 const SERVICE_PATHS: &[&str] = &["/api/v1/telephony/events"];
@@ -25,10 +25,8 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     let forwarded = |name: &str| {
         state.trust_proxy.then(|| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)).flatten()
     };
-    let ip = forwarded("x-forwarded-for")
-        .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
-        .or_else(|| req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let ip = security::client_ip(forwarded("x-forwarded-for").as_deref(), state.proxy_hops, peer);
     let https = forwarded("x-forwarded-proto").is_some_and(|p| p == "https");
 
     let bearer = headers
@@ -51,7 +49,23 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         req.extensions_mut().insert(state.db.clone());
         let disabled_modules = Vec::new();
         req.extensions_mut().insert(RequestCtx { user: None, lang, ip, https, disabled_modules, needs_setup: false });
-        return next.run(req).await;
+        let mut res = next.run(req).await;
+        security::add_headers(res.headers_mut(), None, https);
+        return res;
+    }
+
+    // A browser request that changes something must come from Karvon's own pages, whether it rides a session
+    // cookie or signs in; calls with a bearer token, and machines with secrets of their own, are not a
+    // browser's doing.
+    if bearer.is_none()
+        && !is_service_path(req.uri().path())
+        && !security::same_origin(req.method(), headers, session.is_some(), &state.origins)
+    {
+        tracing::warn!(path = %req.uri().path(), ip = %ip, "cross-origin request refused");
+        let lang = lang_cookie.or(accept).unwrap_or_default();
+        let mut res = ApiError(AppError::Forbidden, lang).into_response();
+        security::add_headers(res.headers_mut(), None, https);
+        return res;
     }
 
     let resolved = async {
@@ -83,7 +97,16 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     req.extensions_mut().insert(state.db.clone());
     req.extensions_mut().insert(state.modules.clone());
     req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup });
-    next.run(req).await
+    let nonce = security::new_nonce();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    security::add_headers(res.headers_mut(), Some(&nonce), https);
+    res
+}
+
+/// Endpoints that machines call with a secret of their own (never a browser's session).
+fn is_service_path(path: &str) -> bool {
+    SERVICE_PATHS.contains(&path) || path.starts_with("/api/v1/sms/callback/")
 }
 
 /// Paths served without looking at the session: built assets, icons, PWA files, the health check.

@@ -111,6 +111,8 @@ impl MailServers {
 
     /// Starts both servers, on `(imap, smtp, lmtp)` ports when given.
     pub fn start_on(users: &[(&str, &str)], ports: Option<(u16, u16, u16)>) -> MailServers {
+        // They listen on 127.0.0.1, which Karvon dials only when allowed (as KARVON_MAIL_ALLOW_PRIVATE_HOSTS does).
+        app::mail::net::ALLOW_PRIVATE_HOSTS.store(true, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("karvon_mail_{}_{}", std::process::id(), rand::random::<u32>()));
         std::fs::create_dir_all(dir.join("home")).expect("mail dir");
         std::fs::create_dir_all(dir.join("spool")).expect("spool dir");

@@ -42,6 +42,10 @@ impl RequestCtx {
     }
 }
 
+/// This response's script nonce (Content-Security-Policy), put into the request's extensions by the server.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
 /// The request context inside a server function or SSR render.
 #[track_caller]
 pub fn request_ctx() -> Result<RequestCtx, AppError> {

@@ -62,6 +62,7 @@ const SELECT: &str = "SELECT c.id, c.name, c.kind, c.stage, c.source, c.tags, c.
     u.name AS manager_name, c.created_at, c.updated_at, c.version FROM customers c JOIN users u ON u.id = c.manager_id";
 
 /// A bound parameter of a query assembled at run time (filters and segments build theirs with it).
+#[derive(Clone)]
 pub enum Arg {
     I(i64),
     S(String),

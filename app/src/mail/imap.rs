@@ -30,6 +30,8 @@ pub enum MailError {
     Protocol(String),
     /// No answer in time.
     Timeout,
+    /// The server's address is a local or private-network one, which this deployment does not dial.
+    PrivateHost(String),
     /// The stored password cannot be decrypted (the mail key changed) or no key is set up.
     Key,
 }
@@ -43,6 +45,7 @@ impl MailError {
             MailError::Protocol(_) => "protocol",
             MailError::Timeout => "timeout",
             MailError::Key => "key",
+            MailError::PrivateHost(_) => "private_host",
         }
     }
 }
@@ -51,7 +54,11 @@ impl std::fmt::Display for MailError {
     /// `code: detail`, as stored in `mailboxes.last_error`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let detail = match self {
-            MailError::Connect(s) | MailError::Tls(s) | MailError::Auth(s) | MailError::Protocol(s) => s.as_str(),
+            MailError::Connect(s)
+            | MailError::Tls(s)
+            | MailError::Auth(s)
+            | MailError::Protocol(s)
+            | MailError::PrivateHost(s) => s.as_str(),
             MailError::Timeout => "no answer in time",
             MailError::Key => "the password cannot be decrypted with this server's mail key",
         };
@@ -151,10 +158,10 @@ pub async fn login(
     user: &str,
     password: &str,
 ) -> Result<Session, MailError> {
-    let tcp = step(async {
-        TcpStream::connect((host, port)).await.map_err(|e| MailError::Connect(format!("{host}:{port}: {e}")))
-    })
-    .await?;
+    let addr = super::net::resolve(host, port).await?;
+    let tcp =
+        step(async { TcpStream::connect(addr).await.map_err(|e| MailError::Connect(format!("{host}:{port}: {e}"))) })
+            .await?;
     let _ = tcp.set_nodelay(true);
     let stream = match security {
         Security::Tls => tls(host, tcp).await?,

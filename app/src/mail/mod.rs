@@ -7,6 +7,8 @@ pub mod api;
 pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod imap;
+#[cfg(feature = "ssr")]
+pub mod net;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod parse;

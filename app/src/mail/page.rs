@@ -26,6 +26,7 @@ pub fn sync_error_msg(code: &str) -> Msg {
         "tls" => Msg::MailErrTls,
         "timeout" => Msg::MailErrTimeout,
         "key" => Msg::MailErrKey,
+        "private_host" => Msg::MailErrPrivateHost,
         "store" => Msg::MailErrStore,
         _ => Msg::MailErrProtocol,
     }

@@ -69,19 +69,21 @@ fn smtp_error(e: lettre::transport::smtp::Error) -> MailError {
 }
 
 /// The mailbox's SMTP transport, logging in with `password`.
-fn transport(
+async fn transport(
     mb: &MailboxRow,
     password: &str,
     timeout: Duration,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
     let port = u16::try_from(mb.smtp_port).map_err(|_| MailError::Connect("bad port".into()))?;
+    // The connection goes to the address checked here; the name stays the TLS certificate's.
+    let addr = super::net::resolve(&mb.smtp_host, port).await?;
     let params = || TlsParameters::new(mb.smtp_host.clone()).map_err(|e| MailError::Tls(e.to_string()));
     let tls = match mb.smtp_security() {
         Security::Tls => Tls::Wrapper(params()?),
         Security::Starttls => Tls::Required(params()?),
         Security::None => Tls::None,
     };
-    Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(mb.smtp_host.as_str())
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
         .port(port)
         .tls(tls)
         .credentials(Credentials::new(mb.login.clone(), password.to_string()))
@@ -91,7 +93,7 @@ fn transport(
 
 /// Sends `message` over the mailbox's SMTP server.
 pub async fn smtp(mb: &MailboxRow, password: &str, message: Message) -> Result<(), MailError> {
-    let transport = transport(mb, password, Duration::from_secs(30))?;
+    let transport = transport(mb, password, Duration::from_secs(30)).await?;
     transport.send(message).await.map(|_| ()).map_err(smtp_error)
 }
 
@@ -111,7 +113,7 @@ pub async fn check_login(mb: &MailboxRow, password: &str) -> Result<(), (&'stati
     let mut session =
         imap::login(&mb.imap_host, port, mb.imap_security(), &mb.login, password).await.map_err(|e| ("imap", e))?;
     let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
-    let transport = transport(mb, password, Duration::from_secs(20)).map_err(|e| ("smtp", e))?;
+    let transport = transport(mb, password, Duration::from_secs(20)).await.map_err(|e| ("smtp", e))?;
     match transport.test_connection().await {
         Ok(true) => Ok(()),
         Ok(false) => Err(("smtp", MailError::Connect("the SMTP server did not answer".into()))),

@@ -20,6 +20,7 @@ fn field_error(field: &str, e: &MailError) -> AppError {
         MailError::Auth(_) => ErrCode::MailLoginFailed,
         MailError::Key => ErrCode::MailKeyMissing,
         MailError::Protocol(_) => ErrCode::MailRefused,
+        MailError::PrivateHost(_) => ErrCode::MailPrivateHost,
         _ => ErrCode::MailUnreachable,
     };
     AppError::field(field, code)

@@ -150,7 +150,8 @@ pub struct Segment {
     pub name: String,
     pub kind: SegmentKind,
     pub rules: Rules,
-    /// Members at the last evaluation (a static segment's snapshot size).
+    /// Members the reader may see: for those who see every customer, the last full evaluation (a static
+    /// segment's snapshot size); for everyone else, counted within their scope when read.
     pub member_count: i64,
     pub created_by_name: String,
     /// Epoch milliseconds.

@@ -12,14 +12,38 @@ fn may_define(user: &CurrentUser) -> Result<(), AppError> {
     if matches!(user.role, Role::Admin | Role::SalesHead) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-/// Every segment.
-pub async fn list(db: &Db, _user: &CurrentUser) -> Result<Vec<Segment>, AppError> {
-    store::list(db).await
+/// The segment as `user` sees it: its member count is of the customers in the user's scope. The stored
+/// company-wide total is for those who see every customer; anyone else could otherwise probe rules such as
+/// `phone contains …` against the whole company.
+async fn as_seen_by(db: &Db, user: &CurrentUser, mut segment: Segment) -> Result<Segment, AppError> {
+    if user.scope() != Scope::All {
+        segment.member_count = count_in_scope(db, user.scope(), segment.id).await?;
+    }
+    Ok(segment)
 }
 
-/// One segment.
-pub async fn get(db: &Db, _user: &CurrentUser, id: i64) -> Result<Segment, AppError> {
-    store::get(db, id).await
+/// Every segment, each counted within `user`'s scope.
+pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<Segment>, AppError> {
+    let mut seen = Vec::new();
+    for segment in store::list(db).await? {
+        seen.push(as_seen_by(db, user, segment).await?);
+    }
+    Ok(seen)
+}
+
+/// One segment, counted within `user`'s scope.
+pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Segment, AppError> {
+    as_seen_by(db, user, store::get(db, id).await?).await
+}
+
+/// How many members of segment `id` are in `scope`, evaluated now.
+async fn count_in_scope(db: &Db, scope: Scope, id: i64) -> Result<i64, AppError> {
+    let ctx = customers::filter_ctx(db, None, Some(id)).await?;
+    let member = super::Rules {
+        any: false,
+        rules: vec![super::Rule { field: "segment".into(), op: super::Op::Eq, value: id.into() }],
+    };
+    count_matching(db, scope, &member, &ctx).await
 }
 
 /// Creates a segment after checking its rules (a bad rule is a validation error on `rules[i]`); a static
@@ -29,11 +53,8 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewSegment) -> Result<S
     let (name, kind) = input.validate()?;
     let ctx = customers::filter_ctx(db, Some(&input.rules), None).await?;
     let count = count_matching(db, Scope::All, &input.rules, &ctx).await?;
-    let id = store::create(db, user.id, &name, kind, &input.rules, count).await?;
-    if kind == SegmentKind::Static {
-        store::snapshot(db, id, &input.rules, &ctx).await?;
-    }
-    store::get(db, id).await
+    let id = store::create(db, user.id, &name, kind, &input.rules, count, &ctx).await?;
+    get(db, user, id).await
 }
 
 /// Renames a segment or changes its rules; a static segment's snapshot is retaken when its rules change or
@@ -50,23 +71,16 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &SegmentPatch) 
     }
     let ctx = customers::filter_ctx(db, Some(&rules), None).await?;
     let count = count_matching(db, Scope::All, &rules, &ctx).await?;
-    store::update(db, id, patch.version, &name, &rules, count).await?;
-    if current.kind == SegmentKind::Static && (rules != current.rules || patch.refresh == Some(true)) {
-        store::snapshot(db, id, &rules, &ctx).await?;
-    }
-    store::get(db, id).await
+    let retake = current.kind == SegmentKind::Static && (rules != current.rules || patch.refresh == Some(true));
+    store::update(db, id, patch.version, &name, &rules, count, retake.then_some(&ctx)).await?;
+    get(db, user, id).await
 }
 
 /// How many of the segment's members `user` may see, evaluated now (a dynamic segment's stored total is
 /// refreshed on the way when the user sees everything).
 pub async fn count(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
     let segment = store::get(db, id).await?;
-    let ctx = customers::filter_ctx(db, None, Some(id)).await?;
-    let member = super::Rules {
-        any: false,
-        rules: vec![super::Rule { field: "segment".into(), op: super::Op::Eq, value: id.into() }],
-    };
-    let n = count_matching(db, user.scope(), &member, &ctx).await?;
+    let n = count_in_scope(db, user.scope(), id).await?;
     if user.scope() == Scope::All && segment.kind == SegmentKind::Dynamic && n != segment.member_count {
         store::set_count(db, id, n).await?;
     }

@@ -6,7 +6,7 @@ use super::{Rules, Segment, SegmentKind};
 use crate::core::db::{Db, placeholders};
 use crate::core::{AppError, now_millis};
 use crate::customers::filter::{FilterCtx, rules_sql};
-use crate::customers::store::bind_args;
+use crate::customers::store::{Arg, bind_args};
 use crate::db_run;
 
 #[derive(sqlx::FromRow)]
@@ -78,7 +78,17 @@ pub async fn rules_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, (SegmentKind,
         .collect())
 }
 
-/// Creates a segment with its member count; returns its id.
+/// The statement that takes a static segment's snapshot (`$1` is the segment's id) and its arguments.
+fn snapshot_sql(rules: &Rules, ctx: &FilterCtx) -> Result<(String, Vec<Arg>), AppError> {
+    let mut args = vec![Arg::I(0)];
+    let cond = rules_sql(ctx, rules, &mut args, 0)?;
+    let sql =
+        format!("INSERT INTO segment_members (segment_id, customer_id) SELECT $1, c.id FROM customers c WHERE {cond}");
+    Ok((sql, args))
+}
+
+/// Creates a segment with its member count, and a static one with its snapshot of members, in one
+/// transaction; returns its id.
 pub async fn create(
     db: &Db,
     user_id: i64,
@@ -86,15 +96,29 @@ pub async fn create(
     kind: SegmentKind,
     rules: &Rules,
     member_count: i64,
+    ctx: &FilterCtx,
 ) -> Result<i64, AppError> {
     let sql = "INSERT INTO segments (name, kind, rules, member_count, created_by, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
     let now = now_millis();
-    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(name).bind(kind.as_str()).bind(rules_json(rules))
-        .bind(member_count).bind(user_id).bind(now).fetch_one(p).await)?)
+    let snapshot = if kind == SegmentKind::Static { Some(snapshot_sql(rules, ctx)?) } else { None };
+    Ok(db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(sql).bind(name).bind(kind.as_str()).bind(rules_json(rules))
+            .bind(member_count).bind(user_id).bind(now).fetch_one(&mut *tx).await?;
+        if let Some((insert, args)) = &snapshot {
+            let mut args = args.clone();
+            args[0] = Arg::I(id);
+            let n = bind_args!(sqlx::query(insert), &args).execute(&mut *tx).await?.rows_affected();
+            sqlx::query("UPDATE segments SET member_count = $1 WHERE id = $2").bind(n as i64).bind(id)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await.map(|_| id)
+    })?)
 }
 
-/// Saves a new name, rules and member count if `version` is still current (`Conflict` otherwise).
+/// Saves a new name, rules and member count if `version` is still current (`Conflict` otherwise); with
+/// `snapshot`, a static segment's members are retaken in the same transaction.
 pub async fn update(
     db: &Db,
     id: i64,
@@ -102,11 +126,28 @@ pub async fn update(
     name: &str,
     rules: &Rules,
     member_count: i64,
+    snapshot: Option<&FilterCtx>,
 ) -> Result<(), AppError> {
     let sql = "UPDATE segments SET name = $1, rules = $2, member_count = $3, updated_at = $4, version = version + 1 \
                WHERE id = $5 AND version = $6";
-    let n = db_run!(db, p => sqlx::query(sql).bind(name).bind(rules_json(rules)).bind(member_count)
-        .bind(now_millis()).bind(id).bind(version).execute(p).await.map(|r| r.rows_affected()))?;
+    let snapshot = match snapshot {
+        Some(ctx) => Some(snapshot_sql(rules, ctx)?),
+        None => None,
+    };
+    let n = db_run!(db, p => {
+        let mut tx = p.begin().await?;
+        let n = sqlx::query(sql).bind(name).bind(rules_json(rules)).bind(member_count)
+            .bind(now_millis()).bind(id).bind(version).execute(&mut *tx).await?.rows_affected();
+        if n == 1 && let Some((insert, args)) = &snapshot {
+            let mut args = args.clone();
+            args[0] = Arg::I(id);
+            sqlx::query("DELETE FROM segment_members WHERE segment_id = $1").bind(id).execute(&mut *tx).await?;
+            let members = bind_args!(sqlx::query(insert), &args).execute(&mut *tx).await?.rows_affected();
+            sqlx::query("UPDATE segments SET member_count = $1 WHERE id = $2").bind(members as i64).bind(id)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await.map(|_| n)
+    })?;
     if n == 0 { Err(AppError::Conflict) } else { Ok(()) }
 }
 
@@ -120,10 +161,8 @@ pub async fn set_count(db: &Db, id: i64, member_count: i64) -> Result<(), AppErr
 /// Replaces a static segment's members by the customers matching `rules` now, in one transaction (one
 /// `INSERT … SELECT`, however many members); returns how many.
 pub async fn snapshot(db: &Db, id: i64, rules: &Rules, ctx: &FilterCtx) -> Result<i64, AppError> {
-    let mut args = vec![crate::customers::store::Arg::I(id)];
-    let cond = rules_sql(ctx, rules, &mut args, 0)?;
-    let insert =
-        format!("INSERT INTO segment_members (segment_id, customer_id) SELECT $1, c.id FROM customers c WHERE {cond}");
+    let (insert, mut args) = snapshot_sql(rules, ctx)?;
+    args[0] = Arg::I(id);
     let n = db_run!(db, p => {
         let mut tx = p.begin().await?;
         sqlx::query("DELETE FROM segment_members WHERE segment_id = $1").bind(id).execute(&mut *tx).await?;

@@ -21,6 +21,7 @@ const SESSION_SCRIPT_ID: &str = "karvon-session";
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // `<` escaped so that no value can close the script element.
     let info = initial_session();
+    provide_page_nonce();
     let (code, title) = (info.lang.code(), Msg::AppName.text(info.lang));
     let session = serde_json::to_string(&info).unwrap_or_default().replace('<', "\\u003c");
     view! {
@@ -35,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon-192.png" type="image/png" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" id="leptos" href="/pkg/karvon.css" />
-                <script>
+                <script nonce=leptos::nonce::use_nonce()>
                     "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); }); }"
                 </script>
                 <script id=SESSION_SCRIPT_ID type="application/json" inner_html=session></script>
@@ -64,6 +65,20 @@ pub fn lang() -> Lang {
 pub fn t(msg: Msg) -> &'static str {
     msg.text(lang())
 }
+
+/// Gives this page's scripts the nonce its Content-Security-Policy header names (the hydration script and the
+/// streamed resources read it from the context).
+#[cfg(feature = "ssr")]
+fn provide_page_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::core::request::CspNonce>().map(|n| n.0.clone()));
+    if let Some(n) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(n));
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn provide_page_nonce() {}
 
 /// The session for this page: from the request on the server (the middleware resolved it), from the document
 /// in the browser. Sign-in, sign-out, language and module changes are full page loads, so it never goes stale.

@@ -9,6 +9,7 @@ mod imports;
 mod interactions;
 mod mail;
 mod merge;
+mod security;
 mod segments;
 mod sms;
 mod store_auth;

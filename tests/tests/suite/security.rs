@@ -1,0 +1,210 @@
+//! The holes a security review found, each with the test that would have caught it: cross-site requests
+//! riding the session cookie, response headers.
+
+use app::auth::Role;
+use axum::body::Body;
+use http::Request;
+use serde_json::json;
+use tests::{TestApp, make_user};
+
+/// Signs `email` in through the no-JavaScript form; returns the session cookie.
+async fn session_of(app: &TestApp, email: &str) -> String {
+    let form = format!("email={}&password=password-{}", email.replace('@', "%40"), email.replace('@', "%40"));
+    let res = app.browser("POST", "/rpc/login", None, Some(&form), "/login").await;
+    res.cookie("karvon_session").unwrap_or_else(|| panic!("signed in: {} {:?}", res.status, res.location()))
+}
+
+/// A request as a browser would send it from a page at `origin` (None: a client sending no origin at all).
+fn from_origin(
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+    json_body: Option<&str>,
+) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "127.0.0.1:3000")
+        .header("x-forwarded-for", "10.0.0.3");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    let body = match json_body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    req.body(body).unwrap()
+}
+
+async fn cross_site_requests_are_refused(app: TestApp) {
+    make_user(&app.db, "csrf@karvon.uz", Role::Admin, None).await;
+    let cookie = session_of(&app, "csrf@karvon.uz").await;
+    let evil = Some("http://evil.example");
+    let own = Some("http://127.0.0.1:3000");
+    let body = Some(r#"{"name": "Planted by evil.example"}"#);
+
+    // REST with the cookie from another site: refused, nothing written.
+    let res = app.send(from_origin("POST", "/api/v1/customers", Some(&cookie), evil, body)).await;
+    assert_eq!(res.status, 403, "{}", res.body);
+    // Without any origin header, a cookie-authenticated write cannot prove where it came from.
+    let res = app.send(from_origin("POST", "/api/v1/customers", Some(&cookie), None, body)).await;
+    assert_eq!(res.status, 403, "{}", res.body);
+    let customers = app.api("GET", "/api/v1/customers", None, None).await;
+    assert_eq!(customers.status, 401, "the anonymous list is refused");
+    // From Karvon's own page it works.
+    let res = app.send(from_origin("POST", "/api/v1/customers", Some(&cookie), own, body)).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.json()["id"].as_i64().unwrap();
+    let list = app.send(from_origin("GET", "/api/v1/customers", Some(&cookie), None, None)).await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "only the same-origin write landed");
+
+    // Sec-Fetch-Site wins over a forged-looking Origin either way.
+    let mut req = from_origin("POST", &format!("/api/v1/customers/{id}"), Some(&cookie), own, None);
+    *req.method_mut() = http::Method::PATCH;
+    req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    assert_eq!(app.send(req).await.status, 403);
+
+    // A server function (the no-JavaScript form post and the WASM call alike) from elsewhere.
+    let res = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/rpc/logout")
+                .header("host", "127.0.0.1:3000")
+                .header("cookie", &cookie)
+                .header("referer", "http://evil.example/page")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    let still = app.send(from_origin("GET", "/api/v1/customers", Some(&cookie), None, None)).await;
+    assert_eq!(still.status, 200, "the forged sign-out did not end the session");
+
+    // Sign-in itself from another site: no session is made.
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/rpc/login")
+        .header("host", "127.0.0.1:3000")
+        .header("origin", "http://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("email=csrf%40karvon.uz&password=password-csrf%40karvon.uz"))
+        .unwrap();
+    req.headers_mut().insert("accept", "text/html".parse().unwrap());
+    let res = app.send(req).await;
+    assert_eq!(res.status, 403);
+    assert!(res.cookie("karvon_session").is_none());
+
+    // Bearer tokens are not a browser's: no origin needed, any origin ignored.
+    let (_, token) = app.user_token("robot@karvon.uz", Role::Admin, None).await;
+    let mut req = from_origin("POST", "/api/v1/customers", None, evil, body);
+    req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    assert_eq!(app.send(req).await.status, 201);
+    // A client with no cookie and no origin (curl) may still ask for a token.
+    let res = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "csrf@karvon.uz", "password": "password-csrf@karvon.uz"})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+}
+tests::both_apps!(cross_site, cross_site_requests_are_refused);
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_script_nonce() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    make_user(&app.db, "hdr@karvon.uz", Role::Manager, None).await;
+    let page = app.browser("GET", "/login", None, None, "/").await;
+    assert_eq!(page.status, 200);
+    let csp = page.headers["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce").to_string();
+    // Every script the page runs carries it (data scripts are not run and need none).
+    let scripts: Vec<&str> = page.body.split("<script").skip(1).map(|s| s.split('>').next().unwrap()).collect();
+    assert!(!scripts.is_empty());
+    for tag in scripts {
+        assert!(tag.contains("application/json") || tag.contains(&format!("nonce=\"{nonce}\"")), "<script{tag}>");
+    }
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["referrer-policy"], "same-origin");
+    assert!(page.headers.get("strict-transport-security").is_none(), "plain http: no HSTS");
+    // Behind https (a trusted proxy says so), HSTS too; every page gets a new nonce.
+    let req = Request::builder()
+        .uri("/login")
+        .header("host", "crm.example.uz")
+        .header("x-forwarded-proto", "https")
+        .body(Body::empty())
+        .unwrap();
+    let secure = app.send(req).await;
+    assert!(secure.headers["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    assert_ne!(secure.headers["content-security-policy"], page.headers["content-security-policy"]);
+    // JSON answers get them too.
+    let api = app.api("GET", "/api/v1/customers", None, None).await;
+    assert_eq!(api.headers["x-content-type-options"], "nosniff");
+}
+
+/// Segment counts are always within the reader's scope: a sales head cannot probe a rule against the whole
+/// company through `member_count` (create, read, list, members).
+async fn segment_counts_stay_in_scope(app: TestApp) {
+    let team = app::admin::store::create_team(&app.db, "Sharq").await.unwrap();
+    let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
+    let (_, head) = app.user_token("head@k.uz", Role::SalesHead, Some(team)).await;
+    let (_, m1) = app.user_token("m1@k.uz", Role::Manager, Some(team)).await;
+    let (_, m2) = app.user_token("m2@k.uz", Role::Manager, None).await;
+    let mk = |name: &str, phone: &str| json!({"name": name, "phone": phone});
+    app.api("POST", "/api/v1/customers", Some(&m1), Some(mk("Andijon Mebel", "+998901110001"))).await;
+    app.api("POST", "/api/v1/customers", Some(&m2), Some(mk("Secret Client One", "+998977770001"))).await;
+    app.api("POST", "/api/v1/customers", Some(&m2), Some(mk("Secret Client Two", "+998977770002"))).await;
+    // The head probes the other team's numbers.
+    let probe = |kind: &str| {
+        json!({"name": format!("probe {kind}"), "kind": kind,
+               "rules": {"any": false, "rules": [{"field": "phone", "op": "contains", "value": "97777"}]}})
+    };
+    for kind in ["dynamic", "static"] {
+        let made = app.api("POST", "/api/v1/segments", Some(&head), Some(probe(kind))).await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        let made = made.json();
+        assert_eq!(made["member_count"], 0, "{kind}: the head sees none of them");
+        let id = made["id"].as_i64().unwrap();
+        let read = app.api("GET", &format!("/api/v1/segments/{id}"), Some(&head), None).await.json();
+        assert_eq!(read["member_count"], 0);
+        let members = app.api("GET", &format!("/api/v1/segments/{id}/members"), Some(&head), None).await.json();
+        assert_eq!(members["items"].as_array().unwrap().len(), 0);
+        // The administrator sees the company-wide count; the manager who owns them sees theirs.
+        let read = app.api("GET", &format!("/api/v1/segments/{id}"), Some(&admin), None).await.json();
+        assert_eq!(read["member_count"], 2, "{kind}");
+        let read = app.api("GET", &format!("/api/v1/segments/{id}"), Some(&m2), None).await.json();
+        assert_eq!(read["member_count"], 2, "{kind}");
+        let read = app.api("GET", &format!("/api/v1/segments/{id}"), Some(&m1), None).await.json();
+        assert_eq!(read["member_count"], 0, "{kind}");
+        // A rename answers with the reader's count too.
+        let version = read["version"].as_i64().unwrap();
+        let renamed = app
+            .api(
+                "PATCH",
+                &format!("/api/v1/segments/{id}"),
+                Some(&head),
+                Some(json!({"name": "renamed", "version": version})),
+            )
+            .await;
+        assert_eq!(renamed.status, 200, "{}", renamed.body);
+        assert_eq!(renamed.json()["member_count"], 0);
+    }
+    let list = app.api("GET", "/api/v1/segments", Some(&head), None).await.json();
+    let items = list.as_array().cloned().or_else(|| list["items"].as_array().cloned()).unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|s| s["member_count"] == 0), "{list}");
+}
+tests::both_apps!(segment_counts, segment_counts_stay_in_scope);
