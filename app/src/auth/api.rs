@@ -70,8 +70,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let run = async {
         let ctx = request_ctx()?;
         let db = db()?;
-        let id = super::store::authenticate(&db, &email, &password, &ctx.ip).await?;
-        start_session(&db, id, ctx.https).await
+        let device = use_context::<http::request::Parts>()
+            .and_then(|parts| crate::core::request::cookie_value(&parts.headers, super::store::DEVICE_COOKIE));
+        let signed_in = super::store::authenticate(&db, &email, &password, &ctx.ip, device.as_deref()).await?;
+        if let Some(secret) = &signed_in.new_device {
+            // A device where the user signed in: failed attempts elsewhere never lock them out on it.
+            set_cookie(cookie(super::store::DEVICE_COOKIE, secret, 400 * 86_400, ctx.https));
+        }
+        start_session(&db, signed_in.user_id, ctx.https).await
     };
     run.await.inspect_err(set_status)
 }
@@ -104,7 +110,7 @@ pub async fn change_password(
         let mut checks = Checks::default();
         super::check_new_password(&mut checks, &new_password, &password_repeat);
         let stored = super::store::password_hash(&db, user.id).await?;
-        if !super::store::verify_password_async(current_password, stored).await {
+        if !super::store::verify_password_async(current_password, stored).await? {
             checks.fail("current_password", ErrCode::WrongPassword);
         }
         checks.finish()?;

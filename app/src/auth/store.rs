@@ -13,9 +13,17 @@ use crate::db_run;
 
 /// How long a session lives without a new login.
 pub const SESSION_DAYS: i64 = 30;
-/// Failed logins allowed per account and per IP within [`FAILURE_WINDOW_MS`].
+/// Failed sign-ins allowed per client address, and per device the user signed in on before, within
+/// [`FAILURE_WINDOW_MS`]; also how many an account takes from unknown devices before its delay starts.
 pub const MAX_FAILURES: i64 = 5;
 pub const FAILURE_WINDOW_MS: i64 = 60_000;
+/// How far back an account's failures from unknown devices count towards its delay.
+pub const ACCOUNT_WINDOW_MS: i64 = 15 * 60_000;
+/// The longest delay between attempts on one account from unknown devices: it starts at a second after
+/// [`MAX_FAILURES`] failures and doubles with each further one up to this.
+pub const MAX_ACCOUNT_DELAY_MS: i64 = 60_000;
+/// The cookie that marks a device where the user signed in before.
+pub const DEVICE_COOKIE: &str = "karvon_device";
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -53,16 +61,30 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-/// Runs the hash off the async threads.
+/// Password hashes computed at once: each costs ~19 MiB and a core for a while, so a burst of sign-ins
+/// must queue here rather than exhaust the server. One waiting longer than [`HASH_WAIT`] is told to retry.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    match tokio::time::timeout(HASH_WAIT, HASHING.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AppError::RateLimited { retry_after_secs: 5 }),
+    }
+}
+
+/// Runs the hash off the async threads, a few at a time.
 pub async fn hash_password_async(password: String) -> Result<String, AppError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|_| crate::core::request::internal("password hashing task failed"))
 }
 
-/// Runs the check off the async threads.
-pub async fn verify_password_async(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+/// Runs the check off the async threads, a few at a time (`RateLimited` when the queue is too long).
+pub async fn verify_password_async(password: String, hash: String) -> Result<bool, AppError> {
+    let _slot = hashing_slot().await?;
+    Ok(tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false))
 }
 
 /// A new random secret (URL-safe, 256 bits) and its SHA-256, which is all the database keeps.
@@ -221,27 +243,6 @@ pub async fn load_user(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppError
     Ok(row.map(Into::into))
 }
 
-/// Recent failed logins for this account and this IP.
-pub async fn recent_failures(db: &Db, email: &str, ip: &str) -> Result<(i64, i64), AppError> {
-    let since: Millis = now_millis() - FAILURE_WINDOW_MS;
-    let sql = "SELECT \
-        (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $3), \
-        (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3)";
-    let row: (i64, i64) = db_run!(db, p => sqlx::query_as(sql).bind(email.trim().to_lowercase()).bind(ip).bind(since).fetch_one(p).await)?;
-    Ok(row)
-}
-
-/// Records a failed login and forgets those older than an hour.
-pub async fn record_failure(db: &Db, email: &str, ip: &str) -> Result<(), AppError> {
-    let now = now_millis();
-    db_run!(db, p => {
-        sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
-            .bind(email.trim().to_lowercase()).bind(ip).bind(now).execute(p).await.map(|r| r.rows_affected())?;
-        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - 3_600_000).execute(p).await.map(|r| r.rows_affected())
-    })?;
-    Ok(())
-}
-
 /// Creates an API token for a user; returns `(id, secret)`; the secret is never stored.
 pub async fn create_api_token(db: &Db, user_id: i64, name: &str) -> Result<(i64, String), AppError> {
     let (secret, hash) = new_secret("kv_");
@@ -313,23 +314,119 @@ pub async fn set_module(db: &Db, key: &str, enabled: bool) -> Result<(), AppErro
 /// A hash to check against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("karvon-dummy-password"));
 
-/// Checks credentials with throttling: after [`MAX_FAILURES`] failures within a minute for the account or
-/// the IP, refuses with `RateLimited` before even looking at the password.
-pub async fn authenticate(db: &Db, email: &str, password: &str, ip: &str) -> Result<i64, AppError> {
-    let (by_email, by_ip) = recent_failures(db, email, ip).await?;
-    if by_email >= MAX_FAILURES || by_ip >= MAX_FAILURES {
-        return Err(AppError::RateLimited { retry_after_secs: (FAILURE_WINDOW_MS / 1000) as u32 });
+/// What a sign-in attempt found in the recent history (counts include the attempt itself, and attempts still
+/// being checked by other requests, so a parallel burst cannot slip past the limits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attempts {
+    /// Attempts from this client address within [`FAILURE_WINDOW_MS`].
+    pub by_ip: i64,
+    /// On a device where this user signed in before: its attempts within [`FAILURE_WINDOW_MS`].
+    pub by_device: Option<i64>,
+    /// The account's other failures from unknown devices within [`ACCOUNT_WINDOW_MS`], and the latest one.
+    pub account: i64,
+    pub account_last: Option<Millis>,
+}
+
+/// How long the attempt must wait (`None`: check the password now). An address or a known device that
+/// failed [`MAX_FAILURES`] times waits out the minute. An account attacked from elsewhere makes unknown
+/// devices wait a delay that doubles with each failure up to [`MAX_ACCOUNT_DELAY_MS`]; the owner's own
+/// devices never wait for someone else's failures.
+pub fn throttle_wait(a: &Attempts, now: Millis) -> Option<Millis> {
+    if a.by_ip > MAX_FAILURES {
+        return Some(FAILURE_WINDOW_MS);
     }
-    let found = find_login(db, email).await?;
+    match a.by_device {
+        Some(n) => (n > MAX_FAILURES).then_some(FAILURE_WINDOW_MS),
+        None if a.account >= MAX_FAILURES => {
+            let doublings = (a.account - MAX_FAILURES).min(16) as u32;
+            let delay = (1000_i64 << doublings).min(MAX_ACCOUNT_DELAY_MS);
+            let since = now - a.account_last.unwrap_or(0);
+            (since < delay).then_some(delay - since)
+        }
+        None => None,
+    }
+}
+
+/// A successful sign-in: the user, and a new device secret for the cookie when the device was unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub new_device: Option<String>,
+}
+
+/// The user a device cookie was given to, if it is known.
+async fn device_user(db: &Db, secret: &str) -> Result<Option<i64>, AppError> {
+    let sql = "SELECT user_id FROM login_devices WHERE token_hash = $1";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(hash_secret(secret)).fetch_optional(p).await)?)
+}
+
+/// Checks credentials with throttling (see [`throttle_wait`]). The attempt is written before the password
+/// is hashed and counted with every other recorded attempt, so parallel requests see each other; a refused
+/// or successful attempt is removed again, a failed one stays for an hour. `device` is the cookie of a
+/// device where someone signed in before.
+pub async fn authenticate(
+    db: &Db,
+    email: &str,
+    password: &str,
+    ip: &str,
+    device: Option<&str>,
+) -> Result<SignedIn, AppError> {
+    let email = email.trim().to_lowercase();
+    let found = find_login(db, &email).await?;
+    let known_device = match (device, &found) {
+        (Some(secret), Some((id, _, true))) if device_user(db, secret).await? == Some(*id) => Some(hash_secret(secret)),
+        _ => None,
+    };
+    let device_key = known_device.clone().unwrap_or_default();
+    let now = now_millis();
+    let insert = "INSERT INTO login_failures (email, ip, at, device) VALUES ($1, $2, $3, $4) RETURNING id";
+    let attempt: i64 = db_run!(db, p => sqlx::query_scalar(insert).bind(&email).bind(ip).bind(now).bind(&device_key)
+        .fetch_one(p).await)?;
+    let counts = "SELECT \
+        (SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2), \
+        (SELECT COUNT(*) FROM login_failures WHERE device = $3 AND at > $2), \
+        (SELECT COUNT(*) FROM login_failures WHERE email = $4 AND device = '' AND at > $5 AND id <> $6), \
+        (SELECT MAX(at) FROM login_failures WHERE email = $4 AND device = '' AND at > $5 AND id <> $6)";
+    let (by_ip, by_device, account, account_last): (i64, i64, i64, Option<i64>) = db_run!(db, p => sqlx::query_as(counts)
+        .bind(ip).bind(now - FAILURE_WINDOW_MS).bind(&device_key).bind(&email).bind(now - ACCOUNT_WINDOW_MS)
+        .bind(attempt).fetch_one(p).await)?;
+    let attempts = Attempts { by_ip, by_device: known_device.as_ref().map(|_| by_device), account, account_last };
+    let forget = || async {
+        db_run!(db, p => sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(attempt).execute(p).await
+            .map(|r| r.rows_affected()))
+    };
+    if let Some(wait) = throttle_wait(&attempts, now) {
+        forget().await?;
+        return Err(AppError::RateLimited { retry_after_secs: (wait as u64).div_ceil(1000) as u32 });
+    }
     let (hash, candidate) = match &found {
         Some((id, hash, true)) => (hash.clone(), Some(*id)),
         _ => (DUMMY_HASH.clone(), None),
     };
-    let ok = verify_password_async(password.to_string(), hash).await;
+    let ok = match verify_password_async(password.to_string(), hash).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            forget().await?;
+            return Err(e);
+        }
+    };
     match candidate {
-        Some(id) if ok => Ok(id),
+        Some(id) if ok => {
+            forget().await?;
+            let new_device = match known_device {
+                Some(_) => None,
+                None => {
+                    let (secret, hash) = new_secret("kd_");
+                    let sql = "INSERT INTO login_devices (token_hash, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)";
+                    db_run!(db, p => sqlx::query(sql).bind(hash).bind(id).bind(now).execute(p).await.map(|r| r.rows_affected()))?;
+                    Some(secret)
+                }
+            };
+            Ok(SignedIn { user_id: id, new_device })
+        }
         _ => {
-            record_failure(db, email, ip).await?;
+            db_run!(db, p => sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now - 3_600_000).execute(p).await
+                .map(|r| r.rows_affected()))?;
             Err(AppError::BadCredentials)
         }
     }

@@ -33,7 +33,10 @@ pub async fn create_token(
     api: Api,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
-    let id = store::authenticate(&state.db, &req.email, &req.password, &api.ctx.ip).await.map_err(|e| api.err(e))?;
+    // Integrations keep no device cookie: they are throttled as unknown devices.
+    let signed_in =
+        store::authenticate(&state.db, &req.email, &req.password, &api.ctx.ip, None).await.map_err(|e| api.err(e))?;
+    let id = signed_in.user_id;
     let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("API");
     let name: String = name.chars().take(100).collect();
     let (_, token) = store::create_api_token(&state.db, id, &name).await.map_err(|e| api.err(e))?;

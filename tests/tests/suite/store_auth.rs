@@ -15,10 +15,13 @@ async fn accounts(db: Db) {
     assert_eq!(dup.unwrap_err().field_codes("email"), vec![app::core::ErrCode::EmailTaken]);
 
     // E-mail is case-insensitive for login.
-    let id = store::authenticate(&db, "BOSS@karvon.uz", "first-admin-pw", "1.1.1.1").await.unwrap();
+    let id = store::authenticate(&db, "BOSS@karvon.uz", "first-admin-pw", "1.1.1.1", None).await.unwrap().user_id;
     assert_eq!(id, admin);
-    assert_eq!(store::authenticate(&db, "boss@karvon.uz", "wrong", "1.1.1.1").await, Err(AppError::BadCredentials));
-    assert_eq!(store::authenticate(&db, "nobody@karvon.uz", "x", "1.1.1.1").await, Err(AppError::BadCredentials));
+    assert_eq!(
+        store::authenticate(&db, "boss@karvon.uz", "wrong", "1.1.1.1", None).await,
+        Err(AppError::BadCredentials)
+    );
+    assert_eq!(store::authenticate(&db, "nobody@karvon.uz", "x", "1.1.1.1", None).await, Err(AppError::BadCredentials));
 
     let secret = store::create_session(&db, admin).await.unwrap();
     let user = store::session_user(&db, &secret).await.unwrap().expect("session resolves");
@@ -44,25 +47,84 @@ async fn make_user_result(db: &Db, email: &str) -> Result<i64, AppError> {
 both_backends!(accounts_and_sessions, accounts);
 
 async fn throttling(db: Db) {
+    use store::{MAX_FAILURES, authenticate};
     let id = make_user(&db, "m@karvon.uz", Role::Manager, None).await;
-    for _ in 0..store::MAX_FAILURES {
-        assert_eq!(store::authenticate(&db, "m@karvon.uz", "bad", "2.2.2.2").await, Err(AppError::BadCredentials));
+    let right = "password-m@karvon.uz";
+    // The owner signs in once on their tablet: it becomes a known device.
+    let tablet = authenticate(&db, "m@karvon.uz", right, "9.9.9.9", None).await.unwrap();
+    assert_eq!(tablet.user_id, id);
+    let tablet = tablet.new_device.expect("a device cookie for an unknown device");
+    // One address failing too often is stopped, for any account.
+    for _ in 0..MAX_FAILURES {
+        assert_eq!(authenticate(&db, "nobody@karvon.uz", "bad", "2.2.2.2", None).await, Err(AppError::BadCredentials));
     }
-    // Even the right password is refused while throttled, per account (from another IP too)...
-    assert!(matches!(
-        store::authenticate(&db, "m@karvon.uz", "password-m@karvon.uz", "3.3.3.3").await,
-        Err(AppError::RateLimited { .. })
-    ));
-    // ...and per IP, for another account.
     make_user(&db, "n@karvon.uz", Role::Manager, None).await;
     assert!(matches!(
-        store::authenticate(&db, "n@karvon.uz", "password-n@karvon.uz", "2.2.2.2").await,
+        authenticate(&db, "n@karvon.uz", "password-n@karvon.uz", "2.2.2.2", None).await,
         Err(AppError::RateLimited { .. })
     ));
-    assert!(store::authenticate(&db, "n@karvon.uz", "password-n@karvon.uz", "4.4.4.4").await.is_ok());
-    let _ = id;
+    assert!(authenticate(&db, "n@karvon.uz", "password-n@karvon.uz", "4.4.4.4", None).await.is_ok());
+    // An attacker elsewhere cannot lock the owner out: on the known device the right password works at once,
+    // from any address...
+    for i in 0..MAX_FAILURES + 2 {
+        let failed = authenticate(&db, "m@karvon.uz", "bad", &format!("5.5.5.{i}"), None).await;
+        assert!(matches!(failed, Err(AppError::BadCredentials | AppError::RateLimited { .. })));
+        // Each address tries again once the account's delay has passed (it grows: 1 s, 2 s, ...).
+        if let Err(AppError::RateLimited { retry_after_secs }) = failed {
+            panic!("attempt {i} waited {retry_after_secs} s: the delay starts after {MAX_FAILURES} failures");
+        }
+        if i + 1 >= MAX_FAILURES && i + 1 < MAX_FAILURES + 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(1000 << (i + 1 - MAX_FAILURES))).await;
+        }
+    }
+    let on_tablet = authenticate(&db, "m@karvon.uz", right, "7.7.7.7", Some(&tablet)).await.unwrap();
+    assert_eq!(on_tablet, store::SignedIn { user_id: id, new_device: None });
+    // ...while an unknown device waits a short delay (4 s after seven failures), not a lockout.
+    let waited = authenticate(&db, "m@karvon.uz", right, "8.8.8.8", None).await;
+    let Err(AppError::RateLimited { retry_after_secs }) = waited else { panic!("{waited:?}") };
+    assert!((1..=4).contains(&retry_after_secs), "{retry_after_secs}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100 * retry_after_secs as u64)).await;
+    assert!(authenticate(&db, "m@karvon.uz", right, "8.8.8.8", None).await.is_ok());
+    // A device cookie of another user is just an unknown device.
+    let other = authenticate(&db, "n@karvon.uz", "password-n@karvon.uz", "6.6.6.6", Some(&tablet)).await.unwrap();
+    assert!(other.new_device.is_some());
 }
 both_backends!(login_throttling, throttling);
+
+/// A parallel burst from one address: the attempts are counted before any password is hashed, so no more
+/// than the limit reach the hash (each costs ~19 MiB and a core).
+async fn parallel_burst(db: Db) {
+    make_user(&db, "burst@karvon.uz", Role::Manager, None).await;
+    let tries = (0..24).map(|_| {
+        let db = db.clone();
+        tokio::spawn(async move { store::authenticate(&db, "burst@karvon.uz", "guess", "3.3.3.3", None).await })
+    });
+    let results = futures_util::future::join_all(tries).await;
+    let checked = results.iter().filter(|r| matches!(r, Ok(Err(AppError::BadCredentials)))).count();
+    let refused = results.iter().filter(|r| matches!(r, Ok(Err(AppError::RateLimited { .. })))).count();
+    assert!(checked <= store::MAX_FAILURES as usize, "{checked} passwords checked");
+    assert_eq!(checked + refused, 24);
+}
+both_backends!(login_burst, parallel_burst);
+
+#[test]
+fn throttle_delays_grow_and_stay_short() {
+    use store::{Attempts, MAX_ACCOUNT_DELAY_MS, MAX_FAILURES, throttle_wait};
+    let now = 1_000_000;
+    let fresh = Attempts { by_ip: 1, ..Default::default() };
+    assert_eq!(throttle_wait(&fresh, now), None);
+    assert_eq!(throttle_wait(&Attempts { by_ip: MAX_FAILURES + 1, ..fresh }, now), Some(60_000));
+    let account = |n: i64, ago: i64| Attempts { account: n, account_last: Some(now - ago), ..fresh };
+    assert_eq!(throttle_wait(&account(MAX_FAILURES - 1, 0), now), None);
+    assert_eq!(throttle_wait(&account(MAX_FAILURES, 0), now), Some(1000));
+    assert_eq!(throttle_wait(&account(MAX_FAILURES + 3, 0), now), Some(8000));
+    assert_eq!(throttle_wait(&account(MAX_FAILURES + 3, 8000), now), None);
+    assert_eq!(throttle_wait(&account(MAX_FAILURES + 40, 0), now), Some(MAX_ACCOUNT_DELAY_MS));
+    // A known device ignores the account's failures from elsewhere, but not its own.
+    let known = Attempts { by_device: Some(1), ..account(MAX_FAILURES + 40, 0) };
+    assert_eq!(throttle_wait(&known, now), None);
+    assert_eq!(throttle_wait(&Attempts { by_device: Some(MAX_FAILURES + 1), ..known }, now), Some(60_000));
+}
 
 async fn tokens(db: Db) {
     let id = make_user(&db, "t@karvon.uz", Role::Manager, None).await;
@@ -107,7 +169,7 @@ async fn modules_and_users(db: Db) {
     app::admin::store::update_user(&db, m, Role::SalesHead, Some(team), false, None).await.unwrap();
     assert!(store::session_user(&db, &session).await.unwrap().is_none());
     assert_eq!(
-        store::authenticate(&db, "m@karvon.uz", "password-m@karvon.uz", "5.5.5.5").await,
+        store::authenticate(&db, "m@karvon.uz", "password-m@karvon.uz", "5.5.5.5", None).await,
         Err(AppError::BadCredentials)
     );
     assert_eq!(app::admin::store::list_teams(&db).await.unwrap()[0].members, 1);
