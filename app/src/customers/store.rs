@@ -431,6 +431,16 @@ pub struct MergePlan<'a> {
 /// retired fields the survivor lacks and the audit history move to it; the merged row is removed, its values
 /// kept in the audit log. Either version being stale is a `Conflict` and nothing changes.
 /// Later areas that link to customers add their tables here.
+/// Tables whose rows follow their customer into the survivor of a merge unchanged (`customer_id` moves).
+/// Every table with a foreign key to `customers` is here or in [`MERGE_SPECIAL`]; a test reads the schema
+/// of both databases and fails for one that is in neither, so a new area cannot forget its table.
+pub const MERGE_MOVES: &[&str] =
+    &["counterparty_owners", "interactions", "tasks", "calls", "deals", "mail_messages", "audit_log"];
+
+/// Tables a merge handles by their own rule: tags and contacts are united, segment memberships kept once,
+/// the search document of the merged customer dropped (the survivor's is rebuilt).
+pub const MERGE_SPECIAL: &[&str] = &["customer_tags", "customer_contacts", "segment_members", "customer_search"];
+
 pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<(), AppError> {
     let now = now_millis();
     let (s, m, v) = (plan.survivor_id, plan.merged_id, plan.values);
@@ -474,23 +484,15 @@ pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<
                      AND contact_id NOT IN (SELECT contact_id FROM customer_contacts WHERE customer_id = $1)")
             .bind(s).bind(m).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM customer_contacts WHERE customer_id = $1").bind(m).execute(&mut *tx).await?;
-        sqlx::query("UPDATE counterparty_owners SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
-            .execute(&mut *tx).await?;
         sqlx::query("INSERT INTO segment_members (segment_id, customer_id) \
                      SELECT segment_id, $1 FROM segment_members WHERE customer_id = $2 \
                      AND segment_id NOT IN (SELECT segment_id FROM segment_members WHERE customer_id = $1)")
             .bind(s).bind(m).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM segment_members WHERE customer_id = $1").bind(m).execute(&mut *tx).await?;
-        sqlx::query("UPDATE interactions SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
-            .execute(&mut *tx).await?;
-        sqlx::query("UPDATE tasks SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
-            .execute(&mut *tx).await?;
-        sqlx::query("UPDATE calls SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
-            .execute(&mut *tx).await?;
-        sqlx::query("UPDATE deals SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
-            .execute(&mut *tx).await?;
-        sqlx::query("UPDATE audit_log SET customer_id = $1 WHERE customer_id = $2").bind(s).bind(m)
-            .execute(&mut *tx).await?;
+        for table in MERGE_MOVES {
+            sqlx::query(&format!("UPDATE {table} SET customer_id = $1 WHERE customer_id = $2")).bind(s).bind(m)
+                .execute(&mut *tx).await?;
+        }
         crate::audit!(tx, s, "customer", m, "merged_away", plan.merged_snapshot, user.id, now)?;
         crate::audit!(tx, s, "customer", s, "merged", plan.changes, user.id, now)?;
         sqlx::query(search_delete).bind(m).execute(&mut *tx).await?;
