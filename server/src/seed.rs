@@ -109,6 +109,7 @@ fn demo_extras(
                 bank_code: bank_code.into(),
                 account: format!("20208000{:012}", *n),
                 bank_name: Some(bank_name.into()),
+                version: None,
             };
             let legal_name = if k == 0 { v.name.clone() } else { format!("{} ({})", v.name, k + 1) };
             let values = CounterpartyValues {

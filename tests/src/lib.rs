@@ -298,3 +298,8 @@ macro_rules! both_apps {
         }
     };
 }
+
+/// A user's current version (what an administrator's page would have read).
+pub async fn user_version(db: &Db, id: i64) -> i64 {
+    app::admin::store::list_users(db).await.expect("users").into_iter().find(|u| u.id == id).expect("user").version
+}

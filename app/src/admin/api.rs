@@ -57,6 +57,7 @@ pub async fn create_user(
 #[server(prefix = "/rpc", endpoint = "admin/users/update")]
 pub async fn update_user(
     id: i64,
+    version: i64,
     role: String,
     team_id: Option<String>,
     active: Option<String>,
@@ -73,7 +74,8 @@ pub async fn update_user(
         if ext.is_some_and(|e| e.len() > 20 || !e.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '#')) {
             return Err(AppError::field("phone_ext", ErrCode::InvalidChoice));
         }
-        super::store::update_user(&db, id, role, team_id, active, ext).await
+        let change = super::store::UserChange { id, version, role, team_id, active, phone_ext: ext };
+        super::store::update_user(&db, &change).await
     };
     run.await.inspect_err(crate::core::request::set_status)
 }

@@ -23,6 +23,8 @@ pub struct UserInfo {
     pub active: bool,
     /// The phone system extension that rings this user (call pop-ups, logged calls).
     pub phone_ext: Option<String>,
+    /// A change must name the version it was read at (409 when stale).
+    pub version: i64,
 }
 
 /// A team of managers led by a sales head.

@@ -43,6 +43,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <td colspan="3">
                                             <ActionForm action=update attr:class="inline-form">
                                                 <input type="hidden" name="id" value=u.id />
+                                                <input type="hidden" name="version" value=u.version />
                                                 <label class="sr-only" for=format!("role-{}", u.id)>{t(Msg::Role)}</label>
                                                 <select name="role" id=format!("role-{}", u.id)>
                                                     {role_options().into_iter().map(|(v, l)| {

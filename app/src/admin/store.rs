@@ -6,16 +6,16 @@ use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
 
-type UserTuple = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>);
+type UserTuple = (i64, String, String, String, Option<i64>, Option<String>, bool, Option<String>, i64);
 
 /// Users ordered by name (an administrator's list: hundreds, not millions; capped).
 pub async fn list_users(db: &Db) -> Result<Vec<UserInfo>, AppError> {
-    let sql = "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name, u.active, u.phone_ext FROM users u \
+    let sql = "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name, u.active, u.phone_ext, u.version FROM users u \
                LEFT JOIN teams t ON t.id = u.team_id ORDER BY u.active DESC, u.name LIMIT 1000";
     let rows: Vec<UserTuple> = db_run!(db, p => sqlx::query_as(sql).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, email, name, role, team_id, team_name, active, phone_ext)| UserInfo {
+        .map(|(id, email, name, role, team_id, team_name, active, phone_ext, version)| UserInfo {
             id,
             email,
             name,
@@ -24,27 +24,57 @@ pub async fn list_users(db: &Db) -> Result<Vec<UserInfo>, AppError> {
             team_name,
             active,
             phone_ext,
+            version,
         })
         .collect())
 }
 
-/// Changes a user's role, team and active flag. The last active administrator cannot be demoted or deactivated.
-pub async fn update_user(
-    db: &Db,
-    id: i64,
-    role: Role,
-    team_id: Option<i64>,
-    active: bool,
-    phone_ext: Option<&str>,
-) -> Result<(), AppError> {
-    let admins_left: i64 = db_run!(db, p => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active AND id <> $1").bind(id).fetch_one(p).await)?;
-    if admins_left == 0 && (role != Role::Admin || !active) {
-        return Err(AppError::field("role", ErrCode::InvalidChoice));
+/// What an administrator changes about a user, and the version they read.
+pub struct UserChange<'a> {
+    pub id: i64,
+    pub version: i64,
+    pub role: Role,
+    pub team_id: Option<i64>,
+    pub active: bool,
+    pub phone_ext: Option<&'a str>,
+}
+
+/// Changes a user's role, team and active flag if `version` is still current (`Conflict` otherwise). The last
+/// active administrator cannot be demoted or deactivated, even by two administrators demoting each other at
+/// once: the change and the count of administrators left are one transaction, which holds the
+/// administrators' rows (PostgreSQL) or the write lock (SQLite) until it ends. A deactivated user's
+/// sessions end with it.
+pub async fn update_user(db: &Db, c: &UserChange<'_>) -> Result<(), AppError> {
+    enum Outcome {
+        Done,
+        Stale,
+        LastAdmin,
     }
-    let sql = "UPDATE users SET role = $1, team_id = $2, active = $3, phone_ext = $5 WHERE id = $4";
-    let res = db_run!(db, p => sqlx::query(sql).bind(role.as_str()).bind(team_id).bind(active).bind(id).bind(phone_ext)
-        .execute(p).await.map(|r| r.rows_affected()));
+    let lock_admins = db.is_postgres();
+    let sql = "UPDATE users SET role = $1, team_id = $2, active = $3, phone_ext = $5, version = version + 1 \
+               WHERE id = $4 AND version = $6";
+    let res = db_run!(db, p => async {
+        let mut tx = p.begin().await?;
+        if lock_admins {
+            sqlx::query("SELECT id FROM users WHERE role = 'admin' AND active FOR UPDATE").execute(&mut *tx).await?;
+        }
+        let n = sqlx::query(sql).bind(c.role.as_str()).bind(c.team_id).bind(c.active).bind(c.id).bind(c.phone_ext)
+            .bind(c.version).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(Outcome::Stale);
+        }
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active")
+            .fetch_one(&mut *tx).await?;
+        if admins == 0 {
+            tx.rollback().await?;
+            return Ok(Outcome::LastAdmin);
+        }
+        if !c.active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(c.id).execute(&mut *tx).await?;
+        }
+        tx.commit().await.map(|_| Outcome::Done)
+    }.await);
     match res {
         Err(ref e) if crate::core::db::is_unique_violation(e) => {
             Err(AppError::field("phone_ext", ErrCode::AlreadyThere))
@@ -53,12 +83,12 @@ pub async fn update_user(
             Err(AppError::field("team_id", ErrCode::InvalidChoice))
         }
         Err(e) => Err(e.into()),
-        Ok(0) => Err(AppError::NotFound),
-        Ok(_) => {
-            if !active {
-                db_run!(db, p => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(p).await.map(|r| r.rows_affected()))?;
-            }
-            Ok(())
+        Ok(Outcome::Done) => Ok(()),
+        Ok(Outcome::LastAdmin) => Err(AppError::field("role", ErrCode::InvalidChoice)),
+        Ok(Outcome::Stale) => {
+            let exists: Option<i64> = db_run!(db, p => sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+                .bind(c.id).fetch_optional(p).await)?;
+            Err(if exists.is_some() { AppError::Conflict } else { AppError::NotFound })
         }
     }
 }

@@ -51,11 +51,12 @@ pub async fn add_bank_account(
     bank_code: String,
     account: String,
     bank_name: Option<String>,
+    version: Option<i64>,
 ) -> Result<Counterparty, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(crate::customers::MODULE.key)?;
-        let input = super::NewBankAccount { bank_code, account, bank_name };
+        let input = super::NewBankAccount { bank_code, account, bank_name, version };
         super::service::add_bank_account(&db, ctx.user()?, counterparty_id, &input).await
     };
     run.await.inspect_err(set_status)

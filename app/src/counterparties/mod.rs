@@ -118,6 +118,10 @@ pub struct NewBankAccount {
     pub account: String,
     #[serde(default)]
     pub bank_name: Option<String>,
+    /// The counterparty's version the account was added against (409 when it changed since); the card's
+    /// form always sends it.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// Validated counterparty values.
@@ -231,7 +235,7 @@ impl NewBankAccount {
         }
         let bank_name = checks.opt_text("bank_name", self.bank_name.as_deref(), 200);
         checks.finish()?;
-        Ok(NewBankAccount { bank_code: code, account, bank_name })
+        Ok(NewBankAccount { bank_code: code, account, bank_name, version: self.version })
     }
 }
 
@@ -273,15 +277,24 @@ mod tests {
 
     #[test]
     fn bank_accounts() {
-        let ok =
-            NewBankAccount { bank_code: "00873".into(), account: "2020 8000 9051 2345 6001".into(), bank_name: None };
+        let ok = NewBankAccount {
+            bank_code: "00873".into(),
+            account: "2020 8000 9051 2345 6001".into(),
+            bank_name: None,
+            version: None,
+        };
         assert_eq!(ok.validate("UZ").unwrap().account, "20208000905123456001");
-        let bad = NewBankAccount { bank_code: "873".into(), account: "2020800090".into(), bank_name: None };
+        let bad =
+            NewBankAccount { bank_code: "873".into(), account: "2020800090".into(), bank_name: None, version: None };
         let err = bad.validate("UZ").unwrap_err();
         assert_eq!(err.field_codes("bank_code"), vec![ErrCode::InvalidBankCode]);
         assert_eq!(err.field_codes("account"), vec![ErrCode::InvalidBankAccount]);
-        let iban =
-            NewBankAccount { bank_code: "DEUTDEFF".into(), account: "DE89370400440532013000".into(), bank_name: None };
+        let iban = NewBankAccount {
+            bank_code: "DEUTDEFF".into(),
+            account: "DE89370400440532013000".into(),
+            bank_name: None,
+            version: None,
+        };
         assert!(iban.validate("DE").is_ok());
     }
 }

@@ -139,6 +139,7 @@ fn CurrentItem(
                 <summary class="link small" data-test="bank-add">{t(Msg::AddBankAccount)}</summary>
                 <ActionForm action=bank attr:class="stack" attr:data-test="bank-form">
                     <input type="hidden" name="counterparty_id" value=id />
+                    <input type="hidden" name="version" value=version />
                     <FormError error=general_error(error) />
                     <div class="grid-2">
                         <Field label=Msg::BankCode name="bank_code" scope="bank" required=true error />

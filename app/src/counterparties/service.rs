@@ -96,6 +96,9 @@ pub async fn add_bank_account(
     input: &NewBankAccount,
 ) -> Result<Counterparty, AppError> {
     let c = get(db, user, id).await?;
+    if input.version.is_some_and(|v| v != c.version) {
+        return Err(AppError::Conflict);
+    }
     let account = input.validate(&c.country)?;
     store::add_bank_account(db, user.id, &c, &account).await
 }

@@ -289,7 +289,8 @@ pub async fn move_to(
     get(db, c.id).await
 }
 
-/// Adds a bank account (validated by the caller); the same account twice is refused.
+/// Adds a bank account (validated by the caller) if the counterparty is still at the version `c` was read at
+/// (`Conflict` otherwise); the same account twice is refused.
 pub async fn add_bank_account(
     db: &Db,
     user_id: i64,
@@ -299,18 +300,25 @@ pub async fn add_bank_account(
     let now = now_millis();
     let label = format!("{} / {}", a.bank_code, a.account);
     let changes = vec![FieldChange { field: "bank_account".into(), old: None, new: Some(label) }];
-    db_run!(db, p => async {
+    let current = db_run!(db, p => async {
         let mut tx = p.begin().await?;
+        let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
+            .bind(now).bind(c.id).bind(c.version).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
         sqlx::query("INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at) \
                      VALUES ($1, $2, $3, $4, $5)")
             .bind(c.id).bind(&a.bank_code).bind(&a.account).bind(&a.bank_name).bind(now)
             .execute(&mut *tx).await?;
-        sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2")
-            .bind(now).bind(c.id).execute(&mut *tx).await?;
         crate::audit!(tx, c.customer_id, "counterparty", c.id, "changed", &changes, user_id, now)?;
-        tx.commit().await
+        tx.commit().await.map(|_| true)
     }.await)
     .map_err(|e| if is_unique_violation(&e) { AppError::field("account", ErrCode::AlreadyThere) } else { e.into() })?;
+    if !current {
+        return Err(AppError::Conflict);
+    }
     get(db, c.id).await
 }
 

@@ -474,11 +474,11 @@ pub async fn add_deal_reason(kind: String, name: String) -> Result<Reason, AppEr
 
 /// Retires or restores a reason (administrators only); retired reasons stay on the deals that have them.
 #[server(prefix = "/rpc", endpoint = "deals/retire-reason")]
-pub async fn set_reason_retired(id: i64, retired: bool) -> Result<(), AppError> {
+pub async fn set_reason_retired(id: i64, version: i64, retired: bool) -> Result<(), AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        super::service::update_reason(&db, ctx.user()?, id, None, retired).await
+        super::service::update_reason(&db, ctx.user()?, id, version, None, retired).await
     };
     run.await.inspect_err(set_status)
 }

@@ -229,6 +229,8 @@ pub struct Reason {
     pub name: Option<String>,
     pub preset: Option<String>,
     pub retired: bool,
+    /// A change must name the version it was read at (409 when stale).
+    pub version: i64,
 }
 
 impl Reason {

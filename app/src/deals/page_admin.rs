@@ -118,6 +118,7 @@ fn ReasonList(title: Msg, reasons: Vec<Reason>, retire: ServerAction<SetReasonRe
                                 <span>{r.label(l)}</span>
                                 <ActionForm action=retire attr:class="inline-form">
                                     <input type="hidden" name="id" value=r.id />
+                                    <input type="hidden" name="version" value=r.version />
                                     <input type="hidden" name="retired" value=(!r.retired).to_string() />
                                     <button type="submit" class="button small" data-test="reason-retire">
                                         {t(if r.retired { Msg::Restore } else { Msg::Retire })}

@@ -145,6 +145,7 @@ pub async fn update_reason(
     db: &Db,
     user: &CurrentUser,
     id: i64,
+    version: i64,
     name: Option<&str>,
     retired: bool,
 ) -> Result<(), AppError> {
@@ -154,7 +155,7 @@ pub async fn update_reason(
     let mut checks = Checks::default();
     let name = checks.opt_text("name", name, 100);
     checks.finish()?;
-    store::update_reason(db, id, name.as_deref(), retired).await
+    store::update_reason(db, id, version, name.as_deref(), retired).await
 }
 
 /// Checks a customer's counterparty and contact persons given for a deal.

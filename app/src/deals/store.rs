@@ -188,12 +188,19 @@ pub async fn stage_has_history(db: &Db, stage_id: i64) -> Result<bool, AppError>
 
 /// Loss and unmet-demand reasons (retired ones too), in order.
 pub async fn reasons(db: &Db) -> Result<Vec<Reason>, AppError> {
-    type ReasonRow = (i64, String, Option<String>, Option<String>, Option<i64>);
+    type ReasonRow = (i64, String, Option<String>, Option<String>, Option<i64>, i64);
     let rows: Vec<ReasonRow> = db_run!(db, p => sqlx::query_as(
-        "SELECT id, kind, name, preset, retired_at FROM deal_reasons ORDER BY kind, position, id").fetch_all(p).await)?;
+        "SELECT id, kind, name, preset, retired_at, version FROM deal_reasons ORDER BY kind, position, id").fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, name, preset, retired)| Reason { id, kind, name, preset, retired: retired.is_some() })
+        .map(|(id, kind, name, preset, retired, version)| Reason {
+            id,
+            kind,
+            name,
+            preset,
+            retired: retired.is_some(),
+            version,
+        })
         .collect())
 }
 
@@ -205,13 +212,18 @@ pub async fn add_reason(db: &Db, kind: &str, name: &str) -> Result<i64, AppError
         .bind(kind).bind(name).bind(now_millis()).fetch_one(p).await)?)
 }
 
-/// Renames or retires (or brings back) a reason.
-pub async fn update_reason(db: &Db, id: i64, name: Option<&str>, retired: bool) -> Result<(), AppError> {
+/// Renames or retires (or brings back) a reason read at `version` (`Conflict` when it changed since).
+pub async fn update_reason(db: &Db, id: i64, version: i64, name: Option<&str>, retired: bool) -> Result<(), AppError> {
     let n = db_run!(db, p => sqlx::query(
-        "UPDATE deal_reasons SET name = COALESCE($1, name), retired_at = CASE WHEN $2 THEN COALESCE(retired_at, $3) END \
-         WHERE id = $4")
-        .bind(name).bind(retired).bind(now_millis()).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
-    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+        "UPDATE deal_reasons SET name = COALESCE($1, name), retired_at = CASE WHEN $2 THEN COALESCE(retired_at, $3) END, \
+         version = version + 1 WHERE id = $4 AND version = $5")
+        .bind(name).bind(retired).bind(now_millis()).bind(id).bind(version).execute(p).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        return Ok(());
+    }
+    let exists: Option<i64> = db_run!(db, p => sqlx::query_scalar("SELECT id FROM deal_reasons WHERE id = $1")
+        .bind(id).fetch_optional(p).await)?;
+    Err(if exists.is_some() { AppError::Conflict } else { AppError::NotFound })
 }
 
 const SELECT: &str = "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.customer_id, c.name AS customer_name, \

@@ -158,6 +158,7 @@ pub async fn customer_from_message(id: i64, name: Option<String>) -> Result<Mess
 #[server(prefix = "/rpc", endpoint = "mail/template")]
 pub async fn save_template(
     id: Option<String>,
+    version: Option<String>,
     name: String,
     subject: String,
     body: String,
@@ -165,7 +166,15 @@ pub async fn save_template(
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        super::service::save_template(&db, ctx.user()?, number("id", id)?, &name, &subject, &body).await
+        let existing = match number("id", id)? {
+            Some(id) => Some((
+                id,
+                number("version", version)?
+                    .ok_or_else(|| AppError::field("version", crate::core::ErrCode::Required))?,
+            )),
+            None => None,
+        };
+        super::service::save_template(&db, ctx.user()?, existing, &name, &subject, &body).await
     };
     run.await.inspect_err(set_status)
 }

@@ -371,6 +371,9 @@ pub struct Template {
     pub name: String,
     pub subject: String,
     pub body: String,
+    /// A change must name the version it was read at (409 when stale); only its author or an administrator
+    /// may change it.
+    pub version: i64,
 }
 
 /// The fields a template may use.

@@ -279,8 +279,11 @@ pub async fn template_values(
     contact_id: Option<i64>,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
     let c = customers::get(db, user.scope(), customer_id).await?;
+    // Only a contact person of this customer: any other id fills in nothing.
     let contact: Option<String> = match contact_id {
-        Some(id) => db_run!(db, p => sqlx::query_scalar("SELECT name FROM contacts WHERE id = $1").bind(id)
+        Some(id) => db_run!(db, p => sqlx::query_scalar(
+            "SELECT c.name FROM contacts c JOIN customer_contacts cc ON cc.contact_id = c.id AND cc.customer_id = $2 \
+             WHERE c.id = $1").bind(id).bind(customer_id)
             .fetch_optional(p).await)?,
         None => None,
     };
@@ -313,28 +316,36 @@ pub async fn templates(db: &Db) -> Result<Vec<Template>, AppError> {
     store::templates(db).await
 }
 
-/// Saves a template (anyone may write them; shared by the company).
+/// Saves a template: anyone writes new ones (shared by the company); an existing one (`id` with the
+/// version it was read at) is changed by its author or an administrator only.
 pub async fn save_template(
     db: &Db,
     user: &CurrentUser,
-    id: Option<i64>,
+    id: Option<(i64, i64)>,
     name: &str,
     subject: &str,
     body: &str,
 ) -> Result<Template, AppError> {
+    if let Some((id, _)) = id {
+        may_change_template(db, user, id).await?;
+    }
     let (name, subject, body) = super::check_template(name, subject, body)?;
     let id = store::save_template(db, id, user.id, &name, &subject, &body).await?;
     store::template(db, id).await
 }
 
-/// Deletes a template: its author or an administrator.
-pub async fn delete_template(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let author: Option<Option<i64>> = db_run!(db, p => sqlx::query_scalar("SELECT created_by FROM mail_templates WHERE id = $1")
-        .bind(id).fetch_optional(p).await)?;
-    let author = author.ok_or(AppError::NotFound)?;
+/// A template is changed or deleted by its author or an administrator.
+async fn may_change_template(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let author = store::template_author(db, id).await?;
     if author != Some(user.id) && !user.is_admin() {
         return Err(AppError::Forbidden);
     }
+    Ok(())
+}
+
+/// Deletes a template: its author or an administrator.
+pub async fn delete_template(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    may_change_template(db, user, id).await?;
     store::delete_template(db, id).await
 }
 

@@ -637,22 +637,33 @@ pub async fn by_interaction(db: &Db, interaction_id: i64) -> Result<Option<i64>,
 }
 
 pub async fn templates(db: &Db) -> Result<Vec<Template>, AppError> {
-    let sql = "SELECT id, name, subject, body FROM mail_templates ORDER BY name, id LIMIT 500";
-    let rows: Vec<(i64, String, String, String)> = db_run!(db, p => sqlx::query_as(sql).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|(id, name, subject, body)| Template { id, name, subject, body }).collect())
+    let sql = "SELECT id, name, subject, body, version FROM mail_templates ORDER BY name, id LIMIT 500";
+    let rows: Vec<(i64, String, String, String, i64)> = db_run!(db, p => sqlx::query_as(sql).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, subject, body, version)| Template { id, name, subject, body, version })
+        .collect())
 }
 
 pub async fn template(db: &Db, id: i64) -> Result<Template, AppError> {
-    let sql = "SELECT id, name, subject, body FROM mail_templates WHERE id = $1";
-    let row: Option<(i64, String, String, String)> =
+    let sql = "SELECT id, name, subject, body, version FROM mail_templates WHERE id = $1";
+    let row: Option<(i64, String, String, String, i64)> =
         db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
-    let (id, name, subject, body) = row.ok_or(AppError::NotFound)?;
-    Ok(Template { id, name, subject, body })
+    let (id, name, subject, body, version) = row.ok_or(AppError::NotFound)?;
+    Ok(Template { id, name, subject, body, version })
 }
 
+/// The author of a template (`None` for one whose author is unknown), or `NotFound`.
+pub async fn template_author(db: &Db, id: i64) -> Result<Option<i64>, AppError> {
+    let author: Option<Option<i64>> = db_run!(db, p => sqlx::query_scalar("SELECT created_by FROM mail_templates WHERE id = $1")
+        .bind(id).fetch_optional(p).await)?;
+    author.ok_or(AppError::NotFound)
+}
+
+/// Inserts a template, or with `id` (and the version it was read at) changes one (`Conflict` when stale).
 pub async fn save_template(
     db: &Db,
-    id: Option<i64>,
+    id: Option<(i64, i64)>,
     author: i64,
     name: &str,
     subject: &str,
@@ -660,11 +671,12 @@ pub async fn save_template(
 ) -> Result<i64, AppError> {
     let now = now_millis();
     match id {
-        Some(id) => {
-            let sql = "UPDATE mail_templates SET name = $1, subject = $2, body = $3, updated_at = $4 WHERE id = $5";
+        Some((id, version)) => {
+            let sql = "UPDATE mail_templates SET name = $1, subject = $2, body = $3, updated_at = $4, \
+                       version = version + 1 WHERE id = $5 AND version = $6";
             let n = db_run!(db, p => sqlx::query(sql).bind(name).bind(subject).bind(body).bind(now).bind(id)
-                .execute(p).await.map(|r| r.rows_affected()))?;
-            if n == 1 { Ok(id) } else { Err(AppError::NotFound) }
+                .bind(version).execute(p).await.map(|r| r.rows_affected()))?;
+            if n == 1 { Ok(id) } else { Err(AppError::Conflict) }
         }
         None => {
             let sql = "INSERT INTO mail_templates (name, subject, body, created_by, created_at, updated_at) \

@@ -92,6 +92,8 @@ pub async fn add_reason(
 /// A change to a reason.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReasonPatch {
+    /// The version the reason was read at (409 when it changed since).
+    pub version: i64,
     #[serde(default)]
     pub name: Option<String>,
     /// Retired reasons stay on closed deals but cannot be chosen.
@@ -102,7 +104,8 @@ pub struct ReasonPatch {
 /// Renames, retires or restores a reason (administrators).
 #[utoipa::path(patch, path = "/api/v1/deal-reasons/{id}", tag = "deals", params(("id" = i64, Path)), request_body = ReasonPatch,
     security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody)))]
 pub async fn update_reason(
     State(state): State<AppState>,
     api: Api,
@@ -110,7 +113,7 @@ pub async fn update_reason(
     ApiJson(input): ApiJson<ReasonPatch>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&api, &id)?;
-    service::update_reason(&state.db, api.user()?, id, input.name.as_deref(), input.retired)
+    service::update_reason(&state.db, api.user()?, id, input.version, input.name.as_deref(), input.retired)
         .await
         .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)

@@ -208,3 +208,96 @@ async fn segment_counts_stay_in_scope(app: TestApp) {
     assert!(items.iter().all(|s| s["member_count"] == 0), "{list}");
 }
 tests::both_apps!(segment_counts, segment_counts_stay_in_scope);
+
+/// Writes that could silently overwrite each other now carry versions, and mail templates belong to their
+/// author: a stale change is 409, somebody else's template is 403, a template fill never reads a contact of
+/// another customer.
+async fn versions_and_template_rules(db: app::core::db::Db) {
+    use app::auth::store as auth_store;
+    use app::core::AppError;
+    let load = |id: i64| {
+        let db = db.clone();
+        async move { auth_store::load_user(&db, id).await.unwrap().unwrap() }
+    };
+    let admin = load(make_user(&db, "admin@k.uz", Role::Admin, None).await).await;
+    let admin2 = load(make_user(&db, "admin2@k.uz", Role::Admin, None).await).await;
+    let m1 = load(make_user(&db, "m1@k.uz", Role::Manager, None).await).await;
+    let m2 = load(make_user(&db, "m2@k.uz", Role::Manager, None).await).await;
+
+    // Templates: the author and administrators change them, with the version they read.
+    let t =
+        app::mail::service::save_template(&db, &m1, None, "Offer", "Narxlar", "Salom {{contact.name}}").await.unwrap();
+    let other = app::mail::service::save_template(&db, &m2, Some((t.id, t.version)), "Mine now", "x", "y").await;
+    assert_eq!(other, Err(AppError::Forbidden));
+    let v2 =
+        app::mail::service::save_template(&db, &m1, Some((t.id, t.version)), "Offer 2", "Narxlar", "b").await.unwrap();
+    assert_eq!(v2.version, t.version + 1);
+    let stale = app::mail::service::save_template(&db, &admin, Some((t.id, t.version)), "Offer 3", "s", "b").await;
+    assert_eq!(stale, Err(AppError::Conflict));
+    assert_eq!(app::mail::service::delete_template(&db, &m2, t.id).await, Err(AppError::Forbidden));
+
+    // A fill reads the contact only if it is the customer's.
+    let mk = |name: &str| app::customers::NewCustomer { name: name.into(), ..Default::default() };
+    let c1 = app::customers::service::create(&db, &m1, &mk("Bir MChJ")).await.unwrap();
+    let c2 = app::customers::service::create(&db, &m2, &mk("Ikki MChJ")).await.unwrap();
+    let secret = app::contacts::NewContact { name: "Maxfiy Odam".into(), ..Default::default() };
+    let secret = app::contacts::service::create(&db, &m2, c2.id, &secret).await.unwrap();
+    let tpl = app::mail::service::save_template(&db, &m1, None, "Hi", "Hi", "Salom {{contact.name}}!").await.unwrap();
+    let (_, body) = app::mail::service::fill(&db, &m1, tpl.id, c1.id, Some(secret.id)).await.unwrap();
+    assert_eq!(body, "Salom !", "another customer's contact is not read");
+
+    // Deal reasons.
+    let reasons = app::deals::service::reasons(&db, &admin).await.unwrap();
+    let r = &reasons[0];
+    app::deals::service::update_reason(&db, &admin, r.id, r.version, Some("Narx"), false).await.unwrap();
+    let stale = app::deals::service::update_reason(&db, &admin2, r.id, r.version, Some("Narx qimmat"), false).await;
+    assert_eq!(stale, Err(AppError::Conflict));
+
+    // User administration, and two administrators demoting each other at once: one administrator stays.
+    let v = tests::user_version(&db, m1.id).await;
+    let change = |id, version, role, active| app::admin::store::UserChange {
+        id,
+        version,
+        role,
+        team_id: None,
+        active,
+        phone_ext: None,
+    };
+    app::admin::store::update_user(&db, &change(m1.id, v, Role::SalesHead, true)).await.unwrap();
+    assert_eq!(
+        app::admin::store::update_user(&db, &change(m1.id, v, Role::Manager, true)).await,
+        Err(AppError::Conflict)
+    );
+    let (va, vb) = (tests::user_version(&db, admin.id).await, tests::user_version(&db, admin2.id).await);
+    let (demote_a, demote_b) = (change(admin.id, va, Role::Manager, true), change(admin2.id, vb, Role::Manager, true));
+    let (a, b) =
+        tokio::join!(app::admin::store::update_user(&db, &demote_a), app::admin::store::update_user(&db, &demote_b),);
+    assert!(a.is_ok() != b.is_ok(), "exactly one demotion: {a:?} {b:?}");
+    let admins =
+        app::admin::store::list_users(&db).await.unwrap().into_iter().filter(|u| u.role == Role::Admin).count();
+    assert_eq!(admins, 1);
+
+    // Bank accounts follow their counterparty's version.
+    let cp = app::counterparties::NewCounterparty {
+        legal_name: "Bir MChJ".into(),
+        tax_id: "301234567".into(),
+        ..Default::default()
+    };
+    let cp = app::counterparties::service::create(&db, &m1, c1.id, &cp).await.unwrap();
+    let account = |n: &str, version| app::counterparties::NewBankAccount {
+        bank_code: "00873".into(),
+        account: format!("2020800090512345{n}"),
+        bank_name: None,
+        version,
+    };
+    let added = app::counterparties::service::add_bank_account(&db, &m1, cp.id, &account("6001", Some(cp.version)))
+        .await
+        .unwrap();
+    let stale =
+        app::counterparties::service::add_bank_account(&db, &m1, cp.id, &account("6002", Some(cp.version))).await;
+    assert_eq!(stale, Err(AppError::Conflict));
+    let again =
+        app::counterparties::service::add_bank_account(&db, &m1, cp.id, &account("6002", Some(added.version))).await;
+    assert_eq!(again.unwrap().bank_accounts.len(), 2);
+}
+tests::both_backends!(versions, versions_and_template_rules);

@@ -226,6 +226,7 @@ async fn counterparties(db: Db) {
         bank_code: "00873".into(),
         account: "20208000905123456001".into(),
         bank_name: Some("Kapitalbank".into()),
+        version: None,
     };
     let cp = cps::add_bank_account(&db, &m1, cp.id, &acct).await.unwrap();
     assert_eq!(cp.bank_accounts.len(), 1);
@@ -421,6 +422,7 @@ async fn demo_seed(db: Db) {
                 bank_code: a.bank_code.clone(),
                 account: a.account.clone(),
                 bank_name: None,
+                version: None,
             };
             assert!(again.validate("UZ").is_ok());
             tax_ids += 1;
