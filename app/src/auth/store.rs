@@ -297,6 +297,12 @@ pub async fn token_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>, Ap
     Ok(Some(row.user.into()))
 }
 
+/// The users of a team (whose records a sales head of it sees).
+pub async fn team_member_ids(db: &Db, team_id: i64) -> Result<Vec<i64>, AppError> {
+    let sql = "SELECT id FROM users WHERE team_id = $1";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(team_id).fetch_all(p).await)?)
+}
+
 /// Keys of the modules switched off.
 pub async fn disabled_modules(db: &Db) -> Result<Vec<String>, AppError> {
     let sql = "SELECT key FROM modules WHERE NOT enabled ORDER BY key";

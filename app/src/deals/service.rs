@@ -25,10 +25,15 @@ pub const COLUMN_CARDS: u32 = 20;
 /// The event name open boards listen for.
 pub const EVENT: &str = "deal";
 
-/// Tells every open board (on every app server) that a deal changed. Sent to no one user (`user_id` 0): each
-/// board fetches the card through [`board_update`], which applies the reader's scope.
-async fn publish(db: &Db, deal: &Deal) {
-    let data = serde_json::json!({"deal_id": deal.id, "pipeline_id": deal.pipeline_id, "version": deal.version});
+/// Tells the open boards (on every app server) that a deal changed. Sent to no one user (`user_id` 0) but
+/// naming the deal's manager, and the one before when it was reassigned: a board's stream passes it on only to
+/// readers whose scope covers one of them, and each board fetches the card through [`board_update`], which
+/// applies the reader's scope again.
+async fn publish(db: &Db, deal: &Deal, previous_manager: Option<i64>) {
+    let mut managers = vec![deal.manager_id];
+    managers.extend(previous_manager.filter(|m| *m != deal.manager_id));
+    let data = serde_json::json!({"deal_id": deal.id, "pipeline_id": deal.pipeline_id, "version": deal.version,
+        "managers": managers});
     events::publish(db, &Event { user_id: 0, name: EVENT.into(), id: None, data }).await;
 }
 
@@ -223,7 +228,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewDeal) -> Result<Deal
     }
     let id = store::create(db, user, input.customer_id, manager, pipeline.id, stage, &values).await?;
     let deal = store::get(db, id).await?;
-    publish(db, &deal).await;
+    publish(db, &deal, None).await;
     Ok(deal)
 }
 
@@ -342,7 +347,7 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &DealPatch) -> 
     };
     store::update(db, user, &current, &update).await?;
     let deal = store::get(db, id).await?;
-    publish(db, &deal).await;
+    publish(db, &deal, Some(current.manager_id)).await;
     Ok(deal)
 }
 
@@ -365,7 +370,7 @@ pub async fn move_deal(db: &Db, user: &CurrentUser, id: i64, mv: &DealMove) -> R
     let to = pipeline.stage(mv.stage_id).ok_or(AppError::NotFound)?;
     store::move_to(db, user, &deal, mv.version, from, to).await?;
     let deal = store::get(db, id).await?;
-    publish(db, &deal).await;
+    publish(db, &deal, None).await;
     Ok(deal)
 }
 
@@ -403,7 +408,7 @@ pub async fn close(db: &Db, user: &CurrentUser, id: i64, input: &DealClose) -> R
     };
     store::set_status(db, user, &deal, &checked).await?;
     let deal = store::get(db, id).await?;
-    publish(db, &deal).await;
+    publish(db, &deal, None).await;
     Ok(deal)
 }
 

@@ -2,9 +2,11 @@
 //! reconnecting with `Last-Event-ID`) the unread notifications come first, so nothing fired while a page
 //! was closed or offline is missed.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,6 +14,8 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
 use tokio::sync::{broadcast, watch};
 
+use app::auth::{CurrentUser, Scope, store as auth_store};
+use app::core::db::Db;
 use app::core::events::{self, Event};
 
 use super::{Api, ApiError};
@@ -25,6 +29,101 @@ pub fn close_all() {
     CLOSING.send_replace(true);
 }
 
+/// How often an open stream checks that its caller may still listen (session or token alive, user active,
+/// role and team as they are now): a stream ends within this of sign-out, token revocation or deactivation.
+/// The tests shorten it.
+pub static RECHECK_MS: AtomicU64 = AtomicU64::new(30_000);
+
+/// How a stream's caller signed in: checked again every [`RECHECK_MS`].
+#[derive(Clone)]
+enum Credential {
+    Session(String),
+    Token(String),
+}
+
+impl Credential {
+    /// The credential the request was authenticated with (the middleware prefers a bearer token).
+    fn of(headers: &HeaderMap) -> Option<Credential> {
+        let bearer = headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| Credential::Token(t.trim().to_string()));
+        bearer.or_else(|| {
+            app::core::request::cookie_value(headers, app::auth::api::SESSION_COOKIE)
+                .filter(|s| !s.is_empty())
+                .map(Credential::Session)
+        })
+    }
+
+    /// The user behind it now, if it still lets them in (a database error ends the stream too: the browser
+    /// reconnects and is checked afresh).
+    async fn user(&self, db: &Db) -> Option<CurrentUser> {
+        let found = match self {
+            Credential::Session(s) => auth_store::session_user(db, s).await,
+            Credential::Token(t) => auth_store::token_user(db, t).await,
+        };
+        found.ok().flatten()
+    }
+}
+
+/// Who is listening, and what they may see, as of the last check.
+struct Listener {
+    db: Db,
+    credential: Credential,
+    user: CurrentUser,
+    /// A sales head's team members (the managers whose deals their scope covers).
+    team: HashSet<i64>,
+    recheck: tokio::time::Interval,
+}
+
+impl Listener {
+    async fn new(db: &Db, headers: &HeaderMap, user: &CurrentUser) -> Option<Listener> {
+        let every = Duration::from_millis(RECHECK_MS.load(Ordering::Relaxed).max(10));
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut listener = Listener {
+            db: db.clone(),
+            credential: Credential::of(headers)?,
+            user: user.clone(),
+            team: HashSet::new(),
+            recheck,
+        };
+        listener.load_team().await.then_some(listener)
+    }
+
+    async fn load_team(&mut self) -> bool {
+        self.team = match self.user.scope() {
+            Scope::Team { team_id, .. } => match auth_store::team_member_ids(&self.db, team_id).await {
+                Ok(ids) => ids.into_iter().collect(),
+                Err(_) => return false,
+            },
+            _ => HashSet::new(),
+        };
+        true
+    }
+
+    /// Checks the credential again; `false` when the stream must end.
+    async fn still_allowed(&mut self) -> bool {
+        match self.credential.user(&self.db).await {
+            Some(user) if user.id == self.user.id => {
+                self.user = user;
+                self.load_team().await
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a deal of one of `managers` is within the listener's scope.
+    fn sees(&self, managers: &[i64]) -> bool {
+        match self.user.scope() {
+            Scope::All => true,
+            Scope::Own { user_id } => managers.contains(&user_id),
+            Scope::Team { user_id, .. } => managers.iter().any(|m| *m == user_id || self.team.contains(m)),
+        }
+    }
+}
+
 struct Feed {
     user_id: i64,
     backlog: VecDeque<Event>,
@@ -32,6 +131,7 @@ struct Feed {
     sent_up_to: i64,
     rx: broadcast::Receiver<Event>,
     closing: watch::Receiver<bool>,
+    listener: Listener,
 }
 
 fn sse(e: &Event) -> SseEvent {
@@ -66,7 +166,9 @@ pub async fn stream(
         })
         .collect::<VecDeque<Event>>();
     let sent_up_to = backlog.iter().filter_map(|e| e.id).max().unwrap_or(after);
-    let feed = Feed { user_id: user.id, backlog, sent_up_to, rx, closing: CLOSING.subscribe() };
+    let listener =
+        Listener::new(&state.db, &headers, user).await.ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
+    let feed = Feed { user_id: user.id, backlog, sent_up_to, rx, closing: CLOSING.subscribe(), listener };
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         if let Some(e) = feed.backlog.pop_front() {
             return Some((Ok(sse(&e)), feed));
@@ -77,6 +179,11 @@ pub async fn stream(
             }
             tokio::select! {
                 _ = feed.closing.changed() => return None,
+                _ = feed.listener.recheck.tick() => {
+                    if !feed.listener.still_allowed().await {
+                        return None;
+                    }
+                }
                 got = feed.rx.recv() => match got {
                     Ok(e) if e.user_id == feed.user_id && e.id.is_none_or(|id| id > feed.sent_up_to) => {
                         return Some((Ok(sse(&e)), feed));
@@ -98,27 +205,42 @@ pub async fn stream(
 pub async fn board_stream(
     State(state): State<AppState>,
     api: Api,
+    headers: HeaderMap,
     axum::extract::Path(pipeline_id): axum::extract::Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    api.user()?;
-    let feed = (events::subscribe(&state.db), CLOSING.subscribe());
-    let stream = futures_util::stream::unfold(feed, move |(mut rx, mut closing)| async move {
+    let user = api.user()?;
+    let listener =
+        Listener::new(&state.db, &headers, user).await.ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
+    let feed = (events::subscribe(&state.db), CLOSING.subscribe(), listener);
+    let stream = futures_util::stream::unfold(feed, move |(mut rx, mut closing, mut listener)| async move {
         loop {
             if *closing.borrow() {
                 return None;
             }
             tokio::select! {
                 _ = closing.changed() => return None,
+                _ = listener.recheck.tick() => {
+                    if !listener.still_allowed().await {
+                        return None;
+                    }
+                }
                 got = rx.recv() => match got {
                     Ok(e) if e.user_id == 0 && e.name == app::deals::service::EVENT
                         && e.data["pipeline_id"].as_i64() == Some(pipeline_id) => {
+                        let managers: Vec<i64> = e.data["managers"]
+                            .as_array()
+                            .map(|a| a.iter().filter_map(|m| m.as_i64()).collect())
+                            .unwrap_or_default();
+                        if !listener.sees(&managers) {
+                            continue;
+                        }
                         let data = serde_json::json!({"deal_id": e.data["deal_id"], "version": e.data["version"]});
                         let ev = SseEvent::default().event(&e.name).data(data.to_string());
-                        return Some((Ok(ev), (rx, closing)));
+                        return Some((Ok(ev), (rx, closing, listener)));
                     }
                     // A board that lagged behind reloads its columns.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        return Some((Ok(SseEvent::default().event("reload").data("{}")), (rx, closing)));
+                        return Some((Ok(SseEvent::default().event("reload").data("{}")), (rx, closing, listener)));
                     }
                     Ok(_) => continue,
                     Err(broadcast::error::RecvError::Closed) => return None,

@@ -301,3 +301,109 @@ async fn versions_and_template_rules(db: app::core::db::Db) {
     assert_eq!(again.unwrap().bank_accounts.len(), 2);
 }
 tests::both_backends!(versions, versions_and_template_rules);
+
+async fn next_event(
+    stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+) -> Option<String> {
+    use futures_util::StreamExt;
+    loop {
+        let frame =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.next()).await.expect("within 5 s")?;
+        let text = String::from_utf8_lossy(&frame.expect("chunk")).into_owned();
+        if !text.starts_with(':') {
+            return Some(text);
+        }
+    }
+}
+
+/// A board's event stream tells a reader only of deals within their scope, and every stream ends soon after
+/// its caller's access does (sign-out, token revocation, deactivation).
+async fn streams_follow_scope_and_access(app: TestApp) {
+    use futures_util::StreamExt;
+    server::rest::events::RECHECK_MS.store(200, std::sync::atomic::Ordering::Relaxed);
+    let relay = tokio::spawn(app::core::events::relay(app.db.clone()));
+    let team = app::admin::store::create_team(&app.db, "Other").await.unwrap();
+    let (_, a) = app.user_token("a@k.uz", Role::Manager, None).await;
+    let (b_id, b) = app.user_token("b@k.uz", Role::Manager, None).await;
+    let (_, head) = app.user_token("head@k.uz", Role::SalesHead, Some(team)).await;
+    let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
+    let customer = app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "C"}))).await.json();
+    let deal = app
+        .api("POST", "/api/v1/deals", Some(&a), Some(json!({"title": "D", "customer_id": customer["id"]})))
+        .await
+        .json();
+    let pid = deal["pipeline_id"].as_i64().unwrap();
+    let open = |token: &str| {
+        let req = Request::builder()
+            .uri(format!("/api/v1/pipelines/{pid}/events"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let router = app.router.clone();
+        async move { tower::ServiceExt::oneshot(router, req).await.unwrap().into_body().into_data_stream() }
+    };
+    let (mut for_a, mut for_b, mut for_head, mut for_admin) =
+        (open(&a).await, open(&b).await, open(&head).await, open(&admin).await);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let pipeline = app.api("GET", &format!("/api/v1/pipelines/{pid}"), Some(&a), None).await.json();
+    let stage = pipeline["stages"][1]["id"].as_i64().unwrap();
+    let moved = app
+        .api(
+            "POST",
+            &format!("/api/v1/deals/{}/move", deal["id"]),
+            Some(&a),
+            Some(json!({"stage_id": stage, "version": deal["version"]})),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    for stream in [&mut for_a, &mut for_admin] {
+        let mut frame = next_event(stream).await.expect("open");
+        if frame.contains("\"version\":1") {
+            frame = next_event(stream).await.expect("open");
+        }
+        assert!(frame.contains(&format!("\"deal_id\":{}", deal["id"])), "{frame}");
+    }
+    for stream in [&mut for_b, &mut for_head] {
+        let heard = tokio::time::timeout(std::time::Duration::from_millis(500), async {
+            loop {
+                match stream.next().await {
+                    Some(Ok(bytes)) if bytes.starts_with(b":") => continue,
+                    other => return other,
+                }
+            }
+        })
+        .await;
+        assert!(heard.is_err(), "a reader outside the deal's scope heard of it: {heard:?}");
+    }
+    // Revoking b's token ends b's open board within the recheck.
+    let token_id: i64 = app::db_run!(&app.db, p => sqlx::query_scalar("SELECT id FROM api_tokens WHERE user_id = $1")
+        .bind(b_id).fetch_one(p).await)
+    .unwrap();
+    app::auth::store::revoke_api_token(&app.db, b_id, token_id).await.unwrap();
+    assert_eq!(next_event(&mut for_b).await, None, "the revoked token's stream ended");
+
+    // Sign-out ends a browser's notification stream; deactivation ends a token's.
+    let (c_id, c_token) = app.user_token("c@k.uz", Role::Manager, None).await;
+    let secret = app::auth::store::create_session(&app.db, c_id).await.unwrap();
+    let events = |auth: (&'static str, String)| {
+        let req = Request::builder().uri("/api/v1/events").header(auth.0, auth.1).body(Body::empty()).unwrap();
+        let router = app.router.clone();
+        async move { tower::ServiceExt::oneshot(router, req).await.unwrap().into_body().into_data_stream() }
+    };
+    let mut by_cookie = events(("cookie", format!("karvon_session={secret}"))).await;
+    let mut by_token = events(("authorization", format!("Bearer {c_token}"))).await;
+    app::auth::store::delete_session(&app.db, &secret).await.unwrap();
+    assert_eq!(next_event(&mut by_cookie).await, None, "signed out: the stream ended");
+    let change = app::admin::store::UserChange {
+        id: c_id,
+        version: tests::user_version(&app.db, c_id).await,
+        role: Role::Manager,
+        team_id: None,
+        active: false,
+        phone_ext: None,
+    };
+    app::admin::store::update_user(&app.db, &change).await.unwrap();
+    assert_eq!(next_event(&mut by_token).await, None, "deactivated: the stream ended");
+    relay.abort();
+}
+tests::both_apps!(streams, streams_follow_scope_and_access);
