@@ -97,15 +97,6 @@ async fn open(config: &Config) -> Db {
     db
 }
 
-/// Resumes imports a stopped server left running (from the last committed batch).
-async fn resume_imports(db: &Db) {
-    match app::imports::service::resume_stale(db).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(imports = n, "resumed imports"),
-        Err(e) => tracing::error!(error = %e, "cannot resume imports"),
-    }
-}
-
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -117,7 +108,8 @@ fn redact(url: &str) -> String {
 async fn serve(config: Config) {
     let started = std::time::Instant::now();
     let db = open(&config).await;
-    resume_imports(&db).await;
+    // Imports whose server stopped are taken over (from their last committed batch), now and while running.
+    tokio::spawn(app::imports::service::watch(db.clone()));
     tokio::spawn(app::tasks::reminders::run(db.clone()));
     tokio::spawn(app::core::events::relay(db.clone()));
     if let Some(sms) = config.sms.clone() {

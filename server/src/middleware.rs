@@ -88,6 +88,26 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         return ApiError(AppError::Unauthenticated, accept.unwrap_or_default()).into_response();
     }
     let lang = user.as_ref().and_then(|u| u.lang).or(lang_cookie).or(accept).unwrap_or_default();
+    // Without an account, a caller may only sign in, set up or pick a language: any other write is refused
+    // here, before its body is read, so nobody anonymous makes the server take in an upload.
+    if user.is_none()
+        && !matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS)
+        && !ANONYMOUS_WRITES.contains(&req.uri().path())
+        && !is_service_path(req.uri().path())
+    {
+        let html = req
+            .headers()
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        let mut res = if html && !is_api {
+            axum::response::Redirect::to("/login").into_response()
+        } else {
+            ApiError(AppError::Unauthenticated, lang).into_response()
+        };
+        security::add_headers(res.headers_mut(), None, https);
+        return res;
+    }
     if is_api
         && let Some(module) = module_for_path(req.uri().path())
         && disabled_modules.iter().any(|k| k == module.key)
@@ -103,6 +123,9 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     security::add_headers(res.headers_mut(), Some(&nonce), https);
     res
 }
+
+/// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out.
+const ANONYMOUS_WRITES: &[&str] = &["/rpc/login", "/rpc/setup", "/rpc/language", "/rpc/logout", "/api/v1/auth/token"];
 
 /// Endpoints that machines call with a secret of their own (never a browser's session).
 fn is_service_path(path: &str) -> bool {

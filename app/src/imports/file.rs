@@ -78,11 +78,36 @@ fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     Ok(Table { format: "csv", encoding: Some(encoding), headers, rows })
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
-    use calamine::{Data, Reader, Xlsx};
+/// The most an .xlsx may expand to (all its parts together), and the most parts it may have: a workbook of
+/// [`MAX_ROWS`] ordinary rows is far below both, a zip bomb far above.
+pub const MAX_XLSX_EXPANDED_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_XLSX_PARTS: usize = 10_000;
+
+/// Measures what the zip expands to by streaming every part through a counter (declared sizes can lie),
+/// before anything is unpacked into memory.
+fn check_expansion(bytes: &[u8], cap: u64) -> Result<(), AppError> {
     let unreadable = || AppError::field("file", ErrCode::UnreadableFile);
+    let too_large = || AppError::field("file", ErrCode::TooLarge);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    if zip.len() > MAX_XLSX_PARTS {
+        return Err(too_large());
+    }
+    let mut left = cap;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|_| unreadable())?;
+        let n =
+            std::io::copy(&mut std::io::Read::take(part, left + 1), &mut std::io::sink()).map_err(|_| unreadable())?;
+        left = left.checked_sub(n).filter(|_| n <= left).ok_or_else(too_large)?;
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
+    use calamine::{Data, DataRef, Reader, Xlsx};
+    let unreadable = || AppError::field("file", ErrCode::UnreadableFile);
+    check_expansion(bytes, MAX_XLSX_EXPANDED_BYTES)?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
-    let range = book.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
+    let sheet = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
     let text = |d: &Data| match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
@@ -98,20 +123,64 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(_) => String::new(),
     };
-    let mut it = range.rows();
-    let headers: Vec<String> =
-        it.next().map(|r| r.iter().map(|c| text(c).trim().to_string()).collect()).unwrap_or_default();
-    let mut rows = Vec::new();
-    for r in it {
-        let row: Vec<String> = r.iter().map(text).collect();
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    // Cells are read one by one, in sheet order, and reading stops past the row cap: a sheet is never held
+    // whole in memory.
+    let mut cells = book.worksheet_cells_reader(&sheet).map_err(|_| unreadable())?;
+    let mut sheet_rows: Vec<Vec<String>> = Vec::new();
+    let (mut current, mut row): (Option<u32>, Vec<String>) = (None, Vec::new());
+    let mut first_col = usize::MAX;
+    let push = |row: Vec<String>, rows: &mut Vec<Vec<String>>| {
+        if rows.is_empty() || !row.iter().all(|c| c.trim().is_empty()) {
+            rows.push(row);
         }
-        rows.push(row);
-        if rows.len() > MAX_ROWS {
-            break;
+    };
+    while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if current.is_some() {
+                push(std::mem::take(&mut row), &mut sheet_rows);
+            }
+            if sheet_rows.len() > MAX_ROWS + 1 {
+                break;
+            }
+            current = Some(r);
+        }
+        // Columns start where the sheet's first used column is; a sheet rarely has gaps there.
+        let c = c as usize;
+        if c >= 16_384 {
+            return Err(unreadable());
+        }
+        first_col = first_col.min(c);
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        let value = match cell.get_value() {
+            DataRef::SharedString(s) => s.to_string(),
+            other => text(&Data::from(other.clone())),
+        };
+        row[c] = value;
+    }
+    if current.is_some() && sheet_rows.len() <= MAX_ROWS + 1 {
+        push(row, &mut sheet_rows);
+    }
+    // Columns count from the sheet's first used one, as a spreadsheet's used range does.
+    if first_col != usize::MAX && first_col > 0 {
+        for r in &mut sheet_rows {
+            r.drain(..first_col.min(r.len()));
         }
     }
+    let mut it = sheet_rows.into_iter();
+    let headers: Vec<String> = it.next().map(|r| r.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
+    let width = headers.len();
+    let rows: Vec<Vec<String>> = it
+        .map(|mut r| {
+            if r.len() < width {
+                r.resize(width, String::new());
+            }
+            r
+        })
+        .take(MAX_ROWS + 1)
+        .collect();
     Ok(Table { format: "xlsx", encoding: None, headers, rows })
 }
 
@@ -178,6 +247,38 @@ mod tests {
         let t = read("book.xlsx", &bytes).unwrap();
         assert_eq!(t.headers, vec!["Nomi", "Limit"]);
         assert_eq!(t.rows, vec![vec!["Alfa".to_string(), "1500".into()]]);
+    }
+
+    #[test]
+    fn xlsx_from_the_first_used_cell_without_blank_rows() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(2, 1, "Nomi").unwrap();
+        sheet.write_string(2, 3, "Tel").unwrap();
+        sheet.write_string(3, 1, "Alfa").unwrap();
+        sheet.write_string(5, 3, "+998901112233").unwrap();
+        let t = read("book.xlsx", &book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(t.headers, vec!["Nomi", "", "Tel"]);
+        assert_eq!(
+            t.rows,
+            vec![vec!["Alfa".to_string(), "".into(), "".into()], vec!["".into(), "".into(), "+998901112233".into()]]
+        );
+    }
+
+    #[test]
+    fn a_zip_that_expands_too_far_is_refused_before_it_is_unpacked() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", deflated).unwrap();
+        let zeros = vec![b'0'; 64 * 1024];
+        for _ in 0..64 {
+            zip.write_all(&zeros).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 64 * 1024, "a small file: {}", bytes.len());
+        assert_eq!(check_expansion(&bytes, 1024 * 1024).unwrap_err().field_codes("file"), vec![ErrCode::TooLarge]);
+        assert!(check_expansion(&bytes, 8 * 1024 * 1024).is_ok());
     }
 
     #[test]

@@ -381,7 +381,13 @@ pub async fn contacts_batch(
     }
     counts.created = create.len() as i64;
     counts.failed = failed.len() as i64;
-    counts.processed -= updates.len() as i64;
+    // Duplicates first; their counts are committed with the batch (a re-run counts every row once).
+    let later = super::service::apply_updates(db, ctx, &raws, updates, |(id, customer_id, r)| async move {
+        update_contact(db, ctx, id, customer_id, &r).await
+    })
+    .await?;
+    counts.updated += later.updated;
+    counts.failed += later.failed;
     let now = now_millis();
     let user_id = ctx.user.id;
     let import = ctx.import_change();
@@ -396,15 +402,11 @@ pub async fn contacts_batch(
             changes.push(import.clone());
             crate::audit!(tx, *customer_id, "contact", id, "created", &changes, user_id, now)?;
         }
-        super::service::record_batch!(tx, ctx.id, &failed, counts, now);
+        super::service::record_batch!(tx, (ctx.id, &ctx.runner), &failed, counts, now);
         tx.commit().await
     })?;
     let touched: HashSet<i64> = create.iter().map(|(c, _)| *c).collect();
-    crate::customers::search::refresh_all(db, touched).await?;
-    super::service::apply_updates(db, ctx, &raws, updates, |(id, customer_id, r)| async move {
-        update_contact(db, ctx, id, customer_id, &r).await
-    })
-    .await
+    crate::customers::search::refresh_all(db, touched).await
 }
 
 /// Updates a duplicate contact from a row through the ordinary rules: the values given replace the old
@@ -589,7 +591,13 @@ pub async fn counterparties_batch(
     }
     counts.created = create.len() as i64;
     counts.failed = failed.len() as i64;
-    counts.processed -= updates.len() as i64;
+    // Duplicates first; their counts are committed with the batch (a re-run counts every row once).
+    let later = super::service::apply_updates(db, ctx, &raws, updates, |(id, r)| async move {
+        update_counterparty(db, ctx, id, &r).await
+    })
+    .await?;
+    counts.updated += later.updated;
+    counts.failed += later.failed;
     let now = now_millis();
     let user_id = ctx.user.id;
     let import = ctx.import_change();
@@ -626,15 +634,11 @@ pub async fn counterparties_batch(
                 crate::audit!(tx, customer_id, "counterparty", cp, "changed", &changes, user_id, now)?;
             }
         }
-        super::service::record_batch!(tx, ctx.id, &failed, counts, now);
+        super::service::record_batch!(tx, (ctx.id, &ctx.runner), &failed, counts, now);
         tx.commit().await
     })?;
     let touched: HashSet<i64> = create.iter().map(|(c, _)| *c).collect();
-    crate::customers::search::refresh_all(db, touched).await?;
-    super::service::apply_updates(db, ctx, &raws, updates, |(id, r)| async move {
-        update_counterparty(db, ctx, id, &r).await
-    })
-    .await
+    crate::customers::search::refresh_all(db, touched).await
 }
 
 /// Updates a duplicate counterparty from a row through the ordinary rules (it stays with its customer) and

@@ -21,8 +21,11 @@ use crate::db_run;
 
 /// Rows per committed batch.
 pub const BATCH: usize = 500;
-/// A running import without a heartbeat for this long belongs to a stopped server.
-pub const STALE_MS: i64 = 120_000;
+/// A running import without a heartbeat for this long belongs to a stopped server: any live server takes it
+/// over (every batch, a few hundred milliseconds, renews the heartbeat).
+pub const STALE_MS: i64 = 60_000;
+/// How often every app server looks for imports to take over.
+pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 /// Rows shown in the preview.
 pub const PREVIEW_ROWS: usize = 20;
 
@@ -154,6 +157,8 @@ pub async fn set_mapping(
 /// What a run needs besides the rows: the import, field definitions, users by e-mail, who runs it.
 pub struct Context {
     pub id: i64,
+    /// The token of this server's lease on the run (empty for a preview, which writes nothing).
+    pub runner: String,
     pub user: CurrentUser,
     pub defs: Vec<CustomField>,
     /// Active users by e-mail: id and team.
@@ -172,6 +177,7 @@ impl Context {
             users.into_iter().filter(|u| u.active).map(|u| (u.email.to_lowercase(), (u.id, u.team_id))).collect();
         Ok(Context {
             id: import.id,
+            runner: String::new(),
             user,
             defs,
             managers,
@@ -322,43 +328,62 @@ pub async fn start(db: &Db, user: &CurrentUser, id: i64) -> Result<Import, AppEr
     if let Some(code) = missing_required(import.kind, &import.mapping) {
         return Err(AppError::field("mapping", code));
     }
-    if !store::claim(db, id, now_millis() - STALE_MS).await? {
+    let Some(runner) = store::claim(db, id, now_millis() - STALE_MS).await? else {
         return Err(AppError::Conflict);
-    }
-    spawn(db.clone(), id);
+    };
+    spawn(db.clone(), id, runner);
     store::get(db, Some(user.id), id).await
 }
 
-/// Resumes the runs a stopped server left (called at start).
-pub async fn resume_stale(db: &Db) -> Result<usize, AppError> {
-    let stale_before = now_millis() - STALE_MS;
+/// Takes over the runs whose lease lapsed (their server stopped): `stale_before` is the oldest heartbeat
+/// still counted as alive. Returns how many this server took.
+pub async fn resume_stale(db: &Db, stale_before: i64) -> Result<usize, AppError> {
     let mut n = 0;
     for id in store::stale(db, stale_before).await? {
-        if store::claim(db, id, stale_before).await? {
-            spawn(db.clone(), id);
+        if let Some(runner) = store::claim(db, id, stale_before).await? {
+            tracing::info!(import = id, "taking over an import whose server stopped");
+            spawn(db.clone(), id, runner);
             n += 1;
         }
     }
     Ok(n)
 }
 
-fn spawn(db: Db, id: i64) {
+/// Runs on every app server: every [`WATCH_EVERY`], takes over imports whose lease lapsed, so an import
+/// whose server died finishes on another one (or on the same one once it is back).
+pub async fn watch(db: Db) {
+    let mut tick = tokio::time::interval(WATCH_EVERY);
+    loop {
+        tick.tick().await;
+        if let Err(e) = resume_stale(&db, now_millis() - STALE_MS).await {
+            tracing::warn!(error = %e, "cannot look for imports to take over");
+        }
+    }
+}
+
+fn spawn(db: Db, id: i64, runner: String) {
     tokio::spawn(async move {
-        if let Err(e) = run(&db, id).await {
-            tracing::error!(import = id, error = ?e, "import failed");
-            let _ = store::finish(&db, id, ImportStatus::Failed, Some(&format!("{e}"))).await;
+        if let Err(e) = run(&db, id, &runner).await {
+            // A run that lost its lease stops quietly: the server that took it over finishes it.
+            if store::renew(&db, id, &runner).await.unwrap_or(false) {
+                tracing::error!(import = id, error = ?e, "import failed");
+                let _ = store::finish(&db, id, &runner, ImportStatus::Failed, Some(&format!("{e}"))).await;
+            } else {
+                tracing::info!(import = id, "import taken over by another server");
+            }
         }
     });
 }
 
-/// Runs (or resumes) an import to its end.
-pub async fn run(db: &Db, id: i64) -> Result<(), AppError> {
+/// Runs (or resumes) an import to its end, holding the lease `runner`.
+pub async fn run(db: &Db, id: i64, runner: &str) -> Result<(), AppError> {
     let import = store::get(db, None, id).await?;
     let (bytes, user_id) = store::content(db, id).await?;
     let user = crate::auth::store::load_user(db, user_id).await?.ok_or(AppError::NotFound)?;
     let table: Table = file::read(&import.file_name, &bytes)?;
     drop(bytes);
-    let ctx = Context::load(db, user, &import).await?;
+    let mut ctx = Context::load(db, user, &import).await?;
+    ctx.runner = runner.to_string();
     let mut seen = Seen::default();
     let mut seen_contacts = linked::SeenContacts::default();
     let mut seen_counterparties = HashMap::new();
@@ -374,7 +399,7 @@ pub async fn run(db: &Db, id: i64) -> Result<(), AppError> {
         }
         tokio::task::yield_now().await;
     }
-    store::finish(db, id, ImportStatus::Done, None).await
+    store::finish(db, id, runner, ImportStatus::Done, None).await
 }
 
 /// Phones, e-mails and name keys met earlier in this file.
@@ -493,9 +518,9 @@ async fn batch(
     }
     counts.created = create.len() as i64;
     counts.failed = failed.len() as i64;
-    counts.processed -= updates.len() as i64;
-    write_batch(db, id, ctx, &create, &failed, counts).await?;
-    apply_updates(db, ctx, &raws, updates, |((cid, version), input): (Existing, NewCustomer)| async move {
+    // Duplicates are updated first (each through the ordinary service, its own transaction); their counts
+    // are committed with the batch, so a batch re-run after a crash counts every row once.
+    let later = apply_updates(db, ctx, &raws, updates, |((cid, version), input): (Existing, NewCustomer)| async move {
         let patch = crate::customers::CustomerPatch {
             version,
             name: Some(input.name.clone()),
@@ -514,24 +539,31 @@ async fn batch(
         };
         crate::customers::service::update(db, &ctx.user, cid, &patch).await.map(|_| ())
     })
-    .await
+    .await?;
+    counts.updated += later.updated;
+    counts.failed += later.failed;
+    write_batch(db, id, ctx, &create, &failed, counts).await
 }
 
 /// Updates the duplicates of a batch one by one through the ordinary services (scope, versions, audit; each
 /// its own transaction): a refusal is recorded with its row (out of scope or changed meanwhile as
-/// "not yours"), anything else stops the run. Then adds their counts.
+/// "not yours"), anything else stops the run. Returns their counts, which the batch's transaction commits.
+/// Run again after a crash, an update writes the same values and a refusal is recorded once.
 pub async fn apply_updates<T, F, Fut>(
     db: &Db,
     ctx: &Context,
     raws: &HashMap<i64, String>,
     updates: Vec<(i64, T)>,
     update: F,
-) -> Result<(), AppError>
+) -> Result<BatchCounts, AppError>
 where
     F: Fn(T) -> Fut,
     Fut: std::future::Future<Output = Result<(), AppError>>,
 {
-    let mut later = BatchCounts { processed: updates.len() as i64, ..Default::default() };
+    if !updates.is_empty() && !store::renew(db, ctx.id, &ctx.runner).await? {
+        return Err(AppError::Conflict);
+    }
+    let mut later = BatchCounts::default();
     for (row_no, u) in updates {
         let fields = match update(u).await {
             Ok(()) => {
@@ -548,7 +580,7 @@ where
         let raw = raws.get(&row_no).map(String::as_str).unwrap_or("[]");
         record_failure(db, ctx.id, row_no, &fields, raw).await?;
     }
-    store::add_counts(db, ctx.id, later).await
+    Ok(later)
 }
 
 /// Records a batch's failed rows and adds its counts, on its open transaction `$tx` (`?` inside): in the
@@ -557,7 +589,7 @@ macro_rules! record_batch {
     ($tx:expr, $import:expr, $failed:expr, $counts:expr, $now:expr) => {{
         for f in $failed {
             sqlx::query($crate::imports::store::INSERT_ERROR)
-                .bind($import)
+                .bind($import.0)
                 .bind(f.row_no)
                 .bind(&f.errors)
                 .bind(&f.raw)
@@ -565,16 +597,22 @@ macro_rules! record_batch {
                 .await?;
         }
         let c: &$crate::imports::store::BatchCounts = &$counts;
-        sqlx::query($crate::imports::store::ADD_COUNTS)
+        let held = sqlx::query($crate::imports::store::ADD_COUNTS)
             .bind(c.processed)
             .bind(c.created)
             .bind(c.updated)
             .bind(c.skipped)
             .bind(c.failed)
             .bind($now)
-            .bind($import)
+            .bind($import.0)
+            .bind($import.1)
             .execute(&mut *$tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if held != 1 {
+            // The lease was taken over: nothing of this batch is committed (the transaction is dropped).
+            return Err($crate::core::AppError::Conflict);
+        }
     }};
 }
 pub(crate) use record_batch;
@@ -690,8 +728,13 @@ async fn write_batch(
         };
     db_run!(db, p => {
         let mut tx = p.begin().await?;
-        sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
-            .bind(counts.skipped).bind(counts.failed).bind(now).bind(id).execute(&mut *tx).await?;
+        let held = sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
+            .bind(counts.skipped).bind(counts.failed).bind(now).bind(id).bind(&ctx.runner).execute(&mut *tx).await?
+            .rows_affected();
+        if held != 1 {
+            // The lease was taken over: nothing of this batch is committed (the transaction is dropped).
+            return Err(AppError::Conflict);
+        }
         if n > 0 {
             let ids: Vec<i64> = if pg {
                 sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, $1)")

@@ -135,13 +135,23 @@ pub async fn remembered_mapping(
 }
 
 /// Claims an import for running: an uploaded one, or a running one whose heartbeat is older than
-/// `stale_before` (its server stopped). `false` if someone else has it.
-pub async fn claim(db: &Db, id: i64, stale_before: i64) -> Result<bool, AppError> {
+/// `stale_before` (its server stopped, or lost its way). Returns the lease's token, `None` if someone else
+/// has it.
+pub async fn claim(db: &Db, id: i64, stale_before: i64) -> Result<Option<String>, AppError> {
     let now = now_millis();
+    let token = format!("{:016x}", rand::random::<u64>());
     let n = db_run!(db, p => sqlx::query(
-        "UPDATE imports SET status = 'running', heartbeat_at = $1 WHERE id = $2 \
+        "UPDATE imports SET status = 'running', heartbeat_at = $1, runner = $4 WHERE id = $2 \
          AND (status = 'uploaded' OR (status = 'running' AND heartbeat_at < $3))")
-        .bind(now).bind(id).bind(stale_before).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(now).bind(id).bind(stale_before).bind(&token).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok((n == 1).then_some(token))
+}
+
+/// Renews the lease `runner` holds on a running import; `false` when it is no longer theirs.
+pub async fn renew(db: &Db, id: i64, runner: &str) -> Result<bool, AppError> {
+    let n = db_run!(db, p => sqlx::query(
+        "UPDATE imports SET heartbeat_at = $1 WHERE id = $2 AND runner = $3 AND status = 'running'")
+        .bind(now_millis()).bind(id).bind(runner).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -161,25 +171,21 @@ pub struct BatchCounts {
     pub failed: i64,
 }
 
-/// The SQL that adds a batch's counts to its import (run in the batch's transaction, so that a resumed
-/// run starts after the last committed batch).
+/// The SQL that adds a batch's counts to its import and renews the lease (run in the batch's transaction, so
+/// that a resumed run starts after the last committed batch). It changes no row when `$8` no longer holds
+/// the lease: the batch is then rolled back.
 pub const ADD_COUNTS: &str = "UPDATE imports SET processed = processed + $1, created = created + $2, \
-    updated = updated + $3, skipped = skipped + $4, failed = failed + $5, heartbeat_at = $6 WHERE id = $7";
+    updated = updated + $3, skipped = skipped + $4, failed = failed + $5, heartbeat_at = $6 \
+    WHERE id = $7 AND runner = $8 AND status = 'running'";
 /// The SQL that records a failed row.
 pub const INSERT_ERROR: &str = "INSERT INTO import_errors (import_id, row_no, errors, raw) VALUES ($1, $2, $3, $4) \
     ON CONFLICT (import_id, row_no) DO NOTHING";
 
-/// Adds counts (for rows handled outside a batch transaction, such as updates of duplicates).
-pub async fn add_counts(db: &Db, id: i64, c: BatchCounts) -> Result<(), AppError> {
-    db_run!(db, p => sqlx::query(ADD_COUNTS).bind(c.processed).bind(c.created).bind(c.updated).bind(c.skipped)
-        .bind(c.failed).bind(now_millis()).bind(id).execute(p).await.map(|_| ()))?;
-    Ok(())
-}
-
-/// Ends a run.
-pub async fn finish(db: &Db, id: i64, status: ImportStatus, error: Option<&str>) -> Result<(), AppError> {
-    db_run!(db, p => sqlx::query("UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4")
-        .bind(status.as_str()).bind(error).bind(now_millis()).bind(id).execute(p).await.map(|_| ()))?;
+/// Ends a run held by `runner` (a server that lost the lease ends nothing).
+pub async fn finish(db: &Db, id: i64, runner: &str, status: ImportStatus, error: Option<&str>) -> Result<(), AppError> {
+    db_run!(db, p => sqlx::query(
+        "UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4 AND runner = $5 AND status = 'running'")
+        .bind(status.as_str()).bind(error).bind(now_millis()).bind(id).bind(runner).execute(p).await.map(|_| ()))?;
     Ok(())
 }
 

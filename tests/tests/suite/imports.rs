@@ -285,3 +285,69 @@ async fn over_http(app: TestApp) {
     assert_eq!(bad_format.status, 422);
 }
 both_apps!(api_imports, over_http);
+
+/// A run whose server died (here: its task aborted between batches, as `kill -9` would leave it) is taken
+/// over once its lease lapses, by any live server, and finishes with every row counted exactly once, also
+/// when its batches updated duplicates. A server that lost its lease commits nothing more.
+async fn takeover_after_a_crash(db: Db) {
+    use app::imports::store as imports;
+    let m = user(&db, "m@k.uz", Role::Manager).await;
+    for i in 0..40 {
+        let c = NewCustomer {
+            name: format!("Eski mijoz {i}"),
+            phone: Some(format!("+99890100{i:04}")),
+            ..Default::default()
+        };
+        customers::create(&db, &m, &c).await.unwrap();
+    }
+    // 2,000 rows; every 25th names a customer by phone: the first 40 of those exist (updated), the rest new.
+    let mut text = String::from("Nomi;Telefon;Izoh\n");
+    for i in 0..2000 {
+        if i % 25 == 0 {
+            text.push_str(&format!("Eski mijoz {};+99890100{:04};yangilandi\n", i / 25, i / 25));
+        } else {
+            text.push_str(&format!("Yangi mijoz {i};+99891{i:07};\n"));
+        }
+    }
+    let up = service::upload(&db, &m, ImportKind::Customers, "big.csv", text.as_bytes()).await.unwrap();
+    service::set_mapping(&db, &m, up.id, &up.mapping, "update").await.unwrap();
+    let token = imports::claim(&db, up.id, 0).await.unwrap().expect("the first server's lease");
+    let first = {
+        let db = db.clone();
+        tokio::spawn(async move { service::run(&db, up.id, &token).await })
+    };
+    // Let it commit a batch or two, then "kill" it.
+    for _ in 0..400 {
+        if service::get(&db, &m, up.id).await.unwrap().processed >= 500 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.abort();
+    let _ = first.await;
+    let left = service::get(&db, &m, up.id).await.unwrap();
+    assert_eq!(left.status, ImportStatus::Running);
+    assert!(left.processed > 0 && left.processed < 2000 && left.processed % 500 == 0, "{}", left.processed);
+    // Nobody takes over while the heartbeat is fresh...
+    assert_eq!(service::resume_stale(&db, app::core::now_millis() - service::STALE_MS).await.unwrap(), 0);
+    // ...and once it lapses, a live server does.
+    assert_eq!(service::resume_stale(&db, app::core::now_millis() + 1).await.unwrap(), 1);
+    let done = finished(&db, &m, up.id).await;
+    assert_eq!(done.status, ImportStatus::Done, "{:?}", done.error);
+    assert_eq!((done.processed, done.created, done.updated, done.skipped, done.failed), (2000, 1960, 40, 0, 0));
+    let count: i64 =
+        app::db_run!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(p).await).unwrap();
+    assert_eq!(count, 40 + 1960, "every new row created once");
+
+    // A server whose lease was taken over writes nothing more of the run.
+    let up = service::upload(&db, &m, ImportKind::Customers, "again.csv", b"Nomi\nKeyin MChJ\n").await.unwrap();
+    service::set_mapping(&db, &m, up.id, &up.mapping, "skip").await.unwrap();
+    let old = imports::claim(&db, up.id, 0).await.unwrap().unwrap();
+    let new = imports::claim(&db, up.id, app::core::now_millis() + 1).await.unwrap().expect("taken over");
+    assert_ne!(old, new);
+    assert!(service::run(&db, up.id, &old).await.is_err(), "the old lease cannot commit");
+    assert_eq!(service::get(&db, &m, up.id).await.unwrap().processed, 0);
+    service::run(&db, up.id, &new).await.unwrap();
+    assert_eq!(service::get(&db, &m, up.id).await.unwrap().created, 1);
+}
+both_backends!(import_takeover, takeover_after_a_crash);

@@ -407,3 +407,44 @@ async fn streams_follow_scope_and_access(app: TestApp) {
     relay.abort();
 }
 tests::both_apps!(streams, streams_follow_scope_and_access);
+
+/// An anonymous upload is refused before a byte of its body is read (it used to be read whole first: 25 MB a
+/// request for anyone on the network).
+#[tokio::test]
+async fn anonymous_uploads_are_refused_unread() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    make_user(&app.db, "someone@k.uz", Role::Admin, None).await;
+    for (path, accept) in [
+        ("/api/v1/imports?file_name=big.csv&kind=customers", "application/json"),
+        ("/api/v1/interactions/1/attachments?file_name=big.pdf", "application/json"),
+        ("/customers/import", "text/html"),
+        ("/interactions/1/attachments", "text/html"),
+        ("/rpc/customers/create", "application/json"),
+    ] {
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let counter = pulled.clone();
+        let chunks = futures_util::stream::iter((0..25).map(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; 1024 * 1024]))
+        }));
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "http://127.0.0.1:3000")
+            .header("accept", accept)
+            .header("content-type", "application/octet-stream")
+            .header("content-length", (25 * 1024 * 1024).to_string())
+            .body(Body::from_stream(chunks))
+            .unwrap();
+        let res = app.send(req).await;
+        if accept == "text/html" {
+            assert_eq!((res.status.as_u16(), res.location().as_deref()), (303, Some("/login")), "{path}");
+        } else {
+            assert_eq!(res.status, 401, "{path}: {}", res.body);
+        }
+        assert_eq!(pulled.load(Ordering::SeqCst), 0, "{path}: the body was read");
+    }
+}
