@@ -88,7 +88,7 @@ pub async fn timeline(db: &Db, customer_id: i64, cursor: Option<&str>, limit: u3
         }
         None => TimelineCursor::START,
     };
-    let limit = i64::from(limit.clamp(1, 200));
+    let limit = i64::from(limit.clamp(1, crate::core::MAX_PAGE));
     let audit = for_customer(db, customer_id, cursor.audit_before, limit + 1).await?;
     let interactions =
         crate::interactions::store::for_customer(db, customer_id, cursor.interaction_before, limit + 1).await?;

@@ -15,6 +15,9 @@ pub mod request;
 pub use error::{AppError, Checks, ErrCode, FieldError};
 pub use i18n::{Lang, Msg};
 
+/// The most rows one page of any list gives (REST `limit` and the UI alike).
+pub const MAX_PAGE: u32 = 200;
+
 /// Milliseconds since the Unix epoch; every timestamp is stored this way in both databases.
 pub type Millis = i64;
 

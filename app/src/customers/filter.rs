@@ -47,6 +47,9 @@ fn str_of(v: &Value) -> Option<String> {
 }
 
 /// A list value: a JSON array, or a comma-separated string (query strings).
+/// Most values in one rule's list (`in`, several choices or tags).
+pub const MAX_LIST: usize = 100;
+
 fn list_of(v: &Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a.clone(),
@@ -72,6 +75,19 @@ pub fn rules_sql(ctx: &FilterCtx, rules: &Rules, args: &mut Vec<Arg>, depth: u8)
     if rules.rules.is_empty() {
         return Ok("1 = 1".into());
     }
+    let mut checks = Checks::default();
+    // Every user of rules (segments, list filters, exports, the REST `rules` parameter) meets the same caps,
+    // so no request reaches the database's limit on parameters.
+    if rules.rules.len() > crate::segments::MAX_RULES {
+        checks.fail("rules", ErrCode::TooMany);
+        return Err(checks.finish().unwrap_err());
+    }
+    for (i, r) in rules.rules.iter().enumerate() {
+        if list_of(&r.value).len() > MAX_LIST {
+            checks.fail(&format!("rules[{i}].value"), ErrCode::TooMany);
+        }
+    }
+    checks.finish()?;
     let mut checks = Checks::default();
     let mut parts = Vec::new();
     for (i, r) in rules.rules.iter().enumerate() {

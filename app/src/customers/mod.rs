@@ -38,7 +38,7 @@ pub const MODULE: ModuleDef = ModuleDef {
 };
 
 /// Largest page a list call returns.
-pub const MAX_PAGE: u32 = 200;
+pub const MAX_PAGE: u32 = crate::core::MAX_PAGE;
 /// Default page size.
 pub const DEFAULT_PAGE: u32 = 50;
 

@@ -636,7 +636,7 @@ pub async fn cards(
     cursor: Option<&str>,
     limit: u32,
 ) -> Result<DealPage, AppError> {
-    let limit = limit.clamp(1, 500);
+    let limit = limit.clamp(1, crate::core::MAX_PAGE);
     let mut sql = CARD.to_string();
     let mut args = Vec::new();
     filter_sql(scope, f, &mut sql, &mut args);

@@ -155,7 +155,7 @@ pub async fn for_customer(
 
 /// A page of the interactions of customers in `scope`, filtered, newest first.
 pub async fn list(db: &Db, scope: Scope, f: &InteractionFilter) -> Result<InteractionPage, AppError> {
-    let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 200));
+    let limit = i64::from(f.limit.unwrap_or(50).clamp(1, crate::core::MAX_PAGE));
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Arg> = Vec::new();
     scope_sql(scope, &mut sql, &mut args);

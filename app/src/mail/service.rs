@@ -131,7 +131,7 @@ pub async fn request_sync(db: &Db, user: &CurrentUser, id: i64) -> Result<Mailbo
 
 /// A page of messages: of a customer `user` may see, or of `user`'s mailboxes (one, or all).
 pub async fn messages(db: &Db, user: &CurrentUser, f: &MessageFilter) -> Result<MessagePage, AppError> {
-    let limit = f.limit.unwrap_or(50).clamp(1, 200);
+    let limit = f.limit.unwrap_or(50).clamp(1, i64::from(crate::core::MAX_PAGE));
     if let Some(c) = f.customer_id {
         customers::get(db, user.scope(), c).await?;
         return store::list_messages(db, &[], Some(c), false, f.cursor.as_deref(), limit).await;

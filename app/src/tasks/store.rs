@@ -176,7 +176,7 @@ pub struct TaskQuery {
 
 /// A page of the tasks in `scope`, by due time (keyset on `(due_at, id)`).
 pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppError> {
-    let limit = q.limit.clamp(1, 500);
+    let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Arg> = Vec::new();
     scope_sql(scope, &mut sql, &mut args);

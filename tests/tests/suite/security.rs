@@ -448,3 +448,59 @@ async fn anonymous_uploads_are_refused_unread() {
         assert_eq!(pulled.load(Ordering::SeqCst), 0, "{path}: the body was read");
     }
 }
+
+/// Every list stops at 200 a page, and a rule list cannot grow into the database's parameter limit (it was
+/// a 500 with a long `in` list).
+async fn caps_on_pages_and_rules(app: TestApp) {
+    let (_, token) = app.user_token("caps@k.uz", Role::Admin, None).await;
+    let now = app::core::now_millis();
+    for i in 0..201 {
+        let task = json!({"title": format!("Qo'ng'iroq {i}"), "due_at": now + 3_600_000 + i});
+        assert_eq!(app.api("POST", "/api/v1/tasks", Some(&token), Some(task)).await.status, 201);
+    }
+    let page = app.api("GET", "/api/v1/tasks?limit=500", Some(&token), None).await.json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 200);
+    assert!(!page["next_cursor"].is_null());
+    let deals = app.api("GET", "/api/v1/deals?limit=500", Some(&token), None).await;
+    assert_eq!(deals.status, 200, "{}", deals.body);
+
+    // 40,000 values: over SQLite's 32,766 parameters (a 500 before the cap).
+    let huge: Vec<String> = (0..40_000).map(|i| format!("t{i}")).collect();
+    let segment =
+        json!({"name": "huge", "rules": {"any": false, "rules": [{"field": "tag", "op": "in", "value": huge}]}});
+    let res = app.api("POST", "/api/v1/segments", Some(&token), Some(segment)).await;
+    assert_eq!(res.status, 422, "{}", &res.body[..res.body.len().min(300)]);
+    assert!(res.json()["fields"]["rules[0].value"].is_array(), "{}", res.body);
+    let long_in: Vec<String> = (0..1000).map(|i| format!("tag{i}")).collect();
+    let rules = json!({"any": false, "rules": [{"field": "tag", "op": "in", "value": long_in}]});
+    let path = format!("/api/v1/customers?rules={}", urlencode(&rules.to_string()));
+    let res = app.api("GET", &path, Some(&token), None).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res.json()["fields"]["rules[0].value"].is_array(), "{}", res.body);
+    let many: Vec<serde_json::Value> =
+        (0..30).map(|i| json!({"field": "name", "op": "contains", "value": format!("x{i}")})).collect();
+    let rules = json!({"any": true, "rules": many});
+    let res =
+        app.api("GET", &format!("/api/v1/customers?rules={}", urlencode(&rules.to_string())), Some(&token), None).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res.json()["fields"]["rules"].is_array(), "{}", res.body);
+    let export = app
+        .api(
+            "GET",
+            &format!("/api/v1/exports/customers?format=csv&rules={}", urlencode(&rules.to_string())),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(export.status, 422, "{}", export.body);
+}
+tests::both_apps!(caps, caps_on_pages_and_rules);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
