@@ -110,6 +110,8 @@ async fn serve(config: Config) {
     let db = open(&config).await;
     // Imports whose server stopped are taken over (from their last committed batch), now and while running.
     tokio::spawn(app::imports::service::watch(db.clone()));
+    // Search documents a crash left stale are rebuilt.
+    tokio::spawn(app::customers::search::watch(db.clone()));
     tokio::spawn(app::tasks::reminders::run(db.clone()));
     tokio::spawn(app::core::events::relay(db.clone()));
     if let Some(sms) = config.sms.clone() {

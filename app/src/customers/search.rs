@@ -1,7 +1,8 @@
 //! Global customer search: one lower-cased document per customer, indexed by the database's own text search
 //! (SQLite FTS5 with trigrams, PostgreSQL pg_trgm), matching any part of a name, a phone in any format, an
-//! e-mail, a taxpayer id or a contact person. The document is derived data: rebuilt after every write that
-//! touches it.
+//! e-mail, a taxpayer id or a contact person. The document is derived data: every write that touches it
+//! marks it stale in its own transaction (triggers fill `search_stale`), the services rebuild it right after
+//! the commit, and [`watch`] rebuilds on every server what a crash left marked.
 
 use crate::auth::Scope;
 use crate::core::AppError;
@@ -14,9 +15,17 @@ pub fn document<'a>(texts: impl IntoIterator<Item = &'a str>, phones: impl IntoI
     doc.join(" ")
 }
 
-/// Rebuilds and stores the document of `customer_id` from what is in the database now.
+/// Rebuilds and stores the document of `customer_id` from what is in the database now. The stale mark is
+/// taken away first: a write that lands meanwhile marks it again, so no change is ever left unindexed.
 pub async fn refresh(db: &Db, customer_id: i64) -> Result<(), AppError> {
-    let c = super::store::get(db, Scope::All, customer_id).await?;
+    crate::db_run!(db, p => sqlx::query("DELETE FROM search_stale WHERE customer_id = $1").bind(customer_id)
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    let c = match super::store::get(db, Scope::All, customer_id).await {
+        Ok(c) => c,
+        // Merged away: its document went with it.
+        Err(AppError::NotFound) => return Ok(()),
+        Err(e) => return Err(e),
+    };
     let cps = crate::counterparties::store::list_for_customer(db, customer_id).await?.current;
     let contacts = crate::contacts::store::list_for_customer(db, customer_id).await?;
     let mut texts: Vec<&str> = vec![&c.name];
@@ -40,6 +49,35 @@ pub async fn refresh_all(db: &Db, customer_ids: impl IntoIterator<Item = i64>) -
         refresh(db, id).await?;
     }
     Ok(())
+}
+
+/// Rebuilds up to `limit` documents marked stale and not rebuilt (a server stopped between a write's commit
+/// and its rebuild); returns how many.
+pub async fn sweep(db: &Db, limit: i64) -> Result<usize, AppError> {
+    let ids: Vec<i64> = crate::db_run!(db, p => sqlx::query_scalar(
+        "SELECT customer_id FROM search_stale ORDER BY customer_id LIMIT $1").bind(limit).fetch_all(p).await)?;
+    let n = ids.len();
+    refresh_all(db, ids).await?;
+    Ok(n)
+}
+
+/// Runs on every app server: every few seconds, rebuilds the documents a crash left stale. A document being
+/// rebuilt right after its write is usually gone from the list before this looks.
+pub async fn watch(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        loop {
+            match sweep(&db, 500).await {
+                Ok(500) => tokio::task::yield_now().await,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot rebuild stale search documents");
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// `INSERT INTO customer_search (<key>, doc)` for new documents in bulk (`core::db::Rows`): the key column

@@ -750,6 +750,13 @@ async fn write_batch(
             crate::insert_rows!(tx, values);
             crate::insert_rows!(tx, audit);
             crate::insert_rows!(tx, docs);
+            // The documents are written here, in the batch: the triggers' stale marks are not needed.
+            let clear = format!("DELETE FROM search_stale WHERE customer_id IN ({})", crate::core::db::placeholders(ids.len()));
+            let mut q = sqlx::query(&clear);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *tx).await?;
         }
         crate::insert_rows!(tx, errors);
         tx.commit().await

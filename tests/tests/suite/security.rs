@@ -504,3 +504,42 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The search document is rebuilt after a write's commit; a crash in between used to leave it stale for good.
+/// Now the write itself marks it (triggers, in its transaction) and a sweep on every server rebuilds it.
+async fn search_survives_a_crash_after_commit(db: app::core::db::Db) {
+    use app::customers::store::ListQuery;
+    use app::customers::{NewCustomer, search, service};
+    let m =
+        app::auth::store::load_user(&db, make_user(&db, "s@k.uz", Role::Manager, None).await).await.unwrap().unwrap();
+    let stale = || {
+        let db = db.clone();
+        async move {
+            app::db_run!(&db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM search_stale").fetch_one(p).await)
+                .unwrap()
+        }
+    };
+    let found = |q: &str| {
+        let (db, m, q) = (db.clone(), m.clone(), q.to_string());
+        async move {
+            service::list(&db, &m, &ListQuery { q: Some(q), limit: 5, ..Default::default() }).await.unwrap().items.len()
+        }
+    };
+    let c = service::create(&db, &m, &NewCustomer { name: "Orol Baliq".into(), ..Default::default() }).await.unwrap();
+    assert_eq!(stale().await, 0, "the service rebuilt the document after its commit");
+    let contact = app::contacts::NewContact { name: "Bekzod".into(), ..Default::default() };
+    let contact = app::contacts::service::create(&db, &m, c.id, &contact).await.unwrap();
+    // The server dies right after a commit: the rename is in, its document is not.
+    app::db_run!(&db, p => sqlx::query("UPDATE customers SET name = 'Zarafshon Trade' WHERE id = $1").bind(c.id)
+        .execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    app::db_run!(&db, p => sqlx::query("INSERT INTO contact_points (contact_id, kind, value) VALUES ($1, 'email', 'kamalak@mail.uz')")
+        .bind(contact.id).execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    assert_eq!((found("zarafshon").await, found("kamalak").await), (0, 0));
+    assert_eq!(stale().await, 1, "the writes marked the document");
+    assert_eq!(search::sweep(&db, 500).await.unwrap(), 1);
+    assert_eq!((found("zarafshon").await, found("kamalak").await), (1, 1));
+    assert_eq!(stale().await, 0);
+}
+tests::both_backends!(search_stale, search_survives_a_crash_after_commit);
