@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
 [ -x target/release/karvon ] || cargo leptos build --release --split --project karvon
+target/release/karvon compress-site >/dev/null
 
 run() {
   local url=$1 label=$2

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo leptos build --release --split --project karvon
+target/release/karvon compress-site     # .br and .gz copies of the WASM, JS and CSS, served as they are
 exec target/release/karvon "$@"

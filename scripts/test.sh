@@ -19,6 +19,7 @@ cargo build -p tests --bin mailservers
 # where a fully optimised server took 20 of CI's minutes on two cores.
 say "release site, dev-profile server"
 cargo leptos build --release --split --project karvon-e2e
+target/debug/karvon compress-site
 
 run_e2e() {
   local db_url=$1 label=$2

@@ -6,6 +6,7 @@ pub mod pwa;
 pub mod rest;
 pub mod security;
 pub mod seed;
+pub mod site;
 
 use axum::Router;
 use axum::routing::get;
@@ -59,10 +60,13 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let page_state = state.clone();
     let (build, worker) = pwa::build(&options);
+    let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    site::drop_stale(&pkg);
     Router::new()
         .route("/healthz", get(rest::healthz))
         .route("/sw.js", get(move || std::future::ready(pwa::script_response(&worker))))
         .nest("/api", rest::router())
+        .nest_service("/pkg", site::service(&pkg))
         .route(
             "/customers/import",
             axum::routing::post(rest::imports::upload_form)
@@ -83,6 +87,12 @@ pub fn router(state: AppState) -> Router {
             build,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(rest::MAX_BODY_BYTES))
+        // Pages and JSON on the fly (brotli at a light level, or gzip); `/pkg` answers are precompressed and
+        // event streams are never compressed (they must not be held back).
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::compression::CompressionLevel::Precise(4)),
+        )
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

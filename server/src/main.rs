@@ -12,7 +12,8 @@ const USAGE: &str = "usage:
   karvon [serve]                                  start the server (see README for configuration)
   karvon admin create --email E --password P [--name N]
   karvon seed-demo --customers N [--deals D] [--seed S]   (D defaults to N / 4)
-  karvon migrate                                  apply migrations and exit";
+  karvon migrate                                  apply migrations and exit
+  karvon compress-site                            write .br and .gz copies of the built site's files";
 
 fn flag(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -57,6 +58,20 @@ async fn main() {
                 "{n} demo customers with counterparties and contacts, {deals} deals, in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
                 started.elapsed().as_secs_f64()
             );
+        }
+        ["compress-site", ..] => {
+            let pkg = std::path::Path::new(&config.site_root).join("pkg");
+            match server::site::compress_site(&pkg) {
+                Ok(c) => println!(
+                    "{} files in {}: {} KB, brotli {} KB, gzip {} KB",
+                    c.files,
+                    pkg.display(),
+                    c.raw / 1024,
+                    c.brotli / 1024,
+                    c.gzip / 1024
+                ),
+                Err(e) => fail(&format!("cannot compress {}: {e}", pkg.display())),
+            }
         }
         ["migrate", ..] => {
             open(&config).await;

@@ -543,3 +543,33 @@ async fn search_survives_a_crash_after_commit(db: app::core::db::Db) {
     assert_eq!(stale().await, 0);
 }
 tests::both_backends!(search_stale, search_survives_a_crash_after_commit);
+
+/// Pages and JSON are compressed on the fly for browsers that accept it; event streams never are.
+#[tokio::test]
+async fn answers_are_compressed() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let (_, token) = app.user_token("zip@k.uz", Role::Admin, None).await;
+    for i in 0..30 {
+        app.api("POST", "/api/v1/customers", Some(&token), Some(json!({"name": format!("Mijoz {i}")}))).await;
+    }
+    let get = |path: &str, accept: &'static str| {
+        Request::builder()
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("accept-encoding", accept)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let raw = app.send(get("/api/v1/customers?limit=30", "identity")).await;
+    assert!(raw.headers.get("content-encoding").is_none());
+    let res =
+        tower::ServiceExt::oneshot(app.router.clone(), get("/api/v1/customers?limit=30", "gzip, br")).await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let packed = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    assert!(packed.len() * 3 < raw.body.len(), "{} of {} bytes", packed.len(), raw.body.len());
+    let page = tower::ServiceExt::oneshot(app.router.clone(), get("/login", "gzip")).await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let events = tower::ServiceExt::oneshot(app.router.clone(), get("/api/v1/events", "gzip, br")).await.unwrap();
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    assert!(events.headers().get("content-encoding").is_none(), "a stream must not wait in a compressor");
+}

@@ -1,0 +1,138 @@
+//! The built site's files, precompressed at build time: `karvon compress-site` writes a brotli (`.br`) and a
+//! gzip (`.gz`) copy beside every WASM, JS, CSS and JSON file of `pkg/` (run by `scripts/run.sh` and
+//! `scripts/test.sh` after `cargo leptos build`). `/pkg` serves the copy the browser accepts; a copy older
+//! than its file (a build without the step) is dropped at start, so a stale one is never served. Pages and
+//! JSON answers are compressed on the fly (`router`).
+
+use std::io::Write;
+use std::path::Path;
+
+/// Whether a file of `pkg/` is worth compressing.
+fn compressible(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css" | "json"))
+}
+
+/// What [`compress_site`] did: files, their bytes, and the bytes of their brotli and gzip copies.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Compressed {
+    pub files: usize,
+    pub raw: u64,
+    pub brotli: u64,
+    pub gzip: u64,
+}
+
+/// Writes the `.br` (quality 11) and `.gz` (level 9) copy of every compressible file in `pkg` whose copies
+/// are missing or older than it.
+pub fn compress_site(pkg: &Path) -> std::io::Result<Compressed> {
+    let mut done = Compressed::default();
+    for entry in std::fs::read_dir(pkg)? {
+        let path = entry?.path();
+        if !path.is_file() || !compressible(&path) {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let br = path.with_extension(format!("{}.br", ext(&path)));
+        let gz = path.with_extension(format!("{}.gz", ext(&path)));
+        if !fresh(&path, &br) {
+            let mut out = Vec::with_capacity(bytes.len() / 3);
+            {
+                let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+                w.write_all(&bytes)?;
+            }
+            std::fs::write(&br, &out)?;
+        }
+        if !fresh(&path, &gz) {
+            let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            w.write_all(&bytes)?;
+            std::fs::write(&gz, w.finish()?)?;
+        }
+        done.files += 1;
+        done.raw += bytes.len() as u64;
+        done.brotli += std::fs::metadata(&br)?.len();
+        done.gzip += std::fs::metadata(&gz)?.len();
+    }
+    Ok(done)
+}
+
+fn ext(path: &Path) -> &str {
+    path.extension().and_then(|e| e.to_str()).unwrap_or_default()
+}
+
+/// Whether `copy` exists and is at least as new as `file`.
+fn fresh(file: &Path, copy: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((modified(file), modified(copy)), (Some(f), Some(c)) if c >= f)
+}
+
+/// Removes compressed copies older than their file (or without one); returns how many.
+pub fn drop_stale(pkg: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(pkg) else { return 0 };
+    let mut n = 0;
+    for entry in entries.flatten() {
+        let copy = entry.path();
+        let Some(kind) = copy.extension().and_then(|e| e.to_str()).filter(|e| matches!(*e, "br" | "gz")) else {
+            continue;
+        };
+        let file = copy.with_extension("");
+        if !fresh(&file, &copy) && std::fs::remove_file(&copy).is_ok() {
+            tracing::warn!(file = %file.display(), kind, "dropped a compressed copy older than its file");
+            n += 1;
+        }
+    }
+    n
+}
+
+/// `/pkg`: the built files, their precompressed copies to browsers that accept them.
+pub fn service(pkg: &Path) -> tower_http::services::ServeDir {
+    tower_http::services::ServeDir::new(pkg).precompressed_br().precompressed_gzip()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_are_made_once_and_dropped_when_stale() {
+        let dir = std::env::temp_dir().join(format!("karvon-site-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let js = "export function hydrate() { return 1; }\n".repeat(200);
+        std::fs::write(dir.join("karvon.js"), &js).unwrap();
+        std::fs::write(dir.join("icon.png"), b"png").unwrap();
+        let done = compress_site(&dir).unwrap();
+        assert_eq!((done.files, done.raw), (1, js.len() as u64));
+        assert!(done.brotli < done.raw / 10 && done.gzip < done.raw / 5, "{done:?}");
+        let mut unpacked = String::new();
+        std::io::Read::read_to_string(
+            &mut brotli::Decompressor::new(&std::fs::read(dir.join("karvon.js.br")).unwrap()[..], 4096),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked, js);
+        assert!(!dir.join("icon.png.br").exists());
+        assert_eq!(drop_stale(&dir), 0);
+        // Served to a browser that takes brotli as the brotli copy, to one that does not as the file.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let get = |accept: &'static str| {
+            let req = axum::http::Request::builder()
+                .uri("/karvon.js")
+                .header("accept-encoding", accept)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            rt.block_on(async {
+                let res = tower::ServiceExt::oneshot(service(&dir), req).await.unwrap();
+                let enc = res.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+                let len = axum::body::to_bytes(axum::body::Body::new(res.into_body()), usize::MAX).await.unwrap().len();
+                (enc, len as u64)
+            })
+        };
+        assert_eq!(get("gzip, deflate, br"), (Some("br".into()), done.brotli));
+        assert_eq!(get("gzip"), (Some("gzip".into()), done.gzip));
+        assert_eq!(get("identity"), (None, done.raw));
+        // A new build without the step: its old copies go.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join("karvon.js"), "changed").unwrap();
+        assert_eq!(drop_stale(&dir), 2);
+        assert!(!dir.join("karvon.js.br").exists() && !dir.join("karvon.js.gz").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
