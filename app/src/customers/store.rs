@@ -27,6 +27,11 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    /// The value a page is ordered by, besides the id (for the next page's cursor); absent in other reads.
+    #[sqlx(default)]
+    sort_text: Option<String>,
+    #[sqlx(default)]
+    sort_num: Option<i64>,
 }
 
 impl From<Row> for Customer {
@@ -126,7 +131,8 @@ pub struct ListQuery {
     pub limit: u32,
 }
 
-/// How a page is ordered: newest first by default (keyset on `id`); other orders page by offset.
+/// How a page is ordered: newest first by default. Every order pages by keyset (the last row's sort value and
+/// id in the cursor), so the millionth row costs what the first does, in the list and in an export.
 enum Order {
     Newest,
     Oldest,
@@ -152,6 +158,79 @@ fn order_of(sort: Option<&str>, ctx: &FilterCtx) -> Result<Order, AppError> {
             Order::Custom { field_id: d.id, numeric, desc }
         }
     })
+}
+
+/// Where the previous page ended: the last row's id and the value it was ordered by (`None` for a customer
+/// without a value in the sorted custom field, which sort last).
+#[derive(Debug, Clone, PartialEq)]
+struct Cursor {
+    id: i64,
+    value: Option<String>,
+}
+
+impl Cursor {
+    /// The cursor after row `r` in `order`.
+    fn after(order: &Order, r: &Row) -> Cursor {
+        let value = match order {
+            Order::Newest | Order::Oldest => None,
+            Order::Name { .. } => r.sort_text.clone(),
+            Order::Custom { numeric: true, .. } => r.sort_num.map(|n| n.to_string()),
+            Order::Custom { numeric: false, .. } => r.sort_text.clone(),
+        };
+        Cursor { id: r.id, value }
+    }
+
+    /// `id` alone, or `id.` and the value (URL-safe base64) — opaque to callers.
+    fn encode(&self) -> String {
+        use base64::Engine;
+        match &self.value {
+            None => self.id.to_string(),
+            Some(v) => format!("{}.{}", self.id, base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v)),
+        }
+    }
+
+    fn parse(s: &str) -> Option<Cursor> {
+        use base64::Engine;
+        let (id, value) = match s.split_once('.') {
+            Some((id, v)) => {
+                let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok()?;
+                (id, Some(String::from_utf8(bytes).ok()?))
+            }
+            None => (s, None),
+        };
+        Some(Cursor { id: id.parse().ok()?, value })
+    }
+
+    /// The condition for the rows after this one in `order` (`None`: the cursor does not fit the order).
+    fn condition(&self, order: &Order, args: &mut Vec<Arg>) -> Option<String> {
+        let mut p = |a: Arg| {
+            args.push(a);
+            format!("${}", args.len())
+        };
+        let id = self.id;
+        Some(match (order, &self.value) {
+            (Order::Newest, None) => format!("c.id < {}", p(Arg::I(id))),
+            (Order::Oldest, None) => format!("c.id > {}", p(Arg::I(id))),
+            (Order::Name { desc }, Some(v)) => {
+                let (cmp, v, id) = (if *desc { "<" } else { ">" }, p(Arg::S(v.clone())), p(Arg::I(id)));
+                format!("(c.name_search {cmp} {v} OR (c.name_search = {v} AND c.id {cmp} {id}))")
+            }
+            (Order::Custom { numeric, desc, .. }, value) => {
+                let col = if *numeric { "sv.num" } else { "sv.sort_key" };
+                let cmp = if *desc { "<" } else { ">" };
+                match value {
+                    // Rows without a value come last, by id.
+                    None => format!("({col} IS NULL AND c.id {cmp} {})", p(Arg::I(id))),
+                    Some(v) => {
+                        let v = if *numeric { p(Arg::I(v.parse().ok()?)) } else { p(Arg::S(v.clone())) };
+                        let id = p(Arg::I(id));
+                        format!("({col} IS NULL OR {col} {cmp} {v} OR ({col} = {v} AND c.id {cmp} {id}))")
+                    }
+                }
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// One page of the customers in scope matching the query.
@@ -182,18 +261,10 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> 
         sql.push_str(&super::filter::rules_sql(ctx, &member, &mut args, 0)?);
     }
     let bad_cursor = || AppError::field("cursor", ErrCode::InvalidChoice);
-    let mut offset = 0i64;
-    match (&order, &query.cursor) {
-        (Order::Newest, Some(cursor)) => {
-            let before: i64 = cursor.parse().map_err(|_| bad_cursor())?;
-            args.push(Arg::I(before));
-            sql.push_str(&format!(" AND c.id < ${}", args.len()));
-        }
-        (_, Some(cursor)) => {
-            offset =
-                cursor.strip_prefix("o:").and_then(|n| n.parse().ok()).filter(|n| *n >= 0).ok_or_else(bad_cursor)?;
-        }
-        _ => {}
+    if let Some(cursor) = &query.cursor {
+        let after = Cursor::parse(cursor).ok_or_else(bad_cursor)?;
+        sql.push_str(" AND ");
+        sql.push_str(&after.condition(&order, &mut args).ok_or_else(bad_cursor)?);
     }
     sql.push_str(match order {
         Order::Newest => " ORDER BY c.id DESC",
@@ -209,21 +280,20 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> 
     });
     args.push(Arg::I(limit + 1));
     sql.push_str(&format!(" LIMIT ${}", args.len()));
-    if offset > 0 {
-        args.push(Arg::I(offset));
-        sql.push_str(&format!(" OFFSET ${}", args.len()));
-    }
-    let rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let mut items: Vec<Customer> = rows.into_iter().map(Into::into).collect();
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        match order {
-            Order::Newest => items.last().map(|c| c.id.to_string()),
-            _ => Some(format!("o:{}", offset + limit)),
-        }
+    let select_sort = match order {
+        Order::Name { .. } => ", c.name_search AS sort_text FROM",
+        Order::Custom { .. } => ", sv.sort_key AS sort_text, sv.num AS sort_num FROM",
+        _ => " FROM",
+    };
+    let sql = sql.replacen(" FROM", select_sort, 1);
+    let mut rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| Cursor::after(&order, r).encode())
     } else {
         None
     };
+    let items: Vec<Customer> = rows.into_iter().map(Into::into).collect();
     Ok(CustomerPage { items, next_cursor })
 }
 

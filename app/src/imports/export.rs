@@ -1,6 +1,8 @@
 //! Exporting a filtered customer list to CSV (UTF-8 with a byte order mark, so Excel reads Cyrillic) or
 //! Excel .xlsx. Cells that a spreadsheet would run as formulas are neutralised.
 
+use futures_util::StreamExt;
+
 use super::file::neutralise;
 use crate::auth::CurrentUser;
 use crate::core::db::Db;
@@ -9,18 +11,64 @@ use crate::custom_fields::{FieldEntity, store as fields};
 use crate::customers::store::ListQuery;
 use crate::customers::{Customer, service};
 
-/// Most rows in one export.
+/// Most rows in one export (also about Excel's own limit of rows in a sheet).
 pub const MAX_EXPORT: usize = 1_000_000;
+
+/// The bytes of a download, made while they are sent.
+pub type Chunks = futures_util::stream::BoxStream<'static, Result<Vec<u8>, AppError>>;
 
 /// A file to download.
 pub struct Download {
-    pub bytes: Vec<u8>,
     pub content_type: &'static str,
     pub file_name: String,
+    pub body: Chunks,
+}
+
+impl Download {
+    /// The whole file (for tests and small files; a response streams [`Download::body`] instead).
+    pub async fn bytes(self) -> Result<Vec<u8>, AppError> {
+        let mut out = Vec::new();
+        let mut body = self.body;
+        while let Some(chunk) = body.next().await {
+            out.extend(chunk?);
+        }
+        Ok(out)
+    }
+}
+
+/// What an export walks through: the list's pages, one at a time (keyset paging in every order), so memory
+/// stays flat however many customers there are.
+struct Pages {
+    db: Db,
+    user: CurrentUser,
+    query: ListQuery,
+    defs: Vec<crate::custom_fields::CustomField>,
+    lang: Lang,
+    rows: usize,
+    done: bool,
+}
+
+impl Pages {
+    /// The next page's rows, `None` at the end.
+    async fn next(&mut self) -> Result<Option<Vec<Vec<String>>>, AppError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = service::list_full(&self.db, &self.user, &self.query).await?;
+        let take = page.items.len().min(MAX_EXPORT - self.rows);
+        self.rows += take;
+        match page.next_cursor {
+            Some(next) if self.rows < MAX_EXPORT => self.query.cursor = Some(next),
+            _ => self.done = true,
+        }
+        Ok(Some(page.items.iter().take(take).map(|c| row(c, &self.defs, self.lang)).collect()))
+    }
 }
 
 /// The customers `user` may see that match `query` (its sort applies; its cursor and limit do not), as
-/// `format` (`csv` or `xlsx`) with headers in `lang`.
+/// `format` (`csv` or `xlsx`) with headers in `lang`. CSV goes out page by page as it is read; an .xlsx is
+/// written to a temporary file with the writer's constant-memory mode, then sent from it. A bad filter is
+/// refused before anything is sent.
 pub async fn customers(
     db: &Db,
     user: &CurrentUser,
@@ -49,47 +97,118 @@ pub async fn customers(
     .collect();
     headers.insert(0, "ID".into());
     headers.extend(defs.iter().map(|d| d.label.clone()));
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut q = ListQuery { cursor: None, limit: crate::customers::MAX_PAGE, ..query.clone() };
-    loop {
-        let page = service::list_full(db, user, &q).await?;
-        rows.extend(page.items.iter().map(|c| row(c, &defs, lang)));
-        match page.next_cursor {
-            Some(next) if rows.len() < MAX_EXPORT => q.cursor = Some(next),
-            _ => break,
-        }
-        tokio::task::yield_now().await;
-    }
+    let mut pages = Pages {
+        db: db.clone(),
+        user: user.clone(),
+        query: ListQuery { cursor: None, limit: crate::customers::MAX_PAGE, ..query.clone() },
+        defs,
+        lang,
+        rows: 0,
+        done: false,
+    };
+    // The first page is read now: a bad filter or sort is an error answer, not a broken download.
+    let first = pages.next().await?.unwrap_or_default();
     let stamp = crate::core::format::date_input(crate::core::now_millis());
     if format == "csv" {
-        let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-        let io = |_| crate::core::request::internal("csv export");
-        w.write_record(&headers).map_err(io)?;
-        for r in &rows {
-            w.write_record(r.iter().map(|c| neutralise(c))).map_err(io)?;
-        }
-        let bytes = w.into_inner().map_err(|_| crate::core::request::internal("csv export"))?;
-        Ok(Download { bytes, content_type: "text/csv; charset=utf-8", file_name: format!("customers-{stamp}.csv") })
-    } else {
-        let io = |_| crate::core::request::internal("xlsx export");
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, h, &bold).map_err(io)?;
-        }
-        for (r, row) in rows.iter().enumerate() {
+        let mut head = b"\xEF\xBB\xBF".to_vec();
+        head.extend(csv_rows(std::iter::once(headers), false)?);
+        head.extend(csv_rows(first, true)?);
+        let rest = futures_util::stream::unfold(pages, |mut pages| async move {
+            match pages.next().await {
+                Ok(Some(rows)) => Some((csv_rows(rows, true), pages)),
+                Ok(None) => None,
+                Err(e) => {
+                    pages.done = true;
+                    Some((Err(e), pages))
+                }
+            }
+        });
+        let body = futures_util::stream::once(std::future::ready(Ok(head))).chain(rest);
+        return Ok(Download {
+            content_type: "text/csv; charset=utf-8",
+            file_name: format!("customers-{stamp}.csv"),
+            body: Box::pin(body),
+        });
+    }
+    let file = TempFile::new("xlsx");
+    let path = file.path.clone();
+    fn io<E>(_: E) -> AppError {
+        crate::core::request::internal("xlsx export")
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(io)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold).map_err(io)?;
+    }
+    let mut r = 1u32;
+    let mut rows = Some(first);
+    while let Some(page) = rows {
+        for row in page {
             for (c, cell) in row.iter().enumerate() {
                 // Strings only: the writer never makes a formula of them.
-                sheet.write_string(r as u32 + 1, c as u16, cell).map_err(io)?;
+                sheet.write_string(r, c as u16, cell).map_err(io)?;
             }
+            r += 1;
         }
-        let bytes = book.save_to_buffer().map_err(io)?;
-        Ok(Download {
-            bytes,
-            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            file_name: format!("customers-{stamp}.xlsx"),
-        })
+        tokio::task::yield_now().await;
+        rows = pages.next().await?;
+    }
+    tokio::task::spawn_blocking(move || book.save(&path)).await.map_err(io)?.map_err(io)?;
+    Ok(Download {
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name: format!("customers-{stamp}.xlsx"),
+        body: file.into_chunks().await?,
+    })
+}
+
+/// CSV lines of `rows` (cells neutralised when `neutral`).
+fn csv_rows(rows: impl IntoIterator<Item = Vec<String>>, neutral: bool) -> Result<Vec<u8>, AppError> {
+    let io = |_| crate::core::request::internal("csv export");
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    for r in rows {
+        if neutral {
+            w.write_record(r.iter().map(|c| neutralise(c))).map_err(io)?;
+        } else {
+            w.write_record(&r).map_err(io)?;
+        }
+    }
+    w.into_inner().map_err(|_| crate::core::request::internal("csv export"))
+}
+
+/// A file in the temporary directory, removed when dropped (after it was sent, or if sending stopped).
+struct TempFile {
+    path: std::path::PathBuf,
+}
+
+impl TempFile {
+    fn new(ext: &str) -> TempFile {
+        let name = format!("karvon-export-{}-{:016x}.{ext}", std::process::id(), rand::random::<u64>());
+        TempFile { path: std::env::temp_dir().join(name) }
+    }
+
+    /// The file's bytes in chunks of 64 KiB; the file goes when the stream does.
+    async fn into_chunks(self) -> Result<Chunks, AppError> {
+        use tokio::io::AsyncReadExt;
+        let f = tokio::fs::File::open(&self.path).await.map_err(|_| crate::core::request::internal("xlsx export"))?;
+        let chunks = futures_util::stream::unfold((f, self), |(mut f, guard)| async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            match f.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok(buf), (f, guard)))
+                }
+                Err(_) => Some((Err(crate::core::request::internal("xlsx export")), (f, guard))),
+            }
+        });
+        Ok(Box::pin(chunks))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -169,6 +169,22 @@ fn download(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
         .into_response()
 }
 
+/// A download sent as it is made (an export): an error after the first bytes ends the connection, so a cut
+/// file is never taken for a whole one.
+fn stream_download(file: export::Download) -> Response {
+    let body = futures_util::StreamExt::map(file.body, |chunk| {
+        chunk.map(axum::body::Bytes::from).map_err(|e| std::io::Error::other(format!("{e:?}")))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, file.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file.file_name)),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response()
+}
+
 /// Export parameters: the list's filters.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -216,7 +232,7 @@ pub async fn export_customers(
     let query = ListQuery { q: p.q, segment: p.segment, rules, sort: p.sort, ..Default::default() };
     let format = p.format.unwrap_or_else(|| "csv".into());
     let file = export::customers(&state.db, user, &query, &format, api.ctx.lang).await.map_err(|e| api.err(e))?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(stream_download(file))
 }
 
 /// `POST /customers/import`: the upload form of the import page (multipart, field `file`); opens the new

@@ -124,17 +124,17 @@ async fn import_customers(db: Db) {
     customers::create(&db, &m, &NewCustomer { name: "=1+2 Trading".into(), ..Default::default() }).await.unwrap();
     let all = app::customers::store::ListQuery::default();
     let csv = export::customers(&db, &m, &all, "csv", app::core::Lang::En).await.unwrap();
-    let text = String::from_utf8(csv.bytes).unwrap();
+    let text = String::from_utf8(csv.bytes().await.unwrap()).unwrap();
     assert!(text.starts_with("\u{feff}ID,Name,"));
     assert!(text.contains("'=1+2 Trading"));
     assert!(text.contains("+998901112233"), "phones are not mangled");
     let xlsx = export::customers(&db, &m, &all, "xlsx", app::core::Lang::Ru).await.unwrap();
-    let table = file::read("e.xlsx", &xlsx.bytes).unwrap();
+    let table = file::read("e.xlsx", &xlsx.bytes().await.unwrap()).unwrap();
     assert_eq!(table.headers[1], "Название");
     assert_eq!(table.rows.len(), 5, "Mavjud, Alfa, Beta, Romashka and the formula-named one");
     let seg = app::customers::store::ListQuery { q: Some("ромашка".into()), ..Default::default() };
     let only = export::customers(&db, &m, &seg, "csv", app::core::Lang::En).await.unwrap();
-    assert_eq!(String::from_utf8(only.bytes).unwrap().lines().count(), 2);
+    assert_eq!(String::from_utf8(only.bytes().await.unwrap()).unwrap().lines().count(), 2);
 }
 both_backends!(customer_import_export, import_customers);
 
