@@ -316,9 +316,11 @@ pub async fn unread(db: &Db, user_id: i64, after: i64) -> Result<Vec<Notificatio
 
 /// Marks `user_id`'s notification read (another user's is left alone).
 pub async fn mark_read(db: &Db, user_id: i64, id: i64) -> Result<(), AppError> {
-    let sql = "UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL";
-    db_run!(db, p => sqlx::query(sql).bind(now_millis()).bind(id).bind(user_id).execute(p).await.map(|_| ()))?;
-    Ok(())
+    // Marking twice is harmless; somebody else's notification is not found.
+    let sql = "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3";
+    let n = db_run!(db, p => sqlx::query(sql).bind(now_millis()).bind(id).bind(user_id).execute(p).await
+        .map(|r| r.rows_affected()))?;
+    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 /// The meetings (by author) and tasks (by assignee) of `users` that start in `[from, to)`, by time; at most

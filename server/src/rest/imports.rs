@@ -172,7 +172,8 @@ fn download(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
 /// A download sent as it is made (an export): an error after the first bytes ends the connection, so a cut
 /// file is never taken for a whole one.
 fn stream_download(file: export::Download) -> Response {
-    let body = futures_util::StreamExt::map(file.body, |chunk| {
+    // Fused: the compression layer may poll once more after the end.
+    let body = futures_util::StreamExt::map(futures_util::StreamExt::fuse(file.body), |chunk| {
         chunk.map(axum::body::Bytes::from).map_err(|e| std::io::Error::other(format!("{e:?}")))
     });
     (

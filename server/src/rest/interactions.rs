@@ -223,8 +223,9 @@ pub async fn telephony_event(
     State(state): State<AppState>,
     api: Api,
     headers: HeaderMap,
-    ApiJson(event): ApiJson<app::interactions::telephony::CallEvent>,
+    req: axum::extract::Request,
 ) -> Result<(StatusCode, Json<app::interactions::telephony::CallOutcome>), ApiError> {
+    // The secret is checked before the body is read: without it, nothing about the event is looked at.
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -234,6 +235,11 @@ pub async fn telephony_event(
     if expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(api.err(AppError::Unauthenticated));
     }
+    let ApiJson(event) =
+        <ApiJson<app::interactions::telephony::CallEvent> as axum::extract::FromRequest<AppState>>::from_request(
+            req, &state,
+        )
+        .await?;
     let outcome = app::interactions::telephony::handle(&state.db, &event).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::ACCEPTED, Json(outcome)))
 }

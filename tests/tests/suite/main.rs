@@ -9,6 +9,7 @@ mod imports;
 mod interactions;
 mod mail;
 mod merge;
+mod permissions;
 mod security;
 mod segments;
 mod sms;

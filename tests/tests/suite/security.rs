@@ -569,6 +569,16 @@ async fn answers_are_compressed() {
     assert!(packed.len() * 3 < raw.body.len(), "{} of {} bytes", packed.len(), raw.body.len());
     let page = tower::ServiceExt::oneshot(app.router.clone(), get("/login", "gzip")).await.unwrap();
     assert_eq!(page.headers()["content-encoding"], "gzip");
+    // A streamed export through the compressor, read to its end.
+    let export = tower::ServiceExt::oneshot(app.router.clone(), get("/api/v1/exports/customers?format=csv", "gzip"))
+        .await
+        .unwrap();
+    assert_eq!(export.status(), 200);
+    assert_eq!(export.headers()["content-encoding"], "gzip");
+    let packed = axum::body::to_bytes(export.into_body(), usize::MAX).await.expect("the whole export");
+    let mut csv = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut csv).unwrap();
+    assert_eq!(csv.lines().count(), 31, "the header and every customer");
     let events = tower::ServiceExt::oneshot(app.router.clone(), get("/api/v1/events", "gzip, br")).await.unwrap();
     assert_eq!(events.headers()["content-type"], "text/event-stream");
     assert!(events.headers().get("content-encoding").is_none(), "a stream must not wait in a compressor");

@@ -1,0 +1,430 @@
+//! The permission matrix: every operation of the OpenAPI document × {anonymous, manager A, manager B, a sales
+//! head of another team, administrator, deactivated user, revoked token} on records owned by manager A, and
+//! the status each must get. It fails when the document has an operation without a row here, and when a
+//! server function exists without a row in [`SERVER_FNS`]. Writes are sent so that they change nothing when
+//! allowed (a stale version, an invalid body): the status still tells whether the permission check let the
+//! caller through (409/422) or not (401/403/404).
+
+use std::collections::BTreeSet;
+
+use app::auth::Role;
+use serde_json::{Value, json};
+use tests::TestApp;
+
+/// Callers, in the order of each row's statuses.
+const WHO: [&str; 7] = ["anonymous", "manager A", "manager B", "other head", "admin", "deactivated", "revoked"];
+
+/// `(method, path, body, statuses for WHO)`. Paths name the records of [`World`] by `{id}`; bodies are JSON.
+#[rustfmt::skip]
+const REST: &[(&str, &str, &str, [u16; 7])] = &[
+    // anonymous, A, B, other head, admin, deactivated, revoked
+    ("GET", "/api/openapi.json", "", [200, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/docs", "", [200, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/auth/token", r#"{"email":"a@k.uz","password":"wrong"}"#, [401, 401, 401, 401, 401, 401, 401]),
+    ("GET", "/api/v1/me", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/v1/customers", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/customers", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/customers/duplicates?name=Alfa", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/customers/merge", r#"{"survivor_id":{customer},"merged_id":{customer2},"survivor_version":0,"merged_version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/customers/{customer}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/customers/{customer}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/customers/{customer}/timeline", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("GET", "/api/v1/customers/{customer}/counterparties", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("POST", "/api/v1/customers/{customer}/counterparties", r#"{"legal_name":"","tax_id":""}"#, [401, 422, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/customers/{customer}/contacts", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("POST", "/api/v1/customers/{customer}/contacts", r#"{"name":""}"#, [401, 422, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/contacts/{contact}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/contacts/{contact}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("POST", "/api/v1/contacts/{contact}/links", r#"{"customer_id":{customer}}"#, [401, 422, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/counterparties/{counterparty}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/counterparties/{counterparty}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("POST", "/api/v1/counterparties/{counterparty}/move", r#"{"customer_id":{customer2},"from":"2026-01-01","version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("POST", "/api/v1/counterparties/{counterparty}/bank-accounts", r#"{"bank_code":"","account":""}"#, [401, 422, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/custom-fields?entity=customer", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/custom-fields", r#"{"label":"","kind":"text"}"#, [401, 403, 403, 403, 422, 401, 401]),
+    ("PATCH", "/api/v1/custom-fields/{field}", r#"{"version":0,"label":""}"#, [401, 403, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/segments", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/segments", r#"{"name":""}"#, [401, 403, 403, 422, 422, 401, 401]),
+    ("GET", "/api/v1/segments/{segment}", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("PATCH", "/api/v1/segments/{segment}", r#"{"version":0}"#, [401, 403, 403, 409, 409, 401, 401]),
+    ("GET", "/api/v1/segments/{segment}/members", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/imports?file_name=x.csv&kind=customers", "", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/imports/{import}", "", [401, 200, 404, 404, 404, 401, 401]),
+    ("GET", "/api/v1/imports/{import}/preview", "", [401, 200, 404, 404, 404, 401, 401]),
+    ("PUT", "/api/v1/imports/{import}/mapping", r#"{"mapping":[]}"#, [401, 422, 404, 404, 404, 401, 401]),
+    ("POST", "/api/v1/imports/{import}/start", "", [401, 422, 404, 404, 404, 401, 401]),
+    ("GET", "/api/v1/imports/{import}/errors", "", [401, 200, 404, 404, 404, 401, 401]),
+    ("GET", "/api/v1/exports/customers?format=csv", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/v1/interactions", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/interactions", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/interactions/{interaction}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/interactions/{interaction}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("POST", "/api/v1/interactions/{interaction}/attachments?file_name=a.txt", "", [401, 422, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/attachments/{attachment}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("POST", "/api/v1/telephony/events", "{}", [401, 401, 401, 401, 401, 401, 401]),
+    ("POST", "/api/v1/sms", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    // A bad bearer token is refused wherever it is sent; the gateway sends none.
+    ("POST", "/api/v1/sms/callback/{secret}", "", [404, 404, 404, 404, 404, 401, 401]),
+    ("GET", "/api/v1/tasks", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/tasks", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/tasks/my-day", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/v1/tasks/{task}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/tasks/{task}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/notifications", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/notifications/{notification}/read", "", [401, 204, 404, 404, 404, 401, 401]),
+    ("GET", "/api/v1/events", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/v1/mailboxes", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/mailboxes", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/mailboxes/{mailbox}", "", [401, 200, 404, 404, 200, 401, 401]),
+    ("PATCH", "/api/v1/mailboxes/{mailbox}", MAILBOX, [401, 409, 404, 404, 409, 401, 401]),
+    ("GET", "/api/v1/messages", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/messages", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/messages/{message}", "", [401, 200, 404, 404, 200, 401, 401]),
+    ("GET", "/api/v1/messages/{message}/attachments/{file}", "", [401, 404, 404, 404, 404, 401, 401]),
+    ("GET", "/api/v1/mail-templates", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/mail-templates", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/pipelines", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/pipelines", "{}", [401, 403, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/pipelines/{pipeline}", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("PUT", "/api/v1/pipelines/{pipeline}", r#"{"version":0,"name":"x","mode":"manual","stages":[]}"#, [401, 403, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/pipelines/{pipeline}/events", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/v1/deal-reasons", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/deal-reasons", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("PATCH", "/api/v1/deal-reasons/{reason}", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/deals", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("POST", "/api/v1/deals", "{}", [401, 422, 422, 422, 422, 401, 401]),
+    ("GET", "/api/v1/deals/{deal}", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/deals/{deal}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/deals/{deal}/history", "", [401, 200, 403, 403, 200, 401, 401]),
+    ("POST", "/api/v1/deals/{deal}/move", r#"{"stage_id":{stage},"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("POST", "/api/v1/deals/{deal}/close", r#"{"version":0,"outcome":"won"}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/reports/funnel?pipeline_id={pipeline}", "", [401, 200, 200, 200, 200, 401, 401]),
+    // Last, as they change what the rows above read: a sync request, a link, a disconnection (which the
+    // first caller allowed to make it makes; the later ones find no mailbox).
+    ("POST", "/api/v1/mailboxes/{mailbox}/sync", "", [401, 202, 404, 404, 202, 401, 401]),
+    // The administrator finds it linked already (by A, just before): 409, past the permission check.
+    ("POST", "/api/v1/messages/{message}/link", r#"{"customer_id":{customer2}}"#, [401, 200, 404, 404, 409, 401, 401]),
+    ("DELETE", "/api/v1/mailboxes/{mailbox}", "", [401, 204, 404, 404, 404, 401, 401]),
+];
+
+/// A whole mailbox body, read at a stale version.
+const MAILBOX: &str = r#"{"version":0,"address":"a@k.uz","imap_host":"imap.k.uz","imap_port":993,"imap_security":"tls","smtp_host":"smtp.k.uz","smtp_port":465,"smtp_security":"tls"}"#;
+
+/// The records the rows name, all owned by manager A (or, for shared ones, made by an administrator).
+struct World {
+    app: TestApp,
+    ids: Vec<(&'static str, String)>,
+    tokens: [Option<String>; 7],
+}
+
+impl World {
+    async fn new(app: TestApp) -> World {
+        let db = app.db.clone();
+        let t1 = app::admin::store::create_team(&db, "Sharq").await.unwrap();
+        let t2 = app::admin::store::create_team(&db, "G'arb").await.unwrap();
+        let (a_id, a) = app.user_token("a@k.uz", Role::Manager, Some(t1)).await;
+        let (_, b) = app.user_token("b@k.uz", Role::Manager, None).await;
+        let (_, head) = app.user_token("head@k.uz", Role::SalesHead, Some(t2)).await;
+        let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
+        let (d_id, d) = app.user_token("gone@k.uz", Role::Manager, Some(t1)).await;
+        let (revoked_id, revoked) = app::auth::store::create_api_token(&db, a_id, "old").await.unwrap();
+        app::auth::store::revoke_api_token(&db, a_id, revoked_id).await.unwrap();
+        let change = app::admin::store::UserChange {
+            id: d_id,
+            version: tests::user_version(&db, d_id).await,
+            role: Role::Manager,
+            team_id: Some(t1),
+            active: false,
+            phone_ext: None,
+        };
+        app::admin::store::update_user(&db, &change).await.unwrap();
+        let post = |path: &str, token: &str, body: Value| {
+            let (app, path, token) = (&app, path.to_string(), token.to_string());
+            async move {
+                let r = app.api("POST", &path, Some(&token), Some(body)).await;
+                assert!(r.status.is_success(), "{path}: {} {}", r.status, r.body);
+                r.json()
+            }
+        };
+        let customer = post("/api/v1/customers", &a, json!({"name": "Alfa Savdo"})).await["id"].as_i64().unwrap();
+        let customer2 = post("/api/v1/customers", &a, json!({"name": "Alfa Savdo XK"})).await["id"].as_i64().unwrap();
+        let contact = post(&format!("/api/v1/customers/{customer}/contacts"), &a, json!({"name": "Aziz"})).await["id"]
+            .as_i64()
+            .unwrap();
+        let cp = json!({"legal_name": "Alfa Savdo MChJ", "tax_id": "301234567"});
+        let counterparty =
+            post(&format!("/api/v1/customers/{customer}/counterparties"), &a, cp).await["id"].as_i64().unwrap();
+        let field = post("/api/v1/custom-fields", &admin, json!({"label": "Region", "kind": "text"})).await["id"]
+            .as_i64()
+            .unwrap();
+        let segment = post("/api/v1/segments", &admin, json!({"name": "Hammasi", "rules": {"rules": []}})).await["id"]
+            .as_i64()
+            .unwrap();
+        let up = app
+            .send(
+                http::Request::builder()
+                    .method("POST")
+                    .uri("/api/v1/imports?file_name=a.csv&kind=customers")
+                    .header("authorization", format!("Bearer {a}"))
+                    // Columns nothing maps to: its start is refused (422) instead of running.
+                    .body(axum::body::Body::from("Foo;Bar\n1;2\n"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(up.status, 201, "{}", up.body);
+        let import = up.json()["id"].as_i64().unwrap();
+        let note = json!({"customer_id": customer, "kind": "note", "body": "Salom"});
+        let interaction = post("/api/v1/interactions", &a, note).await["id"].as_i64().unwrap();
+        let file = app
+            .send(
+                http::Request::builder()
+                    .method("POST")
+                    .uri(format!("/api/v1/interactions/{interaction}/attachments?file_name=a.pdf"))
+                    .header("authorization", format!("Bearer {a}"))
+                    .header("content-type", "application/pdf")
+                    .body(axum::body::Body::from("%PDF-1.4"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(file.status, 201, "{}", file.body);
+        let attachment = file.json()["id"].as_i64().unwrap();
+        let due = app::core::now_millis() + 3_600_000;
+        let task = post("/api/v1/tasks", &a, json!({"title": "Qo'ng'iroq", "due_at": due, "customer_id": customer}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        let notification = app::tasks::store::notify(&db, a_id, "call", "Salom", None, None).await.unwrap().id;
+        let now = app::core::now_millis();
+        let mailbox: i64 = app::db_run!(&db, p => sqlx::query_scalar(
+            "INSERT INTO mailboxes (owner_id, name, address, login, password_enc, imap_host, imap_port, imap_security, \
+             smtp_host, smtp_port, smtp_security, created_at, updated_at) \
+             VALUES ($1, 'a', 'a@k.uz', 'a', 'x', 'imap.k.uz', 993, 'tls', 'smtp.k.uz', 465, 'tls', $2, $2) RETURNING id")
+            .bind(a_id).bind(now).fetch_one(p).await)
+        .unwrap();
+        let message: i64 = app::db_run!(&db, p => sqlx::query_scalar(
+            "INSERT INTO mail_messages (mailbox_id, folder, uidvalidity, uid, direction, subject, sent_at, size, created_at) \
+             VALUES ($1, 'inbox', 1, 1, 'in', 'Narxlar', $2, 10, $2) RETURNING id")
+            .bind(mailbox).bind(now).fetch_one(p).await)
+        .unwrap();
+        let deal = post("/api/v1/deals", &a, json!({"title": "Mebel", "customer_id": customer})).await;
+        let pipeline = deal["pipeline_id"].as_i64().unwrap();
+        let p = app.api("GET", &format!("/api/v1/pipelines/{pipeline}"), Some(&a), None).await.json();
+        let stage = p["stages"][1]["id"].as_i64().unwrap();
+        let reasons = app.api("GET", "/api/v1/deal-reasons", Some(&a), None).await.json();
+        let reason = reasons[0]["id"].as_i64().unwrap();
+        let ids = vec![
+            ("customer2", customer2.to_string()),
+            ("customer", customer.to_string()),
+            ("contact", contact.to_string()),
+            ("counterparty", counterparty.to_string()),
+            ("field", field.to_string()),
+            ("segment", segment.to_string()),
+            ("import", import.to_string()),
+            ("interaction", interaction.to_string()),
+            ("attachment", attachment.to_string()),
+            ("task", task.to_string()),
+            ("notification", notification.to_string()),
+            ("mailbox", mailbox.to_string()),
+            ("message", message.to_string()),
+            ("file", "1".into()),
+            ("pipeline", pipeline.to_string()),
+            ("stage", stage.to_string()),
+            ("reason", reason.to_string()),
+            ("deal", deal["id"].to_string()),
+            ("secret", "not-the-secret-0123456789".into()),
+        ];
+        let tokens = [None, Some(a), Some(b), Some(head), Some(admin), Some(d), Some(revoked)];
+        World { app, ids, tokens }
+    }
+
+    fn fill(&self, text: &str) -> String {
+        self.ids.iter().fold(text.to_string(), |t, (k, v)| t.replace(&format!("{{{k}}}"), v))
+    }
+
+    /// The status `who` gets for one row.
+    async fn status(&self, who: usize, method: &str, path: &str, body: &str) -> u16 {
+        let mut req = http::Request::builder()
+            .method(method)
+            .uri(self.fill(path))
+            .header("x-forwarded-for", "10.9.9.9")
+            .header("host", "127.0.0.1:3000");
+        if let Some(t) = &self.tokens[who] {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let body = if body.is_empty() {
+            axum::body::Body::empty()
+        } else {
+            req = req.header("content-type", "application/json");
+            axum::body::Body::from(self.fill(body))
+        };
+        // Streams answer at once with their headers; the body is not awaited.
+        let res = tower::ServiceExt::oneshot(self.app.router.clone(), req.body(body).unwrap()).await.unwrap();
+        res.status().as_u16()
+    }
+}
+
+/// Every operation the OpenAPI document lists, as `METHOD /path`.
+async fn documented(app: &TestApp) -> BTreeSet<String> {
+    let doc = app.api("GET", "/api/openapi.json", None, None).await.json();
+    let mut ops = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            ops.insert(format!("{} /api{}", method.to_uppercase(), path.trim_start_matches("/api")));
+        }
+    }
+    ops
+}
+
+/// The template of a row's path (`/api/v1/customers/{id}`), to compare with the document's.
+fn template(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or_default();
+    path.split('/')
+        .map(|part| {
+            if part.starts_with('{') && part.ends_with('}') {
+                match part {
+                    "{file}" => "{file}",
+                    "{secret}" => "{secret}",
+                    _ => "{id}",
+                }
+                .to_string()
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+async fn rest_matrix(app: TestApp) {
+    let documented = documented(&app).await;
+    let rows: BTreeSet<String> = REST.iter().map(|(m, p, _, _)| format!("{m} {}", template(p))).collect();
+    let missing: Vec<&String> = documented.difference(&rows).filter(|op| !op.ends_with(" /api/openapi.json")).collect();
+    assert!(missing.is_empty(), "operations without a row in the permission matrix: {missing:#?}");
+    let world = World::new(app).await;
+    let mut wrong = Vec::new();
+    for (method, path, body, want) in REST {
+        for (who, expected) in want.iter().enumerate() {
+            let got = world.status(who, method, path, body).await;
+            if got != *expected {
+                wrong.push(format!("{method} {path} as {}: {got}, expected {expected}", WHO[who]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} answers differ from the matrix:\n{}", wrong.len(), wrong.join("\n"));
+}
+tests::both_apps!(rest, rest_matrix);
+
+/// Who may call a server function at all: `Public` without an account; `User` any signed-in user (what
+/// each may touch is decided by the same services the REST rows above exercise); `Admin` administrators only,
+/// with the arguments of a call that passes the function's own parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Public,
+    User,
+    Admin(&'static str),
+}
+
+/// Every server function (`/rpc/<endpoint>`) and its gate; a function without a row fails the test.
+#[rustfmt::skip]
+const SERVER_FNS: &[(&str, Gate)] = &[
+    ("setup", Gate::Public), ("login", Gate::Public), ("logout", Gate::Public), ("language", Gate::Public),
+    ("password", Gate::User), ("tokens/create", Gate::User), ("tokens/list", Gate::User), ("tokens/revoke", Gate::User),
+    ("admin/users", Gate::Admin("")),
+    ("admin/users-and-teams", Gate::Admin("")),
+    ("admin/users/create", Gate::Admin("name=&email=&password=&password_repeat=&role=manager")),
+    ("admin/users/update", Gate::Admin("id=999999&version=0&role=manager")),
+    ("admin/teams", Gate::Admin("")),
+    ("admin/teams/create", Gate::Admin("name=")),
+    ("settings/modules", Gate::Admin("key=nope&enabled=true")),
+    ("custom-fields/create", Gate::Admin("entity=customer&label=&kind=text")),
+    ("custom-fields/retire", Gate::Admin("id=999999&version=0&retired=true")),
+    ("deals/admin", Gate::Admin("")),
+    ("deals/add-reason", Gate::Admin("kind=loss&name=")),
+    ("deals/retire-reason", Gate::Admin("id=999999&version=0&retired=true")),
+    ("deals/save-pipeline", Gate::Admin("mode=manual")),
+    ("calendar/feed", Gate::User), ("calendar/feed-off", Gate::User), ("calendar/view", Gate::User),
+    ("contacts/create", Gate::User), ("contacts/list", Gate::User),
+    ("counterparties/bank-account", Gate::User), ("counterparties/create", Gate::User),
+    ("counterparties/list", Gate::User), ("counterparties/move", Gate::User),
+    ("custom-fields/list", Gate::User),
+    ("customers/counts", Gate::User), ("customers/create", Gate::User), ("customers/duplicates", Gate::User),
+    ("customers/get", Gate::User), ("customers/list", Gate::User), ("customers/merge", Gate::User),
+    ("customers/merge-preview", Gate::User), ("customers/quick-search", Gate::User),
+    ("customers/timeline", Gate::User), ("customers/update", Gate::User),
+    ("deals/board", Gate::User), ("deals/board-update", Gate::User), ("deals/close", Gate::User),
+    ("deals/create", Gate::User), ("deals/funnel", Gate::User), ("deals/list", Gate::User), ("deals/move", Gate::User),
+    ("deals/of-customer", Gate::User), ("deals/tick", Gate::User), ("deals/update", Gate::User), ("deals/view", Gate::User),
+    ("imports/get", Gate::User), ("imports/list", Gate::User), ("imports/mapping", Gate::User),
+    ("imports/start", Gate::User), ("imports/status", Gate::User),
+    ("interactions/list", Gate::User), ("interactions/log", Gate::User), ("interactions/status", Gate::User),
+    ("mail/customer", Gate::User), ("mail/disconnect", Gate::User), ("mail/fill", Gate::User), ("mail/link", Gate::User),
+    ("mail/mailbox", Gate::User), ("mail/message", Gate::User), ("mail/new-customer", Gate::User),
+    ("mail/overview", Gate::User), ("mail/send", Gate::User), ("mail/sync", Gate::User), ("mail/template", Gate::User),
+    ("mail/template-delete", Gate::User),
+    ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
+    ("segments/refresh", Gate::User),
+    ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),
+];
+
+async fn server_fn_matrix(app: TestApp) {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/rpc/").to_string())
+        .collect();
+    let listed: BTreeSet<String> = SERVER_FNS.iter().map(|(p, _)| p.to_string()).collect();
+    let missing: Vec<&String> = registered.difference(&listed).collect();
+    assert!(missing.is_empty(), "server functions without a row in SERVER_FNS: {missing:#?}");
+    assert!(
+        listed.is_subset(&registered),
+        "rows for server functions that are gone: {:?}",
+        listed.difference(&registered)
+    );
+
+    let db = app.db.clone();
+    let manager = tests::make_user(&db, "m@k.uz", Role::Manager, None).await;
+    let admin = tests::make_user(&db, "admin@k.uz", Role::Admin, None).await;
+    let session = |id: i64| {
+        let db = db.clone();
+        async move { format!("karvon_session={}", app::auth::store::create_session(&db, id).await.unwrap()) }
+    };
+    let (manager, admin) = (session(manager).await, session(admin).await);
+    let gone = session(tests::make_user(&db, "out@k.uz", Role::Manager, None).await).await;
+    app::auth::store::delete_session(&db, gone.trim_start_matches("karvon_session=")).await.unwrap();
+    let call = |path: &str, cookie: Option<&str>, args: &str| {
+        let mut req = http::Request::builder()
+            .method("POST")
+            .uri(format!("/rpc/{path}"))
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "http://127.0.0.1:3000")
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let (app, req) = (&app, req.body(axum::body::Body::from(args.to_string())).unwrap());
+        async move { app.send(req).await }
+    };
+    let mut wrong = Vec::new();
+    for (path, gate) in SERVER_FNS {
+        if *gate == Gate::Public {
+            continue;
+        }
+        for (who, cookie) in [("anonymous", None), ("signed out", Some(gone.as_str()))] {
+            let res = call(path, cookie, "").await;
+            if res.status != 401 {
+                wrong.push(format!("{path} as {who}: {}", res.status));
+            }
+        }
+        if let Gate::Admin(args) = gate {
+            let res = call(path, Some(&manager), args).await;
+            if res.status != 403 {
+                wrong.push(format!("{path} as a manager: {} {}", res.status, res.body));
+            }
+            let res = call(path, Some(&admin), args).await;
+            if matches!(res.status.as_u16(), 400 | 401 | 403) || res.status.is_server_error() {
+                wrong.push(format!("{path} as the administrator: {} {}", res.status, res.body));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} server function answers are wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+tests::both_apps!(server_fns, server_fn_matrix);
