@@ -13,7 +13,9 @@ const USAGE: &str = "usage:
   karvon admin create --email E --password P [--name N]
   karvon seed-demo --customers N [--deals D] [--seed S]   (D defaults to N / 4)
   karvon migrate                                  apply migrations and exit
-  karvon compress-site                            write .br and .gz copies of the built site's files";
+  karvon compress-site                            write .br and .gz copies of the built site's files
+  karvon backup FILE                              a consistent copy of the database, taken while it is in use
+  karvon restore FILE                             bring a backup back (stop the servers first)";
 
 fn flag(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -58,6 +60,19 @@ async fn main() {
                 "{n} demo customers with counterparties and contacts, {deals} deals, in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
                 started.elapsed().as_secs_f64()
             );
+        }
+        ["backup", file, ..] => {
+            let db = open(&config).await;
+            match server::backup::backup(&db, &config.database_url, std::path::Path::new(file)).await {
+                Ok(done) => println!("{done}"),
+                Err(e) => fail(&e),
+            }
+        }
+        ["restore", file, ..] => {
+            match server::backup::restore(&config.database_url, std::path::Path::new(file)).await {
+                Ok(done) => println!("{done}"),
+                Err(e) => fail(&e),
+            }
         }
         ["compress-site", ..] => {
             let pkg = std::path::Path::new(&config.site_root).join("pkg");

@@ -74,7 +74,7 @@ fn authority_of(url: &str) -> Option<String> {
 pub fn client_ip(forwarded_for: Option<&str>, hops: usize, peer: Option<String>) -> String {
     let from_proxies = forwarded_for.filter(|_| hops > 0).and_then(|list| {
         let hops_seen: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-        let i = hops_seen.len().checked_sub(hops).unwrap_or(0);
+        let i = hops_seen.len().saturating_sub(hops);
         hops_seen.get(i).map(|s| s.to_string())
     });
     from_proxies.or(peer).unwrap_or_else(|| "unknown".into())
@@ -130,7 +130,8 @@ mod tests {
         let o = Origins::new(Some("https://crm.example.uz/"), true);
         let post = Method::POST;
         let host = ("host", "127.0.0.1:3000");
-        let cases: &[(&[(&'static str, &str)], bool, bool)] = &[
+        type Case<'a> = (&'a [(&'static str, &'a str)], bool, bool);
+        let cases: &[Case] = &[
             (&[host, ("sec-fetch-site", "same-origin")], true, true),
             (&[host, ("sec-fetch-site", "cross-site"), ("origin", "http://127.0.0.1:3000")], true, false),
             (&[host, ("sec-fetch-site", "same-site")], true, false),

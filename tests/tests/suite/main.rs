@@ -1,6 +1,7 @@
 //! The one integration-test binary: store contract (both databases), HTTP against the real router,
 //! and the WASM dependency check.
 
+mod backup;
 mod custom_fields;
 mod deals;
 mod http_api;
