@@ -8,7 +8,11 @@ scripts/setup.sh --tests
 
 say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 
-say "unit, store contract and HTTP tests"
+# The output name cargo-leptos gives the server's build: with it, `cargo test` compiles leptos (and all that
+# depends on it) the way the end-to-end build below does, instead of each build redoing the other's.
+export LEPTOS_OUTPUT_NAME=karvon
+
+say "unit, store contract and HTTP tests, the crash tests (the real binary killed and restarted)"
 cargo test --workspace --exclude frontend
 
 say "the end-to-end tests' mail servers"

@@ -20,6 +20,9 @@ pub struct Config {
     /// `KARVON_TRUSTED_PROXIES`: how many proxies in front of Karvon append to `X-Forwarded-For` (default 1,
     /// used only with `trust_proxy`): the client is the address the outermost of them saw.
     pub proxy_hops: usize,
+    /// `KARVON_IMPORT_LEASE_SECONDS`: an import whose server gave no sign of life for this long is taken over
+    /// by another (default 60).
+    pub import_lease_seconds: u64,
     /// `KARVON_MAIL_ALLOW_PRIVATE_HOSTS`: let mailboxes name loopback and private-network servers (default
     /// false: users could otherwise make the server probe the internal network).
     pub mail_allow_private_hosts: bool,
@@ -56,6 +59,7 @@ struct FileConfig {
     site_root: Option<String>,
     trust_proxy: Option<bool>,
     trusted_proxies: Option<usize>,
+    import_lease_seconds: Option<u64>,
     mail_allow_private_hosts: Option<bool>,
     log: Option<String>,
     log_format: Option<String>,
@@ -115,6 +119,11 @@ impl Config {
                 Some(v) => v.parse().map_err(|_| format!("KARVON_TRUSTED_PROXIES: not a number: {v}"))?,
                 None => file.trusted_proxies.unwrap_or(1),
             },
+            import_lease_seconds: match env("KARVON_IMPORT_LEASE_SECONDS") {
+                Some(v) => v.parse().map_err(|_| format!("KARVON_IMPORT_LEASE_SECONDS: not a number: {v}"))?,
+                None => file.import_lease_seconds.unwrap_or(60),
+            }
+            .max(2),
             mail_allow_private_hosts: env("KARVON_MAIL_ALLOW_PRIVATE_HOSTS")
                 .map(|v| v == "1" || v == "true")
                 .or(file.mail_allow_private_hosts)

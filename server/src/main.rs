@@ -139,6 +139,7 @@ async fn serve(config: Config) {
     let started = std::time::Instant::now();
     let db = open(&config).await;
     // Imports whose server stopped are taken over (from their last committed batch), now and while running.
+    app::imports::service::set_lease(config.import_lease_seconds as i64 * 1000);
     tokio::spawn(app::imports::service::watch(db.clone()));
     // Search documents a crash left stale are rebuilt.
     tokio::spawn(app::customers::search::watch(db.clone()));

@@ -22,10 +22,18 @@ use crate::db_run;
 /// Rows per committed batch.
 pub const BATCH: usize = 500;
 /// A running import without a heartbeat for this long belongs to a stopped server: any live server takes it
-/// over (every batch, a few hundred milliseconds, renews the heartbeat).
+/// over (every batch, a few hundred milliseconds, renews the heartbeat). `KARVON_IMPORT_LEASE_SECONDS`.
 pub const STALE_MS: i64 = 60_000;
-/// How often every app server looks for imports to take over.
-pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+static LEASE_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(STALE_MS);
+
+/// Sets the import lease (at start, from the configuration); servers look for lapsed ones four times as often.
+pub fn set_lease(ms: i64) {
+    LEASE_MS.store(ms.max(1000), std::sync::atomic::Ordering::Relaxed);
+}
+
+fn lease_ms() -> i64 {
+    LEASE_MS.load(std::sync::atomic::Ordering::Relaxed)
+}
 /// Rows shown in the preview.
 pub const PREVIEW_ROWS: usize = 20;
 
@@ -328,7 +336,7 @@ pub async fn start(db: &Db, user: &CurrentUser, id: i64) -> Result<Import, AppEr
     if let Some(code) = missing_required(import.kind, &import.mapping) {
         return Err(AppError::field("mapping", code));
     }
-    let Some(runner) = store::claim(db, id, now_millis() - STALE_MS).await? else {
+    let Some(runner) = store::claim(db, id, now_millis() - lease_ms()).await? else {
         return Err(AppError::Conflict);
     };
     spawn(db.clone(), id, runner);
@@ -349,13 +357,13 @@ pub async fn resume_stale(db: &Db, stale_before: i64) -> Result<usize, AppError>
     Ok(n)
 }
 
-/// Runs on every app server: every [`WATCH_EVERY`], takes over imports whose lease lapsed, so an import
-/// whose server died finishes on another one (or on the same one once it is back).
+/// Runs on every app server: every quarter of the lease (15 s by default), takes over imports whose lease
+/// lapsed, so an import whose server died finishes on another one (or on the same one once it is back).
 pub async fn watch(db: Db) {
-    let mut tick = tokio::time::interval(WATCH_EVERY);
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(lease_ms() as u64 / 4));
     loop {
         tick.tick().await;
-        if let Err(e) = resume_stale(&db, now_millis() - STALE_MS).await {
+        if let Err(e) = resume_stale(&db, now_millis() - lease_ms()).await {
             tracing::warn!(error = %e, "cannot look for imports to take over");
         }
     }
