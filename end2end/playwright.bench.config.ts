@@ -20,7 +20,7 @@ export default defineConfig({
     viewport: { width: 1366, height: 850 },
   },
   webServer: {
-    command: 'target/release/karvon',
+    command: process.env.KARVON_BENCH_BIN || 'target/release/karvon',
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

@@ -1,24 +1,16 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { hydrated } from '../tests/helpers';
+import { signIn } from './sign-in';
 
 // Benchmarks of the deal board in Chromium on a board with 5,000 open deals (scripts/bench-board.sh seeds
 // them): the first render of /deals (navigation start to first contentful paint, and to hydration), and a
 // move from the key press in one browser to the card in its new column in another browser's board.
-const USER = { email: process.env.BENCH_EMAIL || 'bench@karvon.uz', password: process.env.BENCH_PASSWORD || 'bench-password-1' };
 const RUNS = Number(process.env.BENCH_RUNS || 15);
 
 function pct(v: number[]): [number, number] {
   const s = [...v].sort((a, b) => a - b);
   const at = (p: number) => s[Math.round((s.length - 1) * p)];
   return [at(0.5), at(0.99)];
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.locator('[data-test=field-email]').fill(USER.email);
-  await page.locator('[data-test=field-password]').fill(USER.password);
-  await page.locator('[data-test=login-submit]').click();
-  await expect(page.locator('[data-test=user-menu]')).toBeVisible();
 }
 
 const rows: string[] = [];

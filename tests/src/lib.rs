@@ -303,3 +303,33 @@ macro_rules! both_apps {
 pub async fn user_version(db: &Db, id: i64) -> i64 {
     app::admin::store::list_users(db).await.expect("users").into_iter().find(|u| u.id == id).expect("user").version
 }
+
+/// The next server-sent event of a stream (keep-alive comments skipped); `None` when the stream ended.
+/// Panics after 5 s without one.
+pub async fn next_event(
+    stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+) -> Option<String> {
+    use futures_util::StreamExt;
+    loop {
+        let frame =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.next()).await.expect("within 5 s")?;
+        let text = String::from_utf8_lossy(&frame.expect("chunk")).into_owned();
+        if !text.starts_with(':') {
+            return Some(text);
+        }
+    }
+}
+
+/// Changes a user as an administrator would, at their current version.
+pub async fn set_user(
+    db: &Db,
+    id: i64,
+    role: Role,
+    team_id: Option<i64>,
+    active: bool,
+    phone_ext: Option<&str>,
+) -> Result<(), app::core::AppError> {
+    let version = user_version(db, id).await;
+    app::admin::store::update_user(db, &app::admin::store::UserChange { id, version, role, team_id, active, phone_ext })
+        .await
+}

@@ -220,7 +220,7 @@ fn FilterBar(page: Option<ListPage>, param: impl Fn(&str) -> Option<String> + Co
 }
 
 /// Percent-encodes a query value.
-pub(crate) fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

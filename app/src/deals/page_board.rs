@@ -547,12 +547,7 @@ fn ListView(board: Board, page: DealPage, q: leptos_router::params::ParamsMap) -
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    crate::customers::page_list::encode(s)
 }
 
 /// A date input's value for a day (used by forms on other pages too).

@@ -436,19 +436,6 @@ async fn two_movers(app: TestApp) {
     assert_eq!(history.as_array().unwrap().len(), 2, "one move recorded: {history}");
 }
 
-async fn next_frame(
-    stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
-) -> String {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("an event within 5 s");
-        let text = String::from_utf8_lossy(&frame.expect("stream open").expect("chunk")).into_owned();
-        // Keep-alive comments start with ':'.
-        if !text.starts_with(':') {
-            return text;
-        }
-    }
-}
-
 async fn board_events(app: TestApp) {
     let relay = tokio::spawn(app::core::events::relay(app.db.clone()));
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
@@ -474,9 +461,9 @@ async fn board_events(app: TestApp) {
     tokio::time::sleep(Duration::from_millis(300)).await; // the relay is listening (PostgreSQL)
     assert_eq!(mv(&app, &a, &deal, stages[1]).await.status, 200);
     // The creation's own event may still be on its way through PostgreSQL: boards skip versions they have.
-    let mut frame = next_frame(&mut board).await;
+    let mut frame = tests::next_event(&mut board).await.expect("stream open");
     if frame.contains("\"version\":1") {
-        frame = next_frame(&mut board).await;
+        frame = tests::next_event(&mut board).await.expect("stream open");
     }
     assert!(frame.contains("event: deal") && frame.contains(&format!("\"deal_id\":{}", deal["id"])), "{frame}");
     assert!(frame.contains("\"version\":2"), "{frame}");

@@ -129,15 +129,7 @@ impl World {
         let (d_id, d) = app.user_token("gone@k.uz", Role::Manager, Some(t1)).await;
         let (revoked_id, revoked) = app::auth::store::create_api_token(&db, a_id, "old").await.unwrap();
         app::auth::store::revoke_api_token(&db, a_id, revoked_id).await.unwrap();
-        let change = app::admin::store::UserChange {
-            id: d_id,
-            version: tests::user_version(&db, d_id).await,
-            role: Role::Manager,
-            team_id: Some(t1),
-            active: false,
-            phone_ext: None,
-        };
-        app::admin::store::update_user(&db, &change).await.unwrap();
+        tests::set_user(&db, d_id, Role::Manager, Some(t1), false, None).await.unwrap();
         let post = |path: &str, token: &str, body: Value| {
             let (app, path, token) = (&app, path.to_string(), token.to_string());
             async move {

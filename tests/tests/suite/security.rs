@@ -302,20 +302,6 @@ async fn versions_and_template_rules(db: app::core::db::Db) {
 }
 tests::both_backends!(versions, versions_and_template_rules);
 
-async fn next_event(
-    stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
-) -> Option<String> {
-    use futures_util::StreamExt;
-    loop {
-        let frame =
-            tokio::time::timeout(std::time::Duration::from_secs(5), stream.next()).await.expect("within 5 s")?;
-        let text = String::from_utf8_lossy(&frame.expect("chunk")).into_owned();
-        if !text.starts_with(':') {
-            return Some(text);
-        }
-    }
-}
-
 /// A board's event stream tells a reader only of deals within their scope, and every stream ends soon after
 /// its caller's access does (sign-out, token revocation, deactivation).
 async fn streams_follow_scope_and_access(app: TestApp) {
@@ -357,9 +343,9 @@ async fn streams_follow_scope_and_access(app: TestApp) {
         .await;
     assert_eq!(moved.status, 200, "{}", moved.body);
     for stream in [&mut for_a, &mut for_admin] {
-        let mut frame = next_event(stream).await.expect("open");
+        let mut frame = tests::next_event(stream).await.expect("open");
         if frame.contains("\"version\":1") {
-            frame = next_event(stream).await.expect("open");
+            frame = tests::next_event(stream).await.expect("open");
         }
         assert!(frame.contains(&format!("\"deal_id\":{}", deal["id"])), "{frame}");
     }
@@ -380,7 +366,7 @@ async fn streams_follow_scope_and_access(app: TestApp) {
         .bind(b_id).fetch_one(p).await)
     .unwrap();
     app::auth::store::revoke_api_token(&app.db, b_id, token_id).await.unwrap();
-    assert_eq!(next_event(&mut for_b).await, None, "the revoked token's stream ended");
+    assert_eq!(tests::next_event(&mut for_b).await, None, "the revoked token's stream ended");
 
     // Sign-out ends a browser's notification stream; deactivation ends a token's.
     let (c_id, c_token) = app.user_token("c@k.uz", Role::Manager, None).await;
@@ -393,17 +379,9 @@ async fn streams_follow_scope_and_access(app: TestApp) {
     let mut by_cookie = events(("cookie", format!("karvon_session={secret}"))).await;
     let mut by_token = events(("authorization", format!("Bearer {c_token}"))).await;
     app::auth::store::delete_session(&app.db, &secret).await.unwrap();
-    assert_eq!(next_event(&mut by_cookie).await, None, "signed out: the stream ended");
-    let change = app::admin::store::UserChange {
-        id: c_id,
-        version: tests::user_version(&app.db, c_id).await,
-        role: Role::Manager,
-        team_id: None,
-        active: false,
-        phone_ext: None,
-    };
-    app::admin::store::update_user(&app.db, &change).await.unwrap();
-    assert_eq!(next_event(&mut by_token).await, None, "deactivated: the stream ended");
+    assert_eq!(tests::next_event(&mut by_cookie).await, None, "signed out: the stream ended");
+    tests::set_user(&app.db, c_id, Role::Manager, None, false, None).await.unwrap();
+    assert_eq!(tests::next_event(&mut by_token).await, None, "deactivated: the stream ended");
     relay.abort();
 }
 tests::both_apps!(streams, streams_follow_scope_and_access);
@@ -497,12 +475,7 @@ async fn caps_on_pages_and_rules(app: TestApp) {
 tests::both_apps!(caps, caps_on_pages_and_rules);
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    app::customers::page_list::encode(s)
 }
 
 /// The search document is rebuilt after a write's commit; a crash in between used to leave it stale for good.

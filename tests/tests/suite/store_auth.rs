@@ -3,7 +3,7 @@
 use app::auth::{Role, store};
 use app::core::AppError;
 use app::core::db::Db;
-use tests::{both_backends, make_user, user_version};
+use tests::{both_backends, make_user};
 
 async fn accounts(db: Db) {
     assert_eq!(store::count_users(&db).await.unwrap(), 0);
@@ -157,68 +157,16 @@ async fn modules_and_users(db: Db) {
     );
     let admin = make_user(&db, "a@karvon.uz", Role::Admin, None).await;
     let m = make_user(&db, "m@karvon.uz", Role::Manager, None).await;
-    app::admin::store::update_user(
-        &db,
-        &app::admin::store::UserChange {
-            id: m,
-            version: user_version(&db, m).await,
-            role: Role::SalesHead,
-            team_id: Some(team),
-            active: true,
-            phone_ext: None,
-        },
-    )
-    .await
-    .unwrap();
+    tests::set_user(&db, m, Role::SalesHead, Some(team), true, None).await.unwrap();
     let users = app::admin::store::list_users(&db).await.unwrap();
     let head = users.iter().find(|u| u.id == m).unwrap();
     assert_eq!((head.role, head.team_name.as_deref()), (Role::SalesHead, Some("Toshkent")));
     // The last administrator cannot be demoted or deactivated.
-    assert!(
-        app::admin::store::update_user(
-            &db,
-            &app::admin::store::UserChange {
-                id: admin,
-                version: user_version(&db, admin).await,
-                role: Role::Manager,
-                team_id: None,
-                active: true,
-                phone_ext: None
-            }
-        )
-        .await
-        .is_err()
-    );
-    assert!(
-        app::admin::store::update_user(
-            &db,
-            &app::admin::store::UserChange {
-                id: admin,
-                version: user_version(&db, admin).await,
-                role: Role::Admin,
-                team_id: None,
-                active: false,
-                phone_ext: None
-            }
-        )
-        .await
-        .is_err()
-    );
+    assert!(tests::set_user(&db, admin, Role::Manager, None, true, None).await.is_err());
+    assert!(tests::set_user(&db, admin, Role::Admin, None, false, None).await.is_err());
     // A deactivated user can no longer sign in; their sessions end.
     let session = store::create_session(&db, m).await.unwrap();
-    app::admin::store::update_user(
-        &db,
-        &app::admin::store::UserChange {
-            id: m,
-            version: user_version(&db, m).await,
-            role: Role::SalesHead,
-            team_id: Some(team),
-            active: false,
-            phone_ext: None,
-        },
-    )
-    .await
-    .unwrap();
+    tests::set_user(&db, m, Role::SalesHead, Some(team), false, None).await.unwrap();
     assert!(store::session_user(&db, &session).await.unwrap().is_none());
     assert_eq!(
         store::authenticate(&db, "m@karvon.uz", "password-m@karvon.uz", "5.5.5.5", None).await,

@@ -4,7 +4,7 @@
 
 use app::auth::Role;
 use serde_json::{Value, json};
-use tests::{TELEPHONY_TOKEN, TestApp, both_apps, user_version};
+use tests::{TELEPHONY_TOKEN, TestApp, both_apps};
 
 async fn pbx(app: &TestApp, body: Value) -> tests::Resp {
     app.api("POST", "/api/v1/telephony/events", Some(TELEPHONY_TOKEN), Some(body)).await
@@ -13,19 +13,7 @@ async fn pbx(app: &TestApp, body: Value) -> tests::Resp {
 async fn calls(app: TestApp) {
     tests::make_user(&app.db, "admin@karvon.uz", Role::Admin, None).await;
     let (uid, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
-    app::admin::store::update_user(
-        &app.db,
-        &app::admin::store::UserChange {
-            id: uid,
-            version: user_version(&app.db, uid).await,
-            role: Role::Manager,
-            team_id: None,
-            active: true,
-            phone_ext: Some("101"),
-        },
-    )
-    .await
-    .unwrap();
+    tests::set_user(&app.db, uid, Role::Manager, None, true, Some("101")).await.unwrap();
     let customer = app
         .api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Qo'qon Savdo", "phone": "+998 90 111 22 33"})))
         .await
