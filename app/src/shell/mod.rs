@@ -77,9 +77,6 @@ fn provide_page_nonce() {
     }
 }
 
-#[cfg(not(feature = "ssr"))]
-fn provide_page_nonce() {}
-
 /// The session for this page: from the request on the server (the middleware resolved it), from the document
 /// in the browser. Sign-in, sign-out, language and module changes are full page loads, so it never goes stale.
 #[cfg(feature = "ssr")]
