@@ -148,6 +148,17 @@ pub fn condition(db: &Db, q: &str, n: usize) -> (String, String) {
     }
 }
 
+/// Whether a search for `q` (normalised) can drive a page in id order from the index itself (SQLite's FTS5,
+/// three characters or more): [`match_on_driver`] is then its condition, on `customer_search s`.
+pub fn drives_order(db: &Db, q: &str) -> bool {
+    !db.is_postgres() && q.chars().count() >= 3
+}
+
+/// The FTS5 condition on the driving `customer_search s`, with its parameter at `$n`.
+pub fn match_on_driver(q: &str, n: usize) -> (String, String) {
+    (format!("customer_search MATCH ${n}"), format!("\"{}\"", q.replace('"', "\"\"")))
+}
+
 /// Search for customers in `scope` (for the type-ahead): up to `limit` of them, newest first.
 pub async fn quick(db: &Db, scope: Scope, q: &str, limit: u32) -> Result<Vec<super::Customer>, AppError> {
     let query = super::store::ListQuery { q: Some(q.to_string()), limit, ..Default::default() };

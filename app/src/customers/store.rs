@@ -237,16 +237,30 @@ impl Cursor {
 pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> Result<CustomerPage, AppError> {
     let limit = query.limit.clamp(1, super::MAX_PAGE) as i64;
     let order = order_of(query.sort.as_deref(), ctx)?;
+    let q = query.q.as_deref().map(super::search::normalise).filter(|q| !q.is_empty());
+    // A search in id order on SQLite is driven by the full-text index itself, read in rowid order and stopped
+    // at the page's end: a common word (15,744 matches of "karim" at 100k customers) no longer collects every
+    // match before ordering (4 ms → 0.2 ms at 100k, also within one manager's scope).
+    let fts_order = q.as_deref().is_some_and(|q| super::search::drives_order(db, q))
+        && matches!(order, Order::Newest | Order::Oldest);
     let mut args = Vec::new();
-    let mut sql = SELECT.to_string();
+    let mut sql = if fts_order {
+        SELECT.replacen(" FROM customers c", " FROM customer_search s JOIN customers c ON c.id = s.rowid", 1)
+    } else {
+        SELECT.to_string()
+    };
     if let Order::Custom { field_id, .. } = order {
         args.push(Arg::I(field_id));
         sql.push_str(" LEFT JOIN custom_values sv ON sv.field_id = $1 AND sv.record_id = c.id AND sv.seq = 0");
     }
     sql.push_str(" WHERE 1 = 1");
     scope_sql(scope, &mut sql, &mut args);
-    if let Some(q) = query.q.as_deref().map(super::search::normalise).filter(|q| !q.is_empty()) {
-        let (cond, arg) = super::search::condition(db, &q, args.len() + 1);
+    if let Some(q) = &q {
+        let (cond, arg) = if fts_order {
+            super::search::match_on_driver(q, args.len() + 1)
+        } else {
+            super::search::condition(db, q, args.len() + 1)
+        };
         args.push(Arg::S(arg));
         sql.push_str(" AND ");
         sql.push_str(&cond);
@@ -263,10 +277,14 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> 
     let bad_cursor = || AppError::field("cursor", ErrCode::InvalidChoice);
     if let Some(cursor) = &query.cursor {
         let after = Cursor::parse(cursor).ok_or_else(bad_cursor)?;
+        let cond = after.condition(&order, &mut args).ok_or_else(bad_cursor)?;
         sql.push_str(" AND ");
-        sql.push_str(&after.condition(&order, &mut args).ok_or_else(bad_cursor)?);
+        // The index's own rowid, so that it starts reading where the previous page ended.
+        sql.push_str(&if fts_order { cond.replacen("c.id", "s.rowid", 1) } else { cond });
     }
     sql.push_str(match order {
+        Order::Newest if fts_order => " ORDER BY s.rowid DESC",
+        Order::Oldest if fts_order => " ORDER BY s.rowid",
         Order::Newest => " ORDER BY c.id DESC",
         Order::Oldest => " ORDER BY c.id",
         Order::Name { desc: false } => " ORDER BY c.name_search, c.id",
