@@ -89,9 +89,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     }
     let lang = user.as_ref().and_then(|u| u.lang).or(lang_cookie).or(accept).unwrap_or_default();
     // Without an account, a caller may only sign in, set up or pick a language: any other write is refused
-    // here, before its body is read, so nobody anonymous makes the server take in an upload.
+    // here, before its body is read, so nobody anonymous makes the server take in an upload. The REST API
+    // answers an anonymous read with 401 here too, before any parameter is looked at.
+    let read = matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS);
     if user.is_none()
-        && !matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS)
+        && (!read || req.uri().path().starts_with("/api/v1/"))
         && !ANONYMOUS_WRITES.contains(&req.uri().path())
         && !is_service_path(req.uri().path())
     {

@@ -29,11 +29,13 @@ pub async fn list(
     api: Api,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<Vec<CustomField>>, ApiError> {
+    let user = api.user()?;
     let entity = match p.entity.as_deref() {
         None => FieldEntity::Customer,
-        Some(e) => FieldEntity::parse(e).ok_or_else(|| api.err(AppError::NotFound))?,
+        Some(e) => FieldEntity::parse(e)
+            .ok_or_else(|| api.err(AppError::field("entity", app::core::ErrCode::InvalidChoice)))?,
     };
-    service::list(&state.db, api.user()?, entity).await.map(Json).map_err(|e| api.err(e))
+    service::list(&state.db, user, entity).await.map(Json).map_err(|e| api.err(e))
 }
 
 /// Defines a field (administrators only).
