@@ -68,11 +68,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         return res;
     }
 
+    let credential = bearer.clone().map(Credential::Token).or_else(|| session.clone().map(Credential::Session));
     let resolved = async {
-        let user = match (&bearer, &session) {
-            (Some(token), _) => store::token_user(&state.db, token).await?,
-            (None, Some(secret)) => store::session_user(&state.db, secret).await?,
-            (None, None) => None,
+        let user = match &credential {
+            Some(c) => c.user(&state.db).await?,
+            None => None,
         };
         let disabled = state.modules.disabled(&state.db).await?;
         let needs_setup = user.is_none() && state.setup.needs_setup(&state.db).await?;
@@ -118,6 +118,9 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     }
     req.extensions_mut().insert(state.db.clone());
     req.extensions_mut().insert(state.modules.clone());
+    if let Some(c) = credential.filter(|_| user.is_some()) {
+        req.extensions_mut().insert(c);
+    }
     req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup });
     let nonce = security::new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
@@ -128,6 +131,24 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
 
 /// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out.
 const ANONYMOUS_WRITES: &[&str] = &["/rpc/login", "/rpc/setup", "/rpc/language", "/rpc/logout", "/api/v1/auth/token"];
+
+/// How a request signed in (a bearer token wins over the cookie), kept in the request's extensions for what
+/// must check it again later: an open event stream ends when it stops letting the user in.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    Session(String),
+    Token(String),
+}
+
+impl Credential {
+    /// The active user it lets in now, if any.
+    pub async fn user(&self, db: &app::core::db::Db) -> Result<Option<app::auth::CurrentUser>, AppError> {
+        match self {
+            Credential::Token(token) => store::token_user(db, token).await,
+            Credential::Session(secret) => store::session_user(db, secret).await,
+        }
+    }
+}
 
 /// Endpoints that machines call with a secret of their own (never a browser's session).
 fn is_service_path(path: &str) -> bool {

@@ -5,6 +5,7 @@ use super::{NewSegment, Segment, SegmentKind, SegmentPatch, store};
 use crate::auth::{CurrentUser, Role, Scope};
 use crate::core::AppError;
 use crate::core::db::Db;
+use crate::customers::filter::FilterCtx;
 use crate::customers::store::{ListQuery, count_matching};
 use crate::customers::{CustomerPage, service as customers};
 
@@ -17,18 +18,26 @@ fn may_define(user: &CurrentUser) -> Result<(), AppError> {
 /// `phone contains …` against the whole company.
 async fn as_seen_by(db: &Db, user: &CurrentUser, mut segment: Segment) -> Result<Segment, AppError> {
     if user.scope() != Scope::All {
-        segment.member_count = count_in_scope(db, user.scope(), segment.id).await?;
+        let ctx = customers::filter_ctx(db, None, Some(segment.id)).await?;
+        segment.member_count = count_in_scope(db, user.scope(), segment.id, &ctx).await?;
     }
     Ok(segment)
 }
 
-/// Every segment, each counted within `user`'s scope.
+/// Every segment, each counted within `user`'s scope: one count per segment, with the field definitions
+/// and every segment's rules (which a segment's rules may name) read once for all of them.
 pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<Segment>, AppError> {
-    let mut seen = Vec::new();
-    for segment in store::list(db).await? {
-        seen.push(as_seen_by(db, user, segment).await?);
+    let mut segments = store::list(db).await?;
+    if user.scope() != Scope::All {
+        let ctx = FilterCtx {
+            defs: crate::custom_fields::store::list(db, crate::custom_fields::FieldEntity::Customer).await?,
+            segments: segments.iter().map(|s| (s.id, (s.kind, s.rules.clone()))).collect(),
+        };
+        for s in &mut segments {
+            s.member_count = count_in_scope(db, user.scope(), s.id, &ctx).await?;
+        }
     }
-    Ok(seen)
+    Ok(segments)
 }
 
 /// One segment, counted within `user`'s scope.
@@ -36,14 +45,13 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Segment, AppErr
     as_seen_by(db, user, store::get(db, id).await?).await
 }
 
-/// How many members of segment `id` are in `scope`, evaluated now.
-async fn count_in_scope(db: &Db, scope: Scope, id: i64) -> Result<i64, AppError> {
-    let ctx = customers::filter_ctx(db, None, Some(id)).await?;
+/// How many members of segment `id` are in `scope`, evaluated now (`ctx` knows the segment's rules).
+async fn count_in_scope(db: &Db, scope: Scope, id: i64, ctx: &FilterCtx) -> Result<i64, AppError> {
     let member = super::Rules {
         any: false,
         rules: vec![super::Rule { field: "segment".into(), op: super::Op::Eq, value: id.into() }],
     };
-    count_matching(db, scope, &member, &ctx).await
+    count_matching(db, scope, &member, ctx).await
 }
 
 /// Creates a segment after checking its rules (a bad rule is a validation error on `rules[i]`); a static
@@ -80,7 +88,8 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &SegmentPatch) 
 /// refreshed on the way when the user sees everything).
 pub async fn count(db: &Db, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
     let segment = store::get(db, id).await?;
-    let n = count_in_scope(db, user.scope(), id).await?;
+    let ctx = customers::filter_ctx(db, None, Some(id)).await?;
+    let n = count_in_scope(db, user.scope(), id, &ctx).await?;
     if user.scope() == Scope::All && segment.kind == SegmentKind::Dynamic && n != segment.member_count {
         store::set_count(db, id, n).await?;
     }

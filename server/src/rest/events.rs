@@ -20,6 +20,7 @@ use app::core::events::{self, Event};
 
 use super::{Api, ApiError};
 use crate::AppState;
+use crate::middleware::Credential;
 
 /// Turned on when the server stops, ending every open stream (a graceful stop waits for open responses).
 static CLOSING: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::channel(false).0);
@@ -34,39 +35,6 @@ pub fn close_all() {
 /// The tests shorten it.
 pub static RECHECK_MS: AtomicU64 = AtomicU64::new(30_000);
 
-/// How a stream's caller signed in: checked again every [`RECHECK_MS`].
-#[derive(Clone)]
-enum Credential {
-    Session(String),
-    Token(String),
-}
-
-impl Credential {
-    /// The credential the request was authenticated with (the middleware prefers a bearer token).
-    fn of(headers: &HeaderMap) -> Option<Credential> {
-        let bearer = headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| Credential::Token(t.trim().to_string()));
-        bearer.or_else(|| {
-            app::core::request::cookie_value(headers, app::auth::api::SESSION_COOKIE)
-                .filter(|s| !s.is_empty())
-                .map(Credential::Session)
-        })
-    }
-
-    /// The user behind it now, if it still lets them in (a database error ends the stream too: the browser
-    /// reconnects and is checked afresh).
-    async fn user(&self, db: &Db) -> Option<CurrentUser> {
-        let found = match self {
-            Credential::Session(s) => auth_store::session_user(db, s).await,
-            Credential::Token(t) => auth_store::token_user(db, t).await,
-        };
-        found.ok().flatten()
-    }
-}
-
 /// Who is listening, and what they may see, as of the last check.
 struct Listener {
     db: Db,
@@ -78,17 +46,12 @@ struct Listener {
 }
 
 impl Listener {
-    async fn new(db: &Db, headers: &HeaderMap, user: &CurrentUser) -> Option<Listener> {
+    async fn new(db: &Db, credential: Option<Credential>, user: &CurrentUser) -> Option<Listener> {
         let every = Duration::from_millis(RECHECK_MS.load(Ordering::Relaxed).max(10));
         let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut listener = Listener {
-            db: db.clone(),
-            credential: Credential::of(headers)?,
-            user: user.clone(),
-            team: HashSet::new(),
-            recheck,
-        };
+        let mut listener =
+            Listener { db: db.clone(), credential: credential?, user: user.clone(), team: HashSet::new(), recheck };
         listener.load_team().await.then_some(listener)
     }
 
@@ -105,8 +68,9 @@ impl Listener {
 
     /// Checks the credential again; `false` when the stream must end.
     async fn still_allowed(&mut self) -> bool {
+        // A database error ends the stream too: the browser reconnects and is checked afresh.
         match self.credential.user(&self.db).await {
-            Some(user) if user.id == self.user.id => {
+            Ok(Some(user)) if user.id == self.user.id => {
                 self.user = user;
                 self.load_team().await
             }
@@ -148,6 +112,7 @@ fn sse(e: &Event) -> SseEvent {
 pub async fn stream(
     State(state): State<AppState>,
     api: Api,
+    credential: Option<axum::Extension<Credential>>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let user = api.user()?;
@@ -166,8 +131,9 @@ pub async fn stream(
         })
         .collect::<VecDeque<Event>>();
     let sent_up_to = backlog.iter().filter_map(|e| e.id).max().unwrap_or(after);
-    let listener =
-        Listener::new(&state.db, &headers, user).await.ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
+    let listener = Listener::new(&state.db, credential.map(|c| c.0), user)
+        .await
+        .ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
     let feed = Feed { user_id: user.id, backlog, sent_up_to, rx, closing: CLOSING.subscribe(), listener };
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         if let Some(e) = feed.backlog.pop_front() {
@@ -205,12 +171,13 @@ pub async fn stream(
 pub async fn board_stream(
     State(state): State<AppState>,
     api: Api,
-    headers: HeaderMap,
+    credential: Option<axum::Extension<Credential>>,
     axum::extract::Path(pipeline_id): axum::extract::Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let user = api.user()?;
-    let listener =
-        Listener::new(&state.db, &headers, user).await.ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
+    let listener = Listener::new(&state.db, credential.map(|c| c.0), user)
+        .await
+        .ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
     let feed = (events::subscribe(&state.db), CLOSING.subscribe(), listener);
     let stream = futures_util::stream::unfold(feed, move |(mut rx, mut closing, mut listener)| async move {
         loop {
