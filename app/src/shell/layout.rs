@@ -4,7 +4,7 @@ use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, path};
 
 use super::ui::{ErrorPage, NotFound};
 use super::{session_info, t};
@@ -44,46 +44,96 @@ pub fn AppRoutes() -> impl IntoView {
     }
 }
 
-/// Each page is a lazy route: its code is a separate WASM chunk (`cargo leptos build --split`), loaded when
-/// the page is first shown, so the first download holds only the shell.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:path,)*) => {$(
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
-            }
+/// Pages are lazy routes grouped into areas: each area's pages are one split module (`cargo leptos build
+/// --split`), loaded when one of them is first shown, so the first download holds only the shell. One
+/// module per area rather than per page: code the pages of an area share (the customer card and the mail
+/// reader both render a message, the board and the deal page the deal forms) would otherwise land in a chunk
+/// per combination of pages that use it (561 files, about 200 fetched by a first visit to the board).
+macro_rules! page_areas {
+    ($($area:ident / $preload:ident { $($route:ident => $page:path,)* })*) => {$(
+        #[allow(non_snake_case, clippy::enum_variant_names)]
+        mod $area {
+            #[derive(Clone, Copy)]
+            pub(super) enum Page { $($route,)* }
         }
+
+        /// The area's pages behind one split point (the page is its index: a plain value crosses it).
+        #[cfg_attr(feature = "hydrate", ::leptos::wasm_split::wasm_split(
+            $area,
+            wasm_split_path = ::leptos::wasm_split,
+            preload(#[doc(hidden)] $preload)
+        ))]
+        fn $area(page: u8) -> AnyView {
+            $(
+                if page == $area::Page::$route as u8 {
+                    return view! { <$page /> }.into_any();
+                }
+            )*
+            unreachable!("a page of {}", stringify!($area))
+        }
+
+        $(
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    #[cfg(feature = "hydrate")]
+                    let view = $area($area::Page::$route as u8).await;
+                    // On the server: the page's module is named in the response's preload links.
+                    #[cfg(not(feature = "hydrate"))]
+                    let view = {
+                        ::leptos::prefetch_lazy_fn_on_server(stringify!($area));
+                        $area($area::Page::$route as u8)
+                    };
+                    view
+                }
+
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
+            }
+        )*
     )*};
 }
 
-lazy_pages! {
-    LoginRoute => crate::auth::page_login::LoginPage,
-    SetupRoute => crate::auth::page_setup::SetupPage,
-    HomeRoute => super::home::HomePage,
-    CustomerListRoute => crate::customers::page_list::CustomerListPage,
-    NewCustomerRoute => crate::customers::form::NewCustomerPage,
-    CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
-    MergeRoute => crate::customers::page_merge::MergePage,
-    ImportsRoute => crate::imports::page::ImportsPage,
-    ImportRoute => crate::imports::page::ImportPage,
-    SegmentsRoute => crate::segments::page::SegmentsPage,
-    InteractionListRoute => crate::interactions::page_list::InteractionListPage,
-    MyDayRoute => crate::tasks::page_day::MyDayPage,
-    CalendarRoute => crate::tasks::page_calendar::CalendarPage,
-    DealsRoute => crate::deals::page_board::DealsPage,
-    DealRoute => crate::deals::page_deal::DealPage,
-    MailRoute => crate::mail::page::MailPage,
-    MessageRoute => crate::mail::page::MessagePage,
-    AdminRoute => crate::admin::page::AdminPage,
-    ModulesRoute => crate::settings::page_modules::ModulesPage,
-    ProfileRoute => crate::auth::page_profile::ProfilePage,
+page_areas! {
+    area_sign_in / preload_sign_in {
+        LoginRoute => crate::auth::page_login::LoginPage,
+        SetupRoute => crate::auth::page_setup::SetupPage,
+    }
+    area_day / preload_day {
+        HomeRoute => super::home::HomePage,
+        MyDayRoute => crate::tasks::page_day::MyDayPage,
+        CalendarRoute => crate::tasks::page_calendar::CalendarPage,
+    }
+    area_customers / preload_customers {
+        CustomerListRoute => crate::customers::page_list::CustomerListPage,
+        NewCustomerRoute => crate::customers::form::NewCustomerPage,
+        MergeRoute => crate::customers::page_merge::MergePage,
+        ImportsRoute => crate::imports::page::ImportsPage,
+        ImportRoute => crate::imports::page::ImportPage,
+        SegmentsRoute => crate::segments::page::SegmentsPage,
+    }
+    area_card / preload_card {
+        CustomerCardRoute => crate::customers::page_card::CustomerCardPage,
+        InteractionListRoute => crate::interactions::page_list::InteractionListPage,
+        MailRoute => crate::mail::page::MailPage,
+        MessageRoute => crate::mail::page::MessagePage,
+    }
+    area_deals / preload_deals {
+        DealsRoute => crate::deals::page_board::DealsPage,
+        DealRoute => crate::deals::page_deal::DealPage,
+    }
+    area_settings / preload_settings {
+        AdminRoute => crate::admin::page::AdminPage,
+        ModulesRoute => crate::settings::page_modules::ModulesPage,
+        ProfileRoute => crate::auth::page_profile::ProfilePage,
+    }
 }
 
 /// The signed-in frame; sends visitors to set-up or login, and answers 404 for switched-off modules.
