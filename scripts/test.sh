@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, the store contract and HTTP suites (SQLite always; PostgreSQL too when
-# TEST_POSTGRES_URL is set), then the Playwright end-to-end suite in Chromium against the release build
+# TEST_POSTGRES_URL is set), the REST API fuzzed with Schemathesis, then the Playwright end-to-end suite in Chromium against the release build
 # (on SQLite, and on PostgreSQL when TEST_POSTGRES_URL is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,9 @@ export LEPTOS_OUTPUT_NAME=karvon
 
 say "unit, store contract and HTTP tests, the crash tests (the real binary killed and restarted)"
 cargo test --workspace --exclude frontend
+
+say "the REST API fuzzed against its OpenAPI document (Schemathesis)"
+scripts/fuzz-api.sh
 
 say "the end-to-end tests' mail servers"
 cargo build -p tests --bin mailservers

@@ -1,6 +1,7 @@
 //! Test harness: a fresh database per test (SQLite file, or a new PostgreSQL database when
 //! `TEST_POSTGRES_URL` is set), the real router, and request helpers.
 
+pub mod benchkit;
 pub mod mailserver;
 
 use std::sync::atomic::{AtomicU64, Ordering};

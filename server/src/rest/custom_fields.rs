@@ -18,6 +18,7 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `customer` (default), `contact` or `deal`.
+    #[param(schema_with = super::docs::param::field_entity)]
     pub entity: Option<String>,
 }
 

@@ -20,6 +20,7 @@ pub struct ListParams {
     /// Any part of the name, case-insensitive.
     pub q: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
@@ -101,6 +102,7 @@ pub async fn update(
 #[into_params(parameter_in = Query)]
 pub struct TimelineParams {
     /// Page size, 1 to 200 (default 50).
+    #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,

@@ -134,8 +134,10 @@ pub struct ListParams {
     /// Created before (epoch ms, exclusive).
     pub to: Option<i64>,
     /// `open` (default), `won`, `lost`, `all`.
+    #[param(schema_with = super::docs::param::deal_status)]
     pub status: Option<String>,
-    /// Page size, 1 to 500 (default 50).
+    /// Page size, 1 to 200 (default 50; larger values give 200).
+    #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -257,6 +259,7 @@ pub struct FunnelParams {
     /// Deals created before (epoch ms, exclusive).
     pub to: Option<i64>,
     /// `json` (default) or `csv`.
+    #[param(schema_with = super::docs::param::json_or_csv)]
     pub format: Option<String>,
 }
 
@@ -264,7 +267,8 @@ pub struct FunnelParams {
 /// losses with their reasons and the average days spent; win rate and average won deal. `format=csv` gives
 /// a spreadsheet (`;`-separated, UTF-8 with BOM).
 #[utoipa::path(get, path = "/api/v1/reports/funnel", tag = "deals", params(FunnelParams), security(("bearer" = [])),
-    responses((status = 200, body = app::deals::Funnel), (status = 200, content_type = "text/csv", body = String),
+    responses((status = 200, description = "The funnel; with `format=csv` a spreadsheet",
+            content((app::deals::Funnel = "application/json"), (String = "text/csv"))),
         (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn funnel(
     State(state): State<AppState>,

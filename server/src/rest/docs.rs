@@ -101,7 +101,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         app::deals::PipelineMode, app::deals::DealStatus, app::deals::StageRules, app::deals::AutoTask,
         app::deals::Stage, app::deals::StageInput, app::deals::DealContact, app::deals::BoardCard,
         super::deals::ReasonInput, super::deals::ReasonPatch)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
     tags(
         (name = "auth", description = "Tokens"),
         (name = "customers", description = "Customers"),
@@ -124,6 +124,85 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers every operation can get from the shared machinery, whatever its handler declares: the
+/// middleware (401 without valid credentials, 403 for a cookie call from another origin or a role that may
+/// not, 404 when the operation's module is switched off), the body and query extractors
+/// (400 malformed JSON or a wrong content type, 413 too large, 422 a value of the wrong type or shape), a
+/// path id that names nothing (404), and a stale `version` in a body that carries one (409). The document lists them all, so that a client (and the fuzzer in CI)
+/// can rely on it.
+struct SharedResponses;
+
+impl utoipa::Modify for SharedResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |text: &str| {
+            ResponseBuilder::new()
+                .description(text)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        // Bodies that carry a `version`: a stale one is a 409.
+        let versioned: Vec<String> = openapi
+            .components
+            .as_ref()
+            .map(|c| {
+                c.schemas
+                    .iter()
+                    .filter(|(_, s)| match s {
+                        utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(o)) => {
+                            o.properties.contains_key("version")
+                        }
+                        _ => false,
+                    })
+                    .map(|(name, _)| format!("#/components/schemas/{name}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let with_id = path.contains('{');
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter().any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+                });
+                let has_body = op.request_body.is_some();
+                let json_body = op.request_body.as_ref().and_then(|b| b.content.get("application/json"));
+                let with_version = json_body.and_then(|c| c.schema.as_ref()).is_some_and(
+                    |s| matches!(s, utoipa::openapi::RefOr::Ref(r) if versioned.contains(&r.ref_location)),
+                );
+                let json_body = json_body.is_some();
+                let mut add = |code: &str, text: &str| {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| error(text).into());
+                };
+                if secured {
+                    add("401", "No credentials, or unknown, expired or revoked ones");
+                    add("403", "Not allowed for the caller's role, or a cookie call from another origin");
+                    add("404", "Not found, or the operation's module is switched off");
+                }
+                if with_id {
+                    add("404", "Not found, or the operation's module is switched off");
+                }
+                if has_query || has_body || with_id {
+                    add("422", "A parameter or field of the wrong type or value (see `fields`)");
+                }
+                if json_body {
+                    add("400", "The body is not JSON, or not sent as `application/json`");
+                }
+                if has_body {
+                    add("413", "The body is too large");
+                }
+                if with_version {
+                    add("409", "The `version` is stale: someone changed the record since it was read");
+                }
+            }
+        }
     }
 }
 
@@ -238,4 +317,47 @@ pub async fn docs_page() -> Html<String> {
     }
     out.push_str("</main></body></html>");
     Html(out)
+}
+
+/// Schemas of query parameters the derive cannot tell (`#[param(schema_with = …)]`): strings with a fixed
+/// set of values, and page sizes (any `u32`: 0 gives 1, above 200 gives 200).
+pub mod param {
+    use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+    /// One of `values`, or empty: an empty parameter counts as absent (the default).
+    fn one_of(values: &[&str]) -> Object {
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some([""].iter().chain(values).copied())).build()
+    }
+
+    pub fn json_or_csv() -> Object {
+        one_of(&["json", "csv"])
+    }
+
+    pub fn csv_or_xlsx() -> Object {
+        one_of(&["csv", "xlsx"])
+    }
+
+    pub fn field_entity() -> Object {
+        one_of(&["customer", "contact", "deal"])
+    }
+
+    pub fn import_kind() -> Object {
+        one_of(&["customers", "contacts", "counterparties"])
+    }
+
+    pub fn deal_status() -> Object {
+        one_of(&["open", "won", "lost", "all"])
+    }
+
+    pub fn interaction_kind() -> Object {
+        one_of(&["meeting", "call", "sms", "email", "note"])
+    }
+
+    pub fn customer_stage() -> Object {
+        one_of(&["potential", "one_time", "regular", "lost"])
+    }
+
+    pub fn page_limit() -> Object {
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(u32::MAX)).build()
+    }
 }

@@ -27,6 +27,7 @@ pub struct UploadParams {
     /// The file's name (`.xlsx` or `.csv`).
     pub file_name: Option<String>,
     /// What the file holds: `customers` (default), `contacts` or `counterparties`.
+    #[param(schema_with = super::docs::param::import_kind)]
     pub kind: Option<String>,
 }
 
@@ -120,6 +121,7 @@ pub async fn start(
 #[into_params(parameter_in = Query)]
 pub struct FormatParams {
     /// `json` (default) or `csv`.
+    #[param(schema_with = super::docs::param::json_or_csv)]
     pub format: Option<String>,
 }
 
@@ -127,7 +129,9 @@ pub struct FormatParams {
 /// cells come first and the reasons last, ready to fix and import again.
 #[utoipa::path(get, path = "/api/v1/imports/{id}/errors", tag = "imports", params(("id" = i64, Path), FormatParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<ImportError>), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, description = "The failed rows; with `format=csv` a spreadsheet",
+            content((Vec<ImportError> = "application/json"), (String = "text/csv"))),
+        (status = 404, body = super::ErrorBody)))]
 pub async fn errors(
     State(state): State<AppState>,
     api: Api,
@@ -135,9 +139,14 @@ pub async fn errors(
     ApiQuery(p): ApiQuery<FormatParams>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&api, &id)?;
+    let csv = match p.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(api.err(AppError::field("format", app::core::ErrCode::InvalidChoice))),
+    };
     let import = service::get(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
     let rows = app::imports::store::errors(&state.db, id).await.map_err(|e| api.err(e))?;
-    if p.format.as_deref() != Some("csv") {
+    if !csv {
         return Ok(Json(rows).into_response());
     }
     let lang = api.ctx.lang;
@@ -191,10 +200,12 @@ fn stream_download(file: export::Download) -> Response {
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `csv` (default) or `xlsx`.
+    #[param(schema_with = super::docs::param::csv_or_xlsx)]
     pub format: Option<String>,
     pub q: Option<String>,
     pub segment: Option<i64>,
     /// A stage code.
+    #[param(schema_with = super::docs::param::customer_stage)]
     pub stage: Option<String>,
     /// A custom field key, with `value`.
     pub field: Option<String>,
@@ -207,7 +218,9 @@ pub struct ExportParams {
 /// The customers the caller may see that match the filters, as CSV or Excel. Cells a spreadsheet would run
 /// as formulas are neutralised.
 #[utoipa::path(get, path = "/api/v1/exports/customers", tag = "imports", params(ExportParams), security(("bearer" = [])),
-    responses((status = 200, description = "the file"), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, description = "The file",
+            content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 422, body = super::ErrorBody)))]
 pub async fn export_customers(
     State(state): State<AppState>,
     api: Api,

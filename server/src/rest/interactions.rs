@@ -23,6 +23,7 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `meeting`, `call`, `sms`, `email` or `note`.
+    #[param(schema_with = super::docs::param::interaction_kind)]
     pub kind: Option<String>,
     /// Who logged or had it (user id).
     pub author_id: Option<i64>,
@@ -34,6 +35,7 @@ pub struct ListParams {
     /// Epoch ms, exclusive.
     pub to: Option<i64>,
     /// Page size, 1 to 200 (default 50).
+    #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,

@@ -92,6 +92,7 @@ pub struct MessageParams {
     /// Only messages not linked to a customer.
     pub unsorted: Option<bool>,
     /// Page size, 1 to 200 (default 50).
+    #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

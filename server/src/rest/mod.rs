@@ -147,21 +147,30 @@ fn field_of_json_error(text: &str) -> app::core::FieldError {
     FieldError { field: field.into(), code: ErrCode::InvalidChoice }
 }
 
-/// Query parameters whose rejections are 422 API errors.
+/// Query parameters whose rejections are 422 API errors; a parameter with an empty value counts as absent.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.extensions);
-        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
-            |e: QueryRejection| {
-                let text = e.body_text();
-                let field = text.split(": ").nth(1).unwrap_or("query").split(' ').next().unwrap_or("query");
-                ApiError(AppError::field(field, app::core::ErrCode::NotANumber), lang)
-            },
-        )
+        // `?format=` or `?cursor=` (a form's empty field, a client's unset variable) means the default, as
+        // if the parameter were absent.
+        let kept: Vec<&str> = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|pair| pair.split_once('=').is_some_and(|(k, v)| !k.is_empty() && !v.is_empty()))
+            .collect();
+        let uri: http::Uri =
+            format!("{}?{}", parts.uri.path(), kept.join("&")).parse().unwrap_or_else(|_| parts.uri.clone());
+        axum::extract::Query::<T>::try_from_uri(&uri).map(|q| ApiQuery(q.0)).map_err(|e: QueryRejection| {
+            let text = e.body_text();
+            let field = text.split(": ").nth(1).unwrap_or("query").split(' ').next().unwrap_or("query");
+            ApiError(AppError::field(field, app::core::ErrCode::NotANumber), lang)
+        })
     }
 }
 

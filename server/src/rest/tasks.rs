@@ -24,7 +24,8 @@ pub struct ListParams {
     pub from: Option<i64>,
     /// Due before (epoch ms, exclusive).
     pub to: Option<i64>,
-    /// Page size, 1 to 500 (default 50).
+    /// Page size, 1 to 200 (default 50; larger values give 200).
+    #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

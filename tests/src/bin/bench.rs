@@ -8,74 +8,10 @@
 //! workspace root: `cargo run --release -p tests --bin bench -- [--customers 100000] [--seconds 10]`.
 //! PostgreSQL is measured when `TEST_POSTGRES_URL` is set.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ADDR: &str = "127.0.0.1:3200";
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn karvon(db_url: &str) -> Command {
-    let mut cmd = Command::new("target/release/karvon");
-    cmd.env("DATABASE_URL", db_url)
-        .env("KARVON_ADDR", ADDR)
-        .env("KARVON_LOG", "warn")
-        .env("KARVON_SITE_ROOT", "target/site");
-    cmd
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().expect("command runs");
-    assert!(out.status.success(), "{:?}: {}", cmd, String::from_utf8_lossy(&out.stderr));
-}
-
-/// A minimal HTTP/1.1 exchange; returns (status, headers, body).
-fn http(method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
-    let mut s = TcpStream::connect(ADDR).expect("connect");
-    let mut req =
-        format!("{method} {path} HTTP/1.1\r\nHost: {ADDR}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).expect("write");
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).ok();
-    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, head.to_string(), body.to_string())
-}
-
-fn wait_ready(child: &mut Child, started: Instant) -> Duration {
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("karvon exited: {status}");
-        }
-        if TcpStream::connect(ADDR).is_ok() && http("GET", "/healthz", &[], "").0 == 200 {
-            return started.elapsed();
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn rss_kb(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("RssAnon:"))
-}
+use tests::benchkit::{ADDR, api, arg, http, karvon, rss_kb, run, sign_in, wait_ready};
 
 struct Load {
     rps: f64,
@@ -103,16 +39,15 @@ fn wrk(path: &str, header: &str, seconds: u64) -> Load {
 
 /// `wrk` with `connections` concurrent clients.
 fn wrk_c(path: &str, header: &str, seconds: u64, connections: u32) -> Load {
+    wrk_args(path, &["-H", header], seconds, connections)
+}
+
+/// `wrk` with extra arguments (headers, a script).
+fn wrk_args(path: &str, extra: &[&str], seconds: u64, connections: u32) -> Load {
     let out = Command::new("wrk")
-        .args([
-            "-t2",
-            &format!("-c{connections}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-H",
-            header,
-            &format!("http://{ADDR}{path}"),
-        ])
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"])
+        .args(extra)
+        .arg(format!("http://{ADDR}{path}"))
         .output()
         .expect("wrk runs (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -128,6 +63,19 @@ fn wrk_c(path: &str, header: &str, seconds: u64, connections: u32) -> Load {
     }
 }
 
+/// A POST under load at [`C360_CLIENTS`] clients (wrk with a Lua script setting method, headers and body).
+fn wrk_post(path: &str, headers: &[(&str, &str)], body: &str, seconds: u64) -> Load {
+    let mut lua = format!("wrk.method = \"POST\"\nwrk.body = {body:?}\n");
+    for (k, v) in headers {
+        lua.push_str(&format!("wrk.headers[{k:?}] = {v:?}\n"));
+    }
+    let script = std::env::temp_dir().join(format!("karvon_bench_{}.lua", std::process::id()));
+    std::fs::write(&script, lua).expect("wrk script");
+    let load = wrk_args(path, &["-s", &script.display().to_string()], seconds, C360_CLIENTS);
+    let _ = std::fs::remove_file(script);
+    load
+}
+
 /// Percent-encodes a query value.
 fn enc(s: &str) -> String {
     s.bytes()
@@ -141,19 +89,15 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-/// A JSON API call with a bearer token.
-fn api(method: &str, path: &str, token: &str, body: &str) -> (u16, serde_json::Value) {
-    let auth = format!("Bearer {token}");
-    let (status, _, text) = http(method, path, &[("Authorization", &auth), ("Content-Type", "application/json")], body);
-    (status, serde_json::from_str(&text).unwrap_or_default())
-}
-
 /// Concurrent clients for the customers issue's latency measurements.
 const C360_CLIENTS: u32 = 4;
 
 /// The customers issue's measurements.
 struct Customers360 {
     search: Load,
+    search_common: Load,
+    search_common_manager: Load,
+    typeahead: Load,
     filtered: Load,
     card: Load,
     timeline: Load,
@@ -171,6 +115,23 @@ fn customers360(token: &str, cookie: &str, seconds: u64, import_rows: u64) -> Cu
     let wrk = |path: &str, header: &str, seconds: u64| wrk_c(path, header, seconds, C360_CLIENTS);
     wrk("/api/v1/customers?q=savdo&limit=20", &auth, 2);
     let search = wrk("/api/v1/customers?q=savdo&limit=20", &auth, seconds);
+    // A common word: `karim`, a contact surname, matches about one customer in six. As the administrator (all
+    // customers), as one manager (their customers only), and the top bar's type-ahead (a server function).
+    wrk("/api/v1/customers?q=karim&limit=20", &auth, 2);
+    let search_common = wrk("/api/v1/customers?q=karim&limit=20", &auth, seconds);
+    let (manager_token, manager_cookie) = sign_in("demo10@karvon.uz", "demo-password");
+    let manager_auth = format!("Authorization: Bearer {manager_token}");
+    wrk("/api/v1/customers?q=karim&limit=20", &manager_auth, 2);
+    let search_common_manager = wrk("/api/v1/customers?q=karim&limit=20", &manager_auth, seconds);
+    let typeahead_post = [
+        ("Cookie", manager_cookie.as_str()),
+        ("Origin", &format!("http://{ADDR}")),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    let (status, _, hits) = http("POST", "/rpc/customers/quick-search", &typeahead_post, "q=karim");
+    assert_eq!(status, 200, "type-ahead: {hits}");
+    wrk_post("/rpc/customers/quick-search", &typeahead_post, "q=karim", 2);
+    let typeahead = wrk_post("/rpc/customers/quick-search", &typeahead_post, "q=karim", seconds);
 
     // A filtered list: one manager's customers of a segment with a custom field value.
     let (_, first) = api("GET", "/api/v1/customers?limit=1", token, "");
@@ -242,6 +203,9 @@ fn customers360(token: &str, cookie: &str, seconds: u64, import_rows: u64) -> Cu
     assert_eq!(done["status"], "done", "{done}");
     Customers360 {
         search,
+        search_common,
+        search_common_manager,
+        typeahead,
         filtered,
         card,
         timeline,
@@ -337,6 +301,47 @@ struct Row {
     api: Load,
     c360: Customers360,
     act: Activities,
+    export: Export,
+}
+
+/// Exporting every customer as CSV: time, rows, and the server's memory meanwhile (the export streams:
+/// its memory must not grow with the rows).
+struct Export {
+    seconds: f64,
+    rows: usize,
+    mb: f64,
+    rss_before_mb: f64,
+    rss_peak_mb: f64,
+}
+
+fn export_all(pid: u32, token: &str) -> Export {
+    let rss_before = rss_kb(pid).0;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_kb(pid).0);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            peak
+        })
+    };
+    let t = Instant::now();
+    let auth = format!("Bearer {token}");
+    let (status, _, body) = http("GET", "/api/v1/exports/customers?format=csv", &[("Authorization", &auth)], "");
+    let seconds = t.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().unwrap_or(0);
+    assert_eq!(status, 200, "export");
+    Export {
+        seconds,
+        rows: body.lines().count().saturating_sub(1),
+        mb: body.len() as f64 / 1_048_576.0,
+        rss_before_mb: rss_before as f64 / 1024.0,
+        rss_peak_mb: peak as f64 / 1024.0,
+    }
 }
 
 fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, import_rows: u64) -> Row {
@@ -364,27 +369,7 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, im
     let ready = wait_ready(&mut child, started);
     let pid = child.id();
 
-    let (status, _, body) = http(
-        "POST",
-        "/api/v1/auth/token",
-        &[("Content-Type", "application/json")],
-        r#"{"email":"bench@karvon.uz","password":"bench-password"}"#,
-    );
-    assert_eq!(status, 201, "{body}");
-    let token: serde_json::Value = serde_json::from_str(&body).expect("json");
-    let token = token["token"].as_str().expect("token").to_string();
-    let (_, head, _) = http(
-        "POST",
-        "/rpc/login",
-        &[("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "text/html"), ("Referer", "/login")],
-        "email=bench%40karvon.uz&password=bench-password",
-    );
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_string();
+    let (token, cookie) = sign_in("bench@karvon.uz", "bench-password");
     let (status, _, page) = http("GET", "/customers", &[("Cookie", &cookie)], "");
     assert!(status == 200 && page.contains("customer-row"), "list page renders ({status})");
 
@@ -408,6 +393,7 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, im
     let loaded = sampler.join().unwrap_or((0, 0));
     let c360 = customers360(&token, &cookie, seconds, import_rows);
     let act = activities(db_url, &token, &cookie, seconds);
+    let export = export_all(pid, &token);
 
     // Graceful stop.
     let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
@@ -422,6 +408,7 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, im
         api: api_load,
         c360,
         act,
+        export,
     }
 }
 
@@ -484,6 +471,9 @@ fn main() {
     };
     println!("| **customers issue, wrk -t2 -c{C360_CLIENTS}** | |{}", " |".repeat(rows.len().saturating_sub(1)));
     line("search `q=savdo` p50 / p99 (ms; target p95 < 50)", &|r| p(&r.c360.search));
+    line("search `q=karim` (common word), administrator p50 / p99 (ms)", &|r| p(&r.c360.search_common));
+    line("search `q=karim`, one manager's customers p50 / p99 (ms)", &|r| p(&r.c360.search_common_manager));
+    line("type-ahead `karim` (server function), one manager p50 / p99 (ms)", &|r| p(&r.c360.typeahead));
     line("filtered list: manager + segment + custom field p50 / p99 (ms; target < 50)", &|r| p(&r.c360.filtered));
     line("card page with 1,000 timeline entries p50 / p99 (ms; target < 30)", &|r| p(&r.c360.card));
     line("its timeline API, 50 entries p50 / p99 (ms)", &|r| p(&r.c360.timeline));
@@ -500,6 +490,12 @@ fn main() {
         format!("{} ({} open)", p(&r.act.my_day), r.act.tasks)
     });
     line("My day page (SSR) p50 / p99 (ms)", &|r| p(&r.act.my_day_page));
+    line("export of every customer as CSV (s; rows; server RSS before → peak)", &|r| {
+        format!(
+            "{:.1} s ({} rows, {:.0} MB; {:.0} → {:.0} MB)",
+            r.export.seconds, r.export.rows, r.export.mb, r.export.rss_before_mb, r.export.rss_peak_mb
+        )
+    });
     wasm_sizes();
 }
 

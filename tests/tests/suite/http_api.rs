@@ -187,6 +187,26 @@ async fn switched_off_module_answers_404() {
 }
 
 #[tokio::test]
+async fn empty_parameters_are_absent_and_unknown_choices_refused() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let (_, token) = app.user_token("q@k.uz", Role::Admin, None).await;
+    for path in ["/api/v1/custom-fields?entity=", "/api/v1/customers?cursor=&q=&limit=", "/api/v1/deals?status="] {
+        let r = app.api("GET", path, Some(&token), None).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+    }
+    for (path, field) in [
+        ("/api/v1/custom-fields?entity=order", "entity"),
+        ("/api/v1/deals?status=maybe", "status"),
+        ("/api/v1/reports/funnel?format=xml", "format"),
+        ("/api/v1/imports/1/errors?format=xml", "format"),
+    ] {
+        let r = app.api("GET", path, Some(&token), None).await;
+        assert_eq!(r.status, 422, "{path}: {}", r.body);
+        assert!(r.json()["fields"][field].is_array(), "{path}: {}", r.body);
+    }
+}
+
+#[tokio::test]
 async fn openapi_document_is_generated() {
     let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
     let doc = app.api("GET", "/api/openapi.json", None, None).await.json();
@@ -195,6 +215,15 @@ async fn openapi_document_is_generated() {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
     assert!(doc["components"]["schemas"]["Customer"]["properties"]["version"].is_object());
+    // The shared answers are in every operation's document, choices are enums, page sizes any u32.
+    let patch = &doc["paths"]["/api/v1/customers/{id}"]["patch"];
+    for code in ["400", "401", "403", "404", "409", "413", "422"] {
+        assert!(patch["responses"][code].is_object(), "PATCH /customers/{{id}} documents {code}");
+    }
+    let params = doc["paths"]["/api/v1/deals"]["get"]["parameters"].as_array().unwrap();
+    let param = |name: &str| params.iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!(param("status")["enum"], json!(["", "open", "won", "lost", "all"]));
+    assert_eq!((param("limit")["minimum"].clone(), param("limit")["maximum"].clone()), (json!(0), json!(u32::MAX)));
     let page = app.api("GET", "/api/docs", None, None).await;
     assert!(page.body.contains("/api/v1/customers/{id}") && page.body.contains("PATCH"));
     assert_eq!(app.api("GET", "/healthz", None, None).await.status, 200);
