@@ -124,7 +124,11 @@ pub fn sign_in(email: &str, password: &str) -> (String, String) {
     let (_, head, _) = http(
         "POST",
         "/rpc/login",
-        &[("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "text/html"), ("Referer", "/login")],
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "text/html"),
+            ("Origin", &format!("http://{ADDR}")),
+        ],
         &format!("email={}&password={password}", email.replace('@', "%40")),
     );
     let cookie = head

@@ -4,7 +4,7 @@
 //! grew after the warm-up (first two minutes). Any unexpected answer counts as an error.
 //!
 //! Needs the release build (`cargo leptos build --release --split --project karvon`). From the workspace root:
-//! `cargo run --release -p tests --bin soak -- [--minutes 10] [--clients 16] [--customers 10000]`.
+//! `cargo run --release -p tests --bin soak -- [--minutes 10] [--clients 16] [--customers 10000] [--postgres-only]`.
 
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +23,7 @@ struct Minute {
 
 /// What a client does next, by weight: mostly lists and searches, a card's timeline, the list page, and
 /// writes (new customers, their changes, notes on their timelines).
-fn step(n: u64, token: &str, cookie: &str, mine: &mut Vec<(i64, i64)>) -> Result<(), String> {
+fn step(n: u64, uid: u64, token: &str, cookie: &str, mine: &mut Vec<(i64, i64)>) -> Result<(), String> {
     let words = ["savdo", "karim", "group", "trade", "aliyev", "tex", "nur"];
     let check = |what: &str, status: u16, want: u16| {
         if status == want { Ok(()) } else { Err(format!("{what}: {status}")) }
@@ -43,7 +43,8 @@ fn step(n: u64, token: &str, cookie: &str, mine: &mut Vec<(i64, i64)>) -> Result
             check("list page", s, 200)
         }
         12 | 13 => {
-            let body = format!(r#"{{"name":"Soak {n} MChJ","phone":"+99890{:07}","tags":["soak"]}}"#, n % 10_000_000);
+            let body =
+                format!(r#"{{"name":"Soak {uid} MChJ","phone":"+99890{:07}","tags":["soak"]}}"#, uid % 10_000_000);
             let (s, c) = api("POST", "/api/v1/customers", token, &body);
             check("create", s, 201)?;
             mine.push((c["id"].as_i64().unwrap_or(0), c["version"].as_i64().unwrap_or(0)));
@@ -91,10 +92,13 @@ fn soak(label: &str, db_url: &str, minutes: u64, clients: u64, customers: u64) {
             let (token, cookie, seen, stop) = (token.clone(), cookie.clone(), minutes_seen.clone(), stop.clone());
             std::thread::spawn(move || {
                 let mut mine = Vec::new();
+                // Clients start at different points of the mix; `uid` keeps their new customers apart.
                 let mut n = c * 7;
+                let mut uid = c * 600_000;
                 while !stop.load(Ordering::Relaxed) {
                     let t = Instant::now();
-                    let result = step(n, &token, &cookie, &mut mine);
+                    let result = step(n, uid, &token, &cookie, &mut mine);
+                    uid += 1;
                     let minute = (begin.elapsed().as_secs() / 60) as usize;
                     if let Some(m) = seen.lock().expect("lock").get_mut(minute) {
                         m.latencies_us.push(t.elapsed().as_micros() as u64);
@@ -165,10 +169,12 @@ fn main() {
     let minutes = arg("--minutes", 10).max(2);
     let clients = arg("--clients", 16);
     let customers = arg("--customers", 10_000);
-    let dir = std::env::temp_dir().join(format!("karvon_soak_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    soak("SQLite", &format!("sqlite://{}", dir.join("soak.db").display()), minutes, clients, customers);
-    let _ = std::fs::remove_dir_all(&dir);
+    if !std::env::args().any(|a| a == "--postgres-only") {
+        let dir = std::env::temp_dir().join(format!("karvon_soak_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        soak("SQLite", &format!("sqlite://{}", dir.join("soak.db").display()), minutes, clients, customers);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     if let Ok(base) = std::env::var("TEST_POSTGRES_URL") {
         let name = format!("karvon_soak_{}", std::process::id());
         run(std::process::Command::new("psql").args([&base, "-qc", &format!("CREATE DATABASE {name}")]));
