@@ -363,6 +363,11 @@ messages! {
     ErrNotYours => ["Bu mijozni o'zgartirishga ruxsat yo'q", "Нет прав изменять этого клиента", "You may not change this customer"],
     ErrOutOfRange => ["Qiymat ruxsat etilgan oraliqdan tashqarida", "Значение вне допустимого диапазона", "Out of the allowed range"],
     ErrEndBeforeStart => ["Tugash vaqti boshlanishidan oldin", "Окончание раньше начала", "The end is before the start"],
+    ErrControlCharacter => [
+        "Matnda ruxsat etilmagan belgi bor (NUL)",
+        "В тексте недопустимый символ (NUL)",
+        "The text holds a character that is not allowed (NUL)"
+    ],
     ErrAttachmentTooLarge => ["Fayl juda katta (10 MB gacha)", "Файл слишком большой (до 10 МБ)", "The file is too large (10 MB at most)"],
     ModuleInteractions => ["Muloqotlar", "Взаимодействия", "Interactions"],
     NavInteractions => ["Muloqotlar", "Взаимодействия", "Interactions"],

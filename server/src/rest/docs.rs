@@ -178,6 +178,24 @@ impl utoipa::Modify for SharedResponses {
                     |s| matches!(s, utoipa::openapi::RefOr::Ref(r) if versioned.contains(&r.ref_location)),
                 );
                 let json_body = json_body.is_some();
+                // An empty query parameter counts as absent (`ApiQuery`), numbers included: say so.
+                for param in op.parameters.iter_mut().flatten() {
+                    if !matches!(param.parameter_in, utoipa::openapi::path::ParameterIn::Query) {
+                        continue;
+                    }
+                    let Some(schema) = param.schema.as_ref().and_then(|s| serde_json::to_value(s).ok()) else {
+                        continue;
+                    };
+                    let numeric = match &schema["type"] {
+                        serde_json::Value::String(t) => t == "integer" || t == "number",
+                        serde_json::Value::Array(ts) => ts.iter().any(|t| t == "integer" || t == "number"),
+                        _ => false,
+                    };
+                    let either = serde_json::json!({"anyOf": [schema, {"type": "string", "enum": [""]}]});
+                    if numeric && let Ok(s) = serde_json::from_value(either) {
+                        param.schema = Some(s);
+                    }
+                }
                 let mut add = |code: &str, text: &str| {
                     op.responses.responses.entry(code.to_string()).or_insert_with(|| error(text).into());
                 };

@@ -114,22 +114,62 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = lang_of(req.extensions());
-        match Json::<T>::from_request(req, state).await {
+        let json = req
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .is_some_and(|t| t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")));
+        if !json {
+            return Err(ApiError(AppError::BadRequest, lang));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
+            let err = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest
+            };
+            ApiError(err, lang)
+        })?;
+        // PostgreSQL stores no NUL in text (SQLite would): refused here for every body, naming the field.
+        if let Some(field) = nul_field(&bytes) {
+            let code = app::core::ErrCode::ControlCharacter;
+            return Err(ApiError(AppError::Validation { fields: vec![app::core::FieldError { field, code }] }, lang));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::BytesRejection(r)) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError(AppError::PayloadTooLarge, lang))
-            }
             Err(JsonRejection::JsonDataError(e)) => {
                 tracing::debug!(error = %e, "json data error");
                 Err(ApiError(AppError::Validation { fields: vec![field_of_json_error(&e.body_text())] }, lang))
             }
-            Err(JsonRejection::MissingJsonContentType(_)) | Err(JsonRejection::JsonSyntaxError(_)) => {
-                Err(ApiError(AppError::BadRequest, lang))
-            }
-            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError(AppError::PayloadTooLarge, lang)),
             Err(_) => Err(ApiError(AppError::BadRequest, lang)),
         }
     }
+}
+
+/// The field (`name`, `contacts[1].role`) of the first string in a JSON body that holds a NUL character.
+fn nul_field(bytes: &[u8]) -> Option<String> {
+    fn walk(v: &serde_json::Value, path: &str) -> Option<String> {
+        let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+        match v {
+            serde_json::Value::String(s) => {
+                s.contains('\0').then(|| if path.is_empty() { "body".into() } else { path.into() })
+            }
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, x)| walk(x, &format!("{}[{i}]", if path.is_empty() { "body" } else { path }))),
+            serde_json::Value::Object(map) => {
+                map.iter().find_map(|(k, x)| if k.contains('\0') { Some(join("body")) } else { walk(x, &join(k)) })
+            }
+            _ => None,
+        }
+    }
+    if !bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&value, "")
 }
 
 /// Best effort: the field named in a serde error (`missing field `name``, `name: invalid type`).
@@ -164,6 +204,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .split('&')
             .filter(|pair| pair.split_once('=').is_some_and(|(k, v)| !k.is_empty() && !v.is_empty()))
             .collect();
+        // PostgreSQL stores no NUL in text: a parameter holding one is refused, named.
+        for pair in &kept {
+            let decoded: Vec<(String, String)> = serde_urlencoded::from_str(pair).unwrap_or_default();
+            if let Some((key, _)) = decoded.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+                let field = if key.contains('\0') { "query".to_string() } else { key.clone() };
+                let code = app::core::ErrCode::ControlCharacter;
+                return Err(ApiError(
+                    AppError::Validation { fields: vec![app::core::FieldError { field, code }] },
+                    lang,
+                ));
+            }
+        }
         let uri: http::Uri =
             format!("{}?{}", parts.uri.path(), kept.join("&")).parse().unwrap_or_else(|_| parts.uri.clone());
         axum::extract::Query::<T>::try_from_uri(&uri).map(|q| ApiQuery(q.0)).map_err(|e: QueryRejection| {
