@@ -51,7 +51,8 @@ pub fn AppRoutes() -> impl IntoView {
 /// per combination of pages that use it (561 files, about 200 fetched by a first visit to the board).
 macro_rules! page_areas {
     ($($area:ident / $preload:ident { $($route:ident => $page:path,)* })*) => {$(
-        #[allow(non_snake_case, clippy::enum_variant_names)]
+        // The variants are the route types' names, all ending in `Route`.
+        #[allow(clippy::enum_variant_names)]
         mod $area {
             #[derive(Clone, Copy)]
             pub(super) enum Page { $($route,)* }

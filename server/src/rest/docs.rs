@@ -131,8 +131,8 @@ impl utoipa::Modify for BearerAuth {
 /// middleware (401 without valid credentials, 403 for a cookie call from another origin or a role that may
 /// not, 404 when the operation's module is switched off), the body and query extractors
 /// (400 malformed JSON or a wrong content type, 413 too large, 422 a value of the wrong type or shape), a
-/// path id that names nothing (404), and a stale `version` in a body that carries one (409). The document lists them all, so that a client (and the fuzzer in CI)
-/// can rely on it.
+/// path id that names nothing (404), and a stale `version` in a body that carries one (409). The document
+/// lists them all, so that a client (and the fuzzer in CI) can rely on it.
 struct SharedResponses;
 
 impl utoipa::Modify for SharedResponses {
@@ -202,9 +202,8 @@ impl utoipa::Modify for SharedResponses {
                 if secured {
                     add("401", "No credentials, or unknown, expired or revoked ones");
                     add("403", "Not allowed for the caller's role, or a cookie call from another origin");
-                    add("404", "Not found, or the operation's module is switched off");
                 }
-                if with_id {
+                if secured || with_id {
                     add("404", "Not found, or the operation's module is switched off");
                 }
                 if has_query || has_body || with_id {

@@ -133,8 +133,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         })?;
         // PostgreSQL stores no NUL in text (SQLite would): refused here for every body, naming the field.
         if let Some(field) = nul_field(&bytes) {
-            let code = app::core::ErrCode::ControlCharacter;
-            return Err(ApiError(AppError::Validation { fields: vec![app::core::FieldError { field, code }] }, lang));
+            return Err(ApiError(AppError::field(&field, app::core::ErrCode::ControlCharacter), lang));
         }
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
@@ -147,20 +146,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// The field (`name`, `contacts[1].role`) of the first string in a JSON body that holds a NUL character.
+/// The field (`name`, `contacts[1].role`; `body` for the body itself) of the first string in a JSON body that
+/// holds a NUL character.
 fn nul_field(bytes: &[u8]) -> Option<String> {
-    fn walk(v: &serde_json::Value, path: &str) -> Option<String> {
-        let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    fn walk(v: &serde_json::Value, path: String) -> Option<String> {
+        let child = |k: &str| if path == "body" { k.to_string() } else { format!("{path}.{k}") };
         match v {
-            serde_json::Value::String(s) => {
-                s.contains('\0').then(|| if path.is_empty() { "body".into() } else { path.into() })
+            serde_json::Value::String(s) => s.contains('\0').then_some(path),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, x)| walk(x, format!("{path}[{i}]")))
             }
-            serde_json::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, x)| walk(x, &format!("{}[{i}]", if path.is_empty() { "body" } else { path }))),
             serde_json::Value::Object(map) => {
-                map.iter().find_map(|(k, x)| if k.contains('\0') { Some(join("body")) } else { walk(x, &join(k)) })
+                map.iter().find_map(|(k, x)| if k.contains('\0') { Some(path.clone()) } else { walk(x, child(k)) })
             }
             _ => None,
         }
@@ -169,7 +166,7 @@ fn nul_field(bytes: &[u8]) -> Option<String> {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    walk(&value, "")
+    walk(&value, "body".into())
 }
 
 /// Best effort: the field named in a serde error (`missing field `name``, `name: invalid type`).
@@ -205,16 +202,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .filter(|pair| pair.split_once('=').is_some_and(|(k, v)| !k.is_empty() && !v.is_empty()))
             .collect();
         // PostgreSQL stores no NUL in text: a parameter holding one is refused, named.
-        for pair in &kept {
-            let decoded: Vec<(String, String)> = serde_urlencoded::from_str(pair).unwrap_or_default();
-            if let Some((key, _)) = decoded.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
-                let field = if key.contains('\0') { "query".to_string() } else { key.clone() };
-                let code = app::core::ErrCode::ControlCharacter;
-                return Err(ApiError(
-                    AppError::Validation { fields: vec![app::core::FieldError { field, code }] },
-                    lang,
-                ));
-            }
+        let decoded: Vec<(String, String)> = serde_urlencoded::from_str(&kept.join("&")).unwrap_or_default();
+        if let Some((key, _)) = decoded.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            let field = if key.contains('\0') { "query" } else { key };
+            return Err(ApiError(AppError::field(field, app::core::ErrCode::ControlCharacter), lang));
         }
         let uri: http::Uri =
             format!("{}?{}", parts.uri.path(), kept.join("&")).parse().unwrap_or_else(|_| parts.uri.clone());
