@@ -27,6 +27,7 @@ cargo build -p tests --bin mailservers
 say "release site, dev-profile server"
 cargo leptos build --release --split --project karvon-e2e
 target/debug/karvon compress-site
+scripts/wasm-size.sh
 
 run_e2e() {
   local db_url=$1 label=$2

@@ -161,3 +161,67 @@ fn is_static(path: &str) -> bool {
         || path.starts_with("/icons/")
         || matches!(path, "/sw.js" | "/manifest.webmanifest" | "/favicon.ico" | "/healthz")
 }
+
+/// Server functions' arguments, refused like the REST API's when a text holds a NUL character (PostgreSQL
+/// stores none; SQLite would, and the two must behave alike): a 422 naming the field, in the encoding the
+/// server function's own errors use, or for a form posted without JavaScript the usual redirect back with the
+/// error in the address. Bodies other than form fields and JSON (uploads) pass untouched.
+pub async fn server_fn_arguments(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/rpc/") {
+        return next.run(req).await;
+    }
+    let lang = req.extensions().get::<RequestCtx>().map(|c| c.lang).unwrap_or_default();
+    let content_type = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let form = content_type == "application/x-www-form-urlencoded";
+    let json = content_type == "application/json";
+    let mut field = nul_form_field(req.uri().query().unwrap_or(""));
+    let (parts, body) = req.into_parts();
+    let body = if field.is_none() && (form || json) {
+        let Ok(bytes) = axum::body::to_bytes(body, crate::rest::MAX_BODY_BYTES).await else {
+            return ApiError(AppError::PayloadTooLarge, lang).into_response();
+        };
+        field = if form { nul_form_field(&String::from_utf8_lossy(&bytes)) } else { crate::rest::nul_field(&bytes) };
+        axum::body::Body::from(bytes)
+    } else {
+        body
+    };
+    let Some(field) = field else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let err = AppError::field(&field, app::core::ErrCode::ControlCharacter);
+    let html =
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    if html {
+        let referer = parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+        let back = leptos::server_fn::error::ServerFnUrlError::new(&path, err)
+            .to_url(referer)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| "/".into());
+        return axum::response::Redirect::to(&back).into_response();
+    }
+    let body = serde_json::to_vec(&err).unwrap_or_default();
+    let mut res = (http::StatusCode::UNPROCESSABLE_ENTITY, body).into_response();
+    let headers = res.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    if let Ok(v) = http::HeaderValue::from_str(&path) {
+        headers.insert(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, v);
+    }
+    res
+}
+
+/// The field (the innermost name of `data[name]`) of the first form pair holding a NUL character.
+fn nul_form_field(encoded: &str) -> Option<String> {
+    if !encoded.contains("%00") {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(encoded).unwrap_or_default();
+    let (key, _) = pairs.into_iter().find(|(k, v)| k.contains('\0') || v.contains('\0'))?;
+    let name = key.rsplit('[').next().unwrap_or(&key).trim_end_matches(']');
+    Some(if name.is_empty() || name.contains('\0') { "body".into() } else { name.to_string() })
+}

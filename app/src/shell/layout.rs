@@ -341,7 +341,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                                 title=l.native_name()
                                 data-test=format!("lang-{}", l.code())
                             >
-                                {l.code().to_uppercase()}
+                                {l.code().to_ascii_uppercase()}
                             </button>
                         </form>
                     }

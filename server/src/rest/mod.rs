@@ -148,7 +148,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// The field (`name`, `contacts[1].role`; `body` for the body itself) of the first string in a JSON body that
 /// holds a NUL character.
-fn nul_field(bytes: &[u8]) -> Option<String> {
+pub(crate) fn nul_field(bytes: &[u8]) -> Option<String> {
     fn walk(v: &serde_json::Value, path: String) -> Option<String> {
         let child = |k: &str| if path == "body" { k.to_string() } else { format!("{path}.{k}") };
         match v {

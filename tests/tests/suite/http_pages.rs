@@ -167,3 +167,35 @@ async fn pipeline_settings_form_without_javascript() {
     assert_eq!(after.stages[1].rules.tasks, [app::deals::AutoTask { title: "Call".into(), due_days: 1 }]);
     assert_eq!(after.stages.len(), before.stages.len());
 }
+
+/// A NUL character in a server function's argument (PostgreSQL stores none) is refused like the REST API
+/// refuses it: the no-JavaScript form comes back with the translated error next to the field, the hydrated
+/// client's call gets a 422 in the server function's error encoding, and nothing is saved on either database.
+async fn nul_in_server_function_arguments_is_refused(app: TestApp) {
+    make_user(&app.db, "nul@k.uz", Role::Manager, None).await;
+    let m = login(&app, "nul@k.uz").await;
+    let form = "name=Qarshi%00Energiya&kind=company&phone=&email=&notes=";
+    let res = app.browser("POST", "/rpc/customers/create", Some(&m), Some(form), "/customers/new").await;
+    assert!(res.location().unwrap_or_default().contains("__err"), "{} {:?}", res.status, res.location());
+    let page = follow(&app, &res, Some(&m)).await;
+    assert!(page.body.contains("В тексте недопустимый символ (NUL)"), "{}", page.body);
+
+    let req = http::Request::builder()
+        .method("POST")
+        .uri("/rpc/customers/create")
+        .header("host", "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .header("accept", "application/json")
+        .header("cookie", &m)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from("name=Qarshi&kind=company&notes=a%00b"))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    let err: app::core::AppError = serde_json::from_str(&res.body).expect("the server function's error encoding");
+    assert_eq!(err.field_codes("notes"), vec![app::core::ErrCode::ControlCharacter]);
+
+    let list = app.browser("GET", "/customers?q=qarshi", Some(&m), None, "/").await;
+    assert!(!list.body.contains("Qarshi"), "nothing saved");
+}
+tests::both_apps!(nul_server_fn, nul_in_server_function_arguments_is_refused);
