@@ -2,6 +2,7 @@
 //! and bank accounts): customers, their counterparties (about 1.2 per customer) and contact persons (about
 //! 1.5 per customer).
 
+use app::core::db::BeginWrite;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -345,7 +346,7 @@ pub async fn seed_customers(db: &Db, count: u64, seed: u64) -> Result<(), AppErr
             }
         }
         db_run!(db, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             app::insert_rows!(tx, customers);
             app::insert_rows!(tx, docs);
             app::insert_rows!(tx, cps);
@@ -504,7 +505,7 @@ pub async fn seed_deals(
             }
         }
         db_run!(db, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             app::insert_rows!(tx, d);
             app::insert_rows!(tx, h);
             tx.commit().await

@@ -2,6 +2,7 @@
 
 use super::{Team, UserInfo};
 use crate::auth::Role;
+use crate::core::db::BeginWrite;
 use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
@@ -54,7 +55,7 @@ pub async fn update_user(db: &Db, c: &UserChange<'_>) -> Result<(), AppError> {
     let sql = "UPDATE users SET role = $1, team_id = $2, active = $3, phone_ext = $5, version = version + 1 \
                WHERE id = $4 AND version = $6";
     let res = db_run!(db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if lock_admins {
             sqlx::query("SELECT id FROM users WHERE role = 'admin' AND active FOR UPDATE").execute(&mut *tx).await?;
         }

@@ -1,5 +1,6 @@
 //! SQL for users, sessions, API tokens, login throttling and module switches; written once for both databases.
 
+use crate::core::db::BeginWrite;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use base64::Engine;
@@ -196,7 +197,7 @@ pub async fn password_hash(db: &Db, user_id: i64) -> Result<String, AppError> {
 pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep_session: Option<&str>) -> Result<(), AppError> {
     let keep = keep_session.map(hash_secret).unwrap_or_default();
     db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2").bind(user_id).bind(&keep).execute(&mut *tx).await?;
         tx.commit().await

@@ -3,6 +3,7 @@
 
 use super::{Contact, ContactLink, ContactValues, Messenger};
 use crate::audit::FieldChange;
+use crate::core::db::BeginWrite;
 use crate::core::db::{Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::customers::search_key;
@@ -171,7 +172,7 @@ pub async fn create(
     let mut changes = v.changes_from(None);
     changes.extend_from_slice(custom_changes);
     let id: i64 = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id = insert_contact!(tx, v, customer_id, role, user_id, now);
         crate::audit!(tx, customer_id, "contact", id, "created", &changes, user_id, now)?;
         tx.commit().await.map(|_| id)
@@ -192,7 +193,7 @@ pub async fn update(
     let sql = "UPDATE contacts SET name = $1, name_search = $2, position = $3, birthday = $4, notes = $5, \
                updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8";
     let done: u64 = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(&v.position).bind(&v.birthday).bind(&v.notes)
             .bind(now).bind(c.id).bind(version)
@@ -225,7 +226,7 @@ pub async fn link(
     let now = now_millis();
     let changes = vec![FieldChange { field: "name".into(), old: None, new: Some(c.name.clone()) }];
     db_run!(db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, role, created_at) VALUES ($1, $2, $3, $4)")
             .bind(customer_id).bind(c.id).bind(role).bind(now).execute(&mut *tx).await?;
         crate::audit!(tx, customer_id, "contact", c.id, "linked", &changes, user_id, now)?;

@@ -93,6 +93,41 @@ impl Db {
     }
 }
 
+/// Starts a transaction that will write. SQLite's plain `BEGIN` is deferred: a transaction that reads before
+/// it writes asks for the write lock only at its first write, and when another connection has committed in
+/// between SQLite answers "database is locked" at once (its busy timeout cannot help: the transaction's
+/// snapshot is stale), a 500 that API fuzzing found on concurrent updates. `BEGIN IMMEDIATE` takes the lock
+/// first, so concurrent writers wait their turn within the busy timeout. PostgreSQL's `BEGIN` is right as it is.
+pub trait BeginWrite {
+    /// The backend.
+    type Database: sqlx::Database;
+
+    /// A transaction holding the right to write from its start.
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send {
+        self.begin()
+    }
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

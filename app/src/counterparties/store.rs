@@ -3,6 +3,7 @@
 
 use super::{BankAccount, Counterparty, CounterpartyList, CounterpartyValues, NewBankAccount, Ownership};
 use crate::audit::FieldChange;
+use crate::core::db::BeginWrite;
 use crate::core::db::{Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::db_run;
@@ -209,7 +210,7 @@ pub async fn create(
     let changes = v.changes_from(None);
     // An async block, so that `?` stops there and `taken` sees the error.
     let id: i64 = db_run!(db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id = insert_counterparty!(tx, v, customer_id, from, &[] as &[NewBankAccount], user_id, now);
         crate::audit!(tx, customer_id, "counterparty", id, "created", &changes, user_id, now)?;
         tx.commit().await?;
@@ -232,7 +233,7 @@ pub async fn update(
     let sql = "UPDATE counterparties SET legal_name = $1, country = $2, tax_id = $3, vat_payer = $4, \
                legal_address = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8";
     let done: u64 = db_run!(db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(sql)
             .bind(&v.legal_name).bind(&v.country).bind(&v.tax_id).bind(v.vat_payer).bind(&v.legal_address)
             .bind(now).bind(c.id).bind(version)
@@ -267,7 +268,7 @@ pub async fn move_to(
         FieldChange { field: "from".into(), old: None, new: Some(crate::core::format::date_input(from)) },
     ];
     let done: u64 = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
             .bind(now).bind(c.id).bind(version)
             .execute(&mut *tx).await?.rows_affected();
@@ -301,7 +302,7 @@ pub async fn add_bank_account(
     let label = format!("{} / {}", a.bank_code, a.account);
     let changes = vec![FieldChange { field: "bank_account".into(), old: None, new: Some(label) }];
     let current = db_run!(db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
             .bind(now).bind(c.id).bind(c.version).execute(&mut *tx).await?.rows_affected();
         if n == 0 {

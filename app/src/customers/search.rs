@@ -6,6 +6,7 @@
 
 use crate::auth::Scope;
 use crate::core::AppError;
+use crate::core::db::BeginWrite;
 use crate::core::db::{Db, like_escape};
 
 /// The document of a customer from its parts: text lower-cased, phones also as bare digits.
@@ -94,7 +95,7 @@ pub fn insert_head(db: &Db) -> &'static str {
 pub async fn write(db: &Db, docs: &[(i64, String)]) -> Result<(), AppError> {
     match db {
         Db::Sqlite(p) => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for (id, doc) in docs {
                 sqlx::query("DELETE FROM customer_search WHERE rowid = $1").bind(id).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO customer_search (rowid, doc) VALUES ($1, $2)")
@@ -106,7 +107,7 @@ pub async fn write(db: &Db, docs: &[(i64, String)]) -> Result<(), AppError> {
             tx.commit().await?;
         }
         Db::Postgres(p) => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for (id, doc) in docs {
                 sqlx::query(
                     "INSERT INTO customer_search (customer_id, doc) VALUES ($1, $2) \

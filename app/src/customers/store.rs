@@ -6,6 +6,7 @@ use super::filter::FilterCtx;
 use super::{Customer, CustomerKind, CustomerPage, CustomerStage, CustomerValues, search_key};
 use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
+use crate::core::db::BeginWrite;
 use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
@@ -382,7 +383,7 @@ pub async fn create(
     let mut changes = v.changes_from(&Customer::empty());
     changes.extend_from_slice(custom_changes);
     let id: i64 = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
             .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
@@ -415,7 +416,7 @@ pub async fn update(
                email = $7, notes = $8, manager_id = $9, updated_by = $10, updated_at = $11, version = version + 1, \
                tags = $14, dup_key = $15 WHERE id = $12 AND version = $13";
     let done = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(sql)
             .bind(&v.name).bind(search_key(&v.name)).bind(v.kind.as_str()).bind(v.stage.as_str()).bind(&v.source)
             .bind(&v.phone).bind(&v.email).bind(&v.notes).bind(manager_id).bind(user.id).bind(now)
@@ -489,7 +490,7 @@ pub async fn backfill_dup_keys(db: &Db) -> Result<u64, AppError> {
         let Some(last) = rows.last() else { return Ok(done) };
         after = last.0;
         db_run!(db, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for (id, name) in &rows {
                 sqlx::query("UPDATE customers SET dup_key = $1 WHERE id = $2").bind(name_key(name)).bind(id)
                     .execute(&mut *tx).await?;
@@ -541,7 +542,7 @@ pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<
         "DELETE FROM customer_search WHERE rowid = $1"
     };
     let ok = db_run!(db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let merged_now: Option<i64> = sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
             .bind(m).fetch_optional(&mut *tx).await?;
         let n = sqlx::query(update)

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
+use crate::core::db::BeginWrite;
 use crate::core::db::Db;
 use crate::core::{AppError, Millis, now_millis};
 use crate::custom_fields::FieldEntity;
@@ -131,7 +132,7 @@ pub async fn save_pipeline(
     let now = now_millis();
     let archived_at = archived.then_some(now);
     let id = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: Option<i64> = match id {
             None => Some(sqlx::query_scalar(
                 "INSERT INTO pipelines (name, mode, position, archived_at, created_at, updated_at) \
@@ -350,7 +351,7 @@ pub async fn create(
                currency, expected_close, interest, source, max_position, stage_entered_at, created_by, created_at, \
                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $13) RETURNING id";
     let id: i64 = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(sql)
             .bind(&v.title).bind(pipeline_id).bind(stage.map(|s| s.id)).bind(customer_id).bind(v.counterparty_id)
             .bind(manager_id).bind(v.amount).bind(&v.currency).bind(v.expected_close).bind(&v.interest)
@@ -396,7 +397,7 @@ pub async fn update(db: &Db, user: &CurrentUser, current: &Deal, u: &DealUpdate<
                expected_close = $6, interest = $7, source = $8, checklist_done = $9, updated_at = $10, \
                version = version + 1 WHERE id = $11 AND version = $12";
     let n = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(sql)
             .bind(&v.title).bind(v.counterparty_id).bind(manager_id).bind(v.amount).bind(&v.currency)
             .bind(v.expected_close).bind(&v.interest).bind(&v.source).bind(&checklist).bind(now)
@@ -433,7 +434,7 @@ pub async fn move_to(
     let now = now_millis();
     let changes = vec![FieldChange { field: "stage".into(), old: from.map(stage_ref), new: Some(stage_ref(to)) }];
     let n = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE deals SET stage_id = $1, stage_entered_at = $2, checklist_done = '[]', \
              max_position = CASE WHEN max_position < $3 THEN $3 ELSE max_position END, updated_at = $2, \
@@ -474,7 +475,7 @@ pub async fn set_status(db: &Db, user: &CurrentUser, deal: &Deal, close: &DealCl
     }
     let action = if reopen { "reopened" } else { "closed" };
     let n = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = if reopen {
             sqlx::query(
                 "UPDATE deals SET status = 'open', closed_at = NULL, lost_stage_id = NULL, loss_reason_id = NULL, \

@@ -2,6 +2,7 @@
 //! is found by its number (`#123` or `123`), phone, e-mail or name, among the customers the importing
 //! user may see; a name several customers share is refused, so nothing lands at the wrong customer.
 
+use crate::core::db::BeginWrite;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -392,7 +393,7 @@ pub async fn contacts_batch(
     let user_id = ctx.user.id;
     let import = ctx.import_change();
     db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         for (customer_id, r) in &create {
             let role = r.input.role.as_deref().map(str::trim).filter(|s| !s.is_empty());
             let id = crate::contacts::store::insert_contact!(tx, &r.values, *customer_id, role, user_id, now);
@@ -604,7 +605,7 @@ pub async fn counterparties_batch(
     let owner = "SELECT c.id, o.customer_id FROM counterparties c JOIN counterparty_owners o \
         ON o.counterparty_id = c.id AND o.valid_to IS NULL WHERE c.country = $1 AND c.tax_id = $2";
     db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         for (customer_id, r) in &create {
             let accounts: Vec<&NewBankAccount> = r.account.iter().collect();
             let id = crate::counterparties::store::insert_counterparty!(

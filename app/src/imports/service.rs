@@ -3,6 +3,7 @@
 //! [`BATCH`] rows, each committed in one transaction together with its progress, yielding between batches so
 //! the server keeps answering other users. A run left by a stopped server is resumed (see [`resume_stale`]).
 
+use crate::core::db::BeginWrite;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -735,7 +736,7 @@ async fn write_batch(
             }
         };
     db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let held = sqlx::query(store::ADD_COUNTS).bind(counts.processed).bind(counts.created).bind(counts.updated)
             .bind(counts.skipped).bind(counts.failed).bind(now).bind(id).bind(&ctx.runner).execute(&mut *tx).await?
             .rows_affected();

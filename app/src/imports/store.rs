@@ -1,6 +1,7 @@
 //! SQL for imports: the file, its mapping, the run's progress and failed rows, on both databases.
 
 use super::{Import, ImportError, ImportKind, ImportStatus};
+use crate::core::db::BeginWrite;
 use crate::core::db::Db;
 use crate::core::{AppError, now_millis};
 use crate::db_run;
@@ -110,7 +111,7 @@ pub async fn set_mapping(
 ) -> Result<(), AppError> {
     let json = serde_json::to_string(mapping).unwrap_or_default();
     db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("UPDATE imports SET mapping = $1, on_duplicate = $2 WHERE id = $3 AND status = 'uploaded'")
             .bind(&json).bind(on_duplicate).bind(id).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO import_mappings (user_id, kind, signature, mapping) VALUES ($1, $4, $2, $3) \

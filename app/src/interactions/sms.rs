@@ -7,6 +7,7 @@
 //! The concrete gateway speaks the API of Eskiz (notify.eskiz.uz), common in Uzbekistan: a token from
 //! `POST /api/auth/login`, `POST /api/message/sms/send`, and a callback with the delivery status.
 
+use crate::core::db::BeginWrite;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -206,7 +207,7 @@ pub async fn queue(
     let insert_m = "INSERT INTO sms_messages (interaction_id, phone, text, status, next_attempt_at, created_at, updated_at) \
                     VALUES ($1, $2, $3, 'queued', $4, $4, $4)";
     let id: i64 = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(insert_i).bind(customer_id).bind(contact_id).bind(text).bind(now).bind(author)
             .fetch_one(&mut *tx).await?;
         sqlx::query(insert_m).bind(id).bind(phone).bind(text).bind(now).execute(&mut *tx).await?;
@@ -284,7 +285,7 @@ async fn record(
     let upd_i =
         "UPDATE interactions SET status = $1, result = $2, updated_at = $3, version = version + 1 WHERE id = $4";
     db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query(upd_m).bind(status).bind(provider_id).bind(attempts).bind(next).bind(error).bind(now).bind(m.id)
             .execute(&mut *tx).await?;
         sqlx::query(upd_i).bind(status).bind(error).bind(now).bind(m.interaction_id).execute(&mut *tx).await?;

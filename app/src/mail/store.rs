@@ -1,5 +1,6 @@
 //! SQL for mailboxes, their folders' sync state, messages, attachments and templates, on both databases.
 
+use crate::core::db::BeginWrite;
 use std::collections::HashMap;
 
 use super::parse::Parsed;
@@ -354,7 +355,7 @@ pub async fn import_batch(
         "INSERT INTO mail_attachments (message_id, file_name, content_type, size, data) VALUES ($1, $2, $3, $4, $5)";
     let folder_sql = "UPDATE mail_folders SET last_uid = $1 WHERE mailbox_id = $2 AND role = $3 AND last_uid < $1";
     let new = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let mut new = 0u64;
         for (m, owner) in batch.iter().zip(owners) {
             let pm = &m.parsed;
@@ -442,7 +443,7 @@ pub async fn record_sent(db: &Db, o: &Outgoing<'_>) -> Result<i64, AppError> {
                   RETURNING id";
     let thread = "UPDATE mail_messages SET thread_id = COALESCE($1, id) WHERE id = $2";
     let id = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let body: String = o.body.chars().take(INTERACTION_BODY_CHARS).collect();
         let interaction_id: i64 = sqlx::query_scalar(interaction).bind(o.customer_id).bind(o.contact_id)
             .bind(o.subject).bind(body).bind(now).bind(o.author).fetch_one(&mut *tx).await?;
@@ -612,7 +613,7 @@ pub async fn link(
                WHERE id = $4 AND customer_id IS NULL";
     let now = now_millis();
     let n = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         type R = (i64, String, Option<String>, Option<String>, i64, Option<i64>);
         let rows: Vec<R> = sqlx::query_as(pick).bind(message_id).fetch_all(&mut *tx).await?;
         let mut n = 0u64;

@@ -1,5 +1,6 @@
 //! SQL for segments and static snapshots, on both databases.
 
+use crate::core::db::BeginWrite;
 use std::collections::HashMap;
 
 use super::{Rules, Segment, SegmentKind};
@@ -103,7 +104,7 @@ pub async fn create(
     let now = now_millis();
     let snapshot = if kind == SegmentKind::Static { Some(snapshot_sql(rules, ctx)?) } else { None };
     Ok(db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(sql).bind(name).bind(kind.as_str()).bind(rules_json(rules))
             .bind(member_count).bind(user_id).bind(now).fetch_one(&mut *tx).await?;
         if let Some((insert, args)) = &snapshot {
@@ -135,7 +136,7 @@ pub async fn update(
         None => None,
     };
     let n = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(sql).bind(name).bind(rules_json(rules)).bind(member_count)
             .bind(now_millis()).bind(id).bind(version).execute(&mut *tx).await?.rows_affected();
         if n == 1 && let Some((insert, args)) = &snapshot {
@@ -164,7 +165,7 @@ pub async fn snapshot(db: &Db, id: i64, rules: &Rules, ctx: &FilterCtx) -> Resul
     let (insert, mut args) = snapshot_sql(rules, ctx)?;
     args[0] = Arg::I(id);
     let n = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("DELETE FROM segment_members WHERE segment_id = $1").bind(id).execute(&mut *tx).await?;
         let n = bind_args!(sqlx::query(&insert), &args).execute(&mut *tx).await?.rows_affected();
         sqlx::query("UPDATE segments SET member_count = $1 WHERE id = $2").bind(n as i64).bind(id)

@@ -2,6 +2,7 @@
 
 use super::{MyDay, Notification, Task, TaskPage, TaskValues};
 use crate::auth::Scope;
+use crate::core::db::BeginWrite;
 use crate::core::db::Db;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::customers::store::{Arg, bind_args, push_cond};
@@ -247,7 +248,7 @@ pub async fn claim_due_reminders(db: &Db, now: Millis) -> Result<Vec<Fired>, App
         return Ok(Vec::new());
     }
     let fired: Vec<Fired> = db_run!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let claimed: Vec<Claimed> = sqlx::query_as(claim).bind(now).fetch_all(&mut *tx).await?;
         let mut fired = Vec::with_capacity(claimed.len());
         for (task_id, user_id, title, due_at, customer_id) in claimed {
