@@ -36,6 +36,11 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     if table.rows.len() > MAX_ROWS {
         return Err(AppError::field("file", ErrCode::TooMany));
     }
+    // A NUL character (a binary or UTF-16 file read as text) can be stored by neither database alike:
+    // PostgreSQL refuses it in text. The file is refused whole, before anything is kept.
+    if table.headers.iter().chain(table.rows.iter().flatten()).any(|c| c.contains('\0')) {
+        return Err(AppError::field("file", ErrCode::ControlCharacter));
+    }
     Ok(table)
 }
 
