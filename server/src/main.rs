@@ -140,23 +140,26 @@ async fn serve(config: Config) {
     let db = open(&config).await;
     // Imports whose server stopped are taken over (from their last committed batch), now and while running.
     app::imports::service::set_lease(config.import_lease_seconds as i64 * 1000);
-    tokio::spawn(app::imports::service::watch(db.clone()));
-    // Search documents a crash left stale are rebuilt.
-    tokio::spawn(app::customers::search::watch(db.clone()));
-    tokio::spawn(app::tasks::reminders::run(db.clone()));
-    tokio::spawn(app::core::events::relay(db.clone()));
+    // The background jobs, stopped before the pool closes (else each would log its closed pool as an error).
+    let mut tasks = vec![
+        tokio::spawn(app::imports::service::watch(db.clone())),
+        // Search documents a crash left stale are rebuilt.
+        tokio::spawn(app::customers::search::watch(db.clone())),
+        tokio::spawn(app::tasks::reminders::run(db.clone())),
+        tokio::spawn(app::core::events::relay(db.clone())),
+    ];
     if let Some(sms) = config.sms.clone() {
         app::interactions::sms::ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
         let gateway: std::sync::Arc<dyn app::interactions::sms::SmsGateway> =
             std::sync::Arc::new(app::interactions::sms::Eskiz::new(sms));
-        tokio::spawn(app::interactions::sms::run(db.clone(), gateway));
+        tasks.push(tokio::spawn(app::interactions::sms::run(db.clone(), gateway)));
     }
     app::mail::net::ALLOW_PRIVATE_HOSTS.store(config.mail_allow_private_hosts, std::sync::atomic::Ordering::Relaxed);
     match app::mail::crypto::load_or_create(config.mail_key.as_deref(), &config.mail_key_file) {
         Ok(key) => {
             app::mail::crypto::install(key);
             let every = std::time::Duration::from_secs(config.mail_sync_seconds);
-            tokio::spawn(app::mail::sync::run(db.clone(), every));
+            tasks.push(tokio::spawn(app::mail::sync::run(db.clone(), every)));
         }
         // Mail stays off (connecting a mailbox says why); everything else works.
         Err(e) => tracing::error!(error = %e, "no mail key: mailboxes cannot be connected or synced"),
@@ -184,7 +187,12 @@ async fn serve(config: Config) {
     if let Err(e) = served {
         tracing::error!(error = %e, "server error");
     }
-    // Requests have finished; a connection still out belongs to a background task (an import batch, say,
+    // Requests have finished; the background jobs stop at their next wait (an import batch's transaction rolls
+    // back and resumes at the next start, as after a crash).
+    for task in &tasks {
+        task.abort();
+    }
+    // A connection still out belongs to a background task (an import batch, say,
     // whose transaction rolls back and resumes at the next start). Closing waits for it a few seconds, no
     // longer: a stop must not hang (seen once on PostgreSQL after a benchmark).
     if tokio::time::timeout(std::time::Duration::from_secs(5), db.close()).await.is_err() {
