@@ -172,21 +172,20 @@ pub async fn server_fn_arguments(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let lang = req.extensions().get::<RequestCtx>().map(|c| c.lang).unwrap_or_default();
-    let content_type = req
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let content_type = crate::rest::media_type(req.headers());
     let form = content_type == "application/x-www-form-urlencoded";
     let json = content_type == "application/json";
-    let mut field = nul_form_field(req.uri().query().unwrap_or(""));
+    let mut field = crate::rest::nul_pair_field(req.uri().query().unwrap_or(""), "body");
     let (parts, body) = req.into_parts();
     let body = if field.is_none() && (form || json) {
         let Ok(bytes) = axum::body::to_bytes(body, crate::rest::MAX_BODY_BYTES).await else {
             return ApiError(AppError::PayloadTooLarge, lang).into_response();
         };
-        field = if form { nul_form_field(&String::from_utf8_lossy(&bytes)) } else { crate::rest::nul_field(&bytes) };
+        field = if form {
+            crate::rest::nul_pair_field(&String::from_utf8_lossy(&bytes), "body")
+        } else {
+            crate::rest::nul_field(&bytes)
+        };
         axum::body::Body::from(bytes)
     } else {
         body
@@ -213,15 +212,4 @@ pub async fn server_fn_arguments(req: Request, next: Next) -> Response {
         headers.insert(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, v);
     }
     res
-}
-
-/// The field (the innermost name of `data[name]`) of the first form pair holding a NUL character.
-fn nul_form_field(encoded: &str) -> Option<String> {
-    if !encoded.contains("%00") {
-        return None;
-    }
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(encoded).unwrap_or_default();
-    let (key, _) = pairs.into_iter().find(|(k, v)| k.contains('\0') || v.contains('\0'))?;
-    let name = key.rsplit('[').next().unwrap_or(&key).trim_end_matches(']');
-    Some(if name.is_empty() || name.contains('\0') { "body".into() } else { name.to_string() })
 }

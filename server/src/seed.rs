@@ -2,7 +2,6 @@
 //! and bank accounts): customers, their counterparties (about 1.2 per customer) and contact persons (about
 //! 1.5 per customer).
 
-use app::core::db::BeginWrite;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -10,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use app::auth::{Role, store as auth_store};
 use app::contacts::ContactValues;
 use app::core::AppError;
-use app::core::db::{Db, Rows, V};
+use app::core::db::{BeginWrite, Db, Rows, V};
 use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
 use app::customers::{CustomerKind, CustomerStage, CustomerValues, search};
 use app::db_run;

@@ -2,8 +2,7 @@
 
 use super::{Team, UserInfo};
 use crate::auth::Role;
-use crate::core::db::BeginWrite;
-use crate::core::db::Db;
+use crate::core::db::{BeginWrite, Db};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
 

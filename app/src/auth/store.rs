@@ -1,6 +1,5 @@
 //! SQL for users, sessions, API tokens, login throttling and module switches; written once for both databases.
 
-use crate::core::db::BeginWrite;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use base64::Engine;
@@ -8,7 +7,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{ApiTokenInfo, CurrentUser, Role};
-use crate::core::db::Db;
+use crate::core::db::{BeginWrite, Db};
 use crate::core::{AppError, ErrCode, Lang, Millis, now_millis};
 use crate::db_run;
 

@@ -3,8 +3,7 @@
 
 use super::{Contact, ContactLink, ContactValues, Messenger};
 use crate::audit::FieldChange;
-use crate::core::db::BeginWrite;
-use crate::core::db::{Db, is_unique_violation, placeholders};
+use crate::core::db::{BeginWrite, Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::customers::search_key;
 use crate::db_run;

@@ -3,8 +3,7 @@
 
 use super::{BankAccount, Counterparty, CounterpartyList, CounterpartyValues, NewBankAccount, Ownership};
 use crate::audit::FieldChange;
-use crate::core::db::BeginWrite;
-use crate::core::db::{Db, is_unique_violation, placeholders};
+use crate::core::db::{BeginWrite, Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::db_run;
 

@@ -6,8 +6,7 @@
 
 use crate::auth::Scope;
 use crate::core::AppError;
-use crate::core::db::BeginWrite;
-use crate::core::db::{Db, like_escape};
+use crate::core::db::{BeginWrite, Db, like_escape};
 
 /// The document of a customer from its parts: text lower-cased, phones also as bare digits.
 pub fn document<'a>(texts: impl IntoIterator<Item = &'a str>, phones: impl IntoIterator<Item = &'a str>) -> String {

@@ -6,8 +6,7 @@ use super::{
 };
 use crate::audit::FieldChange;
 use crate::auth::{CurrentUser, Scope};
-use crate::core::db::BeginWrite;
-use crate::core::db::Db;
+use crate::core::db::{BeginWrite, Db};
 use crate::core::{AppError, Millis, now_millis};
 use crate::custom_fields::FieldEntity;
 use crate::custom_fields::store as fields;

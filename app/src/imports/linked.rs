@@ -2,7 +2,6 @@
 //! is found by its number (`#123` or `123`), phone, e-mail or name, among the customers the importing
 //! user may see; a name several customers share is refused, so nothing lands at the wrong customer.
 
-use crate::core::db::BeginWrite;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -12,7 +11,7 @@ use super::store::BatchCounts;
 use crate::audit::FieldChange;
 use crate::auth::CurrentUser;
 use crate::contacts::{ContactPatch, ContactValues, NewContact};
-use crate::core::db::{Db, placeholders_after};
+use crate::core::db::{BeginWrite, Db, placeholders_after};
 use crate::core::{AppError, ErrCode, FieldError, now_millis};
 use crate::counterparties::{CounterpartyPatch, CounterpartyValues, NewBankAccount, NewCounterparty};
 use crate::customers::dupes::name_key;

@@ -3,7 +3,6 @@
 //! [`BATCH`] rows, each committed in one transaction together with its progress, yielding between batches so
 //! the server keeps answering other users. A run left by a stopped server is resumed (see [`resume_stale`]).
 
-use crate::core::db::BeginWrite;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -13,7 +12,7 @@ use super::linked;
 use super::store::{self, BatchCounts};
 use super::{Import, ImportKind, ImportStatus, PreviewRow};
 use crate::auth::{CurrentUser, Scope};
-use crate::core::db::{Db, Rows, V, placeholders_after};
+use crate::core::db::{BeginWrite, Db, Rows, V, placeholders_after};
 use crate::core::{AppError, Checks, ErrCode, FieldError, Lang, now_millis};
 use crate::custom_fields::{CustomField, store as fields};
 use crate::customers::dupes::name_key;

@@ -1,8 +1,7 @@
 //! SQL for imports: the file, its mapping, the run's progress and failed rows, on both databases.
 
 use super::{Import, ImportError, ImportKind, ImportStatus};
-use crate::core::db::BeginWrite;
-use crate::core::db::Db;
+use crate::core::db::{BeginWrite, Db};
 use crate::core::{AppError, now_millis};
 use crate::db_run;
 

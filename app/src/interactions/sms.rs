@@ -7,13 +7,12 @@
 //! The concrete gateway speaks the API of Eskiz (notify.eskiz.uz), common in Uzbekistan: a token from
 //! `POST /api/auth/login`, `POST /api/message/sms/send`, and a callback with the delivery status.
 
-use crate::core::db::BeginWrite;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::db::Db;
+use crate::core::db::{BeginWrite, Db};
 use crate::core::{AppError, Checks, ErrCode, Millis, now_millis};
 use crate::db_run;
 

@@ -1,10 +1,9 @@
 //! SQL for segments and static snapshots, on both databases.
 
-use crate::core::db::BeginWrite;
 use std::collections::HashMap;
 
 use super::{Rules, Segment, SegmentKind};
-use crate::core::db::{Db, placeholders};
+use crate::core::db::{BeginWrite, Db, placeholders};
 use crate::core::{AppError, now_millis};
 use crate::customers::filter::{FilterCtx, rules_sql};
 use crate::customers::store::{Arg, bind_args};

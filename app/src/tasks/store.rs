@@ -2,8 +2,7 @@
 
 use super::{MyDay, Notification, Task, TaskPage, TaskValues};
 use crate::auth::Scope;
-use crate::core::db::BeginWrite;
-use crate::core::db::Db;
+use crate::core::db::{BeginWrite, Db};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::customers::store::{Arg, bind_args, push_cond};
 use crate::db_run;

@@ -114,12 +114,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = lang_of(req.extensions());
-        let json = req
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-            .is_some_and(|t| t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")));
+        let t = media_type(req.headers());
+        let json = t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
         if !json {
             return Err(ApiError(AppError::BadRequest, lang));
         }
@@ -169,6 +165,31 @@ pub(crate) fn nul_field(bytes: &[u8]) -> Option<String> {
     walk(&value, "body".into())
 }
 
+/// A request's media type (`application/json` of `application/json; charset=utf-8`), lower-cased; empty
+/// when there is none.
+pub(crate) fn media_type(headers: &http::HeaderMap) -> String {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The field of the first pair of a URL-encoded query or form that holds a NUL character: its name (the
+/// innermost of `data[name]`), or `fallback` when the name itself holds one.
+pub(crate) fn nul_pair_field(encoded: &str, fallback: &str) -> Option<String> {
+    if !encoded.contains("%00") {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(encoded).unwrap_or_default();
+    let (key, _) = pairs.into_iter().find(|(k, v)| k.contains('\0') || v.contains('\0'))?;
+    if key.contains('\0') {
+        return Some(fallback.into());
+    }
+    let inner = key.strip_suffix(']').and_then(|k| k.rsplit_once('[')).map(|(_, name)| name).filter(|n| !n.is_empty());
+    Some(inner.map(str::to_string).unwrap_or(key))
+}
+
 /// Best effort: the field named in a serde error (`missing field `name``, `name: invalid type`).
 fn field_of_json_error(text: &str) -> app::core::FieldError {
     use app::core::{ErrCode, FieldError};
@@ -202,10 +223,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .filter(|pair| pair.split_once('=').is_some_and(|(k, v)| !k.is_empty() && !v.is_empty()))
             .collect();
         // PostgreSQL stores no NUL in text: a parameter holding one is refused, named.
-        let decoded: Vec<(String, String)> = serde_urlencoded::from_str(&kept.join("&")).unwrap_or_default();
-        if let Some((key, _)) = decoded.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
-            let field = if key.contains('\0') { "query" } else { key };
-            return Err(ApiError(AppError::field(field, app::core::ErrCode::ControlCharacter), lang));
+        if let Some(field) = nul_pair_field(&kept.join("&"), "query") {
+            return Err(ApiError(AppError::field(&field, app::core::ErrCode::ControlCharacter), lang));
         }
         let uri: http::Uri =
             format!("{}?{}", parts.uri.path(), kept.join("&")).parse().unwrap_or_else(|_| parts.uri.clone());
