@@ -1,5 +1,6 @@
 //! The Karvon server: configuration, the axum router (pages, server functions, REST API), middleware.
 
+pub mod admin;
 pub mod backup;
 pub mod config;
 pub mod middleware;

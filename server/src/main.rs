@@ -11,6 +11,8 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage:
   karvon [serve]                                  start the server (see README for configuration)
   karvon admin create --email E --password P [--name N]
+  karvon admin set-password --email E             new password from standard input; ends the user's
+                                                  sessions and revokes their API tokens
   karvon seed-demo --customers N [--deals D] [--seed S]   (D defaults to N / 4)
   karvon migrate                                  apply migrations and exit
   karvon compress-site                            write .br and .gz copies of the built site's files
@@ -39,8 +41,22 @@ async fn main() {
             let email = flag(&args, "--email").unwrap_or_else(|| fail(USAGE));
             let password = flag(&args, "--password").unwrap_or_else(|| fail(USAGE));
             let name = flag(&args, "--name").unwrap_or_else(|| "Administrator".into());
-            match create_admin(&db, &name, &email, &password).await {
+            match server::admin::create_admin(&db, &name, &email, &password).await {
                 Ok(id) => println!("administrator {email} created (id {id})"),
+                Err(e) => fail(&format!("{}: {:?}", e.message(app::core::Lang::En), e)),
+            }
+        }
+        ["admin", "set-password", ..] => {
+            let email = flag(&args, "--email").unwrap_or_else(|| fail(USAGE));
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprint!("new password for {email} (it is shown as you type; then Enter): ");
+            }
+            let password = server::admin::password_from(&mut std::io::stdin().lock())
+                .unwrap_or_else(|e| fail(&format!("cannot read the password from standard input: {e}")));
+            let db = open(&config).await;
+            match server::admin::set_password(&db, &email, &password).await {
+                Ok(id) => println!("password of {email} (id {id}) set; their sessions ended and API tokens revoked"),
+                Err(app::core::AppError::NotFound) => fail(&format!("no user with the e-mail {email}")),
                 Err(e) => fail(&format!("{}: {:?}", e.message(app::core::Lang::En), e)),
             }
         }
@@ -94,17 +110,6 @@ async fn main() {
         }
         _ => fail(USAGE),
     }
-}
-
-async fn create_admin(db: &Db, name: &str, email: &str, password: &str) -> Result<i64, app::core::AppError> {
-    use app::auth::{Role, store};
-    let (email, name) = app::auth::validate_new_account(name, email, password, password)?;
-    let hash = store::hash_password_async(password.to_string()).await?;
-    store::create_user(
-        db,
-        store::NewUserRow { email: &email, name: &name, password_hash: &hash, role: Role::Admin, team_id: None },
-    )
-    .await
 }
 
 fn init_tracing(config: &Config) {

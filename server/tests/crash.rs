@@ -20,15 +20,12 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+mod common;
+
+/// The binary, with a short import lease (the takeover comes within seconds) and no input.
 fn karvon(url: &str, dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_karvon"));
-    cmd.env("DATABASE_URL", url)
-        .env("KARVON_SITE_ROOT", dir.join("site"))
-        .env("KARVON_MAIL_KEY_FILE", dir.join("mail.key"))
-        .env("KARVON_IMPORT_LEASE_SECONDS", "3")
-        .env("KARVON_LOG", "warn")
-        .env_remove("KARVON_CONFIG")
-        .stdin(Stdio::null());
+    let mut cmd = common::karvon(url, dir);
+    cmd.env("KARVON_IMPORT_LEASE_SECONDS", "3").stdin(Stdio::null());
     cmd
 }
 

@@ -78,6 +78,20 @@ pub fn api(method: &str, path: &str, token: &str, body: &str) -> (u16, serde_jso
     (status, serde_json::from_str(&text).unwrap_or_default())
 }
 
+/// Starts the release server on [`ADDR`] against `db_url`, refusing when something already listens there
+/// (a server left by an earlier run that stopped half-way would be measured instead).
+pub fn spawn_server(db_url: &str) -> Child {
+    assert!(
+        std::net::TcpListener::bind(ADDR).is_ok(),
+        "{ADDR} is taken (a karvon left by an earlier run? pkill -f target/release/karvon)"
+    );
+    karvon(db_url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("spawn karvon")
+}
+
 /// Waits until the server answers its health check; returns the time since `started`.
 pub fn wait_ready(child: &mut Child, started: Instant) -> Duration {
     loop {
@@ -131,11 +145,13 @@ pub fn sign_in(email: &str, password: &str) -> (String, String) {
         ],
         &format!("email={}&password={password}", email.replace('@', "%40")),
     );
+    // Every cookie it sets (the session's and, on a first sign-in, the known device's), as one header.
     let cookie = head
         .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_string();
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .filter_map(|c| c.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert!(!cookie.is_empty(), "session cookie");
     (token, cookie)
 }

@@ -204,6 +204,20 @@ pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep_session: Optio
     Ok(())
 }
 
+/// Sets a user's password on their behalf (scripted recovery, `karvon admin set-password`): every session of
+/// the user ends and every API token of theirs is revoked, in one transaction. `NotFound` for no such user.
+pub async fn reset_password(db: &Db, user_id: i64, hash: &str) -> Result<(), AppError> {
+    let now = now_millis();
+    let found = db_run!(db, p => {
+        let mut tx = p.begin_write().await?;
+        let found = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL").bind(now).bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await.map(|()| found)
+    })?;
+    if found == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
 /// Remembers the user's UI language.
 pub async fn set_user_lang(db: &Db, user_id: i64, lang: Lang) -> Result<(), AppError> {
     db_run!(db, p => sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(lang.code()).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;

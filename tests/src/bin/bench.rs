@@ -8,10 +8,10 @@
 //! workspace root: `cargo run --release -p tests --bin bench -- [--customers 100000] [--seconds 10]`.
 //! PostgreSQL is measured when `TEST_POSTGRES_URL` is set.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tests::benchkit::{ADDR, api, arg, http, karvon, rss_kb, run, sign_in, wait_ready};
+use tests::benchkit::{ADDR, api, arg, http, karvon, rss_kb, run, sign_in, spawn_server, wait_ready};
 
 struct Load {
     rps: f64,
@@ -365,7 +365,7 @@ fn measure(backend: &'static str, db_url: &str, customers: u64, seconds: u64, im
     }
 
     let started = Instant::now();
-    let mut child = karvon(db_url).stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("spawn karvon");
+    let mut child = spawn_server(db_url);
     let ready = wait_ready(&mut child, started);
     let pid = child.id();
 

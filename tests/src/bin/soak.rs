@@ -6,12 +6,11 @@
 //! Needs the release build (`cargo leptos build --release --split --project karvon`). From the workspace root:
 //! `cargo run --release -p tests --bin soak -- [--minutes 10] [--clients 16] [--customers 10000] [--postgres-only]`.
 
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tests::benchkit::{api, arg, http, karvon, open_fds, rss_kb, run, sign_in, wait_ready};
+use tests::benchkit::{api, arg, http, karvon, open_fds, rss_kb, run, sign_in, spawn_server, wait_ready};
 
 /// One minute of the run, as the clients saw it.
 #[derive(Default)]
@@ -79,7 +78,7 @@ fn soak(label: &str, db_url: &str, minutes: u64, clients: u64, customers: u64) {
     run(karvon(db_url).args(["admin", "create", "--email", "soak@karvon.uz", "--password", "soak-password"]));
     run(karvon(db_url).args(["seed-demo", "--customers", &customers.to_string()]));
     let started = Instant::now();
-    let mut child = karvon(db_url).stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("spawn karvon");
+    let mut child = spawn_server(db_url);
     wait_ready(&mut child, started);
     let pid = child.id();
     let (token, cookie) = sign_in("soak@karvon.uz", "soak-password");

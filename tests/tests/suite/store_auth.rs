@@ -35,6 +35,23 @@ async fn accounts(db: Db) {
     assert!(store::session_user(&db, &other).await.unwrap().is_none());
     store::delete_session(&db, &secret).await.unwrap();
     assert!(store::session_user(&db, &secret).await.unwrap().is_none());
+
+    // A reset on the user's behalf ends every session and revokes every token, in one step.
+    let (a, b) = (store::create_session(&db, admin).await.unwrap(), store::create_session(&db, admin).await.unwrap());
+    let (_, token) = store::create_api_token(&db, admin, "sync").await.unwrap();
+    let other_user = make_user(&db, "other@karvon.uz", Role::Manager, None).await;
+    let (_, other_token) = store::create_api_token(&db, other_user, "theirs").await.unwrap();
+    store::reset_password(&db, admin, &store::hash_password("third-pw-1234")).await.unwrap();
+    for s in [&a, &b] {
+        assert!(store::session_user(&db, s).await.unwrap().is_none());
+    }
+    assert!(store::token_user(&db, &token).await.unwrap().is_none());
+    assert!(store::token_user(&db, &other_token).await.unwrap().is_some(), "other users keep theirs");
+    assert_eq!(
+        store::authenticate(&db, "boss@karvon.uz", "third-pw-1234", "1.1.1.3", None).await.unwrap().user_id,
+        admin
+    );
+    assert_eq!(store::reset_password(&db, 999_999, "h").await, Err(AppError::NotFound));
 }
 
 async fn make_user_result(db: &Db, email: &str) -> Result<i64, AppError> {
