@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use app::core::db::{Db, DbConfig};
 use serde_json::{Value, json};
 
+mod common;
+
 const ROWS: usize = 100_000;
 
 struct Server {
@@ -19,8 +21,6 @@ struct Server {
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
-
-mod common;
 
 /// The binary, with a short import lease (the takeover comes within seconds) and no input.
 fn karvon(url: &str, dir: &std::path::Path) -> Command {
