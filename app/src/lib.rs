@@ -17,7 +17,8 @@ pub mod segments;
 pub mod settings;
 pub mod shell;
 pub mod tasks;
+pub mod ui;
 
-pub use shell::App;
 #[cfg(feature = "ssr")]
 pub use shell::shell;
+pub use shell::{App, MODULES};

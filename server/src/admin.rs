@@ -1,8 +1,9 @@
 //! `karvon admin …`: accounts managed from the command line (the first administrator, scripted recovery of a
 //! password).
 
-use app::auth::{Role, store};
+use app::auth::store;
 use app::core::db::Db;
+use app::core::identity::Role;
 use app::core::{AppError, Checks};
 
 /// Creates an administrator; returns the id.

@@ -175,7 +175,7 @@ async fn serve(config: Config) {
         trust_proxy: config.trust_proxy,
         proxy_hops: if config.trust_proxy { config.proxy_hops } else { 0 },
         origins: server::security::Origins::new(config.public_url.as_deref(), config.trust_proxy),
-        modules: Default::default(),
+        modules: app::core::modules::ModuleCache::new(app::MODULES),
         setup: Default::default(),
         telephony_token: config.telephony_token.clone(),
         sms_callback_secret: config.sms_callback_secret.clone(),

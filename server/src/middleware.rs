@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 
 use app::auth::api::{LANG_COOKIE, SESSION_COOKIE};
 use app::auth::store;
-use app::core::modules::module_for_path;
 use app::core::request::{CspNonce, RequestCtx, cookie_value};
 use app::core::{AppError, Lang};
 
@@ -111,7 +110,7 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         return res;
     }
     if is_api
-        && let Some(module) = module_for_path(req.uri().path())
+        && let Some(module) = state.modules.modules().for_path(req.uri().path())
         && disabled_modules.iter().any(|k| k == module.key)
     {
         return ApiError(AppError::NotFound, lang).into_response();
@@ -142,7 +141,7 @@ pub enum Credential {
 
 impl Credential {
     /// The active user it lets in now, if any.
-    pub async fn user(&self, db: &app::core::db::Db) -> Result<Option<app::auth::CurrentUser>, AppError> {
+    pub async fn user(&self, db: &app::core::db::Db) -> Result<Option<app::core::identity::CurrentUser>, AppError> {
         match self {
             Credential::Token(token) => store::token_user(db, token).await,
             Credential::Session(secret) => store::session_user(db, secret).await,

@@ -6,10 +6,11 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use app::auth::{Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::contacts::ContactValues;
 use app::core::AppError;
 use app::core::db::{BeginWrite, Db, Rows, V};
+use app::core::identity::Role;
 use app::counterparties::{CounterpartyValues, NewBankAccount, store as counterparty_store};
 use app::customers::{CustomerKind, CustomerStage, CustomerValues, search};
 use app::db_run;

@@ -6,8 +6,9 @@ pub mod mailserver;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use app::auth::{Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::core::db::{Db, DbConfig};
+use app::core::identity::Role;
 use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode};
@@ -203,7 +204,7 @@ impl TestApp {
             trust_proxy: true,
             proxy_hops: 1,
             origins: server::security::Origins::new(None, true),
-            modules: Default::default(),
+            modules: app::core::modules::ModuleCache::new(app::MODULES),
             setup: Default::default(),
             telephony_token: Some(TELEPHONY_TOKEN.into()),
             sms_callback_secret: Some(SMS_CALLBACK_SECRET.into()),

@@ -2,7 +2,7 @@
 //! allows it (`KARVON_MAIL_ALLOW_PRIVATE_HOSTS`). Its own test binary: the suite's mail tests allow it for
 //! their local Dovecot, and the switch is per process.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use serde_json::json;
 use tests::{Backend, TestApp};
 

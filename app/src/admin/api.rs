@@ -39,8 +39,9 @@ pub async fn create_user(
     role: String,
     team_id: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::auth::{Role, store};
+    use crate::auth::store;
     use crate::core::ErrCode;
+    use crate::core::identity::Role;
     let run = async {
         let (_, db) = admin_session()?;
         let role = Role::parse(&role).ok_or_else(|| AppError::field("role", ErrCode::InvalidChoice))?;
@@ -63,8 +64,8 @@ pub async fn update_user(
     active: Option<String>,
     phone_ext: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::Role;
     use crate::core::ErrCode;
+    use crate::core::identity::Role;
     let run = async {
         let (_, db) = admin_session()?;
         let role = Role::parse(&role).ok_or_else(|| AppError::field("role", ErrCode::InvalidChoice))?;

@@ -1,7 +1,6 @@
 //! Administration: users (create, role, team, deactivate; never delete) and teams.
 
 pub mod api;
-pub mod page;
 pub mod page_teams;
 pub mod page_users;
 #[cfg(feature = "ssr")]
@@ -9,7 +8,7 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Role;
+use crate::core::identity::Role;
 
 /// A user as the administrator sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use super::api::{CreateTeam, list_teams};
 use crate::core::Msg;
-use crate::shell::t;
-use crate::shell::ui::{ErrorPage, Field, action_error, reset_on_success};
+use crate::ui::{ErrorPage, Field, action_error, reset_on_success, t};
 
 /// The teams page.
 #[component]

@@ -4,10 +4,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::api::{CreateUser, UpdateUser, users_and_teams};
-use crate::auth::Role;
 use crate::core::Msg;
-use crate::shell::t;
-use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, reset_on_success};
+use crate::core::identity::Role;
+use crate::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, reset_on_success, t};
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.into_iter().map(|r| (r.as_str().to_string(), t(r.msg()).to_string())).collect()

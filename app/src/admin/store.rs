@@ -1,8 +1,8 @@
 //! SQL for user and team administration.
 
 use super::{Team, UserInfo};
-use crate::auth::Role;
 use crate::core::db::{BeginWrite, Db};
+use crate::core::identity::Role;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
 
@@ -113,8 +113,8 @@ pub async fn create_team(db: &Db, name: &str) -> Result<i64, AppError> {
 
 /// The active people whose work `scope` covers, by name (`(id, name)`): everyone for an administrator,
 /// the team for a sales head, oneself for a manager. Filters and assignee choices offer them.
-pub async fn staff(db: &Db, scope: crate::auth::Scope) -> Result<Vec<(i64, String)>, AppError> {
-    use crate::auth::Scope;
+pub async fn staff(db: &Db, scope: crate::core::identity::Scope) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::core::identity::Scope;
     let (sql, id) = match scope {
         Scope::All => ("SELECT id, name FROM users WHERE active OR id = $1 ORDER BY name LIMIT 1000", 0),
         Scope::Team { team_id, .. } => {

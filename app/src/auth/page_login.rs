@@ -5,9 +5,7 @@ use leptos_router::components::Redirect;
 
 use super::api::Login;
 use crate::core::Msg;
-use crate::shell::layout::LanguageSwitch;
-use crate::shell::ui::{Field, FormError, action_error, general_error};
-use crate::shell::{session_info, t};
+use crate::ui::{Field, FormError, LanguageSwitch, action_error, general_error, session_info, t};
 
 /// `/login`.
 #[component]

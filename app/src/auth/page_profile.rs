@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use super::api::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
 use crate::core::Msg;
 use crate::core::format::date_time;
-use crate::shell::ui::{Field, FormError, action_error, general_error, reset_on_success};
-use crate::shell::{lang, session_info, t};
+use crate::ui::{Field, FormError, action_error, general_error, lang, reset_on_success, session_info, t};
 
 /// `/profile`.
 #[component]

@@ -6,8 +6,7 @@ use leptos_router::components::Redirect;
 use super::api::SetupAdmin;
 use super::page_login::AuthFrame;
 use crate::core::Msg;
-use crate::shell::ui::{Field, FormError, action_error, general_error};
-use crate::shell::{session_info, t};
+use crate::ui::{Field, FormError, action_error, general_error, session_info, t};
 
 /// `/setup`.
 #[component]

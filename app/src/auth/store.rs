@@ -6,8 +6,9 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{ApiTokenInfo, CurrentUser, Role};
+use super::ApiTokenInfo;
 use crate::core::db::{BeginWrite, Db};
+use crate::core::identity::{CurrentUser, Role};
 use crate::core::{AppError, ErrCode, Lang, Millis, now_millis};
 use crate::db_run;
 
@@ -315,20 +316,6 @@ pub async fn token_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>, Ap
 pub async fn team_member_ids(db: &Db, team_id: i64) -> Result<Vec<i64>, AppError> {
     let sql = "SELECT id FROM users WHERE team_id = $1";
     Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(team_id).fetch_all(p).await)?)
-}
-
-/// Keys of the modules switched off.
-pub async fn disabled_modules(db: &Db) -> Result<Vec<String>, AppError> {
-    let sql = "SELECT key FROM modules WHERE NOT enabled ORDER BY key";
-    Ok(db_run!(db, p => sqlx::query_scalar(sql).fetch_all(p).await)?)
-}
-
-/// Switches a module on or off.
-pub async fn set_module(db: &Db, key: &str, enabled: bool) -> Result<(), AppError> {
-    let sql =
-        "INSERT INTO modules (key, enabled) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET enabled = excluded.enabled";
-    db_run!(db, p => sqlx::query(sql).bind(key).bind(enabled).execute(p).await.map(|r| r.rows_affected()))?;
-    Ok(())
 }
 
 /// A hash to check against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.

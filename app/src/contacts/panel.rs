@@ -9,8 +9,7 @@ use crate::core::Msg;
 use crate::core::phone::display;
 use crate::custom_fields::CustomField;
 use crate::custom_fields::inputs::CustomInputs;
-use crate::shell::ui::{Field, FormError, action_error, bump_on_success, general_error, reset_on_success};
-use crate::shell::{lang, t};
+use crate::ui::{Field, FormError, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// The section; successful additions count in `changes`.
 #[component]

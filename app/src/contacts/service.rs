@@ -3,9 +3,9 @@
 
 use super::store;
 use super::{Contact, ContactPatch, LinkContact, NewContact};
-use crate::auth::{CurrentUser, Scope};
 use crate::core::AppError;
 use crate::core::db::Db;
+use crate::core::identity::{CurrentUser, Scope};
 use crate::custom_fields::FieldEntity;
 use crate::custom_fields::store as fields;
 use crate::customers::search;

@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod format;
 pub mod i18n;
+pub mod identity;
 pub mod modules;
 pub mod phone;
 #[cfg(feature = "ssr")]

@@ -5,7 +5,7 @@ use rand::Rng;
 
 use super::db::Db;
 use super::{AppError, Lang};
-use crate::auth::CurrentUser;
+use crate::core::identity::CurrentUser;
 
 /// What the middleware learned about a request: who, in which language, from where.
 #[derive(Clone, Debug)]
@@ -27,8 +27,8 @@ impl RequestCtx {
     }
 
     /// What the UI shell shows for this visitor.
-    pub fn session_info(&self) -> crate::auth::SessionInfo {
-        crate::auth::SessionInfo {
+    pub fn session_info(&self) -> crate::core::identity::SessionInfo {
+        crate::core::identity::SessionInfo {
             user: self.user.clone(),
             lang: self.lang,
             needs_setup: self.needs_setup,

@@ -9,8 +9,7 @@ use super::CounterpartyList;
 use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty};
 use crate::core::Msg;
 use crate::core::format::date;
-use crate::shell::ui::{Field, FormError, action_error, bump_on_success, general_error, reset_on_success};
-use crate::shell::{lang, t};
+use crate::ui::{Field, FormError, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// The section; successful changes count in `changes`.
 #[component]

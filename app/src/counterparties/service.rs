@@ -3,9 +3,9 @@
 
 use super::store;
 use super::{Counterparty, CounterpartyList, CounterpartyPatch, MoveCounterparty, NewBankAccount, NewCounterparty};
-use crate::auth::CurrentUser;
 use crate::core::db::Db;
 use crate::core::format::{date_input, parse_date};
+use crate::core::identity::CurrentUser;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::customers::search;
 use crate::customers::store as customers;

@@ -6,8 +6,7 @@ use serde_json::Value;
 
 use super::{CustomField, CustomValues, FieldKind};
 use crate::core::AppError;
-use crate::shell::t;
-use crate::shell::ui::field_message;
+use crate::ui::{field_message, t};
 
 /// Inputs for every active field of `defs`, filled from `values`.
 #[component]

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use super::api::{CreateCustomField, SetCustomFieldRetired, list_custom_fields};
 use super::{CustomField, FieldEntity, FieldKind};
 use crate::core::Msg;
-use crate::shell::t;
-use crate::shell::ui::{ErrorPage, Field, FormError, Select, TextArea, action_error, general_error, reset_on_success};
+use crate::ui::{ErrorPage, Field, FormError, Select, TextArea, action_error, general_error, reset_on_success, t};
 
 fn kind_options() -> Vec<(String, String)> {
     FieldKind::ALL.into_iter().map(|k| (k.as_str().to_string(), t(k.msg()).to_string())).collect()

@@ -2,8 +2,8 @@
 //! cards need them); only an administrator defines, changes and retires fields.
 
 use super::{CustomField, CustomFieldPatch, FieldEntity, NewCustomField, store};
-use crate::auth::CurrentUser;
 use crate::core::db::Db;
+use crate::core::identity::CurrentUser;
 use crate::core::{AppError, now_millis};
 
 /// The fields of `entity`, retired ones included (their values are still shown).

@@ -103,7 +103,7 @@ pub async fn list_customers(
 /// Counts for the home page.
 #[server(prefix = "/rpc", endpoint = "customers/counts")]
 pub async fn customer_counts() -> Result<CustomerTally, AppError> {
-    use crate::auth::Scope;
+    use crate::core::identity::Scope;
     let (ctx, db) = session()?;
     ctx.require_module(super::MODULE.key)?;
     let user = ctx.user()?;

@@ -4,15 +4,13 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::api::{CreateCustomer, UpdateCustomer, find_duplicates};
-use super::page_card::DuplicateList;
 use super::{Customer, CustomerKind, CustomerStage};
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
 use crate::custom_fields::CustomField;
 use crate::custom_fields::api::list_custom_fields;
 use crate::custom_fields::inputs::CustomInputs;
-use crate::shell::t;
-use crate::shell::ui::{Field, FormError, Select, TextArea, action_error, general_error};
+use crate::ui::{Field, FormError, Select, TextArea, action_error, general_error, t};
 
 fn kind_options() -> Vec<(String, String)> {
     [CustomerKind::Company, CustomerKind::Person]
@@ -128,5 +126,34 @@ pub fn EditCustomerForm(
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// A warning listing likely duplicates; with `merge_into`, each offers a merge into that customer.
+#[component]
+pub fn DuplicateList(hits: Vec<super::dupes::DuplicateHit>, merge_into: Option<i64>) -> impl IntoView {
+    view! {
+        <aside class="alert alert-warn" role="status" data-test="duplicates">
+            <strong>{t(Msg::PossibleDuplicates)}</strong>
+            <ul>
+                {hits
+                    .into_iter()
+                    .map(|h| {
+                        let why = h.reasons.iter().map(|r| t(r.msg())).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <li data-test="duplicate">
+                                <a href=format!("/customers/{}", h.id)>{h.name}</a>
+                                <span class="muted small">" · " {h.manager_name} " · " {why}</span>
+                                {merge_into.map(|into| view! {
+                                    " "
+                                    <a class="button small" href=format!("/customers/{into}/merge?with={}", h.id)
+                                        data-test="merge-link">{t(Msg::Merge)}</a>
+                                })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </aside>
     }
 }

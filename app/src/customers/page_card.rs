@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{CustomerCard, UpdateCustomer, customer_timeline, get_customer};
-use super::form::EditCustomerForm;
+use super::form::{DuplicateList, EditCustomerForm};
 use crate::audit::{TimelineEntry, action_msg, entity_field_msg, entity_msg};
 use crate::contacts::api::list_contacts;
 use crate::contacts::panel::ContactsPanel;
@@ -17,10 +17,9 @@ use crate::custom_fields;
 use crate::deals::panel::CustomerDealsPanel;
 use crate::interactions::panel::{InteractionEntry, QuickLog};
 use crate::mail::page::CustomerMailPanel;
-use crate::shell::ui::ErrorPage;
-use crate::shell::{lang, t};
 use crate::tasks::api::customer_tasks;
 use crate::tasks::panel::CustomerTasks;
+use crate::ui::{ErrorPage, lang, t};
 
 /// `/customers/:id`.
 #[component]
@@ -71,7 +70,7 @@ pub fn CustomerCardPage() -> impl IntoView {
         },
     );
     // Not asked for when the mail module is off (the panel is not shown then).
-    let mail_off = crate::shell::session_info().disabled_modules.iter().any(|k| k == crate::mail::MODULE.key);
+    let mail_off = crate::ui::session_info().disabled_modules.iter().any(|k| k == crate::mail::MODULE.key);
     let mail = Resource::new(
         move || (id(), changes.get()),
         move |(id, _)| async move {
@@ -81,7 +80,7 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
-    let deals_off = crate::shell::session_info().disabled_modules.iter().any(|k| k == crate::deals::MODULE.key);
+    let deals_off = crate::ui::session_info().disabled_modules.iter().any(|k| k == crate::deals::MODULE.key);
     let deals = Resource::new(
         move || (id(), changes.get()),
         move |(id, _)| async move {
@@ -103,7 +102,7 @@ pub fn CustomerCardPage() -> impl IntoView {
         },
     );
     let lang = lang();
-    let off = crate::shell::session_info().disabled_modules;
+    let off = crate::ui::session_info().disabled_modules;
     let interactions_on = !off.iter().any(|k| k == crate::interactions::MODULE.key);
     let tasks_on = !off.iter().any(|k| k == crate::tasks::MODULE.key);
     let mail_on = !off.iter().any(|k| k == crate::mail::MODULE.key);
@@ -183,35 +182,6 @@ pub fn CustomerCardPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// A warning listing likely duplicates; with `merge_into`, each offers a merge into that customer.
-#[component]
-pub fn DuplicateList(hits: Vec<super::dupes::DuplicateHit>, merge_into: Option<i64>) -> impl IntoView {
-    view! {
-        <aside class="alert alert-warn" role="status" data-test="duplicates">
-            <strong>{t(Msg::PossibleDuplicates)}</strong>
-            <ul>
-                {hits
-                    .into_iter()
-                    .map(|h| {
-                        let why = h.reasons.iter().map(|r| t(r.msg())).collect::<Vec<_>>().join(", ");
-                        view! {
-                            <li data-test="duplicate">
-                                <a href=format!("/customers/{}", h.id)>{h.name}</a>
-                                <span class="muted small">" · " {h.manager_name} " · " {why}</span>
-                                {merge_into.map(|into| view! {
-                                    " "
-                                    <a class="button small" href=format!("/customers/{into}/merge?with={}", h.id)
-                                        data-test="merge-link">{t(Msg::Merge)}</a>
-                                })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </aside>
     }
 }
 

@@ -8,8 +8,7 @@ use super::api::{ListPage, list_customers};
 use crate::core::format::date;
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
-use crate::shell::ui::ErrorPage;
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, lang, t};
 
 /// The list's query parameters besides the cursor.
 const PARAMS: [&str; 6] = ["q", "segment", "stage", "field", "value", "sort"];

@@ -9,8 +9,7 @@ use super::api::{CustomerCard, MergeCustomers, merge_preview};
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
 use crate::custom_fields;
-use crate::shell::ui::{ErrorPage, FormError, action_error};
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, FormError, action_error, lang, t};
 
 /// The value of a merge field as shown.
 fn shown(c: &Customer, field: &str) -> String {

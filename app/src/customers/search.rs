@@ -4,9 +4,9 @@
 //! marks it stale in its own transaction (triggers fill `search_stale`), the services rebuild it right after
 //! the commit, and [`watch`] rebuilds on every server what a crash left marked.
 
-use crate::auth::Scope;
 use crate::core::AppError;
 use crate::core::db::{BeginWrite, Db, like_escape};
+use crate::core::identity::Scope;
 
 /// The document of a customer from its parts: text lower-cased, phones also as bare digits.
 pub fn document<'a>(texts: impl IntoIterator<Item = &'a str>, phones: impl IntoIterator<Item = &'a str>) -> String {

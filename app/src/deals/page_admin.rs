@@ -8,10 +8,9 @@ use leptos::prelude::*;
 use super::api::{AddDealReason, SavePipelineForm, SetReasonRetired, pipeline_admin};
 use super::{Pipeline, PipelineMode, REQUIRABLE, Reason, Stage};
 use crate::core::{AppError, Msg};
-use crate::shell::ui::{
-    ErrorPage, Field, FormError, Select, action_error, field_message, general_error, reset_on_success,
+use crate::ui::{
+    ErrorPage, Field, FormError, Select, action_error, field_message, general_error, lang, reset_on_success, t,
 };
-use crate::shell::{lang, t};
 
 /// The label of a field a stage may require.
 fn requirable_msg(field: &str) -> Msg {

@@ -9,8 +9,7 @@ use super::api::{get_board, get_funnel, list_deals};
 use super::{Board, BoardCard, ColumnTotals, DealFilter, DealPage, Funnel, Pipeline, PipelineMode, days_between};
 use crate::core::format::{date, date_input, money, number, parse_date};
 use crate::core::{AppError, Millis, Msg};
-use crate::shell::ui::ErrorPage;
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, lang, t};
 
 /// The filter in the page's query string.
 fn filter_of(q: &leptos_router::params::ParamsMap) -> DealFilter {

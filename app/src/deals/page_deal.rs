@@ -15,11 +15,10 @@ use crate::custom_fields::CustomField;
 use crate::custom_fields::inputs::CustomInputs;
 use crate::customers::page_card::shown;
 use crate::interactions::api::LogInteraction;
-use crate::shell::ui::{
-    ErrorPage, Field, FormError, Select, action_error, bump_on_success, field_message, general_error,
-};
-use crate::shell::{lang, t};
 use crate::tasks::panel::{NewTaskForm, TaskItem};
+use crate::ui::{
+    ErrorPage, Field, FormError, Select, action_error, bump_on_success, field_message, general_error, lang, t,
+};
 
 /// The message for a refused move or close (the rule that was broken).
 fn broken_rule(err: Option<AppError>) -> Option<String> {
@@ -380,7 +379,7 @@ fn CloseForm(deal: Deal, reasons: Vec<super::Reason>, action: ServerAction<Close
 fn NoteForm(deal: Deal, action: ServerAction<LogInteraction>) -> impl IntoView {
     let error = action_error(action);
     let form = NodeRef::new();
-    crate::shell::ui::reset_on_success(action, form);
+    crate::ui::reset_on_success(action, form);
     view! {
         <ActionForm action node_ref=form attr:class="stack" attr:data-test="deal-note">
             <input type="hidden" name="customer_id" value=deal.customer_id />

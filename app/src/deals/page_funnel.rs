@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::Funnel;
 use crate::core::Msg;
 use crate::core::format::{money, number};
-use crate::shell::{lang, t};
+use crate::ui::{lang, t};
 
 const WIDTH: f64 = 720.0;
 const LABEL: f64 = 200.0;

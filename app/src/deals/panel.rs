@@ -8,8 +8,7 @@ use super::api::{CreateDeal, DealsOfCustomer};
 use crate::core::format::money;
 use crate::core::{AppError, Msg};
 use crate::custom_fields::inputs::CustomInputs;
-use crate::shell::ui::{Field, FormError, Select, action_error, general_error};
-use crate::shell::{lang, t};
+use crate::ui::{Field, FormError, Select, action_error, general_error, lang, t};
 
 /// The panel; `create` is made by the card, outside the part rebuilt on refetch.
 #[component]

@@ -8,9 +8,9 @@ use super::{
     DealStatus, NewDeal, Pipeline, PipelineInput, PipelineMode, Reason, StageStay, check_close, check_move, values_of,
 };
 use crate::audit::FieldChange;
-use crate::auth::CurrentUser;
 use crate::core::db::Db;
 use crate::core::events::{self, Event};
+use crate::core::identity::CurrentUser;
 use crate::core::{AppError, Checks, ErrCode, Lang, now_millis};
 use crate::custom_fields::FieldEntity;
 use crate::custom_fields::store as fields;
@@ -108,7 +108,7 @@ pub async fn save_pipeline(
             // Deals would be left without (or with) a stage: a pipeline's kind is chosen once.
             let open = store::cards(
                 db,
-                crate::auth::Scope::All,
+                crate::core::identity::Scope::All,
                 &DealFilter { pipeline_id: Some(c.id), status: Some("all".into()), ..Default::default() },
                 None,
                 1,

@@ -5,8 +5,8 @@ use super::{
     DealValues, Pipeline, PipelineMode, Reason, Stage, StageRules, StageStay, amount_of,
 };
 use crate::audit::FieldChange;
-use crate::auth::{CurrentUser, Scope};
 use crate::core::db::{BeginWrite, Db};
+use crate::core::identity::{CurrentUser, Scope};
 use crate::core::{AppError, Millis, now_millis};
 use crate::custom_fields::FieldEntity;
 use crate::custom_fields::store as fields;

@@ -4,8 +4,8 @@
 use futures_util::StreamExt;
 
 use super::file::neutralise;
-use crate::auth::CurrentUser;
 use crate::core::db::Db;
+use crate::core::identity::CurrentUser;
 use crate::core::{AppError, Lang, Msg};
 use crate::custom_fields::{FieldEntity, store as fields};
 use crate::customers::store::ListQuery;

@@ -11,8 +11,7 @@ use super::api::{ImportData, SetImportMapping, StartImport, get_import, list_imp
 use super::{Import, ImportKind, ImportStatus};
 use crate::core::format::date_time;
 use crate::core::{AppError, FieldError, Msg};
-use crate::shell::ui::{ErrorPage, FormError, action_error};
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, FormError, action_error, lang, t};
 
 /// Translated field errors of a row: "Phone: Not a valid phone number; …".
 fn row_errors(errors: &[FieldError]) -> String {

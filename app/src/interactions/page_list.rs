@@ -9,8 +9,7 @@ use super::{InteractionKind, direction_msg, status_msg};
 use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
 use crate::customers::page_list::encode;
-use crate::shell::ui::ErrorPage;
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, lang, t};
 
 /// The list's query parameters besides the cursor.
 const PARAMS: [&str; 5] = ["kind", "author", "status", "from", "to"];

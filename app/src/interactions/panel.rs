@@ -9,10 +9,10 @@ use super::{Interaction, InteractionKind, direction_msg, duration_text, status_m
 use crate::contacts::Contact;
 use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
-use crate::shell::ui::{
-    Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, reset_on_success,
+use crate::ui::{
+    Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, lang,
+    reset_on_success, t,
 };
-use crate::shell::{lang, t};
 
 /// The quick log form; each success counts in `changes` (the timeline refetches).
 #[component]

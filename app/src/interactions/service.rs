@@ -3,8 +3,8 @@
 
 use super::store;
 use super::{AttachmentInfo, Interaction, InteractionFilter, InteractionPage, InteractionPatch, NewInteraction};
-use crate::auth::CurrentUser;
 use crate::core::db::Db;
+use crate::core::identity::CurrentUser;
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::customers::store as customers;
 use crate::db_run;

@@ -1,8 +1,8 @@
 //! SQL for interactions and their attachments, on both databases.
 
 use super::{AttachmentInfo, Interaction, InteractionFilter, InteractionKind, InteractionPage, InteractionValues};
-use crate::auth::Scope;
 use crate::core::db::{Db, placeholders};
+use crate::core::identity::Scope;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::customers::store::{Arg, bind_args, push_cond, scope_sql};
 use crate::db_run;

@@ -13,10 +13,9 @@ use super::{Mailbox, MessageSummary, Security, TEMPLATE_FIELDS};
 use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
 use crate::customers::page_list::encode;
-use crate::shell::ui::{
-    Field, FormError, Select, TextArea, action_error, bump_on_success, general_error, reset_on_success,
+use crate::ui::{
+    Field, FormError, Select, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
 };
-use crate::shell::{lang, t};
 
 /// The translated meaning of a stored sync error code.
 pub fn sync_error_msg(code: &str) -> Msg {
@@ -48,7 +47,7 @@ pub fn MailPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(err) => view! { <crate::shell::ui::ErrorPage err /> }.into_any(),
+                    Err(err) => view! { <crate::ui::ErrorPage err /> }.into_any(),
                     Ok(MailOverview { mailboxes, unsorted, recent, templates, is_admin, me }) => {
                         let next = unsorted.next_cursor.clone().map(|c| format!("/mail?cursor={}", encode(&c)));
                         view! {
@@ -307,7 +306,7 @@ pub fn MessagePage() -> impl IntoView {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match message.await {
-                    Err(err) => view! { <crate::shell::ui::ErrorPage err /> }.into_any(),
+                    Err(err) => view! { <crate::ui::ErrorPage err /> }.into_any(),
                     Ok(m) => {
                         let s = m.summary.clone();
                         let subject = s.subject.clone().filter(|x| !x.is_empty()).unwrap_or_else(|| t(Msg::NoSubject).to_string());
@@ -568,13 +567,13 @@ pub fn CustomerMailPanel(
                                                 <label for="f-mail-subject">{t(Msg::Subject)}</label>
                                                 <input id="f-mail-subject" name="subject" data-test="mail-subject" required
                                                     prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev)) />
-                                                <p class="field-error" data-test="mail-error-subject">{move || crate::shell::ui::field_message(error.get(), "subject")}</p>
+                                                <p class="field-error" data-test="mail-error-subject">{move || crate::ui::field_message(error.get(), "subject")}</p>
                                             </div>
                                             <div class="field">
                                                 <label for="f-mail-body">{t(Msg::MailBody)}</label>
                                                 <textarea id="f-mail-body" name="body" rows="6" data-test="mail-body"
                                                     prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                                                <p class="field-error" data-test="mail-error-body">{move || crate::shell::ui::field_message(error.get(), "body")}</p>
+                                                <p class="field-error" data-test="mail-error-body">{move || crate::ui::field_message(error.get(), "body")}</p>
                                             </div>
                                             <SentNote action />
                                             <div class="actions">

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use super::parse::Parsed;
 use super::{Folder, MailAttachment, Mailbox, MailboxValues, MessagePage, MessageSummary, Security, Template};
-use crate::auth::CurrentUser;
 use crate::core::db::{BeginWrite, Db};
+use crate::core::identity::CurrentUser;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::customers::store::{Arg, bind_args, push_cond};
 use crate::db_run;

@@ -9,8 +9,7 @@ use crate::core::Msg;
 use crate::core::format::date_time;
 use crate::custom_fields::CustomField;
 use crate::customers::CustomerStage;
-use crate::shell::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, reset_on_success};
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, lang, reset_on_success, t};
 
 /// Rows in the rule builder (empty rows are ignored).
 const RULE_ROWS: usize = 4;
@@ -164,7 +163,7 @@ fn RuleRows(fields: Vec<CustomField>, error: Signal<Option<crate::core::AppError
         let mut msgs: Vec<String> = Vec::new();
         for i in 0..RULE_ROWS {
             for part in ["field", "op", "value"] {
-                if let Some(m) = crate::shell::ui::field_message(Some(err.clone()), &format!("rules[{i}].{part}")) {
+                if let Some(m) = crate::ui::field_message(Some(err.clone()), &format!("rules[{i}].{part}")) {
                     msgs.push(format!("{} {}: {m}", t(Msg::Rule), i + 1));
                 }
             }

@@ -2,9 +2,9 @@
 //! the customers the user may see); administrators and sales heads define and change them.
 
 use super::{NewSegment, Segment, SegmentKind, SegmentPatch, store};
-use crate::auth::{CurrentUser, Role, Scope};
 use crate::core::AppError;
 use crate::core::db::Db;
+use crate::core::identity::{CurrentUser, Role, Scope};
 use crate::customers::filter::FilterCtx;
 use crate::customers::store::{ListQuery, count_matching};
 use crate::customers::{CustomerPage, service as customers};

@@ -9,15 +9,14 @@ use crate::core::AppError;
 pub async fn set_module_enabled(key: String, enabled: bool) -> Result<(), AppError> {
     let run = async {
         let (_, db) = crate::admin::api::admin_session()?;
-        if !crate::core::modules::MODULES.iter().any(|m| m.key == key) {
+        let cache = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::core::modules::ModuleCache>().cloned())
+            .ok_or_else(|| crate::core::request::internal("module cache missing from the request"))?;
+        if cache.modules().get(&key).is_none() {
             return Err(AppError::NotFound);
         }
-        crate::auth::store::set_module(&db, &key, enabled).await?;
-        if let Some(parts) = use_context::<http::request::Parts>()
-            && let Some(cache) = parts.extensions.get::<crate::core::modules::ModuleCache>()
-        {
-            cache.invalidate();
-        }
+        crate::core::modules::set_module(&db, &key, enabled).await?;
+        cache.invalidate();
         Ok(())
     };
     run.await.inspect_err(crate::core::request::set_status)

@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::auth::Role;
-use crate::core::modules::MODULES;
+use crate::core::identity::Role;
+use crate::core::modules::Modules;
 use crate::core::{AppError, Msg};
-use crate::shell::ui::ErrorPage;
-use crate::shell::{session_info, t};
+use crate::ui::{ErrorPage, session_info, t};
 
 /// The modules page.
 #[component]
@@ -16,7 +15,8 @@ pub fn ModulesPage() -> impl IntoView {
     if info.user.as_ref().map(|u| u.role) != Some(Role::Admin) {
         return view! { <ErrorPage err=AppError::Forbidden /> }.into_any();
     }
-    let rows = MODULES
+    let rows = Modules::current()
+        .all()
         .iter()
         .map(|m| {
             let on = !info.disabled_modules.iter().any(|k| k == m.key);

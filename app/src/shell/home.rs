@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{session_info, t};
 use crate::core::Msg;
 use crate::core::format::number;
 use crate::customers::api::customer_counts;
+use crate::ui::{session_info, t};
 
 /// The first page after sign-in.
 #[component]

@@ -1,4 +1,5 @@
-//! The layout: side navigation (collapsible on tablets), top bar with search and user menu, routes.
+//! The layout: every route (the one place that names the pages), side navigation (collapsible on tablets),
+//! top bar with search and user menu.
 
 use leptos::lazy;
 use leptos::prelude::*;
@@ -6,11 +7,9 @@ use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{Lazy, LazyRoute, SsrMode, path};
 
-use super::ui::{ErrorPage, NotFound};
-use super::{session_info, t};
-use crate::auth::Role;
-use crate::core::modules::{MODULES, module_for_path};
-use crate::core::{AppError, Lang, Msg};
+use crate::core::identity::Role;
+use crate::core::{AppError, Msg};
+use crate::ui::{ErrorPage, LanguageSwitch, NotFound, session_info, t};
 
 /// Every route. Pages wait for their data on the server (`SsrMode::Async`) so that a 403 or 404 is the
 /// response's real status.
@@ -131,9 +130,24 @@ page_areas! {
         DealRoute => crate::deals::page_deal::DealPage,
     }
     area_settings / preload_settings {
-        AdminRoute => crate::admin::page::AdminPage,
+        AdminRoute => AdminPage,
         ModulesRoute => crate::settings::page_modules::ModulesPage,
         ProfileRoute => crate::auth::page_profile::ProfilePage,
+    }
+}
+
+/// `/admin/:section`: the administrator's pages behind one route (one route type for all of them): users,
+/// teams, custom fields, pipelines.
+#[component]
+fn AdminPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
+    move || match section.get().as_str() {
+        "users" => view! { <crate::admin::page_users::UsersPage /> }.into_any(),
+        "teams" => view! { <crate::admin::page_teams::TeamsPage /> }.into_any(),
+        "custom-fields" => view! { <crate::custom_fields::page_admin::CustomFieldsPage /> }.into_any(),
+        "pipelines" => view! { <crate::deals::page_admin::PipelinesPage /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
     }
 }
 
@@ -149,7 +163,9 @@ fn Frame() -> impl IntoView {
         return view! { <Redirect path="/login" /> }.into_any();
     };
     let module_off = move || {
-        module_for_path(&location.pathname.get()).is_some_and(|m| info.disabled_modules.iter().any(|k| k == m.key))
+        super::MODULES
+            .for_path(&location.pathname.get())
+            .is_some_and(|m| info.disabled_modules.iter().any(|k| k == m.key))
     };
     view! {
         <div class="app">
@@ -183,7 +199,8 @@ fn SideNav(role: Role) -> impl IntoView {
         let active = if href == "/" { path == "/" } else { path.starts_with(href) };
         active.then_some("page")
     };
-    let modules = MODULES
+    let modules = super::MODULES
+        .all()
         .iter()
         .filter(|m| on(m.key))
         .map(|m| {
@@ -319,35 +336,6 @@ fn TopBar(name: String, role: Role) -> impl IntoView {
                 </div>
             </details>
         </header>
-    }
-}
-
-/// Three small forms, one per language; a plain POST, so it works without JavaScript.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let current = super::lang();
-    view! {
-        <div class="lang-switch" role="group" aria-label=t(Msg::Language)>
-            {Lang::ALL
-                .into_iter()
-                .map(|l| {
-                    view! {
-                        <form method="post" action="/rpc/language">
-                            <input type="hidden" name="lang" value=l.code() />
-                            <button
-                                type="submit"
-                                class:active=l == current
-                                aria-pressed=(l == current).to_string()
-                                title=l.native_name()
-                                data-test=format!("lang-{}", l.code())
-                            >
-                                {l.code().to_ascii_uppercase()}
-                            </button>
-                        </form>
-                    }
-                })
-                .collect_view()}
-        </div>
     }
 }
 

@@ -1,8 +1,8 @@
-//! The application shell: HTML document, router, layout (side navigation, top bar) and shared UI pieces.
+//! The top of the app: the HTML document, the router (which names every page) and the registry of the
+//! switchable areas. Nothing below imports it; the helpers every page uses live in `ui`.
 
 pub mod home;
 pub mod layout;
-pub mod ui;
 
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -10,8 +10,19 @@ use leptos_meta::MetaTags;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::Router;
 
-use crate::auth::SessionInfo;
-use crate::core::{Lang, Msg};
+#[cfg(feature = "ssr")]
+use crate::core::Msg;
+use crate::core::identity::SessionInfo;
+use crate::core::modules::Modules;
+
+/// Every switchable module, in menu order. A new area adds its `MODULE` here.
+pub const MODULES: Modules = Modules(&[
+    crate::customers::MODULE,
+    crate::interactions::MODULE,
+    crate::tasks::MODULE,
+    crate::mail::MODULE,
+    crate::deals::MODULE,
+]);
 
 /// The id of the `<script type="application/json">` that carries the page's [`SessionInfo`].
 const SESSION_SCRIPT_ID: &str = "karvon-session";
@@ -51,21 +62,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The visitor's session as the server resolved it for this page (provided as context by [`App`]).
-pub fn session_info() -> SessionInfo {
-    use_context::<SessionInfo>().unwrap_or_default()
-}
-
-/// The current UI language.
-pub fn lang() -> Lang {
-    session_info().lang
-}
-
-/// A message in the current UI language.
-pub fn t(msg: Msg) -> &'static str {
-    msg.text(lang())
-}
-
 /// Gives this page's scripts the nonce its Content-Security-Policy header names (the hydration script and the
 /// streamed resources read it from the context).
 #[cfg(feature = "ssr")]
@@ -101,6 +97,7 @@ fn initial_session() -> SessionInfo {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(initial_session());
+    provide_context(MODULES);
     view! {
         <Router>
             <layout::AppRoutes />

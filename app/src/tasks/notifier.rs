@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::Notification;
 use crate::core::Msg;
 use crate::core::format::date_time;
-use crate::shell::{lang, t};
+use crate::ui::{lang, t};
 
 /// The toasts region (top right); connects once the page is interactive.
 #[component]

@@ -10,8 +10,7 @@ use super::calendar::CalendarItem;
 use crate::core::format::{date, date_input, date_time, time_of_day};
 use crate::core::{Millis, Msg};
 use crate::interactions::status_msg;
-use crate::shell::ui::ErrorPage;
-use crate::shell::{lang, t};
+use crate::ui::{ErrorPage, lang, t};
 
 const WEEKDAYS: [Msg; 7] = [Msg::WdMon, Msg::WdTue, Msg::WdWed, Msg::WdThu, Msg::WdFri, Msg::WdSat, Msg::WdSun];
 

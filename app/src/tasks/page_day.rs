@@ -9,8 +9,7 @@ use super::api::{MyDayView, load_my_day};
 use super::panel::{NewTaskForm, TaskItem};
 use crate::core::Msg;
 use crate::core::format::number;
-use crate::shell::ui::ErrorPage;
-use crate::shell::{lang, session_info, t};
+use crate::ui::{ErrorPage, lang, session_info, t};
 
 /// `/tasks?of=<user id>`.
 #[component]

@@ -7,8 +7,7 @@ use super::api::{CreateTask, SetTaskDone};
 use super::{REMIND_CHOICES, Task};
 use crate::core::format::date_time;
 use crate::core::{AppError, Millis, Msg};
-use crate::shell::ui::{Field, FormError, Select, action_error, bump_on_success, general_error, reset_on_success};
-use crate::shell::{lang, t};
+use crate::ui::{Field, FormError, Select, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// One task with a button that marks it done (or open again); successes count in `changes`.
 #[component]

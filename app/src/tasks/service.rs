@@ -4,8 +4,8 @@
 
 use super::store::{self, TaskQuery};
 use super::{MyDay, NewTask, Notification, Task, TaskPage, TaskPatch};
-use crate::auth::{CurrentUser, Scope};
 use crate::core::db::Db;
+use crate::core::identity::{CurrentUser, Scope};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::customers::store as customers;
 use crate::db_run;

@@ -1,8 +1,8 @@
 //! SQL for tasks, "My day", reminders and notifications, on both databases.
 
 use super::{MyDay, Notification, Task, TaskPage, TaskValues};
-use crate::auth::Scope;
 use crate::core::db::{BeginWrite, Db};
+use crate::core::identity::Scope;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
 use crate::customers::store::{Arg, bind_args, push_cond};
 use crate::db_run;

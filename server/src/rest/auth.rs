@@ -4,7 +4,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use app::auth::{CurrentUser, store};
+use app::auth::store;
+use app::core::identity::CurrentUser;
 
 use super::{Api, ApiError, ApiJson};
 use crate::AppState;

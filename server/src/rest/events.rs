@@ -14,9 +14,10 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
 use tokio::sync::{broadcast, watch};
 
-use app::auth::{CurrentUser, Scope, store as auth_store};
+use app::auth::store as auth_store;
 use app::core::db::Db;
 use app::core::events::{self, Event};
+use app::core::identity::{CurrentUser, Scope};
 
 use super::{Api, ApiError};
 use crate::AppState;

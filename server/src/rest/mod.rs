@@ -26,7 +26,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use app::auth::CurrentUser;
+use app::core::identity::CurrentUser;
 use app::core::request::RequestCtx;
 use app::core::{AppError, Lang};
 

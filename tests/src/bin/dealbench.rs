@@ -5,9 +5,9 @@
 
 use std::time::Instant;
 
-use app::auth::{CurrentUser, Role};
 use app::core::Lang;
 use app::core::db::{Db, DbConfig};
+use app::core::identity::{CurrentUser, Role};
 use app::deals::{DealFilter, DealMove, service};
 
 fn arg(name: &str, default: usize) -> usize {

@@ -2,8 +2,8 @@
 //! one consistent moment (every customer with its audit row, nothing half-written), passes the integrity check,
 //! and restores to exactly the data it holds.
 
-use app::auth::Role;
 use app::core::db::{Db, DbConfig};
+use app::core::identity::Role;
 use app::customers::{NewCustomer, service};
 
 /// A database of its own (the restore needs its URL); removed afterwards by the caller.

@@ -1,8 +1,9 @@
 //! Custom fields: definitions (administrators only), typed values on customers, audit, retiring; both
 //! databases, through the services and through the REST API.
 
-use app::auth::{Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::core::db::Db;
+use app::core::identity::Role;
 use app::core::{AppError, ErrCode};
 use app::custom_fields::{CustomFieldPatch, FieldEntity, NewCustomField, service as fields};
 use app::customers::{CustomerPatch, NewCustomer, service};

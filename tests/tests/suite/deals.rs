@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::auth::Role;
+use app::core::identity::Role;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tests::{TestApp, both_apps};

@@ -1,6 +1,6 @@
 //! The REST API through the real router: tokens, customers, roles, errors, modules, OpenAPI.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use serde_json::json;
 use tests::{TestApp, both_apps, make_user};
 
@@ -178,7 +178,7 @@ async fn switched_off_module_answers_404() {
     let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
     let (_, token) = app.user_token("a@k.uz", Role::Admin, None).await;
     assert_eq!(app.api("GET", "/api/v1/customers", Some(&token), None).await.status, 200);
-    app::auth::store::set_module(&app.db, "customers", false).await.unwrap();
+    app::core::modules::set_module(&app.db, "customers", false).await.unwrap();
     // Another server's switch reaches this one within the cache's TTL; here we skip the wait.
     app.modules.invalidate();
     let off = app.api("GET", "/api/v1/customers", Some(&token), None).await;

@@ -1,6 +1,6 @@
 //! Pages and forms as a browser without JavaScript uses them: set-up, login, errors, roles, modules.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use tests::{Resp, TestApp, make_user};
 
 /// Follows a form's redirect back to its page, as the browser would.

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
-use app::auth::{CurrentUser, Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::core::ErrCode;
 use app::core::db::Db;
+use app::core::identity::{CurrentUser, Role};
 use app::custom_fields::{NewCustomField, service as fields};
 use app::customers::{NewCustomer, service as customers};
 use app::imports::{Import, ImportKind, ImportStatus, export, file, service};

@@ -1,7 +1,7 @@
 //! Interactions through the REST API on both databases: logging, the merged timeline, role rules, bad input,
 //! attachments, the list's filters.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use serde_json::json;
 use tests::{TestApp, both_apps};
 

@@ -3,7 +3,7 @@
 //! hostile HTML and oversized attachments; sending from the card, the Sent folder and a UIDVALIDITY change;
 //! wrong credentials and unreachable servers; who may see what.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use app::mail::sync::sync_now;
 use serde_json::{Value, json};
 use tests::mailserver::{MailServers, install_mail_key, message};

@@ -1,9 +1,10 @@
 //! Duplicates and merge: likely duplicates found by phone, e-mail and name key across managers; a merge picks
 //! values field by field and moves everything linked to the survivor in one transaction. Both databases.
 
-use app::auth::{CurrentUser, Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::contacts::{LinkContact, NewContact, service as contacts};
 use app::core::db::Db;
+use app::core::identity::{CurrentUser, Role};
 use app::core::{AppError, ErrCode};
 use app::counterparties::{NewCounterparty, service as counterparties};
 use app::custom_fields::{NewCustomField, service as fields};

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use app::auth::Role;
+use app::core::identity::Role;
 use serde_json::{Value, json};
 use tests::TestApp;
 

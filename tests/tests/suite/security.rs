@@ -1,7 +1,7 @@
 //! The holes a security review found, each with the test that would have caught it: cross-site requests
 //! riding the session cookie, response headers.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use axum::body::Body;
 use http::Request;
 use serde_json::json;

@@ -1,8 +1,9 @@
 //! Segments and list filters: rules over attributes, tags, custom fields, manager and dates; dynamic and static
 //! segments; sorting by a custom field; bad rules refused by part; role rules. Both databases.
 
-use app::auth::{CurrentUser, Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::core::db::Db;
+use app::core::identity::{CurrentUser, Role};
 use app::core::{AppError, ErrCode};
 use app::custom_fields::{NewCustomField, service as fields};
 use app::customers::store::ListQuery;

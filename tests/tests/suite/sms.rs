@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use app::auth::Role;
+use app::core::identity::Role;
 use app::interactions::sms::{self, Eskiz, EskizConfig};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

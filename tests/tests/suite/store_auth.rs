@@ -1,8 +1,9 @@
 //! Store contract: users, sessions, tokens, throttling, modules, on SQLite and PostgreSQL.
 
-use app::auth::{Role, store};
+use app::auth::store;
 use app::core::AppError;
 use app::core::db::Db;
+use app::core::identity::Role;
 use tests::{both_backends, make_user};
 
 async fn accounts(db: Db) {
@@ -161,11 +162,11 @@ async fn tokens(db: Db) {
 both_backends!(api_tokens, tokens);
 
 async fn modules_and_users(db: Db) {
-    assert!(store::disabled_modules(&db).await.unwrap().is_empty());
-    store::set_module(&db, "customers", false).await.unwrap();
-    assert_eq!(store::disabled_modules(&db).await.unwrap(), vec!["customers".to_string()]);
-    store::set_module(&db, "customers", true).await.unwrap();
-    assert!(store::disabled_modules(&db).await.unwrap().is_empty());
+    assert!(app::core::modules::disabled_modules(&db).await.unwrap().is_empty());
+    app::core::modules::set_module(&db, "customers", false).await.unwrap();
+    assert_eq!(app::core::modules::disabled_modules(&db).await.unwrap(), vec!["customers".to_string()]);
+    app::core::modules::set_module(&db, "customers", true).await.unwrap();
+    assert!(app::core::modules::disabled_modules(&db).await.unwrap().is_empty());
 
     let team = app::admin::store::create_team(&db, "Toshkent").await.unwrap();
     assert_eq!(

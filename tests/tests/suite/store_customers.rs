@@ -1,7 +1,8 @@
 //! Store contract: customers with role scopes, search, keyset pages and optimistic versions.
 
-use app::auth::{CurrentUser, Role, store as auth_store};
+use app::auth::store as auth_store;
 use app::core::db::Db;
+use app::core::identity::{CurrentUser, Role};
 use app::core::{AppError, ErrCode};
 use app::customers::store::ListQuery;
 use app::customers::{CustomerPatch, CustomerStage, NewCustomer, service};

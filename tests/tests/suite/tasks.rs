@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::auth::Role;
+use app::core::identity::Role;
 use app::core::now_millis;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -136,7 +136,7 @@ async fn reminders_fire_once(app: TestApp) {
             remind_at: Some(now - 10),
             ..Default::default()
         };
-        let user = app::auth::CurrentUser {
+        let user = app::core::identity::CurrentUser {
             id: uid,
             email: "a@karvon.uz".into(),
             name: "a".into(),
@@ -291,14 +291,14 @@ async fn modules_off(app: TestApp) {
         [("interactions", "/api/v1/interactions"), ("tasks", "/api/v1/tasks"), ("tasks", "/api/v1/tasks/my-day")]
     {
         assert_eq!(app.api("GET", path, Some(&a), None).await.status, 200, "{path} while on");
-        app::auth::store::set_module(&app.db, module, false).await.unwrap();
+        app::core::modules::set_module(&app.db, module, false).await.unwrap();
         app.modules.invalidate();
         assert_eq!(app.api("GET", path, Some(&a), None).await.status, 404, "{path} while {module} is off");
-        app::auth::store::set_module(&app.db, module, true).await.unwrap();
+        app::core::modules::set_module(&app.db, module, true).await.unwrap();
         app.modules.invalidate();
     }
     // With interactions off, the card offers no quick log; its page still opens.
-    app::auth::store::set_module(&app.db, "interactions", false).await.unwrap();
+    app::core::modules::set_module(&app.db, "interactions", false).await.unwrap();
     app.modules.invalidate();
     let session = app::auth::store::create_session(
         &app.db,

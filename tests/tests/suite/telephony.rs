@@ -2,7 +2,7 @@
 //! customer's card, or "create customer"), ended calls logged once with their duration, missed calls, bad
 //! events.
 
-use app::auth::Role;
+use app::core::identity::Role;
 use serde_json::{Value, json};
 use tests::{TELEPHONY_TOKEN, TestApp, both_apps};
 

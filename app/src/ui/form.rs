@@ -1,8 +1,8 @@
-//! Small shared UI pieces: form fields with translated errors, error banners, the 404 page.
+//! Form pieces: fields with their translated errors, the form-level error, and the action helpers.
 
 use leptos::prelude::*;
 
-use super::t;
+use super::{lang, t};
 use crate::core::{AppError, Msg};
 
 /// The error of the latest submission of a server action, as a signal.
@@ -49,7 +49,7 @@ where
 }
 
 /// The translated field errors for `name` in `err`.
-pub(crate) fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
+pub fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
     let codes = err?.field_codes(name);
     if codes.is_empty() {
         return None;
@@ -162,36 +162,9 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         error.get().map(|e| {
             view! {
                 <div class="alert alert-error" role="alert" data-test="form-error">
-                    {e.message(super::lang())}
+                    {e.message(lang())}
                 </div>
             }
         })
     }
-}
-
-/// A whole-page error (not found, forbidden, server unreachable).
-#[component]
-pub fn ErrorPage(err: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::core::request::set_status(&err);
-    let title = match err {
-        AppError::NotFound => t(Msg::NotFoundTitle),
-        _ => t(err.msg()),
-    };
-    let detail = err.message(super::lang());
-    view! {
-        <section class="error-page" data-test="error-page" data-error=err.tag()>
-            <h1>{title}</h1>
-            <p>{detail}</p>
-            <a href="/" class="button">
-                {t(Msg::BackHome)}
-            </a>
-        </section>
-    }
-}
-
-/// The page for an unknown path.
-#[component]
-pub fn NotFound() -> impl IntoView {
-    view! { <ErrorPage err=AppError::NotFound /> }
 }

@@ -1,0 +1,32 @@
+//! What every page uses: the visitor's session and language, translated text, form pieces, page errors.
+//! Below the areas (with `core`): it names no area and no page, so every area can use it and only look down.
+
+mod form;
+mod lang_switch;
+mod page;
+
+use leptos::prelude::*;
+
+pub use form::{
+    Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, reset_on_success,
+};
+pub use lang_switch::LanguageSwitch;
+pub use page::{ErrorPage, NotFound};
+
+use crate::core::identity::SessionInfo;
+use crate::core::{Lang, Msg};
+
+/// The visitor's session as the server resolved it for this page (provided as context by the app's root component).
+pub fn session_info() -> SessionInfo {
+    use_context::<SessionInfo>().unwrap_or_default()
+}
+
+/// The current UI language.
+pub fn lang() -> Lang {
+    session_info().lang
+}
+
+/// A message in the current UI language.
+pub fn t(msg: Msg) -> &'static str {
+    msg.text(lang())
+}
