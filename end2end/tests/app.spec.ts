@@ -786,6 +786,46 @@ test('every page hydrates', async ({ page }) => {
   await shot(page, 'profile');
 });
 
+test('a slow answer: the button shows it is busy and cannot send twice; revoking asks first', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/profile');
+  await hydrated(page);
+  // A slow network: every call to create a token waits 1.5 s before it reaches the server.
+  let sent = 0;
+  await page.route('**/rpc/tokens/create', async (route) => {
+    sent += 1;
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  const rows = page.locator('[data-test=token-row]');
+  const before = await rows.count();
+  await page.locator('[data-test=field-name]').fill('Busy test');
+  const submit = page.locator('[data-test=token-submit]');
+  await submit.click();
+  await expect(submit).toBeDisabled();
+  await expect(submit).toHaveAttribute('aria-busy', 'true');
+  await submit.click({ force: true }); // a second press while waiting: ignored
+  await page.locator('[data-test=field-name]').press('Enter'); // and Enter in the field
+  await expect(page.locator('[data-test=new-token]')).toBeVisible();
+  await expect(submit).toBeEnabled();
+  await expect(submit).not.toHaveAttribute('aria-busy', 'true');
+  expect(sent).toBe(1);
+  await expect(rows).toHaveCount(before + 1);
+  await page.unroute('**/rpc/tokens/create');
+
+  // Revoking asks first; "Cancel" leaves the token alone, "Yes, revoke" revokes it.
+  const row = rows.last();
+  await row.locator('[data-test=token-revoke]').click();
+  await expect(row.locator('.confirm-panel')).toBeVisible();
+  await shot(page, 'confirm-revoke');
+  await row.locator('[data-test=token-revoke-no]').click();
+  await expect(row.locator('.confirm-panel')).toBeHidden();
+  await expect(row.locator('.badge')).toHaveCount(0);
+  await row.locator('[data-test=token-revoke]').click();
+  await row.locator('[data-test=token-revoke-yes]').click();
+  await expect(rows.last().locator('.badge')).toBeVisible();
+});
+
 test('the app is installable (PWA)', async ({ baseURL }, testInfo) => {
   // Installability is never reported for incognito contexts, which Playwright's are: use a real profile.
   const launch = testInfo.project.use.launchOptions!;

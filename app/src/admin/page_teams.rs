@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::api::{CreateTeam, list_teams};
 use crate::core::Msg;
-use crate::ui::{ErrorPage, Field, action_error, reset_on_success, t};
+use crate::ui::{ErrorPage, Field, Submit, action_error, reset_on_success, t};
 
 /// The teams page.
 #[component]
@@ -36,7 +36,7 @@ pub fn TeamsPage() -> impl IntoView {
             <h2>{t(Msg::NewTeam)}</h2>
             <ActionForm action=create node_ref=form attr:class="inline-form">
                 <Field label=Msg::Name name="name" required=true error />
-                <button type="submit" class="button primary">{t(Msg::Create)}</button>
+                <Submit pending=create.pending() label=Msg::Create />
             </ActionForm>
         </section>
     }

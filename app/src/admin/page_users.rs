@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::api::{CreateUser, UpdateUser, users_and_teams};
 use crate::core::Msg;
 use crate::core::identity::Role;
-use crate::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, reset_on_success, t};
+use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, general_error, reset_on_success, t};
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.into_iter().map(|r| (r.as_str().to_string(), t(r.msg()).to_string())).collect()
@@ -65,7 +65,7 @@ pub fn UsersPage() -> impl IntoView {
                                                     <input type="checkbox" name="active" value="true" checked=u.active />
                                                     {t(Msg::Active)}
                                                 </label>
-                                                <button type="submit" class="button small">{t(Msg::Save)}</button>
+                                                <Submit pending=update.pending() label=Msg::Save class="button small" />
                                             </ActionForm>
                                         </td>
                                     </tr>
@@ -90,7 +90,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <Select label=Msg::Role name="role" options=role_options() selected="manager" error=create_error />
                                         <Select label=Msg::Team name="team_id" options=team_opts error=create_error />
                                     </div>
-                                    <button type="submit" class="button primary" data-test="user-submit">{t(Msg::Create)}</button>
+                                    <Submit pending=create.pending() label=Msg::Create test="user-submit" />
                                 </ActionForm>
                             </section>
                         }

@@ -5,7 +5,7 @@ use leptos_router::components::Redirect;
 
 use super::api::Login;
 use crate::core::Msg;
-use crate::ui::{Field, FormError, LanguageSwitch, action_error, general_error, session_info, t};
+use crate::ui::{Field, FormError, LanguageSwitch, Submit, action_error, general_error, session_info, t};
 
 /// `/login`.
 #[component]
@@ -21,9 +21,11 @@ pub fn LoginPage() -> impl IntoView {
     let error = action_error(action);
     // Field errors are shown by the fields; a general one (bad credentials, throttled) above the form.
     let general = general_error(error);
+    // A plain POST (it works before the WASM loads); the button shows it is on its way.
+    let sending = RwSignal::new(false);
     view! {
         <AuthFrame title=Msg::LoginTitle>
-            <form method="post" action="/rpc/login" class="stack" data-test="login-form">
+            <form method="post" action="/rpc/login" class="stack" data-test="login-form" on:submit=move |_| sending.set(true)>
                 <FormError error=general />
                 <Field label=Msg::Email name="email" kind="email" required=true autocomplete="username" error />
                 <Field
@@ -34,9 +36,7 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     error
                 />
-                <button type="submit" class="button primary" data-test="login-submit">
-                    {t(Msg::LogIn)}
-                </button>
+                <Submit pending=sending label=Msg::LogIn busy=Msg::BusySigningIn test="login-submit" />
             </form>
         </AuthFrame>
     }

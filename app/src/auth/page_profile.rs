@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::api::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
 use crate::core::Msg;
 use crate::core::format::date_time;
-use crate::ui::{Field, FormError, action_error, general_error, lang, reset_on_success, session_info, t};
+use crate::ui::{
+    ConfirmSubmit, Field, FormError, Submit, action_error, general_error, lang, reset_on_success, session_info, t,
+};
 
 /// `/profile`.
 #[component]
@@ -32,7 +34,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <Field label=Msg::CurrentPassword name="current_password" kind="password" required=true autocomplete="current-password" error=change_error />
                     <Field label=Msg::NewPassword name="new_password" kind="password" required=true autocomplete="new-password" error=change_error />
                     <Field label=Msg::PasswordRepeat name="password_repeat" kind="password" required=true autocomplete="new-password" error=change_error />
-                    <button type="submit" class="button primary">{t(Msg::Save)}</button>
+                    <Submit pending=change.pending() label=Msg::Save />
                 </ActionForm>
             </section>
             <ApiTokens />
@@ -55,7 +57,7 @@ fn ApiTokens() -> impl IntoView {
             <p class="muted">{t(Msg::ApiTokensIntro)}</p>
             <ActionForm action=create node_ref=token_form attr:class="inline-form">
                 <Field label=Msg::TokenName name="name" required=true error=create_error />
-                <button type="submit" class="button">{t(Msg::NewToken)}</button>
+                <Submit pending=create.pending() label=Msg::NewToken class="button" test="token-submit" />
             </ActionForm>
             {move || {
                 create.value().get().and_then(Result::ok).map(|secret| {
@@ -75,7 +77,7 @@ fn ApiTokens() -> impl IntoView {
                                 <thead><tr><th>{t(Msg::TokenName)}</th><th>{t(Msg::CreatedAt)}</th><th>{t(Msg::LastUsed)}</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|tok| view! {
-                                        <tr>
+                                        <tr data-test="token-row">
                                             <td>{tok.name}</td>
                                             <td>{date_time(lang, tok.created_at)}</td>
                                             <td>{tok.last_used_at.map(|at| date_time(lang, at)).unwrap_or_else(|| t(Msg::Never).to_string())}</td>
@@ -86,7 +88,7 @@ fn ApiTokens() -> impl IntoView {
                                                     view! {
                                                         <ActionForm action=revoke>
                                                             <input type="hidden" name="id" value=tok.id />
-                                                            <button type="submit" class="button small">{t(Msg::Revoke)}</button>
+                                                            <ConfirmSubmit pending=revoke.pending() label=Msg::Revoke question=Msg::RevokeTokenQuestion yes=Msg::RevokeYes test="token-revoke" />
                                                         </ActionForm>
                                                     }.into_any()
                                                 }}

@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 use super::api::SetupAdmin;
 use super::page_login::AuthFrame;
 use crate::core::Msg;
-use crate::ui::{Field, FormError, action_error, general_error, session_info, t};
+use crate::ui::{Field, FormError, Submit, action_error, general_error, session_info, t};
 
 /// `/setup`.
 #[component]
@@ -17,10 +17,11 @@ pub fn SetupPage() -> impl IntoView {
     let action = ServerAction::<SetupAdmin>::new();
     let error = action_error(action);
     let general = general_error(error);
+    let sending = RwSignal::new(false);
     view! {
         <AuthFrame title=Msg::SetupTitle>
             <p class="muted">{t(Msg::SetupIntro)}</p>
-            <form method="post" action="/rpc/setup" class="stack" data-test="setup-form">
+            <form method="post" action="/rpc/setup" class="stack" data-test="setup-form" on:submit=move |_| sending.set(true)>
                 <FormError error=general />
                 <Field label=Msg::FullName name="name" required=true autocomplete="name" error />
                 <Field label=Msg::Email name="email" kind="email" required=true autocomplete="username" error />
@@ -40,9 +41,7 @@ pub fn SetupPage() -> impl IntoView {
                     autocomplete="new-password"
                     error
                 />
-                <button type="submit" class="button primary" data-test="setup-submit">
-                    {t(Msg::SetupCreate)}
-                </button>
+                <Submit pending=sending label=Msg::SetupCreate busy=Msg::BusySaving test="setup-submit" />
             </form>
         </AuthFrame>
     }

@@ -9,7 +9,7 @@ use crate::core::Msg;
 use crate::core::phone::display;
 use crate::custom_fields::CustomField;
 use crate::custom_fields::inputs::CustomInputs;
-use crate::ui::{Field, FormError, action_error, bump_on_success, general_error, lang, reset_on_success, t};
+use crate::ui::{Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// The section; successful additions count in `changes`.
 #[component]
@@ -80,9 +80,7 @@ pub fn ContactsPanel(
                     </div>
                     <CustomInputs defs=fields values=Default::default() error />
                     <div class="actions">
-                        <button type="submit" class="button primary" data-test="ct-submit">
-                            {t(Msg::Add)}
-                        </button>
+                        <Submit pending=action.pending() label=Msg::Add test="ct-submit" />
                     </div>
                 </ActionForm>
             </details>

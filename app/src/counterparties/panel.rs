@@ -9,7 +9,7 @@ use super::CounterpartyList;
 use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty};
 use crate::core::Msg;
 use crate::core::format::date;
-use crate::ui::{Field, FormError, action_error, bump_on_success, general_error, lang, reset_on_success, t};
+use crate::ui::{Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// The section; successful changes count in `changes`.
 #[component]
@@ -89,9 +89,7 @@ pub fn CounterpartiesPanel(
                         {t(Msg::VatPayer)}
                     </label>
                     <div class="actions">
-                        <button type="submit" class="button primary" data-test="cp-submit">
-                            {t(Msg::Add)}
-                        </button>
+                        <Submit pending=action.pending() label=Msg::Add test="cp-submit" />
                     </div>
                 </ActionForm>
             </details>
@@ -146,9 +144,7 @@ fn CurrentItem(
                     </div>
                     <Field label=Msg::BankName name="bank_name" scope="bank" error />
                     <div class="actions">
-                        <button type="submit" class="button small primary" data-test="bank-submit">
-                            {t(Msg::Add)}
-                        </button>
+                        <Submit pending=bank.pending() label=Msg::Add class="button small primary" test="bank-submit" />
                     </div>
                 </ActionForm>
             </details>
@@ -235,9 +231,7 @@ fn MoveForm(id: i64, version: i64, action: ServerAction<MoveCounterparty>) -> im
                 </p>
                 <Field label=Msg::FieldFrom name="from" scope="move" kind="date" required=true error />
                 <div class="actions">
-                    <button type="submit" class="button small primary" data-test="move-submit">
-                        {t(Msg::Move)}
-                    </button>
+                    <Submit pending=action.pending() label=Msg::Move class="button small primary" test="move-submit" />
                 </div>
             </ActionForm>
         </details>

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::api::{CreateCustomField, SetCustomFieldRetired, list_custom_fields};
 use super::{CustomField, FieldEntity, FieldKind};
 use crate::core::Msg;
-use crate::ui::{ErrorPage, Field, FormError, Select, TextArea, action_error, general_error, reset_on_success, t};
+use crate::ui::{
+    ErrorPage, Field, FormError, Select, Submit, TextArea, action_error, general_error, reset_on_success, t,
+};
 
 fn kind_options() -> Vec<(String, String)> {
     FieldKind::ALL.into_iter().map(|k| (k.as_str().to_string(), t(k.msg()).to_string())).collect()
@@ -70,7 +72,7 @@ pub fn CustomFieldsPage() -> impl IntoView {
                 </div>
                 <TextArea label=Msg::Choices name="options" error=create_error />
                 <p class="muted small">{t(Msg::ChoicesHint)}</p>
-                <button type="submit" class="button primary" data-test="custom-field-submit">{t(Msg::Create)}</button>
+                <Submit pending=create.pending() label=Msg::Create test="custom-field-submit" />
             </ActionForm>
         </section>
     }
@@ -121,7 +123,7 @@ fn FieldTable(title: Msg, fields: Vec<CustomField>, retire: ServerAction<SetCust
                                                     <span class="muted small">
                                                         {t(if f.retired { Msg::Retired } else { Msg::Active })}
                                                     </span>
-                                                    <button type="submit" class="button small" data-test="custom-field-retire">
+                                                    <button type="submit" class="button small" data-test="custom-field-retire" disabled=move || retire.pending().get() aria-busy=move || retire.pending().get().then_some("true")>
                                                         {t(if f.retired { Msg::Restore } else { Msg::Retire })}
                                                     </button>
                                                 </ActionForm>

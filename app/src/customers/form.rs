@@ -10,7 +10,7 @@ use crate::core::{AppError, Msg};
 use crate::custom_fields::CustomField;
 use crate::custom_fields::api::list_custom_fields;
 use crate::custom_fields::inputs::CustomInputs;
-use crate::ui::{Field, FormError, Select, TextArea, action_error, general_error, t};
+use crate::ui::{Field, FormError, Select, Submit, TextArea, action_error, general_error, t};
 
 fn kind_options() -> Vec<(String, String)> {
     [CustomerKind::Company, CustomerKind::Person]
@@ -92,9 +92,7 @@ pub fn NewCustomerPage() -> impl IntoView {
                             {warnings}
                             <CustomerFields current=Some(prefilled()) defs error />
                             <div class="actions">
-                                <button type="submit" class="button primary" data-test="customer-submit">
-                                    {t(Msg::Create)}
-                                </button>
+                                <Submit pending=action.pending() label=Msg::Create test="customer-submit" />
                                 <a href="/customers" class="button">{t(Msg::Cancel)}</a>
                             </div>
                         </ActionForm>
@@ -121,9 +119,7 @@ pub fn EditCustomerForm(
             {move || saved().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::Saved)}</div> })}
             <CustomerFields current=Some(customer) defs error />
             <div class="actions">
-                <button type="submit" class="button primary" data-test="customer-save">
-                    {t(Msg::Save)}
-                </button>
+                <Submit pending=action.pending() label=Msg::Save test="customer-save" />
             </div>
         </ActionForm>
     }

@@ -125,8 +125,10 @@ pub fn MergePage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 <div class="actions">
-                                    <button type="submit" class="button primary" data-test="merge-submit" disabled=same>
-                                        {t(Msg::Merge)}
+                                    <button type="submit" class="button primary" data-test="merge-submit"
+                                        disabled=move || same || action.pending().get()
+                                        aria-busy=move || action.pending().get().then_some("true")>
+                                        {move || t(if action.pending().get() { Msg::BusyMerging } else { Msg::Merge })}
                                     </button>
                                     <a href=format!("/customers/{}", s.id) class="button">{t(Msg::Cancel)}</a>
                                 </div>

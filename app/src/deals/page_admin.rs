@@ -9,7 +9,7 @@ use super::api::{AddDealReason, SavePipelineForm, SetReasonRetired, pipeline_adm
 use super::{Pipeline, PipelineMode, REQUIRABLE, Reason, Stage};
 use crate::core::{AppError, Msg};
 use crate::ui::{
-    ErrorPage, Field, FormError, Select, action_error, field_message, general_error, lang, reset_on_success, t,
+    ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, lang, reset_on_success, t,
 };
 
 /// The label of a field a stage may require.
@@ -95,7 +95,7 @@ pub fn PipelinesPage() -> impl IntoView {
                     />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary" data-test="reason-submit">{t(Msg::Add)}</button>
+                    <Submit pending=add_reason.pending() label=Msg::Add test="reason-submit" />
                 </div>
             </ActionForm>
         </section>
@@ -119,7 +119,7 @@ fn ReasonList(title: Msg, reasons: Vec<Reason>, retire: ServerAction<SetReasonRe
                                     <input type="hidden" name="id" value=r.id />
                                     <input type="hidden" name="version" value=r.version />
                                     <input type="hidden" name="retired" value=(!r.retired).to_string() />
-                                    <button type="submit" class="button small" data-test="reason-retire">
+                                    <button type="submit" class="button small" data-test="reason-retire" disabled=move || retire.pending().get() aria-busy=move || retire.pending().get().then_some("true")>
                                         {t(if r.retired { Msg::Restore } else { Msg::Retire })}
                                     </button>
                                 </ActionForm>
@@ -215,6 +215,8 @@ fn PipelineEditor(
                         type="submit"
                         class="button primary"
                         data-test="pipeline-save"
+                        disabled=move || save.pending().get()
+                        aria-busy=move || save.pending().get().then_some("true")
                         on:click=move |_| submitted.set(key)
                     >
                         {t(if key == 0 { Msg::Create } else { Msg::Save })}

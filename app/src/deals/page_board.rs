@@ -9,7 +9,7 @@ use super::api::{get_board, get_funnel, list_deals};
 use super::{Board, BoardCard, ColumnTotals, DealFilter, DealPage, Funnel, Pipeline, PipelineMode, days_between};
 use crate::core::format::{date, date_input, money, number, parse_date};
 use crate::core::{AppError, Millis, Msg};
-use crate::ui::{ErrorPage, lang, t};
+use crate::ui::{ErrorPage, Submit, lang, t};
 
 /// The filter in the page's query string.
 fn filter_of(q: &leptos_router::params::ParamsMap) -> DealFilter {
@@ -472,10 +472,14 @@ fn LostDialog(
     let reason = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         #[cfg(feature = "hydrate")]
-        client::close_lost(ops.clone(), id, reason.get_untracked(), note.get_untracked(), lost_for, error);
+        client::close_lost(ops.clone(), id, reason.get_untracked(), note.get_untracked(), lost_for, error, busy);
         #[cfg(not(feature = "hydrate"))]
         let _ = &ops;
     };
@@ -496,7 +500,7 @@ fn LostDialog(
                     <textarea id="lost-note" rows="2" on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button" data-test="lost-submit">{t(Msg::MarkLost)}</button>
+                    <Submit pending=busy label=Msg::MarkLost class="button" test="lost-submit" />
                     <button type="button" class="button secondary" on:click=move |_| lost_for.set(None)>{t(Msg::Cancel)}</button>
                 </div>
             </form>
@@ -701,8 +705,10 @@ mod client {
         note: String,
         lost_for: RwSignal<Option<i64>>,
         error: RwSignal<Option<String>>,
+        busy: RwSignal<bool>,
     ) {
         let Some(card) = ops.find(id) else { return };
+        busy.set(true);
         spawn_local(async move {
             let reason = Some(reason).filter(|r| !r.is_empty());
             let note = Some(note).filter(|n| !n.trim().is_empty());
@@ -713,6 +719,7 @@ mod client {
                 }
                 Err(err) => error.set(Some(refusal(&err))),
             }
+            busy.set(false);
         });
     }
 

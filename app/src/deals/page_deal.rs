@@ -17,7 +17,7 @@ use crate::customers::page_card::shown;
 use crate::interactions::api::LogInteraction;
 use crate::tasks::panel::{NewTaskForm, TaskItem};
 use crate::ui::{
-    ErrorPage, Field, FormError, Select, action_error, bump_on_success, field_message, general_error, lang, t,
+    ErrorPage, Field, FormError, Select, Submit, action_error, bump_on_success, field_message, general_error, lang, t,
 };
 
 /// The message for a refused move or close (the rule that was broken).
@@ -176,7 +176,7 @@ fn StageTrack(deal: Deal, pipeline: Pipeline, action: ServerAction<MoveDeal>) ->
                                     <input type="hidden" name="id" value=deal.id />
                                     <input type="hidden" name="stage_id" value=s.id />
                                     <input type="hidden" name="version" value=deal.version />
-                                    <button type="submit" class="stage-name" data-test=format!("move-{}", s.id)
+                                    <button type="submit" class="stage-name" data-test=format!("move-{}", s.id) disabled=move || action.pending().get() aria-busy=move || action.pending().get().then_some("true")
                                         title=format!("{}: {}", t(Msg::MoveTo), name)>{name.clone()}<small>{pct}</small></button>
                                 </ActionForm>
                             }.into_any()
@@ -214,7 +214,7 @@ fn Checklist(deal: Deal, pipeline: Pipeline, action: ServerAction<TickDeal>) -> 
                                 <input type="hidden" name="version" value=deal.version />
                                 <input type="hidden" name="item" value=value.clone() />
                                 <input type="hidden" name="done" value=(!done).to_string() />
-                                <button type="submit" class="check" disabled=!open aria-pressed=done.to_string()
+                                <button type="submit" class="check" disabled=move || !open || action.pending().get() aria-pressed=done.to_string()
                                     aria-label=aria.clone() data-test="tick">{if done { "✓" } else { "" }}</button>
                             </ActionForm>
                             <span>{item}</span>
@@ -315,7 +315,7 @@ fn DealForm(deal: Deal, links: Links, action: ServerAction<UpdateDeal>) -> impl 
                 })}
                 <CustomInputs defs=fields values=deal.custom.clone() error />
                 <div class="actions">
-                    <button type="submit" class="button primary" data-test="deal-save">{t(Msg::Save)}</button>
+                    <Submit pending=action.pending() label=Msg::Save test="deal-save" />
                 </div>
             </ActionForm>
         </section>
@@ -340,7 +340,7 @@ fn CloseForm(deal: Deal, reasons: Vec<super::Reason>, action: ServerAction<Close
                     <input type="hidden" name="id" value=deal.id />
                     <input type="hidden" name="version" value=deal.version />
                     <input type="hidden" name="outcome" value="won" />
-                    <button type="submit" class="button primary" data-test="mark-won">{t(Msg::MarkWon)}</button>
+                    <Submit pending=action.pending() label=Msg::MarkWon test="mark-won" />
                 </ActionForm>
                 <ActionForm action attr:class="stack" attr:data-test="lost-form">
                     <input type="hidden" name="id" value=deal.id />
@@ -349,7 +349,7 @@ fn CloseForm(deal: Deal, reasons: Vec<super::Reason>, action: ServerAction<Close
                     <Select label=Msg::LossReason name="loss_reason_id" options=pick("loss") error />
                     <Select label=Msg::UnmetReason name="unmet_reason_id" options=pick("unmet") error />
                     <Field label=Msg::Notes name="note" scope="close" error />
-                    <button type="submit" class="button danger" data-test="mark-lost">{t(Msg::MarkLost)}</button>
+                    <Submit pending=action.pending() label=Msg::MarkLost class="button danger" test="mark-lost" />
                 </ActionForm>
             </div>
         }
@@ -360,7 +360,7 @@ fn CloseForm(deal: Deal, reasons: Vec<super::Reason>, action: ServerAction<Close
                 <input type="hidden" name="id" value=deal.id />
                 <input type="hidden" name="version" value=deal.version />
                 <input type="hidden" name="outcome" value="open" />
-                <button type="submit" class="button" data-test="reopen">{t(Msg::Reopen)}</button>
+                <Submit pending=action.pending() label=Msg::Reopen class="button" test="reopen" />
             </ActionForm>
         }
         .into_any()
@@ -391,7 +391,7 @@ fn NoteForm(deal: Deal, action: ServerAction<LogInteraction>) -> impl IntoView {
                 <textarea id="deal-note-body" name="body" rows="2" required data-test="deal-note-body"></textarea>
             </div>
             <div class="actions">
-                <button type="submit" class="button" data-test="deal-note-submit">{t(Msg::Add)}</button>
+                <Submit pending=action.pending() label=Msg::Add class="button" test="deal-note-submit" />
             </div>
         </ActionForm>
     }

@@ -8,7 +8,7 @@ use super::api::{CreateDeal, DealsOfCustomer};
 use crate::core::format::money;
 use crate::core::{AppError, Msg};
 use crate::custom_fields::inputs::CustomInputs;
-use crate::ui::{Field, FormError, Select, action_error, general_error, lang, t};
+use crate::ui::{Field, FormError, Select, Submit, action_error, general_error, lang, t};
 
 /// The panel; `create` is made by the card, outside the part rebuilt on refetch.
 #[component]
@@ -65,7 +65,7 @@ pub fn CustomerDealsPanel(
                                         })}
                                         <CustomInputs defs=fields values=Default::default() error />
                                         <div class="actions">
-                                            <button type="submit" class="button primary" data-test="deal-create">{t(Msg::Add)}</button>
+                                            <Submit pending=create.pending() label=Msg::Add test="deal-create" />
                                         </div>
                                     </ActionForm>
                                 </details>

@@ -11,7 +11,7 @@ use super::api::{ImportData, SetImportMapping, StartImport, get_import, list_imp
 use super::{Import, ImportKind, ImportStatus};
 use crate::core::format::date_time;
 use crate::core::{AppError, FieldError, Msg};
-use crate::ui::{ErrorPage, FormError, action_error, lang, t};
+use crate::ui::{ErrorPage, FormError, Submit, action_error, lang, t};
 
 /// Translated field errors of a row: "Phone: Not a valid phone number; …".
 fn row_errors(errors: &[FieldError]) -> String {
@@ -38,10 +38,12 @@ pub fn ImportsPage() -> impl IntoView {
             .and_then(|code| serde_json::from_str::<crate::core::ErrCode>(&format!("\"{code}\"")).ok())
     };
     let imports = Resource::new(|| (), |_| list_imports());
+    let uploading = RwSignal::new(false);
     view! {
         <h1>{t(Msg::Import)}</h1>
         <section class="panel">
-            <form method="post" action="/customers/import" enctype="multipart/form-data" class="stack" data-test="upload-form">
+            <form method="post" action="/customers/import" enctype="multipart/form-data" class="stack" data-test="upload-form"
+                on:submit=move |_| uploading.set(true)>
                 {move || refused().map(|c| view! { <p class="alert alert-error" role="alert" data-test="upload-error">{t(c.msg())}</p> })}
                 <fieldset class="rules">
                     <legend>{t(Msg::ImportWhat)}</legend>
@@ -62,7 +64,7 @@ pub fn ImportsPage() -> impl IntoView {
                     <p class="muted small">{t(Msg::ImportFileHint)}</p>
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary" data-test="upload-submit">{t(Msg::Upload)}</button>
+                    <Submit pending=uploading label=Msg::Upload busy=Msg::BusyUploading test="upload-submit" />
                     <a href="/customers" class="button">{t(Msg::Cancel)}</a>
                 </div>
             </form>
@@ -208,7 +210,7 @@ fn Mapping(
                     </label>
                 </fieldset>
                 <div class="actions">
-                    <button type="submit" class="button" data-test="mapping-save">{t(Msg::SaveMapping)}</button>
+                    <Submit pending=mapping.pending() label=Msg::SaveMapping class="button" test="mapping-save" />
                 </div>
             </ActionForm>
         </section>
@@ -249,8 +251,10 @@ fn Mapping(
             </div>
             <ActionForm action=start attr:class="actions">
                 <input type="hidden" name="id" value=id />
-                <button type="submit" class="button primary" data-test="import-start" disabled=!ready>
-                    {t(Msg::StartImport)}
+                <button type="submit" class="button primary" data-test="import-start"
+                    disabled=move || !ready || start.pending().get()
+                    aria-busy=move || start.pending().get().then_some("true")>
+                    {move || t(if start.pending().get() { Msg::BusyImporting } else { Msg::StartImport })}
                 </button>
             </ActionForm>
         </section>

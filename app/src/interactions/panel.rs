@@ -10,7 +10,7 @@ use crate::contacts::Contact;
 use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
 use crate::ui::{
-    Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, lang,
+    Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, field_message, general_error, lang,
     reset_on_success, t,
 };
 
@@ -103,7 +103,7 @@ pub fn QuickLog(
                     <Field label=Msg::Result name="result" error />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary" data-test="ql-submit">{t(Msg::Save)}</button>
+                    <Submit pending=action.pending() label=Msg::Save test="ql-submit" />
                 </div>
             </ActionForm>
         </section>
@@ -133,6 +133,7 @@ pub fn InteractionEntry(i: Interaction, changes: RwSignal<u32>) -> impl IntoView
     }
     let planned = i.kind == InteractionKind::Meeting && i.status == "planned";
     let status_action = ServerAction::<SetInteractionStatus>::new();
+    let uploading = RwSignal::new(false);
     bump_on_success(status_action, changes);
     let status_error = action_error(status_action);
     let who = i.author_name.clone().unwrap_or_default();
@@ -164,18 +165,18 @@ pub fn InteractionEntry(i: Interaction, changes: RwSignal<u32>) -> impl IntoView
                     <ActionForm action=status_action attr:class="inline">
                         <input type="hidden" name="id" value=i.id />
                         <input type="hidden" name="version" value=i.version />
-                        <button type="submit" name="status" value="held" class="button small" data-test="int-held">{t(Msg::MarkHeld)}</button>
+                        <Submit pending=status_action.pending() label=Msg::MarkHeld class="button small" test="int-held" name="status" value="held" />
                         " "
-                        <button type="submit" name="status" value="cancelled" class="button small">{t(Msg::MarkCancelled)}</button>
+                        <Submit pending=status_action.pending() label=Msg::MarkCancelled class="button small" name="status" value="cancelled" />
                     </ActionForm>
                     <FormError error=status_error />
                 })}
                 <details class="add-form">
                     <summary class="link small" data-test="int-attach">{t(Msg::AttachFile)}</summary>
                     <form method="post" action=format!("/interactions/{}/attachments", i.id) enctype="multipart/form-data"
-                        class="inline" data-test="attach-form">
+                        class="inline" data-test="attach-form" on:submit=move |_| uploading.set(true)>
                         <input type="file" name="file" required=true aria-label=t(Msg::AttachFile) />
-                        <button type="submit" class="button small">{t(Msg::Upload)}</button>
+                        <Submit pending=uploading label=Msg::Upload busy=Msg::BusyUploading class="button small" />
                     </form>
                 </details>
             </div>

@@ -14,7 +14,8 @@ use crate::core::format::date_time;
 use crate::core::{AppError, Msg};
 use crate::customers::page_list::encode;
 use crate::ui::{
-    Field, FormError, Select, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    ConfirmSubmit, Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, general_error, lang,
+    reset_on_success, t,
 };
 
 /// The translated meaning of a stored sync error code.
@@ -185,12 +186,12 @@ fn MailboxItem(mailbox: Mailbox, changes: RwSignal<u32>, manage: bool) -> impl I
             <div class="actions">
                 <ActionForm action=sync attr:class="inline">
                     <input type="hidden" name="id" value=m.id />
-                    <button type="submit" class="button small" data-test="mailbox-sync">{t(Msg::SyncNow)}</button>
+                    <Submit pending=sync.pending() label=Msg::SyncNow busy=Msg::BusySyncing class="button small" test="mailbox-sync" />
                 </ActionForm>
                 {manage.then(|| view! {
                     <ActionForm action=disconnect attr:class="inline">
                         <input type="hidden" name="id" value=m.id />
-                        <button type="submit" class="button small danger" data-test="mailbox-disconnect">{t(Msg::Disconnect)}</button>
+                        <ConfirmSubmit pending=disconnect.pending() label=Msg::Disconnect question=Msg::DisconnectMailboxQuestion yes=Msg::DisconnectYes test="mailbox-disconnect" />
                     </ActionForm>
                 })}
             </div>
@@ -239,7 +240,7 @@ fn MailboxForm(changes: RwSignal<u32>, is_admin: bool) -> impl IntoView {
                 <label class="check-label"><input type="checkbox" name="shared" value="true" data-test="field-shared" />" " {t(Msg::SharedMailboxHint)}</label>
             })}
             <div class="actions">
-                <button type="submit" class="button primary" data-test="mailbox-submit">{t(Msg::ConnectMailbox)}</button>
+                <Submit pending=action.pending() label=Msg::ConnectMailbox busy=Msg::BusyConnecting test="mailbox-submit" />
             </div>
         </ActionForm>
     }
@@ -256,7 +257,7 @@ fn TemplateItem(template: super::Template, changes: RwSignal<u32>) -> impl IntoV
             <div class="small muted">{template.subject.clone()}</div>
             <ActionForm action=delete attr:class="inline">
                 <input type="hidden" name="id" value=template.id />
-                <button type="submit" class="button small" data-test="template-delete">{t(Msg::Delete)}</button>
+                <ConfirmSubmit pending=delete.pending() label=Msg::Delete question=Msg::DeleteTemplateQuestion yes=Msg::DeleteYes test="template-delete" />
             </ActionForm>
             <FormError error />
         </li>
@@ -280,7 +281,7 @@ fn TemplateForm(changes: RwSignal<u32>) -> impl IntoView {
             <TextArea label=Msg::MailBody name="body" error />
             <p class="small muted">{t(Msg::TemplateFieldsHint)} " " <code>{fields}</code></p>
             <div class="actions">
-                <button type="submit" class="button primary" data-test="template-submit">{t(Msg::Save)}</button>
+                <Submit pending=action.pending() label=Msg::Save test="template-submit" />
             </div>
         </ActionForm>
     }
@@ -423,7 +424,8 @@ fn LinkPanel(message_id: i64, changes: RwSignal<u32>) -> impl IntoView {
                                     <ActionForm action=link attr:class="inline">
                                         <input type="hidden" name="id" value=message_id />
                                         <input type="hidden" name="customer_id" value=h.id />
-                                        <button type="submit" class="button small" data-test="link-hit">{format!("{} · {}", h.name, t(Msg::Link))}</button>
+                                        <button type="submit" class="button small" data-test="link-hit" disabled=move || link.pending().get()
+                                            aria-busy=move || link.pending().get().then_some("true")>{format!("{} · {}", h.name, t(Msg::Link))}</button>
                                     </ActionForm>
                                 </li>
                             }).collect_view()}
@@ -437,7 +439,7 @@ fn LinkPanel(message_id: i64, changes: RwSignal<u32>) -> impl IntoView {
                 <Field label=Msg::Name name="name" scope="newc" placeholder=Msg::NameFromSender error=create_error />
                 <FormError error=general_error(create_error) />
                 <div class="actions">
-                    <button type="submit" class="button primary" data-test="create-customer">{t(Msg::CreateCustomer)}</button>
+                    <Submit pending=create.pending() label=Msg::CreateCustomer test="create-customer" />
                 </div>
             </ActionForm>
         </section>
@@ -463,7 +465,7 @@ fn ReplyForm(message_id: i64, customer_id: i64, mailbox_id: i64, subject: String
                 <TextArea label=Msg::MailBody name="body" error />
                 <SentNote action />
                 <div class="actions">
-                    <button type="submit" class="button primary" data-test="send-mail">{t(Msg::Send)}</button>
+                    <Submit pending=action.pending() label=Msg::Send busy=Msg::BusySending test="send-mail" />
                 </div>
             </ActionForm>
         </details>
@@ -577,7 +579,7 @@ pub fn CustomerMailPanel(
                                             </div>
                                             <SentNote action />
                                             <div class="actions">
-                                                <button type="submit" class="button primary" data-test="send-mail">{t(Msg::Send)}</button>
+                                                <Submit pending=action.pending() label=Msg::Send busy=Msg::BusySending test="send-mail" />
                                             </div>
                                         </ActionForm>
                                     </details>

@@ -9,7 +9,7 @@ use crate::core::Msg;
 use crate::core::format::date_time;
 use crate::custom_fields::CustomField;
 use crate::customers::CustomerStage;
-use crate::ui::{ErrorPage, Field, FormError, Select, action_error, general_error, lang, reset_on_success, t};
+use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, general_error, lang, reset_on_success, t};
 
 /// Rows in the rule builder (empty rows are ignored).
 const RULE_ROWS: usize = 4;
@@ -110,9 +110,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                         error=create_error
                                     />
                                     <RuleRows fields error=create_error />
-                                    <button type="submit" class="button primary" data-test="segment-submit">
-                                        {t(Msg::Create)}
-                                    </button>
+                                    <Submit pending=create.pending() label=Msg::Create test="segment-submit" />
                                 </ActionForm>
                             </section>
                         }
@@ -141,7 +139,7 @@ fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>) -> impl IntoVie
                     <ActionForm action=refresh attr:class="inline-form">
                         <input type="hidden" name="id" value=s.id />
                         <input type="hidden" name="version" value=s.version />
-                        <button type="submit" class="button small">{t(Msg::RetakeSnapshot)}</button>
+                        <Submit pending=refresh.pending() label=Msg::RetakeSnapshot class="button small" />
                     </ActionForm>
                 })}
             </td>

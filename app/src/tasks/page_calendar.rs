@@ -10,7 +10,7 @@ use super::calendar::CalendarItem;
 use crate::core::format::{date, date_input, date_time, time_of_day};
 use crate::core::{Millis, Msg};
 use crate::interactions::status_msg;
-use crate::ui::{ErrorPage, lang, t};
+use crate::ui::{ConfirmSubmit, ErrorPage, Submit, lang, t};
 
 const WEEKDAYS: [Msg; 7] = [Msg::WdMon, Msg::WdTue, Msg::WdWed, Msg::WdThu, Msg::WdFri, Msg::WdSat, Msg::WdSun];
 
@@ -159,13 +159,18 @@ fn Feed(
             {since.map(|at| view! { <p class="small">{format!("{}: {}", t(Msg::CreatedAt), date_time(lang(), at))}</p> })}
             <div class="actions">
                 <ActionForm action=renew attr:class="inline">
-                    <button type="submit" class="button" data-test="cal-feed-new">
-                        {t(if since.is_some() { Msg::CalendarFeedRenew } else { Msg::CalendarFeedMake })}
-                    </button>
+                    {if since.is_some() {
+                        view! {
+                            <ConfirmSubmit pending=renew.pending() label=Msg::CalendarFeedRenew
+                                question=Msg::CalendarFeedRenewQuestion yes=Msg::YesRenew test="cal-feed-new" />
+                        }.into_any()
+                    } else {
+                        view! { <Submit pending=renew.pending() label=Msg::CalendarFeedMake class="button" test="cal-feed-new" /> }.into_any()
+                    }}
                 </ActionForm>
                 {since.map(|_| view! {
                     <ActionForm action=revoke attr:class="inline">
-                        <button type="submit" class="button">{t(Msg::CalendarFeedOff)}</button>
+                        <ConfirmSubmit pending=revoke.pending() label=Msg::CalendarFeedOff question=Msg::CalendarFeedOffQuestion yes=Msg::YesTurnOff test="cal-feed-off" />
                     </ActionForm>
                 })}
             </div>

@@ -7,7 +7,9 @@ use super::api::{CreateTask, SetTaskDone};
 use super::{REMIND_CHOICES, Task};
 use crate::core::format::date_time;
 use crate::core::{AppError, Millis, Msg};
-use crate::ui::{Field, FormError, Select, action_error, bump_on_success, general_error, lang, reset_on_success, t};
+use crate::ui::{
+    Field, FormError, Select, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+};
 
 /// One task with a button that marks it done (or open again); successes count in `changes`.
 #[component]
@@ -29,7 +31,7 @@ pub fn TaskItem(
                 <input type="hidden" name="id" value=task.id />
                 <input type="hidden" name="version" value=task.version />
                 <input type="hidden" name="done" value=(!done).to_string() />
-                <button type="submit" class="check" aria-pressed=done.to_string()
+                <button type="submit" class="check" aria-pressed=done.to_string() disabled=move || action.pending().get() aria-busy=move || action.pending().get().then_some("true")
                     aria-label=t(if done { Msg::MarkUndone } else { Msg::MarkDone }) data-test="task-done">
                     {if done { "✓" } else { "" }}
                 </button>
@@ -85,7 +87,7 @@ pub fn NewTaskForm(
                 })}
             </div>
             <div class="actions">
-                <button type="submit" class="button primary" data-test="task-submit">{t(Msg::Add)}</button>
+                <Submit pending=action.pending() label=Msg::Add test="task-submit" />
             </div>
         </ActionForm>
     }

@@ -1,12 +1,14 @@
 //! What every page uses: the visitor's session and language, translated text, form pieces, page errors.
 //! Below the areas (with `core`): it names no area and no page, so every area can use it and only look down.
 
+mod busy;
 mod form;
 mod lang_switch;
 mod page;
 
 use leptos::prelude::*;
 
+pub use busy::{ConfirmSubmit, Submit};
 pub use form::{
     Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, reset_on_success,
 };

@@ -1,0 +1,81 @@
+//! Submit buttons that show the form is working, and a confirmation step before what cannot be undone.
+
+use leptos::prelude::*;
+
+use super::t;
+use crate::core::Msg;
+
+/// A form's submit button. While `pending` it is disabled (a second press, or Enter in a field, sends
+/// nothing: a disabled default button blocks implicit submission too), marked `aria-busy` (a spinner), and
+/// says `busy` when given ("Sending…", "Connecting…"), so nothing is sent twice.
+#[component]
+pub fn Submit(
+    /// The action's pending state (`action.pending()`).
+    #[prop(into)]
+    pending: Signal<bool>,
+    label: Msg,
+    /// What the button says while the answer is awaited, for operations that take a while.
+    #[prop(optional)]
+    busy: Option<Msg>,
+    #[prop(default = "button primary")] class: &'static str,
+    /// The `data-test` name.
+    #[prop(optional, into)]
+    test: String,
+    /// A name and value sent with the form when this button submits it (one form, several outcomes).
+    #[prop(optional)]
+    name: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=class
+            name=name
+            value=value
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().then_some("true")
+            data-test=(!test.is_empty()).then_some(test)
+        >
+            {move || t(if pending.get() { busy.unwrap_or(label) } else { label })}
+        </button>
+    }
+}
+
+/// A destructive or irreversible submit that asks first: the button opens a small panel that says what will
+/// happen, with the real submit and a way back. Plain HTML (`<details>`), so it works before the WASM has
+/// loaded, with a keyboard and with a screen reader (the summary is announced as a collapsed button).
+#[component]
+pub fn ConfirmSubmit(
+    #[prop(into)] pending: Signal<bool>,
+    /// The first button ("Delete").
+    label: Msg,
+    /// What happens, as a question ("Delete the template? Letters already sent keep their text.").
+    question: Msg,
+    /// The button that does it ("Yes, delete").
+    yes: Msg,
+    /// `data-test` of the first button; the panel's are `{test}-yes` and `{test}-no`.
+    test: &'static str,
+) -> impl IntoView {
+    let details = NodeRef::<leptos::html::Details>::new();
+    let close = move |_| {
+        if let Some(d) = details.get() {
+            d.set_open(false);
+        }
+    };
+    view! {
+        <details class="confirm" node_ref=details>
+            <summary class="button small danger" data-test=test>
+                {t(label)}
+            </summary>
+            <div class="confirm-panel" role="group" aria-label=t(label)>
+                <p>{t(question)}</p>
+                <div class="actions">
+                    <Submit pending label=yes class="button small danger-solid" test=format!("{test}-yes") />
+                    <button type="button" class="button small" on:click=close data-test=format!("{test}-no")>
+                        {t(Msg::Cancel)}
+                    </button>
+                </div>
+            </div>
+        </details>
+    }
+}
