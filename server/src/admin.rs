@@ -18,14 +18,15 @@ pub async fn create_admin(db: &Db, name: &str, email: &str, password: &str) -> R
 }
 
 /// Gives the user with this e-mail a new password, ends all their sessions and revokes all their API tokens
-/// (a reset after a lost or leaked password); returns the user's id. Deactivated users keep their state.
-pub async fn set_password(db: &Db, email: &str, password: &str) -> Result<i64, AppError> {
+/// (a reset after a lost or leaked password); returns the user's id. Deactivated users keep their state. With
+/// `temporary`, the user must choose their own password at their next sign-in.
+pub async fn set_password(db: &Db, email: &str, password: &str, temporary: bool) -> Result<i64, AppError> {
     let mut checks = Checks::default();
     app::auth::check_new_password(&mut checks, password, password);
     checks.finish()?;
     let Some((id, _, _)) = store::find_login(db, email).await? else { return Err(AppError::NotFound) };
     let hash = store::hash_password_async(password.to_string()).await?;
-    store::reset_password(db, id, &hash).await?;
+    store::reset_password(db, id, &hash, temporary).await?;
     Ok(id)
 }
 

@@ -11,8 +11,10 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage:
   karvon [serve]                                  start the server (see README for configuration)
   karvon admin create --email E --password P [--name N]
-  karvon admin set-password --email E             new password from standard input; ends the user's
-                                                  sessions and revokes their API tokens
+  karvon admin set-password --email E [--temporary]
+                                                  new password from standard input; ends the user's
+                                                  sessions and revokes their API tokens; --temporary:
+                                                  the user must choose their own at the next sign-in
   karvon seed-demo --customers N [--deals D] [--seed S]   (D defaults to N / 4)
   karvon migrate                                  apply migrations and exit
   karvon compress-site                            write .br and .gz copies of the built site's files
@@ -54,7 +56,7 @@ async fn main() {
             let password = server::admin::password_from(&mut std::io::stdin().lock())
                 .unwrap_or_else(|e| fail(&format!("cannot read the password from standard input: {e}")));
             let db = open(&config).await;
-            match server::admin::set_password(&db, &email, &password).await {
+            match server::admin::set_password(&db, &email, &password, args.iter().any(|a| a == "--temporary")).await {
                 Ok(id) => println!("password of {email} (id {id}) set; their sessions ended and API tokens revoked"),
                 Err(app::core::AppError::NotFound) => fail(&format!("no user with the e-mail {email}")),
                 Err(e) => fail(&format!("{}: {:?}", e.message(app::core::Lang::En), e)),

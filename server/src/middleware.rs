@@ -109,6 +109,18 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         security::add_headers(res.headers_mut(), None, https);
         return res;
     }
+    // A temporary password (set by an administrator) must be replaced before anything else: pages send the
+    // user to their profile, every other call is refused with `password_change_required`.
+    if user.as_ref().is_some_and(|u| u.must_change_password) && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path()) {
+        let page = read && !is_api && !req.uri().path().starts_with("/rpc/");
+        let mut res = if page {
+            axum::response::Redirect::to("/profile").into_response()
+        } else {
+            ApiError(AppError::PasswordChangeRequired, lang).into_response()
+        };
+        security::add_headers(res.headers_mut(), None, https);
+        return res;
+    }
     if is_api
         && let Some(module) = state.modules.modules().for_path(req.uri().path())
         && disabled_modules.iter().any(|k| k == module.key)
@@ -129,6 +141,10 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
 }
 
 /// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out.
+/// What a user with a temporary password may still reach: the profile page, where they choose their own, the
+/// change itself, signing out and the language switch.
+const PASSWORD_CHANGE_PATHS: &[&str] = &["/profile", "/rpc/password", "/rpc/logout", "/rpc/language"];
+
 const ANONYMOUS_WRITES: &[&str] = &["/rpc/login", "/rpc/setup", "/rpc/language", "/rpc/logout", "/api/v1/auth/token"];
 
 /// How a request signed in (a bearer token wins over the cookie), kept in the request's extensions for what

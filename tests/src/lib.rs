@@ -269,6 +269,23 @@ impl TestApp {
         self.send(req.body(body).expect("request")).await
     }
 
+    /// A server function called as a hydrated page calls it (`fetch`, form-encoded body, the session cookie):
+    /// the answer is the function's own status and JSON, not a browser redirect.
+    pub async fn api_form(&self, path: &str, cookie: &str, form: &str) -> Resp {
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "http://127.0.0.1:3000")
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .header("x-forwarded-for", "10.0.0.3")
+            .body(Body::from(form.to_string()))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// Creates a user and returns an API token for them.
     pub async fn user_token(&self, email: &str, role: Role, team_id: Option<i64>) -> (i64, String) {
         let id = make_user(&self.db, email, role, team_id).await;

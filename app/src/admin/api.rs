@@ -81,6 +81,26 @@ pub async fn update_user(
     run.await.inspect_err(crate::core::request::set_status)
 }
 
+/// Gives a user a temporary password: their sessions end, their API tokens are revoked, and they must choose
+/// their own password at their next sign-in. Administrators change their own password in their profile.
+#[server(prefix = "/rpc", endpoint = "admin/users/password")]
+pub async fn set_user_password(id: i64, new_password: String, password_repeat: String) -> Result<(), AppError> {
+    use crate::auth::store;
+    use crate::core::{Checks, ErrCode};
+    let run = async {
+        let (ctx, db) = admin_session()?;
+        let mut checks = Checks::default();
+        if ctx.user()?.id == id {
+            checks.fail("new_password", ErrCode::OwnPasswordInProfile);
+        }
+        crate::auth::check_new_password(&mut checks, &new_password, &password_repeat);
+        checks.finish()?;
+        let hash = store::hash_password_async(new_password).await?;
+        store::reset_password(&db, id, &hash, true).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
 #[cfg(feature = "ssr")]
 fn parse_team(team_id: Option<String>) -> Result<Option<i64>, AppError> {
     match team_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

@@ -3,10 +3,13 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{CreateUser, UpdateUser, users_and_teams};
+use super::api::{CreateUser, SetUserPassword, UpdateUser, users_and_teams};
 use crate::core::Msg;
 use crate::core::identity::Role;
-use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, general_error, reset_on_success, t};
+use crate::ui::{
+    ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, reset_on_success,
+    session_info, t,
+};
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.into_iter().map(|r| (r.as_str().to_string(), t(r.msg()).to_string())).collect()
@@ -36,9 +39,13 @@ pub fn UsersPage() -> impl IntoView {
                             .into_iter()
                             .map(|u| {
                                 let team_opts = team_opts.clone();
+                                let me = session_info().user.is_some_and(|me| me.id == u.id);
                                 view! {
                                     <tr data-test="user-row" class:inactive=!u.active>
-                                        <td>{u.name}<br /><span class="muted small">{u.email}</span></td>
+                                        <td>
+                                            {u.name}<br /><span class="muted small">{u.email}</span>
+                                            {(!me).then(|| view! { <SetPasswordForm id=u.id /> })}
+                                        </td>
                                         <td colspan="3">
                                             <ActionForm action=update attr:class="inline-form">
                                                 <input type="hidden" name="id" value=u.id />
@@ -99,5 +106,42 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// An administrator gives a user a temporary password (the user chooses their own at the next sign-in).
+#[component]
+fn SetPasswordForm(id: i64) -> impl IntoView {
+    let action = ServerAction::<SetUserPassword>::new();
+    let error = action_error(action);
+    let form = NodeRef::new();
+    reset_on_success(action, form);
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let (pw, repeat) = (format!("pw-{id}"), format!("pw2-{id}"));
+    let msg = move |field: &'static str| move || field_message(error.get(), field);
+    view! {
+        <details class="add-form set-password">
+            <summary class="link small" data-test="set-password">{t(Msg::SetPassword)}</summary>
+            <ActionForm action node_ref=form attr:class="stack" attr:data-test="set-password-form">
+                <p class="muted small">{t(Msg::SetPasswordHint)}</p>
+                <FormError error=general_error(error) />
+                <input type="hidden" name="id" value=id />
+                <div class="field" class:invalid=move || msg("new_password")().is_some()>
+                    <label for=pw.clone()>{t(Msg::NewPassword)}</label>
+                    <input id=pw name="new_password" type="password" autocomplete="new-password" required=true
+                        data-test="field-new_password" />
+                    <p class="field-error" data-test="error-new_password">{msg("new_password")}</p>
+                </div>
+                <div class="field" class:invalid=move || msg("password_repeat")().is_some()>
+                    <label for=repeat.clone()>{t(Msg::PasswordRepeat)}</label>
+                    <input id=repeat name="password_repeat" type="password" autocomplete="new-password" required=true
+                        data-test="field-password_repeat" />
+                    <p class="field-error" data-test="error-password_repeat">{msg("password_repeat")}</p>
+                </div>
+                <Submit pending=action.pending() label=Msg::SetPassword busy=Msg::BusySaving class="button small primary"
+                    test="set-password-submit" />
+                {move || done().then(|| view! { <p class="alert alert-ok small" role="status" data-test="password-set">{t(Msg::PasswordSet)}</p> })}
+            </ActionForm>
+        </details>
     }
 }

@@ -20,11 +20,24 @@ pub fn ProfilePage() -> impl IntoView {
     let password_form = NodeRef::new();
     reset_on_success(change, password_form);
     let changed = move || matches!(change.value().get(), Some(Ok(())));
+    // A temporary password: only this form is open until the user has chosen their own; then a full load of
+    // the home page (the session the page carries changes with it).
+    let must_change = user.as_ref().is_some_and(|u| u.must_change_password);
+    if must_change {
+        Effect::new(move |_| {
+            if changed() {
+                let _ = window().location().assign("/");
+            }
+        });
+    }
     view! {
         <h1>{t(Msg::NavProfile)}</h1>
         <p class="muted">
             {user.as_ref().map(|u| format!("{} · {} · {}", u.name, u.email, t(u.role.msg())))}
         </p>
+        {must_change.then(|| view! {
+            <div class="alert alert-warn" role="alert" data-test="must-change">{t(Msg::ErrPasswordChangeRequired)}</div>
+        })}
         <div class="grid-2">
             <section class="panel">
                 <h2>{t(Msg::ChangePassword)}</h2>
@@ -34,10 +47,10 @@ pub fn ProfilePage() -> impl IntoView {
                     <Field label=Msg::CurrentPassword name="current_password" kind="password" required=true autocomplete="current-password" error=change_error />
                     <Field label=Msg::NewPassword name="new_password" kind="password" required=true autocomplete="new-password" error=change_error />
                     <Field label=Msg::PasswordRepeat name="password_repeat" kind="password" required=true autocomplete="new-password" error=change_error />
-                    <Submit pending=change.pending() label=Msg::Save />
+                    <Submit pending=change.pending() label=Msg::Save busy=Msg::BusySaving test="password-submit" />
                 </ActionForm>
             </section>
-            <ApiTokens />
+            {(!must_change).then(|| view! { <ApiTokens /> })}
         </div>
     }
 }

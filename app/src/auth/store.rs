@@ -34,6 +34,7 @@ struct UserRow {
     role: String,
     team_id: Option<i64>,
     lang: Option<String>,
+    must_change_password: bool,
 }
 
 impl From<UserRow> for CurrentUser {
@@ -45,11 +46,12 @@ impl From<UserRow> for CurrentUser {
             role: Role::parse(&r.role).unwrap_or(Role::Manager),
             team_id: r.team_id,
             lang: r.lang.as_deref().and_then(Lang::from_code),
+            must_change_password: r.must_change_password,
         }
     }
 }
 
-const USER_COLS: &str = "u.id, u.email, u.name, u.role, u.team_id, u.lang";
+const USER_COLS: &str = "u.id, u.email, u.name, u.role, u.team_id, u.lang, u.must_change_password";
 
 /// Argon2id hash of a password (slow on purpose: call from a blocking thread).
 pub fn hash_password(password: &str) -> String {
@@ -193,25 +195,28 @@ pub async fn password_hash(db: &Db, user_id: i64) -> Result<String, AppError> {
     Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).fetch_one(p).await)?)
 }
 
-/// Replaces a user's password and ends their other sessions.
+/// Replaces a user's password (their own choice: a required change is done) and ends their other sessions.
 pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep_session: Option<&str>) -> Result<(), AppError> {
     let keep = keep_session.map(hash_secret).unwrap_or_default();
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2").bind(user_id).bind(&keep).execute(&mut *tx).await?;
         tx.commit().await
     })?;
     Ok(())
 }
 
-/// Sets a user's password on their behalf (scripted recovery, `karvon admin set-password`): every session of
-/// the user ends and every API token of theirs is revoked, in one transaction. `NotFound` for no such user.
-pub async fn reset_password(db: &Db, user_id: i64, hash: &str) -> Result<(), AppError> {
+/// Sets a user's password on their behalf (an administrator, or scripted recovery with `karvon admin
+/// set-password`): every session of the user ends and every API token of theirs is revoked, in one
+/// transaction; with `must_change`, the user must choose their own password at their next sign-in.
+/// `NotFound` for no such user.
+pub async fn reset_password(db: &Db, user_id: i64, hash: &str, must_change: bool) -> Result<(), AppError> {
     let now = now_millis();
     let found = db_run!(db, p => {
         let mut tx = p.begin_write().await?;
-        let found = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        let found = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash).bind(must_change).bind(user_id).execute(&mut *tx).await?.rows_affected();
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL").bind(now).bind(user_id).execute(&mut *tx).await?;
         tx.commit().await.map(|()| found)

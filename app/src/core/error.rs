@@ -67,6 +67,7 @@ pub enum ErrCode {
     RequiredToWin,
     StageHasDeals,
     DealClosed,
+    OwnPasswordInProfile,
 }
 
 impl ErrCode {
@@ -82,6 +83,7 @@ impl ErrCode {
             ErrCode::NameTaken => Msg::ErrNameTaken,
             ErrCode::InvalidChoice => Msg::ErrInvalidChoice,
             ErrCode::WrongPassword => Msg::ErrWrongPassword,
+            ErrCode::OwnPasswordInProfile => Msg::ErrOwnPasswordInProfile,
             ErrCode::PasswordsDiffer => Msg::ErrPasswordsDiffer,
             ErrCode::NotANumber => Msg::ErrNotANumber,
             ErrCode::TooMany => Msg::ErrTooMany,
@@ -159,6 +161,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong e-mail or password")]
     BadCredentials,
+    /// An administrator set this user's password: nothing but choosing their own is allowed until they do.
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u32 },
     #[error("payload too large")]
@@ -187,6 +192,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::BadRequest => "bad_request",
@@ -201,7 +207,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::NotFound => 404,
             AppError::Conflict => 409,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::RateLimited { .. } => 429,
             AppError::PayloadTooLarge => 413,
@@ -219,6 +225,7 @@ impl AppError {
             AppError::Forbidden => Msg::ErrForbidden,
             AppError::Unauthenticated => Msg::ErrUnauthenticated,
             AppError::BadCredentials => Msg::ErrBadCredentials,
+            AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired,
             AppError::RateLimited { .. } => Msg::ErrRateLimited,
             AppError::PayloadTooLarge => Msg::ErrPayloadTooLarge,
             AppError::BadRequest => Msg::ErrBadRequest,

@@ -245,6 +245,7 @@ messages! {
     ],
     ErrForbidden => ["Bunga ruxsatingiz yo'q", "Недостаточно прав", "You are not allowed to do this"],
     ErrUnauthenticated => ["Iltimos, tizimga kiring", "Пожалуйста, войдите", "Please log in"],
+    ErrPasswordChangeRequired => ["Administrator sizga vaqtinchalik parol berdi: davom etish uchun o'z parolingizni tanlang.", "Администратор задал вам временный пароль: чтобы продолжить, выберите свой.", "Your administrator set a temporary password: choose your own to continue."],
     ErrBadCredentials => ["Elektron pochta yoki parol noto'g'ri", "Неверная эл. почта или пароль", "Wrong e-mail or password"],
     ErrRateLimited => [
         "Urinishlar juda ko'p. Bir daqiqadan so'ng qayta urinib ko'ring.",
@@ -263,6 +264,10 @@ messages! {
     ErrEmailTaken => ["Bu pochta allaqachon band", "Эта почта уже занята", "This e-mail is already in use"],
     ErrNameTaken => ["Bu nom allaqachon band", "Это название уже занято", "This name is already taken"],
     ErrInvalidChoice => ["Noto'g'ri tanlov", "Недопустимое значение", "Not a valid choice"],
+    ErrOwnPasswordInProfile => ["O'z parolingizni profilda o'zgartiring", "Свой пароль меняйте в профиле", "Change your own password in your profile"],
+    SetPassword => ["Parol berish", "Задать пароль", "Set password"],
+    SetPasswordHint => ["Vaqtinchalik parol: foydalanuvchi barcha qurilmalardan chiqariladi, tokenlari bekor qilinadi va keyingi kirishda o'z parolini tanlaydi.", "Временный пароль: пользователь выйдет на всех устройствах, его токены будут отозваны, а при следующем входе он выберет свой пароль.", "A temporary password: the user is signed out everywhere, their tokens are revoked, and they choose their own at their next sign-in."],
+    PasswordSet => ["Parol berildi", "Пароль задан", "Password set"],
     ErrWrongPassword => ["Parol noto'g'ri", "Неверный пароль", "Wrong password"],
     ErrPasswordsDiffer => ["Parollar mos emas", "Пароли не совпадают", "Passwords do not match"],
     ErrNotANumber => ["Son emas", "Не число", "Not a number"],

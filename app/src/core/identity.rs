@@ -50,6 +50,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub team_id: Option<i64>,
     pub lang: Option<Lang>,
+    /// An administrator set the password: the user must choose their own before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// Which records a user may see and change.
@@ -95,7 +98,15 @@ mod tests {
     use super::*;
 
     fn user(role: Role, team_id: Option<i64>) -> CurrentUser {
-        CurrentUser { id: 7, email: "a@b.uz".into(), name: "A".into(), role, team_id, lang: None }
+        CurrentUser {
+            id: 7,
+            email: "a@b.uz".into(),
+            name: "A".into(),
+            role,
+            team_id,
+            lang: None,
+            must_change_password: false,
+        }
     }
 
     #[test]

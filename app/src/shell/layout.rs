@@ -173,7 +173,7 @@ fn Frame() -> impl IntoView {
             <SideNav role=user.role />
             <div class="main">
                 <TopBar name=user.name.clone() role=user.role />
-                <crate::tasks::notifier::Notifier />
+                {(!user.must_change_password).then(|| view! { <crate::tasks::notifier::Notifier /> })}
                 <main class="content" id="content">
                     {move || {
                         if module_off() {

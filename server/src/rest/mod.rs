@@ -42,7 +42,7 @@ pub struct ApiError(pub AppError, pub Lang);
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable snake_case tag: `validation`, `not_found`, `conflict`, `forbidden`, `unauthenticated`,
-    /// `bad_credentials`, `rate_limited`, `payload_too_large`, `bad_request`, `internal`.
+    /// `bad_credentials`, `password_change_required`, `rate_limited`, `payload_too_large`, `bad_request`, `internal`.
     pub error: String,
     /// Human-readable, in the caller's language.
     pub message: String,

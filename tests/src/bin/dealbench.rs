@@ -67,6 +67,7 @@ async fn measure(backend: &'static str, url: &str, deals: usize) -> Row {
         role: Role::Admin,
         team_id: None,
         lang: None,
+        must_change_password: false,
     };
     let manager = CurrentUser {
         id: managers[0],
@@ -75,6 +76,7 @@ async fn measure(backend: &'static str, url: &str, deals: usize) -> Row {
         role: Role::Manager,
         team_id: None,
         lang: None,
+        must_change_password: false,
     };
     let board_filter = DealFilter { pipeline_id: Some(1), ..Default::default() };
     let open: i64 = service::board(&db, &admin, Lang::En, &board_filter)

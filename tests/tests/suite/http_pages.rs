@@ -199,3 +199,59 @@ async fn nul_in_server_function_arguments_is_refused(app: TestApp) {
     assert!(!list.body.contains("Qarshi"), "nothing saved");
 }
 tests::both_apps!(nul_server_fn, nul_in_server_function_arguments_is_refused);
+
+/// An administrator gives a manager a temporary password: the manager's sessions and tokens end; signed in
+/// with it, every page leads to the profile and every call but the change is refused, until they choose
+/// their own. Administrators cannot do this to themselves (their profile is the place).
+async fn temporary_password_must_be_replaced(app: TestApp) {
+    let admin_id = make_user(&app.db, "admin@k.uz", Role::Admin, None).await;
+    let m1 = make_user(&app.db, "m1@k.uz", Role::Manager, None).await;
+    let admin = login(&app, "admin@k.uz").await;
+    let old_session = login(&app, "m1@k.uz").await;
+    let (_, token) = app::auth::store::create_api_token(&app.db, m1, "sync").await.unwrap();
+    assert_eq!(app.api("GET", "/api/v1/customers", Some(&token), None).await.status, 200);
+
+    let set = |id: i64, pw: &str, repeat: &str| format!("id={id}&new_password={pw}&password_repeat={repeat}");
+    // Refusals: too short, not repeated, one's own, a manager calling.
+    let short = app
+        .browser("POST", "/rpc/admin/users/password", Some(&admin), Some(&set(m1, "short", "short")), "/admin/users")
+        .await;
+    assert!(short.location().unwrap_or_default().contains("__err"), "{short:?}");
+    let own = app.api_form("/rpc/admin/users/password", &admin, &set(admin_id, "long-enough-1", "long-enough-1")).await;
+    assert_eq!(own.status, 422, "{}", own.body);
+    assert!(own.body.contains("own_password_in_profile"), "{}", own.body);
+    let by_manager =
+        app.api_form("/rpc/admin/users/password", &old_session, &set(m1, "long-enough-1", "long-enough-1")).await;
+    assert_eq!(by_manager.status, 403);
+
+    let done = app.api_form("/rpc/admin/users/password", &admin, &set(m1, "temporary-pw-1", "temporary-pw-1")).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // Everything the manager had ends.
+    assert_eq!(app.browser("GET", "/", Some(&old_session), None, "/").await.location().as_deref(), Some("/login"));
+    assert_eq!(app.api("GET", "/api/v1/customers", Some(&token), None).await.status, 401);
+
+    // Signed in with the temporary password: pages lead to the profile, calls are refused.
+    let form = "email=m1%40k.uz&password=temporary-pw-1";
+    let res = app.browser("POST", "/rpc/login", None, Some(form), "/login").await;
+    let temp = res.cookie("karvon_session").expect("signed in");
+    assert_eq!(app.browser("GET", "/customers", Some(&temp), None, "/").await.location().as_deref(), Some("/profile"));
+    let profile = app.browser("GET", "/profile", Some(&temp), None, "/").await;
+    assert_eq!(profile.status, 200);
+    assert!(profile.body.contains("data-test=\"must-change\""), "{}", profile.body);
+    let refused = app.api_form("/rpc/tokens/create", &temp, "name=sneaky").await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("password_change_required"), "{}", refused.body);
+    let refused = app.api_form("/rpc/customers/create", &temp, "name=X&kind=company").await;
+    assert_eq!(refused.status, 403);
+
+    // Choosing their own opens everything again (and the temporary one no longer works).
+    let change = "current_password=temporary-pw-1&new_password=my-own-password&password_repeat=my-own-password";
+    assert_eq!(app.api_form("/rpc/password", &temp, change).await.status, 200);
+    let home = app.browser("GET", "/customers", Some(&temp), None, "/").await;
+    assert_eq!(home.status, 200);
+    assert!(!home.body.contains("data-test=\"must-change\""));
+    assert_eq!(app.api_form("/rpc/tokens/create", &temp, "name=mine").await.status, 200);
+    let old = app.browser("POST", "/rpc/login", None, Some(form), "/login").await;
+    assert!(old.cookie("karvon_session").is_none());
+}
+tests::both_apps!(temporary_password, temporary_password_must_be_replaced);

@@ -327,6 +327,7 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("admin/users-and-teams", Gate::Admin("")),
     ("admin/users/create", Gate::Admin("name=&email=&password=&password_repeat=&role=manager")),
     ("admin/users/update", Gate::Admin("id=999999&version=0&role=manager")),
+    ("admin/users/password", Gate::Admin("id=999999&new_password=short&password_repeat=other")),
     ("admin/teams", Gate::Admin("")),
     ("admin/teams/create", Gate::Admin("name=")),
     ("settings/modules", Gate::Admin("key=nope&enabled=true")),

@@ -42,7 +42,7 @@ async fn accounts(db: Db) {
     let (_, token) = store::create_api_token(&db, admin, "sync").await.unwrap();
     let other_user = make_user(&db, "other@karvon.uz", Role::Manager, None).await;
     let (_, other_token) = store::create_api_token(&db, other_user, "theirs").await.unwrap();
-    store::reset_password(&db, admin, &store::hash_password("third-pw-1234")).await.unwrap();
+    store::reset_password(&db, admin, &store::hash_password("third-pw-1234"), false).await.unwrap();
     for s in [&a, &b] {
         assert!(store::session_user(&db, s).await.unwrap().is_none());
     }
@@ -52,7 +52,18 @@ async fn accounts(db: Db) {
         store::authenticate(&db, "boss@karvon.uz", "third-pw-1234", "1.1.1.3", None).await.unwrap().user_id,
         admin
     );
-    assert_eq!(store::reset_password(&db, 999_999, "h").await, Err(AppError::NotFound));
+    assert_eq!(store::reset_password(&db, 999_999, "h", true).await, Err(AppError::NotFound));
+    let fresh = store::create_session(&db, admin).await.unwrap();
+    assert!(!store::session_user(&db, &fresh).await.unwrap().unwrap().must_change_password);
+
+    // A temporary password (set by an administrator) must be replaced: the flag rides on the user until the
+    // user's own change clears it.
+    store::reset_password(&db, other_user, &store::hash_password("temporary-pw-1"), true).await.unwrap();
+    assert!(store::token_user(&db, &other_token).await.unwrap().is_none());
+    let theirs = store::create_session(&db, other_user).await.unwrap();
+    assert!(store::session_user(&db, &theirs).await.unwrap().unwrap().must_change_password);
+    store::set_password(&db, other_user, &store::hash_password("my-own-pw-123"), Some(&theirs)).await.unwrap();
+    assert!(!store::session_user(&db, &theirs).await.unwrap().unwrap().must_change_password);
 }
 
 async fn make_user_result(db: &Db, email: &str) -> Result<i64, AppError> {

@@ -143,6 +143,7 @@ async fn reminders_fire_once(app: TestApp) {
             role: Role::Manager,
             team_id: None,
             lang: None,
+            must_change_password: false,
         };
         app::tasks::service::create(&app.db, &user, &input).await.unwrap();
     }
