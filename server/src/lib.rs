@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod backup;
 pub mod config;
+pub mod idempotency;
 pub mod middleware;
 pub mod pwa;
 pub mod rest;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&page_state, routes, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_arguments))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             axum::http::HeaderName::from_static(pwa::BUILD_HEADER),

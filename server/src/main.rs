@@ -154,6 +154,7 @@ async fn serve(config: Config) {
         tokio::spawn(app::customers::search::watch(db.clone())),
         tokio::spawn(app::tasks::reminders::run(db.clone())),
         tokio::spawn(app::core::events::relay(db.clone())),
+        tokio::spawn(app::core::idempotency::run(db.clone())),
     ];
     if let Some(sms) = config.sms.clone() {
         app::interactions::sms::ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -224,7 +224,22 @@ impl TestApp {
 
     /// A JSON API call with an optional bearer token.
     pub async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+        self.api_with(method, path, token, body, &[]).await
+    }
+
+    /// A JSON API call with extra request headers.
+    pub async fn api_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut req = Request::builder().method(method).uri(path).header("x-forwarded-for", "10.0.0.1");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }

@@ -68,6 +68,7 @@ pub enum ErrCode {
     StageHasDeals,
     DealClosed,
     OwnPasswordInProfile,
+    IdempotencyKeyReused,
 }
 
 impl ErrCode {
@@ -84,6 +85,7 @@ impl ErrCode {
             ErrCode::InvalidChoice => Msg::ErrInvalidChoice,
             ErrCode::WrongPassword => Msg::ErrWrongPassword,
             ErrCode::OwnPasswordInProfile => Msg::ErrOwnPasswordInProfile,
+            ErrCode::IdempotencyKeyReused => Msg::ErrIdempotencyKeyReused,
             ErrCode::PasswordsDiffer => Msg::ErrPasswordsDiffer,
             ErrCode::NotANumber => Msg::ErrNotANumber,
             ErrCode::TooMany => Msg::ErrTooMany,

@@ -264,6 +264,7 @@ messages! {
     ErrEmailTaken => ["Bu pochta allaqachon band", "Эта почта уже занята", "This e-mail is already in use"],
     ErrNameTaken => ["Bu nom allaqachon band", "Это название уже занято", "This name is already taken"],
     ErrInvalidChoice => ["Noto'g'ri tanlov", "Недопустимое значение", "Not a valid choice"],
+    ErrIdempotencyKeyReused => ["Bu kalit boshqa so'rov uchun ishlatilgan", "Этот ключ уже использован для другого запроса", "This key was used for a different request"],
     ErrOwnPasswordInProfile => ["O'z parolingizni profilda o'zgartiring", "Свой пароль меняйте в профиле", "Change your own password in your profile"],
     SetPassword => ["Parol berish", "Задать пароль", "Set password"],
     SetPasswordHint => ["Vaqtinchalik parol: foydalanuvchi barcha qurilmalardan chiqariladi, tokenlari bekor qilinadi va keyingi kirishda o'z parolini tanlaydi.", "Временный пароль: пользователь выйдет на всех устройствах, его токены будут отозваны, а при следующем входе он выберет свой пароль.", "A temporary password: the user is signed out everywhere, their tokens are revoked, and they choose their own at their next sign-in."],

@@ -7,6 +7,8 @@ pub mod error;
 pub mod events;
 pub mod format;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod idempotency;
 pub mod identity;
 pub mod modules;
 pub mod phone;

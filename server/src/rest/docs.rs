@@ -10,7 +10,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 #[openapi(
     info(title = "Karvon API", description = "Karvon CRM REST API for integrations. Authenticate with \
         `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. Errors are \
-        `{\"error\": tag, \"message\", \"fields\"}`."),
+        `{\"error\": tag, \"message\", \"fields\"}`. Any POST may carry `Idempotency-Key`: a retry with the \
+        same key (per user, 24 hours) gets the first answer (`Idempotent-Replayed: true`) and acts only once; \
+        the key on a different request gets 422, a retry while the first runs 409."),
     paths(
         super::auth::create_token,
         super::auth::me,

@@ -6,6 +6,7 @@ mod custom_fields;
 mod deals;
 mod http_api;
 mod http_pages;
+mod idempotency;
 mod imports;
 mod interactions;
 mod mail;
