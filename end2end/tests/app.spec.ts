@@ -826,6 +826,36 @@ test('a slow answer: the button shows it is busy and cannot send twice; revoking
   await expect(rows.last().locator('.badge')).toBeVisible();
 });
 
+test('an administrator gives a temporary password; the user must choose their own first', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/users');
+  await hydrated(page);
+  const row = page.locator('[data-test=user-row]', { hasText: 'm2@karvon.uz' });
+  await row.locator('[data-test=set-password]').click();
+  await row.locator('[data-test=field-new_password]').fill('temporary-m2');
+  await row.locator('[data-test=field-password_repeat]').fill('temporary-m2');
+  await shot(page, 'set-password');
+  await row.locator('[data-test=set-password-submit]').click();
+  await expect(row.locator('[data-test=password-set]')).toBeVisible();
+  await logout(page);
+
+  // Signed in with it, every page leads to the profile until the user has chosen their own.
+  await login(page, 'm2@karvon.uz', 'temporary-m2');
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.locator('[data-test=must-change]')).toBeVisible();
+  await page.goto('/customers');
+  await expect(page).toHaveURL(/\/profile$/);
+  await hydrated(page);
+  await shot(page, 'must-change');
+  await page.locator('[data-test=field-current_password]').fill('temporary-m2');
+  await page.locator('[data-test=field-new_password]').fill('my-own-m2-password');
+  await page.locator('[data-test=field-password_repeat]').fill('my-own-m2-password');
+  await page.locator('[data-test=password-submit]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/customers');
+  await expect(page).toHaveURL(/\/customers$/);
+});
+
 test('the app is installable (PWA)', async ({ baseURL }, testInfo) => {
   // Installability is never reported for incognito contexts, which Playwright's are: use a real profile.
   const launch = testInfo.project.use.launchOptions!;

@@ -355,9 +355,9 @@ messages! {
     EvMergedAway => ["boshqa mijozga qo'shildi", "присоединён к другому клиенту", "merged into another customer"],
     ErrEmptyFile => ["Fayl bo'sh", "Файл пуст", "The file is empty"],
     ErrUnreadableFile => [
-        "Faylni o'qib bo'lmadi: CSV yoki Excel (.xlsx) yuklang",
-        "Не удалось прочитать файл: загрузите CSV или Excel (.xlsx)",
-        "The file could not be read: upload a CSV or an Excel (.xlsx) file"
+        "Faylni o'qib bo'lmadi: CSV yoki Excel (.xlsx, .xls) yuklang",
+        "Не удалось прочитать файл: загрузите CSV или Excel (.xlsx, .xls)",
+        "The file could not be read: upload a CSV or an Excel (.xlsx, .xls) file"
     ],
     ErrFormula => [
         "Formulalar qabul qilinmaydi (= bilan boshlanadi)",
@@ -504,9 +504,9 @@ messages! {
     ExportXlsx => ["Excel eksport", "Экспорт Excel", "Export Excel"],
     ImportFile => ["Fayl", "Файл", "File"],
     ImportFileHint => [
-        "CSV (UTF-8 yoki Windows-1251; vergul, nuqtali vergul yoki tab) yoki Excel .xlsx, 25 MB gacha. Birinchi qator — sarlavhalar.",
-        "CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или Excel .xlsx, до 25 МБ. Первая строка — заголовки.",
-        "CSV (UTF-8 or Windows-1251; comma, semicolon or tab separated) or Excel .xlsx, up to 25 MB. The first row holds the headers."
+        "CSV (UTF-8 yoki Windows-1251; vergul, nuqtali vergul yoki tab) yoki Excel .xlsx yoki .xls, 25 MB gacha. Birinchi qator — sarlavhalar.",
+        "CSV (UTF-8 или Windows-1251; запятая, точка с запятой или табуляция) или Excel .xlsx или .xls, до 25 МБ. Первая строка — заголовки.",
+        "CSV (UTF-8 or Windows-1251; comma, semicolon or tab separated) or Excel .xlsx or .xls, up to 25 MB. The first row holds the headers."
     ],
     Upload => ["Yuklash", "Загрузить", "Upload"],
     Rows => ["Qatorlar", "Строк", "Rows"],

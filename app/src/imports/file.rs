@@ -1,6 +1,6 @@
 //! Reading an uploaded file into a header row and data rows of text: CSV (UTF-8, with or without a byte
 //! order mark, or Windows-1251 as older Excel versions in the CIS save it; `,`, `;` or tab separated) and
-//! Excel .xlsx (the first sheet).
+//! Excel .xlsx and the older .xls that 1C and old Excel versions still write (the first sheet).
 
 use std::io::Cursor;
 
@@ -20,13 +20,18 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Reads `bytes` (named `name`): `.xlsx` by its content, anything else as CSV.
+/// The first bytes of an OLE compound file: a legacy Excel `.xls` workbook.
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads `bytes` (named `name`): `.xlsx` and `.xls` by their content, anything else as CSV.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(AppError::PayloadTooLarge);
     }
     let table = if bytes.starts_with(b"PK\x03\x04") || name.to_lowercase().ends_with(".xlsx") {
         read_xlsx(bytes)?
+    } else if bytes.starts_with(OLE_MAGIC) {
+        read_xls(bytes)?
     } else {
         read_csv(bytes)?
     };
@@ -107,13 +112,10 @@ fn check_expansion(bytes: &[u8], cap: u64) -> Result<(), AppError> {
     Ok(())
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
-    use calamine::{Data, DataRef, Reader, Xlsx};
-    let unreadable = || AppError::field("file", ErrCode::UnreadableFile);
-    check_expansion(bytes, MAX_XLSX_EXPANDED_BYTES)?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
-    let sheet = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
-    let text = |d: &Data| match d {
+/// A spreadsheet cell as the text an import reads.
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
@@ -127,7 +129,45 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
         }
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(_) => String::new(),
-    };
+    }
+}
+
+/// A legacy `.xls` workbook's first sheet. Such files hold at most 65,536 rows, so the sheet is read whole;
+/// text in the file's code page (Windows-1251 from 1C) comes out as Unicode.
+fn read_xls(bytes: &[u8]) -> Result<Table, AppError> {
+    use calamine::{Reader, Xls};
+    let unreadable = || AppError::field("file", ErrCode::UnreadableFile);
+    let mut book: Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let sheet = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
+    let range = book.worksheet_range(&sheet).map_err(|_| unreadable())?;
+    let rows = range.rows().map(|r| r.iter().map(cell_text).collect::<Vec<_>>());
+    Ok(table("xls", rows.filter(|r| !r.iter().all(|c| c.trim().is_empty()))))
+}
+
+/// The first row as headers (trimmed), the others padded to their width, at most one past the row cap.
+fn table(format: &'static str, rows: impl Iterator<Item = Vec<String>>) -> Table {
+    let mut it = rows;
+    let headers: Vec<String> = it.next().map(|r| r.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
+    let width = headers.len();
+    let rows: Vec<Vec<String>> = it
+        .map(|mut r| {
+            if r.len() < width {
+                r.resize(width, String::new());
+            }
+            r
+        })
+        .take(MAX_ROWS + 1)
+        .collect();
+    Table { format, encoding: None, headers, rows }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
+    use calamine::{Data, DataRef, Reader, Xlsx};
+    let unreadable = || AppError::field("file", ErrCode::UnreadableFile);
+    check_expansion(bytes, MAX_XLSX_EXPANDED_BYTES)?;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let sheet = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
+    let text = cell_text;
     // Cells are read one by one, in sheet order, and reading stops past the row cap: a sheet is never held
     // whole in memory.
     let mut cells = book.worksheet_cells_reader(&sheet).map_err(|_| unreadable())?;
@@ -174,19 +214,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
             r.drain(..first_col.min(r.len()));
         }
     }
-    let mut it = sheet_rows.into_iter();
-    let headers: Vec<String> = it.next().map(|r| r.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
-    let width = headers.len();
-    let rows: Vec<Vec<String>> = it
-        .map(|mut r| {
-            if r.len() < width {
-                r.resize(width, String::new());
-            }
-            r
-        })
-        .take(MAX_ROWS + 1)
-        .collect();
-    Ok(Table { format: "xlsx", encoding: None, headers, rows })
+    Ok(table("xlsx", sheet_rows.into_iter()))
 }
 
 /// A cell that a spreadsheet would run as a formula (`=`, `@`, or `+`/`-` not followed by a number).

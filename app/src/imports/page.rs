@@ -60,7 +60,7 @@ pub fn ImportsPage() -> impl IntoView {
                 </fieldset>
                 <div class="field">
                     <label for="import-file">{t(Msg::ImportFile)}</label>
-                    <input id="import-file" type="file" name="file" accept=".csv,.xlsx,text/csv" required data-test="import-file" />
+                    <input id="import-file" type="file" name="file" accept=".csv,.xlsx,.xls,text/csv" required data-test="import-file" />
                     <p class="muted small">{t(Msg::ImportFileHint)}</p>
                 </div>
                 <div class="actions">

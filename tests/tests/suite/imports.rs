@@ -120,6 +120,24 @@ async fn import_customers(db: Db) {
     assert_eq!(finished(&db, &m, ru.id).await.created, 1);
     let broken = service::upload(&db, &m, ImportKind::Customers, "x.xlsx", b"PK\x03\x04garbage").await.unwrap_err();
     assert_eq!(broken.field_codes("file"), [ErrCode::UnreadableFile]);
+    // A legacy .xls as 1C writes it (Windows-1251 text, dates, a table that starts in the second column):
+    // read like an .xlsx and imported.
+    let xls = include_bytes!("../../fixtures/legacy-1c.xls");
+    let table = file::read("контрагенты.xls", xls).unwrap();
+    assert_eq!(table.format, "xls");
+    assert_eq!(table.headers, ["Наименование", "ИНН", "Телефон", "Дата договора", "Сумма"]);
+    assert_eq!(table.rows[0], ["ООО «Ромашка»", "301234567", "+998 93 444 55 66", "2024-03-05", "1250000"]);
+    assert_eq!(table.rows[1][0], "Qo'qon Yog' MChJ");
+    assert_eq!(table.rows[1][4], "99.5");
+    let legacy = service::upload(&db, &m, ImportKind::Customers, "контрагенты.xls", xls).await.unwrap();
+    assert_eq!(&legacy.mapping[..3], ["name", "", "phone"].map(String::from).as_slice(), "{legacy:?}");
+    service::start(&db, &m, legacy.id).await.unwrap();
+    let legacy = finished(&db, &m, legacy.id).await;
+    // «Ромашка» came in from the Windows-1251 file above: the same customer, skipped.
+    assert_eq!((legacy.created, legacy.skipped), (1, 1), "{legacy:?}");
+    let broken =
+        service::upload(&db, &m, ImportKind::Customers, "x.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1junk").await;
+    assert_eq!(broken.unwrap_err().field_codes("file"), [ErrCode::UnreadableFile]);
 
     // Export what a filter shows: CSV with formulas neutralised, and Excel read back.
     customers::create(&db, &m, &NewCustomer { name: "=1+2 Trading".into(), ..Default::default() }).await.unwrap();
@@ -132,7 +150,7 @@ async fn import_customers(db: Db) {
     let xlsx = export::customers(&db, &m, &all, "xlsx", app::core::Lang::Ru).await.unwrap();
     let table = file::read("e.xlsx", &xlsx.bytes().await.unwrap()).unwrap();
     assert_eq!(table.headers[1], "Название");
-    assert_eq!(table.rows.len(), 5, "Mavjud, Alfa, Beta, Romashka and the formula-named one");
+    assert_eq!(table.rows.len(), 6, "Mavjud, Alfa, Beta, Romashka, Qo'qon from the .xls and the formula-named one");
     let seg = app::customers::store::ListQuery { q: Some("ромашка".into()), ..Default::default() };
     let only = export::customers(&db, &m, &seg, "csv", app::core::Lang::En).await.unwrap();
     assert_eq!(String::from_utf8(only.bytes().await.unwrap()).unwrap().lines().count(), 2);
