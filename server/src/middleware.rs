@@ -69,16 +69,20 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
 
     let credential = bearer.clone().map(Credential::Token).or_else(|| session.clone().map(Credential::Session));
     let resolved = async {
-        let user = match &credential {
-            Some(c) => c.user(&state.db).await?,
-            None => None,
+        let (user, scope) = match &credential {
+            Some(Credential::Token(t)) => match store::token_access(&state.db, t).await? {
+                Some((user, scope)) => (Some(user), Some(scope)),
+                None => (None, None),
+            },
+            Some(c) => (c.user(&state.db).await?, None),
+            None => (None, None),
         };
         let disabled = state.modules.disabled(&state.db).await?;
         let needs_setup = user.is_none() && state.setup.needs_setup(&state.db).await?;
-        Ok::<_, AppError>((user, disabled, needs_setup))
+        Ok::<_, AppError>((user, scope, disabled, needs_setup))
     }
     .await;
-    let (user, disabled_modules, needs_setup) = match resolved {
+    let (user, scope, disabled_modules, needs_setup) = match resolved {
         Ok(v) => v,
         Err(err) => return ApiError(err, accept.unwrap_or_default()).into_response(),
     };
@@ -91,6 +95,12 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     // here, before its body is read, so nobody anonymous makes the server take in an upload. The REST API
     // answers an anonymous read with 401 here too, before any parameter is looked at.
     let read = matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS);
+    // A read-only token reads.
+    if scope == Some(app::auth::TokenScope::Read) && !read {
+        let mut res = ApiError(AppError::Forbidden, lang).into_response();
+        security::add_headers(res.headers_mut(), None, https);
+        return res;
+    }
     if user.is_none()
         && (!read || req.uri().path().starts_with("/api/v1/"))
         && !ANONYMOUS_WRITES.contains(&req.uri().path())

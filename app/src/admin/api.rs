@@ -109,6 +109,23 @@ fn parse_team(team_id: Option<String>) -> Result<Option<i64>, AppError> {
     }
 }
 
+/// Every user's API tokens, newest first (administrators see and revoke them all).
+#[server(prefix = "/rpc", endpoint = "admin/tokens")]
+pub async fn list_all_tokens() -> Result<Vec<crate::auth::ApiTokenInfo>, AppError> {
+    let (_, db) = admin_session().inspect_err(crate::core::request::set_status)?;
+    crate::auth::store::list_api_tokens(&db, None).await
+}
+
+/// Revokes any user's API token.
+#[server(prefix = "/rpc", endpoint = "admin/tokens/revoke")]
+pub async fn revoke_any_token(id: i64) -> Result<(), AppError> {
+    let run = async {
+        let (_, db) = admin_session()?;
+        crate::auth::store::revoke_api_token(&db, None, id).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
 /// All teams.
 #[server(prefix = "/rpc", endpoint = "admin/teams")]
 pub async fn list_teams() -> Result<Vec<Team>, AppError> {

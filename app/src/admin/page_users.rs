@@ -3,12 +3,13 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{CreateUser, SetUserPassword, UpdateUser, users_and_teams};
+use super::api::{CreateUser, RevokeAnyToken, SetUserPassword, UpdateUser, list_all_tokens, users_and_teams};
+use crate::auth::page_profile::{TokenHead, TokenRow};
 use crate::core::Msg;
 use crate::core::identity::Role;
 use crate::ui::{
-    ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, reset_on_success,
-    session_info, t,
+    ConfirmSubmit, ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error,
+    reset_on_success, session_info, t,
 };
 
 fn role_options() -> Vec<(String, String)> {
@@ -106,6 +107,7 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <AllTokens />
     }
 }
 
@@ -143,5 +145,44 @@ fn SetPasswordForm(id: i64) -> impl IntoView {
                 {move || done().then(|| view! { <p class="alert alert-ok small" role="status" data-test="password-set">{t(Msg::PasswordSet)}</p> })}
             </ActionForm>
         </details>
+    }
+}
+
+/// Every user's API tokens, revocable here (a departed colleague's, a leaked one).
+#[component]
+fn AllTokens() -> impl IntoView {
+    let revoke = ServerAction::<RevokeAnyToken>::new();
+    let error = action_error(revoke);
+    let tokens = Resource::new(move || revoke.version().get(), |_| list_all_tokens());
+    view! {
+        <section class="panel" data-test="all-tokens">
+            <h2>{t(Msg::AllApiTokens)}</h2>
+            <p class="muted">{t(Msg::AllApiTokensIntro)}</p>
+            <FormError error />
+            <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    tokens.await.map(|list| view! {
+                        <div class="table-scroll">
+                            <table class="table">
+                                <TokenHead owner=true />
+                                <tbody>
+                                    {list.into_iter().map(|tok| {
+                                        let id = tok.id;
+                                        let revoke_form = move || view! {
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="id" value=id />
+                                                <ConfirmSubmit pending=revoke.pending() label=Msg::Revoke
+                                                    question=Msg::RevokeTokenQuestion yes=Msg::RevokeYes test="admin-token-revoke" />
+                                            </ActionForm>
+                                        }.into_any();
+                                        view! { <TokenRow tok owner=true revoke=revoke_form /> }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    })
+                })}
+            </Transition>
+        </section>
     }
 }

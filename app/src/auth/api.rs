@@ -137,19 +137,39 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "tokens/list")]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
     let (ctx, db) = crate::core::request::session()?;
-    super::store::list_api_tokens(&db, ctx.user()?.id).await
+    super::store::list_api_tokens(&db, Some(ctx.user()?.id)).await
 }
 
-/// Creates a personal API token; the secret is returned this once.
+/// Creates a personal API token, read-only (`scope` = `read`) or read-write, expiring after `expires_days`
+/// (30, 90 or 365) or never; the secret is returned this once.
 #[server(prefix = "/rpc", endpoint = "tokens/create")]
-pub async fn create_api_token(name: String) -> Result<String, AppError> {
-    use crate::core::Checks;
+pub async fn create_api_token(
+    name: String,
+    scope: Option<String>,
+    expires_days: Option<String>,
+) -> Result<String, AppError> {
+    use crate::core::{Checks, ErrCode};
     let run = async {
         let (ctx, db) = crate::core::request::session()?;
         let mut checks = Checks::default();
         let name = checks.text("name", &name, 100);
+        let scope = super::TokenScope::parse(scope.as_deref().unwrap_or("write")).unwrap_or_else(|| {
+            checks.fail("scope", ErrCode::InvalidChoice);
+            super::TokenScope::Read
+        });
+        let days = match expires_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => match d.parse::<i64>().ok().filter(|d| super::TOKEN_EXPIRY_DAYS.contains(&Some(*d))) {
+                Some(d) => Some(d),
+                None => {
+                    checks.fail("expires_days", ErrCode::InvalidChoice);
+                    None
+                }
+            },
+        };
         checks.finish()?;
-        Ok(super::store::create_api_token(&db, ctx.user()?.id, &name).await?.1)
+        let expires_at = days.map(|d| crate::core::now_millis() + d * 86_400_000);
+        Ok(super::store::create_token(&db, ctx.user()?.id, &name, scope, expires_at).await?.1)
     };
     run.await.inspect_err(crate::core::request::set_status)
 }
@@ -158,5 +178,5 @@ pub async fn create_api_token(name: String) -> Result<String, AppError> {
 #[server(prefix = "/rpc", endpoint = "tokens/revoke")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     let (ctx, db) = crate::core::request::session()?;
-    super::store::revoke_api_token(&db, ctx.user()?.id, id).await
+    super::store::revoke_api_token(&db, Some(ctx.user()?.id), id).await
 }

@@ -12,13 +12,58 @@ use serde::{Deserialize, Serialize};
 /// The minimum password length.
 pub const MIN_PASSWORD_LEN: usize = 8;
 
+/// What an API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Reads only: any other method is refused (403).
+    Read,
+    /// Everything its user may do.
+    #[default]
+    Write,
+}
+
+impl TokenScope {
+    /// The stored value (`read`, `write`).
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        [TokenScope::Read, TokenScope::Write].into_iter().find(|t| t.code() == s)
+    }
+
+    /// Its name in the UI.
+    pub fn msg(self) -> crate::core::Msg {
+        match self {
+            TokenScope::Read => crate::core::Msg::TokenRead,
+            TokenScope::Write => crate::core::Msg::TokenWrite,
+        }
+    }
+}
+
+/// The expiries offered for a new token, in days (`None`: never).
+pub const TOKEN_EXPIRY_DAYS: [Option<i64>; 4] = [None, Some(30), Some(90), Some(365)];
+
 /// An API token as listed (the secret itself is shown once, at creation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenInfo {
     pub id: i64,
+    /// Whose token it is (shown in the administrators' list).
+    pub user_id: i64,
+    pub user_name: String,
     pub name: String,
+    pub scope: TokenScope,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<i64>,
+    /// Past its expiry when listed.
+    pub expired: bool,
     pub revoked: bool,
 }
 

@@ -4,10 +4,12 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::api::{ChangePassword, CreateApiToken, RevokeApiToken, list_api_tokens};
+use super::{ApiTokenInfo, TOKEN_EXPIRY_DAYS, TokenScope};
 use crate::core::Msg;
 use crate::core::format::date_time;
 use crate::ui::{
-    ConfirmSubmit, Field, FormError, Submit, action_error, general_error, lang, reset_on_success, session_info, t,
+    ConfirmSubmit, Field, FormError, Select, Submit, action_error, general_error, lang, reset_on_success, session_info,
+    t,
 };
 
 /// `/profile`.
@@ -63,13 +65,14 @@ fn ApiTokens() -> impl IntoView {
     let token_form = NodeRef::new();
     reset_on_success(create, token_form);
     let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_tokens());
-    let lang = lang();
     view! {
         <section class="panel">
             <h2>{t(Msg::ApiTokens)}</h2>
             <p class="muted">{t(Msg::ApiTokensIntro)}</p>
             <ActionForm action=create node_ref=token_form attr:class="inline-form">
                 <Field label=Msg::TokenName name="name" required=true error=create_error />
+                <Select label=Msg::TokenAccess name="scope" options=scope_options() selected="read" error=create_error />
+                <Select label=Msg::TokenExpires name="expires_days" options=expiry_options() selected="90" error=create_error />
                 <Submit pending=create.pending() label=Msg::NewToken class="button" test="token-submit" />
             </ActionForm>
             {move || {
@@ -87,26 +90,17 @@ fn ApiTokens() -> impl IntoView {
                     tokens.await.map(|list| {
                         view! {
                             <table class="table">
-                                <thead><tr><th>{t(Msg::TokenName)}</th><th>{t(Msg::CreatedAt)}</th><th>{t(Msg::LastUsed)}</th><th></th></tr></thead>
+                                <TokenHead owner=false />
                                 <tbody>
-                                    {list.into_iter().map(|tok| view! {
-                                        <tr data-test="token-row">
-                                            <td>{tok.name}</td>
-                                            <td>{date_time(lang, tok.created_at)}</td>
-                                            <td>{tok.last_used_at.map(|at| date_time(lang, at)).unwrap_or_else(|| t(Msg::Never).to_string())}</td>
-                                            <td>
-                                                {if tok.revoked {
-                                                    view! { <span class="badge">{t(Msg::Revoked)}</span> }.into_any()
-                                                } else {
-                                                    view! {
-                                                        <ActionForm action=revoke>
-                                                            <input type="hidden" name="id" value=tok.id />
-                                                            <ConfirmSubmit pending=revoke.pending() label=Msg::Revoke question=Msg::RevokeTokenQuestion yes=Msg::RevokeYes test="token-revoke" />
-                                                        </ActionForm>
-                                                    }.into_any()
-                                                }}
-                                            </td>
-                                        </tr>
+                                    {list.into_iter().map(|tok| {
+                                        let id = tok.id;
+                                        let revoke_form = move || view! {
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="id" value=id />
+                                                <ConfirmSubmit pending=revoke.pending() label=Msg::Revoke question=Msg::RevokeTokenQuestion yes=Msg::RevokeYes test="token-revoke" />
+                                            </ActionForm>
+                                        }.into_any();
+                                        view! { <TokenRow tok owner=false revoke=revoke_form /> }
                                     }).collect_view()}
                                 </tbody>
                             </table>
@@ -115,5 +109,66 @@ fn ApiTokens() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+fn scope_options() -> Vec<(String, String)> {
+    [TokenScope::Read, TokenScope::Write].into_iter().map(|s| (s.code().to_string(), t(s.msg()).to_string())).collect()
+}
+
+fn expiry_options() -> Vec<(String, String)> {
+    TOKEN_EXPIRY_DAYS
+        .into_iter()
+        .map(|d| match d {
+            Some(d) => (d.to_string(), format!("{d} {}", t(Msg::DaysWord))),
+            None => (String::new(), t(Msg::TokenNoExpiry).to_string()),
+        })
+        .collect()
+}
+
+/// The header of a token table (with the owner's column in the administrators' list).
+#[component]
+pub fn TokenHead(owner: bool) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                {owner.then(|| view! { <th>{t(Msg::TokenOwner)}</th> })}
+                <th>{t(Msg::TokenName)}</th>
+                <th>{t(Msg::TokenAccess)}</th>
+                <th>{t(Msg::CreatedAt)}</th>
+                <th>{t(Msg::LastUsed)}</th>
+                <th>{t(Msg::TokenExpires)}</th>
+                <th></th>
+            </tr>
+        </thead>
+    }
+}
+
+/// One token: its name, access, dates and state; `revoke` draws the revoke form while it still works.
+#[component]
+pub fn TokenRow(tok: ApiTokenInfo, owner: bool, revoke: impl Fn() -> AnyView + Send + 'static) -> impl IntoView {
+    let l = lang();
+    let state = if tok.revoked {
+        Some(Msg::Revoked)
+    } else if tok.expired {
+        Some(Msg::TokenExpired)
+    } else {
+        None
+    };
+    view! {
+        <tr data-test="token-row" class:inactive=state.is_some()>
+            {owner.then(|| view! { <td>{tok.user_name.clone()}</td> })}
+            <td>{tok.name.clone()}</td>
+            <td data-test="token-scope">{t(tok.scope.msg())}</td>
+            <td>{date_time(l, tok.created_at)}</td>
+            <td>{tok.last_used_at.map(|at| date_time(l, at)).unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+            <td>{tok.expires_at.map(|at| date_time(l, at)).unwrap_or_else(|| t(Msg::TokenNoExpiry).to_string())}</td>
+            <td>
+                {match state {
+                    Some(m) => view! { <span class="badge">{t(m)}</span> }.into_any(),
+                    None => revoke(),
+                }}
+            </td>
+        </tr>
     }
 }

@@ -6,7 +6,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::ApiTokenInfo;
+use super::{ApiTokenInfo, TokenScope};
 use crate::core::db::{BeginWrite, Db};
 use crate::core::identity::{CurrentUser, Role};
 use crate::core::{AppError, ErrCode, Lang, Millis, now_millis};
@@ -263,58 +263,107 @@ pub async fn load_user(db: &Db, id: i64) -> Result<Option<CurrentUser>, AppError
     Ok(row.map(Into::into))
 }
 
-/// Creates an API token for a user; returns `(id, secret)`; the secret is never stored.
+/// Creates a read-write API token without expiry for a user; returns `(id, secret)`.
 pub async fn create_api_token(db: &Db, user_id: i64, name: &str) -> Result<(i64, String), AppError> {
+    create_token(db, user_id, name, TokenScope::Write, None).await
+}
+
+/// Creates an API token; returns `(id, secret)`; the secret is never stored, only its hash.
+pub async fn create_token(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    scope: TokenScope,
+    expires_at: Option<Millis>,
+) -> Result<(i64, String), AppError> {
     let (secret, hash) = new_secret("kv_");
-    let sql = "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
-    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(name).bind(&hash).bind(now_millis()).fetch_one(p).await)?;
+    let sql = "INSERT INTO api_tokens (user_id, name, token_hash, created_at, scope, expires_at) \
+               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(name).bind(&hash).bind(now_millis())
+        .bind(scope.code()).bind(expires_at).fetch_one(p).await)?;
     Ok((id, secret))
 }
 
-/// A user's tokens, newest first.
-pub async fn list_api_tokens(db: &Db, user_id: i64) -> Result<Vec<ApiTokenInfo>, AppError> {
-    let sql = "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC LIMIT 200";
-    type TokenRow = (i64, String, i64, Option<i64>, Option<i64>);
-    let rows: Vec<TokenRow> = db_run!(db, p => sqlx::query_as(sql).bind(user_id).fetch_all(p).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, created_at, last_used_at, revoked_at)| ApiTokenInfo {
-            id,
-            name,
-            created_at,
-            last_used_at,
-            revoked: revoked_at.is_some(),
-        })
-        .collect())
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+    user_name: String,
+    name: String,
+    scope: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    expires_at: Option<i64>,
+    revoked_at: Option<i64>,
 }
 
-/// Revokes one of the user's tokens; `NotFound` if it is not theirs.
-pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> Result<(), AppError> {
-    let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
+impl From<TokenRow> for ApiTokenInfo {
+    fn from(r: TokenRow) -> Self {
+        ApiTokenInfo {
+            id: r.id,
+            user_id: r.user_id,
+            user_name: r.user_name,
+            name: r.name,
+            scope: TokenScope::parse(&r.scope).unwrap_or(TokenScope::Read),
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            expires_at: r.expires_at,
+            expired: r.expires_at.is_some_and(|at| at <= now_millis()),
+            revoked: r.revoked_at.is_some(),
+        }
+    }
+}
+
+const TOKEN_COLS: &str = "t.id, t.user_id, u.name AS user_name, t.name, t.scope, t.created_at, t.last_used_at, \
+                          t.expires_at, t.revoked_at";
+
+/// A user's tokens (`Some`), or everyone's (`None`, for administrators), newest first, a page of 200.
+pub async fn list_api_tokens(db: &Db, user_id: Option<i64>) -> Result<Vec<ApiTokenInfo>, AppError> {
+    let sql = format!(
+        "SELECT {TOKEN_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE ($1 IS NULL OR t.user_id = $1) ORDER BY t.id DESC LIMIT 200"
+    );
+    let rows: Vec<TokenRow> = db_run!(db, p => sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Revokes a token: one of the user's own (`Some`), or anyone's (`None`, administrators); `NotFound` if it is
+/// not theirs or already revoked.
+pub async fn revoke_api_token(db: &Db, user_id: Option<i64>, token_id: i64) -> Result<(), AppError> {
+    let sql =
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND ($3 IS NULL OR user_id = $3) AND revoked_at IS NULL";
     let done = db_run!(db, p => sqlx::query(sql).bind(now_millis()).bind(token_id).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
     if done == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }
 
-/// The active user behind a bearer token; notes its use at most once a minute.
+/// The active user behind a bearer token.
 pub async fn token_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>, AppError> {
+    Ok(token_access(db, secret).await?.map(|(user, _)| user))
+}
+
+/// The active user behind a bearer token that is neither revoked nor expired, and what the token may do;
+/// notes its use at most once a minute.
+pub async fn token_access(db: &Db, secret: &str) -> Result<Option<(CurrentUser, TokenScope)>, AppError> {
+    let now = now_millis();
     let sql = format!(
-        "SELECT t.id AS token_id, t.last_used_at, {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
+        "SELECT t.id AS token_id, t.last_used_at, t.scope, {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active"
     );
     #[derive(sqlx::FromRow)]
     struct Row {
         token_id: i64,
         last_used_at: Option<i64>,
+        scope: String,
         #[sqlx(flatten)]
         user: UserRow,
     }
-    let row: Option<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(hash_secret(secret)).fetch_optional(p).await)?;
+    let row: Option<Row> =
+        db_run!(db, p => sqlx::query_as(&sql).bind(hash_secret(secret)).bind(now).fetch_optional(p).await)?;
     let Some(row) = row else { return Ok(None) };
-    let now = now_millis();
     if row.last_used_at.is_none_or(|t| now - t > 60_000) {
         db_run!(db, p => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(row.token_id).execute(p).await.map(|r| r.rows_affected()))?;
     }
-    Ok(Some(row.user.into()))
+    Ok(Some((row.user.into(), TokenScope::parse(&row.scope).unwrap_or(TokenScope::Read))))
 }
 
 /// The users of a team (whose records a sales head of it sees).

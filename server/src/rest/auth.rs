@@ -18,6 +18,12 @@ pub struct TokenRequest {
     /// A label for the token list (default `API`).
     #[serde(default)]
     pub name: Option<String>,
+    /// `read` (GET only; anything else answers 403) or `write` (the default).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Days until the token stops working (1 to 3650); never, without.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
 }
 
 /// A new token; send it as `Authorization: Bearer <token>`.
@@ -28,7 +34,7 @@ pub struct TokenResponse {
 
 /// Exchanges e-mail and password for a personal API token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
-    responses((status = 201, body = TokenResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+    responses((status = 201, body = TokenResponse), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
 pub async fn create_token(
     axum::extract::State(state): axum::extract::State<AppState>,
     api: Api,
@@ -40,7 +46,17 @@ pub async fn create_token(
     let id = signed_in.user_id;
     let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("API");
     let name: String = name.chars().take(100).collect();
-    let (_, token) = store::create_api_token(&state.db, id, &name).await.map_err(|e| api.err(e))?;
+    let mut checks = app::core::Checks::default();
+    let scope = app::auth::TokenScope::parse(req.scope.as_deref().unwrap_or("write")).unwrap_or_else(|| {
+        checks.fail("scope", app::core::ErrCode::InvalidChoice);
+        app::auth::TokenScope::Read
+    });
+    if req.expires_in_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        checks.fail("expires_in_days", app::core::ErrCode::OutOfRange);
+    }
+    checks.finish().map_err(|e| api.err(e))?;
+    let expires_at = req.expires_in_days.map(|d| app::core::now_millis() + d * 86_400_000);
+    let (_, token) = store::create_token(&state.db, id, &name, scope, expires_at).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(TokenResponse { token })))
 }
 

@@ -360,3 +360,36 @@ async fn concurrent_updates_all_land(app: TestApp) {
     }
 }
 both_apps!(concurrent_updates, concurrent_updates_all_land);
+
+/// Token scopes and expiry: a read-only token reads and is refused everything else; a bad scope or expiry
+/// is a 422; an expired token lets nobody in.
+async fn read_only_and_expiring_tokens(app: TestApp) {
+    make_user(&app.db, "ro@karvon.uz", Role::Manager, None).await;
+    let ask = |extra: serde_json::Value| {
+        let mut body = json!({"email": "ro@karvon.uz", "password": "password-ro@karvon.uz"});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let bad =
+        app.api("POST", "/api/v1/auth/token", None, Some(ask(json!({"scope": "admin", "expires_in_days": 0})))).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.json()["fields"]["scope"].is_array() && bad.json()["fields"]["expires_in_days"].is_array());
+
+    let made =
+        app.api("POST", "/api/v1/auth/token", None, Some(ask(json!({"scope": "read", "expires_in_days": 30})))).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let read = made.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(app.api("GET", "/api/v1/customers", Some(&read), None).await.status, 200);
+    let write = app.api("POST", "/api/v1/customers", Some(&read), Some(json!({"name": "Nope"}))).await;
+    assert_eq!((write.status.as_u16(), write.json()["error"].clone()), (403, json!("forbidden")));
+    let listed = app::auth::store::list_api_tokens(&app.db, None).await.unwrap();
+    let days = (listed[0].expires_at.unwrap() - listed[0].created_at) / 86_400_000;
+    assert_eq!((listed[0].scope, days), (app::auth::TokenScope::Read, 30));
+
+    // Expired: the time passes (its expiry moved to the past).
+    let sql = "UPDATE api_tokens SET expires_at = $1";
+    app::db_run!(&app.db, p => sqlx::query(sql).bind(app::core::now_millis() - 1).execute(p).await.map(|r| r.rows_affected()))
+        .unwrap();
+    assert_eq!(app.api("GET", "/api/v1/customers", Some(&read), None).await.status, 401);
+}
+both_apps!(token_scopes, read_only_and_expiring_tokens);

@@ -130,7 +130,7 @@ impl World {
         let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
         let (d_id, d) = app.user_token("gone@k.uz", Role::Manager, Some(t1)).await;
         let (revoked_id, revoked) = app::auth::store::create_api_token(&db, a_id, "old").await.unwrap();
-        app::auth::store::revoke_api_token(&db, a_id, revoked_id).await.unwrap();
+        app::auth::store::revoke_api_token(&db, Some(a_id), revoked_id).await.unwrap();
         tests::set_user(&db, d_id, Role::Manager, Some(t1), false, None).await.unwrap();
         let post = |path: &str, token: &str, body: Value| {
             let (app, path, token) = (&app, path.to_string(), token.to_string());
@@ -328,6 +328,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("admin/users/create", Gate::Admin("name=&email=&password=&password_repeat=&role=manager")),
     ("admin/users/update", Gate::Admin("id=999999&version=0&role=manager")),
     ("admin/users/password", Gate::Admin("id=999999&new_password=short&password_repeat=other")),
+    ("admin/tokens", Gate::Admin("")),
+    ("admin/tokens/revoke", Gate::Admin("id=999999")),
     ("admin/teams", Gate::Admin("")),
     ("admin/teams/create", Gate::Admin("name=")),
     ("settings/modules", Gate::Admin("key=nope&enabled=true")),

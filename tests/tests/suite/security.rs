@@ -365,7 +365,7 @@ async fn streams_follow_scope_and_access(app: TestApp) {
     let token_id: i64 = app::db_run!(&app.db, p => sqlx::query_scalar("SELECT id FROM api_tokens WHERE user_id = $1")
         .bind(b_id).fetch_one(p).await)
     .unwrap();
-    app::auth::store::revoke_api_token(&app.db, b_id, token_id).await.unwrap();
+    app::auth::store::revoke_api_token(&app.db, Some(b_id), token_id).await.unwrap();
     assert_eq!(tests::next_event(&mut for_b).await, None, "the revoked token's stream ended");
 
     // Sign-out ends a browser's notification stream; deactivation ends a token's.

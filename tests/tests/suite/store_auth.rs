@@ -161,14 +161,39 @@ async fn tokens(db: Db) {
     let (tid, secret) = store::create_api_token(&db, id, "1C exchange").await.unwrap();
     assert!(secret.starts_with("kv_"));
     assert_eq!(store::token_user(&db, &secret).await.unwrap().map(|u| u.id), Some(id));
-    let list = store::list_api_tokens(&db, id).await.unwrap();
+    let list = store::list_api_tokens(&db, Some(id)).await.unwrap();
     assert_eq!(list.len(), 1);
     assert!(list[0].last_used_at.is_some(), "use is recorded");
     // Nobody else can revoke it.
-    assert_eq!(store::revoke_api_token(&db, other, tid).await, Err(AppError::NotFound));
-    store::revoke_api_token(&db, id, tid).await.unwrap();
+    assert_eq!(store::revoke_api_token(&db, Some(other), tid).await, Err(AppError::NotFound));
+    store::revoke_api_token(&db, Some(id), tid).await.unwrap();
     assert!(store::token_user(&db, &secret).await.unwrap().is_none());
-    assert!(store::list_api_tokens(&db, id).await.unwrap()[0].revoked);
+    assert!(store::list_api_tokens(&db, Some(id)).await.unwrap()[0].revoked);
+
+    // Scope and expiry: a read-only token says so; an expired one lets nobody in and is listed as expired.
+    use app::auth::TokenScope;
+    let now = app::core::now_millis();
+    let (_, read) = store::create_token(&db, id, "reports", TokenScope::Read, Some(now + 86_400_000)).await.unwrap();
+    let (user, scope) = store::token_access(&db, &read).await.unwrap().expect("a read token lets its user in");
+    assert_eq!((user.id, scope), (id, TokenScope::Read));
+    let (_, old) = store::create_token(&db, id, "old", TokenScope::Write, Some(now - 1)).await.unwrap();
+    assert!(store::token_access(&db, &old).await.unwrap().is_none());
+    let mine = store::list_api_tokens(&db, Some(id)).await.unwrap();
+    assert_eq!(
+        mine.iter().map(|t| (t.name.as_str(), t.scope, t.expired)).collect::<Vec<_>>(),
+        [
+            ("old", TokenScope::Write, true),
+            ("reports", TokenScope::Read, false),
+            ("1C exchange", TokenScope::Write, false),
+        ]
+    );
+    // Administrators see everyone's, with the owner's name, and revoke any.
+    let (theirs, _) = store::create_api_token(&db, other, "theirs").await.unwrap();
+    let all = store::list_api_tokens(&db, None).await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!((all[0].user_id, all[0].user_name.as_str()), (other, "o@karvon.uz"));
+    store::revoke_api_token(&db, None, theirs).await.unwrap();
+    assert_eq!(store::revoke_api_token(&db, None, theirs).await, Err(AppError::NotFound), "already revoked");
 }
 both_backends!(api_tokens, tokens);
 
