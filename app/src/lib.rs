@@ -18,6 +18,7 @@ pub mod settings;
 pub mod shell;
 pub mod tasks;
 pub mod ui;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub use shell::shell;

@@ -26,6 +26,9 @@ pub struct Config {
     /// `KARVON_MAIL_ALLOW_PRIVATE_HOSTS`: let mailboxes name loopback and private-network servers (default
     /// false: users could otherwise make the server probe the internal network).
     pub mail_allow_private_hosts: bool,
+    /// `KARVON_WEBHOOK_ALLOW_PRIVATE_HOSTS`: let webhook subscriptions name loopback and private-network
+    /// addresses (default false, for the same reason).
+    pub webhook_allow_private_hosts: bool,
     /// `KARVON_LOG`: tracing filter (default `info`).
     pub log: String,
     /// `KARVON_LOG_FORMAT`: `text` or `json` (default `text`).
@@ -61,6 +64,7 @@ struct FileConfig {
     trusted_proxies: Option<usize>,
     import_lease_seconds: Option<u64>,
     mail_allow_private_hosts: Option<bool>,
+    webhook_allow_private_hosts: Option<bool>,
     log: Option<String>,
     log_format: Option<String>,
     telephony_token: Option<String>,
@@ -127,6 +131,10 @@ impl Config {
             mail_allow_private_hosts: env("KARVON_MAIL_ALLOW_PRIVATE_HOSTS")
                 .map(|v| v == "1" || v == "true")
                 .or(file.mail_allow_private_hosts)
+                .unwrap_or(false),
+            webhook_allow_private_hosts: env("KARVON_WEBHOOK_ALLOW_PRIVATE_HOSTS")
+                .map(|v| v == "1" || v == "true")
+                .or(file.webhook_allow_private_hosts)
                 .unwrap_or(false),
             log: env("KARVON_LOG").or(file.log).unwrap_or_else(|| "info".into()),
             log_json: env("KARVON_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),

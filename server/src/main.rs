@@ -155,6 +155,7 @@ async fn serve(config: Config) {
         tokio::spawn(app::tasks::reminders::run(db.clone())),
         tokio::spawn(app::core::events::relay(db.clone())),
         tokio::spawn(app::core::idempotency::run(db.clone())),
+        tokio::spawn(app::webhooks::deliver::run(db.clone())),
     ];
     if let Some(sms) = config.sms.clone() {
         app::interactions::sms::ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -163,6 +164,8 @@ async fn serve(config: Config) {
         tasks.push(tokio::spawn(app::interactions::sms::run(db.clone(), gateway)));
     }
     app::mail::net::ALLOW_PRIVATE_HOSTS.store(config.mail_allow_private_hosts, std::sync::atomic::Ordering::Relaxed);
+    app::webhooks::deliver::ALLOW_PRIVATE_HOSTS
+        .store(config.webhook_allow_private_hosts, std::sync::atomic::Ordering::Relaxed);
     match app::mail::crypto::load_or_create(config.mail_key.as_deref(), &config.mail_key_file) {
         Ok(key) => {
             app::mail::crypto::install(key);

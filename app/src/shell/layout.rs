@@ -137,7 +137,7 @@ page_areas! {
 }
 
 /// `/admin/:section`: the administrator's pages behind one route (one route type for all of them): users,
-/// teams, custom fields, pipelines.
+/// teams, custom fields, pipelines, webhooks.
 #[component]
 fn AdminPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
@@ -147,6 +147,7 @@ fn AdminPage() -> impl IntoView {
         "teams" => view! { <crate::admin::page_teams::TeamsPage /> }.into_any(),
         "custom-fields" => view! { <crate::custom_fields::page_admin::CustomFieldsPage /> }.into_any(),
         "pipelines" => view! { <crate::deals::page_admin::PipelinesPage /> }.into_any(),
+        "webhooks" => view! { <crate::webhooks::page::WebhooksPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }
@@ -230,11 +231,12 @@ fn SideNav(role: Role) -> impl IntoView {
             }
         })
         .collect_view();
-    const ADMIN_LINKS: [(&str, Msg, &str); 5] = [
+    const ADMIN_LINKS: [(&str, Msg, &str); 6] = [
         ("/admin/users", Msg::NavUsers, "nav-users"),
         ("/admin/teams", Msg::NavTeams, "nav-teams"),
         ("/admin/custom-fields", Msg::NavCustomFields, "nav-custom-fields"),
         ("/admin/pipelines", Msg::NavPipelines, "nav-pipelines"),
+        ("/admin/webhooks", Msg::NavWebhooks, "nav-webhooks"),
         ("/settings/modules", Msg::NavModules, "nav-modules"),
     ];
     let admin = (role == Role::Admin).then(|| {

@@ -20,3 +20,4 @@ mod store_customers;
 mod tasks;
 mod telephony;
 mod wasm_deps;
+mod webhooks;
