@@ -52,6 +52,7 @@ export default defineConfig({
       KARVON_TELEPHONY_TOKEN: 'e2e-pbx-secret-0123456789',
       KARVON_MAIL_KEY_FILE: 'target/e2e/mail.key',
       KARVON_MAIL_ALLOW_PRIVATE_HOSTS: '1',
+      KARVON_WEBHOOK_ALLOW_PRIVATE_HOSTS: '1',
     },
   }],
 });

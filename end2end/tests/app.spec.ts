@@ -1,5 +1,6 @@
 import { test, expect, chromium } from '@playwright/test';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ADMIN, hydrated, login, logout, shot } from './helpers';
@@ -854,6 +855,44 @@ test('an administrator gives a temporary password; the user must choose their ow
   await expect(page).toHaveURL(/\/$/);
   await page.goto('/customers');
   await expect(page).toHaveURL(/\/customers$/);
+});
+
+test('webhooks: subscribe a local receiver, a new customer is delivered to it, signed', async ({ page }) => {
+  const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { received.push({ headers: req.headers, body }); res.writeHead(204); res.end(); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  try {
+    await login(page, ADMIN.email, ADMIN.password);
+    await page.goto('/admin/webhooks');
+    await hydrated(page);
+    await page.locator('[data-test=field-url]').fill(`http://127.0.0.1:${port}/hook`);
+    await page.locator('[data-test="event-customer.created"]').check();
+    await page.locator('[data-test=webhook-submit]').click();
+    await expect(page.locator('[data-test=webhook-secret]')).toContainText('whsec_');
+    await expect(page.locator('[data-test=webhook-row]')).toHaveCount(1);
+
+    await page.goto('/customers/new');
+    await hydrated(page);
+    await page.locator('[data-test=field-name]').fill('Termiz Hook Savdo');
+    await page.locator('[data-test=customer-submit]').click();
+    await expect(page.locator('[data-test=customer-name]')).toHaveText('Termiz Hook Savdo');
+    await expect.poll(() => received.length, { timeout: 15_000 }).toBe(1);
+    expect(received[0].headers['x-karvon-event']).toBe('customer.created');
+    expect(received[0].headers['x-karvon-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(JSON.parse(received[0].body).data.name).toBe('Termiz Hook Savdo');
+
+    await page.goto('/admin/webhooks');
+    await hydrated(page);
+    await expect(page.locator('[data-test=delivery-row][data-state=delivered]')).toHaveCount(1);
+    await shot(page, 'webhooks');
+  } finally {
+    server.close();
+  }
 });
 
 test('the app is installable (PWA)', async ({ baseURL }, testInfo) => {

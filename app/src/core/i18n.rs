@@ -801,6 +801,7 @@ messages! {
     WebhookEvents => ["Hodisalar", "События", "Events"],
     WebhookEventsHint => ["Hech biri belgilanmasa — barchasi.", "Если ничего не отмечено — все.", "None checked: all of them."],
     WebhookEvent => ["Hodisa", "Событие", "Event"],
+    WebhookEventId => ["hodisa №", "событие №", "event no."],
     AllEvents => ["Barcha hodisalar", "Все события", "All events"],
     Subscribe => ["Obuna bo'lish", "Подписаться", "Subscribe"],
     WebhookSecretOnce => ["Imzo kaliti (faqat hozir ko'rsatiladi): qabul qiluvchi X-Karvon-Signature ni u bilan tekshiradi.", "Ключ подписи (показывается один раз): получатель проверяет им X-Karvon-Signature.", "Signing secret (shown this once): the receiver checks X-Karvon-Signature with it."],

@@ -124,7 +124,7 @@ fn Deliveries(deliveries: Vec<Delivery>, replay: ServerAction<ReplayDelivery>) -
                             };
                             view! {
                                 <tr data-test="delivery-row" data-state=d.state.clone()>
-                                    <td><code>{d.event.clone()}</code> " #" {d.entity_id}<div class="muted small">{format!("event {}", d.event_id)}</div></td>
+                                    <td><code>{d.event.clone()}</code> " #" {d.entity_id}<div class="muted small">{format!("{} {}", t(Msg::WebhookEventId), d.event_id)}</div></td>
                                     <td><span class="badge" class:badge-on=d.state == "delivered">{t(state)}</span></td>
                                     <td>{d.attempts}</td>
                                     <td class="wrap small">{answer}{d.last_at.map(|at| view! { <div class="muted">{date_time(l, at)}</div> })}</td>
