@@ -70,11 +70,7 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     let credential = bearer.clone().map(Credential::Token).or_else(|| session.clone().map(Credential::Session));
     let resolved = async {
         let (user, scope) = match &credential {
-            Some(Credential::Token(t)) => match store::token_access(&state.db, t).await? {
-                Some((user, scope)) => (Some(user), Some(scope)),
-                None => (None, None),
-            },
-            Some(c) => (c.user(&state.db).await?, None),
+            Some(c) => c.access(&state.db).await?,
             None => (None, None),
         };
         let disabled = state.modules.disabled(&state.db).await?;
@@ -150,11 +146,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     res
 }
 
-/// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out.
 /// What a user with a temporary password may still reach: the profile page, where they choose their own, the
 /// change itself, signing out and the language switch.
 const PASSWORD_CHANGE_PATHS: &[&str] = &["/profile", "/rpc/password", "/rpc/logout", "/rpc/language"];
 
+/// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out.
 const ANONYMOUS_WRITES: &[&str] = &["/rpc/login", "/rpc/setup", "/rpc/language", "/rpc/logout", "/api/v1/auth/token"];
 
 /// How a request signed in (a bearer token wins over the cookie), kept in the request's extensions for what
@@ -168,10 +164,21 @@ pub enum Credential {
 impl Credential {
     /// The active user it lets in now, if any.
     pub async fn user(&self, db: &app::core::db::Db) -> Result<Option<app::core::identity::CurrentUser>, AppError> {
-        match self {
-            Credential::Token(token) => store::token_user(db, token).await,
-            Credential::Session(secret) => store::session_user(db, secret).await,
-        }
+        Ok(self.access(db).await?.0)
+    }
+
+    /// The active user it lets in now, and for a token what it may do (a session may do all its user may).
+    pub async fn access(
+        &self,
+        db: &app::core::db::Db,
+    ) -> Result<(Option<app::core::identity::CurrentUser>, Option<app::auth::TokenScope>), AppError> {
+        Ok(match self {
+            Credential::Token(token) => match store::token_access(db, token).await? {
+                Some((user, scope)) => (Some(user), Some(scope)),
+                None => (None, None),
+            },
+            Credential::Session(secret) => (store::session_user(db, secret).await?, None),
+        })
     }
 }
 

@@ -59,6 +59,7 @@ pub struct Webhook {
 
 /// One event's delivery to one subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Delivery {
     pub id: i64,
     pub webhook_id: i64,

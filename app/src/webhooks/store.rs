@@ -36,47 +36,12 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> 
     if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }
 
-type DeliveryRow = (i64, i64, i64, String, i64, String, i32, i64, Option<i32>, Option<String>, Option<i64>);
-
 /// The latest deliveries (of one subscription, or of all), newest first.
 pub async fn deliveries(db: &Db, webhook_id: Option<i64>, limit: i64) -> Result<Vec<Delivery>, AppError> {
-    let sql = "SELECT d.id, d.webhook_id, o.id, o.event, o.entity_id, d.state, d.attempts, d.next_at, d.last_status, \
-               d.last_error, d.last_at FROM webhook_deliveries d JOIN webhook_outbox o ON o.id = d.outbox_id \
+    let sql = "SELECT d.id, d.webhook_id, o.id AS event_id, o.event, o.entity_id, d.state, d.attempts, d.next_at, \
+               d.last_status, d.last_error, d.last_at FROM webhook_deliveries d JOIN webhook_outbox o ON o.id = d.outbox_id \
                WHERE ($1 IS NULL OR d.webhook_id = $1) ORDER BY d.id DESC LIMIT $2";
-    let rows: Vec<DeliveryRow> =
-        db_run!(db, p => sqlx::query_as(sql).bind(webhook_id).bind(limit.clamp(1, 200)).fetch_all(p).await)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                webhook_id,
-                event_id,
-                event,
-                entity_id,
-                state,
-                attempts,
-                next_at,
-                last_status,
-                last_error,
-                last_at,
-            )| {
-                Delivery {
-                    id,
-                    webhook_id,
-                    event_id,
-                    event,
-                    entity_id,
-                    state,
-                    attempts,
-                    next_at,
-                    last_status,
-                    last_error,
-                    last_at,
-                }
-            },
-        )
-        .collect())
+    Ok(db_run!(db, p => sqlx::query_as(sql).bind(webhook_id).bind(limit.clamp(1, 200)).fetch_all(p).await)?)
 }
 
 /// Sends a delivery again, now (the same event id and body), whatever its state.
