@@ -153,6 +153,10 @@ pub fn action_msg(action: &str) -> Msg {
         "moved" => Msg::EvMoved,
         "closed" => Msg::EvClosed,
         "reopened" => Msg::EvReopened,
+        "archived" => Msg::EvArchived,
+        "restored" => Msg::EvRestored,
+        "deleted" => Msg::EvDeleted,
+        "erased" => Msg::EvErased,
         _ => Msg::EvChanged,
     }
 }
@@ -250,6 +254,7 @@ mod tests {
             created_at: at,
             updated_at: at,
             version: 1,
+            archived_at: None,
         }
     }
 

@@ -55,6 +55,9 @@ pub struct Contact {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
+    /// When it was archived (epoch milliseconds).
+    #[serde(default)]
+    pub archived_at: Option<i64>,
 }
 
 /// Input for a new contact of a customer.

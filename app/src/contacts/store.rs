@@ -21,6 +21,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    archived_at: Option<i64>,
 }
 
 /// Contacts by id (in the order of `ids`) with their points and links.
@@ -30,7 +31,8 @@ async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Contact>, AppError> {
     }
     let m = placeholders(ids.len());
     let sql = format!(
-        "SELECT id, name, position, birthday, notes, created_at, updated_at, version FROM contacts WHERE id IN ({m})"
+        "SELECT id, name, position, birthday, notes, created_at, updated_at, version, archived_at FROM contacts \
+         WHERE id IN ({m})"
     );
     let points_sql =
         format!("SELECT contact_id, kind, value FROM contact_points WHERE contact_id IN ({m}) ORDER BY id");
@@ -66,6 +68,7 @@ async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Contact>, AppError> {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            archived_at: r.archived_at,
         })
         .collect();
     for (id, kind, value) in points {

@@ -1,5 +1,6 @@
 //! What every business area uses: errors, i18n, formatting, ids, and (server only) the database handle.
 
+pub mod archive;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;

@@ -56,6 +56,9 @@ pub struct Counterparty {
     pub updated_at: i64,
     /// Increases with every change; send it back when updating or moving.
     pub version: i64,
+    /// When it was archived (epoch milliseconds).
+    #[serde(default)]
+    pub archived_at: Option<i64>,
 }
 
 /// The counterparties a customer has now and had before.

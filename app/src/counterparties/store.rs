@@ -21,6 +21,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    archived_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -42,7 +43,7 @@ struct AccountRow {
 }
 
 const SELECT: &str = "SELECT id, legal_name, country, tax_id, vat_payer, legal_address, created_at, updated_at, \
-    version FROM counterparties";
+    version, archived_at FROM counterparties";
 
 /// Counterparties by id (in the order of `ids`), with owners and bank accounts.
 async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Counterparty>, AppError> {
@@ -86,6 +87,7 @@ async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Counterparty>, AppError> {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            archived_at: r.archived_at,
         })
         .collect();
     for o in owners {

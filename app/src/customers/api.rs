@@ -34,6 +34,7 @@ pub struct ListRow {
     pub email: Option<String>,
     pub manager_name: String,
     pub created_at: i64,
+    pub archived: bool,
 }
 
 /// A page of the list, with what the filter bar offers.
@@ -60,6 +61,7 @@ pub async fn list_customers(
     field: Option<String>,
     value: Option<String>,
     sort: Option<String>,
+    archived: Option<String>,
 ) -> Result<ListPage, AppError> {
     let run = async {
         let (ctx, db) = session()?;
@@ -74,6 +76,7 @@ pub async fn list_customers(
             rules,
             sort: sort.filter(|s| !s.is_empty()),
             limit: super::DEFAULT_PAGE,
+            archived: crate::core::archive::Archived::parse(archived.as_deref())?,
         };
         let page = super::service::list(&db, user, &query).await?;
         let items = page
@@ -87,6 +90,7 @@ pub async fn list_customers(
                 email: c.email,
                 manager_name: c.manager_name,
                 created_at: c.created_at,
+                archived: c.archived_at.is_some(),
             })
             .collect();
         let segments = crate::segments::service::list(&db, user).await?.into_iter().map(|s| (s.id, s.name)).collect();

@@ -149,6 +149,9 @@ pub struct Customer {
     pub updated_at: i64,
     /// Increases with every change; send it back when updating.
     pub version: i64,
+    /// When it was archived (epoch milliseconds); archived customers leave lists, searches and counts.
+    #[serde(default)]
+    pub archived_at: Option<i64>,
 }
 
 impl Customer {
@@ -170,6 +173,7 @@ impl Customer {
             created_at: 0,
             updated_at: 0,
             version: 0,
+            archived_at: None,
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::custom_fields;
 use crate::deals::panel::CustomerDealsPanel;
 use crate::interactions::panel::{InteractionEntry, QuickLog};
 use crate::mail::page::CustomerMailPanel;
+use crate::records::RecordKind;
+use crate::records::panel::RecordControls;
 use crate::tasks::api::customer_tasks;
 use crate::tasks::panel::CustomerTasks;
 use crate::ui::{ErrorPage, lang, t};
@@ -29,9 +31,12 @@ pub fn CustomerCardPage() -> impl IntoView {
     let update = ServerAction::<UpdateCustomer>::new();
     // Refetch after a successful save only, so a refused save keeps what the user typed.
     let saved = Memo::new(move |_| update.value().get().and_then(Result::ok).map(|c| c.version));
+    // Archived, restored or erased: the card is read again.
+    let record_changes = RwSignal::new(0u32);
+    let record = crate::records::panel::RecordActions::new(record_changes);
     let customer = Resource::new(
-        move || (id(), saved.get()),
-        |(id, _)| async move {
+        move || (id(), saved.get(), record_changes.get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => get_customer(id).await,
                 None => Err(AppError::NotFound),
@@ -93,8 +98,8 @@ pub fn CustomerCardPage() -> impl IntoView {
     let create_deal = ServerAction::<crate::deals::api::CreateDeal>::new();
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
-        move || (id(), cursor.get(), saved.get(), changes.get()),
-        |(id, cursor, _, _)| async move {
+        move || (id(), cursor.get(), saved.get(), changes.get(), record_changes.get()),
+        |(id, cursor, _, _, _)| async move {
             match id {
                 Some(id) => customer_timeline(id, cursor).await,
                 None => Err(AppError::NotFound),
@@ -159,6 +164,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <dd>{date_time(lang, c.updated_at)}</dd>
                                 </dl>
                             </header>
+                            <RecordControls kind=RecordKind::Customer id version=c.version archived_at=c.archived_at actions=record back="/customers" />
                             {(!duplicates.is_empty())
                                 .then(|| view! { <DuplicateList hits=duplicates merge_into=Some(id) /> })}
                             <div class="grid-2 card-body">
@@ -254,6 +260,9 @@ fn Timeline(
 /// in the reader's language.
 pub(crate) fn shown(field: &str, v: Option<String>) -> String {
     let Some(v) = v else { return "—".into() };
+    if let Some(m) = crate::records::shown_value(&v) {
+        return t(m).to_string();
+    }
     let msg = match (field, v.as_str()) {
         ("stage", s) if s.starts_with('@') => return crate::deals::label(None, Some(&s[1..]), lang()),
         ("stage", s) => super::CustomerStage::parse(s).map(|k| k.msg()),

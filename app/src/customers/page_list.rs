@@ -11,9 +11,9 @@ use crate::core::{AppError, Msg};
 use crate::ui::{ErrorPage, lang, t};
 
 /// The list's query parameters besides the cursor.
-const PARAMS: [&str; 6] = ["q", "segment", "stage", "field", "value", "sort"];
+const PARAMS: [&str; 7] = ["q", "segment", "stage", "field", "value", "sort", "archived"];
 
-/// `/customers?q=&segment=&stage=&field=&value=&sort=&cursor=`.
+/// `/customers?q=&segment=&stage=&field=&value=&sort=&archived=&cursor=`.
 #[component]
 pub fn CustomerListPage() -> impl IntoView {
     let query = use_query_map();
@@ -25,9 +25,9 @@ pub fn CustomerListPage() -> impl IntoView {
     };
     let page = Resource::new(
         move || (PARAMS.map(param), cursor()),
-        |([q, segment, stage, field, value, sort], cursor)| {
+        |([q, segment, stage, field, value, sort, archived], cursor)| {
             let segment = segment.and_then(|s| s.parse().ok());
-            list_customers(q, cursor, segment, stage, field, value, sort)
+            list_customers(q, cursor, segment, stage, field, value, sort, archived)
         },
     );
     let lang = lang();
@@ -108,6 +108,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                                     <td>
                                                         <a href=format!("/customers/{}", c.id)>{c.name}</a>
                                                         <span class="muted small">" · " {t(c.kind.msg())}</span>
+                                                        {c.archived.then(|| view! { <span class="badge" data-test="archived-badge">{t(Msg::Archived)}</span> })}
                                                     </td>
                                                     <td class="hide-sm nowrap">{c.phone.as_deref().map(display)}</td>
                                                     <td class="hide-sm">{c.email}</td>
@@ -210,6 +211,16 @@ fn FilterBar(page: Option<ListPage>, param: impl Fn(&str) -> Option<String> + Co
                     .map(|(v, l)| {
                         let sel = selected("sort", &v);
                         view! { <option value=v selected=sel>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="list-archived" class="sr-only">{t(Msg::ArchiveFilter)}</label>
+            <select id="list-archived" name="archived" data-test="list-archived">
+                {[("", Msg::ActiveRecords), ("only", Msg::ArchivedRecords), ("all", Msg::AllRecords)]
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let sel = param("archived").as_deref().unwrap_or_default() == v;
+                        view! { <option value=v selected=sel>{t(l)}</option> }
                     })
                     .collect_view()}
             </select>

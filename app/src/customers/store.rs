@@ -27,6 +27,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    archived_at: Option<i64>,
     /// The value a page is ordered by, besides the id (for the next page's cursor); absent in other reads.
     #[sqlx(default)]
     sort_text: Option<String>,
@@ -52,6 +53,7 @@ impl From<Row> for Customer {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            archived_at: r.archived_at,
         }
     }
 }
@@ -64,7 +66,7 @@ fn tags_text(tags: &[String]) -> String {
 }
 
 const SELECT: &str = "SELECT c.id, c.name, c.kind, c.stage, c.source, c.tags, c.phone, c.email, c.notes, c.manager_id, \
-    u.name AS manager_name, c.created_at, c.updated_at, c.version FROM customers c JOIN users u ON u.id = c.manager_id";
+    u.name AS manager_name, c.created_at, c.updated_at, c.version, c.archived_at FROM customers c JOIN users u ON u.id = c.manager_id";
 
 /// A bound parameter of a query assembled at run time (filters and segments build theirs with it).
 #[derive(Clone)]
@@ -129,6 +131,8 @@ pub struct ListQuery {
     /// The opaque `next_cursor` of the previous page.
     pub cursor: Option<String>,
     pub limit: u32,
+    /// Living customers (default), archived ones, or both.
+    pub archived: crate::core::archive::Archived,
 }
 
 /// How a page is ordered: newest first by default. Every order pages by keyset (the last row's sort value and
@@ -254,6 +258,7 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> 
         sql.push_str(" LEFT JOIN custom_values sv ON sv.field_id = $1 AND sv.record_id = c.id AND sv.seq = 0");
     }
     sql.push_str(" WHERE 1 = 1");
+    sql.push_str(&query.archived.sql("c"));
     scope_sql(scope, &mut sql, &mut args);
     if let Some(q) = &q {
         let (cond, arg) = if fts_order {
@@ -317,7 +322,7 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> 
 
 /// Number of customers in `scope` matching `rules`.
 pub async fn count_matching(db: &Db, scope: Scope, rules: &Rules, ctx: &FilterCtx) -> Result<i64, AppError> {
-    let mut sql = "SELECT COUNT(*) FROM customers c WHERE 1 = 1".to_string();
+    let mut sql = "SELECT COUNT(*) FROM customers c WHERE c.archived_at IS NULL".to_string();
     let mut args = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
     sql.push_str(" AND ");
@@ -327,7 +332,7 @@ pub async fn count_matching(db: &Db, scope: Scope, rules: &Rules, ctx: &FilterCt
 
 /// Number of customers in scope.
 pub async fn count(db: &Db, scope: Scope) -> Result<i64, AppError> {
-    let mut sql = "SELECT COUNT(*) FROM customers c WHERE 1 = 1".to_string();
+    let mut sql = "SELECT COUNT(*) FROM customers c WHERE c.archived_at IS NULL".to_string();
     let mut args = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
     Ok(db_run!(db, p => bind_args!(sqlx::query_scalar(&sql), &args).fetch_one(p).await)?)

@@ -357,6 +357,9 @@ pub struct Deal {
     pub created_at: Millis,
     pub updated_at: Millis,
     pub version: i64,
+    /// When it was archived (epoch milliseconds); archived deals leave the board and the lists.
+    #[serde(default)]
+    pub archived_at: Option<i64>,
 }
 
 /// Reads an optional amount given as a JSON string (`"1500000.50"`) or number.
@@ -777,6 +780,9 @@ pub struct DealFilter {
     pub stage_id: Option<i64>,
     #[serde(default)]
     pub customer_id: Option<i64>,
+    /// Living deals (default), archived ones, or both.
+    #[serde(default)]
+    pub archived: crate::core::archive::Archived,
 }
 
 /// A pipeline's board.

@@ -37,6 +37,12 @@ async fn publish(db: &Db, deal: &Deal, previous_manager: Option<i64>) {
     events::publish(db, &Event { user_id: 0, name: EVENT.into(), id: None, data }).await;
 }
 
+/// Tells the open boards that `deal` was archived, restored or deleted: each fetches its card again (and drops
+/// it when it is no longer shown).
+pub async fn announce(db: &Db, deal: &Deal) {
+    publish(db, deal, None).await;
+}
+
 /// Every active pipeline with its stages.
 pub async fn pipelines(db: &Db, _user: &CurrentUser) -> Result<Vec<Pipeline>, AppError> {
     store::pipelines(db, false).await
@@ -109,7 +115,12 @@ pub async fn save_pipeline(
             let open = store::cards(
                 db,
                 crate::core::identity::Scope::All,
-                &DealFilter { pipeline_id: Some(c.id), status: Some("all".into()), ..Default::default() },
+                &DealFilter {
+                    pipeline_id: Some(c.id),
+                    status: Some("all".into()),
+                    archived: crate::core::archive::Archived::All,
+                    ..Default::default()
+                },
                 None,
                 1,
             )

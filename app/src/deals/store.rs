@@ -230,7 +230,7 @@ const SELECT: &str = "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.custome
     d.counterparty_id, cp.legal_name AS counterparty_name, d.manager_id, u.name AS manager_name, d.amount, d.currency, \
     d.expected_close, d.interest, d.source, d.status, d.lost_stage_id, d.loss_reason_id, d.unmet_reason_id, \
     d.close_note, d.closed_at, d.stage_entered_at, d.checklist_done, d.created_by, d.created_at, d.updated_at, \
-    d.version FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = d.manager_id \
+    d.version, d.archived_at FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = d.manager_id \
     LEFT JOIN counterparties cp ON cp.id = d.counterparty_id";
 
 #[derive(sqlx::FromRow)]
@@ -262,6 +262,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    archived_at: Option<i64>,
 }
 
 /// One deal with its contact persons, or `NotFound`. The caller checks access.
@@ -304,6 +305,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Deal, AppError> {
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
+        archived_at: r.archived_at,
     })
 }
 
@@ -511,6 +513,7 @@ pub async fn set_status(db: &Db, user: &CurrentUser, deal: &Deal, close: &DealCl
 /// Appends the filter's conditions on `d` (deals) to `sql`.
 fn filter_sql(scope: Scope, f: &DealFilter, sql: &mut String, args: &mut Vec<Arg>) {
     scope_sql_on(scope, "d.manager_id", sql, args);
+    sql.push_str(&f.archived.sql("d"));
     if let Some(p) = f.pipeline_id {
         push_cond(sql, args, " AND d.pipeline_id = #", Arg::I(p));
     }
@@ -584,9 +587,9 @@ pub async fn totals(db: &Db, scope: Scope, f: &DealFilter, pipeline: &Pipeline) 
 
 const CARD: &str = "SELECT d.id, d.title, d.stage_id, d.customer_id, c.name AS customer_name, d.manager_id, \
     u.name AS manager_name, d.amount, d.currency, d.stage_entered_at, d.updated_at, d.version, \
-    (SELECT t.title FROM tasks t WHERE t.deal_id = d.id AND t.done_at IS NULL ORDER BY t.due_at, t.id LIMIT 1) \
+    (SELECT t.title FROM tasks t WHERE t.deal_id = d.id AND t.done_at IS NULL AND t.archived_at IS NULL ORDER BY t.due_at, t.id LIMIT 1) \
     AS next_task_title, \
-    (SELECT MIN(t.due_at) FROM tasks t WHERE t.deal_id = d.id AND t.done_at IS NULL) AS next_task_due \
+    (SELECT MIN(t.due_at) FROM tasks t WHERE t.deal_id = d.id AND t.done_at IS NULL AND t.archived_at IS NULL) AS next_task_due \
     FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = d.manager_id WHERE 1 = 1";
 
 #[derive(sqlx::FromRow)]

@@ -169,6 +169,7 @@ pub async fn list_interactions(
             to: day("to", to)?.map(|d| d + 86_400_000),
             cursor,
             limit: Some(50),
+            archived: Default::default(),
         };
         let page = super::service::list(&db, user, &filter).await?;
         let people = crate::admin::store::staff(&db, user.scope()).await?;

@@ -153,6 +153,9 @@ pub struct Interaction {
     pub created_at: Millis,
     pub updated_at: Millis,
     pub version: i64,
+    /// When it was archived (epoch milliseconds).
+    #[serde(default)]
+    pub archived_at: Option<i64>,
 }
 
 /// Input for a new interaction.
@@ -376,6 +379,9 @@ pub struct InteractionFilter {
     pub to: Option<Millis>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+    /// Living interactions (default), archived ones, or both.
+    #[serde(default)]
+    pub archived: crate::core::archive::Archived,
 }
 
 /// A page of interactions, newest first.

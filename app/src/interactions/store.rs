@@ -9,7 +9,7 @@ use crate::db_run;
 
 const SELECT: &str = "SELECT i.id, i.customer_id, c.name AS customer_name, i.contact_id, ct.name AS contact_name, \
     i.deal_id, i.kind, i.direction, i.status, i.subject, i.body, i.place, i.participants, i.duration_secs, \
-    i.result, i.occurred_at, i.ends_at, i.author_id, u.name AS author_name, i.created_at, i.updated_at, i.version \
+    i.result, i.occurred_at, i.ends_at, i.author_id, u.name AS author_name, i.created_at, i.updated_at, i.version, i.archived_at \
     FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN contacts ct ON ct.id = i.contact_id \
     LEFT JOIN users u ON u.id = i.author_id";
 
@@ -37,6 +37,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    archived_at: Option<i64>,
 }
 
 impl Row {
@@ -65,6 +66,7 @@ impl Row {
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
+            archived_at: self.archived_at,
         }
     }
 }
@@ -145,7 +147,7 @@ pub async fn for_customer(
     limit: i64,
 ) -> Result<Vec<Interaction>, AppError> {
     let sql = format!(
-        "{SELECT} WHERE i.customer_id = $1 AND (i.occurred_at, i.id) < ($2, $3) \
+        "{SELECT} WHERE i.customer_id = $1 AND i.archived_at IS NULL AND (i.occurred_at, i.id) < ($2, $3) \
          ORDER BY i.occurred_at DESC, i.id DESC LIMIT $4"
     );
     let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(customer_id).bind(before.0).bind(before.1)
@@ -157,6 +159,7 @@ pub async fn for_customer(
 pub async fn list(db: &Db, scope: Scope, f: &InteractionFilter) -> Result<InteractionPage, AppError> {
     let limit = i64::from(f.limit.unwrap_or(50).clamp(1, crate::core::MAX_PAGE));
     let mut sql = format!("{SELECT} WHERE 1 = 1");
+    sql.push_str(&f.archived.sql("i"));
     let mut args: Vec<Arg> = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
     if let Some(k) = f.kind {
@@ -225,7 +228,9 @@ pub async fn attachment(db: &Db, id: i64) -> Result<(AttachmentInfo, Option<i64>
 
 /// The latest interactions linked to a deal, newest first. The caller checks access.
 pub async fn for_deal(db: &Db, deal_id: i64, limit: i64) -> Result<Vec<Interaction>, AppError> {
-    let sql = format!("{SELECT} WHERE i.deal_id = $1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT $2");
+    let sql = format!(
+        "{SELECT} WHERE i.deal_id = $1 AND i.archived_at IS NULL ORDER BY i.occurred_at DESC, i.id DESC LIMIT $2"
+    );
     let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(deal_id).bind(limit).fetch_all(p).await)?;
     finish(db, rows).await
 }

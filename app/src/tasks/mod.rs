@@ -53,6 +53,9 @@ pub struct Task {
     pub created_at: Millis,
     pub updated_at: Millis,
     pub version: i64,
+    /// When it was archived (epoch milliseconds).
+    #[serde(default)]
+    pub archived_at: Option<i64>,
 }
 
 /// Input for a new task.

@@ -9,7 +9,7 @@ use crate::db_run;
 
 const SELECT: &str = "SELECT t.id, t.title, t.notes, t.due_at, t.assignee_id, u.name AS assignee_name, t.customer_id, \
     c.name AS customer_name, t.contact_id, ct.name AS contact_name, t.deal_id, t.remind_at, t.reminded_at, t.done_at, \
-    t.created_by, t.created_at, t.updated_at, t.version \
+    t.created_by, t.created_at, t.updated_at, t.version, t.archived_at \
     FROM tasks t JOIN users u ON u.id = t.assignee_id LEFT JOIN customers c ON c.id = t.customer_id \
     LEFT JOIN contacts ct ON ct.id = t.contact_id";
 
@@ -33,6 +33,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    archived_at: Option<i64>,
 }
 
 impl From<Row> for Task {
@@ -56,6 +57,7 @@ impl From<Row> for Task {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            archived_at: r.archived_at,
         }
     }
 }
@@ -130,13 +132,13 @@ pub async fn my_day(db: &Db, user_id: i64, now: Millis) -> Result<MyDay, AppErro
     let day_start = crate::core::format::day_start(now);
     let tomorrow = day_start + 86_400_000;
     let part = format!(
-        "{SELECT} WHERE t.assignee_id = $1 AND t.done_at IS NULL AND t.due_at >= $2 AND t.due_at < $3 \
+        "{SELECT} WHERE t.assignee_id = $1 AND t.done_at IS NULL AND t.archived_at IS NULL AND t.due_at >= $2 AND t.due_at < $3 \
          ORDER BY t.due_at, t.id LIMIT $4"
     );
     let counts = "SELECT COALESCE(SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END), 0), \
                   COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $3 THEN 1 ELSE 0 END), 0), \
                   COALESCE(SUM(CASE WHEN due_at >= $3 THEN 1 ELSE 0 END), 0) \
-                  FROM tasks WHERE assignee_id = $1 AND done_at IS NULL";
+                  FROM tasks WHERE assignee_id = $1 AND done_at IS NULL AND archived_at IS NULL";
     let limit = super::DAY_LIST_LIMIT;
     type Parts = (Vec<Row>, Vec<Row>, Vec<Row>, (i64, i64, i64));
     let (overdue, today, upcoming, (o, t, u)): Parts = db_run!(db, p => {
@@ -172,12 +174,15 @@ pub struct TaskQuery {
     pub to: Option<Millis>,
     pub cursor: Option<String>,
     pub limit: i64,
+    /// Living tasks (default), archived ones, or both.
+    pub archived: crate::core::archive::Archived,
 }
 
 /// A page of the tasks in `scope`, by due time (keyset on `(due_at, id)`).
 pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppError> {
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     let mut sql = format!("{SELECT} WHERE 1 = 1");
+    sql.push_str(&q.archived.sql("t"));
     let mut args: Vec<Arg> = Vec::new();
     scope_sql(scope, &mut sql, &mut args);
     if let Some(a) = q.assignee_id {
@@ -230,18 +235,19 @@ pub struct Fired {
 /// (`FOR UPDATE SKIP LOCKED`; SQLite has a single writer).
 pub async fn claim_due_reminders(db: &Db, now: Millis) -> Result<Vec<Fired>, AppError> {
     let claim_pg = "WITH due AS (SELECT id FROM tasks WHERE remind_at <= $1 AND reminded_at IS NULL AND done_at IS NULL \
-                    ORDER BY remind_at LIMIT 100 FOR UPDATE SKIP LOCKED) \
+                    AND archived_at IS NULL ORDER BY remind_at LIMIT 100 FOR UPDATE SKIP LOCKED) \
                     UPDATE tasks t SET reminded_at = $1 FROM due WHERE t.id = due.id \
                     RETURNING t.id, t.assignee_id, t.title, t.due_at, t.customer_id";
     let claim_sqlite = "UPDATE tasks SET reminded_at = $1 WHERE id IN (SELECT id FROM tasks WHERE remind_at <= $1 \
-                        AND reminded_at IS NULL AND done_at IS NULL ORDER BY remind_at LIMIT 100) \
+                        AND reminded_at IS NULL AND done_at IS NULL AND archived_at IS NULL ORDER BY remind_at LIMIT 100) \
                         RETURNING id, assignee_id, title, due_at, customer_id";
     let claim = if db.is_postgres() { claim_pg } else { claim_sqlite };
     let insert = "INSERT INTO notifications (user_id, kind, title, body, link, task_id, created_at) \
                   VALUES ($1, 'reminder', $2, $3, $4, $5, $6) RETURNING id";
     type Claimed = (i64, i64, String, i64, Option<i64>);
     // A cheap read first: an idle server opens no write transaction every second.
-    let probe = "SELECT id FROM tasks WHERE remind_at <= $1 AND reminded_at IS NULL AND done_at IS NULL LIMIT 1";
+    let probe = "SELECT id FROM tasks WHERE remind_at <= $1 AND reminded_at IS NULL AND done_at IS NULL \
+                 AND archived_at IS NULL LIMIT 1";
     let any: Option<i64> = db_run!(db, p => sqlx::query_scalar(probe).bind(now).fetch_optional(p).await)?;
     if any.is_none() {
         return Ok(Vec::new());
@@ -339,13 +345,13 @@ pub async fn calendar_items(
     let meetings = format!(
         "SELECT i.id, i.occurred_at, i.ends_at, i.duration_secs, i.status, i.place, i.subject, i.body, c.id, c.name, u.name \
          FROM interactions i JOIN customers c ON c.id = i.customer_id JOIN users u ON u.id = i.author_id \
-         WHERE i.kind = 'meeting' AND i.occurred_at >= $1 AND i.occurred_at < $2 AND i.author_id IN ({ids}) \
+         WHERE i.kind = 'meeting' AND i.archived_at IS NULL AND i.occurred_at >= $1 AND i.occurred_at < $2 AND i.author_id IN ({ids}) \
          ORDER BY i.occurred_at LIMIT 2000"
     );
     let tasks = format!(
         "SELECT t.id, t.due_at, t.title, t.notes, t.remind_at, t.done_at, c.id, c.name, u.name \
          FROM tasks t JOIN users u ON u.id = t.assignee_id LEFT JOIN customers c ON c.id = t.customer_id \
-         WHERE t.due_at >= $1 AND t.due_at < $2 AND t.assignee_id IN ({ids}) ORDER BY t.due_at LIMIT 2000"
+         WHERE t.due_at >= $1 AND t.due_at < $2 AND t.archived_at IS NULL AND t.assignee_id IN ({ids}) ORDER BY t.due_at LIMIT 2000"
     );
     type M = (
         i64,
@@ -436,7 +442,9 @@ pub async fn feed_user(db: &Db, token: &str) -> Result<Option<i64>, AppError> {
 
 /// A deal's open tasks, soonest first (at most 100). The caller checks access.
 pub async fn open_for_deal(db: &Db, deal_id: i64) -> Result<Vec<Task>, AppError> {
-    let sql = format!("{SELECT} WHERE t.deal_id = $1 AND t.done_at IS NULL ORDER BY t.due_at, t.id LIMIT 100");
+    let sql = format!(
+        "{SELECT} WHERE t.deal_id = $1 AND t.done_at IS NULL AND t.archived_at IS NULL ORDER BY t.due_at, t.id LIMIT 100"
+    );
     let rows: Vec<Row> = db_run!(db, p => sqlx::query_as(&sql).bind(deal_id).fetch_all(p).await)?;
     Ok(rows.into_iter().map(Task::from).collect())
 }

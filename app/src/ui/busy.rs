@@ -55,6 +55,9 @@ pub fn ConfirmSubmit(
     yes: Msg,
     /// `data-test` of the first button; the panel's are `{test}-yes` and `{test}-no`.
     test: &'static str,
+    /// More to say under the question (what goes with a deleted record).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let details = NodeRef::<leptos::html::Details>::new();
     let close = move |_| {
@@ -69,6 +72,7 @@ pub fn ConfirmSubmit(
             </summary>
             <div class="confirm-panel" role="group" aria-label=t(label)>
                 <p>{t(question)}</p>
+                {children.map(|c| c())}
                 <div class="actions">
                     <Submit pending label=yes class="button small danger-solid" test=format!("{test}-yes") />
                     <button type="button" class="button small" on:click=close data-test=format!("{test}-no")>

@@ -65,7 +65,8 @@ async fn entity_json(db: &Db, event: &str, id: i64) -> Result<serde_json::Value,
     match value {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(crate::core::request::internal(&format!("webhook payload: {e}"))),
-        Err(AppError::NotFound) => Ok(serde_json::Value::Null),
+        // Deleted since (or a `.deleted` event): its id is all that is left to say.
+        Err(AppError::NotFound) => Ok(serde_json::json!({ "id": id })),
         Err(e) => Err(e),
     }
 }

@@ -10,17 +10,41 @@ use super::customers::parse_id;
 use super::{Api, ApiError, ApiJson};
 use crate::AppState;
 
+/// Which records a list of a customer's contacts or counterparties shows.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArchivedParam {
+    /// `active` (default: not archived), `only` (archived only) or `all`.
+    pub archived: Option<String>,
+}
+
+impl ArchivedParam {
+    /// Whether a record archived at `at` is shown.
+    pub fn shows(&self, api: &Api, at: Option<i64>) -> Result<bool, ApiError> {
+        use app::core::archive::Archived;
+        Ok(match Archived::parse(self.archived.as_deref()).map_err(|e| api.err(e))? {
+            Archived::Active => at.is_none(),
+            Archived::Only => at.is_some(),
+            Archived::All => true,
+        })
+    }
+}
+
 /// The customer's contact persons (up to 200, newest link first).
-#[utoipa::path(get, path = "/api/v1/customers/{id}/contacts", tag = "contacts", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/customers/{id}/contacts", tag = "contacts", params(("id" = i64, Path), ArchivedParam),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<Contact>), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     api: Api,
     Path(id): Path<String>,
+    super::ApiQuery(p): super::ApiQuery<ArchivedParam>,
 ) -> Result<Json<Vec<Contact>>, ApiError> {
     let id = parse_id(&api, &id)?;
-    service::list_for_customer(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+    let mut all = service::list_for_customer(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
+    p.shows(&api, None)?;
+    all.retain(|c| p.shows(&api, c.archived_at).unwrap_or(false));
+    Ok(Json(all))
 }
 
 /// Adds a contact person to the customer, with `role` there. Phones are stored in E.164.

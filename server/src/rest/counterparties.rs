@@ -14,16 +14,22 @@ use super::{Api, ApiError, ApiJson};
 use crate::AppState;
 
 /// The customer's current and former counterparties.
-#[utoipa::path(get, path = "/api/v1/customers/{id}/counterparties", tag = "counterparties", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/customers/{id}/counterparties", tag = "counterparties",
+    params(("id" = i64, Path), super::contacts::ArchivedParam),
     security(("bearer" = [])),
     responses((status = 200, body = CounterpartyList), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     api: Api,
     Path(id): Path<String>,
+    super::ApiQuery(p): super::ApiQuery<super::contacts::ArchivedParam>,
 ) -> Result<Json<CounterpartyList>, ApiError> {
     let id = parse_id(&api, &id)?;
-    service::list_for_customer(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+    let mut list = service::list_for_customer(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
+    p.shows(&api, None)?;
+    list.current.retain(|c| p.shows(&api, c.archived_at).unwrap_or(false));
+    list.former.retain(|c| p.shows(&api, c.archived_at).unwrap_or(false));
+    Ok(Json(list))
 }
 
 /// Adds a counterparty to the customer (from `from`, default today). A taxpayer id that exists already is

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use app::audit::TimelinePage;
 use app::core::AppError;
+use app::core::archive::Archived;
 use app::customers::store::ListQuery;
 use app::customers::{Customer, CustomerPage, CustomerPatch, DEFAULT_PAGE, NewCustomer, service};
 
@@ -31,6 +32,8 @@ pub struct ListParams {
     pub rules: Option<String>,
     /// `newest` (default), `oldest`, `name`, `-name`, `custom.<key>`, `-custom.<key>`.
     pub sort: Option<String>,
+    /// `active` (default: not archived), `only` (archived only) or `all`.
+    pub archived: Option<String>,
 }
 
 /// Customers the caller may see, newest first unless sorted; filtered by segment and rules.
@@ -55,6 +58,7 @@ pub async fn list(
         segment: p.segment,
         rules,
         sort: p.sort,
+        archived: Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
     };
     service::list_full(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
 }

@@ -140,6 +140,8 @@ pub struct ListParams {
     #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    /// `active` (default: not archived), `only` (archived only) or `all`.
+    pub archived: Option<String>,
 }
 
 /// Deals the caller may see, most recently changed first.
@@ -160,6 +162,7 @@ pub async fn list(
         status: p.status,
         stage_id: p.stage_id,
         customer_id: p.customer_id,
+        archived: app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
     };
     service::list(&state.db, api.user()?, &f, p.cursor.as_deref(), p.limit.unwrap_or(50))
         .await

@@ -39,6 +39,8 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
+    /// `active` (default: not archived), `only` (archived only) or `all`.
+    pub archived: Option<String>,
 }
 
 /// Interactions with the customers the caller may see, newest first.
@@ -64,6 +66,7 @@ pub async fn list(
         to: p.to,
         cursor: p.cursor,
         limit: p.limit,
+        archived: app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
     };
     service::list(&state.db, api.user()?, &filter).await.map(Json).map_err(|e| api.err(e))
 }

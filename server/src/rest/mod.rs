@@ -11,6 +11,7 @@ pub mod events;
 pub mod imports;
 pub mod interactions;
 pub mod mail;
+pub mod records;
 pub mod segments;
 pub mod tasks;
 
@@ -261,13 +262,27 @@ pub fn router() -> Router<AppState> {
         .route("/v1/customers", get(customers::list).post(customers::create))
         .route("/v1/customers/duplicates", get(customers::duplicates))
         .route("/v1/customers/merge", axum::routing::post(customers::merge))
-        .route("/v1/customers/{id}", get(customers::get).patch(customers::update))
+        .route("/v1/customers/{id}", get(customers::get).patch(customers::update).delete(records::customers::delete))
+        .route("/v1/customers/{id}/archive", axum::routing::post(records::customers::archive))
+        .route("/v1/customers/{id}/restore", axum::routing::post(records::customers::restore))
+        .route("/v1/customers/{id}/deletion", get(records::customers::deletion))
         .route("/v1/customers/{id}/timeline", get(customers::timeline))
+        .route("/v1/customers/{id}/erase", axum::routing::post(records::erase_customer))
+        .route("/v1/contacts/{id}/erase", axum::routing::post(records::erase_contact))
         .route("/v1/customers/{id}/counterparties", get(counterparties::list).post(counterparties::create))
         .route("/v1/customers/{id}/contacts", get(contacts::list).post(contacts::create))
-        .route("/v1/contacts/{id}", get(contacts::get).patch(contacts::update))
+        .route("/v1/contacts/{id}", get(contacts::get).patch(contacts::update).delete(records::contacts::delete))
+        .route("/v1/contacts/{id}/archive", axum::routing::post(records::contacts::archive))
+        .route("/v1/contacts/{id}/restore", axum::routing::post(records::contacts::restore))
+        .route("/v1/contacts/{id}/deletion", get(records::contacts::deletion))
         .route("/v1/contacts/{id}/links", axum::routing::post(contacts::link))
-        .route("/v1/counterparties/{id}", get(counterparties::get).patch(counterparties::update))
+        .route(
+            "/v1/counterparties/{id}",
+            get(counterparties::get).patch(counterparties::update).delete(records::counterparties::delete),
+        )
+        .route("/v1/counterparties/{id}/archive", axum::routing::post(records::counterparties::archive))
+        .route("/v1/counterparties/{id}/restore", axum::routing::post(records::counterparties::restore))
+        .route("/v1/counterparties/{id}/deletion", get(records::counterparties::deletion))
         .route("/v1/counterparties/{id}/move", axum::routing::post(counterparties::move_to))
         .route("/v1/counterparties/{id}/bank-accounts", axum::routing::post(counterparties::add_bank_account))
         .route("/v1/custom-fields", get(custom_fields::list).post(custom_fields::create))
@@ -286,7 +301,13 @@ pub fn router() -> Router<AppState> {
         .route("/v1/imports/{id}/errors", get(imports::errors))
         .route("/v1/exports/customers", get(imports::export_customers))
         .route("/v1/interactions", get(interactions::list).post(interactions::create))
-        .route("/v1/interactions/{id}", get(interactions::get).patch(interactions::update))
+        .route(
+            "/v1/interactions/{id}",
+            get(interactions::get).patch(interactions::update).delete(records::interactions::delete),
+        )
+        .route("/v1/interactions/{id}/archive", axum::routing::post(records::interactions::archive))
+        .route("/v1/interactions/{id}/restore", axum::routing::post(records::interactions::restore))
+        .route("/v1/interactions/{id}/deletion", get(records::interactions::deletion))
         .route(
             "/v1/interactions/{id}/attachments",
             axum::routing::post(interactions::attach)
@@ -298,7 +319,10 @@ pub fn router() -> Router<AppState> {
         .route("/v1/sms/callback/{secret}", axum::routing::post(interactions::sms_callback))
         .route("/v1/tasks", get(tasks::list).post(tasks::create))
         .route("/v1/tasks/my-day", get(tasks::my_day))
-        .route("/v1/tasks/{id}", get(tasks::get).patch(tasks::update))
+        .route("/v1/tasks/{id}", get(tasks::get).patch(tasks::update).delete(records::tasks::delete))
+        .route("/v1/tasks/{id}/archive", axum::routing::post(records::tasks::archive))
+        .route("/v1/tasks/{id}/restore", axum::routing::post(records::tasks::restore))
+        .route("/v1/tasks/{id}/deletion", get(records::tasks::deletion))
         .route("/v1/notifications", get(tasks::notifications))
         .route("/v1/notifications/{id}/read", axum::routing::post(tasks::read))
         .route("/v1/events", get(events::stream))
@@ -316,7 +340,10 @@ pub fn router() -> Router<AppState> {
         .route("/v1/deal-reasons", get(deals::reasons).post(deals::add_reason))
         .route("/v1/deal-reasons/{id}", axum::routing::patch(deals::update_reason))
         .route("/v1/deals", get(deals::list).post(deals::create))
-        .route("/v1/deals/{id}", get(deals::get).patch(deals::update))
+        .route("/v1/deals/{id}", get(deals::get).patch(deals::update).delete(records::deals::delete))
+        .route("/v1/deals/{id}/archive", axum::routing::post(records::deals::archive))
+        .route("/v1/deals/{id}/restore", axum::routing::post(records::deals::restore))
+        .route("/v1/deals/{id}/deletion", get(records::deals::deletion))
         .route("/v1/deals/{id}/history", get(deals::history))
         .route("/v1/deals/{id}/move", axum::routing::post(deals::move_deal))
         .route("/v1/deals/{id}/close", axum::routing::post(deals::close))

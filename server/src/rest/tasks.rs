@@ -28,6 +28,8 @@ pub struct ListParams {
     #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    /// `active` (default: not archived), `only` (archived only) or `all`.
+    pub archived: Option<String>,
 }
 
 /// Tasks the caller may see (their own, the ones they gave, their scope's), by due time.
@@ -46,6 +48,7 @@ pub async fn list(
         to: p.to,
         cursor: p.cursor,
         limit: i64::from(p.limit.unwrap_or(50)),
+        archived: app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
     };
     service::list(&state.db, api.user()?, &q).await.map(Json).map_err(|e| api.err(e))
 }

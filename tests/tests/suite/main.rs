@@ -12,6 +12,7 @@ mod interactions;
 mod mail;
 mod merge;
 mod permissions;
+mod records;
 mod security;
 mod segments;
 mod sms;

@@ -1,0 +1,137 @@
+//! The archive controls of a record's page: archive (undone from the notice that follows), restore, and
+//! for administrators delete (after naming what goes with it) and erase. Plain forms: they work before the
+//! WASM has loaded.
+
+use leptos::prelude::*;
+
+use super::api::{DeleteRecord, EraseRecord, SetArchived, deletion_of};
+use super::{ArchiveState, Attached, RecordKind};
+use crate::core::Msg;
+use crate::core::identity::Role;
+use crate::ui::{ConfirmSubmit, FormError, Submit, action_error, bump_on_success, session_info, t};
+
+/// The actions the page keeps (made once by the page, so that a refetch of the record does not forget that
+/// it was just archived and the notice can still offer "Undo").
+#[derive(Clone, Copy)]
+pub struct RecordActions {
+    pub archive: ServerAction<SetArchived>,
+    pub erase: ServerAction<EraseRecord>,
+}
+
+impl RecordActions {
+    /// New actions; `changes` is bumped after each success so the page reads the record again.
+    pub fn new(changes: RwSignal<u32>) -> RecordActions {
+        let archive = ServerAction::<SetArchived>::new();
+        let erase = ServerAction::<EraseRecord>::new();
+        bump_on_success(archive, changes);
+        bump_on_success(erase, changes);
+        RecordActions { archive, erase }
+    }
+}
+
+/// The hidden fields naming the record.
+#[component]
+fn Names(kind: RecordKind, id: i64, version: i64) -> impl IntoView {
+    view! {
+        <input type="hidden" name="kind" value=kind.code() />
+        <input type="hidden" name="id" value=id />
+        <input type="hidden" name="version" value=version />
+    }
+}
+
+/// Archive or restore (with the archived notice), delete and erase for one record.
+#[component]
+pub fn RecordControls(
+    kind: RecordKind,
+    id: i64,
+    version: i64,
+    archived_at: Option<i64>,
+    actions: RecordActions,
+    /// Where a deletion leads (the list the record was in).
+    back: &'static str,
+) -> impl IntoView {
+    let RecordActions { archive, erase } = actions;
+    let archive_error = action_error(archive);
+    // Archived by this person a moment ago: the notice offers to undo it.
+    let just_archived = move || matches!(archive.value().get(), Some(Ok(ArchiveState { id: i, kind: k, archived_at: Some(_), .. })) if i == id && k == kind);
+    let admin = session_info().user.is_some_and(|u| u.role == Role::Admin);
+    let state = if archived_at.is_some() {
+        view! {
+            <div class="alert alert-warn archive-bar" role="status" data-test="archived-bar">
+                <p>{move || t(if just_archived() { Msg::JustArchived } else { Msg::ArchivedNotice })}</p>
+                <ActionForm action=archive>
+                    <Names kind id version />
+                    <input type="hidden" name="archived" value="false" />
+                    {move || {
+                        let undo = just_archived();
+                        let (label, test) = if undo { (Msg::UndoAction, "undo-archive") } else { (Msg::RestoreAction, "restore") };
+                        view! { <Submit pending=archive.pending() label busy=Msg::BusyRestoring class="button small" test /> }
+                    }}
+                </ActionForm>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ActionForm action=archive>
+                <Names kind id version />
+                <input type="hidden" name="archived" value="true" />
+                <Submit pending=archive.pending() label=Msg::ArchiveAction busy=Msg::BusyArchiving class="button small" test="archive" />
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="record-actions" data-test="record-actions">
+            <FormError error=archive_error />
+            {state}
+            {admin.then(|| view! { <AdminControls kind id version erase back /> })}
+        </div>
+    }
+}
+
+/// Delete (naming what goes with the record) and, for people's records, erase.
+#[component]
+fn AdminControls(
+    kind: RecordKind,
+    id: i64,
+    version: i64,
+    erase: ServerAction<EraseRecord>,
+    back: &'static str,
+) -> impl IntoView {
+    let delete = ServerAction::<DeleteRecord>::new();
+    let delete_error = action_error(delete);
+    let erase_error = action_error(erase);
+    let preview = Resource::new(move || (id, version), move |(id, _)| deletion_of(kind.code().into(), id));
+    view! {
+        <FormError error=delete_error />
+        <FormError error=erase_error />
+        <ActionForm action=delete attr:class="inline">
+            <Names kind id version />
+            <input type="hidden" name="back" value=back />
+            <ConfirmSubmit pending=delete.pending() label=Msg::DeleteForever question=Msg::DeleteRecordQuestion yes=Msg::DeleteYes test="delete-record">
+                <Suspense fallback=|| view! { <p class="muted small">{t(Msg::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match preview.await {
+                            Ok(d) if d.goes.is_empty() => view! { <p class="small" data-test="delete-goes">{t(Msg::DeleteNothingElse)}</p> }.into_any(),
+                            Ok(d) => view! {
+                                <ul class="small" data-test="delete-goes">
+                                    {d.goes.into_iter().map(|g| view! {
+                                        <li>{format!("{}: {}", t(Attached::msg(&g.what)), g.count)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <p class="alert alert-error">{e.message(crate::ui::lang())}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </ConfirmSubmit>
+        </ActionForm>
+        {kind.erasable().then(|| view! {
+            <ActionForm action=erase attr:class="inline">
+                <Names kind id version />
+                <ConfirmSubmit pending=erase.pending() label=Msg::EraseAction question=Msg::EraseQuestion yes=Msg::EraseYes test="erase-record" />
+            </ActionForm>
+        })}
+    }
+}
