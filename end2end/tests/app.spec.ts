@@ -857,6 +857,67 @@ test('an administrator gives a temporary password; the user must choose their ow
   await expect(page).toHaveURL(/\/customers$/);
 });
 
+test('archive a customer, undo it, find it in the archive, restore it; an administrator deletes it after seeing what goes', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.locator('[data-test=field-name]').fill('Buxoro Arxiv Savdo');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Buxoro Arxiv Savdo');
+  const card = page.url();
+
+  // Archive, then undo from the notice that follows.
+  await page.locator('[data-test=archive]').click();
+  await expect(page.locator('[data-test=archived-bar]')).toBeVisible();
+  await shot(page, 'customer-archived');
+  await page.locator('[data-test=undo-archive]').click();
+  await expect(page.locator('[data-test=archived-bar]')).toBeHidden();
+  await expect(page.locator('[data-test=archive]')).toBeVisible();
+
+  // Archived, it leaves the list; the archive filter finds it, marked.
+  await page.locator('[data-test=archive]').click();
+  await expect(page.locator('[data-test=archived-bar]')).toBeVisible();
+  await page.goto('/customers?q=Buxoro+Arxiv');
+  await hydrated(page);
+  await expect(page.locator('[data-test=empty]')).toBeVisible();
+  await page.locator('[data-test=list-archived]').selectOption('only');
+  await page.locator('[data-test=filter-submit]').click();
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=customer-row] [data-test=archived-badge]')).toHaveText('Archived');
+  await shot(page, 'customers-archived-filter');
+
+  // Restored from its card (a reload: the notice now offers to restore, not to undo).
+  await page.goto(card);
+  await hydrated(page);
+  await page.locator('[data-test=restore]').click();
+  await expect(page.locator('[data-test=archived-bar]')).toBeHidden();
+
+  // A task archived from the card leaves it; "Undo" brings it back.
+  await page.locator('[data-test=task-add]').click();
+  const soon = new Date(Date.now() + 5 * 3600 * 1000).toISOString().slice(0, 16);
+  await page.locator('[data-test=customer-tasks] [data-test=field-title]').fill('Arxiv vazifa');
+  await page.locator('[data-test=customer-tasks] [data-test=field-due]').fill(soon);
+  await page.locator('[data-test=customer-tasks] [data-test=task-submit]').click();
+  const task = page.locator('[data-test=customer-tasks] [data-test=task]', { hasText: 'Arxiv vazifa' });
+  await expect(task).toBeVisible();
+  await task.locator('[data-test=archive-item]').click();
+  await expect(task).toHaveCount(0);
+  await expect(page.locator('[data-test=undo-bar]')).toBeVisible();
+  await page.locator('[data-test=undo-bar] [data-test=undo-archive]').click();
+  await expect(task).toBeVisible();
+  await expect(page.locator('[data-test=undo-bar]')).toBeHidden();
+
+  // Deleting asks first and names what goes with it.
+  await page.locator('[data-test=delete-record]').click();
+  await expect(page.locator('[data-test=delete-goes]')).toContainText('tasks: 1');
+  await shot(page, 'customer-delete-confirm');
+  await page.locator('[data-test=delete-record-yes]').click();
+  await expect(page).toHaveURL(/\/customers$/);
+  await page.goto('/customers?q=Buxoro+Arxiv&archived=all');
+  await hydrated(page);
+  await expect(page.locator('[data-test=empty]')).toBeVisible();
+});
+
 test('webhooks: subscribe a local receiver, a new customer is delivered to it, signed', async ({ page }) => {
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   const server = http.createServer((req, res) => {

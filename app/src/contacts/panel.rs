@@ -9,6 +9,9 @@ use crate::core::Msg;
 use crate::core::phone::display;
 use crate::custom_fields::CustomField;
 use crate::custom_fields::inputs::CustomInputs;
+use crate::records::RecordKind;
+use crate::records::api::SetArchived;
+use crate::records::panel::ArchiveToggle;
 use crate::ui::{Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// The section; successful additions count in `changes`.
@@ -23,6 +26,9 @@ pub fn ContactsPanel(
     let shown_fields = StoredValue::new(fields.clone());
     let action = ServerAction::<CreateContact>::new();
     bump_on_success(action, changes);
+    let archive = ServerAction::<SetArchived>::new();
+    bump_on_success(archive, changes);
+    let archive_error = action_error(archive);
     let error = action_error(action);
     let general = general_error(error);
     let form = NodeRef::new();
@@ -45,17 +51,20 @@ pub fn ContactsPanel(
     view! {
         <section class="panel" aria-labelledby="ct-h" data-test="contacts">
             <h2 id="ct-h">{t(Msg::Contacts)}</h2>
+            <FormError error=archive_error />
             <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
                         Ok(l) if l.is_empty() => view! { <p class="empty">{t(Msg::NoContacts)}</p> }.into_any(),
-                        Ok(l) => {
+                        Ok(mut l) => {
+                            // The archived ones last.
+                            l.sort_by_key(|c| c.archived_at.is_some());
                             view! {
                                 <ul class="cp-list">
                                     {l
                                         .into_iter()
-                                        .map(|c| view! { <ContactItem c customer_id fields=shown_fields.get_value() /> })
+                                        .map(|c| view! { <ContactItem c customer_id fields=shown_fields.get_value() archive /> })
                                         .collect_view()}
                                 </ul>
                             }
@@ -89,7 +98,12 @@ pub fn ContactsPanel(
 }
 
 #[component]
-fn ContactItem(c: Contact, customer_id: i64, fields: Vec<CustomField>) -> impl IntoView {
+fn ContactItem(
+    c: Contact,
+    customer_id: i64,
+    fields: Vec<CustomField>,
+    archive: ServerAction<SetArchived>,
+) -> impl IntoView {
     let custom: Vec<String> = fields
         .iter()
         .filter_map(|d| {
@@ -99,10 +113,13 @@ fn ContactItem(c: Contact, customer_id: i64, fields: Vec<CustomField>) -> impl I
     let role = c.customers.iter().find(|l| l.customer_id == customer_id).and_then(|l| l.role.clone());
     let title = [c.position.clone(), role].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let others: Vec<_> = c.customers.iter().filter(|l| l.customer_id != customer_id).cloned().collect();
+    let (id, version, archived_at) = (c.id, c.version, c.archived_at);
     view! {
-        <li data-test="ct-item">
+        <li data-test="ct-item" class:muted=archived_at.is_some()>
             <strong>{c.name}</strong>
             {(!title.is_empty()).then(|| view! { <span class="muted small">{format!(" · {title}")}</span> })}
+            " "
+            <ArchiveToggle kind=RecordKind::Contact id version archived_at action=archive />
             <div class="small facts-inline">
                 {c.phones.into_iter().map(|p| view! { <a href=format!("tel:{p}")>{display(&p)}</a> }).collect_view()}
                 {c.emails.into_iter().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }).collect_view()}

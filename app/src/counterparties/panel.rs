@@ -9,6 +9,9 @@ use super::CounterpartyList;
 use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty};
 use crate::core::Msg;
 use crate::core::format::date;
+use crate::records::RecordKind;
+use crate::records::api::SetArchived;
+use crate::records::panel::ArchiveToggle;
 use crate::ui::{Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t};
 
 /// The section; successful changes count in `changes`.
@@ -25,6 +28,9 @@ pub fn CounterpartiesPanel(
     bump_on_success(bank, changes);
     let moving = ServerAction::<MoveCounterparty>::new();
     bump_on_success(moving, changes);
+    let archive = ServerAction::<SetArchived>::new();
+    bump_on_success(archive, changes);
+    let archive_error = action_error(archive);
     // Which counterparty the latest bank-account form was for: its errors show under that one only.
     let bank_for = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
@@ -39,19 +45,21 @@ pub fn CounterpartiesPanel(
     view! {
         <section class="panel" aria-labelledby="cp-h" data-test="counterparties">
             <h2 id="cp-h">{t(Msg::Counterparties)}</h2>
+            <FormError error=archive_error />
             <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
-                        Ok(l) => {
+                        Ok(mut l) => {
                             let empty = l.current.is_empty() && l.former.is_empty();
+                            l.current.sort_by_key(|c| c.archived_at.is_some());
                             view! {
                                 {empty.then(|| view! { <p class="empty">{t(Msg::NoCounterparties)}</p> })}
                                 <ul class="cp-list">
                                     {l
                                         .current
                                         .into_iter()
-                                        .map(|c| view! { <CurrentItem c bank bank_for moving /> })
+                                        .map(|c| view! { <CurrentItem c bank bank_for moving archive /> })
                                         .collect_view()}
                                 </ul>
                                 {(!l.former.is_empty())
@@ -103,19 +111,23 @@ fn CurrentItem(
     bank: ServerAction<AddBankAccount>,
     bank_for: RwSignal<Option<i64>>,
     moving: ServerAction<MoveCounterparty>,
+    archive: ServerAction<SetArchived>,
 ) -> impl IntoView {
     let version = c.version;
+    let archived_at = c.archived_at;
     let since = c.owners.last().map(|o| date(lang(), o.from)).unwrap_or_default();
     let id = c.id;
     let all = action_error(bank);
     let error = Signal::derive(move || all.get().filter(|_| bank_for.get() == Some(id)));
     view! {
-        <li data-test="cp-item">
+        <li data-test="cp-item" class:muted=archived_at.is_some()>
             <strong>{c.legal_name}</strong>
             <span class="muted small">
                 {format!(" · {} {} · {} · {}", t(Msg::TaxId), c.tax_id, c.country, t(Msg::Since).replace("{}", &since))}
             </span>
             {c.vat_payer.then(|| view! { <span class="badge badge-on">{t(Msg::VatPayer)}</span> })}
+            " "
+            <ArchiveToggle kind=RecordKind::Counterparty id version archived_at action=archive />
             {c.legal_address.map(|a| view! { <div class="small">{a}</div> })}
             {(!c.bank_accounts.is_empty())
                 .then(|| {

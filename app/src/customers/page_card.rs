@@ -164,7 +164,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <dd>{date_time(lang, c.updated_at)}</dd>
                                 </dl>
                             </header>
-                            <RecordControls kind=RecordKind::Customer id version=c.version archived_at=c.archived_at actions=record back="/customers" />
+                            <RecordControls kind=RecordKind::Customer id version=c.version archived_at=c.archived_at actions=record back="/customers" changes />
                             {(!duplicates.is_empty())
                                 .then(|| view! { <DuplicateList hits=duplicates merge_into=Some(id) /> })}
                             <div class="grid-2 card-body">
@@ -200,6 +200,9 @@ fn Timeline(
     changes: RwSignal<u32>,
 ) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
+    let archive = ServerAction::<crate::records::api::SetArchived>::new();
+    crate::ui::bump_on_success(archive, changes);
+    let archive_error = crate::ui::action_error(archive);
     let attach_error = move || {
         query
             .with(|q| q.get("attach_error"))
@@ -208,6 +211,8 @@ fn Timeline(
     view! {
         <section class="panel" aria-labelledby="timeline-h" data-test="timeline" id="timeline">
             <h2 id="timeline-h">{t(Msg::Timeline)}</h2>
+            <crate::ui::FormError error=archive_error />
+            <crate::records::panel::UndoArchive action=archive />
             // The attachment form posts to the server, which comes back here with the refusal's code.
             {move || {
                 attach_error().map(|code| view! { <p class="alert alert-error" role="alert" data-test="attach-error">{t(code.msg())}</p> })
@@ -227,7 +232,7 @@ fn Timeline(
                                         .items
                                         .into_iter()
                                         .map(|mut e| match e.interaction.take() {
-                                            Some(i) => view! { <InteractionEntry i changes /> }.into_any(),
+                                            Some(i) => view! { <InteractionEntry i changes archive /> }.into_any(),
                                             None => view! { <Entry e /> }.into_any(),
                                         })
                                         .collect_view()}

@@ -108,7 +108,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                                     <td>
                                                         <a href=format!("/customers/{}", c.id)>{c.name}</a>
                                                         <span class="muted small">" · " {t(c.kind.msg())}</span>
-                                                        {c.archived.then(|| view! { <span class="badge" data-test="archived-badge">{t(Msg::Archived)}</span> })}
+                                                        {c.archived.then(|| view! { <span class="badge" data-test="archived-badge">{t(Msg::RecordArchived)}</span> })}
                                                     </td>
                                                     <td class="hide-sm nowrap">{c.phone.as_deref().map(display)}</td>
                                                     <td class="hide-sm">{c.email}</td>

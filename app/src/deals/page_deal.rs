@@ -43,7 +43,8 @@ pub fn DealPage() -> impl IntoView {
     bump_on_success(update_action, changes);
     bump_on_success(close_action, changes);
     bump_on_success(note_action, changes);
-    let actions = Actions { move_action, tick_action, update_action, close_action, note_action };
+    let record = crate::records::panel::RecordActions::new(changes);
+    let actions = Actions { move_action, tick_action, update_action, close_action, note_action, record };
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -63,6 +64,7 @@ struct Actions {
     update_action: ServerAction<UpdateDeal>,
     close_action: ServerAction<CloseDeal>,
     note_action: ServerAction<LogInteraction>,
+    record: crate::records::panel::RecordActions,
 }
 
 #[component]
@@ -112,6 +114,15 @@ fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoV
             " · " <strong data-test="deal-amount">{amount}</strong>
             " · " {deal.manager_name.clone()}
         </p>
+        <crate::records::panel::RecordControls
+            kind=crate::records::RecordKind::Deal
+            id=deal.id
+            version=deal.version
+            archived_at=deal.archived_at
+            actions=actions.record
+            back="/deals"
+            changes
+        />
         <StageTrack deal=deal.clone() pipeline=pipeline.clone() action=actions.move_action />
         {closed}
         <div class="grid-2">

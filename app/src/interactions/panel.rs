@@ -113,7 +113,13 @@ pub fn QuickLog(
 /// An interaction on the timeline: what, with whom, how it went, its files; a planned meeting can be marked
 /// held or cancelled. Successful changes count in `changes`.
 #[component]
-pub fn InteractionEntry(i: Interaction, changes: RwSignal<u32>) -> impl IntoView {
+pub fn InteractionEntry(
+    i: Interaction,
+    changes: RwSignal<u32>,
+    /// Offers to archive it (the timeline shows an undo after).
+    #[prop(optional)]
+    archive: Option<ServerAction<crate::records::api::SetArchived>>,
+) -> impl IntoView {
     let lang = lang();
     let mut facts: Vec<String> = Vec::new();
     if let Some(d) = i.direction.as_deref() {
@@ -145,6 +151,16 @@ pub fn InteractionEntry(i: Interaction, changes: RwSignal<u32>) -> impl IntoView
                 " "
                 <span class="badge" data-test="int-status">{t(status_msg(&i.status))}</span>
                 {(!facts.is_empty()).then(|| view! { <span class="muted small">{format!(" · {}", facts.join(" · "))}</span> })}
+                {archive.map(|action| view! {
+                    " "
+                    <crate::records::panel::ArchiveToggle
+                        kind=crate::records::RecordKind::Interaction
+                        id=i.id
+                        version=i.version
+                        archived_at=i.archived_at
+                        action
+                    />
+                })}
             </div>
             {i.subject.clone().map(|s| view! { <div><strong>{s}</strong></div> })}
             {i.body.clone().map(|b| view! { <p class="pre" data-test="int-body">{b}</p> })}

@@ -49,6 +49,9 @@ pub fn RecordControls(
     actions: RecordActions,
     /// Where a deletion leads (the list the record was in).
     back: &'static str,
+    /// Changes elsewhere on the page (a task added): what a deletion would take is read again.
+    #[prop(optional)]
+    changes: Option<RwSignal<u32>>,
 ) -> impl IntoView {
     let RecordActions { archive, erase } = actions;
     let archive_error = action_error(archive);
@@ -85,7 +88,7 @@ pub fn RecordControls(
         <div class="record-actions" data-test="record-actions">
             <FormError error=archive_error />
             {state}
-            {admin.then(|| view! { <AdminControls kind id version erase back /> })}
+            {admin.then(|| view! { <AdminControls kind id version erase back changes /> })}
         </div>
     }
 }
@@ -98,11 +101,15 @@ fn AdminControls(
     version: i64,
     erase: ServerAction<EraseRecord>,
     back: &'static str,
+    changes: Option<RwSignal<u32>>,
 ) -> impl IntoView {
     let delete = ServerAction::<DeleteRecord>::new();
     let delete_error = action_error(delete);
     let erase_error = action_error(erase);
-    let preview = Resource::new(move || (id, version), move |(id, _)| deletion_of(kind.code().into(), id));
+    let preview = Resource::new(
+        move || (id, version, changes.map(|c| c.get())),
+        move |(id, _, _)| deletion_of(kind.code().into(), id),
+    );
     view! {
         <FormError error=delete_error />
         <FormError error=erase_error />
@@ -133,5 +140,51 @@ fn AdminControls(
                 <ConfirmSubmit pending=erase.pending() label=Msg::EraseAction question=Msg::EraseQuestion yes=Msg::EraseYes test="erase-record" />
             </ActionForm>
         })}
+    }
+}
+
+/// A small archive / restore button for a record listed inside another's page (a contact or counterparty
+/// on the customer card); the list shows the archived ones last, marked, so restoring undoes it.
+#[component]
+pub fn ArchiveToggle(
+    kind: RecordKind,
+    id: i64,
+    version: i64,
+    archived_at: Option<i64>,
+    action: ServerAction<SetArchived>,
+) -> impl IntoView {
+    let archived = archived_at.is_some();
+    let (label, busy, test) = if archived {
+        (Msg::RestoreAction, Msg::BusyRestoring, "restore-item")
+    } else {
+        (Msg::ArchiveAction, Msg::BusyArchiving, "archive-item")
+    };
+    view! {
+        <ActionForm action attr:class="inline">
+            <Names kind id version />
+            <input type="hidden" name="archived" value=(!archived).to_string() />
+            {archived.then(|| view! { <span class="badge" data-test="archived-badge">{t(Msg::RecordArchived)}</span> " " })}
+            <Submit pending=action.pending() label busy class="button small link" test />
+        </ActionForm>
+    }
+}
+
+/// "Archived. Undo": shown after `action` archived a record that then left its list (a task, an
+/// interaction); the undo restores it at the version the archive answered with.
+#[component]
+pub fn UndoArchive(action: ServerAction<SetArchived>) -> impl IntoView {
+    move || {
+        let Some(Ok(state)) = action.value().get() else { return None };
+        state.archived_at?;
+        Some(view! {
+            <div class="alert alert-ok archive-bar" role="status" data-test="undo-bar">
+                <p>{t(Msg::JustArchived)}</p>
+                <ActionForm action attr:class="inline">
+                    <Names kind=state.kind id=state.id version=state.version />
+                    <input type="hidden" name="archived" value="false" />
+                    <Submit pending=action.pending() label=Msg::UndoAction busy=Msg::BusyRestoring class="button small" test="undo-archive" />
+                </ActionForm>
+            </div>
+        })
     }
 }

@@ -19,6 +19,9 @@ pub fn TaskItem(
     /// The server's clock when the list was read (tasks due before it are overdue).
     now: Millis,
     #[prop(optional)] show_assignee: bool,
+    /// Offers to archive the task (the list shows an undo after).
+    #[prop(optional)]
+    archive: Option<ServerAction<crate::records::api::SetArchived>>,
 ) -> impl IntoView {
     let action = ServerAction::<SetTaskDone>::new();
     bump_on_success(action, changes);
@@ -49,6 +52,15 @@ pub fn TaskItem(
                 {task.notes.clone().map(|n| view! { <p class="small pre">{n}</p> })}
                 <FormError error />
             </div>
+            {archive.map(|action| view! {
+                <crate::records::panel::ArchiveToggle
+                    kind=crate::records::RecordKind::Task
+                    id=task.id
+                    version=task.version
+                    archived_at=task.archived_at
+                    action
+                />
+            })}
         </li>
     }
 }
@@ -100,9 +112,14 @@ pub fn CustomerTasks(
     changes: RwSignal<u32>,
     list: Resource<Result<(Millis, Vec<Task>), AppError>>,
 ) -> impl IntoView {
+    let archive = ServerAction::<crate::records::api::SetArchived>::new();
+    bump_on_success(archive, changes);
+    let archive_error = action_error(archive);
     view! {
         <section class="panel" aria-labelledby="tasks-h" data-test="customer-tasks">
             <h2 id="tasks-h">{t(Msg::Tasks)}</h2>
+            <FormError error=archive_error />
+            <crate::records::panel::UndoArchive action=archive />
             <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -110,7 +127,7 @@ pub fn CustomerTasks(
                         Ok((_, l)) if l.is_empty() => view! { <p class="empty">{t(Msg::NoOpenTasks)}</p> }.into_any(),
                         Ok((now, l)) => view! {
                             <ul class="tasks">
-                                {l.into_iter().map(|task| view! { <TaskItem task changes now show_assignee=true /> }).collect_view()}
+                                {l.into_iter().map(|task| view! { <TaskItem task changes now show_assignee=true archive /> }).collect_view()}
                             </ul>
                         }.into_any(),
                     }
