@@ -301,6 +301,18 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Uploads a small PDF to an interaction as `token`'s user; the answer is the attachment (201).
+    pub async fn attach_pdf(&self, token: &str, interaction: i64) -> Resp {
+        let req = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/interactions/{interaction}/attachments?file_name=a.pdf"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/pdf")
+            .body(Body::from("%PDF-1.4"))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// Creates a user and returns an API token for them.
     pub async fn user_token(&self, email: &str, role: Role, team_id: Option<i64>) -> (i64, String) {
         let id = make_user(&self.db, email, role, team_id).await;
@@ -331,6 +343,33 @@ macro_rules! both_apps {
             }
         }
     };
+}
+
+/// Every foreign key to `table`, read from the schema (SQLite's `pragma_foreign_key_list`, PostgreSQL's
+/// `pg_constraint`): `(table, column)`, sorted.
+pub async fn references_to(db: &Db, table: &str) -> Vec<(String, String)> {
+    let mut refs: Vec<(String, String)> = match db {
+        Db::Sqlite(p) => sqlx::query_as(
+            "SELECT m.name, f.\"from\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table' AND f.\"table\" = $1",
+        )
+        .bind(table)
+        .fetch_all(p)
+        .await
+        .expect("schema"),
+        Db::Postgres(p) => sqlx::query_as(
+            "SELECT cl.relname::text, a.attname::text FROM pg_constraint c \
+             JOIN pg_class cl ON cl.oid = c.conrelid \
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) \
+             WHERE c.contype = 'f' AND c.confrelid = $1::regclass",
+        )
+        .bind(table)
+        .fetch_all(p)
+        .await
+        .expect("schema"),
+    };
+    refs.sort();
+    refs
 }
 
 /// A user's current version (what an administrator's page would have read).

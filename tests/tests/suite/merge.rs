@@ -194,36 +194,11 @@ async fn over_http(app: TestApp) {
 }
 both_apps!(api_merge, over_http);
 
-/// Every table with a foreign key to `customers`, read from the schema (SQLite's `pragma_foreign_key_list`,
-/// PostgreSQL's `pg_constraint`): `(table, column)`.
-async fn references_to_customers(db: &Db) -> Vec<(String, String)> {
-    let mut refs: Vec<(String, String)> = match db {
-        Db::Sqlite(p) => sqlx::query_as(
-            "SELECT m.name, f.\"from\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
-             WHERE m.type = 'table' AND f.\"table\" = 'customers'",
-        )
-        .fetch_all(p)
-        .await
-        .unwrap(),
-        Db::Postgres(p) => sqlx::query_as(
-            "SELECT cl.relname::text, a.attname::text FROM pg_constraint c \
-             JOIN pg_class cl ON cl.oid = c.conrelid \
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) \
-             WHERE c.contype = 'f' AND c.confrelid = 'customers'::regclass",
-        )
-        .fetch_all(p)
-        .await
-        .unwrap(),
-    };
-    refs.sort();
-    refs
-}
-
 /// A merge must take along every row that references the merged customer: a table added without a rule
 /// in the merge fails here on both databases.
 async fn merge_handles_every_reference(db: Db) {
     use app::customers::store::{MERGE_MOVES, MERGE_SPECIAL};
-    let refs = references_to_customers(&db).await;
+    let refs = tests::references_to(&db, "customers").await;
     assert!(refs.len() >= 10, "the schema was read: {refs:?}");
     for (table, column) in &refs {
         let handled = MERGE_MOVES.contains(&table.as_str()) || MERGE_SPECIAL.contains(&table.as_str());

@@ -195,17 +195,7 @@ impl World {
         let import = up.json()["id"].as_i64().unwrap();
         let note = json!({"customer_id": customer, "kind": "note", "body": "Salom"});
         let interaction = post("/api/v1/interactions", &a, note).await["id"].as_i64().unwrap();
-        let file = app
-            .send(
-                http::Request::builder()
-                    .method("POST")
-                    .uri(format!("/api/v1/interactions/{interaction}/attachments?file_name=a.pdf"))
-                    .header("authorization", format!("Bearer {a}"))
-                    .header("content-type", "application/pdf")
-                    .body(axum::body::Body::from("%PDF-1.4"))
-                    .unwrap(),
-            )
-            .await;
+        let file = app.attach_pdf(&a, interaction).await;
         assert_eq!(file.status, 201, "{}", file.body);
         let attachment = file.json()["id"].as_i64().unwrap();
         let due = app::core::now_millis() + 3_600_000;

@@ -199,17 +199,7 @@ async fn delete_with_what_goes(app: TestApp) {
         json!({"customer_id": x, "kind": "note", "body": "Xat", "contact_id": own}),
     )
     .await);
-    let file = app
-        .send(
-            http::Request::builder()
-                .method("POST")
-                .uri(format!("/api/v1/interactions/{note}/attachments?file_name=a.pdf"))
-                .header("authorization", format!("Bearer {a}"))
-                .header("content-type", "application/pdf")
-                .body(axum::body::Body::from("%PDF-1.4"))
-                .unwrap(),
-        )
-        .await;
+    let file = app.attach_pdf(&a, note).await;
     assert_eq!(file.status, 201, "{}", file.body);
     // A letter filed on the customer: it stays in its mailbox.
     let now = app::core::now_millis();
@@ -379,30 +369,9 @@ both_apps!(erase, erase_personal_data);
 
 /// Every foreign key to a deletable record's table, read from the schema, is handled by the deletion.
 async fn deletion_covers_schema(db: Db) {
-    let tables = ["customers", "contacts", "counterparties", "deals", "tasks", "interactions"];
-    let mut refs: Vec<(String, String)> = Vec::new();
-    for t in tables {
-        let mut more: Vec<(String, String)> = match &db {
-            Db::Sqlite(p) => sqlx::query_as(
-                "SELECT m.name, f.\"from\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
-                 WHERE m.type = 'table' AND f.\"table\" = $1",
-            )
-            .bind(t)
-            .fetch_all(p)
-            .await
-            .unwrap(),
-            Db::Postgres(p) => sqlx::query_as(
-                "SELECT cl.relname::text, a.attname::text FROM pg_constraint c \
-                 JOIN pg_class cl ON cl.oid = c.conrelid \
-                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) \
-                 WHERE c.contype = 'f' AND c.confrelid = $1::regclass",
-            )
-            .bind(t)
-            .fetch_all(p)
-            .await
-            .unwrap(),
-        };
-        refs.append(&mut more);
+    let mut refs = Vec::new();
+    for t in ["customers", "contacts", "counterparties", "deals", "tasks", "interactions"] {
+        refs.extend(tests::references_to(&db, t).await);
     }
     assert!(refs.len() >= 20, "the schema was read: {refs:?}");
     for (table, column) in refs {
