@@ -168,8 +168,7 @@ pub async fn create_api_token(
             },
         };
         checks.finish()?;
-        let expires_at = days.map(|d| crate::core::now_millis() + d * 86_400_000);
-        Ok(super::store::create_token(&db, ctx.user()?.id, &name, scope, expires_at).await?.1)
+        Ok(super::store::create_token_for_days(&db, ctx.user()?.id, &name, scope, days).await?.1)
     };
     run.await.inspect_err(crate::core::request::set_status)
 }

@@ -276,10 +276,33 @@ pub async fn create_token(
     scope: TokenScope,
     expires_at: Option<Millis>,
 ) -> Result<(i64, String), AppError> {
+    insert_token(db, user_id, name, scope, now_millis(), expires_at).await
+}
+
+/// Creates an API token valid for `days` (`None`: until revoked), counted from its creation time.
+pub async fn create_token_for_days(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    scope: TokenScope,
+    days: Option<i64>,
+) -> Result<(i64, String), AppError> {
+    let now = now_millis();
+    insert_token(db, user_id, name, scope, now, days.map(|d| now + d * 86_400_000)).await
+}
+
+async fn insert_token(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    scope: TokenScope,
+    created_at: Millis,
+    expires_at: Option<Millis>,
+) -> Result<(i64, String), AppError> {
     let (secret, hash) = new_secret("kv_");
     let sql = "INSERT INTO api_tokens (user_id, name, token_hash, created_at, scope, expires_at) \
                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(name).bind(&hash).bind(now_millis())
+    let id: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(name).bind(&hash).bind(created_at)
         .bind(scope.code()).bind(expires_at).fetch_one(p).await)?;
     Ok((id, secret))
 }

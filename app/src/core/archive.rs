@@ -39,6 +39,15 @@ impl Archived {
         }
     }
 
+    /// Whether a record archived at `archived_at` is in the choice (for lists filtered after reading).
+    pub fn keeps(self, archived_at: Option<i64>) -> bool {
+        match self {
+            Archived::Active => archived_at.is_none(),
+            Archived::Only => archived_at.is_some(),
+            Archived::All => true,
+        }
+    }
+
     /// ` AND <alias>.archived_at …` for this choice (empty for `All`).
     pub fn sql(self, alias: &str) -> String {
         match self {
@@ -70,5 +79,8 @@ mod tests {
             assert_eq!(Archived::parse(Some(a.code())).unwrap(), a);
         }
         assert_eq!(Archived::Only.sql("c"), " AND c.archived_at IS NOT NULL");
+        assert!(Archived::Active.keeps(None) && !Archived::Active.keeps(Some(1)));
+        assert!(Archived::Only.keeps(Some(1)) && !Archived::Only.keeps(None));
+        assert!(Archived::All.keeps(None) && Archived::All.keeps(Some(1)));
     }
 }

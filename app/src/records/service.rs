@@ -14,36 +14,50 @@ struct Head {
     archived_at: Option<i64>,
     /// The customer whose timeline shows its audit rows.
     customer_id: Option<i64>,
+    /// A deal as read (open boards are told of its change).
+    deal: Option<crate::deals::Deal>,
 }
 
 async fn head(db: &Db, user: &CurrentUser, kind: RecordKind, id: i64) -> Result<Head, AppError> {
     Ok(match kind {
         RecordKind::Customer => {
             let c = crate::customers::store::get(db, user.scope(), id).await?;
-            Head { name: c.name, version: c.version, archived_at: c.archived_at, customer_id: Some(c.id) }
+            Head { name: c.name, version: c.version, archived_at: c.archived_at, customer_id: Some(c.id), deal: None }
         }
         RecordKind::Contact => {
             let c = crate::contacts::service::get(db, user, id).await?;
             let customer_id = c.customers.first().map(|l| l.customer_id);
-            Head { name: c.name, version: c.version, archived_at: c.archived_at, customer_id }
+            Head { name: c.name, version: c.version, archived_at: c.archived_at, customer_id, deal: None }
         }
         RecordKind::Counterparty => {
             let c = crate::counterparties::service::get(db, user, id).await?;
             let customer_id = Some(c.customer_id).filter(|id| *id > 0);
-            Head { name: c.legal_name, version: c.version, archived_at: c.archived_at, customer_id }
+            Head { name: c.legal_name, version: c.version, archived_at: c.archived_at, customer_id, deal: None }
         }
         RecordKind::Deal => {
             let d = crate::deals::service::get(db, user, id).await?;
-            Head { name: d.title, version: d.version, archived_at: d.archived_at, customer_id: Some(d.customer_id) }
+            Head {
+                name: d.title.clone(),
+                version: d.version,
+                archived_at: d.archived_at,
+                customer_id: Some(d.customer_id),
+                deal: Some(d),
+            }
         }
         RecordKind::Task => {
             let t = crate::tasks::service::get(db, user, id).await?;
-            Head { name: t.title, version: t.version, archived_at: t.archived_at, customer_id: t.customer_id }
+            Head {
+                name: t.title,
+                version: t.version,
+                archived_at: t.archived_at,
+                customer_id: t.customer_id,
+                deal: None,
+            }
         }
         RecordKind::Interaction => {
             let i = crate::interactions::service::get(db, user, id).await?;
             let name = i.subject.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| i.kind.code().to_string());
-            Head { name, version: i.version, archived_at: i.archived_at, customer_id: Some(i.customer_id) }
+            Head { name, version: i.version, archived_at: i.archived_at, customer_id: Some(i.customer_id), deal: None }
         }
     })
 }
@@ -66,8 +80,8 @@ pub async fn set_archived(
         return Ok(ArchiveState { kind, id, archived_at: h.archived_at, version: h.version });
     }
     let state = store::set_archived(db, kind, id, version, archived, user.id, h.customer_id).await?;
-    if kind == RecordKind::Deal {
-        let deal = crate::deals::service::get(db, user, id).await?;
+    if let Some(deal) = h.deal {
+        let deal = crate::deals::Deal { version: state.version, archived_at: state.archived_at, ..deal };
         crate::deals::service::announce(db, &deal).await;
     }
     Ok(state)
@@ -92,14 +106,10 @@ pub async fn delete(db: &Db, user: &CurrentUser, kind: RecordKind, id: i64, vers
     if h.version != version {
         return Err(AppError::Conflict);
     }
-    let deal = match kind {
-        RecordKind::Deal => Some(crate::deals::service::get(db, user, id).await?),
-        _ => None,
-    };
     store::delete(db, kind, id, version, &h.name, user.id, h.customer_id).await?;
     // The customers whose contacts or counterparties went were marked stale in the same transaction.
     crate::customers::search::sweep(db, 100).await?;
-    if let Some(deal) = deal {
+    if let Some(deal) = h.deal {
         crate::deals::service::announce(db, &deal).await;
     }
     Ok(())

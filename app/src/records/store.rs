@@ -76,12 +76,20 @@ pub async fn set_archived(
     Ok(ArchiveState { kind, id, archived_at, version })
 }
 
-/// The customers whose own contacts (linked to no other customer) and counterparties (never owned by
-/// another) go with a deleted customer: `(contacts, counterparties)`.
-const OWN_CONTACTS: &str = "SELECT l.contact_id FROM customer_contacts l WHERE l.customer_id = $1 AND NOT EXISTS \
-    (SELECT 1 FROM customer_contacts o WHERE o.contact_id = l.contact_id AND o.customer_id <> $1)";
-const OWN_COUNTERPARTIES: &str = "SELECT DISTINCT o.counterparty_id FROM counterparty_owners o WHERE o.customer_id = $1 \
-    AND NOT EXISTS (SELECT 1 FROM counterparty_owners x WHERE x.counterparty_id = o.counterparty_id AND x.customer_id <> $1)";
+/// A deleted customer's own contacts (linked to no other customer) go with it (`$1` the customer).
+macro_rules! own_contacts {
+    () => {
+        "SELECT l.contact_id FROM customer_contacts l WHERE l.customer_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM customer_contacts o WHERE o.contact_id = l.contact_id AND o.customer_id <> $1)"
+    };
+}
+/// And its own counterparties (never owned by another customer).
+macro_rules! own_counterparties {
+    () => {
+        "SELECT DISTINCT o.counterparty_id FROM counterparty_owners o WHERE o.customer_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM counterparty_owners x WHERE x.counterparty_id = o.counterparty_id AND x.customer_id <> $1)"
+    };
+}
 
 /// The count queries of a deletion's preview (`$1` the record's id), by what they count.
 fn counts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
@@ -93,16 +101,8 @@ fn counts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
                 "tasks",
                 "SELECT COUNT(*) FROM tasks WHERE customer_id = $1 OR deal_id IN (SELECT id FROM deals WHERE customer_id = $1)",
             ),
-            (
-                "contacts",
-                "SELECT COUNT(*) FROM customer_contacts l WHERE l.customer_id = $1 AND NOT EXISTS \
-                (SELECT 1 FROM customer_contacts o WHERE o.contact_id = l.contact_id AND o.customer_id <> $1)",
-            ),
-            (
-                "counterparties",
-                "SELECT COUNT(DISTINCT o.counterparty_id) FROM counterparty_owners o WHERE o.customer_id = $1 \
-                AND NOT EXISTS (SELECT 1 FROM counterparty_owners x WHERE x.counterparty_id = o.counterparty_id AND x.customer_id <> $1)",
-            ),
+            ("contacts", concat!("SELECT COUNT(*) FROM (", own_contacts!(), ") own")),
+            ("counterparties", concat!("SELECT COUNT(*) FROM (", own_counterparties!(), ") own")),
             (
                 "attachments",
                 "SELECT COUNT(*) FROM attachments WHERE interaction_id IN (SELECT id FROM interactions WHERE customer_id = $1)",
@@ -237,8 +237,8 @@ pub async fn delete(
             // Deals first (with their tasks and history), then its own contacts and counterparties.
             let deals: Vec<i64> = sqlx::query_scalar("SELECT id FROM deals WHERE customer_id = $1")
                 .bind(id).fetch_all(&mut *tx).await?;
-            let contacts: Vec<i64> = sqlx::query_scalar(OWN_CONTACTS).bind(id).fetch_all(&mut *tx).await?;
-            let cps: Vec<i64> = sqlx::query_scalar(OWN_COUNTERPARTIES).bind(id).fetch_all(&mut *tx).await?;
+            let contacts: Vec<i64> = sqlx::query_scalar(own_contacts!()).bind(id).fetch_all(&mut *tx).await?;
+            let cps: Vec<i64> = sqlx::query_scalar(own_counterparties!()).bind(id).fetch_all(&mut *tx).await?;
             for (sub, ids) in [(RecordKind::Deal, deals), (RecordKind::Contact, contacts), (RecordKind::Counterparty, cps)] {
                 for sub_id in ids {
                     for sql in steps(sub, postgres) {

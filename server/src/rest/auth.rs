@@ -55,8 +55,8 @@ pub async fn create_token(
         checks.fail("expires_in_days", app::core::ErrCode::OutOfRange);
     }
     checks.finish().map_err(|e| api.err(e))?;
-    let expires_at = req.expires_in_days.map(|d| app::core::now_millis() + d * 86_400_000);
-    let (_, token) = store::create_token(&state.db, id, &name, scope, expires_at).await.map_err(|e| api.err(e))?;
+    let (_, token) =
+        store::create_token_for_days(&state.db, id, &name, scope, req.expires_in_days).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(TokenResponse { token })))
 }
 

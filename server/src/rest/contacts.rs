@@ -19,14 +19,9 @@ pub struct ArchivedParam {
 }
 
 impl ArchivedParam {
-    /// Whether a record archived at `at` is shown.
-    pub fn shows(&self, api: &Api, at: Option<i64>) -> Result<bool, ApiError> {
-        use app::core::archive::Archived;
-        Ok(match Archived::parse(self.archived.as_deref()).map_err(|e| api.err(e))? {
-            Archived::Active => at.is_none(),
-            Archived::Only => at.is_some(),
-            Archived::All => true,
-        })
+    /// The choice, or a field error on `archived`.
+    pub fn parse(&self, api: &Api) -> Result<app::core::archive::Archived, ApiError> {
+        app::core::archive::Archived::parse(self.archived.as_deref()).map_err(|e| api.err(e))
     }
 }
 
@@ -42,8 +37,8 @@ pub async fn list(
 ) -> Result<Json<Vec<Contact>>, ApiError> {
     let id = parse_id(&api, &id)?;
     let mut all = service::list_for_customer(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
-    p.shows(&api, None)?;
-    all.retain(|c| p.shows(&api, c.archived_at).unwrap_or(false));
+    let archived = p.parse(&api)?;
+    all.retain(|c| archived.keeps(c.archived_at));
     Ok(Json(all))
 }
 

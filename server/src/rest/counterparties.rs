@@ -26,9 +26,9 @@ pub async fn list(
 ) -> Result<Json<CounterpartyList>, ApiError> {
     let id = parse_id(&api, &id)?;
     let mut list = service::list_for_customer(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
-    p.shows(&api, None)?;
-    list.current.retain(|c| p.shows(&api, c.archived_at).unwrap_or(false));
-    list.former.retain(|c| p.shows(&api, c.archived_at).unwrap_or(false));
+    let archived = p.parse(&api)?;
+    list.current.retain(|c| archived.keeps(c.archived_at));
+    list.former.retain(|c| archived.keeps(c.archived_at));
     Ok(Json(list))
 }
 
