@@ -137,6 +137,7 @@ fn demo_extras(
                 birthday: None,
                 notes: None,
                 custom: Vec::new(),
+                role: None,
             };
             (values, id, Some(pick(rng, ROLES).to_string()), at)
         })

@@ -54,3 +54,56 @@ pub async fn create_contact(
     };
     run.await.inspect_err(set_status)
 }
+
+/// Saves the card's edit form of a contact: phones and e-mails as comma-separated lists, the Telegram handle
+/// (other messengers stay), the role at `customer_id`. A form sends every field: an empty one clears it.
+#[server(prefix = "/rpc", endpoint = "contacts/update")]
+pub async fn update_contact(
+    id: i64,
+    version: i64,
+    customer_id: i64,
+    name: String,
+    position: Option<String>,
+    role: Option<String>,
+    phones: Option<String>,
+    emails: Option<String>,
+    telegram: Option<String>,
+    birthday: Option<String>,
+    notes: Option<String>,
+    custom: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<Contact, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        let user = ctx.user()?;
+        let current = super::service::get(&db, user, id).await?;
+        let defs = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Contact).await?;
+        let list = |v: Option<String>| -> Vec<String> {
+            v.unwrap_or_default()
+                .split([',', ';', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let mut messengers: Vec<super::Messenger> =
+            current.messengers.into_iter().filter(|m| m.kind != "telegram").collect();
+        if let Some(h) = telegram.filter(|h| !h.trim().is_empty()) {
+            messengers.insert(0, super::Messenger { kind: "telegram".into(), handle: h });
+        }
+        let patch = super::ContactPatch {
+            version,
+            name: Some(name),
+            position: Some(position.unwrap_or_default()),
+            phones: Some(list(phones)),
+            emails: Some(list(emails)),
+            messengers: Some(messengers),
+            birthday: Some(birthday.unwrap_or_default()),
+            notes: Some(notes.unwrap_or_default()),
+            custom: Some(crate::custom_fields::from_form(&defs, &custom.unwrap_or_default())),
+            role: Some(super::RoleAt { customer_id, role }),
+        };
+        super::service::update(&db, user, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}

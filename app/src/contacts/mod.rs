@@ -111,6 +111,18 @@ pub struct ContactPatch {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     #[serde(default)]
     pub custom: Option<CustomValues>,
+    /// The contact's role at one of its customers (empty clears it).
+    #[serde(default)]
+    pub role: Option<RoleAt>,
+}
+
+/// A contact's role at one customer it is linked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RoleAt {
+    pub customer_id: i64,
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// Links an existing contact to another customer.
@@ -134,6 +146,8 @@ pub struct ContactValues {
     pub notes: Option<String>,
     /// Checked custom field values to write (only the fields given).
     pub custom: CheckedValues,
+    /// A new role at a linked customer (`None` inside: cleared).
+    pub role: Option<(i64, Option<String>)>,
 }
 
 /// Most phones, e-mails or messengers on one contact.
@@ -222,7 +236,7 @@ impl NewContact {
         let notes = checks.opt_text("notes", self.notes.as_deref(), 10_000);
         checks.opt_text("role", self.role.as_deref(), 100);
         checks.finish()?;
-        Ok(ContactValues { name, position, phones, emails, messengers, birthday, notes, custom })
+        Ok(ContactValues { name, position, phones, emails, messengers, birthday, notes, custom, role: None })
     }
 }
 
@@ -238,10 +252,20 @@ impl ContactPatch {
             messengers: self.messengers.clone().unwrap_or_else(|| c.messengers.clone()),
             birthday: keep(&self.birthday, &c.birthday),
             notes: keep(&self.notes, &c.notes),
-            role: None,
+            role: self.role.as_ref().and_then(|r| r.role.clone()),
             custom: self.custom.clone(),
         }
         .validate_with(defs, false)
+        .and_then(|mut v| {
+            if let Some(r) = &self.role {
+                if !c.customers.iter().any(|l| l.customer_id == r.customer_id) {
+                    return Err(AppError::field("role", ErrCode::InvalidChoice));
+                }
+                let role = r.role.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+                v.role = Some((r.customer_id, role));
+            }
+            Ok(v)
+        })
     }
 }
 
@@ -262,6 +286,10 @@ impl ContactValues {
         cmp("messengers", c.and_then(|c| ms(&c.messengers)), ms(&self.messengers));
         cmp("birthday", c.and_then(|c| c.birthday.clone()), self.birthday.clone());
         cmp("notes", c.and_then(|c| c.notes.clone()), self.notes.clone());
+        if let (Some(c), Some((customer, role))) = (c, &self.role) {
+            let old = c.customers.iter().find(|l| l.customer_id == *customer).and_then(|l| l.role.clone());
+            cmp("role", old, role.clone());
+        }
         out
     }
 }

@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::Contact;
-use super::api::CreateContact;
+use super::api::{CreateContact, UpdateContact};
 use crate::core::Msg;
 use crate::core::phone::display;
 use crate::custom_fields::CustomField;
@@ -12,7 +12,9 @@ use crate::custom_fields::inputs::CustomInputs;
 use crate::records::RecordKind;
 use crate::records::api::SetArchived;
 use crate::records::panel::ArchiveToggle;
-use crate::ui::{Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t};
+use crate::ui::{
+    Field, FormError, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+};
 
 /// The section; successful additions count in `changes`.
 #[component]
@@ -64,7 +66,7 @@ pub fn ContactsPanel(
                                 <ul class="cp-list">
                                     {l
                                         .into_iter()
-                                        .map(|c| view! { <ContactItem c customer_id fields=shown_fields.get_value() archive /> })
+                                        .map(|c| view! { <ContactItem c customer_id fields=shown_fields.get_value() archive changes /> })
                                         .collect_view()}
                                 </ul>
                             }
@@ -103,7 +105,10 @@ fn ContactItem(
     customer_id: i64,
     fields: Vec<CustomField>,
     archive: ServerAction<SetArchived>,
+    changes: RwSignal<u32>,
 ) -> impl IntoView {
+    let editing = c.clone();
+    let edit_fields = fields.clone();
     let custom: Vec<String> = fields
         .iter()
         .filter_map(|d| {
@@ -120,6 +125,10 @@ fn ContactItem(
             {(!title.is_empty()).then(|| view! { <span class="muted small">{format!(" · {title}")}</span> })}
             " "
             <ArchiveToggle kind=RecordKind::Contact id version archived_at action=archive />
+            <details class="edit-form">
+                <summary class="button small" data-test="ct-edit">{t(Msg::Edit)}</summary>
+                <EditContactForm c=editing customer_id fields=edit_fields changes />
+            </details>
             <div class="small facts-inline">
                 {c.phones.into_iter().map(|p| view! { <a href=format!("tel:{p}")>{display(&p)}</a> }).collect_view()}
                 {c.emails.into_iter().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }).collect_view()}
@@ -150,5 +159,41 @@ fn ContactItem(
                     }
                 })}
         </li>
+    }
+}
+
+/// The edit form of one contact on the card (every field, the role at this customer).
+#[component]
+fn EditContactForm(c: Contact, customer_id: i64, fields: Vec<CustomField>, changes: RwSignal<u32>) -> impl IntoView {
+    let id = c.id;
+    let action = ServerAction::<UpdateContact>::new();
+    bump_on_success(action, changes);
+    let error = action_error(action);
+    let general = general_error(error);
+    let scope = format!("ct{id}");
+    let role = c.customers.iter().find(|l| l.customer_id == customer_id).and_then(|l| l.role.clone());
+    let telegram = c.messengers.iter().find(|m| m.kind == "telegram").map(|m| m.handle.clone());
+    let phones = c.phones.iter().map(|p| display(p)).collect::<Vec<_>>().join(", ");
+    view! {
+        <ActionForm action attr:class="stack" attr:data-test="ct-edit-form" attr:aria-label=t(Msg::EditContact)>
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=c.version />
+            <input type="hidden" name="customer_id" value=customer_id />
+            <FormError error=general />
+            <Field label=Msg::FullName name="name" scope=scope.clone() value=c.name required=true error />
+            <div class="grid-2">
+                <Field label=Msg::Position name="position" scope=scope.clone() value=c.position.unwrap_or_default() error />
+                <Field label=Msg::ContactRole name="role" scope=scope.clone() value=role.unwrap_or_default() error />
+                <Field label=Msg::Phones name="phones" scope=scope.clone() kind="text" value=phones placeholder=Msg::CommaList error />
+                <Field label=Msg::Emails name="emails" scope=scope.clone() value=c.emails.join(", ") placeholder=Msg::CommaList error />
+                <Field label=Msg::Telegram name="telegram" scope=scope.clone() value=telegram.unwrap_or_default() error />
+                <Field label=Msg::Birthday name="birthday" scope=scope.clone() kind="date" value=c.birthday.unwrap_or_default() error />
+            </div>
+            <TextArea label=Msg::Notes name="notes" scope=scope.clone() value=c.notes.unwrap_or_default() error />
+            <CustomInputs defs=fields values=c.custom scope=scope error />
+            <div class="actions">
+                <Submit pending=action.pending() label=Msg::Save busy=Msg::BusySaving test="ct-save" />
+            </div>
+        </ActionForm>
     }
 }

@@ -203,6 +203,10 @@ pub async fn update(
         if n == 1 {
             write_points!(tx, c.id, v);
             crate::save_custom!(tx, c.id, &v.custom)?;
+            if let Some((customer, role)) = &v.role {
+                sqlx::query("UPDATE customer_contacts SET role = $1 WHERE customer_id = $2 AND contact_id = $3")
+                    .bind(role).bind(customer).bind(c.id).execute(&mut *tx).await?;
+            }
             if !changes.is_empty() {
                 for link in &c.customers {
                     crate::audit!(tx, link.customer_id, "contact", c.id, "changed", changes, user_id, now)?;

@@ -69,6 +69,7 @@ pub enum ErrCode {
     DealClosed,
     OwnPasswordInProfile,
     IdempotencyKeyReused,
+    KeptAsSent,
 }
 
 impl ErrCode {
@@ -86,6 +87,7 @@ impl ErrCode {
             ErrCode::WrongPassword => Msg::ErrWrongPassword,
             ErrCode::OwnPasswordInProfile => Msg::ErrOwnPasswordInProfile,
             ErrCode::IdempotencyKeyReused => Msg::ErrIdempotencyKeyReused,
+            ErrCode::KeptAsSent => Msg::ErrKeptAsSent,
             ErrCode::PasswordsDiffer => Msg::ErrPasswordsDiffer,
             ErrCode::NotANumber => Msg::ErrNotANumber,
             ErrCode::TooMany => Msg::ErrTooMany,

@@ -881,6 +881,38 @@ messages! {
     GoesBankAccounts => ["bank hisoblari", "банковские счета", "bank accounts"],
     GoesAttachments => ["fayllar", "файлы", "files"],
     GoesHistory => ["tarix yozuvlari", "записи истории", "history entries"],
+    Phones => ["Telefonlar", "Телефоны", "Phones"],
+    Emails => ["E-pochtalar", "E-mail", "E-mails"],
+    CommaList => ["vergul bilan ajrating", "через запятую", "separated by commas"],
+    EditContact => ["Kontaktni tahrirlash", "Изменить контакт", "Edit contact"],
+    RemoveBankAccount => ["Hisobni olib tashlash", "Убрать счёт", "Remove account"],
+    RemoveBankAccountQuestion => [
+        "Bank hisobi olib tashlansinmi? Tarixda uning yozuvi qoladi.",
+        "Убрать банковский счёт? В истории останется запись о нём.",
+        "Remove the bank account? The history keeps a record of it."
+    ],
+    YesRemove => ["Ha, olib tashlash", "Да, убрать", "Yes, remove"],
+    ErrKeptAsSent => [
+        "Yuborilgan yoki olingan xabar o'zgartirilmaydi",
+        "Отправленное или полученное сообщение не изменяется",
+        "What was sent or received is kept as it was"
+    ],
+    EditInteraction => ["Muloqotni tahrirlash", "Изменить взаимодействие", "Edit interaction"],
+    BulkActions => ["Tanlanganlar bilan", "С выбранными", "With the selected"],
+    BulkReassign => ["Boshqa menejerga berish", "Передать другому менеджеру", "Hand to another manager"],
+    BulkTag => ["Teg qo'shish", "Добавить тег", "Add a tag"],
+    BulkAddToSegment => ["Statik segmentga qo'shish", "Добавить в статический сегмент", "Add to a static segment"],
+    BulkArchive => ["Arxivlash", "В архив", "Archive"],
+    BulkRestore => ["Arxivdan qaytarish", "Вернуть из архива", "Restore"],
+    BulkAllMatching => ["Filtrga mos hammasi (faqat shu sahifa emas)", "Все по фильтру (не только эта страница)", "Everything the filter finds (not only this page)"],
+    BulkApply => ["Bajarish", "Выполнить", "Apply"],
+    BulkBusy => ["Bajarilmoqda…", "Выполняем…", "Working…"],
+    BulkDone => ["Bajarildi. O'zgardi: {0}, o'zgarishsiz: {1}.", "Готово. Изменено: {0}, без изменений: {1}.", "Done. Changed: {0}, unchanged: {1}."],
+    ExportSelected => ["Tanlanganlarni eksport (CSV)", "Экспорт выбранных (CSV)", "Export selected (CSV)"],
+    SelectRow => ["Tanlash", "Выбрать", "Select"],
+    SelectPage => ["Sahifadagi hammasini tanlash", "Выбрать всех на странице", "Select everyone on this page"],
+    NewManager => ["Yangi menejer", "Новый менеджер", "New manager"],
+    Tag => ["Teg", "Тег", "Tag"],
     GoesMail => ["xatlar bog'lanishdan chiqadi (pochta qutisida qoladi)", "письма будут отвязаны (останутся в ящике)", "e-mails unlinked (they stay in the mailbox)"],
 }
 

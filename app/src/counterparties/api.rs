@@ -79,3 +79,45 @@ pub async fn move_counterparty(
     };
     run.await.inspect_err(set_status)
 }
+
+/// Saves the card's edit form of a counterparty (every field sent: an empty address clears it).
+#[server(prefix = "/rpc", endpoint = "counterparties/update")]
+pub async fn update_counterparty(
+    id: i64,
+    version: i64,
+    legal_name: String,
+    tax_id: String,
+    country: Option<String>,
+    legal_address: Option<String>,
+    vat_payer: Option<String>,
+) -> Result<Counterparty, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        let patch = super::CounterpartyPatch {
+            version,
+            legal_name: Some(legal_name),
+            country: Some(country.unwrap_or_default()),
+            tax_id: Some(tax_id),
+            vat_payer: Some(vat_payer.is_some()),
+            legal_address: Some(legal_address.unwrap_or_default()),
+        };
+        super::service::update(&db, ctx.user()?, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Removes a bank account of a counterparty (the card's button).
+#[server(prefix = "/rpc", endpoint = "counterparties/remove-bank-account")]
+pub async fn remove_bank_account(
+    counterparty_id: i64,
+    version: i64,
+    account_id: i64,
+) -> Result<Counterparty, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        super::service::remove_bank_account(&db, ctx.user()?, counterparty_id, account_id, version).await
+    };
+    run.await.inspect_err(set_status)
+}

@@ -6,13 +6,15 @@ use leptos::prelude::*;
 
 use super::Counterparty;
 use super::CounterpartyList;
-use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty};
+use super::api::{AddBankAccount, CreateCounterparty, MoveCounterparty, RemoveBankAccount, UpdateCounterparty};
 use crate::core::Msg;
 use crate::core::format::date;
 use crate::records::RecordKind;
 use crate::records::api::SetArchived;
 use crate::records::panel::ArchiveToggle;
-use crate::ui::{Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t};
+use crate::ui::{
+    ConfirmSubmit, Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+};
 
 /// The section; successful changes count in `changes`.
 #[component]
@@ -59,7 +61,7 @@ pub fn CounterpartiesPanel(
                                     {l
                                         .current
                                         .into_iter()
-                                        .map(|c| view! { <CurrentItem c bank bank_for moving archive /> })
+                                        .map(|c| view! { <CurrentItem c bank bank_for moving archive changes /> })
                                         .collect_view()}
                                 </ul>
                                 {(!l.former.is_empty())
@@ -112,7 +114,16 @@ fn CurrentItem(
     bank_for: RwSignal<Option<i64>>,
     moving: ServerAction<MoveCounterparty>,
     archive: ServerAction<SetArchived>,
+    changes: RwSignal<u32>,
 ) -> impl IntoView {
+    let update = ServerAction::<UpdateCounterparty>::new();
+    bump_on_success(update, changes);
+    let update_error = action_error(update);
+    let remove = ServerAction::<RemoveBankAccount>::new();
+    bump_on_success(remove, changes);
+    let remove_error = action_error(remove);
+    let scope = format!("cp{}", c.id);
+    let editing = c.clone();
     let version = c.version;
     let archived_at = c.archived_at;
     let since = c.owners.last().map(|o| date(lang(), o.from)).unwrap_or_default();
@@ -128,7 +139,29 @@ fn CurrentItem(
             {c.vat_payer.then(|| view! { <span class="badge badge-on">{t(Msg::VatPayer)}</span> })}
             " "
             <ArchiveToggle kind=RecordKind::Counterparty id version archived_at action=archive />
+            <details class="edit-form">
+                <summary class="button small" data-test="cp-edit">{t(Msg::Edit)}</summary>
+                <ActionForm action=update attr:class="stack" attr:data-test="cp-edit-form">
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="version" value=version />
+                    <FormError error=general_error(update_error) />
+                    <Field label=Msg::LegalName name="legal_name" scope=scope.clone() value=editing.legal_name required=true error=update_error />
+                    <div class="grid-2">
+                        <Field label=Msg::TaxId name="tax_id" scope=scope.clone() value=editing.tax_id required=true error=update_error />
+                        <Field label=Msg::Country name="country" scope=scope.clone() value=editing.country error=update_error />
+                    </div>
+                    <Field label=Msg::LegalAddress name="legal_address" scope=scope.clone() value=editing.legal_address.unwrap_or_default() error=update_error />
+                    <label class="check">
+                        <input type="checkbox" name="vat_payer" value="on" checked=editing.vat_payer data-test="field-vat_payer" />
+                        {t(Msg::VatPayer)}
+                    </label>
+                    <div class="actions">
+                        <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving test="cp-save" />
+                    </div>
+                </ActionForm>
+            </details>
             {c.legal_address.map(|a| view! { <div class="small">{a}</div> })}
+            <FormError error=remove_error />
             {(!c.bank_accounts.is_empty())
                 .then(|| {
                     view! {
@@ -138,7 +171,23 @@ fn CurrentItem(
                                 .into_iter()
                                 .map(|a| {
                                     let bank = a.bank_name.map(|n| format!(" ({n})")).unwrap_or_default();
-                                    view! { <li>{format!("{} / {}{bank}", a.bank_code, a.account)}</li> }
+                                    view! {
+                                        <li data-test="bank-account">
+                                            {format!("{} / {}{bank} ", a.bank_code, a.account)}
+                                            <ActionForm action=remove attr:class="inline">
+                                                <input type="hidden" name="counterparty_id" value=id />
+                                                <input type="hidden" name="version" value=version />
+                                                <input type="hidden" name="account_id" value=a.id />
+                                                <ConfirmSubmit
+                                                    pending=remove.pending()
+                                                    label=Msg::RemoveBankAccount
+                                                    question=Msg::RemoveBankAccountQuestion
+                                                    yes=Msg::YesRemove
+                                                    test="bank-remove"
+                                                />
+                                            </ActionForm>
+                                        </li>
+                                    }
                                 })
                                 .collect_view()}
                         </ul>
@@ -151,10 +200,10 @@ fn CurrentItem(
                     <input type="hidden" name="version" value=version />
                     <FormError error=general_error(error) />
                     <div class="grid-2">
-                        <Field label=Msg::BankCode name="bank_code" scope="bank" required=true error />
-                        <Field label=Msg::AccountNumber name="account" scope="bank" required=true error />
+                        <Field label=Msg::BankCode name="bank_code" scope=format!("bank{id}") required=true error />
+                        <Field label=Msg::AccountNumber name="account" scope=format!("bank{id}") required=true error />
                     </div>
-                    <Field label=Msg::BankName name="bank_name" scope="bank" error />
+                    <Field label=Msg::BankName name="bank_name" scope=format!("bank{id}") error />
                     <div class="actions">
                         <Submit pending=bank.pending() label=Msg::Add class="button small primary" test="bank-submit" />
                     </div>
@@ -241,7 +290,7 @@ fn MoveForm(id: i64, version: i64, action: ServerAction<MoveCounterparty>) -> im
                         error.get().map(|e| e.field_codes("customer_id").iter().map(|c| t(c.msg())).collect::<Vec<_>>().join("; "))
                     }}
                 </p>
-                <Field label=Msg::FieldFrom name="from" scope="move" kind="date" required=true error />
+                <Field label=Msg::FieldFrom name="from" scope=format!("move{id}") kind="date" required=true error />
                 <div class="actions">
                     <Submit pending=action.pending() label=Msg::Move class="button small primary" test="move-submit" />
                 </div>

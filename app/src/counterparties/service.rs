@@ -102,3 +102,18 @@ pub async fn add_bank_account(
     let account = input.validate(&c.country)?;
     store::add_bank_account(db, user.id, &c, &account).await
 }
+
+/// Removes one of the counterparty's bank accounts, based on `version` (a stale one is a `Conflict`).
+pub async fn remove_bank_account(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    account_id: i64,
+    version: i64,
+) -> Result<Counterparty, AppError> {
+    let c = get(db, user, id).await?;
+    if version != c.version {
+        return Err(AppError::Conflict);
+    }
+    store::remove_bank_account(db, user.id, &c, account_id).await
+}

@@ -324,6 +324,37 @@ pub async fn add_bank_account(
     get(db, c.id).await
 }
 
+/// Removes bank account `account_id` if the counterparty is still at the version `c` was read at
+/// (`Conflict` otherwise); an account it does not have is `NotFound`.
+pub async fn remove_bank_account(
+    db: &Db,
+    user_id: i64,
+    c: &Counterparty,
+    account_id: i64,
+) -> Result<Counterparty, AppError> {
+    let a = c.bank_accounts.iter().find(|a| a.id == account_id).ok_or(AppError::NotFound)?;
+    let now = now_millis();
+    let label = format!("{} / {}", a.bank_code, a.account);
+    let changes = vec![FieldChange { field: "bank_account".into(), old: Some(label), new: None }];
+    let current = db_run!(db, p => async {
+        let mut tx = p.begin_write().await?;
+        let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
+            .bind(now).bind(c.id).bind(c.version).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM bank_accounts WHERE id = $1 AND counterparty_id = $2")
+            .bind(account_id).bind(c.id).execute(&mut *tx).await?;
+        crate::audit!(tx, c.customer_id, "counterparty", c.id, "changed", &changes, user_id, now)?;
+        tx.commit().await.map(|_| true)
+    }.await)?;
+    if !current {
+        return Err(AppError::Conflict);
+    }
+    get(db, c.id).await
+}
+
 /// Number of counterparties (all of them).
 pub async fn count(db: &Db) -> Result<i64, AppError> {
     Ok(db_run!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM counterparties").fetch_one(p).await)?)

@@ -13,6 +13,9 @@ use crate::ui::{field_message, t};
 pub fn CustomInputs(
     defs: Vec<CustomField>,
     values: CustomValues,
+    /// Makes the element ids unique when two forms on a page have these inputs.
+    #[prop(optional, into)]
+    scope: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let active: Vec<CustomField> = defs.into_iter().filter(|d| !d.retired).collect();
@@ -23,7 +26,7 @@ pub fn CustomInputs(
                     .into_iter()
                     .map(|d| {
                         let v = values.get(&d.key).cloned().unwrap_or(Value::Null);
-                        view! { <CustomInput def=d value=v error /> }
+                        view! { <CustomInput def=d value=v scope=scope.clone() error /> }
                     })
                     .collect_view()}
             </div>
@@ -32,9 +35,9 @@ pub fn CustomInputs(
 }
 
 #[component]
-fn CustomInput(def: CustomField, value: Value, error: Signal<Option<AppError>>) -> impl IntoView {
+fn CustomInput(def: CustomField, value: Value, scope: String, error: Signal<Option<AppError>>) -> impl IntoView {
     let err_key = format!("custom.{}", def.key);
-    let id = format!("cf-{}", def.key);
+    let id = if scope.is_empty() { format!("cf-{}", def.key) } else { format!("cf-{scope}-{}", def.key) };
     let err_id = format!("{id}-err");
     let name = format!("custom[{}]", def.key);
     let text = value.as_str().unwrap_or_default().to_string();

@@ -48,6 +48,10 @@ pub struct ListPage {
     pub fields: Vec<(String, String)>,
     /// With a segment: how many of its members the user may see.
     pub total: Option<i64>,
+    /// Who the user may hand customers to: `(id, name)`.
+    pub people: Vec<(i64, String)>,
+    /// Static segments customers may be added to (for sales heads and administrators): `(id, name)`.
+    pub static_segments: Vec<(i64, String)>,
 }
 
 /// A page of customers, searched by name, phone, e-mail, taxpayer id or contact person, filtered by segment,
@@ -77,6 +81,7 @@ pub async fn list_customers(
             sort: sort.filter(|s| !s.is_empty()),
             limit: super::DEFAULT_PAGE,
             archived: crate::core::archive::Archived::parse(archived.as_deref())?,
+            ids: Vec::new(),
         };
         let page = super::service::list(&db, user, &query).await?;
         let items = page
@@ -93,13 +98,22 @@ pub async fn list_customers(
                 archived: c.archived_at.is_some(),
             })
             .collect();
-        let segments = crate::segments::service::list(&db, user).await?.into_iter().map(|s| (s.id, s.name)).collect();
+        let all_segments = crate::segments::service::list(&db, user).await?;
+        let may_define =
+            matches!(user.role, crate::core::identity::Role::Admin | crate::core::identity::Role::SalesHead);
+        let static_segments = all_segments
+            .iter()
+            .filter(|s| may_define && s.kind == crate::segments::SegmentKind::Static)
+            .map(|s| (s.id, s.name.clone()))
+            .collect();
+        let segments = all_segments.into_iter().map(|s| (s.id, s.name)).collect();
+        let people = crate::admin::store::staff(&db, user.scope()).await?;
         let total = match segment {
             Some(id) => Some(crate::segments::service::count(&db, user, id).await?),
             None => None,
         };
         let fields = defs.into_iter().filter(|d| !d.retired).map(|d| (d.key, d.label)).collect();
-        Ok(ListPage { items, next_cursor: page.next_cursor, segments, fields, total })
+        Ok(ListPage { items, next_cursor: page.next_cursor, segments, fields, total, people, static_segments })
     };
     run.await.inspect_err(set_status)
 }
@@ -317,6 +331,74 @@ pub async fn merge_customers(
         let merged = super::service::merge(&db, ctx.user()?, &req).await?;
         leptos_axum::redirect(&format!("/customers/{}", merged.id));
         Ok(merged.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// The list's bulk action on the ticked customers (`sel[<id>]`), or with `all` on every customer the list's
+/// filters find (up to [`super::bulk::MAX_BULK`]). `action` is `reassign` (with `manager_id`), `tag` (with
+/// `tag`), `segment` (with `segment_id`, a static segment), `archive` or `restore`.
+#[server(prefix = "/rpc", endpoint = "customers/bulk")]
+pub async fn bulk_customers(
+    action: String,
+    sel: Option<BTreeMap<String, String>>,
+    all: Option<String>,
+    q: Option<String>,
+    segment: Option<String>,
+    stage: Option<String>,
+    field: Option<String>,
+    value: Option<String>,
+    archived: Option<String>,
+    manager_id: Option<String>,
+    tag: Option<String>,
+    segment_id: Option<String>,
+) -> Result<super::bulk::BulkResult, AppError> {
+    use super::bulk::{BulkAction, MAX_BULK};
+    use crate::core::ErrCode;
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let id_of = |field: &str, v: Option<String>| -> Result<i64, AppError> {
+            let v = v.filter(|s| !s.trim().is_empty()).ok_or_else(|| AppError::field(field, ErrCode::Required))?;
+            v.trim().parse().map_err(|_| AppError::field(field, ErrCode::InvalidChoice))
+        };
+        let action = match action.as_str() {
+            "reassign" => BulkAction::Reassign { manager_id: id_of("manager_id", manager_id)? },
+            "tag" => BulkAction::Tag { tag: tag.unwrap_or_default() },
+            "segment" => BulkAction::AddToSegment { segment_id: id_of("segment_id", segment_id)? },
+            "archive" => BulkAction::Archive,
+            "restore" => BulkAction::Restore,
+            _ => return Err(AppError::field("action", ErrCode::InvalidChoice)),
+        };
+        let ids: Vec<i64> = if all.is_some_and(|a| a == "true" || a == "on") {
+            // Every customer the filters find, page by page.
+            let defs = crate::custom_fields::store::list(&db, crate::custom_fields::FieldEntity::Customer).await?;
+            let mut query = super::store::ListQuery {
+                q,
+                segment: segment.filter(|s| !s.is_empty()).and_then(|s| s.parse().ok()),
+                rules: super::simple_filters(&defs, stage, field, value),
+                limit: super::MAX_PAGE,
+                archived: crate::core::archive::Archived::parse(archived.as_deref())?,
+                ..Default::default()
+            };
+            let mut ids = Vec::new();
+            loop {
+                let page = super::service::list(&db, user, &query).await?;
+                ids.extend(page.items.iter().map(|c| c.id));
+                if ids.len() > MAX_BULK {
+                    return Err(AppError::field("ids", ErrCode::TooMany));
+                }
+                match page.next_cursor {
+                    Some(c) => query.cursor = Some(c),
+                    None => break,
+                }
+            }
+            ids
+        } else {
+            sel.unwrap_or_default().keys().filter_map(|k| k.parse().ok()).collect()
+        };
+        super::bulk::run(&db, user, &ids, &action).await
     };
     run.await.inspect_err(set_status)
 }

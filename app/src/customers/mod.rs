@@ -1,6 +1,7 @@
 //! Customers: the centre of the CRM. Shared model and validation rules.
 
 pub mod api;
+pub mod bulk;
 pub mod dupes;
 #[cfg(feature = "ssr")]
 pub mod filter;

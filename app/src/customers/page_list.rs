@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::CustomerStage;
-use super::api::{ListPage, list_customers};
+use super::api::{BulkCustomers, ListPage, list_customers};
 use crate::core::format::date;
 use crate::core::phone::display;
 use crate::core::{AppError, Msg};
-use crate::ui::{ErrorPage, lang, t};
+use crate::ui::{ErrorPage, FormError, Submit, action_error, field_message, lang, t};
 
 /// The list's query parameters besides the cursor.
 const PARAMS: [&str; 7] = ["q", "segment", "stage", "field", "value", "sort", "archived"];
@@ -23,9 +23,10 @@ pub fn CustomerListPage() -> impl IntoView {
     let filters = move || {
         PARAMS.iter().filter_map(|k| param(k).map(|v| format!("{k}={}", encode(&v)))).collect::<Vec<_>>().join("&")
     };
+    let bulk = ServerAction::<BulkCustomers>::new();
     let page = Resource::new(
-        move || (PARAMS.map(param), cursor()),
-        |([q, segment, stage, field, value, sort, archived], cursor)| {
+        move || (PARAMS.map(param), cursor(), bulk.version().get()),
+        |([q, segment, stage, field, value, sort, archived], cursor, _)| {
             let segment = segment.and_then(|s| s.parse().ok());
             list_customers(q, cursor, segment, stage, field, value, sort, archived)
         },
@@ -86,12 +87,25 @@ pub fn CustomerListPage() -> impl IntoView {
                             format!("{}: {}", t(Msg::MembersCount), crate::core::format::number(lang, n.into()))
                         });
                         let items = page.items.clone();
+                        let (people, static_segments) = (page.people.clone(), page.static_segments.clone());
                         view! {
                             <FilterBar page=Some(page) param />
                             {total.map(|text| view! { <p class="muted" data-test="segment-total">{text}</p> })}
+                            <BulkBar
+                                action=bulk
+                                people
+                                static_segments
+                                filters=["q", "segment", "stage", "field", "value", "archived"]
+                                    .into_iter()
+                                    .filter_map(|k| param(k).map(|v| (k, v)))
+                                    .collect()
+                            />
                             <table class="table" data-test="customer-table">
                                 <thead>
                                     <tr>
+                                        <th class="select-col">
+                                            <input type="checkbox" aria-label=t(Msg::SelectPage) on:change=select_page data-test="select-page" />
+                                        </th>
                                         <th>{t(Msg::Name)}</th>
                                         <th class="hide-sm">{t(Msg::Phone)}</th>
                                         <th class="hide-sm">{t(Msg::Email)}</th>
@@ -105,6 +119,11 @@ pub fn CustomerListPage() -> impl IntoView {
                                         .map(|c| {
                                             view! {
                                                 <tr data-test="customer-row">
+                                                    <td class="select-col">
+                                                        <input type="checkbox" form="bulk-form" name=format!("sel[{}]", c.id) value="on"
+                                                            class="row-select" data-id=c.id aria-label=format!("{}: {}", t(Msg::SelectRow), c.name)
+                                                            data-test="select-row" />
+                                                    </td>
                                                     <td>
                                                         <a href=format!("/customers/{}", c.id)>{c.name}</a>
                                                         <span class="muted small">" · " {t(c.kind.msg())}</span>
@@ -130,6 +149,117 @@ pub fn CustomerListPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Ticks or clears every row's box (the header's box).
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+fn select_page(ev: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let on = event_target_checked(&ev);
+        let Some(doc) = leptos::web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(boxes) = doc.query_selector_all("input.row-select") else { return };
+        for i in 0..boxes.length() {
+            if let Some(b) = boxes.item(i).and_then(|n| n.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
+                b.set_checked(on);
+            }
+        }
+    }
+}
+
+/// The ids of the ticked rows.
+#[cfg(not(feature = "hydrate"))]
+fn selected_ids() -> Vec<String> {
+    Vec::new()
+}
+
+/// The ids of the ticked rows.
+#[cfg(feature = "hydrate")]
+fn selected_ids() -> Vec<String> {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(doc) = leptos::web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
+    let Ok(boxes) = doc.query_selector_all("input.row-select:checked") else { return Vec::new() };
+    (0..boxes.length())
+        .filter_map(|i| boxes.item(i).and_then(|n| n.dyn_into::<leptos::web_sys::Element>().ok()))
+        .filter_map(|e| e.get_attribute("data-id"))
+        .collect()
+}
+
+/// What to do with the ticked customers (or everything the filter finds): hand to a manager, tag, add to
+/// a static segment, archive, restore; and the export of the ticked ones. The row boxes belong to this
+/// form (`form="bulk-form"`).
+#[component]
+fn BulkBar(
+    action: ServerAction<BulkCustomers>,
+    people: Vec<(i64, String)>,
+    static_segments: Vec<(i64, String)>,
+    /// The list's filters, sent along for "everything the filter finds".
+    filters: Vec<(&'static str, String)>,
+) -> impl IntoView {
+    let chosen = RwSignal::new("reassign".to_string());
+    let error = action_error(action);
+    let done =
+        move || {
+            action.value().get().and_then(Result::ok).map(|r| {
+                t(Msg::BulkDone).replace("{0}", &r.changed.to_string()).replace("{1}", &r.unchanged.to_string())
+            })
+        };
+    let mut actions = vec![("reassign", Msg::BulkReassign), ("tag", Msg::BulkTag)];
+    if !static_segments.is_empty() {
+        actions.push(("segment", Msg::BulkAddToSegment));
+    }
+    actions.extend([("archive", Msg::BulkArchive), ("restore", Msg::BulkRestore)]);
+    let msg = move |name: &'static str| move || field_message(error.get(), name);
+    let export = move |_| {
+        let ids = selected_ids();
+        if ids.is_empty() {
+            return;
+        }
+        if let Some(w) = leptos::web_sys::window() {
+            let _ = w.location().set_href(&format!("/customers/export?format=csv&ids={}", ids.join(",")));
+        }
+    };
+    view! {
+        <details class="bulk" data-test="bulk">
+            <summary class="button small">{t(Msg::BulkActions)}</summary>
+            <leptos::form::ActionForm action attr:id="bulk-form" attr:class="toolbar bulk-bar" attr:data-test="bulk-form">
+                {filters.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}
+                <label for="bulk-action" class="sr-only">{t(Msg::BulkActions)}</label>
+                <select id="bulk-action" name="action" data-test="bulk-action"
+                    on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {actions.into_iter().map(|(v, m)| view! { <option value=v>{t(m)}</option> }).collect_view()}
+                </select>
+                <span class:hidden=move || chosen.get() != "reassign">
+                    <label for="bulk-manager" class="sr-only">{t(Msg::NewManager)}</label>
+                    <select id="bulk-manager" name="manager_id" data-test="bulk-manager">
+                        {people.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </span>
+                <span class:hidden=move || chosen.get() != "tag">
+                    <label for="bulk-tag" class="sr-only">{t(Msg::Tag)}</label>
+                    <input id="bulk-tag" name="tag" placeholder=t(Msg::Tag) data-test="bulk-tag" />
+                </span>
+                <span class:hidden=move || chosen.get() != "segment">
+                    <label for="bulk-segment" class="sr-only">{t(Msg::Segment)}</label>
+                    <select id="bulk-segment" name="segment_id" data-test="bulk-segment">
+                        {static_segments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </span>
+                <label class="check">
+                    <input type="checkbox" name="all" value="true" data-test="bulk-all" />
+                    {t(Msg::BulkAllMatching)}
+                </label>
+                <Submit pending=action.pending() label=Msg::BulkApply busy=Msg::BulkBusy class="button small primary" test="bulk-apply" />
+                <button type="button" class="button small" on:click=export data-test="export-selected">{t(Msg::ExportSelected)}</button>
+            </leptos::form::ActionForm>
+            <p class="field-error" role="alert" data-test="bulk-error">
+                {move || [msg("ids")(), msg("manager_id")(), msg("tag")(), msg("segment_id")(), msg("action")()].into_iter().flatten().collect::<Vec<_>>().join("; ")}
+            </p>
+            <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. }))) />
+            {move || done().map(|text| view! { <p class="alert alert-ok" role="status" data-test="bulk-done">{text}</p> })}
+        </details>
     }
 }
 

@@ -59,7 +59,7 @@ impl From<Row> for Customer {
 }
 
 /// Separates the tags in `customers.tags`.
-const TAG_SEP: char = '\u{1f}';
+pub(crate) const TAG_SEP: char = '\u{1f}';
 
 fn tags_text(tags: &[String]) -> String {
     tags.join(&TAG_SEP.to_string())
@@ -133,6 +133,8 @@ pub struct ListQuery {
     pub limit: u32,
     /// Living customers (default), archived ones, or both.
     pub archived: crate::core::archive::Archived,
+    /// Only these customers (a list's selection; at most [`super::bulk::MAX_BULK`]); empty: no such limit.
+    pub ids: Vec<i64>,
 }
 
 /// How a page is ordered: newest first by default. Every order pages by keyset (the last row's sort value and
@@ -273,6 +275,12 @@ pub async fn list(db: &Db, scope: Scope, query: &ListQuery, ctx: &FilterCtx) -> 
     if let Some(rules) = query.rules.as_ref().filter(|r| !r.rules.is_empty()) {
         sql.push_str(" AND ");
         sql.push_str(&super::filter::rules_sql(ctx, rules, &mut args, 0)?);
+    }
+    if !query.ids.is_empty() {
+        let first = args.len();
+        args.extend(query.ids.iter().take(super::bulk::MAX_BULK).map(|id| Arg::I(*id)));
+        let n = args.len() - first;
+        sql.push_str(&format!(" AND c.id IN ({})", crate::core::db::placeholders_after(first, n)));
     }
     if let Some(id) = query.segment {
         let member = Rules { any: false, rules: vec![Rule { field: "segment".into(), op: Op::Eq, value: id.into() }] };

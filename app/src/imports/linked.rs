@@ -432,6 +432,7 @@ async fn update_contact(db: &Db, ctx: &Context, id: i64, customer_id: i64, r: &C
             .custom
             .clone()
             .map(|c| c.into_iter().filter(|(_, v)| !crate::custom_fields::is_empty_value(v)).collect()),
+        role: None,
     };
     crate::contacts::service::update(db, &ctx.user, id, &patch).await?;
     if !current.customers.iter().any(|l| l.customer_id == customer_id) {

@@ -43,25 +43,8 @@ pub async fn log_interaction(
         ctx.require_module(super::MODULE.key)?;
         let kind =
             super::InteractionKind::parse(&kind).ok_or_else(|| AppError::field("kind", ErrCode::InvalidChoice))?;
-        let occurred_at = match given(when) {
-            Some(w) => Some(
-                crate::core::format::parse_date_time(&w)
-                    .ok_or_else(|| AppError::field("when", ErrCode::InvalidDate))?,
-            ),
-            None => None,
-        };
-        let duration_secs = match given(duration_min) {
-            Some(d) => {
-                use rust_decimal::prelude::ToPrimitive;
-                let minutes: rust_decimal::Decimal =
-                    d.replace(',', ".").parse().map_err(|_| AppError::field("duration_min", ErrCode::NotANumber))?;
-                if minutes.is_sign_negative() || minutes > rust_decimal::Decimal::from(1440) {
-                    return Err(AppError::field("duration_min", ErrCode::OutOfRange));
-                }
-                (minutes * rust_decimal::Decimal::from(60)).round().to_i64()
-            }
-            None => None,
-        };
+        let occurred_at = form_when(when)?;
+        let duration_secs = form_duration(duration_min)?;
         let contact_id = match given(contact_id) {
             Some(c) => Some(c.parse().map_err(|_| AppError::field("contact_id", ErrCode::InvalidChoice))?),
             None => None,
@@ -102,6 +85,69 @@ pub async fn log_interaction(
         };
         // The form names the time `when` and the duration in minutes.
         super::service::create(&db, ctx.user()?, &input)
+            .await
+            .map_err(|e| e.renamed(&[("occurred_at", "when"), ("duration_secs", "duration_min")]))
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// A form's `when` (company-local `YYYY-MM-DDTHH:MM`; empty: none).
+#[cfg(feature = "ssr")]
+fn form_when(when: Option<String>) -> Result<Option<crate::core::Millis>, AppError> {
+    given(when)
+        .map(|w| {
+            crate::core::format::parse_date_time(&w)
+                .ok_or_else(|| AppError::field("when", crate::core::ErrCode::InvalidDate))
+        })
+        .transpose()
+}
+
+/// A form's `duration_min` in seconds (empty: none; up to a day).
+#[cfg(feature = "ssr")]
+fn form_duration(duration_min: Option<String>) -> Result<Option<i64>, AppError> {
+    use crate::core::ErrCode;
+    use rust_decimal::prelude::ToPrimitive;
+    let Some(d) = given(duration_min) else { return Ok(None) };
+    let minutes: rust_decimal::Decimal =
+        d.replace(',', ".").parse().map_err(|_| AppError::field("duration_min", ErrCode::NotANumber))?;
+    if minutes.is_sign_negative() || minutes > rust_decimal::Decimal::from(1440) {
+        return Err(AppError::field("duration_min", ErrCode::OutOfRange));
+    }
+    Ok((minutes * rust_decimal::Decimal::from(60)).round().to_i64())
+}
+
+/// Saves an interaction's edit form (its author's or an administrator's). Only the fields the form has for
+/// the interaction's kind are sent; an empty one clears it.
+#[server(prefix = "/rpc", endpoint = "interactions/update")]
+pub async fn update_interaction(
+    id: i64,
+    version: i64,
+    status: Option<String>,
+    when: Option<String>,
+    duration_min: Option<String>,
+    place: Option<String>,
+    participants: Option<String>,
+    subject: Option<String>,
+    body: Option<String>,
+    result: Option<String>,
+) -> Result<Interaction, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let duration_given = duration_min.is_some();
+        let patch = super::InteractionPatch {
+            version,
+            status: given(status),
+            occurred_at: form_when(when)?,
+            duration_secs: if duration_given { Some(form_duration(duration_min)?.unwrap_or(0)) } else { None },
+            place,
+            participants,
+            subject,
+            body,
+            result,
+            ends_at: None,
+        };
+        super::service::update(&db, ctx.user()?, id, &patch)
             .await
             .map_err(|e| e.renamed(&[("occurred_at", "when"), ("duration_secs", "duration_min")]))
     };

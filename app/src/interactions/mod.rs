@@ -324,7 +324,8 @@ fn check_values(checks: &mut Checks, v: &InteractionValues) {
 }
 
 impl InteractionPatch {
-    /// The current values with the patch applied, validated.
+    /// The current values with the patch applied, validated. An e-mail's or SMS's subject, text and time are
+    /// what was sent or received and are refused (`kept_as_sent`); notes, result and status stay editable.
     pub fn apply(&self, i: &Interaction, now: Millis) -> Result<InteractionValues, AppError> {
         let mut checks = Checks::default();
         let pick = |checks: &mut Checks, field: &str, new: &Option<String>, old: &Option<String>, max: usize| match new
@@ -340,6 +341,21 @@ impl InteractionPatch {
             }
             None => i.status.clone(),
         };
+        // What was sent or received (an e-mail, an SMS) stays as it was: its text, subject and time.
+        if matches!(i.kind, InteractionKind::Email | InteractionKind::Sms) {
+            let changed = |new: &Option<String>, old: &Option<String>| {
+                new.as_ref().is_some_and(|n| n.trim() != old.as_deref().unwrap_or_default().trim())
+            };
+            if changed(&self.subject, &i.subject) {
+                checks.fail("subject", ErrCode::KeptAsSent);
+            }
+            if changed(&self.body, &i.body) {
+                checks.fail("body", ErrCode::KeptAsSent);
+            }
+            if self.occurred_at.is_some_and(|t| t != i.occurred_at) {
+                checks.fail("occurred_at", ErrCode::KeptAsSent);
+            }
+        }
         let occurred_at = self.occurred_at.unwrap_or(i.occurred_at);
         if self.occurred_at.is_some() && !time_ok(occurred_at, now) {
             checks.fail("occurred_at", ErrCode::InvalidDate);

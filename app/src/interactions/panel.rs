@@ -4,10 +4,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{LogInteraction, SetInteractionStatus};
+use super::api::{LogInteraction, SetInteractionStatus, UpdateInteraction};
 use super::{Interaction, InteractionKind, direction_msg, duration_text, status_msg};
 use crate::contacts::Contact;
-use crate::core::format::date_time;
+use crate::core::format::{date_time, date_time_input};
 use crate::core::{AppError, Msg};
 use crate::ui::{
     Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, field_message, general_error, lang,
@@ -143,6 +143,9 @@ pub fn InteractionEntry(
     bump_on_success(status_action, changes);
     let status_error = action_error(status_action);
     let who = i.author_name.clone().unwrap_or_default();
+    // Its author and administrators may change it.
+    let editable = crate::ui::session_info().user.is_some_and(|u| u.is_admin() || Some(u.id) == i.author_id);
+    let editing = editable.then(|| i.clone());
     view! {
         <li data-test="timeline-entry" data-action=i.kind.code() class=format!("kind-{}", i.kind.code())>
             <div class="small muted">{date_time(lang, i.occurred_at)} " · " {who}</div>
@@ -187,6 +190,12 @@ pub fn InteractionEntry(
                     </ActionForm>
                     <FormError error=status_error />
                 })}
+                {editing.map(|i| view! {
+                    <details class="edit-form">
+                        <summary class="link small" data-test="int-edit">{t(Msg::Edit)}</summary>
+                        <EditInteractionForm i changes />
+                    </details>
+                })}
                 <details class="add-form">
                     <summary class="link small" data-test="int-attach">{t(Msg::AttachFile)}</summary>
                     <form method="post" action=format!("/interactions/{}/attachments", i.id) enctype="multipart/form-data"
@@ -197,6 +206,52 @@ pub fn InteractionEntry(
                 </details>
             </div>
         </li>
+    }
+}
+
+/// The edit form of one interaction: the fields its kind has. An e-mail's or SMS's text stays as sent.
+#[component]
+fn EditInteractionForm(i: Interaction, changes: RwSignal<u32>) -> impl IntoView {
+    let action = ServerAction::<UpdateInteraction>::new();
+    bump_on_success(action, changes);
+    let error = action_error(action);
+    let scope = format!("int{}", i.id);
+    let kind = i.kind;
+    let sent = matches!(kind, InteractionKind::Email | InteractionKind::Sms);
+    let timed = matches!(kind, InteractionKind::Call | InteractionKind::Meeting);
+    let statuses: Vec<(String, String)> =
+        kind.statuses().iter().map(|c| (c.to_string(), t(status_msg(c)).to_string())).collect();
+    let minutes = i.duration_secs.filter(|s| *s > 0).map(|s| (s / 60).to_string()).unwrap_or_default();
+    view! {
+        <ActionForm action attr:class="stack" attr:data-test="int-edit-form" attr:aria-label=t(Msg::EditInteraction)>
+            <input type="hidden" name="id" value=i.id />
+            <input type="hidden" name="version" value=i.version />
+            <FormError error=general_error(error) />
+            <div class="grid-2">
+                {(statuses.len() > 1).then(|| view! {
+                    <Select label=Msg::Status name="status" scope=scope.clone() options=statuses selected=i.status.clone() error />
+                })}
+                {(!sent).then(|| view! {
+                    <Field label=Msg::When name="when" scope=scope.clone() kind="datetime-local" value=date_time_input(i.occurred_at) error />
+                })}
+                {timed.then(|| view! {
+                    <Field label=Msg::DurationMin name="duration_min" scope=scope.clone() kind="number" value=minutes error />
+                })}
+                {(kind == InteractionKind::Meeting).then(|| view! {
+                    <Field label=Msg::Place name="place" scope=scope.clone() value=i.place.clone().unwrap_or_default() error />
+                    <Field label=Msg::Participants name="participants" scope=scope.clone() value=i.participants.clone().unwrap_or_default() error />
+                })}
+            </div>
+            {(!sent).then(|| view! {
+                <TextArea label=Msg::Summary name="body" scope=scope.clone() value=i.body.clone().unwrap_or_default() error />
+            })}
+            {timed.then(|| view! {
+                <Field label=Msg::Result name="result" scope=scope.clone() value=i.result.clone().unwrap_or_default() error />
+            })}
+            <div class="actions">
+                <Submit pending=action.pending() label=Msg::Save busy=Msg::BusySaving class="button small primary" test="int-save" />
+            </div>
+        </ActionForm>
     }
 }
 

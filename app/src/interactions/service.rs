@@ -35,9 +35,14 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Interaction, Ap
     Ok(i)
 }
 
-/// Applies a patch based on `patch.version`; a stale version is a `Conflict`, never an overwrite.
+/// Applies a patch based on `patch.version`; a stale version is a `Conflict`, never an overwrite. Only the
+/// author and administrators change an interaction (see [`super::InteractionPatch::apply`] for what stays).
 pub async fn update(db: &Db, user: &CurrentUser, id: i64, patch: &InteractionPatch) -> Result<Interaction, AppError> {
     let current = get(db, user, id).await?;
+    // The author's record: only they (or an administrator) change it.
+    if !user.is_admin() && current.author_id != Some(user.id) {
+        return Err(AppError::Forbidden);
+    }
     if current.version != patch.version {
         return Err(AppError::Conflict);
     }

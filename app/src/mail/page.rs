@@ -251,10 +251,15 @@ fn TemplateItem(template: super::Template, changes: RwSignal<u32>) -> impl IntoV
     let delete = ServerAction::<DeleteTemplate>::new();
     bump_on_success(delete, changes);
     let error = action_error(delete);
+    let editing = template.clone();
     view! {
         <li data-test="template">
             <strong>{template.name.clone()}</strong>
             <div class="small muted">{template.subject.clone()}</div>
+            <details class="edit-form">
+                <summary class="button small" data-test="template-edit">{t(Msg::Edit)}</summary>
+                <TemplateForm changes current=editing />
+            </details>
             <ActionForm action=delete attr:class="inline">
                 <input type="hidden" name="id" value=template.id />
                 <ConfirmSubmit pending=delete.pending() label=Msg::Delete question=Msg::DeleteTemplateQuestion yes=Msg::DeleteYes test="template-delete" />
@@ -264,24 +269,34 @@ fn TemplateItem(template: super::Template, changes: RwSignal<u32>) -> impl IntoV
     }
 }
 
+/// A new template's form, or with `current` the edit form of that one.
 #[component]
-fn TemplateForm(changes: RwSignal<u32>) -> impl IntoView {
+fn TemplateForm(changes: RwSignal<u32>, #[prop(optional)] current: Option<super::Template>) -> impl IntoView {
     let action = ServerAction::<SaveTemplate>::new();
     bump_on_success(action, changes);
     let error = action_error(action);
     let general = general_error(error);
     let form = NodeRef::new();
-    reset_on_success(action, form);
+    if current.is_none() {
+        reset_on_success(action, form);
+    }
     let fields = TEMPLATE_FIELDS.iter().map(|f| format!("{{{{{f}}}}}")).collect::<Vec<_>>().join("  ");
+    let scope = current.as_ref().map_or_else(|| "tpl".to_string(), |c| format!("tpl{}", c.id));
+    let (name, subject, body) =
+        current.as_ref().map(|c| (c.name.clone(), c.subject.clone(), c.body.clone())).unwrap_or_default();
     view! {
         <ActionForm action node_ref=form attr:class="stack" attr:data-test="template-form">
+            {current.map(|c| view! {
+                <input type="hidden" name="id" value=c.id />
+                <input type="hidden" name="version" value=c.version />
+            })}
             <FormError error=general />
-            <Field label=Msg::Name name="name" required=true scope="tpl" error />
-            <Field label=Msg::Subject name="subject" required=true scope="tpl" error />
-            <TextArea label=Msg::MailBody name="body" error />
+            <Field label=Msg::Name name="name" required=true scope=scope.clone() value=name error />
+            <Field label=Msg::Subject name="subject" required=true scope=scope.clone() value=subject error />
+            <TextArea label=Msg::MailBody name="body" scope value=body error />
             <p class="small muted">{t(Msg::TemplateFieldsHint)} " " <code>{fields}</code></p>
             <div class="actions">
-                <Submit pending=action.pending() label=Msg::Save test="template-submit" />
+                <Submit pending=action.pending() label=Msg::Save busy=Msg::BusySaving test="template-submit" />
             </div>
         </ActionForm>
     }

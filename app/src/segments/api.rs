@@ -68,6 +68,25 @@ pub async fn create_segment(
     run.await.inspect_err(set_status)
 }
 
+/// Saves a segment's edit form: its name and rules (a static one's snapshot is retaken when they change).
+#[server(prefix = "/rpc", endpoint = "segments/update")]
+pub async fn update_segment(
+    id: i64,
+    version: i64,
+    name: String,
+    any: Option<String>,
+    rule: Option<BTreeMap<String, String>>,
+) -> Result<Segment, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::customers::MODULE.key)?;
+        let rules = rules_from_form(&rule.unwrap_or_default(), any.as_deref() == Some("any"));
+        let patch = super::SegmentPatch { version, name: Some(name), rules: Some(rules), refresh: None };
+        super::service::update(&db, ctx.user()?, id, &patch).await
+    };
+    run.await.inspect_err(set_status)
+}
+
 /// One segment with the number of its members the user may see, evaluated now.
 #[server(prefix = "/rpc", endpoint = "segments/get")]
 pub async fn segment_with_count(id: i64) -> Result<(Segment, i64), AppError> {

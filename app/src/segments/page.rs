@@ -3,8 +3,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{CreateSegment, RefreshSegment, segments_data};
-use super::{Op, Segment, SegmentKind};
+use super::api::{CreateSegment, RefreshSegment, UpdateSegment, segments_data};
+use super::{Op, Rules, Segment, SegmentKind};
 use crate::core::Msg;
 use crate::core::format::date_time;
 use crate::custom_fields::CustomField;
@@ -45,11 +45,15 @@ fn members_text(n: i64) -> String {
 pub fn SegmentsPage() -> impl IntoView {
     let create = ServerAction::<CreateSegment>::new();
     let refresh = ServerAction::<RefreshSegment>::new();
+    let update = ServerAction::<UpdateSegment>::new();
     let create_error = action_error(create);
     let refresh_error = action_error(refresh);
     let form = NodeRef::new();
     reset_on_success(create, form);
-    let data = Resource::new(move || (create.version().get(), refresh.version().get()), |_| segments_data());
+    let data = Resource::new(
+        move || (create.version().get(), refresh.version().get(), update.value().with(|v| matches!(v, Some(Ok(_))))),
+        |_| segments_data(),
+    );
     let general = general_error(create_error);
     view! {
         <h1>{t(Msg::Segments)}</h1>
@@ -77,7 +81,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                                 </tr>
                                             </thead>
                                             <tbody>
-                                                {d.segments.into_iter().map(|s| view! { <SegmentRow s refresh /> }).collect_view()}
+                                                {d.segments.into_iter().map(|s| view! { <SegmentRow s refresh fields=fields.clone() /> }).collect_view()}
                                             </tbody>
                                         </table>
                                     }
@@ -100,16 +104,8 @@ pub fn SegmentsPage() -> impl IntoView {
                                             error=create_error
                                         />
                                     </div>
-                                    <Select
-                                        label=Msg::Match
-                                        name="any"
-                                        options=vec![
-                                            ("all".to_string(), t(Msg::MatchAll).to_string()),
-                                            ("any".to_string(), t(Msg::MatchAny).to_string()),
-                                        ]
-                                        error=create_error
-                                    />
-                                    <RuleRows fields error=create_error />
+                                    <MatchSelect any=false scope="" error=create_error />
+                                    <RuleRows fields current=Rules::default() scope="" error=create_error />
                                     <Submit pending=create.pending() label=Msg::Create test="segment-submit" />
                                 </ActionForm>
                             </section>
@@ -122,9 +118,33 @@ pub fn SegmentsPage() -> impl IntoView {
     }
 }
 
+/// "All rules" or "any rule".
 #[component]
-fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>) -> impl IntoView {
+fn MatchSelect(any: bool, #[prop(into)] scope: String, error: Signal<Option<crate::core::AppError>>) -> impl IntoView {
+    view! {
+        <Select
+            label=Msg::Match
+            name="any"
+            scope
+            options=vec![
+                ("all".to_string(), t(Msg::MatchAll).to_string()),
+                ("any".to_string(), t(Msg::MatchAny).to_string()),
+            ]
+            selected=if any { "any" } else { "all" }
+            error
+        />
+    }
+}
+
+#[component]
+fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>, fields: Vec<CustomField>) -> impl IntoView {
     let is_static = s.kind == SegmentKind::Static;
+    // Each row's own form: its errors stay with it.
+    let update = ServerAction::<UpdateSegment>::new();
+    let error = action_error(update);
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let scope = format!("seg{}", s.id);
+    let editing = s.clone();
     view! {
         <tr data-test="segment-row">
             <td>
@@ -142,6 +162,19 @@ fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>) -> impl IntoVie
                         <Submit pending=refresh.pending() label=Msg::RetakeSnapshot class="button small" />
                     </ActionForm>
                 })}
+                <details class="edit-form">
+                    <summary class="button small" data-test="segment-edit">{t(Msg::Edit)}</summary>
+                    <ActionForm action=update attr:class="stack" attr:data-test="segment-edit-form">
+                        <input type="hidden" name="id" value=editing.id />
+                        <input type="hidden" name="version" value=editing.version />
+                        {move || saved().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::Saved)}</div> })}
+                        <FormError error=general_error(error) />
+                        <Field label=Msg::Name name="name" scope=scope.clone() value=editing.name.clone() required=true error />
+                        <MatchSelect any=editing.rules.any scope=scope.clone() error />
+                        <RuleRows fields current=editing.rules.clone() scope=scope.clone() error />
+                        <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving class="button small primary" test="segment-save" />
+                    </ActionForm>
+                </details>
             </td>
         </tr>
     }
@@ -149,8 +182,18 @@ fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>) -> impl IntoVie
 
 /// The rule builder: a few rows of field, operator and value. Values of stages are suggested.
 #[component]
-fn RuleRows(fields: Vec<CustomField>, error: Signal<Option<crate::core::AppError>>) -> impl IntoView {
+fn RuleRows(
+    fields: Vec<CustomField>,
+    /// The rules the rows start with (one empty row more, at least [`RULE_ROWS`] rows).
+    current: Rules,
+    /// Makes the element ids unique when several builders are on the page.
+    #[prop(into)]
+    scope: String,
+    error: Signal<Option<crate::core::AppError>>,
+) -> impl IntoView {
+    let rows = RULE_ROWS.max(current.rules.len() + 1);
     let options = field_options(&fields);
+    let list_id = format!("rule-values{scope}");
     let suggestions: Vec<(String, String)> = CustomerStage::ALL
         .into_iter()
         .map(|s| (s.as_str().to_string(), t(s.msg()).to_string()))
@@ -159,7 +202,7 @@ fn RuleRows(fields: Vec<CustomField>, error: Signal<Option<crate::core::AppError
     let problems = move || {
         let err = error.get()?;
         let mut msgs: Vec<String> = Vec::new();
-        for i in 0..RULE_ROWS {
+        for i in 0..rows {
             for part in ["field", "op", "value"] {
                 if let Some(m) = crate::ui::field_message(Some(err.clone()), &format!("rules[{i}].{part}")) {
                     msgs.push(format!("{} {}: {m}", t(Msg::Rule), i + 1));
@@ -171,24 +214,33 @@ fn RuleRows(fields: Vec<CustomField>, error: Signal<Option<crate::core::AppError
     view! {
         <fieldset class="rules" data-test="rule-rows">
             <legend>{t(Msg::Rules)}</legend>
-            <datalist id="rule-values">
+            <datalist id=list_id.clone()>
                 {suggestions.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
             </datalist>
-            {(0..RULE_ROWS)
+            {(0..rows)
                 .map(|i| {
                     let options = options.clone();
+                    let rule = current.rules.get(i);
+                    let (field, op) = (rule.map(|r| r.field.clone()).unwrap_or_default(), rule.map(|r| r.op));
+                    let value = rule.map(|r| value_text(&r.value)).unwrap_or_default();
+                    let id = |part: &str| format!("rule-{part}{scope}-{i}");
                     view! {
                         <div class="rule-row">
-                            <label class="sr-only" for=format!("rule-field-{i}")>{t(Msg::RuleField)}</label>
-                            <select id=format!("rule-field-{i}") name=format!("rule[field.{i}]") data-test=format!("rule-field-{i}")>
-                                {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                            <label class="sr-only" for=id("field")>{t(Msg::RuleField)}</label>
+                            <select id=id("field") name=format!("rule[field.{i}]") data-test=format!("rule-field-{i}")>
+                                {options.into_iter().map(|(v, l)| {
+                                    let sel = v == field;
+                                    view! { <option value=v selected=sel>{l}</option> }
+                                }).collect_view()}
                             </select>
-                            <label class="sr-only" for=format!("rule-op-{i}")>{t(Msg::RuleOp)}</label>
-                            <select id=format!("rule-op-{i}") name=format!("rule[op.{i}]") data-test=format!("rule-op-{i}")>
-                                {Op::ALL.into_iter().map(|o| view! { <option value=o.as_str()>{t(o.msg())}</option> }).collect_view()}
+                            <label class="sr-only" for=id("op")>{t(Msg::RuleOp)}</label>
+                            <select id=id("op") name=format!("rule[op.{i}]") data-test=format!("rule-op-{i}")>
+                                {Op::ALL.into_iter().map(|o| view! {
+                                    <option value=o.as_str() selected=Some(o) == op>{t(o.msg())}</option>
+                                }).collect_view()}
                             </select>
-                            <label class="sr-only" for=format!("rule-value-{i}")>{t(Msg::RuleValue)}</label>
-                            <input id=format!("rule-value-{i}") name=format!("rule[value.{i}]") list="rule-values"
+                            <label class="sr-only" for=id("value")>{t(Msg::RuleValue)}</label>
+                            <input id=id("value") name=format!("rule[value.{i}]") list=list_id.clone() value=value
                                 placeholder=t(Msg::RuleValue) data-test=format!("rule-value-{i}") />
                         </div>
                     }
@@ -197,5 +249,15 @@ fn RuleRows(fields: Vec<CustomField>, error: Signal<Option<crate::core::AppError
             <p class="field-error" data-test="rule-errors">{problems}</p>
             <p class="muted small">{t(Msg::RulesHint)}</p>
         </fieldset>
+    }
+}
+
+/// A rule's value as the builder's text box shows it (a list comma-separated).
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
     }
 }

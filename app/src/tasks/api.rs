@@ -49,35 +49,79 @@ pub async fn create_task(
     notes: Option<String>,
     deal_id: Option<String>,
 ) -> Result<Task, AppError> {
-    use crate::core::ErrCode;
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        let due_at = match crate::core::format::parse_date_time(&due) {
-            Some(d) => d,
-            None if due.trim().is_empty() => return Err(AppError::field("due", ErrCode::Required)),
-            None => return Err(AppError::field("due", ErrCode::InvalidDate)),
-        };
-        let minutes = remind.filter(|r| !r.is_empty()).map(|r| r.parse::<i64>()).transpose();
-        let minutes = minutes.map_err(|_| AppError::field("remind", ErrCode::InvalidChoice))?;
-        if minutes.is_some_and(|m| !(0..=10_080).contains(&m)) {
-            return Err(AppError::field("remind", ErrCode::InvalidChoice));
-        }
-        let id = |field: &str, v: Option<String>| match v.filter(|s| !s.is_empty()) {
-            Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, ErrCode::InvalidChoice)),
-            None => Ok(None),
-        };
+        let (due_at, minutes) = form_times(&due, remind)?;
         let input = super::NewTask {
             title,
             notes,
             due_at,
-            assignee_id: id("assignee_id", assignee_id)?,
+            assignee_id: form_id("assignee_id", assignee_id)?,
             customer_id,
-            contact_id: id("contact_id", contact_id)?,
-            deal_id: id("deal_id", deal_id)?,
+            contact_id: form_id("contact_id", contact_id)?,
+            deal_id: form_id("deal_id", deal_id)?,
             remind_at: minutes.map(|m| due_at - m * 60_000),
         };
         super::service::create(&db, ctx.user()?, &input)
+            .await
+            .map_err(|e| e.renamed(&[("due_at", "due"), ("remind_at", "remind")]))
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// A form's due time (`due`, company time) and reminder choice (minutes before it; empty: none).
+#[cfg(feature = "ssr")]
+fn form_times(due: &str, remind: Option<String>) -> Result<(crate::core::Millis, Option<i64>), AppError> {
+    use crate::core::ErrCode;
+    let due_at = match crate::core::format::parse_date_time(due) {
+        Some(d) => d,
+        None if due.trim().is_empty() => return Err(AppError::field("due", ErrCode::Required)),
+        None => return Err(AppError::field("due", ErrCode::InvalidDate)),
+    };
+    let minutes = remind.filter(|r| !r.is_empty()).map(|r| r.parse::<i64>()).transpose();
+    let minutes = minutes.map_err(|_| AppError::field("remind", ErrCode::InvalidChoice))?;
+    if minutes.is_some_and(|m| !(0..=10_080).contains(&m)) {
+        return Err(AppError::field("remind", ErrCode::InvalidChoice));
+    }
+    Ok((due_at, minutes))
+}
+
+/// A form's optional id choice (empty: none).
+#[cfg(feature = "ssr")]
+fn form_id(field: &str, v: Option<String>) -> Result<Option<i64>, AppError> {
+    match v.filter(|s| !s.is_empty()) {
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, crate::core::ErrCode::InvalidChoice)),
+        None => Ok(None),
+    }
+}
+
+/// Saves a task's edit form: title, due time, reminder, assignee (moved to a colleague), notes.
+#[server(prefix = "/rpc", endpoint = "tasks/update")]
+pub async fn update_task(
+    id: i64,
+    version: i64,
+    title: String,
+    due: String,
+    remind: Option<String>,
+    assignee_id: Option<String>,
+    notes: Option<String>,
+) -> Result<Task, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let (due_at, minutes) = form_times(&due, remind)?;
+        let patch = super::TaskPatch {
+            version,
+            title: Some(title),
+            notes: Some(notes.unwrap_or_default()),
+            due_at: Some(due_at),
+            assignee_id: form_id("assignee_id", assignee_id)?,
+            // No choice clears the reminder (0 in a patch).
+            remind_at: Some(minutes.map_or(0, |m| due_at - m * 60_000)),
+            done: None,
+        };
+        super::service::update(&db, ctx.user()?, id, &patch)
             .await
             .map_err(|e| e.renamed(&[("due_at", "due"), ("remind_at", "remind")]))
     };
@@ -98,7 +142,7 @@ pub async fn set_task_done(id: i64, version: i64, done: bool) -> Result<Task, Ap
 
 /// The open tasks about a customer, soonest first (at most 50), with the server's clock.
 #[server(prefix = "/rpc", endpoint = "tasks/customer")]
-pub async fn customer_tasks(customer_id: i64) -> Result<(crate::core::Millis, Vec<Task>), AppError> {
+pub async fn customer_tasks(customer_id: i64) -> Result<CustomerTasksView, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
@@ -108,10 +152,20 @@ pub async fn customer_tasks(customer_id: i64) -> Result<(crate::core::Millis, Ve
             limit: 50,
             ..Default::default()
         };
-        let page = super::service::list(&db, ctx.user()?, &q).await?;
-        Ok((crate::core::now_millis(), page.items))
+        let user = ctx.user()?;
+        let page = super::service::list(&db, user, &q).await?;
+        let people = crate::admin::store::staff(&db, user.scope()).await?;
+        Ok(CustomerTasksView { now: crate::core::now_millis(), tasks: page.items, people })
     };
     run.await.inspect_err(set_status)
+}
+
+/// A customer's open tasks, the server's clock, and who they may be given to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerTasksView {
+    pub now: crate::core::Millis,
+    pub tasks: Vec<Task>,
+    pub people: Vec<(i64, String)>,
 }
 
 /// A calendar view's data.

@@ -50,9 +50,9 @@ pub fn MyDayPage() -> impl IntoView {
                             {chooser}
                             <div class="grid-2 day">
                                 <div>
-                                    <Part title=Msg::Overdue count=day.overdue_count tasks=day.overdue changes now=day.now test="overdue" />
-                                    <Part title=Msg::Today count=day.today_count tasks=day.today changes now=day.now test="today" />
-                                    <Part title=Msg::Upcoming count=day.upcoming_count tasks=day.upcoming changes now=day.now test="upcoming" />
+                                    <Part title=Msg::Overdue count=day.overdue_count tasks=day.overdue changes now=day.now people=people.clone() test="overdue" />
+                                    <Part title=Msg::Today count=day.today_count tasks=day.today changes now=day.now people=people.clone() test="today" />
+                                    <Part title=Msg::Upcoming count=day.upcoming_count tasks=day.upcoming changes now=day.now people=people.clone() test="upcoming" />
                                 </div>
                                 <section class="panel" aria-labelledby="nt-h">
                                     <h2 id="nt-h">{t(Msg::NewTask)}</h2>
@@ -76,6 +76,7 @@ fn Part(
     tasks: Vec<Task>,
     changes: RwSignal<u32>,
     now: crate::core::Millis,
+    people: Vec<(i64, String)>,
     test: &'static str,
 ) -> impl IntoView {
     let shown = tasks.len() as i64;
@@ -91,7 +92,7 @@ fn Part(
             } else {
                 view! {
                     <ul class="tasks">
-                        {tasks.into_iter().map(|task| view! { <TaskItem task changes now /> }).collect_view()}
+                        {tasks.into_iter().map(|task| view! { <TaskItem task changes now people=people.clone() /> }).collect_view()}
                     </ul>
                     {(count > shown).then(|| view! { <p class="muted small">{format!("{} {}", t(Msg::AndMore), count - shown)}</p> })}
                 }.into_any()

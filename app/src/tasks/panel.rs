@@ -3,12 +3,12 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{CreateTask, SetTaskDone};
+use super::api::{CreateTask, CustomerTasksView, SetTaskDone, UpdateTask};
 use super::{REMIND_CHOICES, Task};
-use crate::core::format::date_time;
+use crate::core::format::{date_time, date_time_input};
 use crate::core::{AppError, Millis, Msg};
 use crate::ui::{
-    Field, FormError, Select, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
 };
 
 /// One task with a button that marks it done (or open again); successes count in `changes`.
@@ -22,7 +22,11 @@ pub fn TaskItem(
     /// Offers to archive the task (the list shows an undo after).
     #[prop(optional)]
     archive: Option<ServerAction<crate::records::api::SetArchived>>,
+    /// Who the task may be given to (a choice is offered when there are several).
+    #[prop(optional)]
+    people: Vec<(i64, String)>,
 ) -> impl IntoView {
+    let editing = task.clone();
     let action = ServerAction::<SetTaskDone>::new();
     bump_on_success(action, changes);
     let error = action_error(action);
@@ -51,6 +55,10 @@ pub fn TaskItem(
                 </div>
                 {task.notes.clone().map(|n| view! { <p class="small pre">{n}</p> })}
                 <FormError error />
+                <details class="edit-form">
+                    <summary class="link small" data-test="task-edit">{t(Msg::Edit)}</summary>
+                    <EditTaskForm task=editing people changes />
+                </details>
             </div>
             {archive.map(|action| view! {
                 <crate::records::panel::ArchiveToggle
@@ -62,6 +70,46 @@ pub fn TaskItem(
                 />
             })}
         </li>
+    }
+}
+
+/// The reminder choice that matches a task's reminder (`""`: none, or one the form does not offer).
+fn remind_choice(task: &Task) -> String {
+    let before = task.remind_at.map(|r| (task.due_at - r) / 60_000);
+    REMIND_CHOICES.iter().find(|(_, m, _)| *m == before).map(|(v, _, _)| v.to_string()).unwrap_or_default()
+}
+
+/// A task's edit form: reschedule, reassign, rename, notes.
+#[component]
+fn EditTaskForm(task: Task, people: Vec<(i64, String)>, changes: RwSignal<u32>) -> impl IntoView {
+    let action = ServerAction::<UpdateTask>::new();
+    bump_on_success(action, changes);
+    let error = action_error(action);
+    let scope = format!("task{}", task.id);
+    let reminders: Vec<(String, String)> =
+        REMIND_CHOICES.iter().map(|(v, _, m)| (v.to_string(), t(*m).to_string())).collect();
+    let mut assignees: Vec<(String, String)> = people.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    if !assignees.iter().any(|(id, _)| *id == task.assignee_id.to_string()) {
+        assignees.insert(0, (task.assignee_id.to_string(), task.assignee_name.clone()));
+    }
+    view! {
+        <ActionForm action attr:class="stack" attr:data-test="task-edit-form">
+            <input type="hidden" name="id" value=task.id />
+            <input type="hidden" name="version" value=task.version />
+            <FormError error=general_error(error) />
+            <Field label=Msg::TaskTitle name="title" scope=scope.clone() value=task.title.clone() required=true error />
+            <div class="grid-2">
+                <Field label=Msg::DueAt name="due" scope=scope.clone() kind="datetime-local" value=date_time_input(task.due_at) required=true error />
+                <Select label=Msg::Reminder name="remind" scope=scope.clone() options=reminders selected=remind_choice(&task) error />
+                {(assignees.len() > 1).then(|| view! {
+                    <Select label=Msg::Assignee name="assignee_id" scope=scope.clone() options=assignees selected=task.assignee_id.to_string() error />
+                })}
+            </div>
+            <TextArea label=Msg::Notes name="notes" scope=scope.clone() value=task.notes.clone().unwrap_or_default() error />
+            <div class="actions">
+                <Submit pending=action.pending() label=Msg::Save busy=Msg::BusySaving class="button small primary" test="task-save" />
+            </div>
+        </ActionForm>
     }
 }
 
@@ -110,7 +158,7 @@ pub fn NewTaskForm(
 pub fn CustomerTasks(
     customer_id: i64,
     changes: RwSignal<u32>,
-    list: Resource<Result<(Millis, Vec<Task>), AppError>>,
+    list: Resource<Result<CustomerTasksView, AppError>>,
 ) -> impl IntoView {
     let archive = ServerAction::<crate::records::api::SetArchived>::new();
     bump_on_success(archive, changes);
@@ -124,10 +172,13 @@ pub fn CustomerTasks(
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(err) => view! { <p class="alert alert-error">{err.message(lang())}</p> }.into_any(),
-                        Ok((_, l)) if l.is_empty() => view! { <p class="empty">{t(Msg::NoOpenTasks)}</p> }.into_any(),
-                        Ok((now, l)) => view! {
+                        Ok(v) if v.tasks.is_empty() => view! { <p class="empty">{t(Msg::NoOpenTasks)}</p> }.into_any(),
+                        Ok(CustomerTasksView { now, tasks, people }) => view! {
                             <ul class="tasks">
-                                {l.into_iter().map(|task| view! { <TaskItem task changes now show_assignee=true archive /> }).collect_view()}
+                                {tasks
+                                    .into_iter()
+                                    .map(|task| view! { <TaskItem task changes now show_assignee=true archive people=people.clone() /> })
+                                    .collect_view()}
                             </ul>
                         }.into_any(),
                     }

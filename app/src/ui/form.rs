@@ -57,6 +57,11 @@ pub fn field_message(err: Option<AppError>, name: &str) -> Option<String> {
     Some(codes.iter().map(|c| t(c.msg())).collect::<Vec<_>>().join("; "))
 }
 
+/// The element id of field `name` in a form marked `scope` (empty: the page's only form with it).
+fn field_id(scope: &str, name: &str) -> String {
+    if scope.is_empty() { format!("f-{name}") } else { format!("f-{scope}-{name}") }
+}
+
 /// A labelled input with its error shown under it.
 #[component]
 pub fn Field(
@@ -68,11 +73,11 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] placeholder: Option<Msg>,
     /// Makes the element id unique when two forms on a page have a field of the same name.
-    #[prop(optional)]
-    scope: &'static str,
+    #[prop(optional, into)]
+    scope: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = if scope.is_empty() { format!("f-{name}") } else { format!("f-{scope}-{name}") };
+    let id = field_id(&scope, name);
     let err_id = format!("{id}-err");
     let placeholder = placeholder.map(t);
     let msg = move || field_message(error.get(), name);
@@ -104,9 +109,12 @@ pub fn TextArea(
     label: Msg,
     name: &'static str,
     #[prop(optional, into)] value: String,
+    /// As [`Field`]'s.
+    #[prop(optional, into)]
+    scope: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = field_id(&scope, name);
     let msg = move || field_message(error.get(), name);
     view! {
         <div class="field" class:invalid=move || msg().is_some()>
@@ -128,9 +136,12 @@ pub fn Select(
     name: &'static str,
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: String,
+    /// As [`Field`]'s.
+    #[prop(optional, into)]
+    scope: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = field_id(&scope, name);
     let msg = move || field_message(error.get(), name);
     view! {
         <div class="field" class:invalid=move || msg().is_some()>

@@ -107,3 +107,31 @@ pub async fn add_bank_account(
     let c = service::add_bank_account(&state.db, api.user()?, id, &input).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(c)))
 }
+
+/// The counterparty's version a bank account's removal is based on.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionParam {
+    /// The counterparty's current version (a stale one is refused with 409).
+    pub version: Option<i64>,
+}
+
+/// Removes a bank account; the counterparty's history keeps a row of it.
+#[utoipa::path(delete, path = "/api/v1/counterparties/{id}/bank-accounts/{account}", tag = "counterparties",
+    params(("id" = i64, Path), ("account" = i64, Path), VersionParam), security(("bearer" = [])),
+    responses((status = 200, body = Counterparty), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn remove_bank_account(
+    State(state): State<AppState>,
+    api: Api,
+    Path((id, account_id)): Path<(String, String)>,
+    super::ApiQuery(p): super::ApiQuery<VersionParam>,
+) -> Result<Json<Counterparty>, ApiError> {
+    let (id, account_id) = (parse_id(&api, &id)?, parse_id(&api, &account_id)?);
+    let version =
+        p.version.ok_or_else(|| api.err(app::core::AppError::field("version", app::core::ErrCode::Required)))?;
+    service::remove_bank_account(&state.db, api.user()?, id, account_id, version)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}

@@ -59,6 +59,7 @@ pub async fn list(
         rules,
         sort: p.sort,
         archived: Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
+        ids: Vec::new(),
     };
     service::list_full(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
 }
@@ -170,4 +171,19 @@ pub async fn merge(
     ApiJson(req): ApiJson<app::customers::MergeRequest>,
 ) -> Result<Json<Customer>, ApiError> {
     service::merge(&state.db, api.user()?, &req).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// A bulk action on customers: hand them to another manager, tag them, add them to a static segment,
+/// archive or restore them. Every customer must be the caller's to see (one that is not refuses all);
+/// each one changed gets its own history row and webhook event.
+#[utoipa::path(post, path = "/api/v1/customers/bulk", tag = "customers", request_body = app::customers::bulk::BulkRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = app::customers::bulk::BulkResult), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(req): ApiJson<app::customers::bulk::BulkRequest>,
+) -> Result<Json<app::customers::bulk::BulkResult>, ApiError> {
+    app::customers::bulk::run(&state.db, api.user()?, &req.ids, &req.action).await.map(Json).map_err(|e| api.err(e))
 }

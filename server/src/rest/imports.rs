@@ -213,6 +213,8 @@ pub struct ExportParams {
     /// Rules as JSON (see `GET /api/v1/customers`).
     pub rules: Option<String>,
     pub sort: Option<String>,
+    /// Only these customers, comma-separated (a list's selection, archived ones included).
+    pub ids: Option<String>,
 }
 
 /// The customers the caller may see that match the filters, as CSV or Excel. Cells a spreadsheet would run
@@ -243,7 +245,17 @@ pub async fn export_customers(
             Some(_) => return Err(api.err(AppError::field("rules", ErrCode::InvalidChoice))),
         };
     }
-    let query = ListQuery { q: p.q, segment: p.segment, rules, sort: p.sort, ..Default::default() };
+    let ids = match p.ids.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(list) => list
+            .split(',')
+            .map(|id| id.trim().parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| api.err(AppError::field("ids", ErrCode::InvalidChoice)))?,
+        None => Vec::new(),
+    };
+    // A selection is exported as chosen, archived customers too.
+    let archived = if ids.is_empty() { Default::default() } else { app::core::archive::Archived::All };
+    let query = ListQuery { q: p.q, segment: p.segment, rules, sort: p.sort, ids, archived, ..Default::default() };
     let format = p.format.unwrap_or_else(|| "csv".into());
     let file = export::customers(&state.db, user, &query, &format, api.ctx.lang).await.map_err(|e| api.err(e))?;
     Ok(stream_download(file))

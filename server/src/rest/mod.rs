@@ -262,6 +262,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/customers", get(customers::list).post(customers::create))
         .route("/v1/customers/duplicates", get(customers::duplicates))
         .route("/v1/customers/merge", axum::routing::post(customers::merge))
+        .route("/v1/customers/bulk", axum::routing::post(customers::bulk))
         .route("/v1/customers/{id}", get(customers::get).patch(customers::update).delete(records::customers::delete))
         .route("/v1/customers/{id}/archive", axum::routing::post(records::customers::archive))
         .route("/v1/customers/{id}/restore", axum::routing::post(records::customers::restore))
@@ -285,6 +286,10 @@ pub fn router() -> Router<AppState> {
         .route("/v1/counterparties/{id}/deletion", get(records::counterparties::deletion))
         .route("/v1/counterparties/{id}/move", axum::routing::post(counterparties::move_to))
         .route("/v1/counterparties/{id}/bank-accounts", axum::routing::post(counterparties::add_bank_account))
+        .route(
+            "/v1/counterparties/{id}/bank-accounts/{account}",
+            axum::routing::delete(counterparties::remove_bank_account),
+        )
         .route("/v1/custom-fields", get(custom_fields::list).post(custom_fields::create))
         .route("/v1/custom-fields/{id}", axum::routing::patch(custom_fields::update))
         .route("/v1/segments", get(segments::list).post(segments::create))

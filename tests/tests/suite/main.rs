@@ -4,6 +4,7 @@
 mod backup;
 mod custom_fields;
 mod deals;
+mod everyday;
 mod http_api;
 mod http_pages;
 mod idempotency;

@@ -26,6 +26,7 @@ const REST: &[(&str, &str, &str, [u16; 7])] = &[
     ("POST", "/api/v1/customers", "{}", [401, 422, 422, 422, 422, 401, 401]),
     ("GET", "/api/v1/customers/duplicates?name=Alfa", "", [401, 200, 200, 200, 200, 401, 401]),
     ("POST", "/api/v1/customers/merge", r#"{"survivor_id":{customer},"merged_id":{customer2},"survivor_version":0,"merged_version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
+    ("POST", "/api/v1/customers/bulk", r#"{"ids":[{customer}],"action":"tag","tag":""}"#, [401, 422, 403, 403, 422, 401, 401]),
     ("GET", "/api/v1/customers/{customer}", "", [401, 200, 403, 403, 200, 401, 401]),
     ("PATCH", "/api/v1/customers/{customer}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
     ("GET", "/api/v1/customers/{customer}/timeline", "", [401, 200, 403, 403, 200, 401, 401]),
@@ -40,6 +41,7 @@ const REST: &[(&str, &str, &str, [u16; 7])] = &[
     ("PATCH", "/api/v1/counterparties/{counterparty}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
     ("POST", "/api/v1/counterparties/{counterparty}/move", r#"{"customer_id":{customer2},"from":"2026-01-01","version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
     ("POST", "/api/v1/counterparties/{counterparty}/bank-accounts", r#"{"bank_code":"","account":""}"#, [401, 422, 403, 403, 422, 401, 401]),
+    ("DELETE", "/api/v1/counterparties/{counterparty}/bank-accounts/{account}?version=0", "", [401, 409, 403, 403, 409, 401, 401]),
     ("GET", "/api/v1/custom-fields?entity=customer", "", [401, 200, 200, 200, 200, 401, 401]),
     // An unknown entity is a field error, and anonymous callers learn nothing of it (it was a 404 to them).
     ("GET", "/api/v1/custom-fields?entity=order", "", [401, 422, 422, 422, 422, 401, 401]),
@@ -237,6 +239,7 @@ impl World {
             ("mailbox", mailbox.to_string()),
             ("message", message.to_string()),
             ("file", "1".into()),
+            ("account", "1".into()),
             ("pipeline", pipeline.to_string()),
             ("stage", stage.to_string()),
             ("reason", reason.to_string()),
@@ -293,6 +296,7 @@ fn template(path: &str) -> String {
             if part.starts_with('{') && part.ends_with('}') {
                 match part {
                     "{file}" => "{file}",
+                    "{account}" => "{account}",
                     "{secret}" => "{secret}",
                     _ => "{id}",
                 }
@@ -366,8 +370,10 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("contacts/create", Gate::User), ("contacts/list", Gate::User),
     ("counterparties/bank-account", Gate::User), ("counterparties/create", Gate::User),
     ("counterparties/list", Gate::User), ("counterparties/move", Gate::User),
+    ("counterparties/remove-bank-account", Gate::User), ("counterparties/update", Gate::User),
+    ("contacts/update", Gate::User),
     ("custom-fields/list", Gate::User),
-    ("customers/counts", Gate::User), ("customers/create", Gate::User), ("customers/duplicates", Gate::User),
+    ("customers/bulk", Gate::User), ("customers/counts", Gate::User), ("customers/create", Gate::User), ("customers/duplicates", Gate::User),
     ("customers/get", Gate::User), ("customers/list", Gate::User), ("customers/merge", Gate::User),
     ("customers/merge-preview", Gate::User), ("customers/quick-search", Gate::User),
     ("customers/timeline", Gate::User), ("customers/update", Gate::User),
@@ -377,14 +383,16 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("imports/get", Gate::User), ("imports/list", Gate::User), ("imports/mapping", Gate::User),
     ("imports/start", Gate::User), ("imports/status", Gate::User),
     ("interactions/list", Gate::User), ("interactions/log", Gate::User), ("interactions/status", Gate::User),
+    ("interactions/update", Gate::User),
     ("mail/customer", Gate::User), ("mail/disconnect", Gate::User), ("mail/fill", Gate::User), ("mail/link", Gate::User),
     ("mail/mailbox", Gate::User), ("mail/message", Gate::User), ("mail/new-customer", Gate::User),
     ("mail/overview", Gate::User), ("mail/send", Gate::User), ("mail/sync", Gate::User), ("mail/template", Gate::User),
     ("mail/template-delete", Gate::User),
     ("records/archive", Gate::User),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
-    ("segments/refresh", Gate::User),
+    ("segments/refresh", Gate::User), ("segments/update", Gate::User),
     ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),
+    ("tasks/update", Gate::User),
 ];
 
 async fn server_fn_matrix(app: TestApp) {
