@@ -909,12 +909,116 @@ test('archive a customer, undo it, find it in the archive, restore it; an admini
 
   // Deleting asks first and names what goes with it.
   await page.locator('[data-test=delete-record]').click();
-  await expect(page.locator('[data-test=delete-goes]')).toContainText('tasks: 1');
+  await expect(page.locator('[data-test=delete-goes]')).toContainText('1 task');
   await shot(page, 'customer-delete-confirm');
   await page.locator('[data-test=delete-record-yes]').click();
   await expect(page).toHaveURL(/\/customers$/);
   await page.goto('/customers?q=Buxoro+Arxiv&archived=all');
   await hydrated(page);
+  await expect(page.locator('[data-test=empty]')).toBeVisible();
+});
+
+test('edit on the card: a contact, a counterparty and its bank account, a task, an interaction; bulk actions on the list', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.locator('[data-test=field-name]').fill('Navoiy Tahrir Savdo');
+  await page.locator('[data-test=customer-submit]').click();
+  await expect(page.locator('[data-test=customer-name]')).toHaveText('Navoiy Tahrir Savdo');
+  await expect(page).toHaveTitle('Navoiy Tahrir Savdo · Karvon');
+
+  // A contact: added, then edited in place (two phones, a position, the role here).
+  await page.locator('[data-test=ct-add]').click();
+  await page.locator('[data-test=ct-form] [data-test=field-name]').fill('Jasur Aliyev');
+  await page.locator('[data-test=ct-submit]').click();
+  const contact = page.locator('[data-test=ct-item]', { hasText: 'Jasur Aliyev' });
+  await expect(contact).toBeVisible();
+  await contact.locator('[data-test=ct-edit]').click();
+  const ctForm = contact.locator('[data-test=ct-edit-form]');
+  await ctForm.locator('[data-test=field-position]').fill('Direktor');
+  await ctForm.locator('[data-test=field-role]').fill('Qaror qiluvchi');
+  await ctForm.locator('[data-test=field-phones]').fill('+998 90 123 45 67, 91 765 43 21');
+  await ctForm.locator('[data-test=field-emails]').fill('yaroqsiz');
+  await ctForm.locator('[data-test=ct-save]').click();
+  await expect(ctForm.locator('[data-test=error-emails]')).not.toBeEmpty();
+  await shot(page, 'contact-edit-error');
+  await ctForm.locator('[data-test=field-emails]').fill('jasur@navoiy.uz');
+  await ctForm.locator('[data-test=ct-save]').click();
+  await expect(contact).toContainText('Direktor · Qaror qiluvchi');
+  await expect(contact).toContainText('+998 91 765 43 21');
+  await expect(contact).toContainText('jasur@navoiy.uz');
+
+  // A counterparty: a bank account added, the address edited, the account removed after a question.
+  await page.locator('[data-test=cp-add]').click();
+  await page.locator('[data-test=cp-form] [data-test=field-legal_name]').fill('Navoiy Tahrir MChJ');
+  await page.locator('[data-test=cp-form] [data-test=field-tax_id]').fill('301234568');
+  await page.locator('[data-test=cp-submit]').click();
+  const cp = page.locator('[data-test=cp-item]', { hasText: 'Navoiy Tahrir MChJ' });
+  await expect(cp).toBeVisible();
+  await cp.locator('[data-test=bank-add]').click();
+  await cp.locator('[data-test=bank-form] [data-test=field-bank_code]').fill('00014');
+  await cp.locator('[data-test=bank-form] [data-test=field-account]').fill('20208000900123456001');
+  await cp.locator('[data-test=bank-submit]').click();
+  await expect(cp.locator('[data-test=bank-account]')).toHaveCount(1);
+  await cp.locator('[data-test=cp-edit]').click();
+  await cp.locator('[data-test=cp-edit-form] [data-test=field-legal_address]').fill("Navoiy sh., Mustaqillik ko'chasi 5");
+  await cp.locator('[data-test=cp-save]').click();
+  await expect(cp).toContainText("Mustaqillik ko'chasi 5");
+  await cp.locator('[data-test=bank-remove]').click();
+  await shot(page, 'bank-account-remove-confirm');
+  await cp.locator('[data-test=bank-remove-yes]').click();
+  await expect(cp.locator('[data-test=bank-account]')).toHaveCount(0);
+
+  // A task rescheduled and renamed.
+  await page.locator('[data-test=task-add]').click();
+  const soon = new Date(Date.now() + 5 * 3600 * 1000).toISOString().slice(0, 16);
+  await page.locator('[data-test=customer-tasks] [data-test=field-title]').fill("Qo'ng'iroq qilish");
+  await page.locator('[data-test=customer-tasks] [data-test=field-due]').fill(soon);
+  await page.locator('[data-test=customer-tasks] [data-test=task-submit]').click();
+  const task = page.locator('[data-test=customer-tasks] [data-test=task]', { hasText: "Qo'ng'iroq qilish" });
+  await expect(task).toBeVisible();
+  await task.locator('[data-test=task-edit]').click();
+  const later = new Date(Date.now() + 50 * 3600 * 1000).toISOString().slice(0, 16);
+  await task.locator('[data-test=task-edit-form] [data-test=field-title]').fill("Qo'ng'iroq: narxlar");
+  await task.locator('[data-test=task-edit-form] [data-test=field-due]').fill(later);
+  await shot(page, 'task-edit');
+  await task.locator('[data-test=task-save]').click();
+  await expect(page.locator('[data-test=customer-tasks] [data-test=task-title]')).toHaveText(["Qo'ng'iroq: narxlar"]);
+
+  // An interaction corrected by its author.
+  await page.locator('[data-test=ql-kind-note]').check();
+  await page.locator('[data-test=ql-form] [data-test=field-body]').fill('Narxlarni so\'radi');
+  await page.locator('[data-test=ql-submit]').click();
+  const entry = page.locator('[data-test=timeline-entry][data-action=note]').first();
+  await expect(entry.locator('[data-test=int-body]')).toHaveText("Narxlarni so'radi");
+  await entry.locator('[data-test=int-edit]').click();
+  await entry.locator('[data-test=int-edit-form] [data-test=field-body]').fill("Narxlarni so'radi, ertaga yuboramiz");
+  await entry.locator('[data-test=int-save]').click();
+  await expect(page.locator('[data-test=timeline-entry][data-action=note] [data-test=int-body]').first())
+    .toHaveText("Narxlarni so'radi, ertaga yuboramiz");
+  await shot(page, 'card-edited');
+
+  // Bulk: the ticked customer gets a tag, then goes to the archive; the export takes the ticked rows.
+  await page.goto('/customers?q=Navoiy+Tahrir');
+  await hydrated(page);
+  await expect(page).toHaveTitle(/^(Customers|Клиенты|Mijozlar) · Karvon$/);
+  await expect(page.locator('[data-test=customer-row]')).toHaveCount(1);
+  await page.locator('[data-test=bulk] > summary').click();
+  await page.locator('[data-test=select-row]').check();
+  await page.locator('[data-test=bulk-action]').selectOption('tag');
+  await expect(page.locator('[data-test=bulk-manager]')).toBeHidden();
+  await page.locator('[data-test=bulk-tag]').fill('tahrir');
+  await shot(page, 'customers-bulk');
+  await page.locator('[data-test=bulk-apply]').click();
+  await expect(page.locator('[data-test=bulk-done]')).toContainText('1');
+  await page.locator('[data-test=select-row]').check();
+  const download = page.waitForEvent('download');
+  await page.locator('[data-test=export-selected]').click();
+  const file = await (await download).path();
+  expect(fs.readFileSync(file!, 'utf8')).toContain('Navoiy Tahrir Savdo');
+  await page.locator('[data-test=select-row]').check();
+  await page.locator('[data-test=bulk-action]').selectOption('archive');
+  await page.locator('[data-test=bulk-apply]').click();
   await expect(page.locator('[data-test=empty]')).toBeVisible();
 });
 
@@ -973,5 +1077,38 @@ test('the app is installable (PWA)', async ({ baseURL }, testInfo) => {
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('offline: a card opened today stays readable on a tablet, marked as offline; a page never opened says so', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'allow', viewport: { width: 768, height: 1024 } });
+  try {
+    const page = await context.newPage();
+    await login(page, ADMIN.email, ADMIN.password);
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller);
+    await page.goto('/customers/new');
+    await hydrated(page);
+    await page.locator('[data-test=field-name]').fill('Offline Savdo MChJ');
+    await page.locator('[data-test=customer-submit]').click();
+    await expect(page.locator('[data-test=customer-name]')).toHaveText('Offline Savdo MChJ');
+    // Opened inside the app (no page load): the worker is told and keeps the page.
+    const card = new URL(page.url()).pathname;
+    await page.waitForFunction(async (path) => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('karvon-pages-') && await (await caches.open(name)).match(path)) return true;
+      }
+      return false;
+    }, card);
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-offline', /Offline|Нет сети|Tarmoq yo'q/);
+    await expect(page.locator('[data-test=customer-name]')).toHaveText('Offline Savdo MChJ');
+    await page.screenshot({ path: 'screenshots/offline-card-tablet.png', fullPage: false });
+    await page.goto('/customers/999999');
+    await expect(page.locator('[data-test=offline-page]')).toBeVisible();
+  } finally {
+    await context.setOffline(false);
+    await context.close();
   }
 });

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(rest::healthz))
         .route("/sw.js", get(move || std::future::ready(pwa::script_response(&worker))))
+        .route("/manifest.webmanifest", get(pwa::manifest))
         .nest("/api", rest::router())
         .nest_service("/pkg", site::service(&pkg))
         .route(

@@ -45,6 +45,32 @@ pub fn script_response(script: &Option<String>) -> Response {
     }
 }
 
+/// `GET /manifest.webmanifest`: the install manifest in the visitor's language (name, description, `lang`).
+pub async fn manifest(api: crate::rest::Api) -> Response {
+    use app::core::Msg;
+    let lang = api.ctx.lang;
+    let body = serde_json::json!({
+        "name": "Karvon CRM",
+        "short_name": Msg::AppName.text(lang),
+        "description": Msg::ManifestDescription.text(lang),
+        "lang": lang.code(),
+        "dir": "ltr",
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f4f6f9",
+        "theme_color": "#1f4e79",
+        "icons": [
+            { "src": "/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
+            { "src": "/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },
+            { "src": "/icons/maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable" }
+        ]
+    });
+    ([(header::CONTENT_TYPE, "application/manifest+json"), (header::VARY, "cookie, accept-language")], body.to_string())
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn AuthFrame(title: Msg, children: Children) -> impl IntoView {
     view! {
+        <leptos_meta::Title text=crate::ui::window_title(t(title)) />
         <div class="auth-page">
             <main class="auth-card">
                 <div class="brand">

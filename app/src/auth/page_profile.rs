@@ -120,7 +120,7 @@ fn expiry_options() -> Vec<(String, String)> {
     TOKEN_EXPIRY_DAYS
         .into_iter()
         .map(|d| match d {
-            Some(d) => (d.to_string(), format!("{d} {}", t(Msg::DaysWord))),
+            Some(d) => (d.to_string(), crate::ui::tn(Msg::DaysWord, d)),
             None => (String::new(), t(Msg::TokenNoExpiry).to_string()),
         })
         .collect()

@@ -246,6 +246,19 @@ impl AppError {
         }
     }
 
+    /// Translated and specific: a validation failure says what was wrong with each field ("The file cannot
+    /// be read"), not only "check the fields" (for messages shown away from a form).
+    pub fn explained(&self, lang: Lang) -> String {
+        match self {
+            AppError::Validation { fields } if !fields.is_empty() => {
+                let mut parts: Vec<&str> = fields.iter().map(|f| f.code.msg().text(lang)).collect();
+                parts.dedup();
+                parts.join("; ")
+            }
+            other => other.message(lang),
+        }
+    }
+
     /// The same error with field names renamed by `(from, to)` pairs: a form may name a field differently
     /// from the API (`when` for `occurred_at`), and its errors must sit by the form's field.
     pub fn renamed(self, names: &[(&str, &str)]) -> AppError {

@@ -105,6 +105,32 @@ impl Msg {
     }
 }
 
+impl Msg {
+    /// A counted message (`"{} письмо|{} письма|{} писем"`: its forms separated by `|`) for `n`, with `n`
+    /// written in the language's style. The form is chosen by the language's plural rule (CLDR cardinals):
+    /// Russian one / few / many (1 письмо, 2 письма, 5 писем, 11 писем, 21 письмо); English one / other;
+    /// Uzbek keeps the noun singular after a numeral (1 ta xat, 5 ta xat), so it has one form.
+    pub fn counted(self, lang: Lang, n: i64) -> String {
+        let forms: Vec<&str> = self.text(lang).split('|').collect();
+        let form = forms.get(plural_index(lang, n)).or(forms.last()).copied().unwrap_or_default();
+        form.replace("{}", &crate::core::format::number(lang, n.into()))
+    }
+}
+
+/// Which of a counted message's forms `n` takes in `lang` (see [`Msg::counted`]).
+pub fn plural_index(lang: Lang, n: i64) -> usize {
+    let n = n.unsigned_abs();
+    match lang {
+        Lang::Ru => match (n % 10, n % 100) {
+            (1, h) if h != 11 => 0,
+            (2..=4, h) if !(12..=14).contains(&h) => 1,
+            _ => 2,
+        },
+        Lang::En => usize::from(n != 1),
+        Lang::Uz => 0,
+    }
+}
+
 /// The id of the `<script type="application/json">` that carries the page's language pack.
 pub const PACK_SCRIPT_ID: &str = "karvon-i18n";
 
@@ -236,7 +262,7 @@ messages! {
     TokenOwner => ["Egasi", "Владелец", "Owner"],
     AllApiTokens => ["Barcha API tokenlari", "Все API-токены", "All API tokens"],
     AllApiTokensIntro => ["Har bir foydalanuvchining tokenlari: ketgan xodimning yoki sizib chiqqan tokenni shu yerda bekor qiling.", "Токены всех пользователей: здесь отзывают токен ушедшего сотрудника или утёкший токен.", "Every user's tokens: revoke a departed colleague's or a leaked one here."],
-    DaysWord => ["kun", "дней", "days"],
+    DaysWord => ["{} kun", "{} день|{} дня|{} дней", "{} day|{} days"],
     NewToken => ["Token yaratish", "Создать токен", "Create token"],
     TokenCreated => ["Yangi token (nusxa oling, qayta ko'rsatilmaydi)", "Новый токен (скопируйте, он больше не будет показан)", "New token (copy it now, it will not be shown again)"],
     Revoke => ["Bekor qilish", "Отозвать", "Revoke"],
@@ -446,7 +472,7 @@ messages! {
     Upcoming => ["Keyingi", "Предстоящие", "Upcoming"],
     NoTasks => ["Vazifa yo'q", "Задач нет", "No tasks"],
     NoOpenTasks => ["Ochiq vazifa yo'q", "Открытых задач нет", "No open tasks"],
-    AndMore => ["Yana", "И ещё", "And more:"],
+    AndMore => ["Yana {} ta", "И ещё {}", "And {} more"],
     Show => ["Ko'rsatish", "Показать", "Show"],
     Notifications => ["Bildirishnomalar", "Уведомления", "Notifications"],
     EnableNotifications => ["Brauzer bildirishnomalarini yoqish", "Включить уведомления браузера", "Turn on browser notifications"],
@@ -653,7 +679,7 @@ messages! {
     MailLogin => ["Login", "Логин", "Login"],
     MailLoginHint => ["odatda e-pochta manzili", "обычно адрес почты", "usually the e-mail address"],
     MailMalformed => ["Xat buzilgan: o'qilishi mumkin bo'lgan qismi ko'rsatilgan", "Письмо повреждено: показано то, что удалось прочитать", "The message is damaged: what could be read is shown"],
-    MailMessagesCount => ["xat", "писем", "messages"],
+    MailMessagesCount => ["{} ta xat", "{} письмо|{} письма|{} писем", "{} message|{} messages"],
     MailNotInSentFolder => ["(Yuborilganlar jildiga yozib bo'lmadi)", "(В папку «Отправленные» записать не удалось)", "(It could not be put into the Sent folder)"],
     MailOutgoing => ["Chiquvchi pochta (SMTP)", "Исходящая почта (SMTP)", "Outgoing mail (SMTP)"],
     MailPort => ["Port", "Порт", "Port"],
@@ -673,7 +699,7 @@ messages! {
     MailTo => ["Kimga", "Кому", "To"],
     MailToHint => ["bo'sh: kontakt yoki mijoz manzili", "пусто: адрес контакта или клиента", "empty: the contact's or customer's address"],
     MailTooLarge => ["Xat juda katta: faqat sarlavhalar saqlandi, xat pochta serverida", "Письмо слишком большое: сохранены только заголовки, письмо на почтовом сервере", "The message is too large: only its headers are kept; it stays on the mail server"],
-    MailUnsortedCount => ["saralanmagan", "неразобранных", "unsorted"],
+    MailUnsortedCount => ["{} ta saralanmagan", "{} неразобранное|{} неразобранных|{} неразобранных", "{} unsorted"],
     MailWaiting => ["Navbatda", "В очереди", "Waiting"],
     Mailboxes => ["Pochta qutilari", "Почтовые ящики", "Mailboxes"],
     ModuleMail => ["Pochta", "Почта", "Mail"],
@@ -873,17 +899,31 @@ messages! {
     EvRestored => ["arxivdan qaytarildi", "возвращён из архива", "restored"],
     EvDeleted => ["o'chirildi", "удалён", "deleted"],
     EvErased => ["shaxsiy ma'lumotlari o'chirildi", "персональные данные стёрты", "personal data erased"],
-    GoesDeals => ["bitimlar", "сделки", "deals"],
-    GoesInteractions => ["muloqotlar", "взаимодействия", "interactions"],
-    GoesTasks => ["vazifalar", "задачи", "tasks"],
-    GoesContacts => ["faqat shu mijozning kontaktlari", "контакты только этого клиента", "contacts of this customer alone"],
-    GoesCounterparties => ["faqat shu mijozning kontragentlari", "контрагенты только этого клиента", "counterparties of this customer alone"],
-    GoesBankAccounts => ["bank hisoblari", "банковские счета", "bank accounts"],
-    GoesAttachments => ["fayllar", "файлы", "files"],
-    GoesHistory => ["tarix yozuvlari", "записи истории", "history entries"],
+    GoesDeals => ["{} ta bitim", "{} сделка|{} сделки|{} сделок", "{} deal|{} deals"],
+    GoesInteractions => ["{} ta muloqot", "{} взаимодействие|{} взаимодействия|{} взаимодействий", "{} interaction|{} interactions"],
+    GoesTasks => ["{} ta vazifa", "{} задача|{} задачи|{} задач", "{} task|{} tasks"],
+    GoesContacts => [
+        "faqat shu mijozning {} ta kontakti",
+        "{} контакт только этого клиента|{} контакта только этого клиента|{} контактов только этого клиента",
+        "{} contact of this customer alone|{} contacts of this customer alone"
+    ],
+    GoesCounterparties => [
+        "faqat shu mijozning {} ta kontragenti",
+        "{} контрагент только этого клиента|{} контрагента только этого клиента|{} контрагентов только этого клиента",
+        "{} counterparty of this customer alone|{} counterparties of this customer alone"
+    ],
+    GoesBankAccounts => ["{} ta bank hisobi", "{} банковский счёт|{} банковских счёта|{} банковских счетов", "{} bank account|{} bank accounts"],
+    GoesAttachments => ["{} ta fayl", "{} файл|{} файла|{} файлов", "{} file|{} files"],
+    GoesHistory => ["{} ta tarix yozuvi", "{} запись истории|{} записи истории|{} записей истории", "{} history entry|{} history entries"],
     Phones => ["Telefonlar", "Телефоны", "Phones"],
     Emails => ["E-pochtalar", "E-mail", "E-mails"],
     CommaList => ["vergul bilan ajrating", "через запятую", "separated by commas"],
+    ManifestDescription => [
+        "Karvon: mijozlar, bitimlar va savdo bir joyda",
+        "Karvon: клиенты, сделки и продажи в одном месте",
+        "Karvon: customers, deals and sales in one place"
+    ],
+    Pagination => ["Sahifalar", "Страницы", "Pages"],
     EditContact => ["Kontaktni tahrirlash", "Изменить контакт", "Edit contact"],
     RemoveBankAccount => ["Hisobni olib tashlash", "Убрать счёт", "Remove account"],
     RemoveBankAccountQuestion => [
@@ -913,7 +953,11 @@ messages! {
     SelectPage => ["Sahifadagi hammasini tanlash", "Выбрать всех на странице", "Select everyone on this page"],
     NewManager => ["Yangi menejer", "Новый менеджер", "New manager"],
     Tag => ["Teg", "Тег", "Tag"],
-    GoesMail => ["xatlar bog'lanishdan chiqadi (pochta qutisida qoladi)", "письма будут отвязаны (останутся в ящике)", "e-mails unlinked (they stay in the mailbox)"],
+    GoesMail => [
+        "{} ta xat bog'lanishdan chiqadi (pochta qutisida qoladi)",
+        "{} письмо будет отвязано (останется в ящике)|{} письма будут отвязаны (останутся в ящике)|{} писем будут отвязаны (останутся в ящике)",
+        "{} e-mail unlinked (it stays in the mailbox)|{} e-mails unlinked (they stay in the mailbox)"
+    ],
 }
 
 #[cfg(test)]
@@ -937,5 +981,29 @@ mod tests {
             }
         }
         assert_ne!(Msg::LogIn.text(Lang::Ru), Msg::LogIn.text(Lang::En));
+    }
+
+    #[test]
+    fn counted_messages_take_the_language_plural() {
+        let ru = |n| Msg::MailMessagesCount.counted(Lang::Ru, n);
+        assert_eq!(
+            [ru(1), ru(2), ru(5), ru(11), ru(12), ru(21), ru(22), ru(25), ru(111), ru(0)],
+            [
+                "1 письмо",
+                "2 письма",
+                "5 писем",
+                "11 писем",
+                "12 писем",
+                "21 письмо",
+                "22 письма",
+                "25 писем",
+                "111 писем",
+                "0 писем"
+            ]
+        );
+        assert_eq!(Msg::MailMessagesCount.counted(Lang::Ru, 1234), "1\u{a0}234 письма");
+        let en = |n| Msg::GoesTasks.counted(Lang::En, n);
+        assert_eq!([en(1), en(2), en(0)], ["1 task", "2 tasks", "0 tasks"]);
+        assert_eq!(Msg::MailMessagesCount.counted(Lang::Uz, 5), "5 ta xat");
     }
 }

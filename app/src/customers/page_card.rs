@@ -118,6 +118,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
                     Ok(CustomerCard { customer: c, fields, contact_fields, duplicates }) => {
                         let id = c.id;
+                        crate::ui::set_page_name(&c.name);
                         let details: Vec<(String, String, bool)> = fields
                             .iter()
                             .filter_map(|d| {

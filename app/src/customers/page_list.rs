@@ -24,6 +24,8 @@ pub fn CustomerListPage() -> impl IntoView {
         PARAMS.iter().filter_map(|k| param(k).map(|v| format!("{k}={}", encode(&v)))).collect::<Vec<_>>().join("&")
     };
     let bulk = ServerAction::<BulkCustomers>::new();
+    // Whether the bulk bar is open: it stays so while the list reloads after an action.
+    let bulk_open = RwSignal::new(false);
     let page = Resource::new(
         move || (PARAMS.map(param), cursor(), bulk.version().get()),
         |([q, segment, stage, field, value, sort, archived], cursor, _)| {
@@ -93,6 +95,7 @@ pub fn CustomerListPage() -> impl IntoView {
                             {total.map(|text| view! { <p class="muted" data-test="segment-total">{text}</p> })}
                             <BulkBar
                                 action=bulk
+                                open=bulk_open
                                 people
                                 static_segments
                                 filters=["q", "segment", "stage", "field", "value", "archived"]
@@ -139,7 +142,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label="pagination">
+                            <nav class="pager" aria-label=t(Msg::Pagination)>
                                 {first.map(|href| view! { <a href=href class="button">{t(Msg::FirstPage)}</a> })}
                                 {next.map(|href| view! { <a href=href class="button" data-test="next-page">{t(Msg::Next)}</a> })}
                             </nav>
@@ -193,6 +196,7 @@ fn selected_ids() -> Vec<String> {
 #[component]
 fn BulkBar(
     action: ServerAction<BulkCustomers>,
+    open: RwSignal<bool>,
     people: Vec<(i64, String)>,
     static_segments: Vec<(i64, String)>,
     /// The list's filters, sent along for "everything the filter finds".
@@ -222,7 +226,13 @@ fn BulkBar(
         }
     };
     view! {
-        <details class="bulk" data-test="bulk">
+        <details class="bulk" data-test="bulk" open=move || open.get_untracked()
+            on:toggle=move |ev| {
+                use leptos::wasm_bindgen::JsCast;
+                if let Some(d) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlDetailsElement>().ok()) {
+                    open.set(d.open());
+                }
+            }>
             <summary class="button small">{t(Msg::BulkActions)}</summary>
             <leptos::form::ActionForm action attr:id="bulk-form" attr:class="toolbar bulk-bar" attr:data-test="bulk-form">
                 {filters.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}

@@ -101,6 +101,7 @@ fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoV
             </dl>
         }
     });
+    crate::ui::set_page_name(&deal.title);
     view! {
         <div class="page-head">
             <h1 data-test="deal-title">{deal.title.clone()}</h1>

@@ -176,8 +176,12 @@ pub struct Import {
     pub updated: i64,
     pub skipped: i64,
     pub failed: i64,
-    /// Why a run failed as a whole.
+    /// Why a run failed as a whole (in English; `failure` has it to translate).
     pub error: Option<String>,
+    /// Why a run failed as a whole, as the error it was (the page says it in the user's language).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub failure: Option<crate::core::AppError>,
     /// Epoch milliseconds.
     pub created_at: i64,
 }

@@ -310,7 +310,9 @@ fn Progress(import: Import) -> impl IntoView {
                         <dt>{t(Msg::FailedRows)}</dt>
                         <dd data-test="count-failed">{i.failed}</dd>
                     </dl>
-                    {i.error.clone().map(|e| view! { <p class="alert alert-error">{e}</p> })}
+                    {i.failure.as_ref().map(|f| f.explained(lang())).or_else(|| i.error.clone()).map(|e| view! {
+                        <p class="alert alert-error" data-test="import-failure">{e}</p>
+                    })}
                     <div class="actions">
                         {failed_rows.then(|| view! {
                             <a class="button" href=format!("/api/v1/imports/{}/errors?format=csv", i.id) rel="external" download

@@ -375,7 +375,8 @@ fn spawn(db: Db, id: i64, runner: String) {
             // A run that lost its lease stops quietly: the server that took it over finishes it.
             if store::renew(&db, id, &runner).await.unwrap_or(false) {
                 tracing::error!(import = id, error = ?e, "import failed");
-                let _ = store::finish(&db, id, &runner, ImportStatus::Failed, Some(&format!("{e}"))).await;
+                let stored = serde_json::to_string(&e).unwrap_or_else(|_| e.to_string());
+                let _ = store::finish(&db, id, &runner, ImportStatus::Failed, Some(&stored)).await;
             } else {
                 tracing::info!(import = id, "import taken over by another server");
             }

@@ -44,7 +44,12 @@ impl From<Row> for Import {
             updated: r.updated,
             skipped: r.skipped,
             failed: r.failed,
-            error: r.error,
+            // Stored as the error itself (runs before that stored its English text).
+            failure: r.error.as_deref().and_then(|e| serde_json::from_str::<crate::core::AppError>(e).ok()),
+            error: r.error.map(|e| match serde_json::from_str::<crate::core::AppError>(&e) {
+                Ok(err) => err.explained(crate::core::Lang::En),
+                Err(_) => e,
+            }),
             created_at: r.created_at,
         }
     }

@@ -91,7 +91,7 @@ pub fn InteractionListPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             })}
-                            <nav class="pager" aria-label="pagination">
+                            <nav class="pager" aria-label=t(Msg::Pagination)>
                                 {param("cursor").map(|_| {
                                     let f = filters();
                                     view! { <a href=format!("/interactions?{f}") class="button">{t(Msg::FirstPage)}</a> }

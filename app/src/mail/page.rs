@@ -82,7 +82,7 @@ pub fn MailPage() -> impl IntoView {
                                 <h2 id="uns-h">{t(Msg::Unsorted)}</h2>
                                 <p class="muted small">{t(Msg::UnsortedHint)}</p>
                                 <MessageList items=unsorted.items />
-                                <nav class="pager" aria-label="pagination">
+                                <nav class="pager" aria-label=t(Msg::Pagination)>
                                     {query.with_untracked(|q| q.get("cursor")).map(|_| view! { <a href="/mail" class="button">{t(Msg::FirstPage)}</a> })}
                                     {next.map(|href| view! { <a href=href class="button" data-test="next-page">{t(Msg::Next)}</a> })}
                                 </nav>
@@ -175,7 +175,7 @@ fn MailboxItem(mailbox: Mailbox, changes: RwSignal<u32>, manage: bool) -> impl I
                 <div class="small muted">
                     {owner} " · " <span class=status_class data-test="mailbox-status">{status_text}</span>
                     {m.last_sync_at.map(|at| format!(" · {}", date_time(lang(), at)))}
-                    {format!(" · {} {} · {} {}", m.messages, t(Msg::MailMessagesCount), m.unsorted, t(Msg::MailUnsortedCount))}
+                    {format!(" · {} · {}", crate::ui::tn(Msg::MailMessagesCount, m.messages), crate::ui::tn(Msg::MailUnsortedCount, m.unsorted))}
                 </div>
                 {error.map(|e| view! {
                     <p class="alert alert-error small" role="status" data-test="mailbox-error">

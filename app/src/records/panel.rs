@@ -124,7 +124,7 @@ fn AdminControls(
                             Ok(d) => view! {
                                 <ul class="small" data-test="delete-goes">
                                     {d.goes.into_iter().map(|g| view! {
-                                        <li>{format!("{}: {}", t(Attached::msg(&g.what)), g.count)}</li>
+                                        <li>{crate::ui::tn(Attached::msg(&g.what), g.count)}</li>
                                     }).collect_view()}
                                 </ul>
                             }.into_any(),

@@ -43,6 +43,34 @@ pub fn AppRoutes() -> impl IntoView {
     }
 }
 
+/// What kind of page a path shows, for the window title when the page does not name itself.
+fn page_kind(path: &str) -> Msg {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [""] => Msg::NavHome,
+        ["customers"] => Msg::NavCustomers,
+        ["customers", "new"] => Msg::NewCustomer,
+        ["customers", "import", ..] => Msg::Import,
+        ["customers", _, "merge"] => Msg::MergeTitle,
+        ["customers", _] => Msg::Customer,
+        ["interactions"] => Msg::NavInteractions,
+        ["tasks"] => Msg::NavMyDay,
+        ["calendar"] => Msg::NavCalendar,
+        ["deals"] => Msg::NavDeals,
+        ["deals", _] => Msg::Deal,
+        ["mail", ..] => Msg::Mail,
+        ["segments"] => Msg::NavSegments,
+        ["admin", "users"] => Msg::NavUsers,
+        ["admin", "teams"] => Msg::NavTeams,
+        ["admin", "custom-fields"] => Msg::NavCustomFields,
+        ["admin", "pipelines"] => Msg::NavPipelines,
+        ["admin", "webhooks"] => Msg::NavWebhooks,
+        ["settings", ..] => Msg::NavModules,
+        ["profile"] => Msg::NavProfile,
+        _ => Msg::NotFoundTitle,
+    }
+}
+
 /// Pages are lazy routes grouped into areas: each area's pages are one split module (`cargo leptos build
 /// --split`), loaded when one of them is first shown, so the first download holds only the shell. One
 /// module per area rather than per page: code the pages of an area share (the customer card and the mail
@@ -163,12 +191,36 @@ fn Frame() -> impl IntoView {
     let Some(user) = info.user.clone() else {
         return view! { <Redirect path="/login" /> }.into_any();
     };
+    // A page opened inside the app (no page load) is named to the service worker, which keeps the pages of
+    // the day readable offline (`public/sw.js`); a page load it sees itself.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        if prev.is_some_and(|p| p != path)
+            && let Some(worker) = leptos::web_sys::window().and_then(|w| w.navigator().service_worker().controller())
+        {
+            let _ = worker.post_message(&leptos::wasm_bindgen::JsValue::from_str(&path));
+        }
+        path
+    });
+    // The window title: what the page shows, else the page's kind.
+    let page_name = crate::ui::PageName(RwSignal::new(None));
+    provide_context(page_name);
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        if prev.is_some_and(|p| p != path) {
+            page_name.0.set(None);
+        }
+        path
+    });
+    let title = move || page_name.0.get().unwrap_or_else(|| t(page_kind(&location.pathname.get())).to_string());
     let module_off = move || {
         super::MODULES
             .for_path(&location.pathname.get())
             .is_some_and(|m| info.disabled_modules.iter().any(|k| k == m.key))
     };
     view! {
+        <leptos_meta::Title text=title formatter=|what: String| crate::ui::window_title(&what) />
         <div class="app">
             <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-hidden="true" />
             <SideNav role=user.role />

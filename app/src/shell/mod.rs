@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // `<` escaped so that no value can close the script element.
     let info = initial_session();
     provide_page_nonce();
-    let (code, title) = (info.lang.code(), Msg::AppName.text(info.lang));
+    let code = info.lang.code();
     let session = serde_json::to_string(&info).unwrap_or_default().replace('<', "\\u003c");
     view! {
         <!DOCTYPE html>
@@ -42,7 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1f4e79" />
-                <title>{title}</title>
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/icon-192.png" type="image/png" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />

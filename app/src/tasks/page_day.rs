@@ -94,7 +94,7 @@ fn Part(
                     <ul class="tasks">
                         {tasks.into_iter().map(|task| view! { <TaskItem task changes now people=people.clone() /> }).collect_view()}
                     </ul>
-                    {(count > shown).then(|| view! { <p class="muted small">{format!("{} {}", t(Msg::AndMore), count - shown)}</p> })}
+                    {(count > shown).then(|| view! { <p class="muted small">{crate::ui::tn(Msg::AndMore, count - shown)}</p> })}
                 }.into_any()
             }}
         </section>

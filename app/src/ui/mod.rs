@@ -32,3 +32,25 @@ pub fn lang() -> Lang {
 pub fn t(msg: Msg) -> &'static str {
     msg.text(lang())
 }
+
+/// A counted message for `n` in the current UI language ("5 писем"; see [`Msg::counted`]).
+pub fn tn(msg: Msg, n: i64) -> String {
+    msg.counted(lang(), n)
+}
+
+/// The name of what the page shows (a customer's, a deal's), for the window title; the frame provides it
+/// and clears it when the path changes.
+#[derive(Clone, Copy)]
+pub struct PageName(pub RwSignal<Option<String>>);
+
+/// Names the page in the window title ("Olma MChJ · Karvon" instead of "Customer · Karvon").
+pub fn set_page_name(name: &str) {
+    if let Some(PageName(n)) = use_context::<PageName>() {
+        n.set(Some(name.to_string()));
+    }
+}
+
+/// A window title: `what · Karvon`.
+pub fn window_title(what: &str) -> String {
+    format!("{what} · {}", t(Msg::AppName))
+}

@@ -64,9 +64,9 @@ async fn bulk_actions(app: TestApp) {
         let tl = get(&app, &b, &format!("/api/v1/customers/{id}/timeline")).await;
         let rows = tl["items"].as_array().unwrap();
         assert!(
-            rows.iter().any(|r| r["changes"].as_array().is_some_and(|c| c.iter().any(|c| c["field"] == "manager"
-                && c["old"] == "a@k.uz"
-                && c["new"] == "b@k.uz"))),
+            rows.iter().any(|r| r["changes"].as_array().is_some_and(|c| c
+                .iter()
+                .any(|c| c["field"] == "manager" && c["old"] == "a@k.uz" && c["new"] == "b@k.uz"))),
             "{tl}"
         );
     }
@@ -131,10 +131,16 @@ async fn edits_on_the_card(app: TestApp) {
 
     // A contact's role at this customer changes with its other fields, in one history row.
     let contact = app
-        .api("POST", &format!("/api/v1/customers/{cid}/contacts"), Some(&a), Some(json!({"name": "Aziz", "role": "buyer"})))
+        .api(
+            "POST",
+            &format!("/api/v1/customers/{cid}/contacts"),
+            Some(&a),
+            Some(json!({"name": "Aziz", "role": "buyer"})),
+        )
         .await
         .json();
-    let patch = json!({"version": contact["version"], "position": "CEO", "role": {"customer_id": cid, "role": "director"}});
+    let patch =
+        json!({"version": contact["version"], "position": "CEO", "role": {"customer_id": cid, "role": "director"}});
     let changed = app.api("PATCH", &format!("/api/v1/contacts/{}", contact["id"]), Some(&a), Some(patch)).await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(changed.json()["customers"][0]["role"], "director");
@@ -145,13 +151,17 @@ async fn edits_on_the_card(app: TestApp) {
 
     // A bank account is removed (with the version), the history keeps it.
     let cp = app
-        .api("POST", &format!("/api/v1/customers/{cid}/counterparties"), Some(&a), Some(json!({"legal_name": "Don MChJ", "tax_id": "301234567"})))
+        .api(
+            "POST",
+            &format!("/api/v1/customers/{cid}/counterparties"),
+            Some(&a),
+            Some(json!({"legal_name": "Don MChJ", "tax_id": "301234567"})),
+        )
         .await
         .json();
     let path = format!("/api/v1/counterparties/{}/bank-accounts", cp["id"]);
-    let acc = app
-        .api("POST", &path, Some(&a), Some(json!({"bank_code": "00014", "account": "20208000900123456001"})))
-        .await;
+    let acc =
+        app.api("POST", &path, Some(&a), Some(json!({"bank_code": "00014", "account": "20208000900123456001"}))).await;
     assert_eq!(acc.status, 201, "{}", acc.body);
     let acc = acc.json();
     let account = acc["bank_accounts"][0]["id"].as_i64().unwrap();
@@ -160,14 +170,20 @@ async fn edits_on_the_card(app: TestApp) {
     let gone = app.api("DELETE", &format!("{path}/{account}?version={}", acc["version"]), Some(&a), None).await;
     assert_eq!(gone.status, 200, "{}", gone.body);
     assert_eq!(gone.json()["bank_accounts"], json!([]));
-    let missing = app.api("DELETE", &format!("{path}/{account}?version={}", gone.json()["version"]), Some(&a), None).await;
+    let missing =
+        app.api("DELETE", &format!("{path}/{account}?version={}", gone.json()["version"]), Some(&a), None).await;
     assert_eq!(missing.status, 404);
     let tl = get(&app, &a, &format!("/api/v1/customers/{cid}/timeline")).await.to_string();
     assert!(tl.contains("00014 / 20208000900123456001"), "{tl}");
 
     // An interaction is its author's: the administrator may change it, another user of the customer may not.
     let by_admin = app
-        .api("POST", "/api/v1/interactions", Some(&admin), Some(json!({"customer_id": cid, "kind": "note", "body": "Narxlar"})))
+        .api(
+            "POST",
+            "/api/v1/interactions",
+            Some(&admin),
+            Some(json!({"customer_id": cid, "kind": "note", "body": "Narxlar"})),
+        )
         .await
         .json();
     let patch = json!({"version": by_admin["version"], "body": "Narxlar yuborildi"});
@@ -176,7 +192,12 @@ async fn edits_on_the_card(app: TestApp) {
     assert_eq!(app.api("PATCH", &path, Some(&admin), Some(patch)).await.status, 200);
     // An SMS's text stays as sent; its result is the author's to note.
     let sms = app
-        .api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": cid, "kind": "sms", "direction": "out", "body": "Salom"})))
+        .api(
+            "POST",
+            "/api/v1/interactions",
+            Some(&a),
+            Some(json!({"customer_id": cid, "kind": "sms", "direction": "out", "body": "Salom"})),
+        )
         .await
         .json();
     let path = format!("/api/v1/interactions/{}", sms["id"]);
@@ -184,7 +205,12 @@ async fn edits_on_the_card(app: TestApp) {
     assert_eq!(rewrite.status, 422);
     assert!(rewrite.json()["fields"]["body"].is_array(), "{}", rewrite.body);
     let same = app
-        .api("PATCH", &path, Some(&a), Some(json!({"version": sms["version"], "body": "Salom", "result": "Javob kutilmoqda"})))
+        .api(
+            "PATCH",
+            &path,
+            Some(&a),
+            Some(json!({"version": sms["version"], "body": "Salom", "result": "Javob kutilmoqda"})),
+        )
         .await;
     assert_eq!(same.status, 200, "{}", same.body);
 }

@@ -91,6 +91,15 @@ async fn customer_pages_follow_roles_and_modules() {
     let page = app.browser("GET", &card, Some(&m1), None, "/").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Qarshi Energiya"));
+    // The window title names the customer; a list its kind, in the user's language.
+    assert_eq!(page.body.matches("<title>").count(), 1, "one title");
+    assert!(
+        page.body.contains("<title>Qarshi Energiya · Karvon</title>"),
+        "{}",
+        &page.body[..2000.min(page.body.len())]
+    );
+    let list = app.browser("GET", "/customers", Some(&m1), None, "/").await;
+    assert!(list.body.contains("<title>Клиенты · Karvon</title>"), "{}", &list.body[..2000.min(list.body.len())]);
     // Invalid input: errors next to the fields, in Russian.
     let res = app.browser("POST", "/rpc/customers/create", Some(&m1), Some("name=&email=bad"), "/customers/new").await;
     let page = follow(&app, &res, Some(&m1)).await;
@@ -255,3 +264,17 @@ async fn temporary_password_must_be_replaced(app: TestApp) {
     assert!(old.cookie("karvon_session").is_none());
 }
 tests::both_apps!(temporary_password, temporary_password_must_be_replaced);
+
+/// The install manifest speaks the visitor's language (the browser's, before anyone signs in).
+#[tokio::test]
+async fn the_manifest_is_translated() {
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let ru = app.browser("GET", "/manifest.webmanifest", None, None, "/").await;
+    assert_eq!(ru.status, 200);
+    let m = ru.json();
+    assert_eq!(
+        (m["lang"].as_str(), m["description"].as_str()),
+        (Some("ru"), Some("Karvon: клиенты, сделки и продажи в одном месте"))
+    );
+    assert_eq!(m["icons"].as_array().map(Vec::len), Some(3));
+}

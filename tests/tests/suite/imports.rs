@@ -382,3 +382,22 @@ async fn nul_in_a_file_is_refused(db: Db) {
     assert!(service::list(&db, &u).await.unwrap().is_empty(), "nothing kept");
 }
 both_backends!(nul_import, nul_in_a_file_is_refused);
+
+/// A run that fails as a whole (here its stored file no longer reads) keeps the error itself, so the page
+/// says it in the user's language; the API's `error` is its English text.
+async fn a_failed_run_says_why_in_every_language(db: Db) {
+    let u = user(&db, "m@k.uz", Role::Manager).await;
+    let up = service::upload(&db, &u, ImportKind::Customers, "f.csv", FILE.as_bytes()).await.unwrap();
+    service::set_mapping(&db, &u, up.id, &up.mapping, "skip").await.unwrap();
+    app::db_run!(&db, p => sqlx::query("UPDATE imports SET file_name = 'f.xlsx', content = $1 WHERE id = $2")
+        .bind(b"not a zip".to_vec()).bind(up.id).execute(p).await.map(|_| ()))
+    .unwrap();
+    service::start(&db, &u, up.id).await.unwrap();
+    let done = finished(&db, &u, up.id).await;
+    assert_eq!(done.status, ImportStatus::Failed);
+    let failure = done.failure.expect("the error is kept");
+    assert_eq!(failure.field_codes("file"), vec![ErrCode::UnreadableFile], "{failure:?}");
+    assert_eq!(done.error.as_deref(), Some(ErrCode::UnreadableFile.msg().text(app::core::Lang::En)));
+    assert_ne!(failure.explained(app::core::Lang::Ru), failure.explained(app::core::Lang::En));
+}
+both_backends!(failed_import, a_failed_run_says_why_in_every_language);
