@@ -10,6 +10,8 @@ const KEPT = /^\/(customers\/\d+|deals\/\d+|tasks|deals)$/;
 const MAX_PAGES = 40;
 const PAGE_TTL_MS = 18 * 3600 * 1000;
 const SAVED_AT = 'x-karvon-saved-at';
+// The company's time zone (the app's times are in it: core::format, UTC+5).
+const COMPANY_TZ = 'Asia/Tashkent';
 const OFFLINE = {
   uz: { mark: (t) => `Tarmoq yo'q: sahifa ${t} holatida`, none: "Tarmoq yo'q. Bu sahifa hali ochilmagan, shuning uchun oflayn ko'rsatib bo'lmaydi.", back: 'Orqaga' },
   ru: { mark: (t) => `Нет сети: страница на ${t}`, none: 'Нет сети. Эту страницу ещё не открывали, поэтому без сети её не показать.', back: 'Назад' },
@@ -110,7 +112,7 @@ async function offlinePage(request) {
     const html = await hit.text();
     const lang = langOf(html) || lastLang;
     const when = new Date(savedAt).toLocaleString(lang === 'en' ? 'en-GB' : lang === 'ru' ? 'ru-RU' : 'uz-Latn-UZ',
-      { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+      { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: COMPANY_TZ });
     const mark = OFFLINE[lang].mark(when).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const marked = html.replace(/<body\b/, `<body data-offline="${mark}"`);
     return new Response(marked, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });

@@ -998,6 +998,24 @@ test('edit on the card: a contact, a counterparty and its bank account, a task, 
     .toHaveText("Narxlarni so'radi, ertaga yuboramiz");
   await shot(page, 'card-edited');
 
+  // A segment renamed (its rules shown as they are); a mail template's subject changed.
+  await page.goto('/segments');
+  await hydrated(page);
+  const segRow = page.locator('[data-test=segment-row]', { hasText: 'Toshkent' });
+  await segRow.locator('[data-test=segment-edit]').click();
+  const segForm = segRow.locator('[data-test=segment-edit-form]');
+  await expect(segForm.locator('[data-test=rule-value-0]')).toHaveValue('Toshkent');
+  await segForm.locator('[data-test=field-name]').fill('Toshkent mijozlari');
+  await segForm.locator('[data-test=segment-save]').click();
+  await expect(page.locator('[data-test=segment-row]', { hasText: 'Toshkent mijozlari' })).toHaveCount(1);
+  await page.goto('/mail');
+  await hydrated(page);
+  const tplItem = page.locator('[data-test=template]', { hasText: 'Price offer' });
+  await tplItem.locator('[data-test=template-edit]').click();
+  await tplItem.locator('[data-test=template-form] [data-test=field-subject]').fill('Prices for {{customer.name}}');
+  await tplItem.locator('[data-test=template-submit]').click();
+  await expect(page.locator('[data-test=template]', { hasText: 'Prices for' })).toHaveCount(1);
+
   // Bulk: the ticked customer gets a tag, then goes to the archive; the export takes the ticked rows.
   await page.goto('/customers?q=Navoiy+Tahrir');
   await hydrated(page);

@@ -74,8 +74,14 @@ async fn main() {
             if let Err(e) = server::seed::seed_demo_deals(&db, deals).await {
                 fail(&format!("{e:?}"));
             }
+            let activity = match server::seed::seed_demo_activity(&db, seed).await {
+                Ok(n) => n,
+                Err(e) => fail(&format!("{e:?}")),
+            };
             println!(
-                "{n} demo customers with counterparties and contacts, {deals} deals, in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
+                "{n} demo customers with counterparties and contacts, {deals} deals, {} tasks and {} interactions of the demo staff, in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
+                activity.0,
+                activity.1,
                 started.elapsed().as_secs_f64()
             );
         }

@@ -538,3 +538,138 @@ pub async fn seed_demo_deals(db: &Db, count: usize) -> Result<i64, AppError> {
     }
     seed_deals(db, count, &managers, &customers, &stages).await
 }
+
+const TASK_TITLES: &[&str] = &[
+    "Qo'ng'iroq qilish: yangi narxlar",
+    "Tijorat taklifini yuborish",
+    "Shartnoma loyihasini kelishish",
+    "To'lovni eslatish",
+    "Namunalarni yetkazib berish",
+    "Uchrashuv natijalarini yozish",
+    "Hisob-fakturani yuborish",
+    "Omborga buyurtmani tasdiqlash",
+];
+
+const CALL_NOTES: &[&str] = &[
+    "Narxlar bo'yicha so'radi, taklif kutmoqda",
+    "Yetkazib berish muddatini aniqladik",
+    "Yangi partiya kerak, hajmi keyin aytiladi",
+    "To'lov kechikishini tushuntirdi, juma kuni to'laydi",
+    "Direktor bilan uchrashuvga rozi",
+];
+
+/// A working day for the demo staff: each one's "My day" has overdue, today's and coming tasks on their own
+/// customers, and those customers' timelines have calls, meetings (one planned for tomorrow), notes, SMS
+/// and e-mails of the last two weeks, made through the services like a user's. Returns (tasks,
+/// interactions).
+pub async fn seed_demo_activity(db: &Db, seed: u64) -> Result<(usize, usize), AppError> {
+    use app::interactions::{InteractionKind, NewInteraction};
+    let staff: Vec<i64> = db_run!(db, p => sqlx::query_scalar(
+        "SELECT id FROM users WHERE email LIKE 'demo%@karvon.uz' ORDER BY id").fetch_all(p).await)?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let (now, hour, day) = (app::core::now_millis(), 3_600_000i64, 86_400_000i64);
+    let today = app::core::format::day_start(now);
+    let (mut tasks, mut interactions) = (0, 0);
+    for id in staff {
+        let Some(user) = auth_store::load_user(db, id).await? else { continue };
+        let customers: Vec<i64> = db_run!(db, p => sqlx::query_scalar(
+            "SELECT id FROM customers WHERE manager_id = $1 AND archived_at IS NULL ORDER BY id DESC LIMIT 8")
+            .bind(id).fetch_all(p).await)?;
+        if customers.is_empty() {
+            continue;
+        }
+        // Two overdue, three today (morning, afternoon, evening), three in the coming days.
+        let dues = [
+            now - 2 * day,
+            now - 5 * hour,
+            today + 10 * hour,
+            today + 15 * hour,
+            today + 18 * hour,
+            today + day + 11 * hour,
+            today + 3 * day + 10 * hour,
+            today + 6 * day + 16 * hour,
+        ];
+        for (k, due) in dues.into_iter().enumerate() {
+            let task = app::tasks::NewTask {
+                title: TASK_TITLES[(k + id as usize) % TASK_TITLES.len()].to_string(),
+                notes: None,
+                due_at: due,
+                assignee_id: None,
+                customer_id: Some(customers[k % customers.len()]),
+                contact_id: None,
+                deal_id: None,
+                remind_at: (due > now).then_some(due - 15 * 60_000),
+            };
+            app::tasks::service::create(db, &user, &task).await?;
+            tasks += 1;
+        }
+        for (k, customer) in customers.iter().enumerate() {
+            let at = now - rng.gen_range(1..14) * day - rng.gen_range(0..8) * hour;
+            let note = CALL_NOTES[rng.gen_range(0..CALL_NOTES.len())].to_string();
+            let base = NewInteraction {
+                customer_id: *customer,
+                kind: InteractionKind::Call,
+                contact_id: None,
+                deal_id: None,
+                direction: None,
+                status: None,
+                subject: None,
+                body: None,
+                place: None,
+                participants: None,
+                duration_secs: None,
+                result: None,
+                occurred_at: Some(at),
+                ends_at: None,
+            };
+            let mut made = vec![NewInteraction {
+                direction: Some(if k % 2 == 0 { "out" } else { "in" }.into()),
+                duration_secs: Some(rng.gen_range(40..600)),
+                body: Some(note),
+                ..base.clone()
+            }];
+            match k % 4 {
+                0 => made.push(NewInteraction {
+                    kind: InteractionKind::Meeting,
+                    place: Some("Mijoz ofisi".into()),
+                    participants: Some("Direktor, ta'minot bo'limi".into()),
+                    duration_secs: Some(3600),
+                    result: Some("Hajm va narxlar kelishildi".into()),
+                    occurred_at: Some(at + day),
+                    ..base.clone()
+                }),
+                1 => made.push(NewInteraction {
+                    kind: InteractionKind::Sms,
+                    direction: Some("out".into()),
+                    body: Some("Assalomu alaykum! Taklifimiz e-pochtangizga yuborildi.".into()),
+                    ..base.clone()
+                }),
+                2 => made.push(NewInteraction {
+                    kind: InteractionKind::Email,
+                    direction: Some("in".into()),
+                    subject: Some("Buyurtma bo'yicha savol".into()),
+                    body: Some("Yetkazib berish narxini ham yozib yuboring.".into()),
+                    ..base.clone()
+                }),
+                _ => made.push(NewInteraction {
+                    kind: InteractionKind::Note,
+                    body: Some("Yil oxirigacha katta buyurtma rejalashtirmoqda".into()),
+                    ..base.clone()
+                }),
+            }
+            if k == 0 {
+                made.push(NewInteraction {
+                    kind: InteractionKind::Meeting,
+                    place: Some("Bizning ofis".into()),
+                    occurred_at: Some(today + day + 11 * hour),
+                    ..base.clone()
+                });
+            }
+            for i in made {
+                app::interactions::service::create(db, &user, &i).await?;
+                interactions += 1;
+            }
+        }
+    }
+    Ok((tasks, interactions))
+}

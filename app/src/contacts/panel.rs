@@ -13,7 +13,7 @@ use crate::records::RecordKind;
 use crate::records::api::SetArchived;
 use crate::records::panel::ArchiveToggle;
 use crate::ui::{
-    Field, FormError, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    EditInPlace, Field, FormError, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
 };
 
 /// The section; successful additions count in `changes`.
@@ -125,10 +125,9 @@ fn ContactItem(
             {(!title.is_empty()).then(|| view! { <span class="muted small">{format!(" · {title}")}</span> })}
             " "
             <ArchiveToggle kind=RecordKind::Contact id version archived_at action=archive />
-            <details class="edit-form">
-                <summary class="button small" data-test="ct-edit">{t(Msg::Edit)}</summary>
-                <EditContactForm c=editing customer_id fields=edit_fields changes />
-            </details>
+            <EditInPlace test="ct-edit">
+                <EditContactForm c=editing.clone() customer_id fields=edit_fields.clone() changes />
+            </EditInPlace>
             <div class="small facts-inline">
                 {c.phones.into_iter().map(|p| view! { <a href=format!("tel:{p}")>{display(&p)}</a> }).collect_view()}
                 {c.emails.into_iter().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }).collect_view()}

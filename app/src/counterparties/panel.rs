@@ -13,7 +13,7 @@ use crate::records::RecordKind;
 use crate::records::api::SetArchived;
 use crate::records::panel::ArchiveToggle;
 use crate::ui::{
-    ConfirmSubmit, Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    ConfirmSubmit, EditInPlace, Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t,
 };
 
 /// The section; successful changes count in `changes`.
@@ -116,13 +116,9 @@ fn CurrentItem(
     archive: ServerAction<SetArchived>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let update = ServerAction::<UpdateCounterparty>::new();
-    bump_on_success(update, changes);
-    let update_error = action_error(update);
     let remove = ServerAction::<RemoveBankAccount>::new();
     bump_on_success(remove, changes);
     let remove_error = action_error(remove);
-    let scope = format!("cp{}", c.id);
     let editing = c.clone();
     let version = c.version;
     let archived_at = c.archived_at;
@@ -139,27 +135,9 @@ fn CurrentItem(
             {c.vat_payer.then(|| view! { <span class="badge badge-on">{t(Msg::VatPayer)}</span> })}
             " "
             <ArchiveToggle kind=RecordKind::Counterparty id version archived_at action=archive />
-            <details class="edit-form">
-                <summary class="button small" data-test="cp-edit">{t(Msg::Edit)}</summary>
-                <ActionForm action=update attr:class="stack" attr:data-test="cp-edit-form">
-                    <input type="hidden" name="id" value=id />
-                    <input type="hidden" name="version" value=version />
-                    <FormError error=general_error(update_error) />
-                    <Field label=Msg::LegalName name="legal_name" scope=scope.clone() value=editing.legal_name required=true error=update_error />
-                    <div class="grid-2">
-                        <Field label=Msg::TaxId name="tax_id" scope=scope.clone() value=editing.tax_id required=true error=update_error />
-                        <Field label=Msg::Country name="country" scope=scope.clone() value=editing.country error=update_error />
-                    </div>
-                    <Field label=Msg::LegalAddress name="legal_address" scope=scope.clone() value=editing.legal_address.unwrap_or_default() error=update_error />
-                    <label class="check">
-                        <input type="checkbox" name="vat_payer" value="on" checked=editing.vat_payer data-test="field-vat_payer" />
-                        {t(Msg::VatPayer)}
-                    </label>
-                    <div class="actions">
-                        <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving test="cp-save" />
-                    </div>
-                </ActionForm>
-            </details>
+            <EditInPlace test="cp-edit">
+                <EditCounterpartyForm c=editing.clone() changes />
+            </EditInPlace>
             {c.legal_address.map(|a| view! { <div class="small">{a}</div> })}
             <FormError error=remove_error />
             {(!c.bank_accounts.is_empty())
@@ -296,5 +274,35 @@ fn MoveForm(id: i64, version: i64, action: ServerAction<MoveCounterparty>) -> im
                 </div>
             </ActionForm>
         </details>
+    }
+}
+
+/// The edit form of a counterparty (every field sent: an empty address clears it).
+#[component]
+fn EditCounterpartyForm(c: Counterparty, changes: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateCounterparty>::new();
+    bump_on_success(update, changes);
+    let update_error = action_error(update);
+    let scope = format!("cp{}", c.id);
+    let (id, version, editing) = (c.id, c.version, c);
+    view! {
+        <ActionForm action=update attr:class="stack" attr:data-test="cp-edit-form">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=version />
+            <FormError error=general_error(update_error) />
+            <Field label=Msg::LegalName name="legal_name" scope=scope.clone() value=editing.legal_name.clone() required=true error=update_error />
+            <div class="grid-2">
+                <Field label=Msg::TaxId name="tax_id" scope=scope.clone() value=editing.tax_id.clone() required=true error=update_error />
+                <Field label=Msg::Country name="country" scope=scope.clone() value=editing.country.clone() error=update_error />
+            </div>
+            <Field label=Msg::LegalAddress name="legal_address" scope=scope.clone() value=editing.legal_address.clone().unwrap_or_default() error=update_error />
+            <label class="check">
+                <input type="checkbox" name="vat_payer" value="on" checked=editing.vat_payer data-test="field-vat_payer" />
+                {t(Msg::VatPayer)}
+            </label>
+            <div class="actions">
+                <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving test="cp-save" />
+            </div>
+        </ActionForm>
     }
 }

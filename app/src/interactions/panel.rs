@@ -191,10 +191,9 @@ pub fn InteractionEntry(
                     <FormError error=status_error />
                 })}
                 {editing.map(|i| view! {
-                    <details class="edit-form">
-                        <summary class="link small" data-test="int-edit">{t(Msg::Edit)}</summary>
-                        <EditInteractionForm i changes />
-                    </details>
+                    <crate::ui::EditInPlace class="link small" test="int-edit">
+                        <EditInteractionForm i=i.clone() changes />
+                    </crate::ui::EditInPlace>
                 })}
                 <details class="add-form">
                     <summary class="link small" data-test="int-attach">{t(Msg::AttachFile)}</summary>

@@ -256,10 +256,9 @@ fn TemplateItem(template: super::Template, changes: RwSignal<u32>) -> impl IntoV
         <li data-test="template">
             <strong>{template.name.clone()}</strong>
             <div class="small muted">{template.subject.clone()}</div>
-            <details class="edit-form">
-                <summary class="button small" data-test="template-edit">{t(Msg::Edit)}</summary>
-                <TemplateForm changes current=editing />
-            </details>
+            <crate::ui::EditInPlace test="template-edit">
+                <TemplateForm changes current=editing.clone() />
+            </crate::ui::EditInPlace>
             <ActionForm action=delete attr:class="inline">
                 <input type="hidden" name="id" value=template.id />
                 <ConfirmSubmit pending=delete.pending() label=Msg::Delete question=Msg::DeleteTemplateQuestion yes=Msg::DeleteYes test="template-delete" />

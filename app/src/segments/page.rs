@@ -45,13 +45,14 @@ fn members_text(n: i64) -> String {
 pub fn SegmentsPage() -> impl IntoView {
     let create = ServerAction::<CreateSegment>::new();
     let refresh = ServerAction::<RefreshSegment>::new();
-    let update = ServerAction::<UpdateSegment>::new();
+    // Saved edits (each row's form has its own action).
+    let changes = RwSignal::new(0u32);
     let create_error = action_error(create);
     let refresh_error = action_error(refresh);
     let form = NodeRef::new();
     reset_on_success(create, form);
     let data = Resource::new(
-        move || (create.version().get(), refresh.version().get(), update.value().with(|v| matches!(v, Some(Ok(_))))),
+        move || (create.version().get(), refresh.version().get(), changes.get()),
         |_| segments_data(),
     );
     let general = general_error(create_error);
@@ -81,7 +82,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                                 </tr>
                                             </thead>
                                             <tbody>
-                                                {d.segments.into_iter().map(|s| view! { <SegmentRow s refresh fields=fields.clone() /> }).collect_view()}
+                                                {d.segments.into_iter().map(|s| view! { <SegmentRow s refresh fields=fields.clone() changes /> }).collect_view()}
                                             </tbody>
                                         </table>
                                     }
@@ -137,13 +138,13 @@ fn MatchSelect(any: bool, #[prop(into)] scope: String, error: Signal<Option<crat
 }
 
 #[component]
-fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>, fields: Vec<CustomField>) -> impl IntoView {
+fn SegmentRow(
+    s: Segment,
+    refresh: ServerAction<RefreshSegment>,
+    fields: Vec<CustomField>,
+    changes: RwSignal<u32>,
+) -> impl IntoView {
     let is_static = s.kind == SegmentKind::Static;
-    // Each row's own form: its errors stay with it.
-    let update = ServerAction::<UpdateSegment>::new();
-    let error = action_error(update);
-    let saved = move || matches!(update.value().get(), Some(Ok(_)));
-    let scope = format!("seg{}", s.id);
     let editing = s.clone();
     view! {
         <tr data-test="segment-row">
@@ -162,19 +163,9 @@ fn SegmentRow(s: Segment, refresh: ServerAction<RefreshSegment>, fields: Vec<Cus
                         <Submit pending=refresh.pending() label=Msg::RetakeSnapshot class="button small" />
                     </ActionForm>
                 })}
-                <details class="edit-form">
-                    <summary class="button small" data-test="segment-edit">{t(Msg::Edit)}</summary>
-                    <ActionForm action=update attr:class="stack" attr:data-test="segment-edit-form">
-                        <input type="hidden" name="id" value=editing.id />
-                        <input type="hidden" name="version" value=editing.version />
-                        {move || saved().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::Saved)}</div> })}
-                        <FormError error=general_error(error) />
-                        <Field label=Msg::Name name="name" scope=scope.clone() value=editing.name.clone() required=true error />
-                        <MatchSelect any=editing.rules.any scope=scope.clone() error />
-                        <RuleRows fields current=editing.rules.clone() scope=scope.clone() error />
-                        <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving class="button small primary" test="segment-save" />
-                    </ActionForm>
-                </details>
+                <crate::ui::EditInPlace test="segment-edit">
+                    <SegmentEditForm s=editing.clone() fields=fields.clone() changes />
+                </crate::ui::EditInPlace>
             </td>
         </tr>
     }
@@ -259,5 +250,26 @@ fn value_text(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
+    }
+}
+
+/// A segment's edit form (its own action: its errors stay with it).
+#[component]
+fn SegmentEditForm(s: Segment, fields: Vec<CustomField>, changes: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateSegment>::new();
+    crate::ui::bump_on_success(update, changes);
+    let error = action_error(update);
+    let scope = format!("seg{}", s.id);
+    let editing = s;
+    view! {
+        <ActionForm action=update attr:class="stack" attr:data-test="segment-edit-form">
+            <input type="hidden" name="id" value=editing.id />
+            <input type="hidden" name="version" value=editing.version />
+            <FormError error=general_error(error) />
+            <Field label=Msg::Name name="name" scope=scope.clone() value=editing.name.clone() required=true error />
+            <MatchSelect any=editing.rules.any scope=scope.clone() error />
+            <RuleRows fields=fields.clone() current=editing.rules.clone() scope=scope.clone() error />
+            <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving class="button small primary" test="segment-save" />
+        </ActionForm>
     }
 }

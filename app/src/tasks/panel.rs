@@ -8,7 +8,7 @@ use super::{REMIND_CHOICES, Task};
 use crate::core::format::{date_time, date_time_input};
 use crate::core::{AppError, Millis, Msg};
 use crate::ui::{
-    Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    EditInPlace, Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
 };
 
 /// One task with a button that marks it done (or open again); successes count in `changes`.
@@ -55,10 +55,9 @@ pub fn TaskItem(
                 </div>
                 {task.notes.clone().map(|n| view! { <p class="small pre">{n}</p> })}
                 <FormError error />
-                <details class="edit-form">
-                    <summary class="link small" data-test="task-edit">{t(Msg::Edit)}</summary>
-                    <EditTaskForm task=editing people changes />
-                </details>
+                <EditInPlace class="link small" test="task-edit">
+                    <EditTaskForm task=editing.clone() people=people.clone() changes />
+                </EditInPlace>
             </div>
             {archive.map(|action| view! {
                 <crate::records::panel::ArchiveToggle

@@ -83,3 +83,30 @@ pub fn ConfirmSubmit(
         </details>
     }
 }
+
+/// An "Edit" disclosure whose form is built only once it is opened: a list of twenty tasks carries no twenty
+/// hidden forms, and their fields never stand in for the page's own. (It needs the WASM: without it the
+/// record's creation forms still work, editing waits for the script.)
+#[component]
+pub fn EditInPlace(
+    /// The summary's classes (`button small`, or `link small` in dense lists).
+    #[prop(default = "button small")]
+    class: &'static str,
+    /// `data-test` of the summary.
+    test: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let toggle = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(d) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlDetailsElement>().ok()) {
+            open.set(d.open());
+        }
+    };
+    view! {
+        <details class="edit-form" on:toggle=toggle>
+            <summary class=class data-test=test>{t(Msg::Edit)}</summary>
+            {move || open.get().then(|| children())}
+        </details>
+    }
+}

@@ -8,7 +8,7 @@ mod page;
 
 use leptos::prelude::*;
 
-pub use busy::{ConfirmSubmit, Submit};
+pub use busy::{ConfirmSubmit, EditInPlace, Submit};
 pub use form::{
     Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, reset_on_success,
 };

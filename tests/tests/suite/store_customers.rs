@@ -442,6 +442,23 @@ async fn demo_seed(db: Db) {
         ..Default::default()
     };
     app::counterparties::service::create(&db, &admin, fresh.id, &cp).await.unwrap();
+
+    // A demo manager's day is a working one: overdue, today's and coming tasks, timelines with every kind.
+    let (tasks, interactions) = server::seed::seed_demo_activity(&db, 7).await.unwrap();
+    assert!(tasks >= 48 && interactions >= 100, "{tasks} tasks, {interactions} interactions");
+    let manager: i64 = app::db_run!(&db, p => sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = 'manager' AND email LIKE 'demo%' ORDER BY id LIMIT 1").fetch_one(p).await)
+    .unwrap();
+    let m = user(&db, manager).await;
+    let day = app::tasks::service::my_day(&db, &m, None).await.unwrap();
+    assert!(day.overdue_count >= 2 && day.upcoming_count >= 3, "{day:?}");
+    assert!(day.today_count + day.overdue_count >= 5, "{day:?}");
+    let kinds: std::collections::BTreeSet<String> = app::db_run!(&db, p => sqlx::query_scalar(
+        "SELECT DISTINCT kind FROM interactions").fetch_all(p).await)
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
 }
 both_backends!(seed_demo_data, demo_seed);
 
