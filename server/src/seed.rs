@@ -606,22 +606,8 @@ pub async fn seed_demo_activity(db: &Db, seed: u64) -> Result<(usize, usize), Ap
         for (k, customer) in customers.iter().enumerate() {
             let at = now - rng.gen_range(1..14) * day - rng.gen_range(0..8) * hour;
             let note = CALL_NOTES[rng.gen_range(0..CALL_NOTES.len())].to_string();
-            let base = NewInteraction {
-                customer_id: *customer,
-                kind: InteractionKind::Call,
-                contact_id: None,
-                deal_id: None,
-                direction: None,
-                status: None,
-                subject: None,
-                body: None,
-                place: None,
-                participants: None,
-                duration_secs: None,
-                result: None,
-                occurred_at: Some(at),
-                ends_at: None,
-            };
+            let base =
+                NewInteraction { occurred_at: Some(at), ..NewInteraction::new(*customer, InteractionKind::Call) };
             let mut made = vec![NewInteraction {
                 direction: Some(if k % 2 == 0 { "out" } else { "in" }.into()),
                 duration_secs: Some(rng.gen_range(40..600)),

@@ -301,6 +301,20 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Creates a customer named `name` over REST as `token`'s user (201 asserted); its id.
+    pub async fn customer(&self, token: &str, name: &str) -> i64 {
+        let r = self.api("POST", "/api/v1/customers", Some(token), Some(serde_json::json!({"name": name}))).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["id"].as_i64().expect("id")
+    }
+
+    /// `GET path` as `token`'s user (200 asserted); the JSON.
+    pub async fn get_json(&self, token: &str, path: &str) -> Value {
+        let r = self.api("GET", path, Some(token), None).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.json()
+    }
+
     /// Uploads a small PDF to an interaction as `token`'s user; the answer is the attachment (201).
     pub async fn attach_pdf(&self, token: &str, interaction: i64) -> Resp {
         let req = Request::builder()

@@ -13,7 +13,8 @@ use crate::records::RecordKind;
 use crate::records::api::SetArchived;
 use crate::records::panel::ArchiveToggle;
 use crate::ui::{
-    EditInPlace, Field, FormError, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    EditInPlace, Field, FormError, Submit, TextArea, action_error, bump_on_success, general_error, lang,
+    reset_on_success, t,
 };
 
 /// The section; successful additions count in `changes`.

@@ -13,7 +13,8 @@ use crate::records::RecordKind;
 use crate::records::api::SetArchived;
 use crate::records::panel::ArchiveToggle;
 use crate::ui::{
-    ConfirmSubmit, EditInPlace, Field, FormError, Submit, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    ConfirmSubmit, EditInPlace, Field, FormError, Submit, action_error, bump_on_success, general_error, lang,
+    reset_on_success, t,
 };
 
 /// The section; successful changes count in `changes`.

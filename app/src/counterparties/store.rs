@@ -291,6 +291,25 @@ pub async fn move_to(
     get(db, c.id).await
 }
 
+/// Runs `$change` (statements on `$tx`) in one transaction with the counterparty's version bump and an audit
+/// row of `$changes`; `Ok(false)` (nothing done) when `$c` is no longer the current version.
+macro_rules! versioned_change {
+    ($db:expr, $c:expr, $user:expr, $changes:expr, $now:expr, |$tx:ident| $change:block) => {
+        db_run!($db, p => async {
+            let mut $tx = p.begin_write().await?;
+            let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
+                .bind($now).bind($c.id).bind($c.version).execute(&mut *$tx).await?.rows_affected();
+            if n == 0 {
+                $tx.rollback().await?;
+                return Ok(false);
+            }
+            $change
+            crate::audit!($tx, $c.customer_id, "counterparty", $c.id, "changed", $changes, $user, $now)?;
+            $tx.commit().await.map(|_| true)
+        }.await)
+    };
+}
+
 /// Adds a bank account (validated by the caller) if the counterparty is still at the version `c` was read at
 /// (`Conflict` otherwise); the same account twice is refused.
 pub async fn add_bank_account(
@@ -302,21 +321,19 @@ pub async fn add_bank_account(
     let now = now_millis();
     let label = format!("{} / {}", a.bank_code, a.account);
     let changes = vec![FieldChange { field: "bank_account".into(), old: None, new: Some(label) }];
-    let current = db_run!(db, p => async {
-        let mut tx = p.begin_write().await?;
-        let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
-            .bind(now).bind(c.id).bind(c.version).execute(&mut *tx).await?.rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        sqlx::query("INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)")
-            .bind(c.id).bind(&a.bank_code).bind(&a.account).bind(&a.bank_name).bind(now)
-            .execute(&mut *tx).await?;
-        crate::audit!(tx, c.customer_id, "counterparty", c.id, "changed", &changes, user_id, now)?;
-        tx.commit().await.map(|_| true)
-    }.await)
+    let current = versioned_change!(db, c, user_id, &changes, now, |tx| {
+        sqlx::query(
+            "INSERT INTO bank_accounts (counterparty_id, bank_code, account, bank_name, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(c.id)
+        .bind(&a.bank_code)
+        .bind(&a.account)
+        .bind(&a.bank_name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    })
     .map_err(|e| if is_unique_violation(&e) { AppError::field("account", ErrCode::AlreadyThere) } else { e.into() })?;
     if !current {
         return Err(AppError::Conflict);
@@ -336,19 +353,13 @@ pub async fn remove_bank_account(
     let now = now_millis();
     let label = format!("{} / {}", a.bank_code, a.account);
     let changes = vec![FieldChange { field: "bank_account".into(), old: Some(label), new: None }];
-    let current = db_run!(db, p => async {
-        let mut tx = p.begin_write().await?;
-        let n = sqlx::query("UPDATE counterparties SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
-            .bind(now).bind(c.id).bind(c.version).execute(&mut *tx).await?.rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
+    let current = versioned_change!(db, c, user_id, &changes, now, |tx| {
         sqlx::query("DELETE FROM bank_accounts WHERE id = $1 AND counterparty_id = $2")
-            .bind(account_id).bind(c.id).execute(&mut *tx).await?;
-        crate::audit!(tx, c.customer_id, "counterparty", c.id, "changed", &changes, user_id, now)?;
-        tx.commit().await.map(|_| true)
-    }.await)?;
+            .bind(account_id)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?;
+    })?;
     if !current {
         return Err(AppError::Conflict);
     }

@@ -155,39 +155,33 @@ pub fn CustomerListPage() -> impl IntoView {
     }
 }
 
+/// The rows' tick boxes (`:checked` ones only with `checked`).
+#[cfg(feature = "hydrate")]
+fn row_boxes(checked: bool) -> Vec<leptos::web_sys::HtmlInputElement> {
+    use leptos::wasm_bindgen::JsCast;
+    let selector = if checked { "input.row-select:checked" } else { "input.row-select" };
+    let Some(Ok(boxes)) = leptos::web_sys::window().and_then(|w| w.document()).map(|d| d.query_selector_all(selector))
+    else {
+        return Vec::new();
+    };
+    (0..boxes.length()).filter_map(|i| boxes.item(i).and_then(|n| n.dyn_into().ok())).collect()
+}
+
 /// Ticks or clears every row's box (the header's box).
 #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 fn select_page(ev: leptos::ev::Event) {
     #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        let on = event_target_checked(&ev);
-        let Some(doc) = leptos::web_sys::window().and_then(|w| w.document()) else { return };
-        let Ok(boxes) = doc.query_selector_all("input.row-select") else { return };
-        for i in 0..boxes.length() {
-            if let Some(b) = boxes.item(i).and_then(|n| n.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
-                b.set_checked(on);
-            }
-        }
+    for b in row_boxes(false) {
+        b.set_checked(event_target_checked(&ev));
     }
 }
 
 /// The ids of the ticked rows.
-#[cfg(not(feature = "hydrate"))]
 fn selected_ids() -> Vec<String> {
+    #[cfg(feature = "hydrate")]
+    return row_boxes(true).into_iter().filter_map(|b| b.get_attribute("data-id")).collect();
+    #[cfg(not(feature = "hydrate"))]
     Vec::new()
-}
-
-/// The ids of the ticked rows.
-#[cfg(feature = "hydrate")]
-fn selected_ids() -> Vec<String> {
-    use leptos::wasm_bindgen::JsCast;
-    let Some(doc) = leptos::web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
-    let Ok(boxes) = doc.query_selector_all("input.row-select:checked") else { return Vec::new() };
-    (0..boxes.length())
-        .filter_map(|i| boxes.item(i).and_then(|n| n.dyn_into::<leptos::web_sys::Element>().ok()))
-        .filter_map(|e| e.get_attribute("data-id"))
-        .collect()
 }
 
 /// What to do with the ticked customers (or everything the filter finds): hand to a manager, tag, add to

@@ -243,6 +243,26 @@ pub fn time_ok(at: Millis, now: Millis) -> bool {
 }
 
 impl NewInteraction {
+    /// An interaction of `kind` about `customer_id` with nothing else said (the rest defaults on creation).
+    pub fn new(customer_id: i64, kind: InteractionKind) -> NewInteraction {
+        NewInteraction {
+            customer_id,
+            kind,
+            contact_id: None,
+            deal_id: None,
+            direction: None,
+            status: None,
+            subject: None,
+            body: None,
+            place: None,
+            participants: None,
+            duration_secs: None,
+            result: None,
+            occurred_at: None,
+            ends_at: None,
+        }
+    }
+
     /// Checks every field at once; `now` fills in the time and picks a planned or held meeting.
     pub fn validate(&self, now: Millis) -> Result<InteractionValues, AppError> {
         let mut checks = Checks::default();
@@ -424,22 +444,7 @@ mod tests {
     const NOW: Millis = 1_795_749_900_000;
 
     fn new(kind: InteractionKind) -> NewInteraction {
-        NewInteraction {
-            customer_id: 1,
-            kind,
-            contact_id: None,
-            deal_id: None,
-            direction: None,
-            status: None,
-            subject: None,
-            body: None,
-            place: None,
-            participants: None,
-            duration_secs: None,
-            result: None,
-            occurred_at: None,
-            ends_at: None,
-        }
+        NewInteraction::new(1, kind)
     }
 
     #[test]

@@ -51,10 +51,8 @@ pub fn SegmentsPage() -> impl IntoView {
     let refresh_error = action_error(refresh);
     let form = NodeRef::new();
     reset_on_success(create, form);
-    let data = Resource::new(
-        move || (create.version().get(), refresh.version().get(), changes.get()),
-        |_| segments_data(),
-    );
+    let data =
+        Resource::new(move || (create.version().get(), refresh.version().get(), changes.get()), |_| segments_data());
     let general = general_error(create_error);
     view! {
         <h1>{t(Msg::Segments)}</h1>

@@ -8,7 +8,8 @@ use super::{REMIND_CHOICES, Task};
 use crate::core::format::{date_time, date_time_input};
 use crate::core::{AppError, Millis, Msg};
 use crate::ui::{
-    EditInPlace, Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, general_error, lang, reset_on_success, t,
+    EditInPlace, Field, FormError, Select, Submit, TextArea, action_error, bump_on_success, general_error, lang,
+    reset_on_success, t,
 };
 
 /// One task with a button that marks it done (or open again); successes count in `changes`.

@@ -6,27 +6,15 @@ use app::core::identity::Role;
 use serde_json::{Value, json};
 use tests::{TestApp, both_apps};
 
-async fn customer(app: &TestApp, token: &str, name: &str) -> i64 {
-    let r = app.api("POST", "/api/v1/customers", Some(token), Some(json!({"name": name}))).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["id"].as_i64().unwrap()
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = app.api("GET", path, Some(token), None).await;
-    assert_eq!(r.status, 200, "{path}: {}", r.body);
-    r.json()
-}
-
 async fn bulk_actions(app: TestApp) {
     let (a_id, a) = app.user_token("a@k.uz", Role::Manager, None).await;
     let (b_id, b) = app.user_token("b@k.uz", Role::Manager, None).await;
     let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
     let mut ids = Vec::new();
     for name in ["Olma MChJ", "Anor MChJ", "Behi MChJ"] {
-        ids.push(customer(&app, &a, name).await);
+        ids.push(app.customer(&a, name).await);
     }
-    let other = customer(&app, &b, "Nok MChJ").await;
+    let other = app.customer(&b, "Nok MChJ").await;
     let bulk = |token: &str, body: Value| {
         let token = token.to_string();
         let app = &app;
@@ -36,7 +24,7 @@ async fn bulk_actions(app: TestApp) {
     // Someone else's customer in the selection refuses it all; nothing changes.
     let mixed = bulk(&a, json!({"ids": [ids[0], other], "action": "tag", "tag": "vip"})).await;
     assert_eq!(mixed.status, 403, "{}", mixed.body);
-    assert_eq!(get(&app, &a, &format!("/api/v1/customers/{}", ids[0])).await["tags"], json!([]));
+    assert_eq!(app.get_json(&a, &format!("/api/v1/customers/{}", ids[0])).await["tags"], json!([]));
     // Bad input: no ids, an empty tag, a manager one may not assign to, too many.
     assert_eq!(bulk(&a, json!({"ids": [], "action": "archive"})).await.status, 422);
     let empty_tag = bulk(&a, json!({"ids": [ids[0]], "action": "tag", "tag": " "})).await;
@@ -52,16 +40,16 @@ async fn bulk_actions(app: TestApp) {
     assert_eq!(tagged.json(), json!({"changed": 3, "unchanged": 0}));
     let again = bulk(&a, json!({"ids": ids, "action": "tag", "tag": "VIP"})).await.json();
     assert_eq!(again, json!({"changed": 0, "unchanged": 3}));
-    let vip = get(&app, &a, "/api/v1/customers?rules=%7B%22rules%22%3A%5B%7B%22field%22%3A%22tag%22%2C%22op%22%3A%22eq%22%2C%22value%22%3A%22vip%22%7D%5D%7D").await;
+    let vip = app.get_json(&a, "/api/v1/customers?rules=%7B%22rules%22%3A%5B%7B%22field%22%3A%22tag%22%2C%22op%22%3A%22eq%22%2C%22value%22%3A%22vip%22%7D%5D%7D").await;
     assert_eq!(vip["items"].as_array().unwrap().len(), 3, "{vip}");
 
     // A departed manager's customers go to a colleague in one step (the administrator), with history rows.
     let moved = bulk(&admin, json!({"ids": ids, "action": "reassign", "manager_id": b_id})).await;
     assert_eq!(moved.json(), json!({"changed": 3, "unchanged": 0}), "{}", moved.body);
     for id in &ids {
-        let c = get(&app, &b, &format!("/api/v1/customers/{id}")).await;
+        let c = app.get_json(&b, &format!("/api/v1/customers/{id}")).await;
         assert_eq!(c["manager_id"].as_i64(), Some(b_id));
-        let tl = get(&app, &b, &format!("/api/v1/customers/{id}/timeline")).await;
+        let tl = app.get_json(&b, &format!("/api/v1/customers/{id}/timeline")).await;
         let rows = tl["items"].as_array().unwrap();
         assert!(
             rows.iter().any(|r| r["changes"].as_array().is_some_and(|c| c
@@ -84,7 +72,7 @@ async fn bulk_actions(app: TestApp) {
     assert_eq!(by_manager.status, 403);
     let added = bulk(&admin, json!({"ids": ids, "action": "add_to_segment", "segment_id": seg_id})).await;
     assert_eq!(added.json(), json!({"changed": 3, "unchanged": 0}));
-    let members = get(&app, &admin, &format!("/api/v1/customers?segment={seg_id}")).await;
+    let members = app.get_json(&admin, &format!("/api/v1/customers?segment={seg_id}")).await;
     assert_eq!(members["items"].as_array().unwrap().len(), 3);
     let dynamic = app
         .api("POST", "/api/v1/segments", Some(&admin), Some(json!({"name": "Hammasi", "rules": {"rules": []}})))
@@ -96,7 +84,7 @@ async fn bulk_actions(app: TestApp) {
     // Archive and restore in bulk; the list leaves them out, then has them back.
     let archived = bulk(&b, json!({"ids": [ids[0], ids[1]], "action": "archive"})).await.json();
     assert_eq!(archived, json!({"changed": 2, "unchanged": 0}));
-    let list = get(&app, &b, "/api/v1/customers").await;
+    let list = app.get_json(&b, "/api/v1/customers").await;
     let names: Vec<&str> = list["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["Nok MChJ", "Behi MChJ"]);
     let restored = bulk(&b, json!({"ids": ids, "action": "restore"})).await.json();
@@ -127,7 +115,7 @@ both_apps!(bulk, bulk_actions);
 async fn edits_on_the_card(app: TestApp) {
     let (_, a) = app.user_token("a@k.uz", Role::Manager, None).await;
     let (_, admin) = app.user_token("admin@k.uz", Role::Admin, None).await;
-    let cid = customer(&app, &a, "Samarqand Don MChJ").await;
+    let cid = app.customer(&a, "Samarqand Don MChJ").await;
 
     // A contact's role at this customer changes with its other fields, in one history row.
     let contact = app
@@ -144,7 +132,7 @@ async fn edits_on_the_card(app: TestApp) {
     let changed = app.api("PATCH", &format!("/api/v1/contacts/{}", contact["id"]), Some(&a), Some(patch)).await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(changed.json()["customers"][0]["role"], "director");
-    let other = customer(&app, &a, "Boshqa MChJ").await;
+    let other = app.customer(&a, "Boshqa MChJ").await;
     let patch = json!({"version": changed.json()["version"], "role": {"customer_id": other, "role": "x"}});
     let wrong = app.api("PATCH", &format!("/api/v1/contacts/{}", contact["id"]), Some(&a), Some(patch)).await;
     assert_eq!((wrong.status.as_u16(), wrong.json()["fields"].get("role").is_some()), (422, true));
@@ -173,7 +161,7 @@ async fn edits_on_the_card(app: TestApp) {
     let missing =
         app.api("DELETE", &format!("{path}/{account}?version={}", gone.json()["version"]), Some(&a), None).await;
     assert_eq!(missing.status, 404);
-    let tl = get(&app, &a, &format!("/api/v1/customers/{cid}/timeline")).await.to_string();
+    let tl = app.get_json(&a, &format!("/api/v1/customers/{cid}/timeline")).await.to_string();
     assert!(tl.contains("00014 / 20208000900123456001"), "{tl}");
 
     // An interaction is its author's: the administrator may change it, another user of the customer may not.

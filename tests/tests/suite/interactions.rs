@@ -5,17 +5,11 @@ use app::core::identity::Role;
 use serde_json::json;
 use tests::{TestApp, both_apps};
 
-async fn customer(app: &TestApp, token: &str, name: &str) -> i64 {
-    let r = app.api("POST", "/api/v1/customers", Some(token), Some(json!({"name": name}))).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["id"].as_i64().unwrap()
-}
-
 async fn log_and_read(app: TestApp) {
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let (_, b) = app.user_token("b@karvon.uz", Role::Manager, None).await;
     let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
-    let cid = customer(&app, &a, "Samarqand Don MChJ").await;
+    let cid = app.customer(&a, "Samarqand Don MChJ").await;
     let contact = app
         .api("POST", &format!("/api/v1/customers/{cid}/contacts"), Some(&a), Some(json!({"name": "Aziz Karimov"})))
         .await
@@ -87,7 +81,7 @@ async fn log_and_read(app: TestApp) {
     let unknown_kind =
         app.api("POST", "/api/v1/interactions", Some(&a), Some(json!({"customer_id": cid, "kind": "fax"}))).await;
     assert_eq!(unknown_kind.status, 422);
-    let other = customer(&app, &a, "Boshqa MChJ").await;
+    let other = app.customer(&a, "Boshqa MChJ").await;
     let foreign_contact = app
         .api(
             "POST",
@@ -131,7 +125,7 @@ async fn log_and_read(app: TestApp) {
 
 async fn timeline_pages(app: TestApp) {
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
-    let cid = customer(&app, &a, "Paging MChJ").await;
+    let cid = app.customer(&a, "Paging MChJ").await;
     let now = app::core::now_millis();
     for i in 0..25 {
         // Interleaved with audit rows: every fifth step also edits the customer.
@@ -182,7 +176,7 @@ async fn timeline_pages(app: TestApp) {
 async fn attachments(app: TestApp) {
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let (_, b) = app.user_token("b@karvon.uz", Role::Manager, None).await;
-    let cid = customer(&app, &a, "Files MChJ").await;
+    let cid = app.customer(&a, "Files MChJ").await;
     let note = app
         .api(
             "POST",

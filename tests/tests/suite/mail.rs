@@ -33,12 +33,6 @@ async fn customer(app: &TestApp, token: &str, name: &str, email: &str) -> i64 {
     r.json()["id"].as_i64().unwrap()
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = app.api("GET", path, Some(token), None).await;
-    assert_eq!(r.status, 200, "{path}: {}", r.body);
-    r.json()
-}
-
 fn subjects(page: &Value) -> Vec<String> {
     let mut v: Vec<String> =
         page["items"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap_or("").to_string()).collect();
@@ -84,37 +78,37 @@ Content-Disposition: attachment; filename=\"small.txt\"\r\n\r\nsmall file\r\n--B
     let report = sync_now(&app.db, id).await.unwrap().unwrap();
     assert_eq!((report.new, report.seen), (6, 6));
 
-    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    let mb = app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await;
     assert_eq!(mb["status"], "ok");
     assert_eq!(mb["last_error"], Value::Null);
     assert_eq!((mb["messages"].as_i64(), mb["unsorted"].as_i64()), (Some(6), Some(2)));
 
     // Matched to Anor: by address, and the colleague's reply through its thread.
-    let mine = get(&app, &token, &format!("/api/v1/messages?customer_id={anor}")).await;
+    let mine = app.get_json(&token, &format!("/api/v1/messages?customer_id={anor}")).await;
     assert_eq!(subjects(&mine), ["Broken", "Hostile", "Offer request", "Re: Offer request"]);
-    let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
+    let timeline = app.get_json(&token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
     assert_eq!(timeline["items"].as_array().unwrap().len(), 4);
     assert!(timeline["items"].as_array().unwrap().iter().all(|i| i["status"] == "received" && i["direction"] == "in"));
-    let unsorted = get(&app, &token, "/api/v1/messages?unsorted=true").await;
+    let unsorted = app.get_json(&token, "/api/v1/messages?unsorted=true").await;
     assert_eq!(subjects(&unsorted), ["Hello there", "Huge file"]);
 
     // The thread, the sanitised HTML, the oversized attachment kept as a name and size.
     let by_subject = |page: &Value, s: &str| -> i64 {
         page["items"].as_array().unwrap().iter().find(|m| m["subject"] == s).unwrap()["id"].as_i64().unwrap()
     };
-    let reply = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Re: Offer request"))).await;
+    let reply = app.get_json(&token, &format!("/api/v1/messages/{}", by_subject(&mine, "Re: Offer request"))).await;
     let thread: Vec<&str> =
         reply["thread"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap()).collect();
     assert_eq!(thread, ["Offer request", "Re: Offer request"]);
-    let hostile = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Hostile"))).await;
+    let hostile = app.get_json(&token, &format!("/api/v1/messages/{}", by_subject(&mine, "Hostile"))).await;
     let html = hostile["body_html"].as_str().unwrap();
     assert!(html.contains("<b>list</b>"), "{html}");
     for bad in ["<script", "onerror", "javascript:", "<iframe"] {
         assert!(!html.contains(bad), "{bad} survived: {html}");
     }
-    let broken = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&mine, "Broken"))).await;
+    let broken = app.get_json(&token, &format!("/api/v1/messages/{}", by_subject(&mine, "Broken"))).await;
     assert_eq!(broken["subject"], "Broken");
-    let huge = get(&app, &token, &format!("/api/v1/messages/{}", by_subject(&unsorted, "Huge file"))).await;
+    let huge = app.get_json(&token, &format!("/api/v1/messages/{}", by_subject(&unsorted, "Huge file"))).await;
     let files = huge["attachments"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     // The small file is stored and served as a download, under its own message only.
@@ -140,7 +134,7 @@ Content-Disposition: attachment; filename=\"small.txt\"\r\n\r\nsmall file\r\n--B
         .append("INBOX", &[message("ali@anor.uz", "alice@mail.test", "Order", "m7@anor.uz", "", "We order 10 boxes.")])
         .await;
     assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap(), app::mail::sync::SyncReport { new: 1, seen: 1 });
-    assert_eq!(get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["messages"], 7);
+    assert_eq!(app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await["messages"], 7);
 
     // Linking an unsorted message puts it on the timeline; linking twice is a conflict.
     let hello = by_subject(&unsorted, "Hello there");
@@ -153,9 +147,9 @@ Content-Disposition: attachment; filename=\"small.txt\"\r\n\r\nsmall file\r\n--B
         .api("POST", &format!("/api/v1/messages/{hello}/link"), Some(&token), Some(json!({"customer_id": anor})))
         .await;
     assert_eq!(r.status, 409);
-    let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
+    let timeline = app.get_json(&token, &format!("/api/v1/interactions?customer_id={anor}&kind=email")).await;
     assert_eq!(timeline["items"].as_array().unwrap().len(), 6);
-    assert_eq!(subjects(&get(&app, &token, "/api/v1/messages?unsorted=true").await), ["Huge file"]);
+    assert_eq!(subjects(&app.get_json(&token, "/api/v1/messages?unsorted=true").await), ["Huge file"]);
 
     // Another manager sees neither the mailbox nor its unsorted mail, nor Anor's messages.
     let (_, other) = app.user_token("other@karvon.uz", Role::Manager, None).await;
@@ -164,8 +158,8 @@ Content-Disposition: attachment; filename=\"small.txt\"\r\n\r\nsmall file\r\n--B
     assert_eq!(app.api("GET", &format!("/api/v1/messages/{}", huge["id"]), Some(&other), None).await.status, 404);
     assert_eq!(app.api("GET", &format!("/api/v1/messages/{hello}"), Some(&other), None).await.status, 404);
     assert_eq!(app.api("GET", &small, Some(&other), None).await.status, 404);
-    assert!(get(&app, &other, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
-    assert!(get(&app, &other, "/api/v1/messages?unsorted=true").await["items"].as_array().unwrap().is_empty());
+    assert!(app.get_json(&other, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
+    assert!(app.get_json(&other, "/api/v1/messages?unsorted=true").await["items"].as_array().unwrap().is_empty());
     // An administrator reads a linked message through its customer.
     let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
     assert_eq!(app.api("GET", &format!("/api/v1/messages/{hello}"), Some(&admin), None).await.status, 200);
@@ -245,16 +239,16 @@ async fn writing_sends_files_and_threads(app: TestApp) {
     assert!(exists.iter().any(|l| l.starts_with("* 1 EXISTS")), "{exists:?}");
     let sent_folder = s.imap("alice", "alice-pw").await.command("SELECT Sent").await;
     assert!(sent_folder.iter().any(|l| l.starts_with("* 1 EXISTS")), "{sent_folder:?}");
-    let timeline = get(&app, &token, &format!("/api/v1/interactions?customer_id={bob}&kind=email")).await;
+    let timeline = app.get_json(&token, &format!("/api/v1/interactions?customer_id={bob}&kind=email")).await;
     assert_eq!(timeline["items"][0]["status"], "sent");
 
     // The sync meets the sent copy in the Sent folder: the same message, not a second one.
     sync_now(&app.db, id).await.unwrap().unwrap();
-    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    let mb = app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await;
     assert_eq!(mb["messages"], 1, "{mb}");
     // Bob answers: the reply joins the thread and the customer.
     let message_id =
-        get(&app, &token, &format!("/api/v1/messages/{sent_id}")).await["message_id"].as_str().unwrap().to_string();
+        app.get_json(&token, &format!("/api/v1/messages/{sent_id}")).await["message_id"].as_str().unwrap().to_string();
     let answer = message(
         "bob@mail.test",
         "alice@mail.test",
@@ -265,10 +259,11 @@ async fn writing_sends_files_and_threads(app: TestApp) {
     );
     s.imap("alice", "alice-pw").await.append("INBOX", std::slice::from_ref(&answer)).await;
     assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap().new, 1);
-    let mine = get(&app, &token, &format!("/api/v1/messages?customer_id={bob}")).await;
+    let mine = app.get_json(&token, &format!("/api/v1/messages?customer_id={bob}")).await;
     let answer_id =
         mine["items"].as_array().unwrap().iter().find(|m| m["direction"] == "in").unwrap()["id"].as_i64().unwrap();
-    let thread = get(&app, &token, &format!("/api/v1/messages/{answer_id}")).await["thread"].as_array().unwrap().len();
+    let thread =
+        app.get_json(&token, &format!("/api/v1/messages/{answer_id}")).await["thread"].as_array().unwrap().len();
     assert_eq!(thread, 2);
 
     // A reply from Karvon carries the thread's headers.
@@ -288,9 +283,9 @@ async fn writing_sends_files_and_threads(app: TestApp) {
     imap.command("DELETE Sent").await;
     imap.command("CREATE Sent").await;
     imap.append("Sent", &sent_raw).await;
-    let before = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["messages"].as_i64().unwrap();
+    let before = app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await["messages"].as_i64().unwrap();
     assert_eq!(sync_now(&app.db, id).await.unwrap().unwrap().new, 0);
-    assert_eq!(get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["messages"].as_i64().unwrap(), before);
+    assert_eq!(app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await["messages"].as_i64().unwrap(), before);
 }
 both_apps!(writing_sends_files_and_threads, writing_sends_files_and_threads);
 
@@ -323,7 +318,7 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     for f in ["address", "password", "imap_host", "smtp_host", "imap_port"] {
         assert!(fields[f].is_array(), "{f}: {fields}");
     }
-    assert!(get(&app, &token, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
+    assert!(app.get_json(&token, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
     // A shared mailbox is for administrators.
     let mut shared = body("alice-pw", s.imap_port);
     shared["shared"] = json!(true);
@@ -350,7 +345,7 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     .unwrap();
     let failed = sync_now(&app.db, id).await.unwrap();
     assert!(matches!(failed, Err(app::mail::imap::MailError::Auth(_))), "{failed:?}");
-    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    let mb = app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await;
     assert_eq!(mb["status"], "error");
     assert!(mb["last_error"].as_str().unwrap().starts_with("auth:"), "{mb}");
     assert_eq!(mb["messages"], 1);
@@ -360,7 +355,7 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     assert_eq!(r.status, 202);
     assert_eq!(app::mail::store::claim_due(&app.db, 3_600_000, 60_000).await.unwrap(), Some(id));
     assert_eq!(app::mail::store::claim_due(&app.db, 3_600_000, 60_000).await.unwrap(), None);
-    assert!(get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await["syncing"].as_bool().unwrap());
+    assert!(app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await["syncing"].as_bool().unwrap());
     assert!(matches!(sync_now(&app.db, id).await, Err(app::core::AppError::Conflict)));
 
     // The server goes away altogether.
@@ -368,7 +363,7 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     app::mail::store::finish_sync(&app.db, id, None).await.unwrap();
     let gone = sync_now(&app.db, id).await.unwrap();
     assert!(matches!(gone, Err(app::mail::imap::MailError::Connect(_))), "{gone:?}");
-    let mb = get(&app, &token, &format!("/api/v1/mailboxes/{id}")).await;
+    let mb = app.get_json(&token, &format!("/api/v1/mailboxes/{id}")).await;
     assert!(mb["last_error"].as_str().unwrap().starts_with("connect:"), "{mb}");
     assert_eq!(mb["messages"], 1);
 }
