@@ -204,16 +204,17 @@ fn Frame() -> impl IntoView {
         path
     });
     // The window title: what the page shows, else the page's kind.
-    let page_name = crate::ui::PageName(RwSignal::new(None));
-    provide_context(page_name);
+    let page_name = ArcRwSignal::new(t(page_kind(&location.pathname.get_untracked())).to_string());
+    provide_context(crate::ui::PageName(page_name.clone()));
+    let on_path = page_name.clone();
     Effect::new(move |prev: Option<String>| {
         let path = location.pathname.get();
         if prev.is_some_and(|p| p != path) {
-            page_name.0.set(None);
+            on_path.set(t(page_kind(&path)).to_string());
         }
         path
     });
-    let title = move || page_name.0.get().unwrap_or_else(|| t(page_kind(&location.pathname.get())).to_string());
+    let title = move || page_name.get();
     let module_off = move || {
         super::MODULES
             .for_path(&location.pathname.get())

@@ -38,19 +38,21 @@ pub fn tn(msg: Msg, n: i64) -> String {
     msg.counted(lang(), n)
 }
 
-/// The name of what the page shows (a customer's, a deal's), for the window title; the frame provides it
-/// and clears it when the path changes.
-#[derive(Clone, Copy)]
-pub struct PageName(pub RwSignal<Option<String>>);
+/// What the window title names: the page's kind, or what it shows (a customer, a deal). The frame provides
+/// it and resets it to the kind when the path changes. Reference-counted, not arena-held: the server reads
+/// it while writing the `<head>`, after the page's own reactive scope is gone.
+#[derive(Clone)]
+pub struct PageName(pub ArcRwSignal<String>);
 
 /// Names the page in the window title ("Olma MChJ · Karvon" instead of "Customer · Karvon").
 pub fn set_page_name(name: &str) {
     if let Some(PageName(n)) = use_context::<PageName>() {
-        n.set(Some(name.to_string()));
+        n.set(name.to_string());
     }
 }
 
-/// A window title: `what · Karvon`.
+/// A window title: `what · Karvon`. It reads no context (the server formats the title while writing the
+/// `<head>`, outside the page's reactive scope); the app's name is the same in every language.
 pub fn window_title(what: &str) -> String {
-    format!("{what} · {}", t(Msg::AppName))
+    format!("{what} · Karvon")
 }
