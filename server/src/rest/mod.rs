@@ -223,6 +223,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .split('&')
             .filter(|pair| pair.split_once('=').is_some_and(|(k, v)| !k.is_empty() && !v.is_empty()))
             .collect();
+        // A value without a name (`?=x`) is no parameter of the operation: refused, not ignored.
+        if parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .any(|pair| pair.split_once('=').is_some_and(|(k, v)| k.is_empty() && !v.is_empty()))
+        {
+            return Err(ApiError(AppError::field("query", app::core::ErrCode::InvalidChoice), lang));
+        }
         // PostgreSQL stores no NUL in text: a parameter holding one is refused, named.
         if let Some(field) = nul_pair_field(&kept.join("&"), "query") {
             return Err(ApiError(AppError::field(&field, app::core::ErrCode::ControlCharacter), lang));

@@ -99,6 +99,8 @@ async fn bulk_actions(app: TestApp) {
     assert!(!export.body.contains("Anor MChJ") && !export.body.contains("Nok MChJ"), "{}", export.body);
     let bad = app.api("GET", "/api/v1/exports/customers?format=csv&ids=1,x", Some(&b), None).await;
     assert_eq!(bad.status, 422);
+    let nameless = app.api("GET", "/api/v1/exports/customers?format=csv&=null", Some(&b), None).await;
+    assert_eq!(nameless.status, 422, "a value without a name is refused");
 
     // The list's form: "everything the filter finds" takes the filtered customers only.
     let session = format!("karvon_session={}", app::auth::store::create_session(&app.db, b_id).await.unwrap());
