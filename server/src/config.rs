@@ -29,6 +29,9 @@ pub struct Config {
     /// `KARVON_WEBHOOK_ALLOW_PRIVATE_HOSTS`: let webhook subscriptions name loopback and private-network
     /// addresses (default false, for the same reason).
     pub webhook_allow_private_hosts: bool,
+    /// `KARVON_MAIL_CA_FILE`: a PEM file of the company's own certificate authorities, trusted for mail
+    /// servers besides the public roots.
+    pub mail_ca_file: Option<String>,
     /// `KARVON_LOG`: tracing filter (default `info`).
     pub log: String,
     /// `KARVON_LOG_FORMAT`: `text` or `json` (default `text`).
@@ -65,6 +68,7 @@ struct FileConfig {
     import_lease_seconds: Option<u64>,
     mail_allow_private_hosts: Option<bool>,
     webhook_allow_private_hosts: Option<bool>,
+    mail_ca_file: Option<String>,
     log: Option<String>,
     log_format: Option<String>,
     telephony_token: Option<String>,
@@ -136,6 +140,7 @@ impl Config {
                 .map(|v| v == "1" || v == "true")
                 .or(file.webhook_allow_private_hosts)
                 .unwrap_or(false),
+            mail_ca_file: env("KARVON_MAIL_CA_FILE").or(file.mail_ca_file),
             log: env("KARVON_LOG").or(file.log).unwrap_or_else(|| "info".into()),
             log_json: env("KARVON_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),
             telephony_token: env("KARVON_TELEPHONY_TOKEN").or(file.telephony_token).filter(|t| t.len() >= 16),

@@ -2,9 +2,10 @@
 accepted message saved to a spool folder (so tests see mail to outside addresses), local recipients
 (@mail.test) delivered into Dovecot over LMTP.
 
-usage: smtpd.py PORT USERS_FILE SPOOL_DIR LMTP_PORT
+usage: smtpd.py PORT USERS_FILE SPOOL_DIR LMTP_PORT [CERT KEY]  (with a certificate: STARTTLS offered)
 """
 import os
+import ssl
 import smtplib
 import sys
 import threading
@@ -53,8 +54,13 @@ class Handler:
         return '250 OK'
 
 
+tls_context = None
+if len(sys.argv) > 6:
+    tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_context.load_cert_chain(sys.argv[5], sys.argv[6])
 controller = Controller(Handler(), hostname='127.0.0.1', port=port, authenticator=authenticator,
-                        auth_required=True, auth_require_tls=False, data_size_limit=60 * 1024 * 1024)
+                        auth_required=True, auth_require_tls=False, data_size_limit=60 * 1024 * 1024,
+                        tls_context=tls_context)
 controller.start()
 print('ready', flush=True)
 threading.Event().wait()

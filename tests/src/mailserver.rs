@@ -16,7 +16,7 @@ state_dir = @DIR@/state
 log_path = @DIR@/dovecot.log
 protocols = imap lmtp
 listen = 127.0.0.1
-ssl = no
+@SSL@
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_username_format = %Ln
@@ -52,7 +52,7 @@ service imap-login {
     port = @IMAP_PORT@
   }
   inet_listener imaps {
-    port = 0
+    port = @IMAPS_PORT@
   }
 }
 service anvil {
@@ -71,6 +71,10 @@ pub struct MailServers {
     pub imap_port: u16,
     pub smtp_port: u16,
     pub lmtp_port: u16,
+    /// IMAP over TLS (0 unless started with [`MailServers::start_tls`]).
+    pub imaps_port: u16,
+    /// The certificate authority (PEM) that signed the servers' certificate, with [`MailServers::start_tls`].
+    pub ca_pem: Option<Vec<u8>>,
     children: Vec<Child>,
 }
 
@@ -109,8 +113,19 @@ impl MailServers {
         Self::start_on(users, None)
     }
 
+    /// Starts both servers with TLS as a company's own mail servers have it: a certificate for 127.0.0.1
+    /// signed by a certificate authority of its own (`ca_pem`), IMAP over TLS on `imaps_port`, STARTTLS on
+    /// the SMTP port.
+    pub fn start_tls(users: &[(&str, &str)]) -> MailServers {
+        Self::launch(users, None, true)
+    }
+
     /// Starts both servers, on `(imap, smtp, lmtp)` ports when given.
     pub fn start_on(users: &[(&str, &str)], ports: Option<(u16, u16, u16)>) -> MailServers {
+        Self::launch(users, ports, false)
+    }
+
+    fn launch(users: &[(&str, &str)], ports: Option<(u16, u16, u16)>, tls: bool) -> MailServers {
         // They listen on 127.0.0.1, which Karvon dials only when allowed (as KARVON_MAIL_ALLOW_PRIVATE_HOSTS does).
         app::mail::net::ALLOW_PRIVATE_HOSTS.store(true, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("karvon_mail_{}_{}", std::process::id(), rand::random::<u32>()));
@@ -131,7 +146,16 @@ impl MailServers {
             (run("id", &["-u"]), run("id", &["-g"]), me.clone(), group, me)
         };
         let (imap_port, smtp_port, lmtp_port) = ports.unwrap_or_else(|| (free_port(), free_port(), free_port()));
+        let (imaps_port, ssl) = if tls {
+            make_certificates(&dir);
+            let d = dir.display();
+            (free_port(), format!("ssl = yes\nssl_cert = <{d}/cert.pem\nssl_key = <{d}/key.pem"))
+        } else {
+            (0, "ssl = no".to_string())
+        };
         let conf = DOVECOT_CONF
+            .replace("@SSL@", &ssl)
+            .replace("@IMAPS_PORT@", &imaps_port.to_string())
             .replace("@DIR@", &dir.display().to_string())
             .replace("@IMAP_PORT@", &imap_port.to_string())
             .replace("@LMTP_PORT@", &lmtp_port.to_string())
@@ -154,15 +178,27 @@ impl MailServers {
         };
         let dovecot = spawn(Command::new("/usr/sbin/dovecot").arg("-c").arg(dir.join("dovecot.conf")).arg("-F"));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("mail/smtpd.py");
-        let smtpd = spawn(
-            Command::new("/usr/bin/python3")
-                .arg(script)
-                .arg(smtp_port.to_string())
-                .arg(dir.join("users"))
-                .arg(dir.join("spool"))
-                .arg(lmtp_port.to_string()),
-        );
-        let servers = MailServers { dir: dir.clone(), imap_port, smtp_port, lmtp_port, children: vec![dovecot, smtpd] };
+        let mut smtpd = Command::new("/usr/bin/python3");
+        smtpd
+            .arg(script)
+            .arg(smtp_port.to_string())
+            .arg(dir.join("users"))
+            .arg(dir.join("spool"))
+            .arg(lmtp_port.to_string());
+        if tls {
+            smtpd.arg(dir.join("cert.pem")).arg(dir.join("key.pem"));
+        }
+        let smtpd = spawn(&mut smtpd);
+        let ca_pem = tls.then(|| std::fs::read(dir.join("ca.pem")).expect("ca.pem"));
+        let servers = MailServers {
+            dir: dir.clone(),
+            imap_port,
+            smtp_port,
+            lmtp_port,
+            imaps_port,
+            ca_pem,
+            children: vec![dovecot, smtpd],
+        };
         wait_greeting(imap_port, "* OK", "Dovecot", &dir.join("dovecot.log"));
         wait_greeting(smtp_port, "220", "the SMTP server", &dir.join("dovecot.log"));
         servers
@@ -191,6 +227,32 @@ impl MailServers {
         c.command(&format!("LOGIN {user} {password}")).await;
         c
     }
+}
+
+/// A certificate authority (`ca.pem`) and a server certificate for 127.0.0.1 and localhost that it signed
+/// (`cert.pem`, `key.pem`; not itself an authority, which rustls would refuse), made with openssl.
+fn make_certificates(dir: &Path) {
+    let d = |f: &str| dir.join(f).display().to_string();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).output().expect("openssl (scripts/setup.sh --tests installs it)");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let (ca_key, ca, key, csr, cert, ext) =
+        (d("ca.key"), d("ca.pem"), d("key.pem"), d("cert.csr"), d("cert.pem"), d("cert.ext"));
+    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", &ca_key, "-out", &ca, "-days", "30"]
+        .into_iter()
+        .chain(["-subj", "/CN=Karvon test company CA", "-addext", "basicConstraints=critical,CA:TRUE"])
+        .collect::<Vec<_>>());
+    openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", "/CN=localhost"]);
+    std::fs::write(
+        &ext,
+        "basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .expect("cert.ext");
+    openssl(&[
+        "x509", "-req", "-in", &csr, "-CA", &ca, "-CAkey", &ca_key, "-CAcreateserial", "-out", &cert, "-days", "30",
+        "-extfile", &ext,
+    ]);
 }
 
 impl Drop for MailServers {

@@ -33,6 +33,14 @@ pub struct ContactLink {
     pub role: Option<String>,
 }
 
+/// A page of contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ContactPage {
+    pub items: Vec<Contact>,
+    pub next_cursor: Option<String>,
+}
+
 /// A contact person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -24,6 +24,28 @@ pub async fn list_for_customer(db: &Db, user: &CurrentUser, customer_id: i64) ->
     Ok(list)
 }
 
+/// A page of every contact `user` may see (through a customer in scope), oldest change first from `since`
+/// (a sync job's read).
+pub async fn changed(
+    db: &Db,
+    user: &CurrentUser,
+    since: crate::core::Millis,
+    cursor: Option<&str>,
+    archived: crate::core::archive::Archived,
+    limit: u32,
+) -> Result<super::ContactPage, AppError> {
+    let changed = crate::customers::store::ChangedSince::new(since, cursor)?;
+    let limit = i64::from(limit.clamp(1, crate::core::MAX_PAGE));
+    let (mut items, next_cursor) = store::changed(db, user.scope(), &changed, archived, limit).await?;
+    let defs = fields::list(db, FieldEntity::Contact).await?;
+    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let mut values = fields::values(db, &defs, &ids).await?;
+    for c in &mut items {
+        c.custom = values.remove(&c.id).unwrap_or_default();
+    }
+    Ok(super::ContactPage { items, next_cursor })
+}
+
 /// One contact with its custom field values, if one of its customers is in `user`'s scope.
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Contact, AppError> {
     let defs = fields::list(db, FieldEntity::Contact).await?;

@@ -103,6 +103,20 @@ pub async fn list_for_customer(db: &Db, customer_id: i64) -> Result<Vec<Contact>
 }
 
 /// Replaces the points of contact `$id` on transaction `$tx`.
+/// A page of the contacts linked to a customer in `scope` (any contact for `Scope::All`), oldest change
+/// first from `changed.since`; the next page's cursor.
+pub async fn changed(
+    db: &Db,
+    scope: crate::core::identity::Scope,
+    changed: &crate::customers::store::ChangedSince,
+    archived: crate::core::archive::Archived,
+    limit: i64,
+) -> Result<(Vec<Contact>, Option<String>), AppError> {
+    const VISIBLE: &str = "SELECT 1 FROM customer_contacts l JOIN customers c ON c.id = l.customer_id WHERE l.contact_id = k.id";
+    let (ids, next) = crate::customers::store::changed_ids(db, "contacts", VISIBLE, scope, changed, archived, limit).await?;
+    Ok((load(db, &ids).await?, next))
+}
+
 macro_rules! write_points {
     ($tx:expr, $id:expr, $v:expr) => {{
         sqlx::query("DELETE FROM contact_points WHERE contact_id = $1").bind($id).execute(&mut *$tx).await?;

@@ -30,6 +30,15 @@ impl Archived {
         }
     }
 
+    /// As [`Archived::parse`], except that a sync job's read (`updated_since` given) sees archived records
+    /// too unless it says otherwise: an archive is a change it must learn of.
+    pub fn parse_for_sync(text: Option<&str>, updated_since: Option<i64>) -> Result<Archived, AppError> {
+        match text.map(str::trim).filter(|t| !t.is_empty()) {
+            None if updated_since.is_some() => Ok(Archived::All),
+            text => Archived::parse(text),
+        }
+    }
+
     /// The code [`Archived::parse`] reads.
     pub fn code(self) -> &'static str {
         match self {

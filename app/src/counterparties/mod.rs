@@ -69,6 +69,14 @@ pub struct CounterpartyList {
     pub former: Vec<Counterparty>,
 }
 
+/// A page of counterparties.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CounterpartyPage {
+    pub items: Vec<Counterparty>,
+    pub next_cursor: Option<String>,
+}
+
 /// Input for a new counterparty of a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -21,6 +21,22 @@ pub async fn list_for_customer(db: &Db, user: &CurrentUser, customer_id: i64) ->
     store::list_for_customer(db, customer_id).await
 }
 
+/// A page of every counterparty `user` may see (its current customer in scope), oldest change first from
+/// `since` (a sync job's read).
+pub async fn changed(
+    db: &Db,
+    user: &CurrentUser,
+    since: crate::core::Millis,
+    cursor: Option<&str>,
+    archived: crate::core::archive::Archived,
+    limit: u32,
+) -> Result<super::CounterpartyPage, AppError> {
+    let changed = crate::customers::store::ChangedSince::new(since, cursor)?;
+    let limit = i64::from(limit.clamp(1, crate::core::MAX_PAGE));
+    let (items, next_cursor) = store::changed(db, user.scope(), &changed, archived, limit).await?;
+    Ok(super::CounterpartyPage { items, next_cursor })
+}
+
 /// One counterparty, if `user` may see the customer it belongs to.
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Counterparty, AppError> {
     let c = store::get(db, id).await?;

@@ -138,6 +138,20 @@ pub async fn list_for_customer(db: &Db, customer_id: i64) -> Result<Counterparty
     Ok(CounterpartyList { current: load(db, &current).await?, former: load(db, &former).await? })
 }
 
+/// A page of the counterparties whose current customer is in `scope` (any for `Scope::All`), oldest change
+/// first from `changed.since`; the next page's cursor.
+pub async fn changed(
+    db: &Db,
+    scope: crate::core::identity::Scope,
+    changed: &crate::customers::store::ChangedSince,
+    archived: crate::core::archive::Archived,
+    limit: i64,
+) -> Result<(Vec<Counterparty>, Option<String>), AppError> {
+    const VISIBLE: &str = "SELECT 1 FROM counterparty_owners o JOIN customers c ON c.id = o.customer_id WHERE o.counterparty_id = k.id AND o.valid_to IS NULL";
+    let (ids, next) = crate::customers::store::changed_ids(db, "counterparties", VISIBLE, scope, changed, archived, limit).await?;
+    Ok((load(db, &ids).await?, next))
+}
+
 /// The customer a counterparty belonged to at `at`. Before its first period it counts for its first owner.
 pub async fn owner_at(db: &Db, counterparty_id: i64, at: Millis) -> Result<Option<i64>, AppError> {
     let sql = "SELECT customer_id FROM counterparty_owners WHERE counterparty_id = $1 \

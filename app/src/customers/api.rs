@@ -81,7 +81,7 @@ pub async fn list_customers(
             sort: sort.filter(|s| !s.is_empty()),
             limit: super::DEFAULT_PAGE,
             archived: crate::core::archive::Archived::parse(archived.as_deref())?,
-            ids: Vec::new(),
+            ..Default::default()
         };
         let page = super::service::list(&db, user, &query).await?;
         let items = page

@@ -348,16 +348,7 @@ fn FilterBar(page: Option<ListPage>, param: impl Fn(&str) -> Option<String> + Co
                     })
                     .collect_view()}
             </select>
-            <label for="list-archived" class="sr-only">{t(Msg::ArchiveFilter)}</label>
-            <select id="list-archived" name="archived" data-test="list-archived">
-                {[("", Msg::ActiveRecords), ("only", Msg::ArchivedRecords), ("all", Msg::AllRecords)]
-                    .into_iter()
-                    .map(|(v, l)| {
-                        let sel = param("archived").as_deref().unwrap_or_default() == v;
-                        view! { <option value=v selected=sel>{t(l)}</option> }
-                    })
-                    .collect_view()}
-            </select>
+            <crate::records::panel::ArchivedSelect current=param("archived") />
             <button type="submit" class="button" data-test="filter-submit">{t(Msg::Search)}</button>
         </form>
     }

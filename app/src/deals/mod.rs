@@ -783,6 +783,9 @@ pub struct DealFilter {
     /// Living deals (default), archived ones, or both.
     #[serde(default)]
     pub archived: crate::core::archive::Archived,
+    /// A sync job's read: changed at or after this, oldest change first.
+    #[serde(default)]
+    pub updated_since: Option<Millis>,
 }
 
 /// A pipeline's board.

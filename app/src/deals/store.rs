@@ -10,7 +10,7 @@ use crate::core::identity::{CurrentUser, Scope};
 use crate::core::{AppError, Millis, now_millis};
 use crate::custom_fields::FieldEntity;
 use crate::custom_fields::store as fields;
-use crate::customers::store::{Arg, bind_args, push_cond, scope_sql_on};
+use crate::customers::store::{Arg, ChangedSince, bind_args, push_cond, scope_sql_on};
 use crate::db_run;
 
 /// How an audit row names a stage: its name, else `@preset` (translated when shown).
@@ -643,20 +643,34 @@ pub async fn cards(
     let mut sql = CARD.to_string();
     let mut args = Vec::new();
     filter_sql(scope, f, &mut sql, &mut args);
-    if let Some((at, id)) =
-        cursor.and_then(|c| c.split_once('.')).and_then(|(a, i)| Some((a.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
-    {
-        args.push(Arg::I(at));
-        args.push(Arg::I(id));
-        let (a, b) = (args.len() - 1, args.len());
-        sql.push_str(&format!(" AND (d.updated_at < ${a} OR (d.updated_at = ${a} AND d.id < ${b}))"));
+    let changed = match f.updated_since {
+        Some(since) => Some(ChangedSince::new(since, cursor)?),
+        None => None,
+    };
+    if let Some(changed) = &changed {
+        changed.push("d", &mut sql, &mut args);
+        sql.push_str(&ChangedSince::order("d"));
+    } else {
+        if let Some((at, id)) = cursor
+            .and_then(|c| c.split_once('.'))
+            .and_then(|(a, i)| Some((a.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
+        {
+            args.push(Arg::I(at));
+            args.push(Arg::I(id));
+            let (a, b) = (args.len() - 1, args.len());
+            sql.push_str(&format!(" AND (d.updated_at < ${a} OR (d.updated_at = ${a} AND d.id < ${b}))"));
+        }
+        sql.push_str(" ORDER BY d.updated_at DESC, d.id DESC");
     }
-    sql.push_str(&format!(" ORDER BY d.updated_at DESC, d.id DESC LIMIT {}", limit + 1));
+    sql.push_str(&format!(" LIMIT {}", limit + 1));
     let rows: Vec<CardRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let mut items: Vec<BoardCard> = rows.into_iter().map(CardRow::into_card).collect();
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|c| format!("{}.{}", c.updated_at, c.id))
+        items.last().map(|c| match changed {
+            Some(_) => ChangedSince::cursor(c.updated_at, c.id),
+            None => format!("{}.{}", c.updated_at, c.id),
+        })
     } else {
         None
     };

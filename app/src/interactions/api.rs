@@ -186,6 +186,7 @@ pub async fn list_interactions(
     status: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    archived: Option<String>,
     cursor: Option<String>,
 ) -> Result<InteractionListView, AppError> {
     use crate::core::ErrCode;
@@ -215,7 +216,8 @@ pub async fn list_interactions(
             to: day("to", to)?.map(|d| d + 86_400_000),
             cursor,
             limit: Some(50),
-            archived: Default::default(),
+            archived: crate::core::archive::Archived::parse(archived.as_deref())?,
+            updated_since: None,
         };
         let page = super::service::list(&db, user, &filter).await?;
         let people = crate::admin::store::staff(&db, user.scope()).await?;

@@ -418,6 +418,9 @@ pub struct InteractionFilter {
     /// Living interactions (default), archived ones, or both.
     #[serde(default)]
     pub archived: crate::core::archive::Archived,
+    /// A sync job's read: changed at or after this, oldest change first.
+    #[serde(default)]
+    pub updated_since: Option<Millis>,
 }
 
 /// A page of interactions, newest first.

@@ -12,9 +12,9 @@ use crate::customers::page_list::encode;
 use crate::ui::{ErrorPage, lang, t};
 
 /// The list's query parameters besides the cursor.
-const PARAMS: [&str; 5] = ["kind", "author", "status", "from", "to"];
+const PARAMS: [&str; 6] = ["kind", "author", "status", "from", "to", "archived"];
 
-/// `/interactions?kind=&author=&status=&from=&to=&cursor=`.
+/// `/interactions?kind=&author=&status=&from=&to=&archived=&cursor=`.
 #[component]
 pub fn InteractionListPage() -> impl IntoView {
     let query = use_query_map();
@@ -24,7 +24,9 @@ pub fn InteractionListPage() -> impl IntoView {
     };
     let page = Resource::new(
         move || (PARAMS.map(param), param("cursor")),
-        |([kind, author, status, from, to], cursor)| list_interactions(kind, author, status, from, to, cursor),
+        |([kind, author, status, from, to, archived], cursor)| {
+            list_interactions(kind, author, status, from, to, archived, cursor)
+        },
     );
     let lang = lang();
     view! {
@@ -77,7 +79,10 @@ pub fn InteractionListPage() -> impl IntoView {
                                                     <td class="nowrap">{date_time(lang, i.occurred_at)}</td>
                                                     <td>
                                                         {t(i.kind.msg())} <span class="muted small">{dir}</span>
-                                                        <div><span class="badge">{t(status_msg(&i.status))}</span></div>
+                                                        <div>
+                                                            <span class="badge">{t(status_msg(&i.status))}</span>
+                                                            {i.archived_at.map(|_| view! { " " <span class="badge" data-test="archived-badge">{t(Msg::RecordArchived)}</span> })}
+                                                        </div>
                                                     </td>
                                                     <td>
                                                         <a href=format!("/customers/{}#timeline", i.customer_id)>{i.customer_name}</a>
@@ -134,6 +139,7 @@ fn Filters(people: Vec<(i64, String)>, param: impl Fn(&str) -> Option<String> + 
                 <option value="">{t(Msg::AnyStatus)}</option>
                 {statuses.into_iter().map(|s| view! { <option value=s selected=selected("status", s)>{t(status_msg(s))}</option> }).collect_view()}
             </select>
+            <crate::records::panel::ArchivedSelect current=param("archived") />
             <label class="inline-label">{t(Msg::FromDate)} <input type="date" name="from" value=param("from") data-test="int-from" /></label>
             <label class="inline-label">{t(Msg::ToDate)} <input type="date" name="to" value=param("to") data-test="int-to" /></label>
             <button type="submit" class="button" data-test="filter-submit">{t(Msg::Search)}</button>

@@ -137,7 +137,6 @@ pub fn InteractionEntry(
     if let Some(p) = &i.participants {
         facts.push(p.clone());
     }
-    let planned = i.kind == InteractionKind::Meeting && i.status == "planned";
     let status_action = ServerAction::<SetInteractionStatus>::new();
     let uploading = RwSignal::new(false);
     bump_on_success(status_action, changes);
@@ -146,6 +145,8 @@ pub fn InteractionEntry(
     // Its author and administrators may change it.
     let editable = crate::ui::session_info().user.is_some_and(|u| u.is_admin() || Some(u.id) == i.author_id);
     let editing = editable.then(|| i.clone());
+    // Marking a planned meeting held or cancelled is an edit: the same people may.
+    let planned = editable && i.kind == InteractionKind::Meeting && i.status == "planned";
     view! {
         <li data-test="timeline-entry" data-action=i.kind.code() class=format!("kind-{}", i.kind.code())>
             <div class="small muted">{date_time(lang, i.occurred_at)} " · " {who}</div>

@@ -4,7 +4,7 @@ use super::{AttachmentInfo, Interaction, InteractionFilter, InteractionKind, Int
 use crate::core::db::{Db, placeholders};
 use crate::core::identity::Scope;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
-use crate::customers::store::{Arg, bind_args, push_cond, scope_sql};
+use crate::customers::store::{Arg, ChangedSince, bind_args, push_cond, scope_sql};
 use crate::db_run;
 
 const SELECT: &str = "SELECT i.id, i.customer_id, c.name AS customer_name, i.contact_id, ct.name AS contact_name, \
@@ -180,20 +180,33 @@ pub async fn list(db: &Db, scope: Scope, f: &InteractionFilter) -> Result<Intera
     if let Some(to) = f.to {
         push_cond(&mut sql, &mut args, " AND i.occurred_at < #", Arg::I(to));
     }
-    if let Some(c) = f.cursor.as_deref().filter(|c| !c.is_empty()) {
+    let changed = match f.updated_since {
+        Some(since) => Some(ChangedSince::new(since, f.cursor.as_deref())?),
+        None => None,
+    };
+    if let Some(changed) = &changed {
+        changed.push("i", &mut sql, &mut args);
+    } else if let Some(c) = f.cursor.as_deref().filter(|c| !c.is_empty()) {
         let (at, id) = parse_position(c).ok_or_else(|| AppError::field("cursor", ErrCode::InvalidChoice))?;
         args.push(Arg::I(at));
         args.push(Arg::I(id));
         let (a, b) = (args.len() - 1, args.len());
         sql.push_str(&format!(" AND (i.occurred_at, i.id) < (${a}, ${b})"));
     }
+    sql.push_str(&match changed {
+        Some(_) => ChangedSince::order("i"),
+        None => " ORDER BY i.occurred_at DESC, i.id DESC".to_string(),
+    });
     args.push(Arg::I(limit + 1));
-    sql.push_str(&format!(" ORDER BY i.occurred_at DESC, i.id DESC LIMIT ${}", args.len()));
+    sql.push_str(&format!(" LIMIT ${}", args.len()));
     let rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let mut items = finish(db, rows).await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
-        items.last().map(|i| format!("{}_{}", i.occurred_at, i.id))
+        items.last().map(|i| match changed {
+            Some(_) => ChangedSince::cursor(i.updated_at, i.id),
+            None => format!("{}_{}", i.occurred_at, i.id),
+        })
     } else {
         None
     };

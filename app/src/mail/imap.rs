@@ -127,19 +127,33 @@ impl AsyncWrite for MailStream {
 
 pub type Session = async_imap::Session<MailStream>;
 
+/// The TLS settings every mail connection shares, made on first use (and again after the company's
+/// authorities change).
+static TLS_CONFIG: std::sync::RwLock<Option<Arc<tokio_rustls::rustls::ClientConfig>>> = std::sync::RwLock::new(None);
+
+/// Drops the shared TLS settings (the trusted authorities changed).
+pub(super) fn forget_tls_config() {
+    *TLS_CONFIG.write().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
 fn tls_connector() -> TlsConnector {
-    static CONFIG: std::sync::OnceLock<Arc<tokio_rustls::rustls::ClientConfig>> = std::sync::OnceLock::new();
-    let config = CONFIG.get_or_init(|| {
-        let roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-        let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default TLS versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        Arc::new(config)
-    });
-    TlsConnector::from(config.clone())
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    if let Some(config) = TLS_CONFIG.read().unwrap_or_else(|e| e.into_inner()).clone() {
+        return TlsConnector::from(config);
+    }
+    let mut roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    // Checked when it was configured (`net::trust_company_ca`).
+    roots.add_parsable_certificates(CertificateDer::pem_slice_iter(&super::net::company_ca()).flatten());
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let config = Arc::new(config);
+    *TLS_CONFIG.write().unwrap_or_else(|e| e.into_inner()) = Some(config.clone());
+    TlsConnector::from(config)
 }
 
 async fn tls(host: &str, tcp: TcpStream) -> Result<MailStream, MailError> {

@@ -10,6 +10,36 @@ use super::imap::MailError;
 /// Set at start from the configuration; the test harness sets it for its local mail servers.
 pub static ALLOW_PRIVATE_HOSTS: AtomicBool = AtomicBool::new(false);
 
+/// The company's own certificate authorities (`KARVON_MAIL_CA_FILE`, PEM), trusted for IMAP and SMTP
+/// besides the public roots; empty when none is configured.
+static COMPANY_CA: std::sync::RwLock<Vec<u8>> = std::sync::RwLock::new(Vec::new());
+
+/// Trusts the certificates in `pem` (one or more) besides the public roots, for every later connection.
+/// Returns how many there are; a file with none, or one that does not parse, is refused.
+pub fn trust_company_ca(pem: &[u8]) -> Result<usize, String> {
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("not PEM certificates: {e}"))?;
+    if certs.is_empty() {
+        return Err("no certificate in it".into());
+    }
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    let (_, bad) = roots.add_parsable_certificates(certs.iter().cloned());
+    if bad > 0 {
+        return Err(format!("{bad} of its certificates cannot be used as an authority"));
+    }
+    *COMPANY_CA.write().unwrap_or_else(|e| e.into_inner()) = pem.to_vec();
+    super::imap::forget_tls_config();
+    Ok(certs.len())
+}
+
+/// The company's authorities as PEM (empty without any).
+pub fn company_ca() -> Vec<u8> {
+    COMPANY_CA.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
 /// Whether `ip` is a public unicast address (not loopback, private, link-local, unspecified, shared (CGNAT),
 /// multicast, broadcast or documentation; IPv4 inside IPv6 judged as IPv4).
 pub fn is_public(ip: IpAddr) -> bool {

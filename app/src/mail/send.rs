@@ -6,7 +6,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox as Addr, Message};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use rand::Rng;
 
@@ -77,7 +77,14 @@ async fn transport(
     let port = u16::try_from(mb.smtp_port).map_err(|_| MailError::Connect("bad port".into()))?;
     // The connection goes to the address checked here; the name stays the TLS certificate's.
     let addr = super::net::resolve(&mb.smtp_host, port).await?;
-    let params = || TlsParameters::new(mb.smtp_host.clone()).map_err(|e| MailError::Tls(e.to_string()));
+    let params = || {
+        let mut b = TlsParameters::builder(mb.smtp_host.clone());
+        let ca = super::net::company_ca();
+        if !ca.is_empty() {
+            b = b.add_root_certificate(Certificate::from_pem(&ca).map_err(|e| MailError::Tls(e.to_string()))?);
+        }
+        b.build().map_err(|e| MailError::Tls(e.to_string()))
+    };
     let tls = match mb.smtp_security() {
         Security::Tls => Tls::Wrapper(params()?),
         Security::Starttls => Tls::Required(params()?),

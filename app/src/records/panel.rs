@@ -29,6 +29,24 @@ impl RecordActions {
     }
 }
 
+/// A list filter's "archive" choice (`archived` = living records, archived ones, or both), for GET forms.
+#[component]
+pub fn ArchivedSelect(
+    /// The current value of the page's `archived` parameter.
+    current: Option<String>,
+) -> impl IntoView {
+    let current = current.unwrap_or_default();
+    view! {
+        <label for="list-archived" class="sr-only">{t(Msg::ArchiveFilter)}</label>
+        <select id="list-archived" name="archived" data-test="list-archived">
+            {[("", Msg::ActiveRecords), ("only", Msg::ArchivedRecords), ("all", Msg::AllRecords)]
+                .into_iter()
+                .map(|(v, l)| view! { <option value=v selected=current == v>{t(l)}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
 /// The hidden fields naming the record.
 #[component]
 fn Names(kind: RecordKind, id: i64, version: i64) -> impl IntoView {
@@ -106,9 +124,17 @@ fn AdminControls(
     let delete = ServerAction::<DeleteRecord>::new();
     let delete_error = action_error(delete);
     let erase_error = action_error(erase);
+    // What goes with the record is counted only once the confirmation is opened (and again after a change
+    // on the page while it is open): the counts touch every dependent table.
+    let opened = RwSignal::new(false);
     let preview = Resource::new(
-        move || (id, version, changes.map(|c| c.get())),
-        move |(id, _, _)| deletion_of(kind.code().into(), id),
+        move || (id, version, changes.map(|c| c.get()), opened.get()),
+        move |(id, _, _, opened)| async move {
+            match opened {
+                true => Some(deletion_of(kind.code().into(), id).await),
+                false => None,
+            }
+        },
     );
     view! {
         <FormError error=delete_error />
@@ -116,19 +142,20 @@ fn AdminControls(
         <ActionForm action=delete attr:class="inline">
             <Names kind id version />
             <input type="hidden" name="back" value=back />
-            <ConfirmSubmit pending=delete.pending() label=Msg::DeleteForever question=Msg::DeleteRecordQuestion yes=Msg::DeleteYes test="delete-record">
+            <ConfirmSubmit pending=delete.pending() label=Msg::DeleteForever question=Msg::DeleteRecordQuestion yes=Msg::DeleteYes test="delete-record" opened>
                 <Suspense fallback=|| view! { <p class="muted small">{t(Msg::Loading)}</p> }>
                     {move || Suspend::new(async move {
                         match preview.await {
-                            Ok(d) if d.goes.is_empty() => view! { <p class="small" data-test="delete-goes">{t(Msg::DeleteNothingElse)}</p> }.into_any(),
-                            Ok(d) => view! {
+                            None => view! { <p class="muted small">{t(Msg::Loading)}</p> }.into_any(),
+                            Some(Ok(d)) if d.goes.is_empty() => view! { <p class="small" data-test="delete-goes">{t(Msg::DeleteNothingElse)}</p> }.into_any(),
+                            Some(Ok(d)) => view! {
                                 <ul class="small" data-test="delete-goes">
                                     {d.goes.into_iter().map(|g| view! {
                                         <li>{crate::ui::tn(Attached::msg(&g.what), g.count)}</li>
                                     }).collect_view()}
                                 </ul>
                             }.into_any(),
-                            Err(e) => view! { <p class="alert alert-error">{e.message(crate::ui::lang())}</p> }.into_any(),
+                            Some(Err(e)) => view! { <p class="alert alert-error">{e.message(crate::ui::lang())}</p> }.into_any(),
                         }
                     })}
                 </Suspense>

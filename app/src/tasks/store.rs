@@ -4,7 +4,7 @@ use super::{MyDay, Notification, Task, TaskPage, TaskValues};
 use crate::core::db::{BeginWrite, Db};
 use crate::core::identity::Scope;
 use crate::core::{AppError, ErrCode, Millis, now_millis};
-use crate::customers::store::{Arg, bind_args, push_cond};
+use crate::customers::store::{Arg, ChangedSince, bind_args, push_cond};
 use crate::db_run;
 
 const SELECT: &str = "SELECT t.id, t.title, t.notes, t.due_at, t.assignee_id, u.name AS assignee_name, t.customer_id, \
@@ -176,6 +176,8 @@ pub struct TaskQuery {
     pub limit: i64,
     /// Living tasks (default), archived ones, or both.
     pub archived: crate::core::archive::Archived,
+    /// A sync job's read: changed at or after this, oldest change first.
+    pub updated_since: Option<Millis>,
 }
 
 /// A page of the tasks in `scope`, by due time (keyset on `(due_at, id)`).
@@ -202,7 +204,13 @@ pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppE
     if let Some(to) = q.to {
         push_cond(&mut sql, &mut args, " AND t.due_at < #", Arg::I(to));
     }
-    if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
+    let changed = match q.updated_since {
+        Some(since) => Some(ChangedSince::new(since, q.cursor.as_deref())?),
+        None => None,
+    };
+    if let Some(changed) = &changed {
+        changed.push("t", &mut sql, &mut args);
+    } else if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
         let (at, id) = crate::interactions::store::parse_position(c)
             .ok_or_else(|| AppError::field("cursor", ErrCode::InvalidChoice))?;
         args.push(Arg::I(at));
@@ -210,13 +218,20 @@ pub async fn list(db: &Db, scope: Scope, q: &TaskQuery) -> Result<TaskPage, AppE
         let (a, b) = (args.len() - 1, args.len());
         sql.push_str(&format!(" AND (t.due_at, t.id) > (${a}, ${b})"));
     }
+    sql.push_str(&match changed {
+        Some(_) => ChangedSince::order("t"),
+        None => " ORDER BY t.due_at, t.id".to_string(),
+    });
     args.push(Arg::I(limit + 1));
-    sql.push_str(&format!(" ORDER BY t.due_at, t.id LIMIT ${}", args.len()));
+    sql.push_str(&format!(" LIMIT ${}", args.len()));
     let rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let mut items: Vec<Task> = rows.into_iter().map(Task::from).collect();
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
-        items.last().map(|t| format!("{}_{}", t.due_at, t.id))
+        items.last().map(|t| match changed {
+            Some(_) => ChangedSince::cursor(t.updated_at, t.id),
+            None => format!("{}_{}", t.due_at, t.id),
+        })
     } else {
         None
     };

@@ -58,15 +58,23 @@ pub fn ConfirmSubmit(
     /// More to say under the question (what goes with a deleted record).
     #[prop(optional)]
     children: Option<Children>,
+    /// Set while the panel is open (what it says can then be read only when someone asks to delete).
+    #[prop(optional)]
+    opened: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let details = NodeRef::<leptos::html::Details>::new();
+    let toggle = move |_| {
+        if let (Some(opened), Some(d)) = (opened, details.get()) {
+            opened.set(d.open());
+        }
+    };
     let close = move |_| {
         if let Some(d) = details.get() {
             d.set_open(false);
         }
     };
     view! {
-        <details class="confirm" node_ref=details>
+        <details class="confirm" node_ref=details on:toggle=toggle>
             <summary class="button small danger" data-test=test>
                 {t(label)}
             </summary>

@@ -8,6 +8,8 @@ pub mod api;
 pub mod deliver;
 pub mod page;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -63,6 +65,7 @@ pub fn wants(events: &str, event: &str) -> bool {
 
 /// A subscription as the administrator sees it (the secret is shown once, when it is made).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Webhook {
     pub id: i64,
     pub url: String,
@@ -72,9 +75,34 @@ pub struct Webhook {
     pub created_at: Millis,
 }
 
+/// A new subscription.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewWebhook {
+    /// Where events are POSTed (http or https).
+    pub url: String,
+    /// Event names (see the README's list); none, or `"*"`: all.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+/// A change of a subscription: only what is given changes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WebhookPatch {
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The new event names (empty or `"*"`: all).
+    #[serde(default)]
+    pub events: Option<Vec<String>>,
+    /// `false` pauses it (no new events; pending deliveries still go), `true` resumes it.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
 /// One event's delivery to one subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct Delivery {
     pub id: i64,
     pub webhook_id: i64,

@@ -29,19 +29,56 @@ pub async fn list(db: &Db) -> Result<Vec<Webhook>, AppError> {
     Ok(rows.into_iter().map(webhook).collect())
 }
 
+/// One subscription.
+pub async fn get(db: &Db, id: i64) -> Result<Webhook, AppError> {
+    let sql = "SELECT id, url, events, active, created_at FROM webhooks WHERE id = $1";
+    let row: Option<HookRow> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
+    row.map(webhook).ok_or(AppError::NotFound)
+}
+
 /// Pauses or resumes a subscription (paused, it gets no new events; its pending deliveries still go).
 pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> {
-    let sql = "UPDATE webhooks SET active = $1 WHERE id = $2";
-    let n = db_run!(db, p => sqlx::query(sql).bind(active).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
+    update(db, id, None, None, Some(active)).await.map(|_| ())
+}
+
+/// Changes what is given of a subscription's URL, events (as stored) and active flag.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    url: Option<&str>,
+    events: Option<&str>,
+    active: Option<bool>,
+) -> Result<Webhook, AppError> {
+    let sql = "UPDATE webhooks SET url = COALESCE($1, url), events = COALESCE($2, events), \
+               active = COALESCE($3, active) WHERE id = $4 RETURNING id, url, events, active, created_at";
+    let row: Option<HookRow> = db_run!(db, p => sqlx::query_as(sql).bind(url).bind(events).bind(active).bind(id)
+        .fetch_optional(p).await)?;
+    row.map(webhook).ok_or(AppError::NotFound)
+}
+
+/// Deletes a subscription and its deliveries (events not yet sent to it are dropped with them).
+pub async fn delete(db: &Db, id: i64) -> Result<(), AppError> {
+    let n = db_run!(db, p => async {
+        let mut tx = p.begin_write().await?;
+        sqlx::query("DELETE FROM webhook_deliveries WHERE webhook_id = $1").bind(id).execute(&mut *tx).await?;
+        let n = sqlx::query("DELETE FROM webhooks WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(n)
+    }.await)?;
     if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }
 
-/// The latest deliveries (of one subscription, or of all), newest first.
-pub async fn deliveries(db: &Db, webhook_id: Option<i64>, limit: i64) -> Result<Vec<Delivery>, AppError> {
+/// Up to `limit` deliveries (of one subscription, or of all) older than delivery `before`, newest first.
+pub async fn deliveries(
+    db: &Db,
+    webhook_id: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Delivery>, AppError> {
     let sql = "SELECT d.id, d.webhook_id, o.id AS event_id, o.event, o.entity_id, d.state, d.attempts, d.next_at, \
                d.last_status, d.last_error, d.last_at FROM webhook_deliveries d JOIN webhook_outbox o ON o.id = d.outbox_id \
-               WHERE ($1 IS NULL OR d.webhook_id = $1) ORDER BY d.id DESC LIMIT $2";
-    Ok(db_run!(db, p => sqlx::query_as(sql).bind(webhook_id).bind(limit.clamp(1, 200)).fetch_all(p).await)?)
+               WHERE ($1 IS NULL OR d.webhook_id = $1) AND ($2 IS NULL OR d.id < $2) ORDER BY d.id DESC LIMIT $3";
+    Ok(db_run!(db, p => sqlx::query_as(sql).bind(webhook_id).bind(before).bind(limit.clamp(1, 201)).fetch_all(p).await)?)
 }
 
 /// Sends a delivery again, now (the same event id and body), whatever its state.

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use app::contacts::{Contact, ContactPatch, LinkContact, NewContact, service};
+use app::contacts::{Contact, ContactPage, ContactPatch, LinkContact, NewContact, service};
 
 use super::customers::parse_id;
 use super::{Api, ApiError, ApiJson};
@@ -25,7 +25,51 @@ impl ArchivedParam {
     }
 }
 
-/// The customer's contact persons (up to 200, newest link first).
+/// A sync job's read of a whole collection.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SyncParams {
+    /// Epoch ms: only records created or changed at or after it (default: all), oldest change first. Ask again
+    /// from the greatest `updated_at` seen, less a minute for changes committed late; drop repeats by `id`
+    /// and `version`.
+    pub updated_since: Option<i64>,
+    /// `all` (default: archiving is a change), `active` or `only`.
+    pub archived: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(schema_with = super::docs::param::page_limit)]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+impl SyncParams {
+    /// `(since, archived)`, or a field error.
+    pub fn parse(&self, api: &Api) -> Result<(i64, app::core::archive::Archived), ApiError> {
+        let since = self.updated_since.unwrap_or(0);
+        let archived = app::core::archive::Archived::parse_for_sync(self.archived.as_deref(), Some(since))
+            .map_err(|e| api.err(e))?;
+        Ok((since, archived))
+    }
+}
+
+/// Every contact the caller may see (through a customer in scope), oldest change first: a sync job's feed.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(SyncParams), security(("bearer" = [])),
+    responses((status = 200, body = ContactPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn list_all(
+    State(state): State<AppState>,
+    api: Api,
+    super::ApiQuery(p): super::ApiQuery<SyncParams>,
+) -> Result<Json<ContactPage>, ApiError> {
+    let (since, archived) = p.parse(&api)?;
+    let limit = p.limit.unwrap_or(50);
+    service::changed(&state.db, api.user()?, since, p.cursor.as_deref(), archived, limit)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// The customer's contact persons (up to 200, newest link first; all of them, changed since a moment, are
+/// paged by `GET /contacts`).
 #[utoipa::path(get, path = "/api/v1/customers/{id}/contacts", tag = "contacts", params(("id" = i64, Path), ArchivedParam),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<Contact>), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]

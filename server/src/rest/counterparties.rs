@@ -6,14 +6,33 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use app::counterparties::{
-    Counterparty, CounterpartyList, CounterpartyPatch, MoveCounterparty, NewBankAccount, NewCounterparty, service,
+    Counterparty, CounterpartyList, CounterpartyPage, CounterpartyPatch, MoveCounterparty, NewBankAccount, NewCounterparty, service,
 };
 
 use super::customers::parse_id;
 use super::{Api, ApiError, ApiJson};
 use crate::AppState;
 
-/// The customer's current and former counterparties.
+/// Every counterparty the caller may see (its current customer in scope), oldest change first: a sync
+/// job's feed.
+#[utoipa::path(get, path = "/api/v1/counterparties", tag = "counterparties", params(super::contacts::SyncParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = CounterpartyPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn list_all(
+    State(state): State<AppState>,
+    api: Api,
+    super::ApiQuery(p): super::ApiQuery<super::contacts::SyncParams>,
+) -> Result<Json<CounterpartyPage>, ApiError> {
+    let (since, archived) = p.parse(&api)?;
+    let limit = p.limit.unwrap_or(50);
+    service::changed(&state.db, api.user()?, since, p.cursor.as_deref(), archived, limit)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// The customer's current and former counterparties (up to 200 of each; all of them, changed since a
+/// moment, are paged by `GET /counterparties`).
 #[utoipa::path(get, path = "/api/v1/customers/{id}/counterparties", tag = "counterparties",
     params(("id" = i64, Path), super::contacts::ArchivedParam),
     security(("bearer" = [])),

@@ -32,8 +32,12 @@ pub struct ListParams {
     pub rules: Option<String>,
     /// `newest` (default), `oldest`, `name`, `-name`, `custom.<key>`, `-custom.<key>`.
     pub sort: Option<String>,
-    /// `active` (default: not archived), `only` (archived only) or `all`.
+    /// `active` (default: not archived; with `updated_since`: `all`), `only` (archived only) or `all`.
     pub archived: Option<String>,
+    /// A sync job's read (epoch ms): only records created or changed at or after it, archived ones included,
+    /// oldest change first (instead of the list's own order); page on with `next_cursor` as usual. Ask again from the
+    /// greatest `updated_at` seen, less a minute for changes committed late; drop repeats by `id` and `version`.
+    pub updated_since: Option<i64>,
 }
 
 /// Customers the caller may see, newest first unless sorted; filtered by segment and rules.
@@ -58,8 +62,9 @@ pub async fn list(
         segment: p.segment,
         rules,
         sort: p.sort,
-        archived: Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
+        archived: Archived::parse_for_sync(p.archived.as_deref(), p.updated_since).map_err(|e| api.err(e))?,
         ids: Vec::new(),
+        updated_since: p.updated_since,
     };
     service::list_full(&state.db, api.user()?, &query).await.map(Json).map_err(|e| api.err(e))
 }

@@ -140,8 +140,12 @@ pub struct ListParams {
     #[param(schema_with = super::docs::param::page_limit)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
-    /// `active` (default: not archived), `only` (archived only) or `all`.
+    /// `active` (default: not archived; with `updated_since`: `all`), `only` (archived only) or `all`.
     pub archived: Option<String>,
+    /// A sync job's read (epoch ms): only records created or changed at or after it, archived ones included,
+    /// oldest change first (instead of the list's own order); page on with `next_cursor` as usual. Ask again from the
+    /// greatest `updated_at` seen, less a minute for changes committed late; drop repeats by `id` and `version`.
+    pub updated_since: Option<i64>,
 }
 
 /// Deals the caller may see, most recently changed first.
@@ -162,7 +166,8 @@ pub async fn list(
         status: p.status,
         stage_id: p.stage_id,
         customer_id: p.customer_id,
-        archived: app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
+        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since).map_err(|e| api.err(e))?,
+        updated_since: p.updated_since,
     };
     service::list(&state.db, api.user()?, &f, p.cursor.as_deref(), p.limit.unwrap_or(50))
         .await

@@ -50,6 +50,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::records::interactions::delete,
         super::records::erase_customer,
         super::records::erase_contact,
+        super::contacts::list_all,
+        super::counterparties::list_all,
         super::contacts::list,
         super::contacts::create,
         super::contacts::get,
@@ -72,6 +74,13 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::imports::start,
         super::imports::errors,
         super::imports::export_customers,
+        super::webhooks::list,
+        super::webhooks::create,
+        super::webhooks::get,
+        super::webhooks::update,
+        super::webhooks::delete,
+        super::webhooks::deliveries,
+        super::webhooks::replay,
         super::segments::list,
         super::segments::create,
         super::segments::get,
@@ -141,7 +150,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "tasks", description = "Tasks, \"My day\", notifications and the live event stream"),
         (name = "deals", description = "Pipelines with stages and rules, deals, moves, closing, a board's live events"),
         (name = "mail", description = "Mailboxes (IMAP/SMTP) with their sync status, messages, templates"),
-        (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files")
+        (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files"),
+        (name = "webhooks", description = "Subscriptions of URLs to events, their deliveries and replays (administrators)")
     )
 )]
 pub struct ApiDoc;

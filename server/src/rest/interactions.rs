@@ -39,8 +39,12 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
-    /// `active` (default: not archived), `only` (archived only) or `all`.
+    /// `active` (default: not archived; with `updated_since`: `all`), `only` (archived only) or `all`.
     pub archived: Option<String>,
+    /// A sync job's read (epoch ms): only records created or changed at or after it, archived ones included,
+    /// oldest change first (instead of the list's own order); page on with `next_cursor` as usual. Ask again from the
+    /// greatest `updated_at` seen, less a minute for changes committed late; drop repeats by `id` and `version`.
+    pub updated_since: Option<i64>,
 }
 
 /// Interactions with the customers the caller may see, newest first.
@@ -66,7 +70,8 @@ pub async fn list(
         to: p.to,
         cursor: p.cursor,
         limit: p.limit,
-        archived: app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?,
+        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since).map_err(|e| api.err(e))?,
+        updated_since: p.updated_since,
     };
     service::list(&state.db, api.user()?, &filter).await.map(Json).map_err(|e| api.err(e))
 }

@@ -13,6 +13,7 @@ pub mod interactions;
 pub mod mail;
 pub mod records;
 pub mod segments;
+pub mod webhooks;
 pub mod tasks;
 
 use std::collections::BTreeMap;
@@ -282,6 +283,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/contacts/{id}/erase", axum::routing::post(records::erase_contact))
         .route("/v1/customers/{id}/counterparties", get(counterparties::list).post(counterparties::create))
         .route("/v1/customers/{id}/contacts", get(contacts::list).post(contacts::create))
+        .route("/v1/contacts", get(contacts::list_all))
+        .route("/v1/counterparties", get(counterparties::list_all))
         .route("/v1/contacts/{id}", get(contacts::get).patch(contacts::update).delete(records::contacts::delete))
         .route("/v1/contacts/{id}/archive", axum::routing::post(records::contacts::archive))
         .route("/v1/contacts/{id}/restore", axum::routing::post(records::contacts::restore))
@@ -302,6 +305,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/custom-fields", get(custom_fields::list).post(custom_fields::create))
         .route("/v1/custom-fields/{id}", axum::routing::patch(custom_fields::update))
+        .route("/v1/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/v1/webhooks/{id}", get(webhooks::get).patch(webhooks::update).delete(webhooks::delete))
+        .route("/v1/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route("/v1/webhooks/deliveries/{id}/replay", axum::routing::post(webhooks::replay))
         .route("/v1/segments", get(segments::list).post(segments::create))
         .route("/v1/segments/{id}", get(segments::get).patch(segments::update))
         .route("/v1/segments/{id}/members", get(segments::members))

@@ -205,3 +205,90 @@ async fn edits_on_the_card(app: TestApp) {
     assert_eq!(same.status, 200, "{}", same.body);
 }
 both_apps!(card_edits, edits_on_the_card);
+
+/// Ids of a page's items.
+fn ids_of(page: &Value) -> Vec<i64> {
+    page["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect()
+}
+
+/// A sync job's reads: every list takes `updated_since` and gives what changed since then (archived records
+/// too), oldest change first, paged by a cursor; scopes still hold.
+async fn change_feeds(app: TestApp) {
+    let (_, a) = app.user_token("a@k.uz", Role::Manager, None).await;
+    let (_, b) = app.user_token("b@k.uz", Role::Manager, None).await;
+    let post = |path: String, body: Value| {
+        let (app, a) = (&app, a.clone());
+        async move {
+            let r = app.api("POST", &path, Some(&a), Some(body)).await;
+            assert!(r.status.is_success(), "{path}: {}", r.body);
+            r.json()
+        }
+    };
+    let old = app.customer(&a, "Eski Mijoz").await;
+    let cp = |tax: &str| json!({"legal_name": format!("Firma {tax}"), "tax_id": tax});
+    let old_contact = post(format!("/api/v1/customers/{old}/contacts"), json!({"name": "Eski"})).await;
+    post(format!("/api/v1/customers/{old}/counterparties"), cp("301111111")).await;
+    let old_deal = post("/api/v1/deals".into(), json!({"title": "Eski bitim", "customer_id": old})).await;
+    let day = app::core::now_millis() + 86_400_000;
+    post("/api/v1/tasks".into(), json!({"title": "Eski", "due_at": day, "customer_id": old})).await;
+    post("/api/v1/interactions".into(), json!({"customer_id": old, "kind": "note", "body": "eski"})).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let since = app::core::now_millis();
+
+    // After `since`: two new customers, the old one archived, the old contact changed, one of each other kind.
+    let c1 = app.customer(&a, "Yangi Bir").await;
+    let c2 = app.customer(&a, "Yangi Ikki").await;
+    let v = app.get_json(&a, &format!("/api/v1/customers/{old}")).await["version"].clone();
+    post(format!("/api/v1/customers/{old}/archive"), json!({"version": v})).await;
+    let r = app
+        .api(
+            "PATCH",
+            &format!("/api/v1/contacts/{}", old_contact["id"]),
+            Some(&a),
+            Some(json!({"version": old_contact["version"], "position": "Direktor"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let new_cp = post(format!("/api/v1/customers/{c1}/counterparties"), cp("302222222")).await;
+    let deal = post("/api/v1/deals".into(), json!({"title": "Yangi bitim", "customer_id": c1})).await;
+    let task = post("/api/v1/tasks".into(), json!({"title": "Yangi", "due_at": day, "customer_id": c1})).await;
+    let note = post("/api/v1/interactions".into(), json!({"customer_id": c1, "kind": "note", "body": "yangi"})).await;
+
+    let feed = |path: &str| format!("{path}{}updated_since={since}", if path.contains('?') { "&" } else { "?" });
+    let customers = app.get_json(&a, &feed("/api/v1/customers")).await;
+    assert_eq!(ids_of(&customers), [c1, c2, old], "oldest change first, the archived one included");
+    assert!(customers["items"][2]["archived_at"].is_i64());
+    // `archived` still narrows it when given.
+    assert_eq!(ids_of(&app.get_json(&a, &feed("/api/v1/customers?archived=active")).await), [c1, c2]);
+    // Paged: one at a time, the same three.
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let c = cursor.as_deref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let page = app.get_json(&a, &format!("{}&limit=1{c}", feed("/api/v1/customers"))).await;
+        paged.extend(ids_of(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(paged, [c1, c2, old]);
+    let bad = app.api("GET", &format!("{}&cursor=zz", feed("/api/v1/customers")), Some(&a), None).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+
+    assert_eq!(ids_of(&app.get_json(&a, &feed("/api/v1/contacts")).await), [old_contact["id"].as_i64().unwrap()]);
+    assert_eq!(ids_of(&app.get_json(&a, &feed("/api/v1/counterparties")).await), [new_cp["id"].as_i64().unwrap()]);
+    assert_eq!(ids_of(&app.get_json(&a, &feed("/api/v1/deals?status=all")).await), [deal["id"].as_i64().unwrap()]);
+    assert_eq!(ids_of(&app.get_json(&a, &feed("/api/v1/tasks")).await), [task["id"].as_i64().unwrap()]);
+    assert_eq!(ids_of(&app.get_json(&a, &feed("/api/v1/interactions")).await), [note["id"].as_i64().unwrap()]);
+    // Without `updated_since`, the whole collections in change order.
+    assert_eq!(app.get_json(&a, "/api/v1/contacts").await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get_json(&a, "/api/v1/counterparties").await["items"].as_array().unwrap().len(), 2);
+    let _ = old_deal;
+    // Another manager's feed holds none of it.
+    for path in ["/api/v1/customers", "/api/v1/contacts", "/api/v1/counterparties", "/api/v1/deals?status=all",
+        "/api/v1/tasks", "/api/v1/interactions"] {
+        assert_eq!(ids_of(&app.get_json(&b, &feed(path)).await), Vec::<i64>::new(), "{path}");
+    }
+}
+both_apps!(sync_feeds, change_feeds);

@@ -368,3 +368,42 @@ async fn bad_servers_get_a_clear_status(app: TestApp) {
     assert_eq!(mb["messages"], 1);
 }
 both_apps!(bad_servers_get_a_clear_status, bad_servers_get_a_clear_status);
+
+/// A company's own mail servers, whose certificate its own authority signed: refused (a TLS error on the
+/// server field, nothing saved) until the authority is trusted (`KARVON_MAIL_CA_FILE`), then IMAP over TLS
+/// and SMTP with STARTTLS both work. SQLite only: the database plays no part.
+#[tokio::test]
+async fn company_certificate_authority() {
+    install_mail_key();
+    let app = TestApp::new(tests::Backend::Sqlite).await.unwrap();
+    let s = MailServers::start_tls(&[("alice", "alice-pw")]);
+    let (_, token) = app.user_token("alice@karvon.uz", Role::Manager, None).await;
+    let body = json!({"address": "alice@mail.test", "password": "alice-pw",
+        "imap_host": "127.0.0.1", "imap_port": s.imaps_port, "imap_security": "tls",
+        "smtp_host": "127.0.0.1", "smtp_port": s.smtp_port, "smtp_security": "starttls"});
+    // Garbage is refused and changes nothing.
+    assert!(app::mail::net::trust_company_ca(b"not a certificate").is_err());
+    assert!(app::mail::net::trust_company_ca(b"").is_err());
+    let r = app.api("POST", "/api/v1/mailboxes", Some(&token), Some(body.clone())).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.json()["fields"]["imap_host"].is_array(), "{}", r.body);
+    assert!(app.get_json(&token, "/api/v1/mailboxes").await.as_array().unwrap().is_empty());
+
+    let n = app::mail::net::trust_company_ca(s.ca_pem.as_deref().unwrap()).unwrap();
+    assert_eq!(n, 1);
+    let r = app.api("POST", "/api/v1/mailboxes", Some(&token), Some(body)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    // A letter goes out over STARTTLS and lands in the Sent folder over TLS.
+    let c = customer(&app, &token, "Tls Mijoz", "client@example.uz").await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Some(&token),
+            Some(json!({"mailbox_id": id, "customer_id": c, "to": "client@example.uz", "subject": "Over TLS", "body": "hi"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(s.spool().iter().any(|(rcpt, raw)| rcpt.contains(&"client@example.uz".to_string()) && raw.contains("Over TLS")));
+}

@@ -34,6 +34,8 @@ const REST: &[(&str, &str, &str, [u16; 7])] = &[
     ("POST", "/api/v1/customers/{customer}/counterparties", r#"{"legal_name":"","tax_id":""}"#, [401, 422, 403, 403, 422, 401, 401]),
     ("GET", "/api/v1/customers/{customer}/contacts", "", [401, 200, 403, 403, 200, 401, 401]),
     ("POST", "/api/v1/customers/{customer}/contacts", r#"{"name":""}"#, [401, 422, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/contacts", "", [401, 200, 200, 200, 200, 401, 401]),
+    ("GET", "/api/v1/counterparties", "", [401, 200, 200, 200, 200, 401, 401]),
     ("GET", "/api/v1/contacts/{contact}", "", [401, 200, 403, 403, 200, 401, 401]),
     ("PATCH", "/api/v1/contacts/{contact}", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401]),
     ("POST", "/api/v1/contacts/{contact}/links", r#"{"customer_id":{customer}}"#, [401, 422, 403, 403, 422, 401, 401]),
@@ -47,6 +49,13 @@ const REST: &[(&str, &str, &str, [u16; 7])] = &[
     ("GET", "/api/v1/custom-fields?entity=order", "", [401, 422, 422, 422, 422, 401, 401]),
     ("POST", "/api/v1/custom-fields", r#"{"label":"","kind":"text"}"#, [401, 403, 403, 403, 422, 401, 401]),
     ("PATCH", "/api/v1/custom-fields/{field}", r#"{"version":0,"label":""}"#, [401, 403, 403, 403, 409, 401, 401]),
+    ("GET", "/api/v1/webhooks", "", [401, 403, 403, 403, 200, 401, 401]),
+    ("POST", "/api/v1/webhooks", r#"{"url":""}"#, [401, 403, 403, 403, 422, 401, 401]),
+    ("GET", "/api/v1/webhooks/{webhook}", "", [401, 403, 403, 403, 200, 401, 401]),
+    ("PATCH", "/api/v1/webhooks/{webhook}", r#"{"url":"ftp://x"}"#, [401, 403, 403, 403, 422, 401, 401]),
+    ("DELETE", "/api/v1/webhooks/{missing}", "", [401, 403, 403, 403, 404, 401, 401]),
+    ("GET", "/api/v1/webhooks/{webhook}/deliveries", "", [401, 403, 403, 403, 200, 401, 401]),
+    ("POST", "/api/v1/webhooks/deliveries/{missing}/replay", "", [401, 403, 403, 403, 404, 401, 401]),
     ("GET", "/api/v1/segments", "", [401, 200, 200, 200, 200, 401, 401]),
     ("POST", "/api/v1/segments", r#"{"name":""}"#, [401, 403, 403, 422, 422, 401, 401]),
     ("GET", "/api/v1/segments/{segment}", "", [401, 200, 200, 200, 200, 401, 401]),
@@ -182,6 +191,9 @@ impl World {
         let segment = post("/api/v1/segments", &admin, json!({"name": "Hammasi", "rules": {"rules": []}})).await["id"]
             .as_i64()
             .unwrap();
+        let webhook = post("/api/v1/webhooks", &admin, json!({"url": "https://hooks.example.uz/karvon"})).await["id"]
+            .as_i64()
+            .unwrap();
         let up = app
             .send(
                 http::Request::builder()
@@ -231,6 +243,8 @@ impl World {
             ("counterparty", counterparty.to_string()),
             ("field", field.to_string()),
             ("segment", segment.to_string()),
+            ("webhook", webhook.to_string()),
+            ("missing", "999999".into()),
             ("import", import.to_string()),
             ("interaction", interaction.to_string()),
             ("attachment", attachment.to_string()),

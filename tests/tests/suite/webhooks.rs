@@ -75,7 +75,7 @@ async fn sql(app: &TestApp, q: &str) {
 async fn deliveries_of_subscribed_events(app: TestApp) {
     deliver::ALLOW_PRIVATE_HOSTS.store(true, Ordering::Relaxed);
     let rx = Receiver::start().await;
-    let (admin_id, _) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
+    let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
     let post = |path: &'static str, body: Value| {
         let (app, a) = (&app, a.clone());
@@ -86,8 +86,14 @@ async fn deliveries_of_subscribed_events(app: TestApp) {
     post("/api/v1/customers", json!({"name": "Before"})).await;
     assert_eq!(outbox_count(&app).await, 0);
 
-    let events = "customer.created deal.stage_changed deal.won";
-    let (hook, secret) = store::create(&app.db, &rx.url, events, admin_id).await.unwrap();
+    // Subscribed over the API by an administrator; the secret is in this answer only.
+    let events = json!(["customer.created", "deal.stage_changed", "deal.won"]);
+    let r = app.api("POST", "/api/v1/webhooks", Some(&admin), Some(json!({"url": rx.url, "events": events}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let (hook, secret) = (r.json()["id"].as_i64().unwrap(), r.json()["secret"].as_str().unwrap().to_string());
+    let listed = app.get_json(&admin, "/api/v1/webhooks").await;
+    assert_eq!(listed["items"][0]["events"], events);
+    assert!(listed["items"][0].get("secret").is_none(), "the secret is shown once");
     let customer = post("/api/v1/customers", json!({"name": "Samarqand Non"})).await;
     let path = format!("/api/v1/customers/{}", customer["id"]);
     let patched = app.api("PATCH", &path, Some(&a), Some(json!({"version": customer["version"], "notes": "x"}))).await;
@@ -124,9 +130,13 @@ async fn deliveries_of_subscribed_events(app: TestApp) {
         .await;
     assert_eq!(moved.status, 200, "{}", moved.body);
     deliver::tick(&app.db).await.unwrap();
-    let failed = store::deliveries(&app.db, Some(hook.id), 10).await.unwrap();
-    assert_eq!((failed[0].event.as_str(), failed[0].state.as_str()), ("deal.stage_changed", "pending"));
-    assert_eq!((failed[0].attempts, failed[0].last_status), (1, Some(503)));
+    let failed = app.get_json(&admin, &format!("/api/v1/webhooks/{hook}/deliveries?limit=1")).await;
+    assert_eq!((failed["items"][0]["event"].as_str(), failed["items"][0]["state"].as_str()), (Some("deal.stage_changed"), Some("pending")));
+    assert_eq!((failed["items"][0]["attempts"].as_i64(), failed["items"][0]["last_status"].as_i64()), (Some(1), Some(503)));
+    // The older delivery is on the next page.
+    let cursor = failed["next_cursor"].as_str().unwrap();
+    let older = app.get_json(&admin, &format!("/api/v1/webhooks/{hook}/deliveries?limit=1&cursor={cursor}")).await;
+    assert_eq!((older["items"][0]["event"].as_str(), &older["next_cursor"]), (Some("customer.created"), &Value::Null));
     assert_eq!(deliver::tick(&app.db).await.unwrap(), (0, 0), "not due before its backoff");
     rx.status.store(200, Ordering::SeqCst);
     sql(&app, "UPDATE webhook_deliveries SET next_at = $1 WHERE state = 'pending'").await; // the backoff passes
@@ -134,11 +144,13 @@ async fn deliveries_of_subscribed_events(app: TestApp) {
     let got = rx.got();
     assert_eq!(got.len(), 3);
     assert_eq!((got[1].event_id.as_str(), got[1].body.as_str()), (got[2].event_id.as_str(), got[2].body.as_str()));
-    let done = store::deliveries(&app.db, Some(hook.id), 10).await.unwrap();
+    let done = store::deliveries(&app.db, Some(hook), None, 10).await.unwrap();
     assert_eq!((done[0].state.as_str(), done[0].attempts, done[0].last_status), ("delivered", 2, Some(200)));
 
     // Replayed on request: the same event again.
-    store::replay(&app.db, done[0].id).await.unwrap();
+    let path = format!("/api/v1/webhooks/deliveries/{}/replay", done[0].id);
+    assert_eq!(app.api("POST", &path, Some(&a), None).await.status, 403, "administrators only");
+    assert_eq!(app.api("POST", &path, Some(&admin), None).await.status, 202);
     deliver::tick(&app.db).await.unwrap();
     let got = rx.got();
     assert_eq!((got.len(), got[3].event_id.as_str()), (4, got[2].event_id.as_str()));
@@ -173,11 +185,45 @@ async fn deliveries_of_subscribed_events(app: TestApp) {
     verify(&secret, &got[4]);
 
     // Paused: no new deliveries.
-    store::set_active(&app.db, hook.id, false).await.unwrap();
+    let path = format!("/api/v1/webhooks/{hook}");
+    let paused = app.api("PATCH", &path, Some(&admin), Some(json!({"active": false}))).await;
+    assert_eq!((paused.status.as_u16(), paused.json()["active"].as_bool()), (200, Some(false)), "{}", paused.body);
     post("/api/v1/customers", json!({"name": "After"})).await;
     deliver::tick(&app.db).await.unwrap();
     assert_eq!(rx.got().len(), 5);
 }
+
+/// Managing subscriptions over the API: bad input named per field and nothing saved, events changed,
+/// deletion (with its deliveries), and nobody but administrators.
+async fn managed_over_the_api(app: TestApp) {
+    let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
+    let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
+    let r = app.api("POST", "/api/v1/webhooks", Some(&admin), Some(json!({"url": "ftp://x", "events": ["deal.eaten"]}))).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.json()["fields"]["url"].is_array() && r.json()["fields"]["events"].is_array(), "{}", r.body);
+    assert_eq!(app.get_json(&admin, "/api/v1/webhooks").await["items"], json!([]));
+    let body = json!({"url": "https://hooks.example.uz/k"});
+    assert_eq!(app.api("POST", "/api/v1/webhooks", Some(&a), Some(body.clone())).await.status, 403);
+    let r = app.api("POST", "/api/v1/webhooks", Some(&admin), Some(body)).await;
+    assert_eq!((r.status.as_u16(), &r.json()["events"]), (201, &json!(["*"])), "{}", r.body);
+    assert!(r.json()["secret"].as_str().unwrap().starts_with("whsec_"));
+    let path = format!("/api/v1/webhooks/{}", r.json()["id"]);
+    let changed = app.api("PATCH", &path, Some(&admin), Some(json!({"events": ["task.created"], "url": " https://h.example.uz/2 "}))).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!((&changed.json()["events"], changed.json()["url"].as_str()), (&json!(["task.created"]), Some("https://h.example.uz/2")));
+    let bad = app.api("PATCH", &path, Some(&admin), Some(json!({"events": ["nope"]}))).await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(app.get_json(&admin, &path).await["events"], json!(["task.created"]), "a refused change changes nothing");
+    // A task makes a delivery; deleting the subscription takes it along.
+    app.api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "Call", "due_at": app::core::now_millis()}))).await;
+    store::fan_out(&app.db, 100).await.unwrap();
+    assert_eq!(app.get_json(&admin, &format!("{path}/deliveries")).await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(app.api("DELETE", &path, Some(&a), None).await.status, 403);
+    assert_eq!(app.api("DELETE", &path, Some(&admin), None).await.status, 204);
+    assert_eq!(app.api("GET", &path, Some(&admin), None).await.status, 404);
+    assert_eq!(app.api("DELETE", &path, Some(&admin), None).await.status, 404);
+}
+both_apps!(webhook_management, managed_over_the_api);
 both_apps!(webhook_deliveries, deliveries_of_subscribed_events);
 
 /// A receiver that cannot be reached: the error is kept and the delivery retried; private addresses are
@@ -191,7 +237,7 @@ async fn unreachable_receiver(app: TestApp) {
     let (hook, _) = store::create(&app.db, &format!("http://{closed}/hook"), "*", admin_id).await.unwrap();
     app.api("POST", "/api/v1/customers", Some(&a), Some(json!({"name": "Nobody home"}))).await;
     deliver::tick(&app.db).await.unwrap();
-    let d = &store::deliveries(&app.db, Some(hook.id), 10).await.unwrap()[0];
+    let d = &store::deliveries(&app.db, Some(hook.id), None, 10).await.unwrap()[0];
     assert_eq!((d.state.as_str(), d.attempts, d.last_status), ("pending", 1, None));
     assert!(d.last_error.as_deref().unwrap_or_default().starts_with("connection failed"), "{d:?}");
 }
