@@ -606,6 +606,17 @@ test('deals: register, stage rules, a board moved by mouse, keyboard and touch, 
   await expect(card(page2, 3)).toBeVisible({ timeout: 2000 });
   await expect(card(page2, 2)).toHaveCount(0);
 
+  // Undo puts it back (for the other board too); the keyboard moves it again.
+  await expect(page.locator('[data-test=board-undo]')).toContainText('Cement M400 → Presentation');
+  await page.locator('[data-test=undo-move]').click();
+  await expect(card(page, 2)).toBeVisible();
+  await expect(card(page2, 2)).toBeVisible({ timeout: 2000 });
+  await expect(page.locator('[data-test=board-undo]')).toHaveCount(0);
+  await card(page, 2).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(card(page, 3)).toBeVisible();
+  await expect(card(page2, 3)).toBeVisible({ timeout: 2000 });
+
   // Keyboard: → to "agreeing terms" is refused (no expected close date) and the card stays; ← goes back.
   await card(page, 3).focus();
   await page.keyboard.press('ArrowRight');
@@ -651,6 +662,7 @@ test('deals: register, stage rules, a board moved by mouse, keyboard and touch, 
   await expect(dialog).toHaveCount(0);
   await expect(card(page, 3)).toHaveCount(0);
   await expect(card(page2, 3)).toHaveCount(0, { timeout: 2000 });
+  await expect(page.locator('[data-test=board-undo]')).toContainText('Lost');
   await other.close();
 
   // The list shows it as lost; the funnel counts it.

@@ -172,8 +172,11 @@ async fn serve(config: Config) {
     app::mail::net::ALLOW_PRIVATE_HOSTS.store(config.mail_allow_private_hosts, std::sync::atomic::Ordering::Relaxed);
     app::webhooks::deliver::ALLOW_PRIVATE_HOSTS
         .store(config.webhook_allow_private_hosts, std::sync::atomic::Ordering::Relaxed);
+    // Password links by e-mail are made of the public address (never of a request's Host header).
+    app::auth::reset::set_public_url(config.public_url.clone());
     if let Some(file) = &config.mail_ca_file {
-        let trusted = std::fs::read(file).map_err(|e| e.to_string()).and_then(|pem| app::mail::net::trust_company_ca(&pem));
+        let trusted =
+            std::fs::read(file).map_err(|e| e.to_string()).and_then(|pem| app::mail::net::trust_company_ca(&pem));
         match trusted {
             Ok(n) => tracing::info!(file, certificates = n, "mail servers may use the company's certificate authority"),
             Err(e) => fail(&format!("KARVON_MAIL_CA_FILE {file}: {e}")),

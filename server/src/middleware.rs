@@ -150,8 +150,17 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
 /// change itself, signing out and the language switch.
 const PASSWORD_CHANGE_PATHS: &[&str] = &["/profile", "/rpc/password", "/rpc/logout", "/rpc/language"];
 
-/// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out.
-const ANONYMOUS_WRITES: &[&str] = &["/rpc/login", "/rpc/setup", "/rpc/language", "/rpc/logout", "/api/v1/auth/token"];
+/// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out, a
+/// forgotten password's link and the new password it sets.
+const ANONYMOUS_WRITES: &[&str] = &[
+    "/rpc/login",
+    "/rpc/setup",
+    "/rpc/language",
+    "/rpc/logout",
+    "/rpc/password/forgot",
+    "/rpc/password/reset",
+    "/api/v1/auth/token",
+];
 
 /// How a request signed in (a bearer token wins over the cookie), kept in the request's extensions for what
 /// must check it again later: an open event stream ends when it stops letting the user in.

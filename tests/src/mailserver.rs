@@ -239,10 +239,12 @@ fn make_certificates(dir: &Path) {
     };
     let (ca_key, ca, key, csr, cert, ext) =
         (d("ca.key"), d("ca.pem"), d("key.pem"), d("cert.csr"), d("cert.pem"), d("cert.ext"));
-    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", &ca_key, "-out", &ca, "-days", "30"]
-        .into_iter()
-        .chain(["-subj", "/CN=Karvon test company CA", "-addext", "basicConstraints=critical,CA:TRUE"])
-        .collect::<Vec<_>>());
+    openssl(
+        &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", &ca_key, "-out", &ca, "-days", "30"]
+            .into_iter()
+            .chain(["-subj", "/CN=Karvon test company CA", "-addext", "basicConstraints=critical,CA:TRUE"])
+            .collect::<Vec<_>>(),
+    );
     openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", "/CN=localhost"]);
     std::fs::write(
         &ext,
@@ -250,8 +252,21 @@ fn make_certificates(dir: &Path) {
     )
     .expect("cert.ext");
     openssl(&[
-        "x509", "-req", "-in", &csr, "-CA", &ca, "-CAkey", &ca_key, "-CAcreateserial", "-out", &cert, "-days", "30",
-        "-extfile", &ext,
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        &cert,
+        "-days",
+        "30",
+        "-extfile",
+        &ext,
     ]);
 }
 

@@ -82,6 +82,33 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     run.await.inspect_err(set_status)
 }
 
+/// Asks for a password link by e-mail (the same answer whether or not the address has an account); the
+/// page then says that a link was sent if the address is known.
+#[server(prefix = "/rpc", endpoint = "password/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::core::request::{db, request_ctx, set_status};
+    let run = async {
+        let ctx = request_ctx()?;
+        super::reset::request(&db()?, &email, &ctx.ip).await?;
+        leptos_axum::redirect("/forgot-password?sent=1");
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Sets a new password with the link's `token`; every session and token of the user ends, and the sign-in
+/// page says so.
+#[server(prefix = "/rpc", endpoint = "password/reset")]
+pub async fn reset_with_link(token: String, new_password: String, password_repeat: String) -> Result<(), AppError> {
+    use crate::core::request::{db, set_status};
+    let run = async {
+        super::reset::complete(&db()?, &token, &new_password, &password_repeat).await?;
+        leptos_axum::redirect("/login?reset=1");
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}
+
 /// Ends the current session.
 #[server(prefix = "/rpc", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

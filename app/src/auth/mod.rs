@@ -3,7 +3,10 @@
 pub mod api;
 pub mod page_login;
 pub mod page_profile;
+pub mod page_reset;
 pub mod page_setup;
+#[cfg(feature = "ssr")]
+pub mod reset;
 #[cfg(feature = "ssr")]
 pub mod store;
 

@@ -23,8 +23,10 @@ pub fn LoginPage() -> impl IntoView {
     let general = general_error(error);
     // A plain POST (it works before the WASM loads); the button shows it is on its way.
     let sending = RwSignal::new(false);
+    let reset = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("reset").is_some());
     view! {
         <AuthFrame title=Msg::LoginTitle>
+            {reset.then(|| view! { <p class="alert alert-ok" role="status" data-test="reset-done">{t(Msg::PasswordResetDone)}</p> })}
             <form method="post" action="/rpc/login" class="stack" data-test="login-form" on:submit=move |_| sending.set(true)>
                 <FormError error=general />
                 <Field label=Msg::Email name="email" kind="email" required=true autocomplete="username" error />
@@ -38,6 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <Submit pending=sending label=Msg::LogIn busy=Msg::BusySigningIn test="login-submit" />
             </form>
+            <p class="small"><a href="/forgot-password" data-test="forgot-link">{t(Msg::ForgotPassword)}</a></p>
         </AuthFrame>
     }
     .into_any()

@@ -112,8 +112,10 @@ pub async fn changed(
     archived: crate::core::archive::Archived,
     limit: i64,
 ) -> Result<(Vec<Contact>, Option<String>), AppError> {
-    const VISIBLE: &str = "SELECT 1 FROM customer_contacts l JOIN customers c ON c.id = l.customer_id WHERE l.contact_id = k.id";
-    let (ids, next) = crate::customers::store::changed_ids(db, "contacts", VISIBLE, scope, changed, archived, limit).await?;
+    const VISIBLE: &str =
+        "SELECT 1 FROM customer_contacts l JOIN customers c ON c.id = l.customer_id WHERE l.contact_id = k.id";
+    let (ids, next) =
+        crate::customers::store::changed_ids(db, "contacts", VISIBLE, scope, changed, archived, limit).await?;
     Ok((load(db, &ids).await?, next))
 }
 

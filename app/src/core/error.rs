@@ -70,6 +70,8 @@ pub enum ErrCode {
     OwnPasswordInProfile,
     IdempotencyKeyReused,
     KeptAsSent,
+    ResetUnavailable,
+    ResetLinkInvalid,
 }
 
 impl ErrCode {
@@ -88,6 +90,8 @@ impl ErrCode {
             ErrCode::OwnPasswordInProfile => Msg::ErrOwnPasswordInProfile,
             ErrCode::IdempotencyKeyReused => Msg::ErrIdempotencyKeyReused,
             ErrCode::KeptAsSent => Msg::ErrKeptAsSent,
+            ErrCode::ResetUnavailable => Msg::ErrResetUnavailable,
+            ErrCode::ResetLinkInvalid => Msg::ErrResetLinkInvalid,
             ErrCode::PasswordsDiffer => Msg::ErrPasswordsDiffer,
             ErrCode::NotANumber => Msg::ErrNotANumber,
             ErrCode::TooMany => Msg::ErrTooMany,

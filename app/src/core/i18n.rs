@@ -937,6 +937,50 @@ messages! {
         "Отправленное или полученное сообщение не изменяется",
         "What was sent or received is kept as it was"
     ],
+    ErrResetUnavailable => [
+        "Parolni e-mail orqali tiklash sozlanmagan: administratorga murojaat qiling",
+        "Восстановление пароля по почте не настроено: обратитесь к администратору",
+        "Password reset by e-mail is not set up: ask your administrator"
+    ],
+    ErrResetLinkInvalid => [
+        "Havola eskirgan yoki ishlatilgan: yangisini so'rang",
+        "Ссылка устарела или уже использована: запросите новую",
+        "The link has expired or was used: ask for a new one"
+    ],
+    ForgotPassword => ["Parolni unutdingizmi?", "Забыли пароль?", "Forgot your password?"],
+    ForgotPasswordTitle => ["Parolni tiklash", "Восстановление пароля", "Reset your password"],
+    ForgotPasswordIntro => [
+        "E-mail manzilingizni kiriting: yangi parol o'rnatish uchun havola yuboramiz.",
+        "Введите ваш e-mail: мы пришлём ссылку, чтобы задать новый пароль.",
+        "Enter your e-mail address: we will send a link to set a new password."
+    ],
+    SendResetLink => ["Havolani yuborish", "Отправить ссылку", "Send the link"],
+    BusySendingLink => ["Yuborilmoqda…", "Отправляем…", "Sending…"],
+    ResetLinkSent => [
+        "Agar bu manzil hisobga tegishli bo'lsa, unga havola yuborildi. U bir soat ishlaydi.",
+        "Если этот адрес принадлежит учётной записи, на него отправлена ссылка. Она действует час.",
+        "If this address belongs to an account, a link was sent to it. It works for an hour."
+    ],
+    BackToLogin => ["Kirish sahifasiga qaytish", "Вернуться ко входу", "Back to sign-in"],
+    SetNewPassword => ["Yangi parol o'rnatish", "Задать новый пароль", "Set a new password"],
+    PasswordResetDone => [
+        "Parol o'zgartirildi. Yangi parol bilan kiring.",
+        "Пароль изменён. Войдите с новым паролем.",
+        "Your password was changed. Sign in with the new one."
+    ],
+    ResetMailSubject => ["Karvon: parolni tiklash", "Karvon: восстановление пароля", "Karvon: reset your password"],
+    ResetMailBody => [
+        "Salom!\n\nKarvon'da yangi parol o'rnatish uchun havolani oching (u bir soat ishlaydi):\n\n{0}\n\nAgar buni siz so'ramagan bo'lsangiz, bu xatga e'tibor bermang: parolingiz o'zgarmaydi.",
+        "Здравствуйте!\n\nЧтобы задать новый пароль в Karvon, откройте ссылку (она действует час):\n\n{0}\n\nЕсли вы этого не запрашивали, просто не обращайте внимания на письмо: пароль не изменится.",
+        "Hello,\n\nTo set a new password in Karvon, open this link (it works for an hour):\n\n{0}\n\nIf you did not ask for this, ignore this letter: your password stays as it is."
+    ],
+    SystemMailbox => ["Tizim xatlari uchun pochta qutisi", "Ящик для системных писем", "Mailbox for system letters"],
+    SystemMailboxHint => [
+        "Parolni tiklash havolalari shu umumiy qutidan yuboriladi (KARVON_PUBLIC_URL ham kerak).",
+        "Ссылки для восстановления пароля отправляются из этого общего ящика (нужен и KARVON_PUBLIC_URL).",
+        "Password links are sent from this shared mailbox (KARVON_PUBLIC_URL must be set too)."
+    ],
+    NoSystemMailbox => ["Yo'q (havolalar yuborilmaydi)", "Нет (ссылки не отправляются)", "None (no links are sent)"],
     EditInteraction => ["Muloqotni tahrirlash", "Изменить взаимодействие", "Edit interaction"],
     BulkActions => ["Tanlanganlar bilan", "С выбранными", "With the selected"],
     BulkReassign => ["Boshqa menejerga berish", "Передать другому менеджеру", "Hand to another manager"],

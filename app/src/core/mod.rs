@@ -15,6 +15,8 @@ pub mod modules;
 pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod settings;
 
 pub use error::{AppError, Checks, ErrCode, FieldError};
 pub use i18n::{Lang, Msg};

@@ -148,7 +148,8 @@ pub async fn changed(
     limit: i64,
 ) -> Result<(Vec<Counterparty>, Option<String>), AppError> {
     const VISIBLE: &str = "SELECT 1 FROM counterparty_owners o JOIN customers c ON c.id = o.customer_id WHERE o.counterparty_id = k.id AND o.valid_to IS NULL";
-    let (ids, next) = crate::customers::store::changed_ids(db, "counterparties", VISIBLE, scope, changed, archived, limit).await?;
+    let (ids, next) =
+        crate::customers::store::changed_ids(db, "counterparties", VISIBLE, scope, changed, archived, limit).await?;
     Ok((load(db, &ids).await?, next))
 }
 

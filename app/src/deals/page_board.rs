@@ -261,7 +261,8 @@ fn BoardView(board: Board, filter: DealFilter) -> impl IntoView {
     let lost_for = RwSignal::new(None::<i64>);
     let stage_ids: Vec<i64> = cols.get_untracked().iter().filter_map(|c| c.stage_id).collect();
     let staged = pipeline.mode != PipelineMode::None;
-    let ops = Ops { cols, notice, filter: filter.clone(), stage_ids: stage_ids.clone() };
+    let undo = RwSignal::new(None::<Undo>);
+    let ops = Ops { cols, notice, undo, filter: filter.clone(), stage_ids: stage_ids.clone() };
     #[cfg(feature = "hydrate")]
     {
         client::listen(pipeline.id, ops.clone());
@@ -300,6 +301,7 @@ fn BoardView(board: Board, filter: DealFilter) -> impl IntoView {
             .collect_view()
     };
     let reasons = board.loss_reasons.clone();
+    let undo_ops = ops.clone();
     view! {
         <p class="sr-only" role="status" aria-live="polite">{move || notice.get()}</p>
         {move || notice.get().map(|n| view! {
@@ -307,6 +309,24 @@ fn BoardView(board: Board, filter: DealFilter) -> impl IntoView {
                 {n} " "
                 <button type="button" class="link" on:click=move |_| notice.set(None)>{t(Msg::Dismiss)}</button>
             </div>
+        })}
+        {move || undo.get().map(|u| {
+            #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+            let undo_ops = undo_ops.clone();
+            view! {
+                <div class="alert board-undo" role="status" data-test="board-undo">
+                    <span>{u.what.clone()}</span>
+                    " "
+                    <button type="button" class="button small" data-test="undo-move"
+                        on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            client::undo(undo_ops.clone());
+                        }>
+                        {t(Msg::UndoAction)}
+                    </button>
+                    <button type="button" class="link small" on:click=move |_| undo.set(None)>{t(Msg::Dismiss)}</button>
+                </div>
+            }
         })}
         <p class="muted small board-hint">{t(if staged { Msg::BoardHint } else { Msg::BoardHintNoStages })}</p>
         <div class="kanban" class:dragging=move || drag.get().is_some_and(|d| d.active) data-test="board">
@@ -326,12 +346,32 @@ fn BoardView(board: Board, filter: DealFilter) -> impl IntoView {
 struct Ops {
     cols: RwSignal<Vec<Col>>,
     notice: RwSignal<Option<String>>,
+    /// The last move or close made here, which can be taken back.
+    undo: RwSignal<Option<Undo>>,
     filter: DealFilter,
     stage_ids: Vec<i64>,
 }
 
+/// A move or close that "Undo" takes back: the deal, what it became (`what`, shown), and how back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Undo {
+    id: i64,
+    what: String,
+    /// The stage it came from, or `None`: reopen it (it was won or lost).
+    back_to: Option<i64>,
+    version: i64,
+}
+
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 impl Ops {
+    /// The name of a stage's column.
+    fn stage_name(&self, stage: i64) -> String {
+        self.cols
+            .with_untracked(|cols| cols.iter().find(|c| c.stage_id == Some(stage)).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    }
+
     fn find(&self, id: i64) -> Option<BoardCard> {
         self.cols.with_untracked(|cols| cols.iter().flat_map(|c| c.cards.iter()).find(|c| c.id == id).cloned())
     }
@@ -659,9 +699,16 @@ mod client {
             Target::Stage(stage) => {
                 ops.place(id, Some(crate::deals::BoardCard { stage_id: Some(stage), ..card.clone() }));
                 ops.notice.set(None);
+                ops.undo.set(None);
                 spawn_local(async move {
                     match move_deal(id, stage, card.version).await {
                         Ok(deal) => {
+                            ops.undo.set(card.stage_id.map(|from| super::Undo {
+                                id,
+                                what: format!("{} → {}", card.title, ops.stage_name(stage)),
+                                back_to: Some(from),
+                                version: deal.version,
+                            }));
                             let moved = crate::deals::BoardCard {
                                 stage_id: deal.stage_id,
                                 stage_entered_at: deal.stage_entered_at,
@@ -686,9 +733,14 @@ mod client {
                 });
             }
             Target::Won => {
+                ops.undo.set(None);
                 spawn_local(async move {
                     match close_deal(id, card.version, DealStatus::Won.code().into(), None, None, None).await {
-                        Ok(_) => refresh(ops.clone(), id),
+                        Ok(deal) => {
+                            let what = format!("{} → {}", card.title, crate::ui::t(crate::core::Msg::DealWon));
+                            ops.undo.set(Some(super::Undo { id, what, back_to: None, version: deal.version }));
+                            refresh(ops.clone(), id)
+                        }
                         Err(err) => ops.notice.set(Some(refusal(&err))),
                     }
                 });
@@ -713,13 +765,34 @@ mod client {
             let reason = Some(reason).filter(|r| !r.is_empty());
             let note = Some(note).filter(|n| !n.trim().is_empty());
             match close_deal(id, card.version, DealStatus::Lost.code().into(), reason, None, note).await {
-                Ok(_) => {
+                Ok(deal) => {
                     lost_for.set(None);
+                    let what = format!("{} → {}", card.title, crate::ui::t(crate::core::Msg::DealLost));
+                    ops.undo.set(Some(super::Undo { id, what, back_to: None, version: deal.version }));
                     refresh(ops.clone(), id);
                 }
                 Err(err) => error.set(Some(refusal(&err))),
             }
             busy.set(false);
+        });
+    }
+
+    /// Takes the last move or close back: to the stage it came from, or open again.
+    pub fn undo(ops: Ops) {
+        let Some(u) = ops.undo.get_untracked() else { return };
+        ops.undo.set(None);
+        spawn_local(async move {
+            let result = match u.back_to {
+                Some(stage) => move_deal(u.id, stage, u.version).await.map(|_| ()),
+                None => close_deal(u.id, u.version, DealStatus::Open.code().into(), None, None, None).await.map(|_| ()),
+            };
+            match result {
+                Ok(()) => refresh(ops.clone(), u.id),
+                Err(err) => {
+                    ops.notice.set(Some(refusal(&err)));
+                    refresh(ops.clone(), u.id);
+                }
+            }
         });
     }
 

@@ -428,3 +428,23 @@ pub async fn send_mail(db: &Db, user: &CurrentUser, input: &NewMail) -> Result<S
     };
     Ok(Sent { message: store::summary(db, id).await?, in_sent_folder })
 }
+
+/// The shared mailboxes (no owner) an administrator may choose for the company's own letters (password
+/// links): `(id, address)`.
+pub async fn shared_mailboxes(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
+    let sql =
+        "SELECT id, address FROM mailboxes WHERE owner_id IS NULL AND active = TRUE ORDER BY address, id LIMIT 200";
+    Ok(db_run!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+}
+
+/// Sends a letter of the company's own (not to a customer: it stays off every timeline) through a mailbox.
+pub async fn send_system(db: &Db, mailbox_id: i64, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
+    let mb = store::mailbox_row(db, mailbox_id).await?;
+    let password =
+        key()?.decrypt(&mb.password_enc).ok_or_else(|| AppError::field("mailbox_id", ErrCode::MailKeyMissing))?;
+    let to = [to.to_string()];
+    let draft = Draft { from_name: "Karvon", to: &to, subject, body, in_reply_to: None, references: &[] };
+    let message_id = send::new_message_id(&mb.address);
+    let built = send::build(&mb, &message_id, &draft).map_err(|_| AppError::field("to", ErrCode::InvalidEmail))?;
+    send::smtp(&mb, &password, built).await.map_err(|e| field_error("mailbox_id", &e))
+}

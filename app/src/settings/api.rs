@@ -21,3 +21,33 @@ pub async fn set_module_enabled(key: String, enabled: bool) -> Result<(), AppErr
     };
     run.await.inspect_err(crate::core::request::set_status)
 }
+
+/// The shared mailboxes that may send the company's own letters, the chosen one, and whether Karvon knows
+/// its public address (links need it).
+#[server(prefix = "/rpc", endpoint = "settings/system-mailbox")]
+pub async fn system_mailbox() -> Result<(Vec<(i64, String)>, Option<i64>, bool), AppError> {
+    let run = async {
+        let (_, db) = crate::admin::api::admin_session()?;
+        let chosen = crate::core::settings::get(&db, crate::core::settings::SYSTEM_MAILBOX).await?;
+        Ok((
+            crate::mail::service::shared_mailboxes(&db).await?,
+            chosen.and_then(|c| c.parse().ok()),
+            crate::auth::reset::has_public_url(),
+        ))
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Chooses the shared mailbox for the company's own letters (empty: none).
+#[server(prefix = "/rpc", endpoint = "settings/system-mailbox/set")]
+pub async fn set_system_mailbox(mailbox_id: String) -> Result<(), AppError> {
+    let run = async {
+        let (_, db) = crate::admin::api::admin_session()?;
+        let id = match mailbox_id.trim() {
+            "" => None,
+            v => Some(v.parse().map_err(|_| AppError::field("mailbox_id", crate::core::ErrCode::InvalidChoice))?),
+        };
+        crate::auth::reset::set_sender(&db, id).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}

@@ -45,6 +45,39 @@ pub fn ModulesPage() -> impl IntoView {
         <table class="table">
             <tbody>{rows}</tbody>
         </table>
+        <SystemMailbox />
     }
     .into_any()
+}
+
+/// The shared mailbox that sends password links (a plain form; the page reloads after it).
+#[component]
+fn SystemMailbox() -> impl IntoView {
+    let data = Resource::new(|| (), |_| super::api::system_mailbox());
+    view! {
+        <h2>{t(Msg::SystemMailbox)}</h2>
+        <p class="muted small">{t(Msg::SystemMailboxHint)}</p>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => view! { <ErrorPage err /> }.into_any(),
+                    Ok((boxes, chosen, public_url)) => view! {
+                        {(!public_url).then(|| view! {
+                            <p class="alert alert-warn" data-test="no-public-url">{t(Msg::ErrResetUnavailable)}</p>
+                        })}
+                        <form method="post" action="/rpc/settings/system-mailbox/set" class="toolbar" data-test="system-mailbox-form">
+                            <label for="system-mailbox" class="sr-only">{t(Msg::SystemMailbox)}</label>
+                            <select id="system-mailbox" name="mailbox_id" data-test="system-mailbox">
+                                <option value="">{t(Msg::NoSystemMailbox)}</option>
+                                {boxes.into_iter().map(|(id, address)| {
+                                    view! { <option value=id selected=chosen == Some(id)>{address}</option> }
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="button" data-test="system-mailbox-save">{t(Msg::Save)}</button>
+                        </form>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }

@@ -19,6 +19,8 @@ pub fn AppRoutes() -> impl IntoView {
         <Routes fallback=|| view! { <NotFound /> }>
             <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
             <Route path=path!("setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+            <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
             <ParentRoute path=path!("") view=Frame ssr=SsrMode::Async>
                 <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
@@ -133,6 +135,8 @@ page_areas! {
     area_sign_in / preload_sign_in {
         LoginRoute => crate::auth::page_login::LoginPage,
         SetupRoute => crate::auth::page_setup::SetupPage,
+        ForgotPasswordRoute => crate::auth::page_reset::ForgotPasswordPage,
+        ResetPasswordRoute => crate::auth::page_reset::ResetPasswordPage,
     }
     area_day / preload_day {
         HomeRoute => super::home::HomePage,

@@ -78,7 +78,9 @@ pub async fn deliveries(
     let sql = "SELECT d.id, d.webhook_id, o.id AS event_id, o.event, o.entity_id, d.state, d.attempts, d.next_at, \
                d.last_status, d.last_error, d.last_at FROM webhook_deliveries d JOIN webhook_outbox o ON o.id = d.outbox_id \
                WHERE ($1 IS NULL OR d.webhook_id = $1) AND ($2 IS NULL OR d.id < $2) ORDER BY d.id DESC LIMIT $3";
-    Ok(db_run!(db, p => sqlx::query_as(sql).bind(webhook_id).bind(before).bind(limit.clamp(1, 201)).fetch_all(p).await)?)
+    Ok(
+        db_run!(db, p => sqlx::query_as(sql).bind(webhook_id).bind(before).bind(limit.clamp(1, 201)).fetch_all(p).await)?,
+    )
 }
 
 /// Sends a delivery again, now (the same event id and body), whatever its state.

@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use app::counterparties::{
-    Counterparty, CounterpartyList, CounterpartyPage, CounterpartyPatch, MoveCounterparty, NewBankAccount, NewCounterparty, service,
+    Counterparty, CounterpartyList, CounterpartyPage, CounterpartyPatch, MoveCounterparty, NewBankAccount,
+    NewCounterparty, service,
 };
 
 use super::customers::parse_id;

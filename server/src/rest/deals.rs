@@ -166,7 +166,8 @@ pub async fn list(
         status: p.status,
         stage_id: p.stage_id,
         customer_id: p.customer_id,
-        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since).map_err(|e| api.err(e))?,
+        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since)
+            .map_err(|e| api.err(e))?,
         updated_since: p.updated_since,
     };
     service::list(&state.db, api.user()?, &f, p.cursor.as_deref(), p.limit.unwrap_or(50))

@@ -70,7 +70,8 @@ pub async fn list(
         to: p.to,
         cursor: p.cursor,
         limit: p.limit,
-        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since).map_err(|e| api.err(e))?,
+        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since)
+            .map_err(|e| api.err(e))?,
         updated_since: p.updated_since,
     };
     service::list(&state.db, api.user()?, &filter).await.map(Json).map_err(|e| api.err(e))

@@ -13,8 +13,8 @@ pub mod interactions;
 pub mod mail;
 pub mod records;
 pub mod segments;
-pub mod webhooks;
 pub mod tasks;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 

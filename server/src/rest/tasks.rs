@@ -52,7 +52,8 @@ pub async fn list(
         to: p.to,
         cursor: p.cursor,
         limit: i64::from(p.limit.unwrap_or(50)),
-        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since).map_err(|e| api.err(e))?,
+        archived: app::core::archive::Archived::parse_for_sync(p.archived.as_deref(), p.updated_since)
+            .map_err(|e| api.err(e))?,
         updated_since: p.updated_since,
     };
     service::list(&state.db, api.user()?, &q).await.map(Json).map_err(|e| api.err(e))

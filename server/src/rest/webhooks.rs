@@ -111,9 +111,10 @@ pub async fn deliveries(
 ) -> Result<Json<DeliveryPage>, ApiError> {
     let id = parse_id(&api, &id)?;
     let before = match p.cursor.as_deref() {
-        Some(c) => Some(c.parse::<i64>().map_err(|_| {
-            api.err(app::core::AppError::field("cursor", app::core::ErrCode::InvalidChoice))
-        })?),
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| api.err(app::core::AppError::field("cursor", app::core::ErrCode::InvalidChoice)))?,
+        ),
         None => None,
     };
     let limit = i64::from(p.limit.unwrap_or(50));

@@ -286,8 +286,14 @@ async fn change_feeds(app: TestApp) {
     assert_eq!(app.get_json(&a, "/api/v1/counterparties").await["items"].as_array().unwrap().len(), 2);
     let _ = old_deal;
     // Another manager's feed holds none of it.
-    for path in ["/api/v1/customers", "/api/v1/contacts", "/api/v1/counterparties", "/api/v1/deals?status=all",
-        "/api/v1/tasks", "/api/v1/interactions"] {
+    for path in [
+        "/api/v1/customers",
+        "/api/v1/contacts",
+        "/api/v1/counterparties",
+        "/api/v1/deals?status=all",
+        "/api/v1/tasks",
+        "/api/v1/interactions",
+    ] {
         assert_eq!(ids_of(&app.get_json(&b, &feed(path)).await), Vec::<i64>::new(), "{path}");
     }
 }

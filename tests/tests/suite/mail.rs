@@ -405,5 +405,122 @@ async fn company_certificate_authority() {
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
-    assert!(s.spool().iter().any(|(rcpt, raw)| rcpt.contains(&"client@example.uz".to_string()) && raw.contains("Over TLS")));
+    assert!(
+        s.spool().iter().any(|(rcpt, raw)| rcpt.contains(&"client@example.uz".to_string()) && raw.contains("Over TLS"))
+    );
 }
+
+/// A page call as a browser without JavaScript makes it, then the page it leads to (Russian, as
+/// `TestApp::browser` asks for).
+async fn form_then_page(app: &TestApp, path: &str, form: &str, from: &str) -> (Option<String>, String) {
+    let res = app.browser("POST", path, None, Some(form), from).await;
+    assert!(res.status.is_redirection(), "{path}: {} {}", res.status, res.body);
+    let location = res.location().unwrap();
+    let to = location.strip_prefix("http://127.0.0.1:3000").unwrap_or(&location).to_string();
+    let page = app.browser("GET", &to, None, None, from).await;
+    (Some(to), page.body)
+}
+
+/// The password link from the newest letter to `to` in the SMTP spool, waiting for it up to 10 s.
+async fn link_in_mail(s: &MailServers, to: &str, letters_before: usize) -> String {
+    for _ in 0..100 {
+        // (Quoted-printable: soft line breaks joined, `=3D` back to `=`.)
+        let mine: Vec<String> = s
+            .spool()
+            .into_iter()
+            .filter(|(rcpt, _)| rcpt.iter().any(|r| r == to))
+            .map(|(_, raw)| raw.replace("=\r\n", "").replace("=3D", "="))
+            .collect();
+        if mine.len() > letters_before {
+            let raw = mine.iter().find(|raw| raw.contains("reset-password?token=")).expect("a link");
+            let token = raw.split("reset-password?token=").nth(1).unwrap();
+            return token.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no letter to {to}");
+}
+
+/// A forgotten password: unavailable until an administrator chooses the sending mailbox; then a link by
+/// e-mail (the same answer for an unknown address, and no letter), which sets a new password once and ends
+/// the user's sessions and tokens; requests are limited per client address.
+async fn password_link_by_mail(app: TestApp) {
+    install_mail_key();
+    app::auth::reset::set_public_url(Some("https://crm.example.uz/".into()));
+    let s = MailServers::start(&[("karvon", "karvon-pw"), ("ali", "ali-pw")]);
+    let (_, admin) = app.user_token("boss@karvon.uz", Role::Admin, None).await;
+    let (_, ali_token) = app.user_token("ali@mail.test", Role::Manager, None).await;
+    let forgot = |email: &str| format!("email={}", email.replace('@', "%40"));
+
+    let (_, page) = form_then_page(&app, "/rpc/password/forgot", &forgot("ali@mail.test"), "/forgot-password").await;
+    assert!(page.contains("Восстановление пароля по почте не настроено"), "{page}");
+
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/mailboxes",
+            Some(&admin),
+            Some(json!({
+                "address": "karvon@mail.test", "password": "karvon-pw", "shared": true,
+                "imap_host": "127.0.0.1", "imap_port": s.imap_port, "imap_security": "none",
+                "smtp_host": "127.0.0.1", "smtp_port": s.smtp_port, "smtp_security": "none"
+            })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let mailbox = r.json()["id"].as_i64().unwrap();
+    assert!(app::auth::reset::set_sender(&app.db, Some(999_999)).await.is_err(), "only a shared mailbox");
+    app::auth::reset::set_sender(&app.db, Some(mailbox)).await.unwrap();
+
+    // Known and unknown addresses get the same answer; only the known one gets a letter.
+    let (to, page) = form_then_page(&app, "/rpc/password/forgot", &forgot("ali@mail.test"), "/forgot-password").await;
+    assert_eq!(to.as_deref(), Some("/forgot-password?sent=1"));
+    assert!(page.contains("Если этот адрес принадлежит учётной записи"), "{page}");
+    let (to2, _) = form_then_page(&app, "/rpc/password/forgot", &forgot("nobody@mail.test"), "/forgot-password").await;
+    assert_eq!(to, to2);
+    let token = link_in_mail(&s, "ali@mail.test", 0).await;
+    let letter = s.spool().into_iter().find(|(rcpt, _)| rcpt.iter().any(|r| r == "ali@mail.test")).unwrap().1;
+    let letter = letter.replace("=\r\n", "").replace("=3D", "=");
+    assert!(
+        letter.contains(&format!("https://crm.example.uz/reset-password?token={token}")),
+        "made of the public address: {letter}"
+    );
+    assert!(!s.spool().iter().any(|(rcpt, _)| rcpt.iter().any(|r| r == "nobody@mail.test")));
+
+    // A short password is refused next to its field and the link still works; then it is set.
+    let reset =
+        |password: &str, repeat: &str| format!("token={token}&new_password={password}&password_repeat={repeat}");
+    let (_, page) = form_then_page(&app, "/rpc/password/reset", &reset("short", "short"), "/reset-password").await;
+    assert!(page.contains("data-test=\"error-new_password\""), "{page}");
+    let (to, page) = form_then_page(
+        &app,
+        "/rpc/password/reset",
+        &reset("a-new-long-password", "a-new-long-password"),
+        "/reset-password",
+    )
+    .await;
+    assert_eq!(to.as_deref(), Some("/login?reset=1"));
+    assert!(page.contains("Пароль изменён"), "{page}");
+    // The old token ended; the new password signs in; the link works once.
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&ali_token), None).await.status, 401);
+    let body = json!({"email": "ali@mail.test", "password": "a-new-long-password"});
+    assert_eq!(app.api("POST", "/api/v1/auth/token", None, Some(body)).await.status, 201);
+    let again = reset("another-long-password", "another-long-password");
+    let (_, page) = form_then_page(&app, "/rpc/password/reset", &again, "/reset-password").await;
+    assert!(page.contains("data-test=\"reset-link-error\""), "{page}");
+
+    // Five requests from one address in a quarter of an hour, then 429.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(
+            app.browser("POST", "/rpc/password/forgot", None, Some(&forgot("x@mail.test")), "/forgot-password").await,
+        );
+    }
+    let last = statuses.pop().unwrap();
+    assert!(statuses.iter().all(|r| r.location().as_deref() == Some("/forgot-password?sent=1")));
+    let refused = last.location().unwrap_or_default();
+    assert!(refused.contains("__err="), "the sixth is refused: {refused}");
+    let page = app.browser("GET", &refused, None, None, "/forgot-password").await.body;
+    assert!(page.contains("role=\"alert\""), "{page}");
+}
+both_apps!(password_link, password_link_by_mail);

@@ -356,6 +356,7 @@ enum Gate {
 #[rustfmt::skip]
 const SERVER_FNS: &[(&str, Gate)] = &[
     ("setup", Gate::Public), ("login", Gate::Public), ("logout", Gate::Public), ("language", Gate::Public),
+    ("password/forgot", Gate::Public), ("password/reset", Gate::Public),
     ("password", Gate::User), ("tokens/create", Gate::User), ("tokens/list", Gate::User), ("tokens/revoke", Gate::User),
     ("admin/users", Gate::Admin("")),
     ("admin/users-and-teams", Gate::Admin("")),
@@ -371,6 +372,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("admin/teams", Gate::Admin("")),
     ("admin/teams/create", Gate::Admin("name=")),
     ("settings/modules", Gate::Admin("key=nope&enabled=true")),
+    ("settings/system-mailbox", Gate::Admin("")),
+    ("settings/system-mailbox/set", Gate::Admin("mailbox_id=999999")),
     ("custom-fields/create", Gate::Admin("entity=customer&label=&kind=text")),
     ("custom-fields/retire", Gate::Admin("id=999999&version=0&retired=true")),
     ("deals/admin", Gate::Admin("")),

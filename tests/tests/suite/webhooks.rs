@@ -131,8 +131,14 @@ async fn deliveries_of_subscribed_events(app: TestApp) {
     assert_eq!(moved.status, 200, "{}", moved.body);
     deliver::tick(&app.db).await.unwrap();
     let failed = app.get_json(&admin, &format!("/api/v1/webhooks/{hook}/deliveries?limit=1")).await;
-    assert_eq!((failed["items"][0]["event"].as_str(), failed["items"][0]["state"].as_str()), (Some("deal.stage_changed"), Some("pending")));
-    assert_eq!((failed["items"][0]["attempts"].as_i64(), failed["items"][0]["last_status"].as_i64()), (Some(1), Some(503)));
+    assert_eq!(
+        (failed["items"][0]["event"].as_str(), failed["items"][0]["state"].as_str()),
+        (Some("deal.stage_changed"), Some("pending"))
+    );
+    assert_eq!(
+        (failed["items"][0]["attempts"].as_i64(), failed["items"][0]["last_status"].as_i64()),
+        (Some(1), Some(503))
+    );
     // The older delivery is on the next page.
     let cursor = failed["next_cursor"].as_str().unwrap();
     let older = app.get_json(&admin, &format!("/api/v1/webhooks/{hook}/deliveries?limit=1&cursor={cursor}")).await;
@@ -198,7 +204,9 @@ async fn deliveries_of_subscribed_events(app: TestApp) {
 async fn managed_over_the_api(app: TestApp) {
     let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
     let (_, a) = app.user_token("a@karvon.uz", Role::Manager, None).await;
-    let r = app.api("POST", "/api/v1/webhooks", Some(&admin), Some(json!({"url": "ftp://x", "events": ["deal.eaten"]}))).await;
+    let r = app
+        .api("POST", "/api/v1/webhooks", Some(&admin), Some(json!({"url": "ftp://x", "events": ["deal.eaten"]})))
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.json()["fields"]["url"].is_array() && r.json()["fields"]["events"].is_array(), "{}", r.body);
     assert_eq!(app.get_json(&admin, "/api/v1/webhooks").await["items"], json!([]));
@@ -208,12 +216,21 @@ async fn managed_over_the_api(app: TestApp) {
     assert_eq!((r.status.as_u16(), &r.json()["events"]), (201, &json!(["*"])), "{}", r.body);
     assert!(r.json()["secret"].as_str().unwrap().starts_with("whsec_"));
     let path = format!("/api/v1/webhooks/{}", r.json()["id"]);
-    let changed = app.api("PATCH", &path, Some(&admin), Some(json!({"events": ["task.created"], "url": " https://h.example.uz/2 "}))).await;
+    let changed = app
+        .api("PATCH", &path, Some(&admin), Some(json!({"events": ["task.created"], "url": " https://h.example.uz/2 "})))
+        .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
-    assert_eq!((&changed.json()["events"], changed.json()["url"].as_str()), (&json!(["task.created"]), Some("https://h.example.uz/2")));
+    assert_eq!(
+        (&changed.json()["events"], changed.json()["url"].as_str()),
+        (&json!(["task.created"]), Some("https://h.example.uz/2"))
+    );
     let bad = app.api("PATCH", &path, Some(&admin), Some(json!({"events": ["nope"]}))).await;
     assert_eq!(bad.status, 422);
-    assert_eq!(app.get_json(&admin, &path).await["events"], json!(["task.created"]), "a refused change changes nothing");
+    assert_eq!(
+        app.get_json(&admin, &path).await["events"],
+        json!(["task.created"]),
+        "a refused change changes nothing"
+    );
     // A task makes a delivery; deleting the subscription takes it along.
     app.api("POST", "/api/v1/tasks", Some(&a), Some(json!({"title": "Call", "due_at": app::core::now_millis()}))).await;
     store::fan_out(&app.db, 100).await.unwrap();
