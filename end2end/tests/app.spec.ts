@@ -1,4 +1,5 @@
 import { test, expect, chromium } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -126,17 +127,19 @@ test('the card: counterparties, stage and the timeline', async ({ page }) => {
 
   // A contact person: a bad phone is refused next to the field; a good one is shown in the local format.
   await page.locator('[data-test=ct-add]').click();
-  await page.locator('[data-test=field-name]').last().fill('Karim Aliyev');
-  await page.locator('[data-test=field-position]').fill('Director');
-  await page.locator('[data-test=field-phone]').last().fill('12');
+  const contacts = page.locator('[data-test=contacts]');
+  await contacts.locator('[data-test=field-name]').fill('Karim Aliyev');
+  await contacts.locator('[data-test=field-position]').fill('Director');
+  await contacts.locator('[data-test=field-phone]').fill('12');
   await page.locator('[data-test=ct-submit]').click();
-  await expect(page.locator('[data-test=error-phone]').last()).toHaveText('Not a valid phone number');
-  await page.locator('[data-test=field-phone]').last().fill('90 123-45-67');
+  await expect(contacts.locator('[data-test=error-phone]')).toHaveText('Not a valid phone number');
+  await contacts.locator('[data-test=field-phone]').fill('90 123-45-67');
   await page.locator('[data-test=ct-submit]').click();
   await expect(page.locator('[data-test=ct-item]')).toContainText('+998 90 123 45 67');
   await expect(page.locator('[data-test=timeline-entry]')).toHaveCount(4);
 
   // Changing the stage is saved and recorded with old and new value.
+  await page.locator('[data-test=edit-customer] summary').click();
   await page.locator('[data-test=field-stage]').selectOption('regular');
   await page.locator('[data-test=customer-save]').click();
   await expect(page.locator('[data-test=customer-stage]')).toHaveText('Regular');
@@ -190,7 +193,11 @@ test('custom fields, duplicates and merge, segments', async ({ page }) => {
   await expect(page.locator('[data-test=custom-values]')).toContainText('1,500,000 UZS');
   await hydrated(page);
 
-  // Merge the older one into it, keeping its e-mail; its phone and history come along.
+  // The card folds its duplicate warning to one line; opened, it offers the merge. Keep the older one's
+  // e-mail; its phone and history come along.
+  await expect(page.locator('[data-test=duplicates-summary]')).toHaveText('1 possible duplicate');
+  await expect(page.locator('[data-test=merge-link]')).toBeHidden();
+  await page.locator('[data-test=duplicates-summary]').click();
   await page.locator('[data-test=merge-link]').first().click();
   await expect(page.locator('[data-test=merge-form]')).toBeVisible();
   await hydrated(page);
@@ -1141,4 +1148,60 @@ test('offline: a card opened today stays readable on a tablet, marked as offline
     await context.setOffline(false);
     await context.close();
   }
+});
+
+/** Axe's serious and critical findings on the page, as readable lines. */
+async function axeProblems(page: import('@playwright/test').Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${page.url()}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('accessibility: axe finds nothing serious; the menu and the search work with a keyboard', async ({ page }) => {
+  const problems: string[] = [];
+  for (const path of ['/login', '/forgot-password', '/forgot-password?sent=1', '/reset-password?token=x']) {
+    await page.goto(path);
+    await hydrated(page);
+    problems.push(...await axeProblems(page));
+  }
+  await shot(page, 'reset-password');
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/customers');
+  const card = await page.locator('[data-test=customer-row] a').first().getAttribute('href');
+  await page.goto('/deals?view=list');
+  const deal = await page.locator('[data-test=deal-list] a[href^="/deals/"]').first().getAttribute('href');
+  for (const path of ['/', '/customers', card!, '/customers/new', '/customers/import', '/segments', '/interactions', '/tasks',
+    '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
+    '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile']) {
+    await page.goto(path);
+    await hydrated(page);
+    problems.push(...await axeProblems(page));
+  }
+  expect(problems, 'serious or critical accessibility problems').toEqual([]);
+
+  // A tablet: the menu opens and closes from the keyboard, and a closed menu's links cannot be tabbed to.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto('/customers');
+  await hydrated(page);
+  await shot(page, 'customer-list-cards');
+  const menuLink = page.locator('#sidenav [data-test=nav-deals]');
+  await expect(menuLink).toBeHidden();
+  await page.locator('[data-test=nav-toggle]').focus();
+  await page.keyboard.press('Space');
+  await expect(menuLink).toBeVisible();
+  await page.keyboard.press('Space');
+  await expect(menuLink).toBeHidden();
+
+  // The search box is a combobox: ↓ highlights a hit, Enter opens it.
+  const search = page.locator('[data-test=global-search]');
+  await search.fill('Buxoro');
+  await expect(page.locator('[data-test=search-hits] [role=option]').first()).toBeVisible();
+  await expect(search).toHaveAttribute('aria-expanded', 'true');
+  await search.press('ArrowDown');
+  await expect(search).toHaveAttribute('aria-activedescendant', 'search-hit-0');
+  await search.press('Enter');
+  await expect(page).toHaveURL(/\/customers\/\d+$/);
+  await expect(page.locator('[data-test=customer-name]')).toContainText('Buxoro');
+  await shot(page, 'customer-card-tablet-order');
 });

@@ -981,6 +981,11 @@ messages! {
         "Password links are sent from this shared mailbox (KARVON_PUBLIC_URL must be set too)."
     ],
     NoSystemMailbox => ["Yo'q (havolalar yuborilmaydi)", "Нет (ссылки не отправляются)", "None (no links are sent)"],
+    PossibleDuplicatesCount => [
+        "Ehtimoliy dublikatlar: {} ta",
+        "{} возможный дубликат|{} возможных дубликата|{} возможных дубликатов",
+        "{} possible duplicate|{} possible duplicates"
+    ],
     EditInteraction => ["Muloqotni tahrirlash", "Изменить взаимодействие", "Edit interaction"],
     BulkActions => ["Tanlanganlar bilan", "С выбранными", "With the selected"],
     BulkReassign => ["Boshqa menejerga berish", "Передать другому менеджеру", "Hand to another manager"],

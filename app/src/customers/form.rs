@@ -127,29 +127,46 @@ pub fn EditCustomerForm(
 
 /// A warning listing likely duplicates; with `merge_into`, each offers a merge into that customer.
 #[component]
-pub fn DuplicateList(hits: Vec<super::dupes::DuplicateHit>, merge_into: Option<i64>) -> impl IntoView {
-    view! {
-        <aside class="alert alert-warn" role="status" data-test="duplicates">
-            <strong>{t(Msg::PossibleDuplicates)}</strong>
-            <ul>
-                {hits
-                    .into_iter()
-                    .map(|h| {
-                        let why = h.reasons.iter().map(|r| t(r.msg())).collect::<Vec<_>>().join(", ");
-                        view! {
-                            <li data-test="duplicate">
-                                <a href=format!("/customers/{}", h.id)>{h.name}</a>
-                                <span class="muted small">" · " {h.manager_name} " · " {why}</span>
-                                {merge_into.map(|into| view! {
-                                    " "
-                                    <a class="button small" href=format!("/customers/{into}/merge?with={}", h.id)
-                                        data-test="merge-link">{t(Msg::Merge)}</a>
-                                })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </aside>
+pub fn DuplicateList(
+    hits: Vec<super::dupes::DuplicateHit>,
+    merge_into: Option<i64>,
+    /// On a customer's card: one line ("3 possible duplicates") that opens to the list.
+    #[prop(optional)]
+    folded: bool,
+) -> impl IntoView {
+    let count = hits.len() as i64;
+    let items = hits
+        .into_iter()
+        .map(|h| {
+            let why = h.reasons.iter().map(|r| t(r.msg())).collect::<Vec<_>>().join(", ");
+            view! {
+                <li data-test="duplicate">
+                    <a href=format!("/customers/{}", h.id)>{h.name}</a>
+                    <span class="muted small">" · " {h.manager_name} " · " {why}</span>
+                    {merge_into.map(|into| view! {
+                        " "
+                        <a class="button small" href=format!("/customers/{into}/merge?with={}", h.id)
+                            data-test="merge-link">{t(Msg::Merge)}</a>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    if folded {
+        view! {
+            <details class="alert alert-warn dup-fold" data-test="duplicates">
+                <summary data-test="duplicates-summary">{crate::ui::tn(Msg::PossibleDuplicatesCount, count)}</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+        .into_any()
+    } else {
+        view! {
+            <aside class="alert alert-warn" role="status" data-test="duplicates">
+                <strong>{t(Msg::PossibleDuplicates)}</strong>
+                <ul>{items}</ul>
+            </aside>
+        }
+        .into_any()
     }
 }

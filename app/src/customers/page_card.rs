@@ -167,20 +167,25 @@ pub fn CustomerCardPage() -> impl IntoView {
                             </header>
                             <RecordControls kind=RecordKind::Customer id version=c.version archived_at=c.archived_at actions=record back="/customers" changes />
                             {(!duplicates.is_empty())
-                                .then(|| view! { <DuplicateList hits=duplicates merge_into=Some(id) /> })}
-                            <div class="grid-2 card-body">
-                                <section class="panel">
-                                    <h2>{t(Msg::EditCustomer)}</h2>
-                                    <EditCustomerForm customer=c defs=fields action=update />
-                                </section>
-                                <div>
-                                    {interactions_on.then(|| view! { <QuickLog customer_id=id changes contacts /> })}
-                                    {(!deals_off).then(|| view! { <CustomerDealsPanel customer_id=id data=deals create=create_deal /> })}
-                                    {tasks_on.then(|| view! { <CustomerTasks customer_id=id changes list=tasks /> })}
-                                    {mail_on.then(|| view! { <CustomerMailPanel customer_id=id changes data=mail /> })}
-                                    <Timeline page=timeline cursor changes />
-                                    <ContactsPanel customer_id=id changes fields=contact_fields list=contacts />
-                                    <CounterpartiesPanel customer_id=id changes list=counterparties />
+                                .then(|| view! { <DuplicateList hits=duplicates merge_into=Some(id) folded=true /> })}
+                            // What a salesperson needs first: the people, the next task, open deals, then the
+                            // log and the timeline. Two columns on a wide screen; on a tablet one, in the order
+                            // of the `slot-N` classes (style/main.css).
+                            <div class="card-body">
+                                <div class="card-side">
+                                    <div class="slot-1"><ContactsPanel customer_id=id changes fields=contact_fields list=contacts /></div>
+                                    {tasks_on.then(|| view! { <div class="slot-2"><CustomerTasks customer_id=id changes list=tasks /></div> })}
+                                    {(!deals_off).then(|| view! { <div class="slot-3"><CustomerDealsPanel customer_id=id data=deals create=create_deal /></div> })}
+                                    <div class="slot-7"><CounterpartiesPanel customer_id=id changes list=counterparties /></div>
+                                    <details class="panel slot-8 edit-customer" data-test="edit-customer">
+                                        <summary><h2>{t(Msg::EditCustomer)}</h2></summary>
+                                        <EditCustomerForm customer=c defs=fields action=update />
+                                    </details>
+                                </div>
+                                <div class="card-main">
+                                    {interactions_on.then(|| view! { <div class="slot-4"><QuickLog customer_id=id changes contacts /></div> })}
+                                    <div class="slot-5"><Timeline page=timeline cursor changes /></div>
+                                    {mail_on.then(|| view! { <div class="slot-6"><CustomerMailPanel customer_id=id changes data=mail /></div> })}
                                 </div>
                             </div>
                         }

@@ -103,7 +103,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                     .filter_map(|k| param(k).map(|v| (k, v)))
                                     .collect()
                             />
-                            <table class="table" data-test="customer-table">
+                            <table class="table cards" data-test="customer-table">
                                 <thead>
                                     <tr>
                                         <th class="select-col">
@@ -127,15 +127,15 @@ pub fn CustomerListPage() -> impl IntoView {
                                                             class="row-select" data-id=c.id aria-label=format!("{}: {}", t(Msg::SelectRow), c.name)
                                                             data-test="select-row" />
                                                     </td>
-                                                    <td>
+                                                    <td class="card-title">
                                                         <a href=format!("/customers/{}", c.id)>{c.name}</a>
                                                         <span class="muted small">" · " {t(c.kind.msg())}</span>
                                                         {c.archived.then(|| view! { <span class="badge" data-test="archived-badge">{t(Msg::RecordArchived)}</span> })}
                                                     </td>
                                                     <td class="hide-sm nowrap">{c.phone.as_deref().map(display)}</td>
                                                     <td class="hide-sm">{c.email}</td>
-                                                    <td>{c.manager_name}</td>
-                                                    <td class="hide-md">{date(lang, c.created_at)}</td>
+                                                    <td data-label=t(Msg::Manager)>{c.manager_name}</td>
+                                                    <td class="hide-md" data-label=t(Msg::CreatedAt)>{date(lang, c.created_at)}</td>
                                                 </tr>
                                             }
                                         })

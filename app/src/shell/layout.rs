@@ -227,7 +227,11 @@ fn Frame() -> impl IntoView {
     view! {
         <leptos_meta::Title text=title formatter=|what: String| crate::ui::window_title(&what) />
         <div class="app">
-            <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-hidden="true" />
+            // The menu's switch on tablets and phones: a real (visually hidden) checkbox, so it works without
+            // JavaScript, with the keyboard (its label, the ☰ button, shows its focus) and with a screen reader
+            // ("Menu, checkbox, checked"); a closed menu's links are out of the tab order (style/main.css).
+            <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-label=t(Msg::NavMenu)
+                aria-controls="sidenav" data-test="nav-toggle" />
             <SideNav role=user.role />
             <div class="main">
                 <TopBar name=user.name.clone() role=user.role />
@@ -316,7 +320,7 @@ fn SideNav(role: Role) -> impl IntoView {
         }
     });
     view! {
-        <nav class="sidenav" aria-label=t(Msg::NavMenu)>
+        <nav class="sidenav" id="sidenav" aria-label=t(Msg::NavMenu)>
             <a href="/" class="brand">
                 <img src="/icons/icon-192.png" alt="" width="28" height="28" />
                 <span>{t(Msg::AppName)}</span>
@@ -359,9 +363,8 @@ fn TopBar(name: String, role: Role) -> impl IntoView {
     let customers_on = !session_info().disabled_modules.iter().any(|k| k == "customers");
     view! {
         <header class="topbar">
-            <label for="nav-toggle" class="nav-button" title=t(Msg::NavMenu)>
-                <span aria-hidden="true">"☰"</span>
-                <span class="sr-only">{t(Msg::NavMenu)}</span>
+            <label for="nav-toggle" class="nav-button" title=t(Msg::NavMenu) aria-hidden="true" data-test="nav-button">
+                "☰"
             </label>
             {customers_on
                 .then(|| {
@@ -412,9 +415,15 @@ fn QuickSearch() -> impl IntoView {
     use crate::customers::api::SearchHit;
     use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
     let hits = RwSignal::new(Vec::<SearchHit>::new());
+    // The highlighted hit (arrow keys), announced through `aria-activedescendant`.
+    let active = RwSignal::new(None::<usize>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
     // Only the answer to the latest request is shown, whatever order answers arrive in.
     let latest = StoredValue::new(0u64);
+    let close = move || {
+        hits.set(Vec::new());
+        active.set(None);
+    };
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         if let Some(h) = pending.get_value() {
@@ -423,7 +432,7 @@ fn QuickSearch() -> impl IntoView {
         let seq = latest.get_value() + 1;
         latest.set_value(seq);
         if value.trim().chars().count() < 2 {
-            hits.set(Vec::new());
+            close();
             return;
         }
         // Wait for a pause in typing before asking the server.
@@ -433,10 +442,36 @@ fn QuickSearch() -> impl IntoView {
                     && latest.get_value() == seq
                 {
                     hits.set(found);
+                    active.set(None);
                 }
             })
         };
         pending.set_value(set_timeout_with_handle(ask, std::time::Duration::from_millis(150)).ok());
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    // A combobox as the ARIA authoring practices describe it: ↓/↑ move through the hits, Enter opens the
+    // highlighted one (else the form searches the list), Escape closes them.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let n = hits.with(Vec::len);
+        match ev.key().as_str() {
+            "Escape" => close(),
+            "ArrowDown" if n > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % n)));
+            }
+            "ArrowUp" if n > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(n - 1, |i| (i + n - 1) % n)));
+            }
+            "Enter" => {
+                if let Some(id) = active.get().and_then(|i| hits.with(|h| h.get(i).map(|h| h.id))) {
+                    ev.prevent_default();
+                    close();
+                    navigate(&format!("/customers/{id}"), Default::default());
+                }
+            }
+            _ => {}
+        }
     };
     view! {
         <input
@@ -444,24 +479,28 @@ fn QuickSearch() -> impl IntoView {
             type="search"
             name="q"
             autocomplete="off"
+            role="combobox"
+            aria-autocomplete="list"
+            aria-controls="search-hits"
+            aria-expanded=move || if hits.with(Vec::is_empty) { "false" } else { "true" }
+            aria-activedescendant=move || active.get().map(|i| format!("search-hit-{i}"))
             placeholder=t(Msg::SearchPlaceholder)
             data-test="global-search"
             on:input=on_input
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    hits.set(Vec::new());
-                }
-            }
+            on:keydown=on_key
         />
-        <ul class="search-hits" data-test="search-hits" hidden=move || hits.with(Vec::is_empty)>
+        <ul id="search-hits" class="search-hits" role="listbox" aria-label=t(Msg::SearchPlaceholder) data-test="search-hits"
+            hidden=move || hits.with(Vec::is_empty)>
             {move || {
                 hits.get()
                     .into_iter()
-                    .map(|h| {
+                    .enumerate()
+                    .map(|(i, h)| {
                         let phone = h.phone.as_deref().map(crate::core::phone::display).unwrap_or_default();
                         view! {
-                            <li>
-                                <a href=format!("/customers/{}", h.id) on:click=move |_| hits.set(Vec::new())>
+                            <li role="option" id=format!("search-hit-{i}") aria-selected=move || (active.get() == Some(i)).to_string()
+                                class:active=move || active.get() == Some(i)>
+                                <a href=format!("/customers/{}", h.id) tabindex="-1" on:click=move |_| close()>
                                     <span>{h.name}</span>
                                     <span class="muted small">{phone} " · " {h.manager_name}</span>
                                 </a>
