@@ -10,8 +10,9 @@ const KEPT = /^\/(customers\/\d+|deals\/\d+|tasks|deals)$/;
 const MAX_PAGES = 40;
 const PAGE_TTL_MS = 18 * 3600 * 1000;
 const SAVED_AT = 'x-karvon-saved-at';
-// The company's time zone (the app's times are in it: core::format, UTC+5).
-const COMPANY_TZ = 'Asia/Tashkent';
+// The time zone a kept page was shown in (its <html data-tz>, the reader's own or the company's).
+const DEFAULT_TZ = 'Asia/Tashkent';
+const tzOf = (html) => (/<html[^>]*\sdata-tz="([A-Za-z0-9_+\-\/]+)"/.exec(html) || [])[1] || DEFAULT_TZ;
 const OFFLINE = {
   uz: { mark: (t) => `Tarmoq yo'q: sahifa ${t} holatida`, none: "Tarmoq yo'q. Bu sahifa hali ochilmagan, shuning uchun oflayn ko'rsatib bo'lmaydi.", back: 'Orqaga' },
   ru: { mark: (t) => `Нет сети: страница на ${t}`, none: 'Нет сети. Эту страницу ещё не открывали, поэтому без сети её не показать.', back: 'Назад' },
@@ -112,7 +113,7 @@ async function offlinePage(request) {
     const html = await hit.text();
     const lang = langOf(html) || lastLang;
     const when = new Date(savedAt).toLocaleString(lang === 'en' ? 'en-GB' : lang === 'ru' ? 'ru-RU' : 'uz-Latn-UZ',
-      { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: COMPANY_TZ });
+      { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: tzOf(html) });
     const mark = OFFLINE[lang].mark(when).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const marked = html.replace(/<body\b/, `<body data-offline="${mark}"`);
     return new Response(marked, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });

@@ -614,7 +614,7 @@ test('deals: register, stage rules, a board moved by mouse, keyboard and touch, 
   await expect(card(page2, 2)).toHaveCount(0);
 
   // Undo puts it back (for the other board too); the keyboard moves it again.
-  await expect(page.locator('[data-test=board-undo]')).toContainText('Cement M400 → Presentation');
+  await expect(page.locator('[data-test=board-undo]')).toContainText('Cement M400, 40 t → Presentation');
   await page.locator('[data-test=undo-move]').click();
   await expect(card(page, 2)).toBeVisible();
   await expect(card(page2, 2)).toBeVisible({ timeout: 2000 });

@@ -162,6 +162,18 @@ async fn serve(config: Config) {
         tokio::spawn(app::core::events::relay(db.clone())),
         tokio::spawn(app::core::idempotency::run(db.clone())),
         tokio::spawn(app::webhooks::deliver::run(db.clone())),
+        // The company's time zone for work outside a request (imports, jobs), read again every minute.
+        tokio::spawn({
+            let db = db.clone();
+            async move {
+                loop {
+                    if let Err(e) = app::core::zone::refresh_company(&db).await {
+                        tracing::warn!(error = %e, "company time zone not read");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                }
+            }
+        }),
     ];
     if let Some(sms) = config.sms.clone() {
         app::interactions::sms::ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -47,7 +47,16 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         let lang = lang_cookie.or(accept).unwrap_or_default();
         req.extensions_mut().insert(state.db.clone());
         let disabled_modules = Vec::new();
-        req.extensions_mut().insert(RequestCtx { user: None, lang, ip, https, disabled_modules, needs_setup: false });
+        let zone = app::core::zone::company();
+        req.extensions_mut().insert(RequestCtx {
+            user: None,
+            lang,
+            ip,
+            https,
+            disabled_modules,
+            needs_setup: false,
+            zone,
+        });
         let mut res = next.run(req).await;
         security::add_headers(res.headers_mut(), None, https);
         return res;
@@ -75,10 +84,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         };
         let disabled = state.modules.disabled(&state.db).await?;
         let needs_setup = user.is_none() && state.setup.needs_setup(&state.db).await?;
-        Ok::<_, AppError>((user, scope, disabled, needs_setup))
+        let zone = app::core::zone::for_user(&state.db, user.as_ref()).await?;
+        Ok::<_, AppError>((user, scope, disabled, needs_setup, zone))
     }
     .await;
-    let (user, scope, disabled_modules, needs_setup) = match resolved {
+    let (user, scope, disabled_modules, needs_setup, zone) = match resolved {
         Ok(v) => v,
         Err(err) => return ApiError(err, accept.unwrap_or_default()).into_response(),
     };
@@ -138,7 +148,7 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     if let Some(c) = credential.filter(|_| user.is_some()) {
         req.extensions_mut().insert(c);
     }
-    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup });
+    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup, zone });
     let nonce = security::new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
@@ -148,7 +158,8 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
 
 /// What a user with a temporary password may still reach: the profile page, where they choose their own, the
 /// change itself, signing out and the language switch.
-const PASSWORD_CHANGE_PATHS: &[&str] = &["/profile", "/rpc/password", "/rpc/logout", "/rpc/language"];
+const PASSWORD_CHANGE_PATHS: &[&str] =
+    &["/profile", "/rpc/password", "/rpc/logout", "/rpc/language", "/rpc/settings/time-zones"];
 
 /// What an anonymous caller may post: sign-in, the first administrator's set-up, the language, sign-out, a
 /// forgotten password's link and the new password it sets.

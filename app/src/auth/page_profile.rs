@@ -52,6 +52,12 @@ pub fn ProfilePage() -> impl IntoView {
                     <Submit pending=change.pending() label=Msg::Save busy=Msg::BusySaving test="password-submit" />
                 </ActionForm>
             </section>
+            {(!must_change).then(|| view! {
+                <section class="panel" data-test="my-time-zone">
+                    <h2>{t(Msg::MyTimeZone)}</h2>
+                    <crate::settings::page_modules::TimeZoneForm which="own" />
+                </section>
+            })}
             {(!must_change).then(|| view! { <ApiTokens /> })}
         </div>
     }

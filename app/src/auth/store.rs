@@ -35,6 +35,7 @@ struct UserRow {
     team_id: Option<i64>,
     lang: Option<String>,
     must_change_password: bool,
+    time_zone: Option<String>,
 }
 
 impl From<UserRow> for CurrentUser {
@@ -47,11 +48,24 @@ impl From<UserRow> for CurrentUser {
             team_id: r.team_id,
             lang: r.lang.as_deref().and_then(Lang::from_code),
             must_change_password: r.must_change_password,
+            time_zone: r.time_zone,
         }
     }
 }
 
-const USER_COLS: &str = "u.id, u.email, u.name, u.role, u.team_id, u.lang, u.must_change_password";
+const USER_COLS: &str = "u.id, u.email, u.name, u.role, u.team_id, u.lang, u.must_change_password, u.time_zone";
+
+/// Sets (or, with `None`, clears) the user's own time zone; the name must be a known IANA zone.
+pub async fn set_user_zone(db: &Db, user_id: i64, zone: Option<&str>) -> Result<(), AppError> {
+    if let Some(z) = zone
+        && crate::core::zone::named(z).is_none()
+    {
+        return Err(AppError::field("time_zone", crate::core::ErrCode::InvalidChoice));
+    }
+    let sql = "UPDATE users SET time_zone = $1 WHERE id = $2";
+    db_run!(db, p => sqlx::query(sql).bind(zone).bind(user_id).execute(p).await.map(|_| ()))?;
+    Ok(())
+}
 
 /// Argon2id hash of a password (slow on purpose: call from a blocking thread).
 pub fn hash_password(password: &str) -> String {

@@ -4,8 +4,7 @@ use rust_decimal::Decimal;
 
 use super::{Lang, Millis};
 
-/// The company's UTC offset in minutes; Tashkent (UTC+5, no daylight saving) for now.
-pub const COMPANY_UTC_OFFSET_MINUTES: i32 = 300;
+use super::zone;
 
 /// Groups the integer digits of `digits` with `sep` every three places.
 fn group(digits: &str, sep: &str) -> String {
@@ -57,7 +56,8 @@ pub fn money(lang: Lang, amount: Decimal, currency: &str) -> String {
     }
 }
 
-/// A date in the company's time zone: `27.11.2026` (uz, ru) or `27 Nov 2026` (en).
+/// A date in the reader's time zone (their own, else the company's; see [`zone::current`]): `27.11.2026`
+/// (uz, ru) or `27 Nov 2026` (en).
 pub fn date(lang: Lang, at: Millis) -> String {
     let t = Civil::local(at);
     match lang {
@@ -66,7 +66,7 @@ pub fn date(lang: Lang, at: Millis) -> String {
     }
 }
 
-/// Date and time in the company's time zone.
+/// Date and time in the reader's time zone.
 pub fn date_time(lang: Lang, at: Millis) -> String {
     let t = Civil::local(at);
     match lang {
@@ -89,9 +89,14 @@ pub struct Civil {
 }
 
 impl Civil {
-    /// The company-local calendar time of an epoch-millisecond instant.
+    /// The reader's local calendar time of an epoch-millisecond instant.
     pub fn local(at: Millis) -> Civil {
-        let secs = at.div_euclid(1000) + i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60;
+        Civil::at_offset(at, zone::current().offset_at(at))
+    }
+
+    /// The calendar time of an instant at a UTC offset (minutes; 0: UTC).
+    pub fn at_offset(at: Millis, offset_minutes: i32) -> Civil {
+        let secs = at.div_euclid(1000) + i64::from(offset_minutes) * 60;
         let (days, secs_of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         // Howard Hinnant's civil_from_days: eras of 400 years starting on 1 March.
         let z = days + 719_468;
@@ -118,7 +123,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Midnight, company time, of a `YYYY-MM-DD` date (the value of `<input type="date">`), as epoch ms.
+/// Midnight, the reader's time, of a `YYYY-MM-DD` date (the value of `<input type="date">`), as epoch ms.
 /// `None` for anything that is not a real calendar date between 1900 and 2200.
 pub fn parse_date(s: &str) -> Option<Millis> {
     let mut it = s.trim().splitn(3, '-');
@@ -132,11 +137,10 @@ pub fn parse_date(s: &str) -> Option<Millis> {
     }
     let days = days_from_civil(year, month, day);
     // Day 31 of a 30-day month rolls over into the next month: refuse it.
-    let ms = (days * 86_400 - i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60) * 1000;
-    (Civil::local(ms).day == day).then_some(ms)
+    (Civil::at_offset(days * 86_400_000, 0).day == day).then(|| zone::current().utc_of_local(days * 86_400_000))
 }
 
-/// A company-local `YYYY-MM-DDTHH:MM` (the value of `<input type="datetime-local">`; seconds allowed and
+/// A local (the reader's zone) `YYYY-MM-DDTHH:MM` (the value of `<input type="datetime-local">`; seconds allowed and
 /// dropped, a space instead of `T` too), as epoch ms.
 pub fn parse_date_time(s: &str) -> Option<Millis> {
     let s = s.trim();
@@ -151,28 +155,32 @@ pub fn parse_date_time(s: &str) -> Option<Millis> {
     if !(0..24).contains(&h) || !(0..60).contains(&m) {
         return None;
     }
-    Some(day + (h * 60 + m) * 60_000)
+    // The wall clock of that day, then to UTC (a day with a clock change is not 24 hours long).
+    let z = zone::current();
+    let local_midnight = day + i64::from(z.offset_at(day)) * 60_000;
+    Some(z.utc_of_local(local_midnight + (h * 60 + m) * 60_000))
 }
 
-/// The `YYYY-MM-DDTHH:MM` form of an instant in company time (for `<input type="datetime-local">`).
+/// The `YYYY-MM-DDTHH:MM` form of an instant in the reader's time (for `<input type="datetime-local">`).
 pub fn date_time_input(at: Millis) -> String {
     let t = Civil::local(at);
     format!("{:04}-{:02}-{:02}T{:02}:{:02}", t.year, t.month, t.day, t.hour, t.minute)
 }
 
-/// `HH:MM` of an instant in company time.
+/// `HH:MM` of an instant in the reader's time.
 pub fn time_of_day(at: Millis) -> String {
     let t = Civil::local(at);
     format!("{:02}:{:02}", t.hour, t.minute)
 }
 
-/// Midnight (company time) that starts the day of `at`.
+/// Midnight (the reader's time) that starts the day of `at`.
 pub fn day_start(at: Millis) -> Millis {
-    let offset = i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60_000;
-    (at + offset).div_euclid(86_400_000) * 86_400_000 - offset
+    let z = zone::current();
+    let local = at + i64::from(z.offset_at(at)) * 60_000;
+    z.utc_of_local(local.div_euclid(86_400_000) * 86_400_000)
 }
 
-/// The `YYYY-MM-DD` form of an instant's company-local date.
+/// The `YYYY-MM-DD` form of an instant's local date (the reader's zone).
 pub fn date_input(at: Millis) -> String {
     let t = Civil::local(at);
     format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)

@@ -986,6 +986,13 @@ messages! {
         "{} возможный дубликат|{} возможных дубликата|{} возможных дубликатов",
         "{} possible duplicate|{} possible duplicates"
     ],
+    CompanyTimeZone => ["Kompaniya vaqt mintaqasi", "Часовой пояс компании", "Company time zone"],
+    CompanyTimeZoneHint => [
+        "Barcha vaqtlar shu mintaqada ko'rsatiladi (profilda o'z mintaqasini tanlagan foydalanuvchilardan tashqari).",
+        "Все времена показываются в этом поясе (кроме пользователей, выбравших свой пояс в профиле).",
+        "Every time is shown in this zone (except to users who chose their own in their profile)."
+    ],
+    MyTimeZone => ["Mening vaqt mintaqam", "Мой часовой пояс", "My time zone"],
     EditInteraction => ["Muloqotni tahrirlash", "Изменить взаимодействие", "Edit interaction"],
     BulkActions => ["Tanlanganlar bilan", "С выбранными", "With the selected"],
     BulkReassign => ["Boshqa menejerga berish", "Передать другому менеджеру", "Hand to another manager"],

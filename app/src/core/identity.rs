@@ -53,6 +53,9 @@ pub struct CurrentUser {
     /// An administrator set the password: the user must choose their own before anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// The user's own time zone (IANA name); `None`: the company's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Which records a user may see and change.
@@ -106,6 +109,7 @@ mod tests {
             team_id,
             lang: None,
             must_change_password: false,
+            time_zone: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod phone;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod settings;
+pub mod zone;
 
 pub use error::{AppError, Checks, ErrCode, FieldError};
 pub use i18n::{Lang, Msg};

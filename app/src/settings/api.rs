@@ -51,3 +51,37 @@ pub async fn set_system_mailbox(mailbox_id: String) -> Result<(), AppError> {
     };
     run.await.inspect_err(crate::core::request::set_status)
 }
+
+/// The time zones to choose from, the company's, and the signed-in user's own (`None`: the company's).
+#[server(prefix = "/rpc", endpoint = "settings/time-zones")]
+pub async fn time_zones() -> Result<(Vec<String>, String, Option<String>), AppError> {
+    let run = async {
+        let (ctx, db) = crate::core::request::session()?;
+        let user = ctx.user()?;
+        let company = crate::core::zone::company_of(&db).await?;
+        let names = crate::core::zone::names().into_iter().map(str::to_string).collect();
+        Ok((names, company.name.clone(), user.time_zone.clone()))
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Sets the company's time zone (administrators).
+#[server(prefix = "/rpc", endpoint = "settings/time-zone")]
+pub async fn set_company_time_zone(time_zone: String) -> Result<(), AppError> {
+    let run = async {
+        let (_, db) = crate::admin::api::admin_session()?;
+        crate::core::zone::set_company_zone(&db, &time_zone).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Sets the signed-in user's own time zone (empty: the company's).
+#[server(prefix = "/rpc", endpoint = "profile/time-zone")]
+pub async fn set_my_time_zone(time_zone: String) -> Result<(), AppError> {
+    let run = async {
+        let (ctx, db) = crate::core::request::session()?;
+        let zone = Some(time_zone.trim()).filter(|z| !z.is_empty());
+        crate::auth::store::set_user_zone(&db, ctx.user()?.id, zone).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}

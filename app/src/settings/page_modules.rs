@@ -45,6 +45,9 @@ pub fn ModulesPage() -> impl IntoView {
         <table class="table">
             <tbody>{rows}</tbody>
         </table>
+        <h2>{t(Msg::CompanyTimeZone)}</h2>
+        <p class="muted small">{t(Msg::CompanyTimeZoneHint)}</p>
+        <TimeZoneForm which="company" />
         <SystemMailbox />
     }
     .into_any()
@@ -76,6 +79,50 @@ fn SystemMailbox() -> impl IntoView {
                             <button type="submit" class="button" data-test="system-mailbox-save">{t(Msg::Save)}</button>
                         </form>
                     }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A time-zone choice as a plain form (a full reload after it: every time on the page changes).
+#[component]
+pub fn TimeZoneForm(
+    /// `company` (Settings, administrators) or `own` (the profile).
+    which: &'static str,
+) -> impl IntoView {
+    let data = Resource::new(|| (), |_| super::api::time_zones());
+    let (action, label) = match which {
+        "company" => ("/rpc/settings/time-zone", Msg::CompanyTimeZone),
+        _ => ("/rpc/profile/time-zone", Msg::MyTimeZone),
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => view! { <ErrorPage err /> }.into_any(),
+                    Ok((names, company, own)) => {
+                        let current = if which == "company" { Some(company.clone()) } else { own };
+                        let id = format!("tz-{which}");
+                        view! {
+                            <form method="post" action=action class="toolbar" data-test=format!("tz-form-{which}")>
+                                <label for=id.clone()>{t(label)}</label>
+                                <select id=id name="time_zone" data-test=format!("tz-{which}")>
+                                    {(which != "company").then(|| view! {
+                                        <option value="" selected=current.is_none()>
+                                            {format!("{} ({company})", t(Msg::CompanyTimeZone))}
+                                        </option>
+                                    })}
+                                    {names.into_iter().map(|n| {
+                                        let selected = current.as_deref() == Some(n.as_str());
+                                        view! { <option value=n.clone() selected=selected>{n.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" class="button" data-test=format!("tz-save-{which}")>{t(Msg::Save)}</button>
+                            </form>
+                        }
+                        .into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -26,6 +26,8 @@ pub const MODULES: Modules = Modules(&[
 
 /// The id of the `<script type="application/json">` that carries the page's [`SessionInfo`].
 const SESSION_SCRIPT_ID: &str = "karvon-session";
+/// The id of the `<script type="application/json">` that carries the reader's time zone (its offsets).
+const ZONE_SCRIPT_ID: &str = "karvon-zone";
 
 /// The HTML document around the app, rendered on the server.
 #[cfg(feature = "ssr")]
@@ -35,9 +37,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_page_nonce();
     let code = info.lang.code();
     let session = serde_json::to_string(&info).unwrap_or_default().replace('<', "\\u003c");
+    let zone = initial_zone();
+    let zone_json = serde_json::to_string(&*zone).unwrap_or_default().replace('<', "\\u003c");
+    // The service worker reads the zone's name from the page it keeps (the time of its offline mark).
     view! {
         <!DOCTYPE html>
-        <html lang=code>
+        <html lang=code data-tz=zone.name.clone()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -50,6 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); }); }"
                 </script>
                 <script id=SESSION_SCRIPT_ID type="application/json" inner_html=session></script>
+                <script id=ZONE_SCRIPT_ID type="application/json" inner_html=zone_json></script>
                 <script id=crate::core::i18n::PACK_SCRIPT_ID type="application/json" inner_html=Msg::pack_json(info.lang)></script>
                 <HydrationScripts options />
                 <MetaTags />
@@ -81,6 +87,24 @@ fn initial_session() -> SessionInfo {
         .unwrap_or_default()
 }
 
+/// The reader's time zone: from the request on the server, from the document in the browser.
+#[cfg(feature = "ssr")]
+fn initial_zone() -> std::sync::Arc<crate::core::zone::Zone> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::core::request::RequestCtx>().map(|ctx| ctx.zone.clone()))
+        .unwrap_or_else(crate::core::zone::company)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn initial_zone() -> std::sync::Arc<crate::core::zone::Zone> {
+    let zone = document()
+        .get_element_by_id(ZONE_SCRIPT_ID)
+        .and_then(|el| el.text_content())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    std::sync::Arc::new(zone)
+}
+
 #[cfg(not(feature = "ssr"))]
 fn initial_session() -> SessionInfo {
     document()
@@ -96,6 +120,7 @@ fn initial_session() -> SessionInfo {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(initial_session());
+    provide_context(crate::core::zone::ZoneCtx(initial_zone()));
     provide_context(MODULES);
     view! {
         <Router>

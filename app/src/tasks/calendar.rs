@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::Millis;
-use crate::core::format::{COMPANY_UTC_OFFSET_MINUTES, day_start};
+use crate::core::format::day_start;
 
 /// One thing in the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,12 +27,13 @@ pub struct CalendarItem {
     pub remind_at: Option<Millis>,
 }
 
-/// Monday 00:00 (company time) of the week that holds `at`.
+/// Monday 00:00 (the reader's time) of the week that holds `at`.
 pub fn week_start(at: Millis) -> Millis {
+    let z = crate::core::zone::current();
     let day = day_start(at);
-    let days = (day + i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60_000).div_euclid(86_400_000);
+    let days = (day + i64::from(z.offset_at(day)) * 60_000).div_euclid(86_400_000);
     // 1970-01-01 was a Thursday: Monday is 0 after shifting by 3.
-    day - (days + 3).rem_euclid(7) * 86_400_000
+    z.utc_of_local((days - (days + 3).rem_euclid(7)) * 86_400_000)
 }
 
 /// The escaped form of a TEXT value (backslash, semicolon, comma, newline).
@@ -71,8 +72,7 @@ fn line(out: &mut String, content: &str) {
 fn utc(at: Millis) -> String {
     let secs = at.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date of `days` (UTC): reuse the company-time converter with the offset taken back out.
-    let c = crate::core::format::Civil::local(days * 86_400_000 - i64::from(COMPANY_UTC_OFFSET_MINUTES) * 60_000);
+    let c = crate::core::format::Civil::at_offset(days * 86_400_000, 0);
     format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", c.year, c.month, c.day, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 

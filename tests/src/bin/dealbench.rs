@@ -68,6 +68,7 @@ async fn measure(backend: &'static str, url: &str, deals: usize) -> Row {
         team_id: None,
         lang: None,
         must_change_password: false,
+        time_zone: None,
     };
     let manager = CurrentUser {
         id: managers[0],
@@ -77,6 +78,7 @@ async fn measure(backend: &'static str, url: &str, deals: usize) -> Row {
         team_id: None,
         lang: None,
         must_change_password: false,
+        time_zone: None,
     };
     let board_filter = DealFilter { pipeline_id: Some(1), ..Default::default() };
     let open: i64 = service::board(&db, &admin, Lang::En, &board_filter)

@@ -278,3 +278,70 @@ async fn the_manifest_is_translated() {
     );
     assert_eq!(m["icons"].as_array().map(Vec::len), Some(3));
 }
+
+/// Time zones: the company's (Settings) and a user's own (the profile) decide how times are shown and how
+/// typed times are read, on the server's pages and in server functions alike; unknown zones are refused.
+async fn time_zones_show_and_read_times(app: TestApp) {
+    make_user(&app.db, "admin@k.uz", Role::Admin, None).await;
+    let m1_id = make_user(&app.db, "m1@k.uz", Role::Manager, None).await;
+    let admin = login(&app, "admin@k.uz").await;
+    let m1 = login(&app, "m1@k.uz").await;
+    let (_, token) = app.user_token("api@k.uz", Role::Admin, None).await;
+    let body = serde_json::json!({"name": "Vaqt Savdo", "manager_id": m1_id});
+    let customer = app.api("POST", "/api/v1/customers", Some(&token), Some(body)).await.json()["id"].as_i64().unwrap();
+    // 2026-12-01 09:00 UTC.
+    let at: i64 = 1_796_115_600_000;
+    let body = serde_json::json!({"customer_id": customer, "kind": "note", "body": "vaqt", "occurred_at": at});
+    assert_eq!(app.api("POST", "/api/v1/interactions", Some(&token), Some(body)).await.status, 201);
+    let page = |cookie: String| {
+        let app = &app;
+        async move { app.browser("GET", "/interactions", Some(&cookie), None, "/").await.body }
+    };
+    let html = page(admin.clone()).await;
+    assert!(
+        html.contains("01.12.2026 14:00"),
+        "Tashkent by default: {}",
+        &html[html.find("interaction-row").unwrap_or(0)..].chars().take(600).collect::<String>()
+    );
+
+    // The company moves to Moscow: everyone without a zone of their own sees 12:00.
+    let bad = app
+        .browser("POST", "/rpc/settings/time-zone", Some(&admin), Some("time_zone=Mars%2FOlympus"), "/settings/modules")
+        .await;
+    assert!(bad.location().is_some_and(|l| l.contains("__err")), "{:?}", bad.location());
+    let set = app
+        .browser("POST", "/rpc/settings/time-zone", Some(&m1), Some("time_zone=Europe%2FMoscow"), "/settings/modules")
+        .await;
+    assert!(set.location().is_some_and(|l| l.contains("__err")), "administrators only: {:?}", set.location());
+    let set = app
+        .browser(
+            "POST",
+            "/rpc/settings/time-zone",
+            Some(&admin),
+            Some("time_zone=Europe%2FMoscow"),
+            "/settings/modules",
+        )
+        .await;
+    let ok = |r: &Resp, page: &str| r.location().is_some_and(|l| l.contains(page) && !l.contains("__err"));
+    assert!(ok(&set, "/settings/modules"), "{:?}", set.location());
+    assert!(page(m1.clone()).await.contains("01.12.2026 12:00"));
+    let html = page(admin.clone()).await;
+    assert!(html.contains("01.12.2026 12:00") && html.contains("data-tz=\"Europe/Moscow\""));
+
+    // The manager picks Tokyo for themselves: 18:00 for them, still 12:00 for the administrator.
+    let own =
+        app.browser("POST", "/rpc/profile/time-zone", Some(&m1), Some("time_zone=Asia%2FTokyo"), "/profile").await;
+    assert!(ok(&own, "/profile"), "{:?}", own.location());
+    assert!(page(m1.clone()).await.contains("01.12.2026 18:00"));
+    assert!(page(admin.clone()).await.contains("01.12.2026 12:00"));
+    // A time they type is read in their zone: 2026-12-01 18:00 in Tokyo is 09:00 UTC.
+    let form = format!("title=Qo%27ng%27iroq&due=2026-12-01T18%3A00&customer_id={customer}");
+    let made = app.api_form("/rpc/tasks/create", &m1, &form).await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    assert_eq!(made.json()["due_at"].as_i64(), Some(at));
+    // Back to the company's zone.
+    let own = app.browser("POST", "/rpc/profile/time-zone", Some(&m1), Some("time_zone="), "/profile").await;
+    assert!(ok(&own, "/profile"), "{:?}", own.location());
+    assert!(page(m1).await.contains("01.12.2026 12:00"));
+}
+tests::both_apps!(time_zones, time_zones_show_and_read_times);

@@ -357,6 +357,8 @@ enum Gate {
 const SERVER_FNS: &[(&str, Gate)] = &[
     ("setup", Gate::Public), ("login", Gate::Public), ("logout", Gate::Public), ("language", Gate::Public),
     ("password/forgot", Gate::Public), ("password/reset", Gate::Public),
+    ("settings/time-zones", Gate::User), ("profile/time-zone", Gate::User),
+    ("settings/time-zone", Gate::Admin("time_zone=Mars%2FOlympus")),
     ("password", Gate::User), ("tokens/create", Gate::User), ("tokens/list", Gate::User), ("tokens/revoke", Gate::User),
     ("admin/users", Gate::Admin("")),
     ("admin/users-and-teams", Gate::Admin("")),

@@ -144,6 +144,7 @@ async fn reminders_fire_once(app: TestApp) {
             team_id: None,
             lang: None,
             must_change_password: false,
+            time_zone: None,
         };
         app::tasks::service::create(&app.db, &user, &input).await.unwrap();
     }

@@ -18,3 +18,6 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_ip ON password_resets (ip, created_at);
 CREATE INDEX password_resets_user ON password_resets (user_id, created_at);
+
+-- A user's own time zone (IANA name); NULL: the company's (company_settings.time_zone).
+ALTER TABLE users ADD COLUMN time_zone TEXT;
