@@ -24,19 +24,14 @@ pub async fn list_for_customer(db: &Db, user: &CurrentUser, customer_id: i64) ->
     Ok(list)
 }
 
-/// A page of every contact `user` may see (through a customer in scope), oldest change first from `since`
-/// (a sync job's read).
+/// A page of every contact `user` may see (through a customer in scope), oldest change first (a sync job's
+/// read).
 pub async fn changed(
     db: &Db,
     user: &CurrentUser,
-    since: crate::core::Millis,
-    cursor: Option<&str>,
-    archived: crate::core::archive::Archived,
-    limit: u32,
+    read: &crate::customers::store::SyncRead,
 ) -> Result<super::ContactPage, AppError> {
-    let changed = crate::customers::store::ChangedSince::new(since, cursor)?;
-    let limit = i64::from(limit.clamp(1, crate::core::MAX_PAGE));
-    let (mut items, next_cursor) = store::changed(db, user.scope(), &changed, archived, limit).await?;
+    let (mut items, next_cursor) = store::changed(db, user.scope(), read).await?;
     let defs = fields::list(db, FieldEntity::Contact).await?;
     let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
     let mut values = fields::values(db, &defs, &ids).await?;

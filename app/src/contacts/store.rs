@@ -108,14 +108,11 @@ pub async fn list_for_customer(db: &Db, customer_id: i64) -> Result<Vec<Contact>
 pub async fn changed(
     db: &Db,
     scope: crate::core::identity::Scope,
-    changed: &crate::customers::store::ChangedSince,
-    archived: crate::core::archive::Archived,
-    limit: i64,
+    read: &crate::customers::store::SyncRead,
 ) -> Result<(Vec<Contact>, Option<String>), AppError> {
     const VISIBLE: &str =
         "SELECT 1 FROM customer_contacts l JOIN customers c ON c.id = l.customer_id WHERE l.contact_id = k.id";
-    let (ids, next) =
-        crate::customers::store::changed_ids(db, "contacts", VISIBLE, scope, changed, archived, limit).await?;
+    let (ids, next) = crate::customers::store::changed_ids(db, "contacts", VISIBLE, scope, read).await?;
     Ok((load(db, &ids).await?, next))
 }
 

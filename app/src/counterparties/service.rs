@@ -26,14 +26,9 @@ pub async fn list_for_customer(db: &Db, user: &CurrentUser, customer_id: i64) ->
 pub async fn changed(
     db: &Db,
     user: &CurrentUser,
-    since: crate::core::Millis,
-    cursor: Option<&str>,
-    archived: crate::core::archive::Archived,
-    limit: u32,
+    read: &crate::customers::store::SyncRead,
 ) -> Result<super::CounterpartyPage, AppError> {
-    let changed = crate::customers::store::ChangedSince::new(since, cursor)?;
-    let limit = i64::from(limit.clamp(1, crate::core::MAX_PAGE));
-    let (items, next_cursor) = store::changed(db, user.scope(), &changed, archived, limit).await?;
+    let (items, next_cursor) = store::changed(db, user.scope(), read).await?;
     Ok(super::CounterpartyPage { items, next_cursor })
 }
 

@@ -143,13 +143,10 @@ pub async fn list_for_customer(db: &Db, customer_id: i64) -> Result<Counterparty
 pub async fn changed(
     db: &Db,
     scope: crate::core::identity::Scope,
-    changed: &crate::customers::store::ChangedSince,
-    archived: crate::core::archive::Archived,
-    limit: i64,
+    read: &crate::customers::store::SyncRead,
 ) -> Result<(Vec<Counterparty>, Option<String>), AppError> {
     const VISIBLE: &str = "SELECT 1 FROM counterparty_owners o JOIN customers c ON c.id = o.customer_id WHERE o.counterparty_id = k.id AND o.valid_to IS NULL";
-    let (ids, next) =
-        crate::customers::store::changed_ids(db, "counterparties", VISIBLE, scope, changed, archived, limit).await?;
+    let (ids, next) = crate::customers::store::changed_ids(db, "counterparties", VISIBLE, scope, read).await?;
     Ok((load(db, &ids).await?, next))
 }
 

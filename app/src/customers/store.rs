@@ -148,6 +148,27 @@ impl ChangedSince {
     }
 }
 
+/// A sync job's read of a whole collection: what changed since, which archive state, how many.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SyncRead {
+    pub changed: ChangedSince,
+    pub archived: crate::core::archive::Archived,
+    pub limit: i64,
+}
+
+impl SyncRead {
+    /// From a request's `updated_since`, `cursor`, `archived` and `limit` (clamped to a page).
+    pub fn new(
+        since: Millis,
+        cursor: Option<&str>,
+        archived: crate::core::archive::Archived,
+        limit: u32,
+    ) -> Result<SyncRead, AppError> {
+        let limit = i64::from(limit.clamp(1, crate::core::MAX_PAGE));
+        Ok(SyncRead { changed: ChangedSince::new(since, cursor)?, archived, limit })
+    }
+}
+
 /// The ids of a page of `table`'s rows (aliased `k`) changed since `changed.since`, oldest change first,
 /// with the next page's cursor. Outside `Scope::All` a row must be `visible`: the body of an `EXISTS` that
 /// joins the customers it belongs to as `c` (the scope's condition is added to it).
@@ -156,10 +177,9 @@ pub async fn changed_ids(
     table: &str,
     visible: &str,
     scope: Scope,
-    changed: &ChangedSince,
-    archived: crate::core::archive::Archived,
-    limit: i64,
+    read: &SyncRead,
 ) -> Result<(Vec<i64>, Option<String>), AppError> {
+    let SyncRead { changed, archived, limit } = *read;
     let mut sql = format!("SELECT k.id, k.updated_at FROM {table} k WHERE 1 = 1{}", archived.sql("k"));
     let mut args = Vec::new();
     if scope != Scope::All {

@@ -43,12 +43,14 @@ pub struct SyncParams {
 }
 
 impl SyncParams {
-    /// `(since, archived)`, or a field error.
-    pub fn parse(&self, api: &Api) -> Result<(i64, app::core::archive::Archived), ApiError> {
+    /// The read, or a field error.
+    pub fn parse(&self, api: &Api) -> Result<app::customers::store::SyncRead, ApiError> {
         let since = self.updated_since.unwrap_or(0);
-        let archived = app::core::archive::Archived::parse_for_sync(self.archived.as_deref(), Some(since))
-            .map_err(|e| api.err(e))?;
-        Ok((since, archived))
+        let read =
+            app::core::archive::Archived::parse_for_sync(self.archived.as_deref(), Some(since)).and_then(|archived| {
+                app::customers::store::SyncRead::new(since, self.cursor.as_deref(), archived, self.limit.unwrap_or(50))
+            });
+        read.map_err(|e| api.err(e))
     }
 }
 
@@ -60,12 +62,8 @@ pub async fn list_all(
     api: Api,
     super::ApiQuery(p): super::ApiQuery<SyncParams>,
 ) -> Result<Json<ContactPage>, ApiError> {
-    let (since, archived) = p.parse(&api)?;
-    let limit = p.limit.unwrap_or(50);
-    service::changed(&state.db, api.user()?, since, p.cursor.as_deref(), archived, limit)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
+    let read = p.parse(&api)?;
+    service::changed(&state.db, api.user()?, &read).await.map(Json).map_err(|e| api.err(e))
 }
 
 /// The customer's contact persons (up to 200, newest link first; all of them, changed since a moment, are

@@ -24,12 +24,8 @@ pub async fn list_all(
     api: Api,
     super::ApiQuery(p): super::ApiQuery<super::contacts::SyncParams>,
 ) -> Result<Json<CounterpartyPage>, ApiError> {
-    let (since, archived) = p.parse(&api)?;
-    let limit = p.limit.unwrap_or(50);
-    service::changed(&state.db, api.user()?, since, p.cursor.as_deref(), archived, limit)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
+    let read = p.parse(&api)?;
+    service::changed(&state.db, api.user()?, &read).await.map(Json).map_err(|e| api.err(e))
 }
 
 /// The customer's current and former counterparties (up to 200 of each; all of them, changed since a

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use app::webhooks::{Delivery, NewWebhook, Webhook, WebhookPatch, service};
 
@@ -80,17 +80,6 @@ pub async fn delete(State(state): State<AppState>, api: Api, Path(id): Path<Stri
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Page parameters.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Page size, 1 to 200 (default 50).
-    #[param(schema_with = super::docs::param::page_limit)]
-    pub limit: Option<u32>,
-    /// `next_cursor` from the previous page.
-    pub cursor: Option<String>,
-}
-
 /// A page of deliveries, newest first.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DeliveryPage {
@@ -99,7 +88,7 @@ pub struct DeliveryPage {
 }
 
 /// A subscription's deliveries with their state, attempts and last answer, newest first.
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "webhooks", params(("id" = i64, Path), PageParams),
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "webhooks", params(("id" = i64, Path), super::segments::PageParams),
     security(("bearer" = [])),
     responses((status = 200, body = DeliveryPage), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)))]
@@ -107,7 +96,7 @@ pub async fn deliveries(
     State(state): State<AppState>,
     api: Api,
     Path(id): Path<String>,
-    ApiQuery(p): ApiQuery<PageParams>,
+    ApiQuery(p): ApiQuery<super::segments::PageParams>,
 ) -> Result<Json<DeliveryPage>, ApiError> {
     let id = parse_id(&api, &id)?;
     let before = match p.cursor.as_deref() {
