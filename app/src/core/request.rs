@@ -18,8 +18,6 @@ pub struct RequestCtx {
     pub disabled_modules: Vec<String>,
     /// No user exists yet: the one-time administrator set-up is open.
     pub needs_setup: bool,
-    /// The time zone times are shown and read in: the user's own, else the company's.
-    pub zone: std::sync::Arc<crate::core::zone::Zone>,
 }
 
 impl RequestCtx {

@@ -57,8 +57,8 @@ pub fn current() -> Arc<Zone> {
         return z;
     }
     #[cfg(feature = "ssr")]
-    if let Some(z) = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<crate::core::request::RequestCtx>().map(|c| c.zone.clone()))
+    if let Some(ZoneCtx(z)) =
+        leptos::prelude::use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<ZoneCtx>().cloned())
     {
         return z;
     }

@@ -474,7 +474,8 @@ fn Card(card: BoardCard, now: Millis, drag: RwSignal<Option<Drag>>, ops: Ops) ->
     let moved = move || {
         drag.get()
             .filter(|d| d.id == id && d.active)
-            .map(|d| format!("translate({}px, {}px) rotate(1.5deg)", d.dx, d.dy))
+            // Whole pixels: no float printer in the WASM (see deals::page_funnel).
+            .map(|d| format!("translate({}px, {}px) rotate(1.5deg)", d.dx.round() as i32, d.dy.round() as i32))
     };
     view! {
         <li class="deal-card" tabindex="0" data-deal=id data-test="deal-card" class:lifted=move || moved().is_some()

@@ -8,31 +8,33 @@ use crate::core::Msg;
 use crate::core::format::{money, number};
 use crate::ui::{lang, t};
 
-const WIDTH: f64 = 720.0;
-const LABEL: f64 = 200.0;
-const ROW: f64 = 40.0;
+// Whole SVG units: the chart needs no fractions, and formatting a float would put the float printer
+// (about 20 KB) into the WASM shell module (printers are shared through the function table).
+const WIDTH: i64 = 720;
+const LABEL: i64 = 200;
+const ROW: i64 = 40;
 
 /// The funnel of the filter in `q`.
 #[component]
 pub fn FunnelView(funnel: Funnel, q: leptos_router::params::ParamsMap) -> impl IntoView {
     let l = lang();
-    let max = funnel.stages.iter().map(|s| s.reached).max().unwrap_or(0).max(1) as f64;
-    let height = ROW * funnel.stages.len().max(1) as f64 + 8.0;
+    let max = funnel.stages.iter().map(|s| s.reached).max().unwrap_or(0).max(1);
+    let height = ROW * funnel.stages.len().max(1) as i64 + 8;
     let bars = funnel
         .stages
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let y = i as f64 * ROW + 4.0;
-            let w = ((WIDTH - LABEL - 140.0) * s.reached as f64 / max).max(2.0);
+            let y = i as i64 * ROW + 4;
+            let w = ((WIDTH - LABEL - 140) * s.reached / max).max(2);
             // Bars centred like a funnel.
-            let x = LABEL + (WIDTH - LABEL - 140.0 - w) / 2.0;
+            let x = LABEL + (WIDTH - LABEL - 140 - w) / 2;
             let conv = s.conversion.map(|c| format!(" · {c}%")).unwrap_or_default();
             view! {
                 <g data-test="funnel-bar">
-                    <text x=LABEL - 8.0 y=y + 20.0 text-anchor="end" class="funnel-label">{s.name.clone()}</text>
-                    <rect x=x y=y width=w height=ROW - 8.0 rx="4" class="funnel-bar" />
-                    <text x=WIDTH - 132.0 y=y + 20.0 class="funnel-count">{format!("{}{conv}", s.reached)}</text>
+                    <text x=LABEL - 8 y=y + 20 text-anchor="end" class="funnel-label">{s.name.clone()}</text>
+                    <rect x=x y=y width=w height=ROW - 8 rx="4" class="funnel-bar" />
+                    <text x=WIDTH - 132 y=y + 20 class="funnel-count">{format!("{}{conv}", s.reached)}</text>
                 </g>
             }
         })

@@ -91,7 +91,7 @@ fn initial_session() -> SessionInfo {
 #[cfg(feature = "ssr")]
 fn initial_zone() -> std::sync::Arc<crate::core::zone::Zone> {
     use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::core::request::RequestCtx>().map(|ctx| ctx.zone.clone()))
+        .and_then(|parts| parts.extensions.get::<crate::core::zone::ZoneCtx>().map(|z| z.0.clone()))
         .unwrap_or_else(crate::core::zone::company)
 }
 
