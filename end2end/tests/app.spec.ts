@@ -1185,6 +1185,8 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
   await page.goto('/customers');
   await hydrated(page);
   await shot(page, 'customer-list-cards');
+  // `shot` ends at the desktop size, where the menu always shows: back to the tablet.
+  await page.setViewportSize({ width: 768, height: 1024 });
   const menuLink = page.locator('#sidenav [data-test=nav-deals]');
   await expect(menuLink).toBeHidden();
   await page.locator('[data-test=nav-toggle]').focus();
