@@ -17,6 +17,7 @@ pub mod records;
 pub mod segments;
 pub mod settings;
 pub mod shell;
+pub mod stock;
 pub mod tasks;
 pub mod ui;
 pub mod webhooks;

@@ -71,7 +71,22 @@ impl Db {
     /// Applies the migrations of this backend's dialect.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await?,
+            Db::Sqlite(p) => {
+                // With foreign keys off, SQLite's documented way to rebuild a table (0023 rebuilds `users`: a
+                // CHECK cannot be altered); they are checked once the migrations ran, and back on for the pool.
+                let mut conn = p.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+                let run = sqlx::migrate!("../migrations/sqlite").run(&mut *conn).await;
+                let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?;
+                sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                run?;
+                if !broken.is_empty() {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "{} rows break a foreign key after migrating",
+                        broken.len()
+                    )));
+                }
+            }
             Db::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await?,
         }
         Ok(())

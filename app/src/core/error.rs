@@ -72,6 +72,15 @@ pub enum ErrCode {
     KeptAsSent,
     ResetUnavailable,
     ResetLinkInvalid,
+    InvalidMxik,
+    SkuTaken,
+    BarcodeTaken,
+    UnitInUse,
+    WrongStatus,
+    PeriodClosed,
+    SameWarehouse,
+    ServiceNotStocked,
+    UnknownUnit,
 }
 
 impl ErrCode {
@@ -141,6 +150,15 @@ impl ErrCode {
             ErrCode::RequiredToWin => Msg::ErrRequiredToWin,
             ErrCode::StageHasDeals => Msg::ErrStageHasDeals,
             ErrCode::DealClosed => Msg::ErrDealClosed,
+            ErrCode::InvalidMxik => Msg::ErrInvalidMxik,
+            ErrCode::SkuTaken => Msg::ErrSkuTaken,
+            ErrCode::BarcodeTaken => Msg::ErrBarcodeTaken,
+            ErrCode::UnitInUse => Msg::ErrUnitInUse,
+            ErrCode::WrongStatus => Msg::ErrWrongStatus,
+            ErrCode::PeriodClosed => Msg::ErrPeriodClosed,
+            ErrCode::SameWarehouse => Msg::ErrSameWarehouse,
+            ErrCode::ServiceNotStocked => Msg::ErrServiceNotStocked,
+            ErrCode::UnknownUnit => Msg::ErrUnknownUnit,
         }
     }
 }
@@ -151,6 +169,19 @@ impl ErrCode {
 pub struct FieldError {
     pub field: String,
     pub code: ErrCode,
+}
+
+/// A product a stock document wants more of than its warehouse has (quantities in the product's base unit,
+/// as decimal strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Shortage {
+    pub line_no: i32,
+    pub product_id: i64,
+    pub product_name: String,
+    pub unit: String,
+    pub available: String,
+    pub wanted: String,
 }
 
 /// Every way a call can fail, with a stable snake_case tag.
@@ -172,6 +203,9 @@ pub enum AppError {
     /// An administrator set this user's password: nothing but choosing their own is allowed until they do.
     #[error("the password must be changed first")]
     PasswordChangeRequired,
+    /// A stock document refused whole: these products lack stock in its warehouse.
+    #[error("not enough stock")]
+    Shortage { items: Vec<Shortage> },
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u32 },
     #[error("payload too large")]
@@ -201,6 +235,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
             AppError::PasswordChangeRequired => "password_change_required",
+            AppError::Shortage { .. } => "shortage",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::BadRequest => "bad_request",
@@ -212,7 +247,7 @@ impl AppError {
     /// HTTP status for this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::Shortage { .. } => 422,
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::Forbidden | AppError::PasswordChangeRequired => 403,
@@ -234,6 +269,7 @@ impl AppError {
             AppError::Unauthenticated => Msg::ErrUnauthenticated,
             AppError::BadCredentials => Msg::ErrBadCredentials,
             AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired,
+            AppError::Shortage { .. } => Msg::ErrShortage,
             AppError::RateLimited { .. } => Msg::ErrRateLimited,
             AppError::PayloadTooLarge => Msg::ErrPayloadTooLarge,
             AppError::BadRequest => Msg::ErrBadRequest,
@@ -246,6 +282,25 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::Internal { ref_id } => format!("{} ({ref_id})", self.msg().text(lang)),
+            // "Not enough stock: Stul — available 5 pcs, wanted 8 pcs; …"
+            AppError::Shortage { items } => {
+                let lines: Vec<String> = items
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} — {} {} {}, {} {} {}",
+                            s.product_name,
+                            Msg::StockAvailable.text(lang),
+                            s.available,
+                            s.unit,
+                            Msg::StockWanted.text(lang),
+                            s.wanted,
+                            s.unit
+                        )
+                    })
+                    .collect();
+                format!("{}: {}", self.msg().text(lang), lines.join("; "))
+            }
             _ => self.msg().text(lang).to_string(),
         }
     }

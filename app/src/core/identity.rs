@@ -5,17 +5,20 @@ use serde::{Deserialize, Serialize};
 
 use super::{Lang, Msg};
 
-/// What a user may do. A manager sees their own records, a sales head their team's, an administrator all.
+/// What a user may do. A manager sees their own records, a sales head their team's, an administrator all; a
+/// storekeeper works in stock and, in the CRM, is scoped like a manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
     SalesHead,
     Manager,
+    /// Keeps the catalog and posts the stock documents of the warehouses they keep; sees no one's customers.
+    Storekeeper,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::SalesHead, Role::Manager];
+    pub const ALL: [Role; 4] = [Role::Admin, Role::SalesHead, Role::Manager, Role::Storekeeper];
 
     /// The value stored in the database and sent over the API.
     pub fn as_str(self) -> &'static str {
@@ -23,6 +26,7 @@ impl Role {
             Role::Admin => "admin",
             Role::SalesHead => "sales_head",
             Role::Manager => "manager",
+            Role::Storekeeper => "storekeeper",
         }
     }
 
@@ -37,6 +41,7 @@ impl Role {
             Role::Admin => Msg::RoleAdmin,
             Role::SalesHead => Msg::RoleSalesHead,
             Role::Manager => Msg::RoleManager,
+            Role::Storekeeper => Msg::RoleStorekeeper,
         }
     }
 }

@@ -646,8 +646,16 @@ pub struct MergePlan<'a> {
 /// Tables whose rows follow their customer into the survivor of a merge unchanged (`customer_id` moves).
 /// Every table with a foreign key to `customers` is here or in [`MERGE_SPECIAL`]; a test reads the schema
 /// of both databases and fails for one that is in neither, so a new area cannot forget its table.
-pub const MERGE_MOVES: &[&str] =
-    &["counterparty_owners", "interactions", "tasks", "calls", "deals", "mail_messages", "audit_log"];
+pub const MERGE_MOVES: &[&str] = &[
+    "counterparty_owners",
+    "interactions",
+    "tasks",
+    "calls",
+    "deals",
+    "mail_messages",
+    "audit_log",
+    "stock_documents",
+];
 
 /// Tables a merge handles by their own rule: tags and contacts are united, segment memberships kept once,
 /// the search document of the merged customer dropped (the survivor's is rebuilt).

@@ -39,6 +39,7 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("mail_messages", "interaction_id"),
     ("notifications", "task_id"),
     ("segment_members", "customer_id"),
+    ("stock_documents", "customer_id"),
     ("sms_messages", "interaction_id"),
     ("tasks", "contact_id"),
     ("tasks", "customer_id"),
@@ -188,6 +189,8 @@ fn steps(kind: RecordKind, postgres: bool) -> Vec<&'static str> {
         "DELETE FROM segment_members WHERE customer_id = $1",
         "DELETE FROM custom_values WHERE record_id = $1 AND field_id IN (SELECT id FROM custom_fields WHERE entity = 'customer')",
         "DELETE FROM audit_log WHERE customer_id = $1",
+        // Stock documents are the warehouse's records and their movements the ledger's: they stay, unnamed.
+        "UPDATE stock_documents SET customer_id = NULL WHERE customer_id = $1",
     ];
     let mut out: Vec<&'static str> = match kind {
         RecordKind::Task => TASK.to_vec(),

@@ -13,6 +13,7 @@ pub mod interactions;
 pub mod mail;
 pub mod records;
 pub mod segments;
+pub mod stock;
 pub mod tasks;
 pub mod webhooks;
 
@@ -44,7 +45,8 @@ pub struct ApiError(pub AppError, pub Lang);
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable snake_case tag: `validation`, `not_found`, `conflict`, `forbidden`, `unauthenticated`,
-    /// `bad_credentials`, `password_change_required`, `rate_limited`, `payload_too_large`, `bad_request`, `internal`.
+    /// `bad_credentials`, `password_change_required`, `rate_limited`, `payload_too_large`, `bad_request`, `internal`,
+    /// `shortage` (a stock document refused: `fields` names each short line's `lines[i].qty`).
     pub error: String,
     /// Human-readable, in the caller's language.
     pub message: String,
@@ -60,6 +62,15 @@ impl IntoResponse for ApiError {
         if let AppError::Validation { fields: list } = &err {
             for f in list {
                 fields.entry(f.field.clone()).or_default().push(f.code.msg().text(lang).to_string());
+            }
+        }
+        // A shortage names each line short of stock by its quantity field, like a validation failure.
+        if let AppError::Shortage { items } = &err {
+            for s in items {
+                let available = app::core::Msg::StockAvailable.text(lang);
+                let text =
+                    format!("{}: {} {available} {} {}", err.msg().text(lang), s.product_name, s.available, s.unit);
+                fields.entry(format!("lines[{}].qty", s.line_no.saturating_sub(1))).or_default().push(text);
             }
         }
         let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -345,6 +356,19 @@ pub fn router() -> Router<AppState> {
         .route("/v1/tasks/{id}/archive", axum::routing::post(records::tasks::archive))
         .route("/v1/tasks/{id}/restore", axum::routing::post(records::tasks::restore))
         .route("/v1/tasks/{id}/deletion", get(records::tasks::deletion))
+        .route("/v1/products", get(stock::products).post(stock::create_product))
+        .route("/v1/products/{id}", get(stock::product).put(stock::update_product))
+        .route("/v1/products/{id}/archive", axum::routing::post(stock::archive_product))
+        .route("/v1/products/{id}/restore", axum::routing::post(stock::restore_product))
+        .route("/v1/warehouses", get(stock::warehouses).post(stock::create_warehouse))
+        .route("/v1/warehouses/{id}", get(stock::warehouse).put(stock::update_warehouse))
+        .route("/v1/stock-documents", get(stock::documents).post(stock::create_document))
+        .route("/v1/stock-documents/{id}", get(stock::document))
+        .route("/v1/stock-documents/{id}/post", axum::routing::post(stock::post_document))
+        .route("/v1/stock-documents/{id}/receive", axum::routing::post(stock::receive_document))
+        .route("/v1/stock-documents/{id}/cancel", axum::routing::post(stock::cancel_document))
+        .route("/v1/stock/balances", get(stock::balances))
+        .route("/v1/stock/movements", get(stock::movements))
         .route("/v1/notifications", get(tasks::notifications))
         .route("/v1/notifications/{id}/read", axum::routing::post(tasks::read))
         .route("/v1/events", get(events::stream))

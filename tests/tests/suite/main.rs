@@ -17,6 +17,7 @@ mod records;
 mod security;
 mod segments;
 mod sms;
+mod stock;
 mod store_auth;
 mod store_customers;
 mod tasks;

@@ -1,0 +1,372 @@
+//! Stock operations with their rules. Everyone signed in sees the catalog, the stock and the ledger (a
+//! manager promises goods from it); administrators and storekeepers keep the catalog; administrators set up
+//! warehouses; a storekeeper reads and posts the documents of the warehouses they keep, an administrator
+//! those of every warehouse, and nobody else posts.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::store::{self, DocValues, LineValues, Transition};
+use super::{
+    DocKind, DocStatus, MAX_LINES, MAX_PRICE, NewStockDocument, Product, ProductInput, ProductKind, StockDocument,
+    Warehouse, WarehouseInput, qty_milli, to_base,
+};
+use crate::core::db::Db;
+use crate::core::identity::{CurrentUser, Role};
+use crate::core::{AppError, Checks, ErrCode, now_millis};
+use crate::db_run;
+
+/// Whether `user` keeps the catalog.
+fn catalog_keeper(user: &CurrentUser) -> Result<(), AppError> {
+    if matches!(user.role, Role::Admin | Role::Storekeeper) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The warehouses whose documents `user` may read and post: `None` for all of them.
+pub async fn warehouses_of(db: &Db, user: &CurrentUser) -> Result<Option<Vec<i64>>, AppError> {
+    match user.role {
+        Role::Admin => Ok(None),
+        Role::Storekeeper => Ok(Some(store::kept_by(db, user.id).await?)),
+        Role::Manager | Role::SalesHead => Ok(None),
+    }
+}
+
+/// Refuses unless `user` may post documents of `warehouse`.
+async fn check_poster(db: &Db, user: &CurrentUser, warehouse: i64) -> Result<(), AppError> {
+    if user.role == Role::Admin
+        || (user.role == Role::Storekeeper && store::kept_by(db, user.id).await?.contains(&warehouse))
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Creates a product.
+pub async fn create_product(db: &Db, user: &CurrentUser, input: &ProductInput) -> Result<Product, AppError> {
+    catalog_keeper(user)?;
+    let v = input.validate()?;
+    check_group(db, v.group_id).await?;
+    let id = store::create_product(db, user.id, &v).await?;
+    store::product(db, id).await
+}
+
+/// Replaces a product's fields at `input.version`.
+pub async fn update_product(db: &Db, user: &CurrentUser, id: i64, input: &ProductInput) -> Result<Product, AppError> {
+    catalog_keeper(user)?;
+    store::product(db, id).await?;
+    let version = input.version.ok_or_else(|| AppError::field("version", ErrCode::Required))?;
+    let v = input.validate()?;
+    check_group(db, v.group_id).await?;
+    store::update_product(db, id, version, &v).await?;
+    store::product(db, id).await
+}
+
+/// Archives or restores a product at `version`.
+pub async fn archive_product(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    version: i64,
+    archived: bool,
+) -> Result<Product, AppError> {
+    catalog_keeper(user)?;
+    store::product(db, id).await?;
+    store::set_product_archived(db, id, version, archived.then(now_millis)).await?;
+    store::product(db, id).await
+}
+
+async fn check_group(db: &Db, group: Option<i64>) -> Result<(), AppError> {
+    let Some(g) = group else { return Ok(()) };
+    let sql = "SELECT COUNT(*) FROM product_groups WHERE id = $1";
+    let n: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(g).fetch_one(p).await)?;
+    if n == 1 { Ok(()) } else { Err(AppError::field("group_id", ErrCode::InvalidChoice)) }
+}
+
+/// Creates (`id: None`) or changes a warehouse (administrators).
+pub async fn save_warehouse(
+    db: &Db,
+    user: &CurrentUser,
+    id: Option<i64>,
+    input: &WarehouseInput,
+) -> Result<Warehouse, AppError> {
+    if !user.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(id) = id {
+        store::warehouse(db, id).await?;
+        if input.version.is_none() {
+            return Err(AppError::field("version", ErrCode::Required));
+        }
+    }
+    let mut c = Checks::default();
+    c.text("name", &input.name, 120);
+    c.opt_text("address", input.address.as_deref(), 500);
+    let staff = active_users(db).await?;
+    if input.responsible_id.is_some_and(|r| !staff.contains(&r)) {
+        c.fail("responsible_id", ErrCode::InvalidChoice);
+    }
+    if input.keepers.iter().any(|k| !staff.contains(k)) {
+        c.fail("keepers", ErrCode::InvalidChoice);
+    }
+    if input.keepers.len() > 100 {
+        c.fail("keepers", ErrCode::TooMany);
+    }
+    c.finish()?;
+    let id = store::save_warehouse(db, id, input).await?;
+    store::warehouse(db, id).await
+}
+
+async fn active_users(db: &Db) -> Result<Vec<i64>, AppError> {
+    let sql = "SELECT id FROM users WHERE active";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).fetch_all(p).await)?)
+}
+
+/// A price in tiyin (two decimals), refusing negative, over-precise and absurd ones.
+fn price_minor(c: &mut Checks, field: &str, price: Decimal) -> Option<i64> {
+    if price.is_sign_negative() && !price.is_zero() {
+        c.fail(field, ErrCode::OutOfRange);
+        return None;
+    }
+    let m = price * Decimal::from(100);
+    if m.fract() != Decimal::ZERO {
+        c.fail(field, ErrCode::TooPrecise);
+        return None;
+    }
+    match i64::try_from(m.trunc()) {
+        Ok(v) if v <= MAX_PRICE * 100 => Some(v),
+        _ => {
+            c.fail(field, ErrCode::TooLarge);
+            None
+        }
+    }
+}
+
+/// A warehouse a document may name: it exists and is not archived.
+async fn live_warehouse(db: &Db, c: &mut Checks, field: &str, id: i64) -> Result<(), AppError> {
+    match store::warehouse(db, id).await {
+        Ok(w) if w.archived_at.is_none() => {}
+        Ok(_) | Err(AppError::NotFound) => c.fail(field, ErrCode::InvalidChoice),
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// Checks a new document: its warehouses, its lines (goods of the catalog, in one of their units, positive
+/// quantities, receipts with a price), its date (not in the closed period).
+async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppError> {
+    let mut c = Checks::default();
+    live_warehouse(db, &mut c, "warehouse_id", input.warehouse_id).await?;
+    let to_warehouse_id = match (input.kind, input.to_warehouse_id) {
+        (DocKind::Transfer, None) => {
+            c.fail("to_warehouse_id", ErrCode::Required);
+            None
+        }
+        (DocKind::Transfer, Some(t)) if t == input.warehouse_id => {
+            c.fail("to_warehouse_id", ErrCode::SameWarehouse);
+            None
+        }
+        (DocKind::Transfer, Some(t)) => {
+            live_warehouse(db, &mut c, "to_warehouse_id", t).await?;
+            Some(t)
+        }
+        (_, None) => None,
+        (_, Some(_)) => {
+            c.fail("to_warehouse_id", ErrCode::InvalidChoice);
+            None
+        }
+    };
+    let customer_id = match (input.kind, input.customer_id) {
+        (DocKind::Shipment, Some(id)) => {
+            let sql = "SELECT COUNT(*) FROM customers WHERE id = $1 AND archived_at IS NULL";
+            let n: i64 = db_run!(db, p => sqlx::query_scalar(sql).bind(id).fetch_one(p).await)?;
+            if n != 1 {
+                c.fail("customer_id", ErrCode::InvalidChoice);
+            }
+            Some(id)
+        }
+        (_, None) => None,
+        (_, Some(_)) => {
+            c.fail("customer_id", ErrCode::InvalidChoice);
+            None
+        }
+    };
+    let reason = c.opt_text("reason", input.reason.as_deref(), 500);
+    if input.kind == DocKind::WriteOff && reason.is_none() {
+        c.fail("reason", ErrCode::Required);
+    }
+    let note = c.opt_text("note", input.note.as_deref(), 2000);
+    let doc_at = input.doc_at.unwrap_or_else(now_millis);
+    if !(0..=now_millis() + 366 * 86_400_000).contains(&doc_at) {
+        c.fail("doc_at", ErrCode::OutOfRange);
+    } else if store::closed_until(db).await?.is_some_and(|closed| doc_at < closed) {
+        c.fail("doc_at", ErrCode::PeriodClosed);
+    }
+    if input.lines.is_empty() {
+        c.fail("lines", ErrCode::Required);
+    } else if input.lines.len() > MAX_LINES {
+        c.fail("lines", ErrCode::TooMany);
+    }
+    let products = products_of(db, input.lines.iter().map(|l| l.product_id)).await?;
+    let mut lines = Vec::with_capacity(input.lines.len());
+    for (i, l) in input.lines.iter().take(MAX_LINES).enumerate() {
+        let at = |f: &str| format!("lines[{i}].{f}");
+        let Some((kind, base_unit, units)) = products.get(&l.product_id) else {
+            c.fail(&at("product_id"), ErrCode::InvalidChoice);
+            continue;
+        };
+        if *kind != ProductKind::Goods {
+            c.fail(&at("product_id"), ErrCode::ServiceNotStocked);
+            continue;
+        }
+        let unit = l.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or(base_unit);
+        let factor = if unit.eq_ignore_ascii_case(base_unit) {
+            Some(1000)
+        } else {
+            units.iter().find(|(u, _)| u.eq_ignore_ascii_case(unit)).map(|(_, f)| *f)
+        };
+        let Some(factor_milli) = factor else {
+            c.fail(&at("unit"), ErrCode::UnknownUnit);
+            continue;
+        };
+        let Some(qty) = qty_milli(&mut c, &at("qty"), l.qty, false) else { continue };
+        if qty == 0 && input.kind != DocKind::Inventory {
+            c.fail(&at("qty"), ErrCode::OutOfRange);
+            continue;
+        }
+        let unit_cost_minor = match (input.kind, l.unit_cost) {
+            (DocKind::Receipt, None) => {
+                c.fail(&at("unit_cost"), ErrCode::Required);
+                continue;
+            }
+            (DocKind::Receipt, Some(p)) => price_minor(&mut c, &at("unit_cost"), p),
+            (_, None) => None,
+            (_, Some(_)) => {
+                c.fail(&at("unit_cost"), ErrCode::InvalidChoice);
+                continue;
+            }
+        };
+        let base_milli = to_base(qty, factor_milli);
+        if base_milli == 0 && qty != 0 {
+            c.fail(&at("qty"), ErrCode::TooPrecise);
+            continue;
+        }
+        let unit = if unit.eq_ignore_ascii_case(base_unit) { base_unit.clone() } else { unit.to_string() };
+        lines.push(LineValues {
+            product_id: l.product_id,
+            unit,
+            factor_milli,
+            qty_milli: qty,
+            base_milli,
+            unit_cost_minor,
+        });
+    }
+    if input.kind == DocKind::Inventory {
+        let mut seen = std::collections::BTreeSet::new();
+        if !lines.iter().all(|l| seen.insert(l.product_id)) {
+            c.fail("lines", ErrCode::AlreadyThere);
+        }
+    }
+    c.finish()?;
+    Ok(DocValues {
+        kind: input.kind,
+        warehouse_id: input.warehouse_id,
+        to_warehouse_id,
+        customer_id,
+        reason,
+        note,
+        doc_at,
+        lines,
+    })
+}
+
+/// Kind, base unit and extra units `(unit, factor_milli)` of the products `ids` that are not archived.
+async fn products_of(
+    db: &Db,
+    ids: impl Iterator<Item = i64>,
+) -> Result<BTreeMap<i64, (ProductKind, String, Vec<(String, i64)>)>, AppError> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let list = crate::core::db::placeholders(chunk.len());
+        let sql = format!("SELECT id, kind, base_unit FROM products WHERE archived_at IS NULL AND id IN ({list})");
+        let rows: Vec<(i64, String, String)> = db_run!(db, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk { q = q.bind(id); }
+            q.fetch_all(p).await
+        })?;
+        for (id, kind, unit) in rows {
+            out.insert(id, (ProductKind::parse(&kind).unwrap_or_default(), unit, Vec::new()));
+        }
+        let sql = format!("SELECT product_id, unit, factor_milli FROM product_units WHERE product_id IN ({list})");
+        let rows: Vec<(i64, String, i64)> = db_run!(db, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk { q = q.bind(id); }
+            q.fetch_all(p).await
+        })?;
+        for (id, unit, f) in rows {
+            if let Some(p) = out.get_mut(&id) {
+                p.2.push((unit, f));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Creates a document (a draft; posted at once with `post`, and then nothing stays when the posting is
+/// refused).
+pub async fn create_document(db: &Db, user: &CurrentUser, input: &NewStockDocument) -> Result<StockDocument, AppError> {
+    check_poster(db, user, input.warehouse_id).await?;
+    let v = validate(db, input).await?;
+    let id = store::create_document(db, user.id, &v).await?;
+    if input.post {
+        let doc = store::document(db, id).await?;
+        if let Err(e) = store::transition(db, user.id, id, doc.version, Transition::Post).await {
+            store::delete_draft(db, id).await?;
+            return Err(e);
+        }
+    }
+    store::document(db, id).await
+}
+
+/// One document `user` may read.
+pub async fn document(db: &Db, user: &CurrentUser, id: i64) -> Result<StockDocument, AppError> {
+    let doc = store::document(db, id).await?;
+    if let Some(mine) = warehouses_of(db, user).await?
+        && !mine.contains(&doc.warehouse_id)
+        && !doc.to_warehouse_id.is_some_and(|t| mine.contains(&t))
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(doc)
+}
+
+/// Posts a draft, receives a transfer, or cancels a document, at `version`.
+pub async fn transition(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    version: i64,
+    what: Transition,
+) -> Result<StockDocument, AppError> {
+    let doc = document(db, user, id).await?;
+    // A transfer is received by the keeper of where it arrives; the rest by the keeper of where it starts.
+    let place = match what {
+        Transition::Receive => doc.to_warehouse_id.unwrap_or(doc.warehouse_id),
+        _ => doc.warehouse_id,
+    };
+    check_poster(db, user, place).await?;
+    if what == Transition::Cancel && doc.kind == DocKind::Transfer && doc.status == DocStatus::Posted {
+        check_poster(db, user, doc.to_warehouse_id.unwrap_or(doc.warehouse_id)).await?;
+    }
+    store::transition(db, user.id, id, version, what).await?;
+    store::document(db, id).await
+}
+
+/// A page of the documents `user` may read.
+pub async fn documents(db: &Db, user: &CurrentUser, mut q: store::DocQuery) -> Result<super::DocPage, AppError> {
+    q.warehouses = warehouses_of(db, user).await?;
+    store::documents(db, &q).await
+}
