@@ -153,12 +153,7 @@ pub async fn products(db: &Db, q: &ProductQuery) -> Result<ProductPage, AppError
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     sql.push_str(&format!(" ORDER BY sort_key, id LIMIT {}", limit + 1));
     let mut rows: Vec<ProductRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| name_cursor(&r.sort_key, r.id))
-    } else {
-        None
-    };
+    let next_cursor = cut_page(&mut rows, limit, |r| name_cursor(&r.sort_key, r.id));
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let (mut units, mut codes) = product_extras(db, &ids).await?;
     let items = rows
@@ -169,6 +164,16 @@ pub async fn products(db: &Db, q: &ProductQuery) -> Result<ProductPage, AppError
         })
         .collect();
     Ok(ProductPage { items, next_cursor })
+}
+
+/// Cuts `rows` (read with one row past `limit`) to the page and gives the cursor after its last row when
+/// more follow: every list here pages this way.
+fn cut_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Option<String> {
+    if rows.len() as i64 <= limit {
+        return None;
+    }
+    rows.truncate(limit as usize);
+    rows.last().map(cursor)
 }
 
 /// `id.` and the lower-cased name in URL-safe base64: opaque to callers.
@@ -362,12 +367,7 @@ pub async fn warehouses(
     let limit = limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     sql.push_str(&format!(" ORDER BY w.id LIMIT {}", limit + 1));
     let mut rows: Vec<WarehouseRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let next = cut_page(&mut rows, limit, |r| r.id.to_string());
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut k = keepers_of(db, &ids).await?;
     Ok((
@@ -641,12 +641,7 @@ pub async fn documents(db: &Db, q: &DocQuery) -> Result<DocPage, AppError> {
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     sql.push_str(&format!(" ORDER BY d.id DESC LIMIT {}", limit + 1));
     let mut rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let next_cursor = cut_page(&mut rows, limit, |r| r.id.to_string());
     let items = rows
         .into_iter()
         .filter_map(|r| {
@@ -1039,12 +1034,7 @@ pub async fn balances(db: &Db, q: &BalanceQuery) -> Result<BalancePage, AppError
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     sql.push_str(&format!(" ORDER BY b.warehouse_id, b.product_id LIMIT {}", limit + 1));
     let mut rows: Vec<BalanceRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| format!("{}_{}", r.warehouse_id, r.product_id))
-    } else {
-        None
-    };
+    let next_cursor = cut_page(&mut rows, limit, |r| format!("{}_{}", r.warehouse_id, r.product_id));
     let items = rows
         .into_iter()
         .map(|r| Balance {
@@ -1114,12 +1104,7 @@ pub async fn movements(db: &Db, q: &MovementQuery) -> Result<MovementPage, AppEr
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     sql.push_str(&format!(" ORDER BY m.id DESC LIMIT {}", limit + 1));
     let mut rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let next_cursor = cut_page(&mut rows, limit, |r| r.id.to_string());
     let items = rows
         .into_iter()
         .filter_map(|r| {
