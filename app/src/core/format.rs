@@ -175,7 +175,11 @@ pub fn time_of_day(at: Millis) -> String {
 
 /// Midnight (the reader's time) that starts the day of `at`.
 pub fn day_start(at: Millis) -> Millis {
-    let z = zone::current();
+    day_start_in(&zone::current(), at)
+}
+
+/// Midnight in zone `z` that starts the day of `at`.
+pub fn day_start_in(z: &zone::Zone, at: Millis) -> Millis {
     let local = at + i64::from(z.offset_at(at)) * 60_000;
     z.utc_of_local(local.div_euclid(86_400_000) * 86_400_000)
 }

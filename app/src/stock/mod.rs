@@ -31,17 +31,28 @@ pub const CLOSED_UNTIL: &str = "stock_closed_until";
 
 /// A quantity in thousandths, refusing over-precise, absurd and (unless `signed`) negative ones.
 pub fn qty_milli(checks: &mut Checks, field: &str, q: Decimal, signed: bool) -> Option<i64> {
-    if !signed && q.is_sign_negative() && !q.is_zero() {
+    fixed(checks, field, q, QTY_SCALE, MAX_QTY, signed)
+}
+
+/// A price in tiyin (two decimals), refusing negative, over-precise and absurd ones.
+pub fn price_minor(checks: &mut Checks, field: &str, price: Decimal) -> Option<i64> {
+    fixed(checks, field, price, 2, MAX_PRICE, false)
+}
+
+/// `v` as an integer of `scale` decimals, at most `max` whole units either way.
+fn fixed(checks: &mut Checks, field: &str, v: Decimal, scale: u32, max: i64, signed: bool) -> Option<i64> {
+    if !signed && v.is_sign_negative() && !v.is_zero() {
         checks.fail(field, ErrCode::OutOfRange);
         return None;
     }
-    let m = q * Decimal::from(1000);
+    let unit = 10_i64.pow(scale);
+    let m = v * Decimal::from(unit);
     if m.fract() != Decimal::ZERO {
         checks.fail(field, ErrCode::TooPrecise);
         return None;
     }
     match i64::try_from(m.trunc()) {
-        Ok(v) if v.abs() <= MAX_QTY * 1000 => Some(v),
+        Ok(n) if n.abs() <= max * unit => Some(n),
         _ => {
             checks.fail(field, ErrCode::TooLarge);
             None

@@ -5,12 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
 use super::store::{self, DocValues, LineValues, Transition};
 use super::{
-    DocKind, DocStatus, MAX_LINES, MAX_PRICE, NewStockDocument, Product, ProductInput, ProductKind, StockDocument,
-    Warehouse, WarehouseInput, qty_milli, to_base,
+    DocKind, DocStatus, MAX_LINES, NewStockDocument, Product, ProductInput, ProductKind, StockDocument, Warehouse,
+    WarehouseInput, qty_milli, to_base,
 };
 use crate::core::db::Db;
 use crate::core::identity::{CurrentUser, Role};
@@ -22,24 +20,25 @@ fn catalog_keeper(user: &CurrentUser) -> Result<(), AppError> {
     if matches!(user.role, Role::Admin | Role::Storekeeper) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-/// The warehouses whose documents `user` may read and post: `None` for all of them.
+/// The warehouses whose documents `user` may read: a storekeeper's own; `None` (all of them) for the rest.
 pub async fn warehouses_of(db: &Db, user: &CurrentUser) -> Result<Option<Vec<i64>>, AppError> {
-    match user.role {
-        Role::Admin => Ok(None),
-        Role::Storekeeper => Ok(Some(store::kept_by(db, user.id).await?)),
-        Role::Manager | Role::SalesHead => Ok(None),
-    }
+    if user.role == Role::Storekeeper { Ok(Some(store::kept_by(db, user.id).await?)) } else { Ok(None) }
 }
 
-/// Refuses unless `user` may post documents of `warehouse`.
-async fn check_poster(db: &Db, user: &CurrentUser, warehouse: i64) -> Result<(), AppError> {
-    if user.role == Role::Admin
-        || (user.role == Role::Storekeeper && store::kept_by(db, user.id).await?.contains(&warehouse))
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+/// Whether a user reading `mine` (see [`warehouses_of`]) may read a document of these warehouses.
+fn may_read(mine: &Option<Vec<i64>>, warehouse: i64, to: Option<i64>) -> bool {
+    mine.as_ref().is_none_or(|m| m.contains(&warehouse) || to.is_some_and(|t| m.contains(&t)))
+}
+
+/// Refuses unless `user` (reading `mine`) may post documents of `warehouse`: administrators anywhere,
+/// storekeepers at their own warehouses, nobody else.
+fn check_poster(user: &CurrentUser, mine: &Option<Vec<i64>>, warehouse: i64) -> Result<(), AppError> {
+    let may = match user.role {
+        Role::Admin => true,
+        Role::Storekeeper => mine.as_ref().is_some_and(|m| m.contains(&warehouse)),
+        Role::Manager | Role::SalesHead => false,
+    };
+    if may { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Creates a product.
@@ -120,26 +119,6 @@ pub async fn save_warehouse(
 async fn active_users(db: &Db) -> Result<Vec<i64>, AppError> {
     let sql = "SELECT id FROM users WHERE active";
     Ok(db_run!(db, p => sqlx::query_scalar(sql).fetch_all(p).await)?)
-}
-
-/// A price in tiyin (two decimals), refusing negative, over-precise and absurd ones.
-fn price_minor(c: &mut Checks, field: &str, price: Decimal) -> Option<i64> {
-    if price.is_sign_negative() && !price.is_zero() {
-        c.fail(field, ErrCode::OutOfRange);
-        return None;
-    }
-    let m = price * Decimal::from(100);
-    if m.fract() != Decimal::ZERO {
-        c.fail(field, ErrCode::TooPrecise);
-        return None;
-    }
-    match i64::try_from(m.trunc()) {
-        Ok(v) if v <= MAX_PRICE * 100 => Some(v),
-        _ => {
-            c.fail(field, ErrCode::TooLarge);
-            None
-        }
-    }
 }
 
 /// A warehouse a document may name: it exists and is not archived.
@@ -239,7 +218,7 @@ async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppErr
                 c.fail(&at("unit_cost"), ErrCode::Required);
                 continue;
             }
-            (DocKind::Receipt, Some(p)) => price_minor(&mut c, &at("unit_cost"), p),
+            (DocKind::Receipt, Some(p)) => super::price_minor(&mut c, &at("unit_cost"), p),
             (_, None) => None,
             (_, Some(_)) => {
                 c.fail(&at("unit_cost"), ErrCode::InvalidChoice);
@@ -318,12 +297,12 @@ async fn products_of(
 /// Creates a document (a draft; posted at once with `post`, and then nothing stays when the posting is
 /// refused).
 pub async fn create_document(db: &Db, user: &CurrentUser, input: &NewStockDocument) -> Result<StockDocument, AppError> {
-    check_poster(db, user, input.warehouse_id).await?;
+    check_poster(user, &warehouses_of(db, user).await?, input.warehouse_id)?;
     let v = validate(db, input).await?;
     let id = store::create_document(db, user.id, &v).await?;
     if input.post {
-        let doc = store::document(db, id).await?;
-        if let Err(e) = store::transition(db, user.id, id, doc.version, Transition::Post).await {
+        // A new draft is at version 1.
+        if let Err(e) = store::transition(db, user.id, id, 1, Transition::Post).await {
             store::delete_draft(db, id).await?;
             return Err(e);
         }
@@ -334,13 +313,11 @@ pub async fn create_document(db: &Db, user: &CurrentUser, input: &NewStockDocume
 /// One document `user` may read.
 pub async fn document(db: &Db, user: &CurrentUser, id: i64) -> Result<StockDocument, AppError> {
     let doc = store::document(db, id).await?;
-    if let Some(mine) = warehouses_of(db, user).await?
-        && !mine.contains(&doc.warehouse_id)
-        && !doc.to_warehouse_id.is_some_and(|t| mine.contains(&t))
-    {
-        return Err(AppError::Forbidden);
+    if may_read(&warehouses_of(db, user).await?, doc.warehouse_id, doc.to_warehouse_id) {
+        Ok(doc)
+    } else {
+        Err(AppError::Forbidden)
     }
-    Ok(doc)
 }
 
 /// Posts a draft, receives a transfer, or cancels a document, at `version`.
@@ -351,15 +328,20 @@ pub async fn transition(
     version: i64,
     what: Transition,
 ) -> Result<StockDocument, AppError> {
-    let doc = document(db, user, id).await?;
+    // Its header decides who may; the lines are read once, by the posting itself.
+    let doc = store::places(db, id).await?;
+    let mine = warehouses_of(db, user).await?;
+    if !may_read(&mine, doc.warehouse_id, doc.to_warehouse_id) {
+        return Err(AppError::Forbidden);
+    }
     // A transfer is received by the keeper of where it arrives; the rest by the keeper of where it starts.
     let place = match what {
         Transition::Receive => doc.to_warehouse_id.unwrap_or(doc.warehouse_id),
         _ => doc.warehouse_id,
     };
-    check_poster(db, user, place).await?;
+    check_poster(user, &mine, place)?;
     if what == Transition::Cancel && doc.kind == DocKind::Transfer && doc.status == DocStatus::Posted {
-        check_poster(db, user, doc.to_warehouse_id.unwrap_or(doc.warehouse_id)).await?;
+        check_poster(user, &mine, doc.to_warehouse_id.unwrap_or(doc.warehouse_id))?;
     }
     store::transition(db, user.id, id, version, what).await?;
     store::document(db, id).await

@@ -579,6 +579,29 @@ async fn document_rows(db: &Db, id: i64) -> Result<(DocRow, Vec<LineRow>), AppEr
     Ok((d, lines))
 }
 
+/// A document's kind, status and warehouses: what decides who may act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocPlaces {
+    pub kind: DocKind,
+    pub status: DocStatus,
+    pub warehouse_id: i64,
+    pub to_warehouse_id: Option<i64>,
+}
+
+/// A document's [`DocPlaces`], or `NotFound`.
+pub async fn places(db: &Db, id: i64) -> Result<DocPlaces, AppError> {
+    let sql = "SELECT kind, status, warehouse_id, to_warehouse_id FROM stock_documents WHERE id = $1";
+    let row: Option<(String, String, i64, Option<i64>)> =
+        db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
+    let (kind, status, warehouse_id, to_warehouse_id) = row.ok_or(AppError::NotFound)?;
+    Ok(DocPlaces {
+        kind: DocKind::parse(&kind).ok_or(AppError::NotFound)?,
+        status: DocStatus::parse(&status).ok_or(AppError::NotFound)?,
+        warehouse_id,
+        to_warehouse_id,
+    })
+}
+
 /// Which documents a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct DocQuery {
@@ -672,11 +695,11 @@ struct NewMove {
     reverses: Option<i64>,
 }
 
-/// What a phase of a document does to one warehouse: lines of goods coming in (with their value, or `None`
-/// for the moving average) or going out.
+/// What a phase of a document does to one warehouse: lines of goods coming in (with their value) or going
+/// out.
 enum Step {
     /// `(line id, product, base qty, value)`: goods coming in.
-    In(i64, i64, i64, Option<i64>),
+    In(i64, i64, i64, i64),
     /// `(line id, product, base qty)`: goods going out.
     Out(i64, i64, i64),
     /// `(line id, product, counted)`: an inventory line; the difference to what is there comes in or goes out.
@@ -691,13 +714,6 @@ impl Step {
             Step::In(_, p, _, _) | Step::Out(_, p, _) | Step::Count(_, p, _) | Step::Reverse(_, p, _, _) => *p,
         }
     }
-}
-
-/// The company-zone start of the day of `at` (the dashboard's chart is by day).
-fn day_of(at: Millis) -> Millis {
-    let z = crate::core::zone::company();
-    let local = at + i64::from(z.offset_at(at)) * 60_000;
-    z.utc_of_local(local.div_euclid(86_400_000) * 86_400_000)
 }
 
 /// Applies `steps` to `warehouse`'s balances inside an open transaction `$tx` of either backend: locks the
@@ -744,7 +760,6 @@ macro_rules! apply_steps {
             let s = stock.entry(step.product()).or_default();
             match *step {
                 Step::In(line, product, qty, value) => {
-                    let value = value.unwrap_or_else(|| super::div_round(qty as i128 * s.avg_cost_minor as i128, 1000));
                     *s = s.receive(qty, value);
                     moves.push(NewMove { product_id: product, qty_milli: qty, value_minor: value, line_id: Some(line), reverses: None });
                 }
@@ -827,7 +842,7 @@ macro_rules! apply_steps {
             sqlx::query(
                 "INSERT INTO stock_daily (warehouse_id, day, value_minor) VALUES ($1, $2, $3) \
                  ON CONFLICT (warehouse_id, day) DO UPDATE SET value_minor = stock_daily.value_minor + excluded.value_minor")
-                .bind($warehouse).bind(day_of($at)).bind(delta).execute(&mut *$tx).await?;
+                .bind($warehouse).bind(crate::core::format::day_start_in(&crate::core::zone::company(), $at)).bind(delta).execute(&mut *$tx).await?;
             for (line, e) in &expected {
                 sqlx::query("UPDATE stock_document_lines SET expected_milli = $1 WHERE id = $2")
                     .bind(e).bind(line).execute(&mut *$tx).await?;
@@ -928,7 +943,7 @@ pub async fn transition(db: &Db, user_id: i64, id: i64, version: i64, what: Tran
             Transition::Post => {
                 let steps: Vec<Step> = lines.iter().map(|l| match kind {
                     DocKind::Receipt => Step::In(l.id, l.product_id, l.base_milli,
-                        Some(super::line_value(l.qty_milli, l.unit_cost_minor.unwrap_or_default()))),
+                        super::line_value(l.qty_milli, l.unit_cost_minor.unwrap_or_default())),
                     DocKind::Inventory => Step::Count(l.id, l.product_id, l.base_milli),
                     DocKind::Shipment | DocKind::Transfer | DocKind::WriteOff => Step::Out(l.id, l.product_id, l.base_milli),
                 }).collect();
@@ -943,7 +958,7 @@ pub async fn transition(db: &Db, user_id: i64, id: i64, version: i64, what: Tran
                     }
                 }
                 let steps: Vec<Step> = lines.iter()
-                    .map(|l| Step::In(l.id, l.product_id, l.base_milli, Some(value_of.get(&l.id).copied().unwrap_or_default())))
+                    .map(|l| Step::In(l.id, l.product_id, l.base_milli, value_of.get(&l.id).copied().unwrap_or_default()))
                     .collect();
                 apply_steps!(db, tx, pg, id, target, target_negative, now, now, &steps, names)?;
             }

@@ -21,7 +21,6 @@ struct Shop {
     admin: String,
     keeper: String,
     manager: String,
-    keeper_id: i64,
     a: i64,
     b: i64,
     chair: i64,
@@ -48,7 +47,6 @@ async fn shop(app: &TestApp) -> Shop {
         admin,
         keeper,
         manager,
-        keeper_id,
         a: a.json()["id"].as_i64().unwrap(),
         b: b.json()["id"].as_i64().unwrap(),
         chair: chair.json()["id"].as_i64().unwrap(),
@@ -226,7 +224,6 @@ async fn ledger(app: TestApp) {
     let v = app.get_json(admin, &format!("/api/v1/stock-documents/{count_id}")).await["version"].clone();
     let closed = post(&app, admin, &format!("/api/v1/stock-documents/{count_id}/cancel"), json!({"version": v})).await;
     assert_eq!(closed.status, 422, "{}", closed.body);
-    let _ = s.keeper_id;
 }
 both_apps!(stock_ledger, ledger);
 
