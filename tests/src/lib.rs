@@ -301,6 +301,14 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Signs in a user made by [`make_user`] (or [`TestApp::user_token`]) through the login form; the
+    /// session cookie.
+    pub async fn login(&self, email: &str) -> String {
+        let form = format!("email={}&password=password-{}", email.replace('@', "%40"), email.replace('@', "%40"));
+        let res = self.browser("POST", "/rpc/login", None, Some(&form), "/login").await;
+        res.cookie("karvon_session").unwrap_or_else(|| panic!("login failed: {:?}", res.location()))
+    }
+
     /// Creates a customer named `name` over REST as `token`'s user (201 asserted); its id.
     pub async fn customer(&self, token: &str, name: &str) -> i64 {
         let r = self.api("POST", "/api/v1/customers", Some(token), Some(serde_json::json!({"name": name}))).await;

@@ -81,6 +81,7 @@ pub enum ErrCode {
     SameWarehouse,
     ServiceNotStocked,
     UnknownUnit,
+    CurrencyFixed,
 }
 
 impl ErrCode {
@@ -159,6 +160,7 @@ impl ErrCode {
             ErrCode::SameWarehouse => Msg::ErrSameWarehouse,
             ErrCode::ServiceNotStocked => Msg::ErrServiceNotStocked,
             ErrCode::UnknownUnit => Msg::ErrUnknownUnit,
+            ErrCode::CurrencyFixed => Msg::ErrCurrencyFixed,
         }
     }
 }

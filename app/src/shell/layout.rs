@@ -37,6 +37,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("mail") view={Lazy::<MailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("mail/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
@@ -62,6 +63,7 @@ fn page_kind(path: &str) -> Msg {
         ["deals", _] => Msg::Deal,
         ["mail", ..] => Msg::Mail,
         ["segments"] => Msg::NavSegments,
+        ["stock"] => Msg::StockDashboard,
         ["admin", "users"] => Msg::NavUsers,
         ["admin", "teams"] => Msg::NavTeams,
         ["admin", "custom-fields"] => Msg::NavCustomFields,
@@ -160,6 +162,9 @@ page_areas! {
     area_deals / preload_deals {
         DealsRoute => crate::deals::page_board::DealsPage,
         DealRoute => crate::deals::page_deal::DealPage,
+    }
+    area_stock / preload_stock {
+        StockRoute => crate::stock::page_dashboard::StockDashboardPage,
     }
     area_settings / preload_settings {
         AdminRoute => AdminPage,
@@ -354,6 +359,7 @@ fn nav_label(key: &str) -> Msg {
         "tasks" => Msg::NavMyDay,
         "mail" => Msg::Mail,
         "deals" => Msg::NavDeals,
+        "stock" => Msg::NavStock,
         _ => Msg::AppName,
     }
 }

@@ -22,6 +22,7 @@ pub const MODULES: Modules = Modules(&[
     crate::tasks::MODULE,
     crate::mail::MODULE,
     crate::deals::MODULE,
+    crate::stock::MODULE,
 ]);
 
 /// The id of the `<script type="application/json">` that carries the page's [`SessionInfo`].

@@ -6,6 +6,16 @@
 //! for the server and the browser and unit-tested below. Rounding, everywhere in stock: half away from zero,
 //! to 0.001 of the base unit for quantities and to one tiyin for values.
 
+pub mod api;
+pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod dashboard_store;
+pub mod page_dashboard;
+#[cfg(feature = "ssr")]
+pub mod price_service;
+#[cfg(feature = "ssr")]
+pub mod price_store;
+pub mod prices;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -14,7 +24,23 @@ pub mod store;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::core::{Checks, ErrCode, Millis};
+use crate::core::modules::ModuleDef;
+use crate::core::{Checks, ErrCode, Millis, Msg};
+
+/// The stock module (switchable in Settings > Modules): the catalog, prices, warehouses and their documents.
+pub const MODULE: ModuleDef = ModuleDef {
+    key: "stock",
+    name: Msg::ModuleStock,
+    paths: &[
+        "/stock",
+        "/api/v1/products",
+        "/api/v1/price-lists",
+        "/api/v1/prices",
+        "/api/v1/warehouses",
+        "/api/v1/stock-documents",
+        "/api/v1/stock",
+    ],
+};
 
 /// Thousandths: the scale of every stored quantity.
 pub const QTY_SCALE: u32 = 3;
@@ -435,6 +461,17 @@ impl DocKind {
         DocKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The kind's name.
+    pub fn msg(self) -> Msg {
+        match self {
+            DocKind::Receipt => Msg::DocReceipt,
+            DocKind::Shipment => Msg::DocShipment,
+            DocKind::Transfer => Msg::DocTransfer,
+            DocKind::WriteOff => Msg::DocWriteOff,
+            DocKind::Inventory => Msg::DocInventory,
+        }
+    }
+
     /// The number's prefix (Uzbek initials: Kirim, CHiqim, KOʻchirish, Hisobdan chiqarish, INventarizatsiya).
     pub fn prefix(self) -> &'static str {
         match self {
@@ -623,6 +660,21 @@ pub struct Balance {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub reorder: Option<Decimal>,
     pub last_out_at: Option<Millis>,
+}
+
+/// An item's minimum in a warehouse and how much to reorder when it falls below (`null` clears either).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StockLimits {
+    pub warehouse_id: i64,
+    pub product_id: i64,
+    /// In the base unit.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    #[serde(default, deserialize_with = "opt_decimal_de")]
+    pub min: Option<Decimal>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    #[serde(default, deserialize_with = "opt_decimal_de")]
+    pub reorder: Option<Decimal>,
 }
 
 /// A page of balances, by warehouse and product.

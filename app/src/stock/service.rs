@@ -306,8 +306,30 @@ pub async fn create_document(db: &Db, user: &CurrentUser, input: &NewStockDocume
             store::delete_draft(db, id).await?;
             return Err(e);
         }
+        let doc = store::document(db, id).await?;
+        announce(db, &doc).await;
+        return Ok(doc);
     }
     store::document(db, id).await
+}
+
+/// The event open dashboards and stock lists listen for.
+pub const EVENT: &str = "stock";
+
+/// Tells every open dashboard (on every app server) that a document moved stock: its warehouses and the
+/// first products it moved, for the "just changed" marks. It carries no quantities: each page reads its
+/// own view again.
+pub async fn announce(db: &Db, doc: &StockDocument) {
+    use crate::core::events::{self, Event};
+    let mut warehouses = vec![doc.warehouse_id];
+    warehouses.extend(doc.to_warehouse_id);
+    let mut products: Vec<i64> = doc.lines.iter().map(|l| l.product_id).collect();
+    products.sort_unstable();
+    products.dedup();
+    products.truncate(200);
+    let data = serde_json::json!({"document_id": doc.id, "number": doc.number, "status": doc.status,
+        "warehouses": warehouses, "products": products});
+    events::publish(db, &Event { user_id: 0, name: EVENT.into(), id: None, data }).await;
 }
 
 /// One document `user` may read.
@@ -344,11 +366,47 @@ pub async fn transition(
         check_poster(user, &mine, doc.to_warehouse_id.unwrap_or(doc.warehouse_id))?;
     }
     store::transition(db, user.id, id, version, what).await?;
-    store::document(db, id).await
+    let doc = store::document(db, id).await?;
+    announce(db, &doc).await;
+    Ok(doc)
 }
 
 /// A page of the documents `user` may read.
 pub async fn documents(db: &Db, user: &CurrentUser, mut q: store::DocQuery) -> Result<super::DocPage, AppError> {
     q.warehouses = warehouses_of(db, user).await?;
     store::documents(db, &q).await
+}
+
+/// Sets an item's minimum and reorder quantity in a warehouse (administrators, and the warehouse's
+/// storekeepers); the item's balance as it is then.
+pub async fn set_limits(db: &Db, user: &CurrentUser, input: &super::StockLimits) -> Result<super::Balance, AppError> {
+    store::warehouse(db, input.warehouse_id).await?;
+    check_poster(user, &warehouses_of(db, user).await?, input.warehouse_id)?;
+    let mut c = Checks::default();
+    let product = match store::product(db, input.product_id).await {
+        Ok(p) => Some(p),
+        Err(AppError::NotFound) => {
+            c.fail("product_id", ErrCode::InvalidChoice);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if product.is_some_and(|p| p.kind == ProductKind::Service) {
+        c.fail("product_id", ErrCode::ServiceNotStocked);
+    }
+    let min = input.min.and_then(|m| qty_milli(&mut c, "min", m, false));
+    let reorder = input.reorder.and_then(|r| qty_milli(&mut c, "reorder", r, false));
+    c.finish()?;
+    store::set_limits(db, input.warehouse_id, input.product_id, min, reorder).await?;
+    let data =
+        serde_json::json!({"document_id": null, "warehouses": [input.warehouse_id], "products": [input.product_id]});
+    crate::core::events::publish(db, &crate::core::events::Event { user_id: 0, name: EVENT.into(), id: None, data })
+        .await;
+    let q = store::BalanceQuery {
+        warehouse_id: Some(input.warehouse_id),
+        product_id: Some(input.product_id),
+        limit: 1,
+        ..Default::default()
+    };
+    store::balances(db, &q).await?.items.into_iter().next().ok_or(AppError::NotFound)
 }

@@ -168,7 +168,7 @@ pub async fn products(db: &Db, q: &ProductQuery) -> Result<ProductPage, AppError
 
 /// Cuts `rows` (read with one row past `limit`) to the page and gives the cursor after its last row when
 /// more follow: every list here pages this way.
-fn cut_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Option<String> {
+pub(super) fn cut_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Option<String> {
     if rows.len() as i64 <= limit {
         return None;
     }
@@ -610,6 +610,8 @@ pub struct DocQuery {
     pub warehouse_id: Option<i64>,
     pub kind: Option<DocKind>,
     pub status: Option<DocStatus>,
+    /// Only documents posted at or after this moment.
+    pub posted_since: Option<Millis>,
     pub cursor: Option<String>,
     pub limit: i64,
 }
@@ -656,6 +658,9 @@ pub async fn documents(db: &Db, q: &DocQuery) -> Result<DocPage, AppError> {
     }
     if let Some(s) = q.status {
         push_cond(&mut sql, &mut args, " AND d.status = #", Arg::S(s.as_str().into()));
+    }
+    if let Some(since) = q.posted_since {
+        push_cond(&mut sql, &mut args, " AND d.posted_at >= #", Arg::I(since));
     }
     if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
         let id: i64 = c.parse().map_err(|_| AppError::field("cursor", ErrCode::InvalidChoice))?;
@@ -1050,24 +1055,59 @@ pub async fn balances(db: &Db, q: &BalanceQuery) -> Result<BalancePage, AppError
     sql.push_str(&format!(" ORDER BY b.warehouse_id, b.product_id LIMIT {}", limit + 1));
     let mut rows: Vec<BalanceRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let next_cursor = cut_page(&mut rows, limit, |r| format!("{}_{}", r.warehouse_id, r.product_id));
-    let items = rows
-        .into_iter()
-        .map(|r| Balance {
-            warehouse_id: r.warehouse_id,
-            warehouse_name: r.warehouse_name,
-            product_id: r.product_id,
-            product_name: r.product_name,
-            sku: r.sku,
-            unit: r.unit,
-            on_hand: qty_of(r.on_hand_milli),
-            reserved: qty_of(r.reserved_milli),
-            value: money_of(r.value_minor),
-            min: r.min_milli.map(qty_of),
-            reorder: r.reorder_milli.map(qty_of),
-            last_out_at: r.last_out_at,
-        })
-        .collect();
-    Ok(BalancePage { items, next_cursor })
+    Ok(BalancePage { items: rows.into_iter().map(balance_of).collect(), next_cursor })
+}
+
+fn balance_of(r: BalanceRow) -> Balance {
+    Balance {
+        warehouse_id: r.warehouse_id,
+        warehouse_name: r.warehouse_name,
+        product_id: r.product_id,
+        product_name: r.product_name,
+        sku: r.sku,
+        unit: r.unit,
+        on_hand: qty_of(r.on_hand_milli),
+        reserved: qty_of(r.reserved_milli),
+        value: money_of(r.value_minor),
+        min: r.min_milli.map(qty_of),
+        reorder: r.reorder_milli.map(qty_of),
+        last_out_at: r.last_out_at,
+    }
+}
+
+/// Up to `limit` live balances of `warehouse` (or all warehouses) meeting `cond` (SQL on `b`), in `order`:
+/// the dashboard's short lists, each read through its own index.
+pub(super) async fn live_balances(
+    db: &Db,
+    warehouse: Option<i64>,
+    cond: &str,
+    order: &str,
+    limit: i64,
+) -> Result<Vec<Balance>, AppError> {
+    let place = if warehouse.is_some() { " AND b.warehouse_id = $1" } else { " AND $1 = 0" };
+    let sql = format!(
+        "SELECT b.warehouse_id, w.name AS warehouse_name, b.product_id, p.name AS product_name, p.sku, p.base_unit AS unit, \
+         b.on_hand_milli, b.reserved_milli, b.value_minor, b.min_milli, b.reorder_milli, b.last_out_at \
+         FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id JOIN products p ON p.id = b.product_id \
+         WHERE {cond}{place} ORDER BY {order} LIMIT {limit}"
+    );
+    let rows: Vec<BalanceRow> = db_run!(db, p => sqlx::query_as(&sql).bind(warehouse.unwrap_or(0)).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(balance_of).collect())
+}
+
+/// Sets an item's minimum and reorder quantity in a warehouse (its balance row made if it has none).
+pub async fn set_limits(
+    db: &Db,
+    warehouse: i64,
+    product: i64,
+    min: Option<i64>,
+    reorder: Option<i64>,
+) -> Result<(), AppError> {
+    let sql = "INSERT INTO stock_balances (warehouse_id, product_id, min_milli, reorder_milli, updated_at) \
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (warehouse_id, product_id) \
+               DO UPDATE SET min_milli = excluded.min_milli, reorder_milli = excluded.reorder_milli, updated_at = excluded.updated_at";
+    db_run!(db, p => sqlx::query(sql).bind(warehouse).bind(product).bind(min).bind(reorder).bind(now_millis()).execute(p).await.map(|_| ()))?;
+    Ok(())
 }
 
 /// Which movements a list shows.

@@ -164,6 +164,46 @@ pub async fn stream(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
+/// A stream of the events sent to no one user (`user_id` 0) that `pass` lets through as it finds them, for as
+/// long as the listener may listen; a stream that lagged behind gets a `reload` event.
+fn broadcast_feed<P>(db: &Db, listener: Listener, pass: P) -> impl Stream<Item = Result<SseEvent, Infallible>> + use<P>
+where
+    P: Fn(&Event, &Listener) -> Option<SseEvent> + Send + Sync + 'static,
+{
+    let feed = (events::subscribe(db), CLOSING.subscribe(), listener);
+    let pass = std::sync::Arc::new(pass);
+    futures_util::stream::unfold(feed, move |(mut rx, mut closing, mut listener)| {
+        let pass = pass.clone();
+        async move {
+            loop {
+                if *closing.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    _ = closing.changed() => return None,
+                    _ = listener.recheck.tick() => {
+                        if !listener.still_allowed().await {
+                            return None;
+                        }
+                    }
+                    got = rx.recv() => match got {
+                        Ok(e) if e.user_id == 0 => {
+                            if let Some(ev) = pass(&e, &listener) {
+                                return Some((Ok(ev), (rx, closing, listener)));
+                            }
+                        }
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            return Some((Ok(SseEvent::default().event("reload").data("{}")), (rx, closing, listener)));
+                        }
+                        Ok(_) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                }
+            }
+        }
+    })
+}
+
 /// A pipeline's live changes for its open boards: a `deal` event (`{"deal_id", "version"}`) whenever one of
 /// its deals is created, changed, moved or closed, on whichever app server. It carries no deal data: the
 /// board asks for the card, through the reader's scope.
@@ -179,42 +219,51 @@ pub async fn board_stream(
     let listener = Listener::new(&state.db, credential.map(|c| c.0), user)
         .await
         .ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
-    let feed = (events::subscribe(&state.db), CLOSING.subscribe(), listener);
-    let stream = futures_util::stream::unfold(feed, move |(mut rx, mut closing, mut listener)| async move {
-        loop {
-            if *closing.borrow() {
-                return None;
-            }
-            tokio::select! {
-                _ = closing.changed() => return None,
-                _ = listener.recheck.tick() => {
-                    if !listener.still_allowed().await {
-                        return None;
-                    }
-                }
-                got = rx.recv() => match got {
-                    Ok(e) if e.user_id == 0 && e.name == app::deals::service::EVENT
-                        && e.data["pipeline_id"].as_i64() == Some(pipeline_id) => {
-                        let managers: Vec<i64> = e.data["managers"]
-                            .as_array()
-                            .map(|a| a.iter().filter_map(|m| m.as_i64()).collect())
-                            .unwrap_or_default();
-                        if !listener.sees(&managers) {
-                            continue;
-                        }
-                        let data = serde_json::json!({"deal_id": e.data["deal_id"], "version": e.data["version"]});
-                        let ev = SseEvent::default().event(&e.name).data(data.to_string());
-                        return Some((Ok(ev), (rx, closing, listener)));
-                    }
-                    // A board that lagged behind reloads its columns.
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        return Some((Ok(SseEvent::default().event("reload").data("{}")), (rx, closing, listener)));
-                    }
-                    Ok(_) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
-            }
+    let stream = broadcast_feed(&state.db, listener, move |e, listener| {
+        if e.name != app::deals::service::EVENT || e.data["pipeline_id"].as_i64() != Some(pipeline_id) {
+            return None;
         }
+        let managers: Vec<i64> =
+            e.data["managers"].as_array().map(|a| a.iter().filter_map(|m| m.as_i64()).collect()).unwrap_or_default();
+        if !listener.sees(&managers) {
+            return None;
+        }
+        let data = serde_json::json!({"deal_id": e.data["deal_id"], "version": e.data["version"]});
+        Some(SseEvent::default().event(&e.name).data(data.to_string()))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// Stock stream parameters.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StockStreamParams {
+    /// Only documents from or to this warehouse.
+    pub warehouse_id: Option<i64>,
+}
+
+/// Live stock changes for open dashboards and stock lists: a `stock` event (`{"document_id", "number",
+/// "status", "warehouses", "products"}`) whenever a document is posted, received or cancelled, on whichever
+/// app server. Everyone signed in sees stock.
+#[utoipa::path(get, path = "/api/v1/stock/events", tag = "stock", params(StockStreamParams), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 401, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn stock_stream(
+    State(state): State<AppState>,
+    api: Api,
+    credential: Option<axum::Extension<Credential>>,
+    super::ApiQuery(p): super::ApiQuery<StockStreamParams>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let user = api.user()?;
+    let listener = Listener::new(&state.db, credential.map(|c| c.0), user)
+        .await
+        .ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
+    let only = p.warehouse_id;
+    let stream = broadcast_feed(&state.db, listener, move |e, _| {
+        let mine = only
+            .is_none_or(|w| e.data["warehouses"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(w))));
+        (e.name == app::stock::service::EVENT && mine)
+            .then(|| SseEvent::default().event(&e.name).data(e.data.to_string()))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -11,6 +11,7 @@ pub mod events;
 pub mod imports;
 pub mod interactions;
 pub mod mail;
+pub mod prices;
 pub mod records;
 pub mod segments;
 pub mod stock;
@@ -367,8 +368,17 @@ pub fn router() -> Router<AppState> {
         .route("/v1/stock-documents/{id}/post", axum::routing::post(stock::post_document))
         .route("/v1/stock-documents/{id}/receive", axum::routing::post(stock::receive_document))
         .route("/v1/stock-documents/{id}/cancel", axum::routing::post(stock::cancel_document))
+        .route("/v1/price-lists", get(prices::price_lists).post(prices::create_price_list))
+        .route("/v1/price-lists/assign", axum::routing::post(prices::assign))
+        .route("/v1/price-lists/{id}", get(prices::price_list).put(prices::update_price_list))
+        .route("/v1/price-lists/{id}/archive", axum::routing::post(prices::archive_price_list))
+        .route("/v1/price-lists/{id}/restore", axum::routing::post(prices::restore_price_list))
+        .route("/v1/price-lists/{id}/prices", get(prices::prices).post(prices::set_prices))
+        .route("/v1/prices/quote", get(prices::quote))
         .route("/v1/stock/balances", get(stock::balances))
         .route("/v1/stock/movements", get(stock::movements))
+        .route("/v1/stock/events", get(events::stock_stream))
+        .route("/v1/stock/limits", axum::routing::put(stock::set_limits))
         .route("/v1/notifications", get(tasks::notifications))
         .route("/v1/notifications/{id}/read", axum::routing::post(tasks::read))
         .route("/v1/events", get(events::stream))

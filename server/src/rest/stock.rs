@@ -233,6 +233,7 @@ pub async fn documents(
         warehouse_id: p.warehouse_id,
         kind: p.kind,
         status: p.status,
+        posted_since: None,
         cursor: p.cursor,
         limit: i64::from(p.limit.unwrap_or(50)),
     };
@@ -383,4 +384,18 @@ pub async fn movements(
         limit: i64::from(p.limit.unwrap_or(50)),
     };
     store::movements(&state.db, &q).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Sets an item's minimum and reorder quantity in a warehouse (administrators and its storekeepers); the
+/// dashboard lists items below their minimum.
+#[utoipa::path(put, path = "/api/v1/stock/limits", tag = "stock", request_body = app::stock::StockLimits,
+    security(("bearer" = [])),
+    responses((status = 200, body = app::stock::Balance), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn set_limits(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(input): ApiJson<app::stock::StockLimits>,
+) -> Result<Json<app::stock::Balance>, ApiError> {
+    service::set_limits(&state.db, api.user()?, &input).await.map(Json).map_err(|e| api.err(e))
 }

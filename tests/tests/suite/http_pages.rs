@@ -61,9 +61,7 @@ async fn first_run_setup_login_and_errors_without_javascript() {
 }
 
 async fn login(app: &TestApp, email: &str) -> String {
-    let form = format!("email={}&password=password-{}", email.replace('@', "%40"), email.replace('@', "%40"));
-    let res = app.browser("POST", "/rpc/login", None, Some(&form), "/login").await;
-    res.cookie("karvon_session").unwrap_or_else(|| panic!("login failed: {:?}", res.location()))
+    app.login(email).await
 }
 
 #[tokio::test]

@@ -131,8 +131,22 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("POST", "/api/v1/stock-documents/{stockdoc}/post", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/stock-documents/{stockdoc}/receive", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/stock-documents/{stockdoc}/cancel", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
+    // Everyone reads prices (a manager quotes them); administrators keep the lists.
+    ("GET", "/api/v1/price-lists", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("POST", "/api/v1/price-lists", r#"{"name":""}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
+    ("POST", "/api/v1/price-lists/assign", r#"{"customer_ids":[]}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
+    ("GET", "/api/v1/price-lists/{pricelist}", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("PUT", "/api/v1/price-lists/{pricelist}", r#"{"version":0,"name":"x"}"#, [401, 403, 403, 403, 409, 401, 401, 403]),
+    ("POST", "/api/v1/price-lists/{pricelist}/archive", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 403]),
+    ("POST", "/api/v1/price-lists/{pricelist}/restore", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 403]),
+    ("GET", "/api/v1/price-lists/{pricelist}/prices", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("POST", "/api/v1/price-lists/{pricelist}/prices", r#"{"items":[]}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
+    ("GET", "/api/v1/prices/quote?product_id={product}", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("GET", "/api/v1/stock/balances", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("GET", "/api/v1/stock/movements", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("GET", "/api/v1/stock/events", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    // Administrators and the warehouse's storekeeper set an item's minimum.
+    ("PUT", "/api/v1/stock/limits", r#"{"warehouse_id":{warehouse},"product_id":{product},"min":"-1"}"#, [401, 403, 403, 403, 422, 401, 401, 422]),
     // Last, as they change what the rows above read: a sync request, a link, a disconnection (which the
     // first caller allowed to make it makes; the later ones find no mailbox).
     ("POST", "/api/v1/mailboxes/{mailbox}/sync", "", [401, 202, 404, 404, 202, 401, 401, 404]),
@@ -272,7 +286,9 @@ impl World {
         .await["id"]
             .as_i64()
             .unwrap();
+        let pricelist = post("/api/v1/price-lists", &admin, json!({"name": "Chakana"})).await["id"].as_i64().unwrap();
         let ids = vec![
+            ("pricelist", pricelist.to_string()),
             ("warehouse", warehouse.to_string()),
             ("product", product.to_string()),
             ("stockdoc", stockdoc.to_string()),
@@ -446,7 +462,7 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("mail/mailbox", Gate::User), ("mail/message", Gate::User), ("mail/new-customer", Gate::User),
     ("mail/overview", Gate::User), ("mail/send", Gate::User), ("mail/sync", Gate::User), ("mail/template", Gate::User),
     ("mail/template-delete", Gate::User),
-    ("records/archive", Gate::User),
+    ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),
     ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),

@@ -9,9 +9,7 @@ use tests::{TestApp, make_user};
 
 /// Signs `email` in through the no-JavaScript form; returns the session cookie.
 async fn session_of(app: &TestApp, email: &str) -> String {
-    let form = format!("email={}&password=password-{}", email.replace('@', "%40"), email.replace('@', "%40"));
-    let res = app.browser("POST", "/rpc/login", None, Some(&form), "/login").await;
-    res.cookie("karvon_session").unwrap_or_else(|| panic!("signed in: {} {:?}", res.status, res.location()))
+    app.login(email).await
 }
 
 /// A request as a browser would send it from a page at `origin` (None: a client sending no origin at all).

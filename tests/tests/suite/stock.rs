@@ -252,3 +252,219 @@ async fn concurrent(app: TestApp) {
     assert_eq!(balance(&app, &s.admin, s.a, s.chair).await, ("0".into(), "0".into()));
 }
 both_apps!(stock_concurrent_shipments, concurrent);
+
+async fn price_lists(app: TestApp) {
+    let s = shop(&app).await;
+    let (admin, chair) = (&s.admin, s.chair);
+    let buyer = app.customer(&s.manager, "Ulgurji savdo MChJ").await;
+    let walk_in = app.customer(&s.manager, "Chakana xaridor").await;
+
+    // Lists: a retail default in UZS, a wholesale list, a dollar list.
+    let retail = post(&app, admin, "/api/v1/price-lists", json!({"name": "Chakana", "is_default": true})).await;
+    assert_eq!((retail.status.as_u16(), retail.json()["currency"].as_str()), (201, Some("UZS")), "{}", retail.body);
+    let retail = retail.json()["id"].as_i64().unwrap();
+    let wholesale =
+        post(&app, admin, "/api/v1/price-lists", json!({"name": "Ulgurji"})).await.json()["id"].as_i64().unwrap();
+    let dollars =
+        post(&app, admin, "/api/v1/price-lists", json!({"name": "Eksport", "currency": "usd", "is_default": true}))
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+    let taken = post(&app, admin, "/api/v1/price-lists", json!({"name": "chakana"})).await;
+    assert_eq!((taken.status.as_u16(), taken.json()["fields"].get("name").is_some()), (422, true), "{}", taken.body);
+    let managers = post(&app, &s.manager, "/api/v1/price-lists", json!({"name": "Mening"})).await;
+    assert_eq!(managers.status, 403);
+
+    // Prices from dates; bad ones refused by their line, and nothing of the request is kept.
+    let set = |list: i64, items: Value| {
+        let body = json!({"items": items});
+        let app = &app;
+        async move { post(app, admin, &format!("/api/v1/price-lists/{list}/prices"), body).await }
+    };
+    let bad = set(
+        retail,
+        json!([{"product_id": chair, "valid_from": "2026-01-01", "price": "150000"},
+        {"product_id": chair, "valid_from": "2026-02-30", "price": "1"},
+        {"product_id": chair, "valid_from": "2026-03-01", "price": "-5"},
+        {"product_id": 999999, "price": "1.005"}]),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    for f in ["items[1].valid_from", "items[2].price", "items[3].product_id", "items[3].price"] {
+        assert!(bad.json()["fields"].get(f).is_some(), "{f}: {}", bad.body);
+    }
+    let none = app.get_json(admin, &format!("/api/v1/price-lists/{retail}/prices?on=2026-06-01")).await;
+    assert_eq!(none["items"], json!([]), "{none}");
+    let ok = set(
+        retail,
+        json!([{"product_id": chair, "valid_from": "2026-01-01", "price": "150000"},
+        {"product_id": chair, "valid_from": "2026-07-01", "price": "165000.50"}]),
+    )
+    .await;
+    assert_eq!(ok.status, 204, "{}", ok.body);
+    assert_eq!(
+        set(wholesale, json!([{"product_id": chair, "valid_from": "2026-01-01", "price": "130000"}])).await.status,
+        204
+    );
+    assert_eq!(
+        set(dollars, json!([{"product_id": chair, "valid_from": "2026-01-01", "price": "12.40"}])).await.status,
+        204
+    );
+    // The same date again corrects that day's price.
+    assert_eq!(
+        set(wholesale, json!([{"product_id": chair, "valid_from": "2026-01-01", "price": "128000"}])).await.status,
+        204
+    );
+
+    // The list on a date, and one product's history.
+    let june = app.get_json(&s.manager, &format!("/api/v1/price-lists/{retail}/prices?on=2026-06-30")).await;
+    assert_eq!(
+        (june["items"][0]["price"].as_str(), june["items"][0]["valid_from"].as_str()),
+        (Some("150000"), Some("2026-01-01"))
+    );
+    let july = app.get_json(&s.manager, &format!("/api/v1/price-lists/{retail}/prices?on=2026-07-01")).await;
+    assert_eq!(july["items"][0]["price"], "165000.5");
+    let history = app.get_json(&s.manager, &format!("/api/v1/price-lists/{retail}/prices?product_id={chair}")).await;
+    assert_eq!(history["items"].as_array().map(Vec::len), Some(2), "{history}");
+    let bad_on = app.api("GET", &format!("/api/v1/price-lists/{retail}/prices?on=yesterday"), Some(admin), None).await;
+    assert_eq!(bad_on.status, 422);
+
+    // The price function: the customer's own list, else the currency's default, else nothing.
+    let quote = |customer: Option<i64>, extra: &str| {
+        let c = customer.map(|c| format!("&customer_id={c}")).unwrap_or_default();
+        let path = format!("/api/v1/prices/quote?product_id={chair}{c}{extra}");
+        let token = s.manager.clone();
+        let app = &app;
+        async move { app.get_json(&token, &path).await }
+    };
+    let q = quote(Some(buyer), "&on=2026-06-01").await;
+    assert_eq!((q["price_list_id"].as_i64(), q["price"].as_str()), (Some(retail), Some("150000")), "{q}");
+    let moved =
+        post(&app, admin, "/api/v1/price-lists/assign", json!({"price_list_id": wholesale, "customer_ids": [buyer]}))
+            .await;
+    assert_eq!((moved.status.as_u16(), moved.json()["changed"].as_u64()), (200, Some(1)), "{}", moved.body);
+    let q = quote(Some(buyer), "&on=2026-06-01").await;
+    assert_eq!((q["price_list_id"].as_i64(), q["price"].as_str()), (Some(wholesale), Some("128000")), "{q}");
+    let q = quote(Some(walk_in), "&on=2026-08-01").await;
+    assert_eq!(q["price"], "165000.5", "{q}");
+    let q = quote(Some(buyer), "&currency=USD&on=2026-06-01").await;
+    assert_eq!((q["price_list_id"].as_i64(), q["price"].as_str()), (Some(dollars), Some("12.4")), "{q}");
+    // Before any price: none.
+    assert_eq!(quote(Some(buyer), "&on=2025-12-31").await, Value::Null);
+    // An archived list prices nothing: its customers fall back to the default.
+    let v = app.get_json(admin, &format!("/api/v1/price-lists/{wholesale}")).await["version"].clone();
+    let arch = post(&app, admin, &format!("/api/v1/price-lists/{wholesale}/archive"), json!({"version": v})).await;
+    assert_eq!(arch.status, 200, "{}", arch.body);
+    assert_eq!(quote(Some(buyer), "&on=2026-06-01").await["price_list_id"].as_i64(), Some(retail));
+    let onto_archived =
+        post(&app, admin, "/api/v1/price-lists/assign", json!({"price_list_id": wholesale, "customer_ids": [walk_in]}))
+            .await;
+    assert_eq!(onto_archived.status, 422, "{}", onto_archived.body);
+
+    // A second default takes the first one's place; a priced list keeps its currency.
+    let new_default =
+        post(&app, admin, "/api/v1/price-lists", json!({"name": "Chakana 2027", "is_default": true})).await;
+    assert_eq!(new_default.status, 201);
+    assert_eq!(app.get_json(admin, &format!("/api/v1/price-lists/{retail}")).await["is_default"], false);
+    let r = app.get_json(admin, &format!("/api/v1/price-lists/{retail}")).await;
+    let recur = app
+        .api(
+            "PUT",
+            &format!("/api/v1/price-lists/{retail}"),
+            Some(admin),
+            Some(json!({"version": r["version"], "name": "Chakana", "currency": "RUB"})),
+        )
+        .await;
+    assert_eq!(
+        (recur.status.as_u16(), recur.json()["fields"].get("currency").is_some()),
+        (422, true),
+        "{}",
+        recur.body
+    );
+}
+both_apps!(stock_price_lists, price_lists);
+
+async fn dashboard(app: TestApp) {
+    use futures_util::StreamExt;
+    let relay = tokio::spawn(app::core::events::relay(app.db.clone()));
+    let s = shop(&app).await;
+    let (admin, chair, a, b) = (&s.admin, s.chair, s.a, s.b);
+    let open = |warehouse: i64| {
+        http::Request::builder()
+            .uri(format!("/api/v1/stock/events?warehouse_id={warehouse}"))
+            .header("authorization", format!("Bearer {}", s.manager))
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let res = tower::ServiceExt::oneshot(app.router.clone(), open(a)).await.unwrap();
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut at_a = res.into_body().into_data_stream();
+    let mut at_b =
+        tower::ServiceExt::oneshot(app.router.clone(), open(b)).await.unwrap().into_body().into_data_stream();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await; // the relay is listening (PostgreSQL)
+
+    let r = post(
+        &app,
+        admin,
+        "/api/v1/stock-documents",
+        json!({"kind": "receipt", "warehouse_id": a, "post": true,
+        "lines": [{"product_id": chair, "qty": "20", "unit_cost": "1000"}]}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let frame = tests::next_event(&mut at_a).await.expect("stream open");
+    assert!(frame.contains("event: stock") && frame.contains(&format!("\"products\":[{chair}]")), "{frame}");
+    let nothing = tokio::time::timeout(std::time::Duration::from_millis(400), at_b.next()).await;
+    assert!(nothing.is_err(), "warehouse B's dashboard heard A's receipt: {nothing:?}");
+
+    // Minimums: the keeper of B may not set A's; an administrator may; a negative one is refused by its field.
+    let limits = |w: i64, min: &str| json!({"warehouse_id": w, "product_id": chair, "min": min, "reorder": "50"});
+    assert_eq!(app.api("PUT", "/api/v1/stock/limits", Some(&s.keeper), Some(limits(a, "30"))).await.status, 403);
+    let bad = app.api("PUT", "/api/v1/stock/limits", Some(admin), Some(limits(a, "-1"))).await;
+    assert_eq!((bad.status.as_u16(), bad.json()["fields"].get("min").is_some()), (422, true), "{}", bad.body);
+    let set = app.api("PUT", "/api/v1/stock/limits", Some(admin), Some(limits(a, "30"))).await;
+    assert_eq!((set.status.as_u16(), set.json()["min"].as_str()), (200, Some("30")), "{}", set.body);
+    assert!(tests::next_event(&mut at_a).await.expect("stream open").contains("event: stock"));
+    let kept = app.api("PUT", "/api/v1/stock/limits", Some(&s.keeper), Some(limits(b, "5"))).await;
+    assert_eq!(kept.status, 200, "{}", kept.body);
+    let ship = post(
+        &app,
+        admin,
+        "/api/v1/stock-documents",
+        json!({"kind": "shipment", "warehouse_id": a, "post": true,
+        "lines": [{"product_id": chair, "qty": "5"}]}),
+    )
+    .await;
+    assert_eq!(ship.status, 201, "{}", ship.body);
+
+    // The dashboard as the page reads it: 15 chairs worth 15,000 below their minimum of 30, two documents today.
+    let cookie = app.login("m@karvon.uz").await;
+    let d = app.api_form("/rpc/stock/dashboard", &cookie, &format!("warehouse={a}")).await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    let d = d.json();
+    assert_eq!((d["value"].as_str(), d["low_count"].as_i64()), (Some("15000"), Some(1)), "{d}");
+    assert_eq!(d["low"][0]["on_hand"], "15", "{d}");
+    assert_eq!(
+        d["today_counts"],
+        json!([["receipt", 1], ["shipment", 1], ["transfer", 0], ["write_off", 0], ["inventory", 0]])
+    );
+    assert_eq!(d["chart"].as_array().map(Vec::len), Some(90));
+    assert_eq!(d["chart"][89], 1_500_000, "today's value closes the chart (tiyin)");
+    assert_eq!(d["top"][0]["product_id"], chair);
+    assert!(d["slow"][0]["last_out_at"].is_i64(), "{d}");
+    let all = app.api_form("/rpc/stock/dashboard", &cookie, "").await.json();
+    assert_eq!((all["warehouse_id"].is_null(), all["value"].as_str()), (true, Some("15000")), "{all}");
+    let missing = app.api_form("/rpc/stock/dashboard", &cookie, "warehouse=99999").await;
+    assert_eq!(missing.status, 404);
+
+    // Without JavaScript: the server-rendered page, in the browser's language (Russian here).
+    let page = app.browser("GET", &format!("/stock?warehouse={a}"), Some(&cookie), None, "/").await;
+    assert_eq!(page.status, 200);
+    for text in ["Панель склада", "Ниже минимума", "Stul", "15\u{a0}000\u{a0}сум", "data-test=\"value-chart\""]
+    {
+        assert!(page.body.contains(text), "{text} missing from the page");
+    }
+    relay.abort();
+}
+both_apps!(stock_dashboard, dashboard);
