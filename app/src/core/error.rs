@@ -82,6 +82,8 @@ pub enum ErrCode {
     ServiceNotStocked,
     UnknownUnit,
     CurrencyFixed,
+    UnknownProduct,
+    AmbiguousProduct,
 }
 
 impl ErrCode {
@@ -161,6 +163,8 @@ impl ErrCode {
             ErrCode::ServiceNotStocked => Msg::ErrServiceNotStocked,
             ErrCode::UnknownUnit => Msg::ErrUnknownUnit,
             ErrCode::CurrencyFixed => Msg::ErrCurrencyFixed,
+            ErrCode::UnknownProduct => Msg::ErrUnknownProduct,
+            ErrCode::AmbiguousProduct => Msg::ErrAmbiguousProduct,
         }
     }
 }

@@ -38,6 +38,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("mail/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/documents") view={Lazy::<StockDocumentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/documents/:id") view={Lazy::<StockDocumentRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
@@ -64,6 +66,7 @@ fn page_kind(path: &str) -> Msg {
         ["mail", ..] => Msg::Mail,
         ["segments"] => Msg::NavSegments,
         ["stock"] => Msg::StockDashboard,
+        ["stock", "documents", ..] => Msg::StockDocuments,
         ["admin", "users"] => Msg::NavUsers,
         ["admin", "teams"] => Msg::NavTeams,
         ["admin", "custom-fields"] => Msg::NavCustomFields,
@@ -165,6 +168,8 @@ page_areas! {
     }
     area_stock / preload_stock {
         StockRoute => crate::stock::page_dashboard::StockDashboardPage,
+        StockDocumentsRoute => crate::stock::page_documents::DocumentsPage,
+        StockDocumentRoute => crate::stock::page_documents::DocumentPage,
     }
     area_settings / preload_settings {
         AdminRoute => AdminPage,
@@ -276,6 +281,7 @@ fn SideNav(role: Role) -> impl IntoView {
             let extra = match m.key {
                 "customers" => Some(("/segments", Msg::NavSegments, "nav-segments")),
                 "tasks" => Some(("/calendar", Msg::NavCalendar, "nav-calendar")),
+                "stock" => Some(("/stock/documents", Msg::StockDocuments, "nav-stock-documents")),
                 _ => None,
             };
             let segments = extra.map(|(href, label, test)| {

@@ -21,3 +21,202 @@ pub async fn stock_dashboard(warehouse: Option<String>) -> Result<Dashboard, App
     };
     run.await.inspect_err(set_status)
 }
+
+/// The documents page: a page of documents, the warehouses to filter by and those the reader may post in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DocsView {
+    pub page: super::DocPage,
+    pub warehouses: Vec<super::dashboard::WarehouseChoice>,
+    /// Where the reader may make documents (empty: nowhere).
+    pub postable: Vec<super::dashboard::WarehouseChoice>,
+}
+
+/// A document with what the reader may do to it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DocView {
+    pub doc: super::StockDocument,
+    pub may_post: bool,
+    pub may_receive: bool,
+    pub may_cancel: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn opt_id(field: &str, v: Option<&str>) -> Result<Option<i64>, AppError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, crate::core::ErrCode::InvalidChoice)),
+        None => Ok(None),
+    }
+}
+
+/// A page of stock documents (newest first), filtered by warehouse, kind and status.
+#[server(prefix = "/rpc", endpoint = "stock/documents")]
+pub async fn stock_documents(
+    warehouse: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    cursor: Option<String>,
+) -> Result<DocsView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let q = super::store::DocQuery {
+            warehouse_id: opt_id("warehouse", warehouse.as_deref())?,
+            kind: kind.as_deref().and_then(super::DocKind::parse),
+            status: status.as_deref().and_then(super::DocStatus::parse),
+            cursor,
+            limit: 30,
+            ..Default::default()
+        };
+        let page = super::service::documents(&db, user, q).await?;
+        let (all, _) = super::store::warehouses(&db, None, Default::default(), None, 200).await?;
+        let may = super::service::postable(&db, user).await?;
+        let choice = |w: &super::Warehouse| super::dashboard::WarehouseChoice { id: w.id, name: w.name.clone() };
+        let postable = all.iter().filter(|w| may.as_ref().is_none_or(|m| m.contains(&w.id))).map(choice).collect();
+        Ok(DocsView { page, warehouses: all.iter().map(choice).collect(), postable })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Makes a document from the form (lines `line[product.N]`, `line[qty.N]`, `line[unit.N]`, `line[cost.N]`,
+/// the product by barcode, SKU or name), posts it at once when asked, and opens it.
+#[server(prefix = "/rpc", endpoint = "stock/create-document")]
+pub async fn create_stock_document(
+    kind: String,
+    warehouse: String,
+    to_warehouse: Option<String>,
+    reason: Option<String>,
+    note: Option<String>,
+    post: Option<String>,
+    line: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<i64, AppError> {
+    use crate::core::{Checks, ErrCode};
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let mut c = Checks::default();
+        let kind = super::DocKind::parse(&kind);
+        if kind.is_none() {
+            c.fail("kind", ErrCode::InvalidChoice);
+        }
+        let warehouse_id = opt_id("warehouse", Some(&warehouse))?;
+        if warehouse_id.is_none() {
+            c.fail("warehouse", ErrCode::Required);
+        }
+        let to_warehouse_id = opt_id("to_warehouse", to_warehouse.as_deref())?;
+        let form = line.unwrap_or_default();
+        let mut rows: Vec<usize> =
+            form.keys().filter_map(|k| k.split_once('.').and_then(|(_, n)| n.parse().ok())).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let mut lines = Vec::new();
+        // Where each line came from on the form, to put its errors back beside it.
+        let mut names: Vec<(String, String)> = Vec::new();
+        for n in rows {
+            let get = |k: &str| form.get(&format!("{k}.{n}")).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+            let (product, qty) = (get("product"), get("qty"));
+            if product.is_none() && qty.is_none() {
+                continue;
+            }
+            let product_id = match product {
+                None => {
+                    c.fail(&format!("lines[{n}].product"), ErrCode::Required);
+                    0
+                }
+                Some(code) => match super::service::product_by_code(&db, &code).await? {
+                    Ok(id) => id,
+                    Err(code) => {
+                        c.fail(&format!("lines[{n}].product"), code);
+                        0
+                    }
+                },
+            };
+            let number = |field: &str, v: Option<String>, c: &mut Checks| match v
+                .map(|v| v.replace([' ', '\u{a0}'], "").replace(',', "."))
+            {
+                None => None,
+                Some(v) => match v.parse::<rust_decimal::Decimal>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        c.fail(&format!("lines[{n}].{field}"), ErrCode::NotANumber);
+                        None
+                    }
+                },
+            };
+            if qty.is_none() {
+                c.fail(&format!("lines[{n}].qty"), ErrCode::Required);
+            }
+            let qty = number("qty", qty, &mut c);
+            let unit_cost = number("cost", get("cost"), &mut c);
+            let j = lines.len();
+            for (from, to) in [("qty", "qty"), ("unit", "unit"), ("unit_cost", "cost"), ("product_id", "product")] {
+                names.push((format!("lines[{j}].{from}"), format!("lines[{n}].{to}")));
+            }
+            lines.push(super::NewDocLine { product_id, unit: get("unit"), qty: qty.unwrap_or_default(), unit_cost });
+        }
+        if lines.is_empty() {
+            c.fail("lines[0].product", ErrCode::Required);
+        }
+        c.finish()?;
+        let input = super::NewStockDocument {
+            kind: kind.unwrap_or(super::DocKind::Receipt),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+            to_warehouse_id,
+            customer_id: None,
+            reason,
+            note,
+            doc_at: None,
+            lines,
+            post: post.is_some(),
+        };
+        let pairs: Vec<(&str, &str)> = names.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let doc = super::service::create_document(&db, user, &input).await.map_err(|e| {
+            e.renamed(&pairs).renamed(&[("warehouse_id", "warehouse"), ("to_warehouse_id", "to_warehouse")])
+        })?;
+        leptos_axum::redirect(&format!("/stock/documents/{}", doc.id));
+        Ok(doc.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// One document with what the reader may do to it.
+#[server(prefix = "/rpc", endpoint = "stock/document")]
+pub async fn stock_document(id: i64) -> Result<DocView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let doc = super::service::document(&db, user, id).await?;
+        let may = super::service::postable(&db, user).await?;
+        let at = |w: i64| may.as_ref().is_none_or(|m| m.contains(&w));
+        use super::DocStatus::*;
+        let may_post = doc.status == Draft && at(doc.warehouse_id);
+        let may_receive = doc.status == InTransit && at(doc.to_warehouse_id.unwrap_or(doc.warehouse_id));
+        let may_cancel = matches!(doc.status, Posted | InTransit)
+            && at(doc.warehouse_id)
+            && (doc.status != Posted || doc.to_warehouse_id.is_none_or(at));
+        Ok(DocView { doc, may_post, may_receive, may_cancel })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Posts, receives or cancels a document (`act`: `post`, `receive`, `cancel`) at `version`, and shows it again.
+#[server(prefix = "/rpc", endpoint = "stock/document-act")]
+pub async fn act_on_stock_document(id: i64, version: i64, act: String) -> Result<(), AppError> {
+    use super::store::Transition;
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let what = match act.as_str() {
+            "post" => Transition::Post,
+            "receive" => Transition::Receive,
+            "cancel" => Transition::Cancel,
+            _ => return Err(AppError::field("act", crate::core::ErrCode::InvalidChoice)),
+        };
+        super::service::transition(&db, ctx.user()?, id, version, what).await?;
+        leptos_axum::redirect(&format!("/stock/documents/{id}"));
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}

@@ -11,6 +11,7 @@ pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod dashboard_store;
 pub mod page_dashboard;
+pub mod page_documents;
 #[cfg(feature = "ssr")]
 pub mod price_service;
 #[cfg(feature = "ssr")]
@@ -509,6 +510,16 @@ impl DocStatus {
             DocStatus::InTransit => "in_transit",
             DocStatus::Posted => "posted",
             DocStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status's name.
+    pub fn msg(self) -> Msg {
+        match self {
+            DocStatus::Draft => Msg::StatusDraft,
+            DocStatus::InTransit => Msg::InTransit,
+            DocStatus::Posted => Msg::StatusPosted,
+            DocStatus::Cancelled => Msg::StatusCancelled,
         }
     }
 

@@ -410,3 +410,30 @@ pub async fn set_limits(db: &Db, user: &CurrentUser, input: &super::StockLimits)
     };
     store::balances(db, &q).await?.items.into_iter().next().ok_or(AppError::NotFound)
 }
+
+/// The warehouses `user` may post documents of: `None` for all (administrators), else their own (none for
+/// managers and sales heads).
+pub async fn postable(db: &Db, user: &CurrentUser) -> Result<Option<Vec<i64>>, AppError> {
+    match user.role {
+        Role::Admin => Ok(None),
+        Role::Storekeeper => Ok(Some(store::kept_by(db, user.id).await?)),
+        Role::Manager | Role::SalesHead => Ok(Some(Vec::new())),
+    }
+}
+
+/// The product a storekeeper typed or scanned: the one whose barcode or SKU it is, else the one product
+/// whose name holds it; an error code when none or several match.
+pub async fn product_by_code(db: &Db, code: &str) -> Result<Result<i64, ErrCode>, AppError> {
+    let code = code.trim();
+    let q = store::ProductQuery { search: Some(code.to_string()), limit: 10, ..Default::default() };
+    let found = store::products(db, &q).await?.items;
+    let exact = found.iter().find(|p| {
+        p.sku.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(code)) || p.barcodes.iter().any(|b| b == code)
+    });
+    Ok(match (exact, found.as_slice()) {
+        (Some(p), _) => Ok(p.id),
+        (None, [only]) => Ok(only.id),
+        (None, []) => Err(ErrCode::UnknownProduct),
+        (None, _) => Err(ErrCode::AmbiguousProduct),
+    })
+}

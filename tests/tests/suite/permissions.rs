@@ -463,6 +463,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("mail/overview", Gate::User), ("mail/send", Gate::User), ("mail/sync", Gate::User), ("mail/template", Gate::User),
     ("mail/template-delete", Gate::User),
     ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
+    ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
+    ("stock/document-act", Gate::User),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),
     ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),

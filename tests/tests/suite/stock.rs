@@ -468,3 +468,94 @@ async fn dashboard(app: TestApp) {
     relay.abort();
 }
 both_apps!(stock_dashboard, dashboard);
+
+/// A browser's form body: names with brackets encoded as a browser sends them.
+fn form(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", k.replace('[', "%5B").replace(']', "%5D"), v.replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The fields a server function's validation error names.
+fn refused(res: &tests::Resp) -> Vec<String> {
+    let fields = res.json()["fields"].as_array().cloned().unwrap_or_default();
+    fields.iter().filter_map(|f| f["field"].as_str().map(str::to_string)).collect()
+}
+
+async fn document_forms(app: TestApp) {
+    let s = shop(&app).await;
+    let keeper = app.login("ombor@karvon.uz").await;
+    let page = app.browser("GET", "/stock/documents?new=receipt", Some(&keeper), None, "/").await;
+    assert_eq!(page.status, 200);
+    for text in ["Новый документ", "Samarqand filiali", "data-test=\"document-form\"", "Цена (сум)"]
+    {
+        assert!(page.body.contains(text), "{text} missing from the page");
+    }
+    let receipt = |lines: &[(&str, &str)]| {
+        let mut f = vec![("kind", "receipt".to_string()), ("warehouse", s.b.to_string()), ("post", "1".into())];
+        f.extend(lines.iter().map(|(k, v)| (*k, v.to_string())));
+        form(&f)
+    };
+
+    // An unknown barcode and a line without a quantity, each refused beside its own line; nothing kept.
+    let bad = receipt(&[
+        ("line[product.0]", "4780000000017"),
+        ("line[qty.0]", "2"),
+        ("line[unit.0]", "box"),
+        ("line[cost.0]", "120000"),
+        ("line[product.1]", "0000000"),
+        ("line[qty.1]", "1"),
+        ("line[product.3]", "stul"),
+    ]);
+    let res = app.api_form("/rpc/stock/create-document", &keeper, &bad).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    let fields = refused(&res);
+    assert!(fields.contains(&"lines[1].product".into()) && fields.contains(&"lines[3].qty".into()), "{fields:?}");
+    assert!(!fields.contains(&"lines[0].product".into()), "the barcode found its product: {fields:?}");
+    let none = app.get_json(&s.admin, &format!("/api/v1/stock-documents?warehouse_id={}", s.b)).await;
+    assert_eq!(none["items"], json!([]));
+    // A receipt's line needs its cost; the service's error comes back under the form's own name.
+    let no_cost = receipt(&[("line[product.2]", "ST-1"), ("line[qty.2]", "3")]);
+    let res = app.api_form("/rpc/stock/create-document", &keeper, &no_cost).await;
+    assert_eq!(refused(&res), vec!["lines[2].cost".to_string()], "{}", res.body);
+
+    // Without JavaScript: saved and posted, then shown on its own page.
+    let good = receipt(&[
+        ("line[product.0]", "4780000000017"),
+        ("line[qty.0]", "2"),
+        ("line[unit.0]", "box"),
+        ("line[cost.0]", "120 000"),
+        ("line[product.1]", "st-1"),
+        ("line[qty.1]", "1,5"),
+        ("line[cost.1]", "10000"),
+    ]);
+    let res = app.browser("POST", "/rpc/stock/create-document", Some(&keeper), Some(&good), "/stock/documents").await;
+    let to = res.location().expect("redirected to the document");
+    assert!(to.starts_with("/stock/documents/"), "{to}");
+    let doc = app.browser("GET", &to, Some(&keeper), None, "/").await;
+    assert!(doc.body.contains("Проведён") && doc.body.contains("KR-"), "{}", doc.body);
+    assert_eq!(balance(&app, &s.admin, s.b, s.chair).await.0, "25.5");
+    // Cancelling from its page writes the reversal.
+    let id = to.rsplit('/').next().unwrap();
+    let version = app.get_json(&s.admin, &format!("/api/v1/stock-documents/{id}")).await["version"].clone();
+    let cancel = form(&[("id", id.to_string()), ("version", version.to_string()), ("act", "cancel".into())]);
+    let res = app.api_form("/rpc/stock/document-act", &keeper, &cancel).await;
+    assert!(res.status.is_success() || res.status.is_redirection(), "{} {}", res.status, res.body);
+    assert_eq!(balance(&app, &s.admin, s.b, s.chair).await.0, "0");
+
+    // The keeper of B makes nothing in A; a manager sees documents but gets no form.
+    let elsewhere = form(&[
+        ("kind", "receipt".into()),
+        ("warehouse", s.a.to_string()),
+        ("line[product.0]", "ST-1".into()),
+        ("line[qty.0]", "1".into()),
+        ("line[cost.0]", "1".into()),
+    ]);
+    assert_eq!(app.api_form("/rpc/stock/create-document", &keeper, &elsewhere).await.status, 403);
+    let manager = app.login("m@karvon.uz").await;
+    let list = app.browser("GET", "/stock/documents", Some(&manager), None, "/").await;
+    assert!(list.body.contains("data-test=\"doc-list\"") && !list.body.contains("document-form"), "{}", list.body);
+}
+both_apps!(stock_document_forms, document_forms);
