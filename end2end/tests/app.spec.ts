@@ -782,6 +782,70 @@ test('deal settings: stage rules and reasons by the administrator; deal fields, 
   await expect(qualification.locator('[data-test=stage-req-interest]')).not.toBeChecked();
 });
 
+test('stock: a storekeeper receives goods on a tablet while the dashboard in another browser follows', async ({ page, browser }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/users');
+  await hydrated(page);
+  const form = page.locator('[data-test=user-form]');
+  await form.locator('[data-test=field-name]').fill('Omborchi Aliyev');
+  await form.locator('[data-test=field-email]').fill('ombor@karvon.uz');
+  await form.locator('[data-test=field-password]').fill('password-ombor');
+  await form.locator('[data-test=field-password_repeat]').fill('password-ombor');
+  await form.locator('[data-test=field-role]').selectOption('storekeeper');
+  await form.locator('[data-test=user-submit]').click();
+  await expect(page.locator('[data-test=user-row]', { hasText: 'ombor@karvon.uz' })).toBeVisible();
+
+  // The storekeeper's tablet, in a browser of its own.
+  const tablet = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'en-US', viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const keeper = await tablet.newPage();
+  await login(keeper, 'ombor@karvon.uz', 'password-ombor');
+  const me = await (await keeper.request.get('/api/v1/me')).json();
+  // A write with the session cookie says it comes from Karvon's own origin, as the page's fetch does.
+  const origin = { origin: new URL(page.url()).origin };
+  const wh = await page.request.post('/api/v1/warehouses', { headers: origin, data: { name: 'Chilonzor ombori', keepers: [me.id] } });
+  expect(wh.status()).toBe(201);
+  const product = await page.request.post('/api/v1/products', {
+    headers: origin,
+    data: { name: 'Sement M400', sku: 'SM-400', base_unit: 'qop', barcodes: ['4780000000400'] },
+  });
+  expect(product.status()).toBe(201);
+
+  // The administrator's dashboard, open and listening.
+  await page.goto('/stock');
+  await hydrated(page);
+  await expect(page.locator('[data-test=today-count]')).toHaveText('0');
+  await page.waitForTimeout(500); // its event stream is open
+
+  await keeper.goto('/stock/documents?new=receipt');
+  await hydrated(keeper);
+  const row0 = keeper.locator('[data-test=document-lines] tbody tr').first();
+  // A barcode nobody has is refused beside its line.
+  await keeper.locator('[data-test=line-product-0]').fill('4780000000999');
+  await keeper.locator('[data-test=line-qty-0]').fill('1');
+  await keeper.locator('[data-test=line-cost-0]').fill('1');
+  await keeper.locator('[data-test=document-submit]').click();
+  await expect(row0.locator('.field-error').first()).toContainText('No product has this barcode');
+  // The scanner's barcode, 40 bags at 52,000.
+  await keeper.locator('[data-test=line-product-0]').fill('4780000000400');
+  await keeper.locator('[data-test=line-qty-0]').fill('40');
+  await keeper.locator('[data-test=line-cost-0]').fill('52000');
+  await keeper.locator('[data-test=document-submit]').click();
+  await expect(keeper).toHaveURL(/\/stock\/documents\/\d+$/);
+  await expect(keeper.locator('[data-test=doc-status]')).toHaveText('Posted');
+
+  // The other browser's dashboard followed without a reload, marking what moved.
+  await expect(page.locator('[data-test=stock-value]')).toContainText('2,080,000', { timeout: 2000 });
+  await expect(page.locator('[data-test=today-count]')).toHaveText('1');
+  await expect(page.locator('[data-test=top] tr.just-changed')).toContainText('Sement M400');
+  await shot(page, 'stock-dashboard');
+  await keeper.goto('/stock/documents');
+  await hydrated(keeper);
+  await expect(keeper.locator('[data-test=doc-row]').first()).toContainText('KR-');
+  await keeper.goto('/stock/documents?new=receipt');
+  await shot(keeper, 'stock-receipt-form');
+  await tablet.close();
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');
@@ -797,7 +861,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1173,7 +1237,8 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
   const deal = await page.locator('[data-test=deal-list] a[href^="/deals/"]').first().getAttribute('href');
   for (const path of ['/', '/customers', card!, '/customers/new', '/customers/import', '/segments', '/interactions', '/tasks',
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
-    '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile']) {
+    '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
+    '/stock/documents', '/stock/documents?new=transfer']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

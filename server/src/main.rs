@@ -16,6 +16,9 @@ const USAGE: &str = "usage:
                                                   sessions and revokes their API tokens; --temporary:
                                                   the user must choose their own at the next sign-in
   karvon seed-demo --customers N [--deals D] [--seed S]   (D defaults to N / 4)
+  karvon seed-demo --movements M [--products P] [--warehouses W] [--customers N …]
+                                                  also a stocked company: P products (50,000), W warehouses
+                                                  (20) and M posted movements in 100-line documents
   karvon migrate                                  apply migrations and exit
   karvon compress-site                            write .br and .gz copies of the built site's files
   karvon backup FILE                              a consistent copy of the database, taken while it is in use
@@ -64,7 +67,11 @@ async fn main() {
         }
         ["seed-demo", ..] => {
             let db = open(&config).await;
-            let n: u64 = flag(&args, "--customers").and_then(|v| v.parse().ok()).unwrap_or_else(|| fail(USAGE));
+            let movements: Option<usize> = flag(&args, "--movements").and_then(|v| v.parse().ok());
+            let n: u64 = flag(&args, "--customers")
+                .and_then(|v| v.parse().ok())
+                .or(movements.map(|_| 0))
+                .unwrap_or_else(|| fail(USAGE));
             let seed: u64 = flag(&args, "--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
             let started = std::time::Instant::now();
             let deals: usize = flag(&args, "--deals").and_then(|v| v.parse().ok()).unwrap_or(n as usize / 4);
@@ -78,6 +85,21 @@ async fn main() {
                 Ok(n) => n,
                 Err(e) => fail(&format!("{e:?}")),
             };
+            if let Some(movements) = movements {
+                let products = flag(&args, "--products").and_then(|v| v.parse().ok()).unwrap_or(50_000);
+                let warehouses = flag(&args, "--warehouses").and_then(|v| v.parse().ok()).unwrap_or(20);
+                let by = match server::seed::demo_staff(&db).await {
+                    Ok(staff) => staff[0],
+                    Err(e) => fail(&format!("{e:?}")),
+                };
+                match server::seed_stock::seed_stock(&db, products, warehouses, movements, by, seed).await {
+                    Ok(s) => println!(
+                        "{} products, {} warehouses, {} posted documents with {} movements",
+                        s.products, s.warehouses, s.documents, s.movements
+                    ),
+                    Err(e) => fail(&format!("{e:?}")),
+                }
+            }
             println!(
                 "{n} demo customers with counterparties and contacts, {deals} deals, {} tasks and {} interactions of the demo staff, in {:.1} s (staff: demo10@karvon.uz … demo23@karvon.uz, password demo-password)",
                 activity.0,

@@ -134,7 +134,15 @@ fn Items(title: Msg, rows: Vec<Balance>, show: Show, all: bool, test: &'static s
         Show::Value => view! { <th class="num">{t(Msg::StockValueCol)}</th> }.into_any(),
         Show::LastOut => view! { <th>{t(Msg::LastShipped)}</th> }.into_any(),
     };
-    let empty = rows.is_empty().then(|| view! { <p class="muted">{t(Msg::NothingToShow)}</p> });
+    if rows.is_empty() {
+        return view! {
+            <section class="panel stock-list" data-test=test>
+                <h2>{t(title)}</h2>
+                <p class="muted">{t(Msg::NothingToShow)}</p>
+            </section>
+        }
+        .into_any();
+    }
     let body = rows
         .into_iter()
         .map(|b| {
@@ -166,7 +174,6 @@ fn Items(title: Msg, rows: Vec<Balance>, show: Show, all: bool, test: &'static s
     view! {
         <section class="panel stock-list" data-test=test>
             <h2>{t(title)}</h2>
-            {empty}
             <table class="table small">
                 <thead>
                     <tr>
@@ -179,12 +186,21 @@ fn Items(title: Msg, rows: Vec<Balance>, show: Show, all: bool, test: &'static s
             </table>
         </section>
     }
+    .into_any()
 }
 
 #[component]
 fn Docs(title: Msg, docs: Vec<DocSummary>, test: &'static str) -> impl IntoView {
     let l = lang();
-    let empty = docs.is_empty().then(|| view! { <p class="muted">{t(Msg::NothingToShow)}</p> });
+    if docs.is_empty() {
+        return view! {
+            <section class="panel stock-list" data-test=test>
+                <h2>{t(title)}</h2>
+                <p class="muted">{t(Msg::NothingToShow)}</p>
+            </section>
+        }
+        .into_any();
+    }
     let rows = docs
         .into_iter()
         .map(|d| {
@@ -200,7 +216,6 @@ fn Docs(title: Msg, docs: Vec<DocSummary>, test: &'static str) -> impl IntoView 
     view! {
         <section class="panel stock-list" data-test=test>
             <h2>{t(title)}</h2>
-            {empty}
             <table class="table small">
                 <thead>
                     <tr>
@@ -213,6 +228,7 @@ fn Docs(title: Msg, docs: Vec<DocSummary>, test: &'static str) -> impl IntoView 
             </table>
         </section>
     }
+    .into_any()
 }
 
 // Whole SVG units (see the funnel: no float printer in the WASM).
