@@ -559,3 +559,36 @@ async fn document_forms(app: TestApp) {
     assert!(list.body.contains("data-test=\"doc-list\"") && !list.body.contains("document-form"), "{}", list.body);
 }
 both_apps!(stock_document_forms, document_forms);
+
+/// The demo seeder's history agrees with itself as a real posting's would: balances are the ledger's sums, the
+/// day totals add up to the value, and a posting on top of it works.
+async fn seeded_history(app: TestApp) {
+    let (by, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
+    let s = server::seed_stock::seed_stock(&app.db, 300, 3, 6_000, by, 3).await.expect("seed");
+    assert!(s.movements > 5_000 && s.documents == 60, "{s:?}");
+    let (mismatched, daily, value): (i64, i64, i64) = app::db_run!(&app.db, p => {
+        let m: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM stock_balances b WHERE on_hand_milli <> (SELECT COALESCE(SUM(qty_milli), 0) FROM \
+             stock_movements m WHERE m.warehouse_id = b.warehouse_id AND m.product_id = b.product_id) OR value_minor <> \
+             (SELECT COALESCE(SUM(value_minor), 0) FROM stock_movements m WHERE m.warehouse_id = b.warehouse_id \
+             AND m.product_id = b.product_id) OR on_hand_milli < 0").fetch_one(p).await.unwrap();
+        let d: i64 = sqlx::query_scalar("SELECT CAST(SUM(value_minor) AS BIGINT) FROM stock_daily").fetch_one(p).await.unwrap();
+        let v: i64 = sqlx::query_scalar("SELECT CAST(SUM(value_minor) AS BIGINT) FROM stock_balances").fetch_one(p).await.unwrap();
+        (m, d, v)
+    });
+    assert_eq!((mismatched, daily), (0, value));
+    let w = app.get_json(&admin, "/api/v1/warehouses").await["items"][0]["id"].as_i64().unwrap();
+    let b = app.get_json(&admin, &format!("/api/v1/stock/balances?warehouse_id={w}&limit=200")).await;
+    let item = b["items"].as_array().unwrap().iter().find(|i| i["on_hand"] != "0").expect("stock").clone();
+    let ship = post(
+        &app,
+        &admin,
+        "/api/v1/stock-documents",
+        json!({"kind": "shipment", "warehouse_id": w, "post": true,
+        "lines": [{"product_id": item["product_id"], "qty": item["on_hand"]}]}),
+    )
+    .await;
+    assert_eq!(ship.status, 201, "{}", ship.body);
+    assert!(ship.json()["number"].as_str().unwrap().starts_with("CH-"), "numbering continues: {}", ship.body);
+}
+both_apps!(stock_seeded_history, seeded_history);
