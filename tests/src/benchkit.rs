@@ -15,6 +15,13 @@ pub fn arg(name: &str, default: u64) -> u64 {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// The p50 and p99 of timings in milliseconds.
+pub fn pct(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let at = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.5), at(0.99))
+}
+
 /// The release `karvon` on [`ADDR`] against `db_url`.
 pub fn karvon(db_url: &str) -> Command {
     let mut cmd = Command::new("target/release/karvon");

@@ -135,13 +135,7 @@ fn Items(title: Msg, rows: Vec<Balance>, show: Show, all: bool, test: &'static s
         Show::LastOut => view! { <th>{t(Msg::LastShipped)}</th> }.into_any(),
     };
     if rows.is_empty() {
-        return view! {
-            <section class="panel stock-list" data-test=test>
-                <h2>{t(title)}</h2>
-                <p class="muted">{t(Msg::NothingToShow)}</p>
-            </section>
-        }
-        .into_any();
+        return view! { <Nothing title test /> }.into_any();
     }
     let body = rows
         .into_iter()
@@ -189,17 +183,22 @@ fn Items(title: Msg, rows: Vec<Balance>, show: Show, all: bool, test: &'static s
     .into_any()
 }
 
+/// A list's panel with nothing in it.
+#[component]
+fn Nothing(title: Msg, test: &'static str) -> impl IntoView {
+    view! {
+        <section class="panel stock-list" data-test=test>
+            <h2>{t(title)}</h2>
+            <p class="muted">{t(Msg::NothingToShow)}</p>
+        </section>
+    }
+}
+
 #[component]
 fn Docs(title: Msg, docs: Vec<DocSummary>, test: &'static str) -> impl IntoView {
     let l = lang();
     if docs.is_empty() {
-        return view! {
-            <section class="panel stock-list" data-test=test>
-                <h2>{t(title)}</h2>
-                <p class="muted">{t(Msg::NothingToShow)}</p>
-            </section>
-        }
-        .into_any();
+        return view! { <Nothing title test /> }.into_any();
     }
     let rows = docs
         .into_iter()

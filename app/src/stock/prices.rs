@@ -128,7 +128,9 @@ pub struct PriceQuote {
 /// A `YYYY-MM-DD` date as it is stored, refusing anything else (and impossible days such as 2026-02-30).
 pub fn check_date(checks: &mut Checks, field: &str, value: &str) -> Option<String> {
     let v = value.trim();
+    // ASCII first: the slices below are by byte.
     let ok = v.len() == 10
+        && v.is_ascii()
         && v.as_bytes()[4] == b'-'
         && v.as_bytes()[7] == b'-'
         && matches!(
@@ -166,6 +168,7 @@ mod tests {
             ("2026-1-01", false),
             ("06.12.2026", false),
             ("2026-12-06T00:00", false),
+            ("2ü6-ü-06", false),
             ("", false),
         ] {
             let mut c = Checks::default();

@@ -9,18 +9,7 @@ use app::core::Lang;
 use app::core::db::{Db, DbConfig};
 use app::core::identity::{CurrentUser, Role};
 use app::deals::{DealFilter, DealMove, service};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// p50 and p99 of timings in milliseconds.
-fn pct(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let at = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
-    (at(0.5), at(0.99))
-}
+use tests::benchkit::pct;
 
 struct Row {
     backend: &'static str,
@@ -117,7 +106,7 @@ async fn measure(backend: &'static str, url: &str, deals: usize) -> Row {
 
 #[tokio::main]
 async fn main() {
-    let deals = arg("--deals", 250_000);
+    let deals = tests::benchkit::arg("--deals", 250_000) as usize;
     let dir = std::env::temp_dir().join(format!("karvon-dealbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut rows = vec![measure("SQLite", &format!("sqlite://{}", dir.join("bench.db").display()), deals).await];

@@ -10,11 +10,6 @@ use std::time::Instant;
 use app::core::db::{Db, DbConfig};
 use tests::mailserver::{MailServers, install_mail_key};
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 fn messages(n: usize, customers: &[String]) -> Vec<Vec<u8>> {
     let attachment = "QUJD".repeat(5 * 1024);
     (0..n)
@@ -97,7 +92,7 @@ async fn measure(backend: &'static str, url: &str, servers: &MailServers) -> Row
 
 #[tokio::main]
 async fn main() {
-    let n = arg("--messages", 10_000);
+    let n = tests::benchkit::arg("--messages", 10_000) as usize;
     install_mail_key();
     let servers = MailServers::start(&[("bench", "bench-pw")]);
     // Customers' addresses as the seed makes them: read back from a scratch database.
