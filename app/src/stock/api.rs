@@ -40,12 +40,10 @@ pub struct DocView {
     pub may_cancel: bool,
 }
 
+/// A form's id choice, trimmed.
 #[cfg(feature = "ssr")]
 fn opt_id(field: &str, v: Option<&str>) -> Result<Option<i64>, AppError> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, crate::core::ErrCode::InvalidChoice)),
-        None => Ok(None),
-    }
+    super::store::opt_id(field, v.map(str::trim))
 }
 
 /// A page of stock documents (newest first), filtered by warehouse, kind and status.

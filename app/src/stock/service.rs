@@ -320,7 +320,6 @@ pub const EVENT: &str = "stock";
 /// first products it moved, for the "just changed" marks. It carries no quantities: each page reads its
 /// own view again.
 pub async fn announce(db: &Db, doc: &StockDocument) {
-    use crate::core::events::{self, Event};
     let mut warehouses = vec![doc.warehouse_id];
     warehouses.extend(doc.to_warehouse_id);
     let mut products: Vec<i64> = doc.lines.iter().map(|l| l.product_id).collect();
@@ -329,6 +328,12 @@ pub async fn announce(db: &Db, doc: &StockDocument) {
     products.truncate(200);
     let data = serde_json::json!({"document_id": doc.id, "number": doc.number, "status": doc.status,
         "warehouses": warehouses, "products": products});
+    publish(db, data).await;
+}
+
+/// Sends a `stock` event to every app server.
+async fn publish(db: &Db, data: serde_json::Value) {
+    use crate::core::events::{self, Event};
     events::publish(db, &Event { user_id: 0, name: EVENT.into(), id: None, data }).await;
 }
 
@@ -400,8 +405,7 @@ pub async fn set_limits(db: &Db, user: &CurrentUser, input: &super::StockLimits)
     store::set_limits(db, input.warehouse_id, input.product_id, min, reorder).await?;
     let data =
         serde_json::json!({"document_id": null, "warehouses": [input.warehouse_id], "products": [input.product_id]});
-    crate::core::events::publish(db, &crate::core::events::Event { user_id: 0, name: EVENT.into(), id: None, data })
-        .await;
+    publish(db, data).await;
     let q = store::BalanceQuery {
         warehouse_id: Some(input.warehouse_id),
         product_id: Some(input.product_id),

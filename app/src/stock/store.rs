@@ -176,6 +176,14 @@ pub(super) fn cut_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> 
     rows.last().map(cursor)
 }
 
+/// An id given as text (a cursor, a form's choice): `None` when empty, refused as `field` when not a number.
+pub fn opt_id(field: &str, v: Option<&str>) -> Result<Option<i64>, AppError> {
+    match v.filter(|s| !s.is_empty()) {
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::field(field, ErrCode::InvalidChoice)),
+        None => Ok(None),
+    }
+}
+
 /// `id.` and the lower-cased name in URL-safe base64: opaque to callers.
 fn name_cursor(name: &str, id: i64) -> String {
     use base64::Engine;
@@ -662,8 +670,7 @@ pub async fn documents(db: &Db, q: &DocQuery) -> Result<DocPage, AppError> {
     if let Some(since) = q.posted_since {
         push_cond(&mut sql, &mut args, " AND d.posted_at >= #", Arg::I(since));
     }
-    if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let id: i64 = c.parse().map_err(|_| AppError::field("cursor", ErrCode::InvalidChoice))?;
+    if let Some(id) = opt_id("cursor", q.cursor.as_deref())? {
         push_cond(&mut sql, &mut args, " AND d.id < #", Arg::I(id));
     }
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
@@ -1171,8 +1178,7 @@ pub async fn movements(db: &Db, q: &MovementQuery) -> Result<MovementPage, AppEr
     if let Some(d) = q.document_id {
         push_cond(&mut sql, &mut args, " AND m.document_id = #", Arg::I(d));
     }
-    if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let id: i64 = c.parse().map_err(|_| AppError::field("cursor", ErrCode::InvalidChoice))?;
+    if let Some(id) = opt_id("cursor", q.cursor.as_deref())? {
         push_cond(&mut sql, &mut args, " AND m.id < #", Arg::I(id));
     }
     let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use app::core::{AppError, ErrCode};
 use app::records::VersionInput;
 use app::stock::price_service as service;
 use app::stock::price_store as store;
@@ -35,13 +34,6 @@ pub struct PriceListParams {
     pub cursor: Option<String>,
 }
 
-fn id_cursor(api: &Api, cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
-    match cursor.filter(|c| !c.is_empty()) {
-        Some(c) => c.parse::<i64>().map(Some).map_err(|_| api.err(AppError::field("cursor", ErrCode::InvalidChoice))),
-        None => Ok(None),
-    }
-}
-
 /// Price lists, by id.
 #[utoipa::path(get, path = "/api/v1/price-lists", tag = "stock", params(PriceListParams), security(("bearer" = [])),
     responses((status = 200, body = PriceListPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
@@ -52,7 +44,7 @@ pub async fn price_lists(
 ) -> Result<Json<PriceListPage>, ApiError> {
     api.user()?;
     let archived = app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?;
-    let after = id_cursor(&api, p.cursor.as_deref())?;
+    let after = app::stock::store::opt_id("cursor", p.cursor.as_deref()).map_err(|e| api.err(e))?;
     let (items, next_cursor) = store::price_lists(&state.db, archived, after, i64::from(p.limit.unwrap_or(50)))
         .await
         .map_err(|e| api.err(e))?;
@@ -159,7 +151,7 @@ pub async fn prices(
     api.user()?;
     let id = parse_id(&api, &id)?;
     let on = service::date_or_today("on", p.on.as_deref()).map_err(|e| api.err(e))?;
-    let after = id_cursor(&api, p.cursor.as_deref())?;
+    let after = app::stock::store::opt_id("cursor", p.cursor.as_deref()).map_err(|e| api.err(e))?;
     store::price_list(&state.db, id).await.map_err(|e| api.err(e))?;
     store::prices(&state.db, id, &on, p.product_id, after, i64::from(p.limit.unwrap_or(50)))
         .await

@@ -152,13 +152,7 @@ pub async fn warehouses(
 ) -> Result<Json<WarehousePage>, ApiError> {
     api.user()?;
     let archived = app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?;
-    let after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| api.err(app::core::AppError::field("cursor", app::core::ErrCode::InvalidChoice)))?,
-        ),
-        None => None,
-    };
+    let after = store::opt_id("cursor", p.cursor.as_deref()).map_err(|e| api.err(e))?;
     let (items, next_cursor) = store::warehouses(&state.db, None, archived, after, i64::from(p.limit.unwrap_or(50)))
         .await
         .map_err(|e| api.err(e))?;
