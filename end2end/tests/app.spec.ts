@@ -843,6 +843,19 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   await expect(keeper.locator('[data-test=doc-row]').first()).toContainText('KR-');
   await keeper.goto('/stock/documents?new=receipt');
   await shot(keeper, 'stock-receipt-form');
+  // The catalog finds the bag by its scanned barcode; its card shows the stock and the receipt.
+  await keeper.goto('/stock/products');
+  await hydrated(keeper);
+  await keeper.locator('[data-test=catalog-search]').fill('4780000000400');
+  await keeper.locator('[data-test=catalog-filter] button[type=submit]').click();
+  await expect(keeper.locator('[data-test=catalog-row]')).toHaveCount(1);
+  await shot(keeper, 'stock-catalog');
+  await keeper.locator('[data-test=catalog-row] a').first().click();
+  await expect(keeper.locator('[data-test=product-name]')).toHaveText('Sement M400');
+  await expect(keeper.locator('[data-test=movement-row]')).toContainText('+40');
+  await shot(keeper, 'stock-product');
+  await page.goto('/stock/products');
+  await shot(page, 'stock-catalog-desktop');
   await tablet.close();
 });
 
@@ -861,7 +874,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1238,7 +1251,7 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
   for (const path of ['/', '/customers', card!, '/customers/new', '/customers/import', '/segments', '/interactions', '/tasks',
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
-    '/stock/documents', '/stock/documents?new=transfer']) {
+    '/stock/documents', '/stock/documents?new=transfer', '/stock/products']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

@@ -84,6 +84,10 @@ pub enum ErrCode {
     CurrencyFixed,
     UnknownProduct,
     AmbiguousProduct,
+    GroupLoop,
+    GroupNotEmpty,
+    GroupTooDeep,
+    SlashInName,
 }
 
 impl ErrCode {
@@ -165,6 +169,10 @@ impl ErrCode {
             ErrCode::CurrencyFixed => Msg::ErrCurrencyFixed,
             ErrCode::UnknownProduct => Msg::ErrUnknownProduct,
             ErrCode::AmbiguousProduct => Msg::ErrAmbiguousProduct,
+            ErrCode::GroupLoop => Msg::ErrGroupLoop,
+            ErrCode::GroupNotEmpty => Msg::ErrGroupNotEmpty,
+            ErrCode::GroupTooDeep => Msg::ErrGroupTooDeep,
+            ErrCode::SlashInName => Msg::ErrSlashInName,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Exporting a filtered customer list to CSV (UTF-8 with a byte order mark, so Excel reads Cyrillic) or
+//! Exporting a filtered customer list or the catalog to CSV (UTF-8 with a byte order mark, so Excel reads Cyrillic) or
 //! Excel .xlsx. Cells that a spreadsheet would run as formulas are neutralised.
 
 use futures_util::StreamExt;
@@ -36,16 +36,20 @@ impl Download {
     }
 }
 
-/// What an export walks through: the list's pages, one at a time (keyset paging in every order), so memory
-/// stays flat however many customers there are.
+/// What an export walks through: a list's pages, one at a time (keyset paging in every order), so memory
+/// stays flat however many rows there are.
 struct Pages {
     db: Db,
-    user: CurrentUser,
-    query: ListQuery,
-    defs: Vec<crate::custom_fields::CustomField>,
+    source: Source,
     lang: Lang,
     rows: usize,
     done: bool,
+}
+
+/// The list an export reads.
+enum Source {
+    Customers { user: CurrentUser, query: ListQuery, defs: Vec<crate::custom_fields::CustomField> },
+    Products { query: crate::stock::store::ProductQuery, tree: crate::stock::groups::Tree },
 }
 
 impl Pages {
@@ -54,21 +58,31 @@ impl Pages {
         if self.done {
             return Ok(None);
         }
-        let page = service::list_full(&self.db, &self.user, &self.query).await?;
-        let take = page.items.len().min(MAX_EXPORT - self.rows);
+        let (rows, next): (Vec<Vec<String>>, Option<String>) = match &self.source {
+            Source::Customers { user, query, defs } => {
+                let page = service::list_full(&self.db, user, query).await?;
+                (page.items.iter().map(|c| row(c, defs, self.lang)).collect(), page.next_cursor)
+            }
+            Source::Products { query, tree } => {
+                let page = crate::stock::store::products(&self.db, query).await?;
+                (page.items.iter().map(|p| product_row(p, tree, self.lang)).collect(), page.next_cursor)
+            }
+        };
+        let take = rows.len().min(MAX_EXPORT - self.rows);
         self.rows += take;
-        match page.next_cursor {
-            Some(next) if self.rows < MAX_EXPORT => self.query.cursor = Some(next),
+        match next {
+            Some(next) if self.rows < MAX_EXPORT => match &mut self.source {
+                Source::Customers { query, .. } => query.cursor = Some(next),
+                Source::Products { query, .. } => query.cursor = Some(next),
+            },
             _ => self.done = true,
         }
-        Ok(Some(page.items.iter().take(take).map(|c| row(c, &self.defs, self.lang)).collect()))
+        Ok(Some(rows.into_iter().take(take).collect()))
     }
 }
 
 /// The customers `user` may see that match `query` (its sort applies; its cursor and limit do not), as
-/// `format` (`csv` or `xlsx`) with headers in `lang`. CSV goes out page by page as it is read; an .xlsx is
-/// written to a temporary file with the writer's constant-memory mode, then sent from it. A bad filter is
-/// refused before anything is sent.
+/// `format` (`csv` or `xlsx`) with headers in `lang`. A bad filter is refused before anything is sent.
 pub async fn customers(
     db: &Db,
     user: &CurrentUser,
@@ -76,9 +90,7 @@ pub async fn customers(
     format: &str,
     lang: Lang,
 ) -> Result<Download, AppError> {
-    if !matches!(format, "csv" | "xlsx") {
-        return Err(AppError::field("format", crate::core::ErrCode::InvalidChoice));
-    }
+    check_format(format)?;
     let defs: Vec<_> = fields::list(db, FieldEntity::Customer).await?;
     let mut headers: Vec<String> = [
         Msg::Name,
@@ -97,15 +109,42 @@ pub async fn customers(
     .collect();
     headers.insert(0, "ID".into());
     headers.extend(defs.iter().map(|d| d.label.clone()));
-    let mut pages = Pages {
-        db: db.clone(),
-        user: user.clone(),
-        query: ListQuery { cursor: None, limit: crate::customers::MAX_PAGE, ..query.clone() },
-        defs,
-        lang,
-        rows: 0,
-        done: false,
-    };
+    let query = ListQuery { cursor: None, limit: crate::customers::MAX_PAGE, ..query.clone() };
+    let source = Source::Customers { user: user.clone(), query, defs };
+    download(Pages { db: db.clone(), source, lang, rows: 0, done: false }, headers, format, "customers").await
+}
+
+/// The catalog's products matching `query` (its cursor and limit do not apply), as `format` with headers in
+/// `lang`: the columns an import of products maps back by themselves (groups as paths, units as
+/// `box=12`), so a catalog goes out to a spreadsheet and comes back.
+pub async fn products(
+    db: &Db,
+    query: &crate::stock::store::ProductQuery,
+    format: &str,
+    lang: Lang,
+) -> Result<Download, AppError> {
+    check_format(format)?;
+    let mut headers: Vec<String> =
+        super::ImportKind::Products.targets().iter().map(|t| super::target_msg(t).text(lang).to_string()).collect();
+    headers.insert(0, "ID".into());
+    let query =
+        crate::stock::store::ProductQuery { cursor: None, limit: i64::from(crate::core::MAX_PAGE), ..query.clone() };
+    let tree = crate::stock::groups::Tree::load(db).await?;
+    let source = Source::Products { query, tree };
+    download(Pages { db: db.clone(), source, lang, rows: 0, done: false }, headers, format, "products").await
+}
+
+fn check_format(format: &str) -> Result<(), AppError> {
+    if matches!(format, "csv" | "xlsx") {
+        Ok(())
+    } else {
+        Err(AppError::field("format", crate::core::ErrCode::InvalidChoice))
+    }
+}
+
+/// The file of `pages` under `headers`. CSV goes out page by page as it is read; an .xlsx is written to a
+/// temporary file with the writer's constant-memory mode, then sent from it.
+async fn download(mut pages: Pages, headers: Vec<String>, format: &str, name: &str) -> Result<Download, AppError> {
     // The first page is read now: a bad filter or sort is an error answer, not a broken download.
     let first = pages.next().await?.unwrap_or_default();
     let stamp = crate::core::format::date_input(crate::core::now_millis());
@@ -126,7 +165,7 @@ pub async fn customers(
         let body = futures_util::stream::once(std::future::ready(Ok(head))).chain(rest);
         return Ok(Download {
             content_type: "text/csv; charset=utf-8",
-            file_name: format!("customers-{stamp}.csv"),
+            file_name: format!("{name}-{stamp}.csv"),
             body: Box::pin(body),
         });
     }
@@ -157,7 +196,7 @@ pub async fn customers(
     tokio::task::spawn_blocking(move || book.save(&path)).await.map_err(io)?.map_err(io)?;
     Ok(Download {
         content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        file_name: format!("customers-{stamp}.xlsx"),
+        file_name: format!("{name}-{stamp}.xlsx"),
         body: file.into_chunks().await?,
     })
 }
@@ -228,4 +267,29 @@ fn row(c: &Customer, defs: &[crate::custom_fields::CustomField], lang: Lang) -> 
     ];
     out.extend(defs.iter().map(|d| crate::custom_fields::value_text(c.custom.get(&d.key)).unwrap_or_default()));
     out
+}
+
+/// A product's row, in the order of the import's targets after its id.
+fn product_row(p: &crate::stock::Product, tree: &crate::stock::groups::Tree, lang: Lang) -> Vec<String> {
+    let kind = match p.kind {
+        crate::stock::ProductKind::Goods => Msg::KindGoods,
+        crate::stock::ProductKind::Service => Msg::KindService,
+    };
+    let units: Vec<String> = p.units.iter().map(|u| format!("{}={}", u.unit, u.factor.normalize())).collect();
+    vec![
+        p.id.to_string(),
+        p.name.clone(),
+        p.name_ru.clone().unwrap_or_default(),
+        p.name_en.clone().unwrap_or_default(),
+        p.sku.clone().unwrap_or_default(),
+        p.barcodes.join(", "),
+        kind.text(lang).to_string(),
+        p.group_id.and_then(|g| tree.get(g)).map(|g| g.path.clone()).unwrap_or_default(),
+        p.base_unit.clone(),
+        units.join("; "),
+        p.mxik.clone().unwrap_or_default(),
+        p.package_code.clone().unwrap_or_default(),
+        p.vat.clone(),
+        p.weight_kg.map(|w| w.normalize().to_string()).unwrap_or_default(),
+    ]
 }

@@ -15,6 +15,8 @@ pub mod file;
 pub mod linked;
 pub mod page;
 #[cfg(feature = "ssr")]
+pub mod products;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -32,10 +34,13 @@ pub enum ImportKind {
     Customers,
     Contacts,
     Counterparties,
+    /// The stock catalog (administrators and storekeepers).
+    Products,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [ImportKind::Customers, ImportKind::Contacts, ImportKind::Counterparties];
+    pub const ALL: [ImportKind; 4] =
+        [ImportKind::Customers, ImportKind::Contacts, ImportKind::Counterparties, ImportKind::Products];
 
     /// The stored value.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +48,7 @@ impl ImportKind {
             ImportKind::Customers => "customers",
             ImportKind::Contacts => "contacts",
             ImportKind::Counterparties => "counterparties",
+            ImportKind::Products => "products",
         }
     }
 
@@ -57,6 +63,7 @@ impl ImportKind {
             ImportKind::Customers => Msg::ImportCustomers,
             ImportKind::Contacts => Msg::ImportContacts,
             ImportKind::Counterparties => Msg::ImportCounterparties,
+            ImportKind::Products => Msg::ImportProducts,
         }
     }
 
@@ -77,6 +84,21 @@ impl ImportKind {
                 "account",
                 "bank_name",
             ],
+            ImportKind::Products => &[
+                "name",
+                "name_ru",
+                "name_en",
+                "sku",
+                "barcode",
+                "kind",
+                "group",
+                "unit",
+                "units",
+                "mxik",
+                "package_code",
+                "vat",
+                "weight",
+            ],
         }
     }
 
@@ -86,6 +108,7 @@ impl ImportKind {
             ImportKind::Customers => &["name"],
             ImportKind::Contacts => &["customer", "name"],
             ImportKind::Counterparties => &["customer", "legal_name", "tax_id"],
+            ImportKind::Products => &["name"],
         }
     }
 
@@ -94,7 +117,7 @@ impl ImportKind {
         match self {
             ImportKind::Customers => Some(crate::custom_fields::FieldEntity::Customer),
             ImportKind::Contacts => Some(crate::custom_fields::FieldEntity::Contact),
-            ImportKind::Counterparties => None,
+            ImportKind::Counterparties | ImportKind::Products => None,
         }
     }
 }
@@ -109,6 +132,17 @@ pub fn target_msg(target: &str) -> Msg {
         "bank_code" => Msg::BankCode,
         "account" => Msg::AccountNumber,
         "bank_name" => Msg::BankName,
+        "name_ru" => Msg::NameRu,
+        "name_en" => Msg::NameEn,
+        "sku" => Msg::Sku,
+        "barcode" => Msg::Barcodes,
+        "group" => Msg::ProductGroupField,
+        "unit" => Msg::BaseUnit,
+        "units" => Msg::ExtraUnits,
+        "mxik" => Msg::Mxik,
+        "package_code" => Msg::PackageCode,
+        "vat" => Msg::VatRate,
+        "weight" => Msg::WeightKg,
         other => crate::audit::field_msg(other),
     }
 }
@@ -220,6 +254,7 @@ pub fn guess_target(kind: ImportKind, header: &str) -> &'static str {
     let customer = ["customer", "client", "клиент", "mijoz", "покупател"];
     match kind {
         ImportKind::Customers => {}
+        ImportKind::Products => return guess_product(&h),
         ImportKind::Contacts => {
             return if has(&customer) || has(&["company", "компан", "kompaniya"]) {
                 "customer"
@@ -291,6 +326,43 @@ pub fn guess_target(kind: ImportKind, header: &str) -> &'static str {
     }
 }
 
+/// The product field a (lower-cased) header means: the export's own headers in any language first, then
+/// the usual words of 1C and Excel price lists.
+fn guess_product(h: &str) -> &'static str {
+    let targets = ImportKind::Products.targets();
+    if let Some(t) =
+        targets.iter().find(|t| crate::core::Lang::ALL.iter().any(|l| target_msg(t).text(*l).to_lowercase() == h))
+    {
+        return t;
+    }
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["barcode", "штрих", "shtrix", "ean"]) {
+        "barcode"
+    } else if has(&["sku", "артикул", "artikul", "article", "код товара"]) {
+        "sku"
+    } else if has(&["mxik", "ikpu", "икпу", "мхик"]) {
+        "mxik"
+    } else if has(&["упаков", "qadoq", "package"]) {
+        "package_code"
+    } else if has(&["vat", "ндс", "qqs"]) {
+        "vat"
+    } else if has(&["weight", "вес", "og'irli", "ogirli"]) {
+        "weight"
+    } else if has(&["group", "групп", "guruh", "категор", "kategoriya", "category", "папка"]) {
+        "group"
+    } else if has(&["доп. ед", "extra unit", "qo'shimcha"]) {
+        "units"
+    } else if has(&["unit", "ед. изм", "единиц", "birlik", "ед.изм"]) {
+        "unit"
+    } else if has(&["type", "kind", "тип", "вид", "turi"]) {
+        "kind"
+    } else if has(&["name", "назван", "наимен", "nomi", "товар", "mahsulot"]) {
+        "name"
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,5 +385,19 @@ mod tests {
         assert_eq!(guess_target(p, "МФО"), "bank_code");
         assert_eq!(guess_target(p, "Расчётный счёт"), "account");
         assert_eq!(guess_target(p, "Mijoz"), "customer");
+        let g = ImportKind::Products;
+        assert_eq!(guess_target(g, "Наименование"), "name");
+        assert_eq!(guess_target(g, "Штрихкод"), "barcode");
+        assert_eq!(guess_target(g, "Артикул"), "sku");
+        assert_eq!(guess_target(g, "ИКПУ"), "mxik");
+        assert_eq!(guess_target(g, "Ед. изм."), "unit");
+        assert_eq!(guess_target(g, "Группа"), "group");
+        assert_eq!(guess_target(g, "Ставка НДС"), "vat");
+        // The export's own headers come back to their fields, whatever the language.
+        for t in g.targets() {
+            for l in crate::core::Lang::ALL {
+                assert_eq!(guess_target(g, target_msg(t).text(l)), *t, "{t} in {l:?}");
+            }
+        }
     }
 }

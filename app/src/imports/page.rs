@@ -39,6 +39,12 @@ pub fn ImportsPage() -> impl IntoView {
     };
     let imports = Resource::new(|| (), |_| list_imports());
     let uploading = RwSignal::new(false);
+    // Products are imported by those who keep the catalog, while the stock module is on.
+    let session = crate::ui::session_info();
+    let keeps_catalog = !session.disabled_modules.iter().any(|m| m == crate::stock::MODULE.key)
+        && session.user.is_some_and(|u| {
+            matches!(u.role, crate::core::identity::Role::Admin | crate::core::identity::Role::Storekeeper)
+        });
     view! {
         <h1>{t(Msg::Import)}</h1>
         <section class="panel">
@@ -49,6 +55,7 @@ pub fn ImportsPage() -> impl IntoView {
                     <legend>{t(Msg::ImportWhat)}</legend>
                     {ImportKind::ALL
                         .into_iter()
+                        .filter(|k| *k != ImportKind::Products || keeps_catalog)
                         .map(|k| view! {
                             <label class="check">
                                 <input type="radio" name="kind" value=k.as_str() checked=k == ImportKind::Customers

@@ -77,7 +77,7 @@ async fn defs_for(db: &Db, kind: ImportKind) -> Result<Vec<CustomField>, AppErro
     }
 }
 
-/// Reads and stores an uploaded file with a first mapping. Only the customers module's users import.
+/// Reads and stores an uploaded file with a first mapping. Products are imported by those who keep the catalog.
 pub async fn upload(
     db: &Db,
     user: &CurrentUser,
@@ -85,6 +85,9 @@ pub async fn upload(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Import, AppError> {
+    if kind == ImportKind::Products {
+        super::products::check_keeper(user)?;
+    }
     let table = file::read(file_name, bytes)?;
     let defs = defs_for(db, kind).await?;
     let remembered = store::remembered_mapping(db, user.id, kind, &signature(&table.headers)).await?;
@@ -297,6 +300,7 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: i64) -> Result<(Import, Ve
             ImportKind::Contacts => linked::preview_contact(db, &ctx, row).await?,
             ImportKind::Counterparties => linked::preview_counterparty(db, &ctx, row).await?,
             ImportKind::Customers => preview_customer(db, user, &ctx, row).await?,
+            ImportKind::Products => super::products::preview_product(db, &ctx, row).await?,
         };
         out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of });
     }
@@ -396,6 +400,7 @@ pub async fn run(db: &Db, id: i64, runner: &str) -> Result<(), AppError> {
     let mut seen = Seen::default();
     let mut seen_contacts = linked::SeenContacts::default();
     let mut seen_counterparties = HashMap::new();
+    let mut seen_products = super::products::SeenProducts::default();
     let start = import.processed.max(0) as usize;
     for (n, chunk) in table.rows.chunks(BATCH).enumerate().skip(start / BATCH) {
         let first_row = n * BATCH;
@@ -404,6 +409,9 @@ pub async fn run(db: &Db, id: i64, runner: &str) -> Result<(), AppError> {
             ImportKind::Contacts => linked::contacts_batch(db, &ctx, first_row, chunk, &mut seen_contacts).await?,
             ImportKind::Counterparties => {
                 linked::counterparties_batch(db, &ctx, first_row, chunk, &mut seen_counterparties).await?
+            }
+            ImportKind::Products => {
+                super::products::products_batch(db, &ctx, first_row, chunk, &mut seen_products).await?
             }
         }
         tokio::task::yield_now().await;

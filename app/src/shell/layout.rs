@@ -40,6 +40,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents") view={Lazy::<StockDocumentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents/:id") view={Lazy::<StockDocumentRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/products") view={Lazy::<StockCatalogRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/products/:id") view={Lazy::<StockProductRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
@@ -67,6 +69,7 @@ fn page_kind(path: &str) -> Msg {
         ["segments"] => Msg::NavSegments,
         ["stock"] => Msg::StockDashboard,
         ["stock", "documents", ..] => Msg::StockDocuments,
+        ["stock", "products", ..] => Msg::Catalog,
         ["admin", "users"] => Msg::NavUsers,
         ["admin", "teams"] => Msg::NavTeams,
         ["admin", "custom-fields"] => Msg::NavCustomFields,
@@ -170,6 +173,8 @@ page_areas! {
         StockRoute => crate::stock::page_dashboard::StockDashboardPage,
         StockDocumentsRoute => crate::stock::page_documents::DocumentsPage,
         StockDocumentRoute => crate::stock::page_documents::DocumentPage,
+        StockCatalogRoute => crate::stock::page_catalog::CatalogPage,
+        StockProductRoute => crate::stock::page_catalog::ProductPage,
     }
     area_settings / preload_settings {
         AdminRoute => AdminPage,
@@ -277,14 +282,17 @@ fn SideNav(role: Role) -> impl IntoView {
         .filter(|m| on(m.key))
         .map(|m| {
             let href = m.paths[0];
-            // Customers also hold their segments; tasks their calendar.
-            let extra = match m.key {
-                "customers" => Some(("/segments", Msg::NavSegments, "nav-segments")),
-                "tasks" => Some(("/calendar", Msg::NavCalendar, "nav-calendar")),
-                "stock" => Some(("/stock/documents", Msg::StockDocuments, "nav-stock-documents")),
-                _ => None,
+            // Customers also hold their segments; tasks their calendar; stock its documents and catalog.
+            let extra: &[(&str, Msg, &str)] = match m.key {
+                "customers" => &[("/segments", Msg::NavSegments, "nav-segments")],
+                "tasks" => &[("/calendar", Msg::NavCalendar, "nav-calendar")],
+                "stock" => &[
+                    ("/stock/documents", Msg::StockDocuments, "nav-stock-documents"),
+                    ("/stock/products", Msg::Catalog, "nav-stock-catalog"),
+                ],
+                _ => &[],
             };
-            let segments = extra.map(|(href, label, test)| {
+            let segments = extra.iter().map(|&(href, label, test)| {
                 view! {
                     <li>
                         <a href=href aria-current=move || current(href) data-test=test>
@@ -299,7 +307,7 @@ fn SideNav(role: Role) -> impl IntoView {
                         {t(nav_label(m.key))}
                     </a>
                 </li>
-                {segments}
+                {segments.collect_view()}
             }
         })
         .collect_view();

@@ -218,3 +218,92 @@ pub async fn act_on_stock_document(id: i64, version: i64, act: String) -> Result
     };
     run.await.inspect_err(set_status)
 }
+
+/// A group to filter by: its id and path.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GroupChoice {
+    pub id: i64,
+    pub path: String,
+    pub depth: i64,
+}
+
+/// The catalog page: a page of products (with their group's path) and the groups to filter by.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CatalogView {
+    pub items: Vec<(super::Product, Option<String>)>,
+    pub next_cursor: Option<String>,
+    pub groups: Vec<GroupChoice>,
+    /// Whether the reader may import into the catalog.
+    pub may_import: bool,
+}
+
+/// A page of the catalog by name, searched (name, SKU or barcode) and filtered by a group with its subgroups.
+#[server(prefix = "/rpc", endpoint = "stock/products")]
+pub async fn stock_products(
+    q: Option<String>,
+    group: Option<String>,
+    cursor: Option<String>,
+) -> Result<CatalogView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let query = super::store::ProductQuery {
+            search: q,
+            group_id: opt_id("group", group.as_deref())?,
+            cursor,
+            limit: 50,
+            ..Default::default()
+        };
+        let page = super::store::products(&db, &query).await?;
+        let tree = super::groups::Tree::load(&db).await?;
+        let path = |g: Option<i64>| g.and_then(|g| tree.get(g)).map(|g| g.path.clone());
+        let items = page
+            .items
+            .into_iter()
+            .map(|p| {
+                let g = path(p.group_id);
+                (p, g)
+            })
+            .collect();
+        let groups =
+            tree.groups.iter().map(|g| GroupChoice { id: g.id, path: g.path.clone(), depth: g.depth }).collect();
+        let may_import = crate::imports::products::check_keeper(user).is_ok();
+        Ok(CatalogView { items, next_cursor: page.next_cursor, groups, may_import })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// A product's page: the product, its group's path, its stock in each warehouse and a page of its
+/// movements (newest first) with their documents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProductView {
+    pub product: super::Product,
+    pub group_path: Option<String>,
+    pub balances: Vec<super::Balance>,
+    pub movements: super::MovementPage,
+    pub warehouses: Vec<super::dashboard::WarehouseChoice>,
+}
+
+/// One product with its stock and its movement history (`cursor`: the history's next page).
+#[server(prefix = "/rpc", endpoint = "stock/product")]
+pub async fn stock_product(id: String, cursor: Option<String>) -> Result<ProductView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        ctx.user()?;
+        let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+        let product = super::store::product(&db, id).await?;
+        let tree = super::groups::Tree::load(&db).await?;
+        let group_path = product.group_id.and_then(|g| tree.get(g)).map(|g| g.path.clone());
+        let q = super::store::BalanceQuery { product_id: Some(id), limit: 200, ..Default::default() };
+        let balances = super::store::balances(&db, &q).await?.items;
+        let q = super::store::MovementQuery { product_id: Some(id), cursor, limit: 30, ..Default::default() };
+        let movements = super::store::movements(&db, &q).await?;
+        let (all, _) = super::store::warehouses(&db, None, Default::default(), None, 200).await?;
+        let warehouses =
+            all.iter().map(|w| super::dashboard::WarehouseChoice { id: w.id, name: w.name.clone() }).collect();
+        Ok(ProductView { product, group_path, balances, movements, warehouses })
+    };
+    run.await.inspect_err(set_status)
+}

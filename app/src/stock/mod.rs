@@ -10,6 +10,8 @@ pub mod api;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod dashboard_store;
+pub mod groups;
+pub mod page_catalog;
 pub mod page_dashboard;
 pub mod page_documents;
 #[cfg(feature = "ssr")]
@@ -35,6 +37,8 @@ pub const MODULE: ModuleDef = ModuleDef {
     paths: &[
         "/stock",
         "/api/v1/products",
+        "/api/v1/product-groups",
+        "/api/v1/exports/products",
         "/api/v1/price-lists",
         "/api/v1/prices",
         "/api/v1/warehouses",

@@ -127,12 +127,12 @@ pub struct ProductQuery {
 
 /// A page of products by name.
 pub async fn products(db: &Db, q: &ProductQuery) -> Result<ProductPage, AppError> {
-    use crate::customers::store::{Arg, bind_args, push_cond};
+    use crate::customers::store::{Arg, bind_args};
     let mut sql = format!("{PRODUCT} WHERE 1 = 1");
     let mut args: Vec<Arg> = Vec::new();
     sql.push_str(&q.archived.sql("products"));
     if let Some(g) = q.group_id {
-        push_cond(&mut sql, &mut args, " AND group_id = #", Arg::I(g));
+        push_in(&mut sql, &mut args, "group_id", super::groups::Tree::load(db).await?.subtree(g));
     }
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!("%{}%", crate::core::db::like_escape(&s.to_lowercase()));
@@ -164,6 +164,13 @@ pub async fn products(db: &Db, q: &ProductQuery) -> Result<ProductPage, AppError
         })
         .collect();
     Ok(ProductPage { items, next_cursor })
+}
+
+/// Adds ` AND {col} IN (…)` over `ids` to a query built with numbered placeholders.
+fn push_in(sql: &mut String, args: &mut Vec<crate::customers::store::Arg>, col: &str, ids: Vec<i64>) {
+    let marks = crate::core::db::placeholders_after(args.len(), ids.len());
+    args.extend(ids.into_iter().map(crate::customers::store::Arg::I));
+    sql.push_str(&format!(" AND {col} IN ({marks})"));
 }
 
 /// Cuts `rows` (read with one row past `limit`) to the page and gives the cursor after its last row when
@@ -198,7 +205,7 @@ fn parse_name_cursor(c: &str) -> Option<(String, i64)> {
 }
 
 /// The refusal a unique index gives: a taken SKU or barcode.
-fn taken(err: sqlx::Error) -> AppError {
+pub(crate) fn taken(err: sqlx::Error) -> AppError {
     if is_unique_violation(&err) {
         let text = err.to_string();
         if text.contains("barcode") {
@@ -211,27 +218,61 @@ fn taken(err: sqlx::Error) -> AppError {
     }
 }
 
+/// Inserts a product with its units and barcodes on the open transaction `$tx` (`?` inside); the id. A taken
+/// SKU or barcode is the field's error.
+macro_rules! insert_product {
+    ($tx:expr, $user_id:expr, $v:expr, $now:expr) => {{
+        let v: &$crate::stock::ProductValues = $v;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO products (kind, name, name_ru, name_en, sku, group_id, base_unit, mxik, package_code, vat_bp, \
+             weight_grams, created_by, created_at, updated_at, sort_key, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING id",
+        )
+        .bind(v.kind.as_str())
+        .bind(&v.name)
+        .bind(&v.name_ru)
+        .bind(&v.name_en)
+        .bind(&v.sku)
+        .bind(v.group_id)
+        .bind(&v.base_unit)
+        .bind(&v.mxik)
+        .bind(&v.package_code)
+        .bind(v.vat_bp)
+        .bind(v.weight_grams)
+        .bind($user_id)
+        .bind($now)
+        .bind(v.sort_key())
+        .bind(v.search_text())
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err($crate::stock::store::taken)?;
+        for (unit, f) in &v.units {
+            sqlx::query("INSERT INTO product_units (product_id, unit, factor_milli) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(unit)
+                .bind(f)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for code in &v.barcodes {
+            sqlx::query("INSERT INTO product_barcodes (barcode, product_id) VALUES ($1, $2)")
+                .bind(code)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::stock::store::taken)?;
+        }
+        id
+    }};
+}
+pub(crate) use insert_product;
+
 /// Creates a product; returns its id.
 pub async fn create_product(db: &Db, user_id: i64, v: &ProductValues) -> Result<i64, AppError> {
     let now = now_millis();
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO products (kind, name, name_ru, name_en, sku, group_id, base_unit, mxik, package_code, vat_bp, \
-             weight_grams, created_by, created_at, updated_at, sort_key, search_text) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING id")
-            .bind(v.kind.as_str()).bind(&v.name).bind(&v.name_ru).bind(&v.name_en).bind(&v.sku).bind(v.group_id)
-            .bind(&v.base_unit).bind(&v.mxik).bind(&v.package_code).bind(v.vat_bp).bind(v.weight_grams).bind(user_id)
-            .bind(now).bind(v.sort_key()).bind(v.search_text())
-            .fetch_one(&mut *tx).await.map_err(taken)?;
-        for (unit, f) in &v.units {
-            sqlx::query("INSERT INTO product_units (product_id, unit, factor_milli) VALUES ($1, $2, $3)")
-                .bind(id).bind(unit).bind(f).execute(&mut *tx).await?;
-        }
-        for code in &v.barcodes {
-            sqlx::query("INSERT INTO product_barcodes (barcode, product_id) VALUES ($1, $2)")
-                .bind(code).bind(id).execute(&mut *tx).await.map_err(taken)?;
-        }
+        let id = insert_product!(tx, user_id, v, now);
         tx.commit().await?;
         Ok(id)
     })
@@ -1018,6 +1059,8 @@ pub async fn transition(db: &Db, user_id: i64, id: i64, version: i64, what: Tran
 pub struct BalanceQuery {
     pub warehouse_id: Option<i64>,
     pub product_id: Option<i64>,
+    /// Products of this group and its subgroups.
+    pub group_id: Option<i64>,
     /// Stock at this moment (epoch ms) instead of now, summed from the ledger.
     pub at: Option<Millis>,
     pub cursor: Option<String>,
@@ -1066,6 +1109,9 @@ pub async fn balances(db: &Db, q: &BalanceQuery) -> Result<BalancePage, AppError
     }
     if let Some(p) = q.product_id {
         push_cond(&mut sql, &mut args, " AND b.product_id = #", Arg::I(p));
+    }
+    if let Some(g) = q.group_id {
+        push_in(&mut sql, &mut args, "p.group_id", super::groups::Tree::load(db).await?.subtree(g));
     }
     if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
         let (w, p) = c

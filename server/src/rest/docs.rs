@@ -74,6 +74,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::imports::start,
         super::imports::errors,
         super::imports::export_customers,
+        super::imports::export_products,
         super::webhooks::list,
         super::webhooks::create,
         super::webhooks::get,
@@ -147,6 +148,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::stock::post_document,
         super::stock::receive_document,
         super::stock::cancel_document,
+        super::product_groups::list,
+        super::product_groups::create,
+        super::product_groups::get,
+        super::product_groups::update,
+        super::product_groups::delete,
         super::prices::price_lists,
         super::prices::create_price_list,
         super::prices::price_list,
@@ -433,7 +439,7 @@ pub mod param {
     }
 
     pub fn import_kind() -> Object {
-        one_of(&["customers", "contacts", "counterparties"])
+        one_of(&["customers", "contacts", "counterparties", "products"])
     }
 
     pub fn deal_status() -> Object {

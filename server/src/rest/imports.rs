@@ -47,8 +47,16 @@ pub async fn upload(
         None => ImportKind::Customers,
         Some(k) => ImportKind::parse(k).ok_or_else(|| api.err(AppError::field("kind", ErrCode::InvalidChoice)))?,
     };
+    if stock_off(&api, kind) {
+        return Err(api.err(AppError::field("kind", ErrCode::InvalidChoice)));
+    }
     let created = service::upload(&state.db, api.user()?, kind, &name, &body).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Whether `kind` is the catalog while the stock module is switched off (its import goes with it).
+fn stock_off(api: &Api, kind: ImportKind) -> bool {
+    kind == ImportKind::Products && api.ctx.disabled_modules.iter().any(|m| m == app::stock::MODULE.key)
 }
 
 /// One import with its progress.
@@ -79,6 +87,9 @@ pub struct MappingBody {
     /// number, phone, e-mail or name), `name`, `position`, `role`, `phone`, `email` (several separated by
     /// `,` or `;`), `birthday`, `notes`, `custom.<key>`. Counterparties: `customer`, `legal_name`, `tax_id`,
     /// `country`, `vat_payer`, `legal_address`, `from` (date), `bank_code`, `account`, `bank_name`.
+    /// Products: `name`, `name_ru`, `name_en`, `sku`, `barcode` (several), `kind`, `group` (a path,
+    /// `Mebel / Stullar`, made if missing), `unit`, `units` (`box=12; pack=6`), `mxik`, `package_code`,
+    /// `vat` (`12`, `0`, `exempt`), `weight` (kg).
     pub mapping: Vec<String>,
     /// `skip` (default) or `update`.
     #[serde(default)]
@@ -261,6 +272,40 @@ pub async fn export_customers(
     Ok(stream_download(file))
 }
 
+/// Catalog export parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductExportParams {
+    /// `csv` (default) or `xlsx`.
+    #[param(schema_with = super::docs::param::csv_or_xlsx)]
+    pub format: Option<String>,
+    /// A part of the name, or an exact SKU or barcode.
+    pub q: Option<String>,
+    /// Products of this group and of its subgroups.
+    pub group_id: Option<i64>,
+    /// `active` (default), `only` (archived only) or `all`.
+    pub archived: Option<String>,
+}
+
+/// The catalog as CSV or Excel, in the columns an import of products maps back by itself (groups as
+/// paths, extra units as `box=12`). Everyone signed in reads the catalog.
+#[utoipa::path(get, path = "/api/v1/exports/products", tag = "imports", params(ProductExportParams), security(("bearer" = [])),
+    responses((status = 200, description = "The file",
+            content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn export_products(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<ProductExportParams>,
+) -> Result<Response, ApiError> {
+    api.user()?;
+    let archived = app::core::archive::Archived::parse(p.archived.as_deref()).map_err(|e| api.err(e))?;
+    let query = app::stock::store::ProductQuery { search: p.q, group_id: p.group_id, archived, ..Default::default() };
+    let format = p.format.unwrap_or_else(|| "csv".into());
+    let file = export::products(&state.db, &query, &format, api.ctx.lang).await.map_err(|e| api.err(e))?;
+    Ok(stream_download(file))
+}
+
 /// `POST /customers/import`: the upload form of the import page (multipart, field `file`); opens the new
 /// import, or returns to the form with the reason.
 pub async fn upload_form(State(state): State<AppState>, api: Api, mut form: Multipart) -> Response {
@@ -283,6 +328,9 @@ pub async fn upload_form(State(state): State<AppState>, api: Api, mut form: Mult
         Redirect::to(&format!("/customers/import?error={tag}")).into_response()
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else { return back(ErrCode::EmptyFile) };
+    if stock_off(&api, kind) {
+        return back(ErrCode::InvalidChoice);
+    }
     match service::upload(&state.db, user, kind, &name, &bytes).await {
         Ok(import) => Redirect::to(&format!("/customers/import/{}", import.id)).into_response(),
         Err(AppError::Validation { fields }) => back(fields.first().map_or(ErrCode::UnreadableFile, |f| f.code)),

@@ -12,6 +12,7 @@ pub mod imports;
 pub mod interactions;
 pub mod mail;
 pub mod prices;
+pub mod product_groups;
 pub mod records;
 pub mod segments;
 pub mod stock;
@@ -334,6 +335,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/imports/{id}/start", axum::routing::post(imports::start))
         .route("/v1/imports/{id}/errors", get(imports::errors))
         .route("/v1/exports/customers", get(imports::export_customers))
+        .route("/v1/exports/products", get(imports::export_products))
         .route("/v1/interactions", get(interactions::list).post(interactions::create))
         .route(
             "/v1/interactions/{id}",
@@ -361,6 +363,11 @@ pub fn router() -> Router<AppState> {
         .route("/v1/products/{id}", get(stock::product).put(stock::update_product))
         .route("/v1/products/{id}/archive", axum::routing::post(stock::archive_product))
         .route("/v1/products/{id}/restore", axum::routing::post(stock::restore_product))
+        .route("/v1/product-groups", get(product_groups::list).post(product_groups::create))
+        .route(
+            "/v1/product-groups/{id}",
+            get(product_groups::get).put(product_groups::update).delete(product_groups::delete),
+        )
         .route("/v1/warehouses", get(stock::warehouses).post(stock::create_warehouse))
         .route("/v1/warehouses/{id}", get(stock::warehouse).put(stock::update_warehouse))
         .route("/v1/stock-documents", get(stock::documents).post(stock::create_document))

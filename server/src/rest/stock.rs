@@ -24,6 +24,7 @@ use crate::AppState;
 pub struct ProductParams {
     /// A part of the name, or an exact SKU or barcode.
     pub q: Option<String>,
+    /// Products of this group and of its subgroups.
     pub group_id: Option<i64>,
     /// `active` (default), `only` (archived only) or `all`.
     pub archived: Option<String>,
@@ -321,6 +322,8 @@ pub async fn cancel_document(
 pub struct BalanceParams {
     pub warehouse_id: Option<i64>,
     pub product_id: Option<i64>,
+    /// Products of this group and of its subgroups.
+    pub group_id: Option<i64>,
     /// Stock at this moment (epoch ms) instead of now.
     pub at: Option<i64>,
     /// Page size, 1 to 200 (default 50; larger values give 200).
@@ -341,6 +344,7 @@ pub async fn balances(
     let q = BalanceQuery {
         warehouse_id: p.warehouse_id,
         product_id: p.product_id,
+        group_id: p.group_id,
         at: p.at,
         cursor: p.cursor,
         limit: i64::from(p.limit.unwrap_or(50)),

@@ -401,3 +401,91 @@ async fn a_failed_run_says_why_in_every_language(db: Db) {
     assert_ne!(failure.explained(app::core::Lang::Ru), failure.explained(app::core::Lang::En));
 }
 both_backends!(failed_import, a_failed_run_says_why_in_every_language);
+
+const CATALOG: &str = "Наименование;Артикул;Штрихкод;Группа;Ед. изм.;Доп. ед.;ИКПУ;Ставка НДС;Вес;Тип\n\
+Stul ofis;ST-1;4780000000011;Mebel / Stullar;dona;quti=12;10101001001000000;12%;4,5;Товар\n\
+Stol;ST-2;;Mebel;dona;;;;;\n\
+Yetkazib berish;;;Xizmatlar;;;;Без НДС;;Услуга\n\
+Stul ofis (nusxa);st-1;;;;;;;;\n\
+Shkaf;SH-1;4780000000011;;;;;;;\n\
+Yomon;B-1;;;;;123;15;og'ir;quti\n\
+Mavjud tovar;M-1;;;;;;;;\n";
+
+/// The catalog comes in from a 1C-style file: headers guessed in Russian, groups made from paths, units,
+/// VAT and kinds read as written; duplicates by SKU (case ignored), barcode, or name when neither is given,
+/// in the file and in the database; only those who keep the catalog import it. Then it goes out to CSV
+/// and comes back creating nothing.
+async fn import_export_catalog(db: Db) {
+    let admin = user(&db, "a@k.uz", Role::Admin).await;
+    let m = user(&db, "m@k.uz", Role::Manager).await;
+    let existing = app::stock::ProductInput { name: "Mavjud".into(), sku: Some("m-1".into()), ..Default::default() };
+    app::stock::service::create_product(&db, &admin, &existing).await.unwrap();
+    let refused = service::upload(&db, &m, ImportKind::Products, "katalog.csv", CATALOG.as_bytes()).await;
+    assert!(matches!(refused, Err(app::core::AppError::Forbidden)), "{refused:?}");
+
+    let up = service::upload(&db, &admin, ImportKind::Products, "katalog.csv", CATALOG.as_bytes()).await.unwrap();
+    let guessed = ["name", "sku", "barcode", "group", "unit", "units", "mxik", "vat", "weight", "kind"];
+    assert_eq!(up.mapping, guessed);
+    let (_, preview) = service::preview(&db, &admin, up.id).await.unwrap();
+    assert!(preview[0].errors.is_empty(), "{:?}", preview[0].errors);
+    let codes = |f: &str| preview[5].errors.iter().filter(|e| e.field == f).map(|e| e.code).collect::<Vec<_>>();
+    assert_eq!(codes("mxik"), [ErrCode::InvalidMxik]);
+    assert_eq!(codes("vat"), [ErrCode::InvalidChoice]);
+    assert_eq!(codes("weight"), [ErrCode::NotANumber]);
+    assert_eq!(codes("kind"), [ErrCode::InvalidChoice]);
+    assert_eq!(preview[6].duplicate_of.as_deref(), Some("Mavjud"));
+    service::set_mapping(&db, &admin, up.id, &up.mapping, "skip").await.unwrap();
+    service::start(&db, &admin, up.id).await.unwrap();
+    let done = finished(&db, &admin, up.id).await;
+    assert_eq!(done.status, ImportStatus::Done, "{:?}", done.error);
+    assert_eq!((done.created, done.updated, done.skipped, done.failed), (3, 0, 3, 1));
+
+    let find = |q: &str| {
+        let q = app::stock::store::ProductQuery { search: Some(q.into()), limit: 10, ..Default::default() };
+        let db = db.clone();
+        async move { app::stock::store::products(&db, &q).await.unwrap().items }
+    };
+    let chair = find("ST-1").await.remove(0);
+    assert_eq!((chair.name.as_str(), chair.base_unit.as_str(), chair.vat.as_str()), ("Stul ofis", "dona", "12"));
+    assert_eq!(chair.barcodes, ["4780000000011"]);
+    assert_eq!(
+        (chair.units[0].unit.as_str(), chair.units[0].factor.normalize().to_string()),
+        ("quti", "12".to_string())
+    );
+    assert_eq!(chair.weight_kg.map(|w| w.normalize().to_string()), Some("4.5".to_string()));
+    assert_eq!(chair.mxik.as_deref(), Some("10101001001000000"));
+    let tree = app::stock::groups::Tree::load(&db).await.unwrap();
+    let paths: Vec<&str> = tree.groups.iter().map(|g| g.path.as_str()).collect();
+    assert_eq!(paths, ["Mebel", "Mebel / Stullar", "Xizmatlar"]);
+    assert_eq!(tree.get(chair.group_id.unwrap()).unwrap().path, "Mebel / Stullar");
+    let delivery = find("Yetkazib").await.remove(0);
+    assert_eq!((delivery.kind, delivery.vat.as_str()), (app::stock::ProductKind::Service, "exempt"));
+
+    // A second file updates what it names by SKU: the fields it gives, the rest (group, barcodes) kept.
+    let update = "Артикул;Наименование;Вес;Штрихкод\nst-1;Stul ofis (yangi);5;4780000000028\n";
+    let done = import_file(&db, &admin, ImportKind::Products, update, "update").await;
+    assert_eq!((done.created, done.updated), (0, 1));
+    let chair = find("ST-1").await.remove(0);
+    assert_eq!(
+        (chair.name.as_str(), chair.weight_kg.map(|w| w.normalize().to_string())),
+        ("Stul ofis (yangi)", Some("5".into()))
+    );
+    assert_eq!(chair.barcodes, ["4780000000011", "4780000000028"]);
+    assert_eq!(tree.get(chair.group_id.unwrap()).unwrap().path, "Mebel / Stullar");
+
+    // Out to CSV in Russian and back in: every column maps itself, nothing is made twice.
+    let query = app::stock::store::ProductQuery::default();
+    let file = export::products(&db, &query, "csv", app::core::Lang::Ru).await.unwrap();
+    let text = String::from_utf8(file.bytes().await.unwrap()).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    assert_eq!(text.lines().count(), 5, "{text}");
+    assert!(text.contains("Mebel / Stullar") && text.contains("quti=12") && text.contains("Услуга"), "{text}");
+    let up = service::upload(&db, &admin, ImportKind::Products, "export.csv", text.as_bytes()).await.unwrap();
+    let mut mapped = up.mapping.clone();
+    assert_eq!(mapped.remove(0), "", "the id column is left alone");
+    assert_eq!(mapped, ImportKind::Products.targets());
+    let again = import_file(&db, &admin, ImportKind::Products, text, "skip").await;
+    assert_eq!((again.created, again.skipped, again.failed), (0, 4, 0));
+    assert_eq!(app::stock::groups::Tree::load(&db).await.unwrap().groups.len(), 3);
+}
+both_backends!(catalog_import_export, import_export_catalog);

@@ -70,6 +70,9 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("POST", "/api/v1/imports/{import}/start", "", [401, 422, 404, 404, 404, 401, 401, 404]),
     ("GET", "/api/v1/imports/{import}/errors", "", [401, 200, 404, 404, 404, 401, 401, 404]),
     ("GET", "/api/v1/exports/customers?format=csv", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    // The catalog: everyone reads and exports it; administrators and storekeepers import it.
+    ("GET", "/api/v1/exports/products?format=csv", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("POST", "/api/v1/imports?file_name=x.csv&kind=products", "", [401, 403, 403, 403, 422, 401, 401, 422]),
     ("GET", "/api/v1/interactions", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("POST", "/api/v1/interactions", "{}", [401, 422, 422, 422, 422, 401, 401, 422]),
     ("GET", "/api/v1/interactions/{interaction}", "", [401, 200, 403, 403, 200, 401, 401, 403]),
@@ -120,6 +123,11 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("PUT", "/api/v1/products/{product}", r#"{"version":0,"name":"x"}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/products/{product}/archive", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/products/{product}/restore", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
+    ("GET", "/api/v1/product-groups", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("POST", "/api/v1/product-groups", r#"{"name":""}"#, [401, 403, 403, 403, 422, 401, 401, 422]),
+    ("GET", "/api/v1/product-groups/{group}", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("PUT", "/api/v1/product-groups/{group}", r#"{"version":0,"name":"x"}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
+    ("DELETE", "/api/v1/product-groups/{group}?version=0", "", [401, 403, 403, 403, 409, 401, 401, 409]),
     ("GET", "/api/v1/warehouses", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("POST", "/api/v1/warehouses", r#"{"name":""}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
     ("GET", "/api/v1/warehouses/{warehouse}", "", [401, 200, 200, 200, 200, 401, 401, 200]),
@@ -287,8 +295,10 @@ impl World {
             .as_i64()
             .unwrap();
         let pricelist = post("/api/v1/price-lists", &admin, json!({"name": "Chakana"})).await["id"].as_i64().unwrap();
+        let group = post("/api/v1/product-groups", &admin, json!({"name": "Mebel"})).await["id"].as_i64().unwrap();
         let ids = vec![
             ("pricelist", pricelist.to_string()),
+            ("group", group.to_string()),
             ("warehouse", warehouse.to_string()),
             ("product", product.to_string()),
             ("stockdoc", stockdoc.to_string()),
@@ -464,7 +474,7 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("mail/template-delete", Gate::User),
     ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
     ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
-    ("stock/document-act", Gate::User),
+    ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),
     ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),

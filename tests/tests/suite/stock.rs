@@ -592,3 +592,128 @@ async fn seeded_history(app: TestApp) {
     assert!(ship.json()["number"].as_str().unwrap().starts_with("CH-"), "numbering continues: {}", ship.body);
 }
 both_apps!(stock_seeded_history, seeded_history);
+
+/// What `code` says to a caller of the API who chose no language (Uzbek, the default).
+fn says(code: app::core::ErrCode) -> String {
+    code.msg().text(app::core::Lang::Uz).to_string()
+}
+
+/// The messages a REST answer gives `field`.
+fn field_says(res: &tests::Resp, field: &str) -> Vec<String> {
+    let v = res.json();
+    v["fields"][field]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// The group tree over REST: made, renamed and moved by those who keep the catalog, refused loops, slashes,
+/// sibling names twice and a ninth level, each by its field; lists of products and balances by a group take
+/// its subgroups too; only an empty group is deleted.
+async fn product_groups(app: TestApp) {
+    let s = shop(&app).await;
+    let admin = &s.admin;
+    let group = |name: &str, parent: Option<i64>| {
+        let body = json!({"name": name, "parent_id": parent});
+        let app = &app;
+        async move { post(app, admin, "/api/v1/product-groups", body).await }
+    };
+    let furniture = group("Mebel", None).await;
+    assert_eq!(furniture.status, 201, "{}", furniture.body);
+    let furniture = furniture.json()["id"].as_i64().unwrap();
+    let chairs = group("Stullar", Some(furniture)).await.json();
+    assert_eq!((chairs["path"].as_str(), chairs["depth"].as_i64()), (Some("Mebel / Stullar"), Some(2)));
+    let chairs_id = chairs["id"].as_i64().unwrap();
+    assert_eq!(
+        field_says(&group("MEBEL", None).await, "name"),
+        [says(app::core::ErrCode::NameTaken)],
+        "siblings' names differ"
+    );
+    assert_eq!(group("Stullar", None).await.status, 201, "the same name elsewhere in the tree");
+    assert_eq!(field_says(&group("Stol/stul", None).await, "name"), [says(app::core::ErrCode::SlashInName)]);
+    assert_eq!(field_says(&group("X", Some(999_999)).await, "parent_id"), [says(app::core::ErrCode::InvalidChoice)]);
+    let keeper = post(&app, &s.keeper, "/api/v1/product-groups", json!({"name": "Qurilish"})).await;
+    assert_eq!(keeper.status, 201, "a storekeeper keeps the catalog: {}", keeper.body);
+    let manager = post(&app, &s.manager, "/api/v1/product-groups", json!({"name": "Mening"})).await;
+    assert_eq!(manager.status, 403);
+
+    // A loop and a ninth level are refused; a rename at a stale version is a conflict.
+    let put = |id: i64, body: Value| {
+        let app = &app;
+        async move { app.api("PUT", &format!("/api/v1/product-groups/{id}"), Some(admin), Some(body)).await }
+    };
+    let furniture_v = app.get_json(admin, &format!("/api/v1/product-groups/{furniture}")).await["version"].clone();
+    let looped = put(furniture, json!({"name": "Mebel", "parent_id": chairs_id, "version": furniture_v})).await;
+    assert_eq!(field_says(&looped, "parent_id"), [says(app::core::ErrCode::GroupLoop)], "{}", looped.body);
+    let mut deepest = chairs_id;
+    for level in 3..=8 {
+        deepest = group(&format!("Daraja {level}"), Some(deepest)).await.json()["id"].as_i64().unwrap();
+    }
+    assert_eq!(
+        field_says(&group("Daraja 9", Some(deepest)).await, "parent_id"),
+        [says(app::core::ErrCode::GroupTooDeep)]
+    );
+    let stale = put(chairs_id, json!({"name": "Kreslolar", "parent_id": furniture, "version": 0})).await;
+    assert_eq!(stale.status, 409);
+    let renamed =
+        put(chairs_id, json!({"name": "Kreslolar", "parent_id": furniture, "version": chairs["version"]})).await;
+    assert_eq!(renamed.json()["path"], "Mebel / Kreslolar", "{}", renamed.body);
+
+    // The chair goes into the subgroup; lists by the parent group find it.
+    let chair = app.get_json(admin, &format!("/api/v1/products/{}", s.chair)).await;
+    let mut moved = chair.clone();
+    moved["group_id"] = json!(chairs_id);
+    let moved = app.api("PUT", &format!("/api/v1/products/{}", s.chair), Some(admin), Some(moved)).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let line = json!([{"product_id": s.chair, "qty": "3", "unit_cost": "1000"}]);
+    let receipt = json!({"kind": "receipt", "warehouse_id": s.a, "lines": line, "post": true});
+    let receipt = post(&app, admin, "/api/v1/stock-documents", receipt).await;
+    assert_eq!(receipt.status, 201, "{}", receipt.body);
+    let number = receipt.json()["number"].as_str().unwrap().to_string();
+    let by_group = app.get_json(&s.manager, &format!("/api/v1/products?group_id={furniture}")).await;
+    assert_eq!(by_group["items"].as_array().map(Vec::len), Some(1), "{by_group}");
+    let balances = app.get_json(&s.manager, &format!("/api/v1/stock/balances?group_id={furniture}")).await;
+    assert_eq!(balances["items"][0]["on_hand"], "3", "{balances}");
+    let other = app.get_json(&s.manager, &format!("/api/v1/stock/balances?group_id={deepest}")).await;
+    assert_eq!(other["items"].as_array().map(Vec::len), Some(0));
+
+    // The list in path order, paged; the product count is the group's own.
+    let first = app.get_json(&s.manager, "/api/v1/product-groups?limit=2").await;
+    let paths: Vec<&str> = first["items"].as_array().unwrap().iter().filter_map(|g| g["path"].as_str()).collect();
+    assert_eq!(paths, ["Mebel", "Mebel / Kreslolar"]);
+    assert_eq!(first["items"][1]["products"], 1);
+    let cursor = first["next_cursor"].as_str().expect("more pages");
+    let rest = app.get_json(&s.manager, &format!("/api/v1/product-groups?cursor={cursor}&limit=200")).await;
+    assert_eq!(rest["items"].as_array().map(Vec::len), Some(8), "{rest}");
+    assert_eq!(rest["items"][7]["path"], "Stullar");
+
+    // Only an empty group goes.
+    let delete = |id: i64, version: i64| {
+        let app = &app;
+        async move { app.api("DELETE", &format!("/api/v1/product-groups/{id}?version={version}"), Some(admin), None).await }
+    };
+    assert_eq!(field_says(&delete(furniture, 1).await, "id"), [says(app::core::ErrCode::GroupNotEmpty)]);
+    let deepest_v =
+        app.get_json(admin, &format!("/api/v1/product-groups/{deepest}")).await["version"].as_i64().unwrap();
+    assert_eq!(delete(deepest, deepest_v + 1).await.status, 409);
+    assert_eq!(delete(deepest, deepest_v).await.status, 204);
+    assert_eq!(app.api("GET", &format!("/api/v1/product-groups/{deepest}"), Some(admin), None).await.status, 404);
+
+    // The catalog's pages, server-rendered: the group filter takes subgroups, the product's card shows its
+    // stock and the receipt that brought it; only the catalog's keepers are offered the import.
+    let manager = app.login("m@karvon.uz").await;
+    let list = app.browser("GET", &format!("/stock/products?group={furniture}"), Some(&manager), None, "/").await;
+    assert_eq!(list.status, 200);
+    assert_eq!(list.body.matches("data-test=\"catalog-row\"").count(), 1, "{}", list.body);
+    assert!(list.body.contains("Mebel / Kreslolar") && !list.body.contains("catalog-import"), "{}", list.body);
+    let empty =
+        app.browser("GET", &format!("/stock/products?group={chairs_id}&q=nothing"), Some(&manager), None, "/").await;
+    assert!(!empty.body.contains("catalog-row"), "{}", empty.body);
+    let card = app.browser("GET", &format!("/stock/products/{}", s.chair), Some(&manager), None, "/").await;
+    assert!(card.body.contains("product-balances") && card.body.contains("movement-row"), "{}", card.body);
+    assert!(card.body.contains(&number), "the receipt {number} is in the history: {}", card.body);
+    let keeper = app.login("ombor@karvon.uz").await;
+    let list = app.browser("GET", "/stock/products", Some(&keeper), None, "/").await;
+    assert!(list.body.contains("catalog-import"), "{}", list.body);
+}
+both_apps!(stock_product_groups, product_groups);
