@@ -700,6 +700,38 @@ pub struct BalancePage {
     pub next_cursor: Option<String>,
 }
 
+/// An item's turnover in a warehouse over a period: its stock at the start, what came in and what went
+/// out (a cancellation nets out of what it cancels), its stock at the end, and when it last went out.
+/// Quantities in the base unit; `opening + incoming - outgoing = closing`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Turnover {
+    pub warehouse_id: i64,
+    pub warehouse_name: String,
+    pub product_id: i64,
+    pub product_name: String,
+    pub sku: Option<String>,
+    pub unit: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub opening: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub incoming: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub outgoing: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub closing: Decimal,
+    /// The last outgoing movement ever (not only in the period): slow movers have none for long.
+    pub last_out_at: Option<Millis>,
+}
+
+/// A page of turnover rows, by warehouse and product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TurnoverPage {
+    pub items: Vec<Turnover>,
+    pub next_cursor: Option<String>,
+}
+
 /// One row of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -165,6 +165,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::prices::quote,
         super::stock::balances,
         super::stock::movements,
+        super::stock::turnover,
         super::stock::set_limits,
         super::events::stock_stream,
     ),

@@ -384,6 +384,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/prices/quote", get(prices::quote))
         .route("/v1/stock/balances", get(stock::balances))
         .route("/v1/stock/movements", get(stock::movements))
+        .route("/v1/stock/turnover", get(stock::turnover))
         .route("/v1/stock/events", get(events::stock_stream))
         .route("/v1/stock/limits", axum::routing::put(stock::set_limits))
         .route("/v1/notifications", get(tasks::notifications))

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use app::records::VersionInput;
-use app::stock::store::{BalanceQuery, DocQuery, MovementQuery, ProductQuery, Transition};
+use app::stock::store::{BalanceQuery, DocQuery, MovementQuery, ProductQuery, Transition, TurnoverQuery};
 use app::stock::{
     BalancePage, DocKind, DocPage, DocStatus, MovementPage, NewStockDocument, Product, ProductInput, ProductPage,
-    StockDocument, Warehouse, WarehouseInput, service, store,
+    StockDocument, TurnoverPage, Warehouse, WarehouseInput, service, store,
 };
 
 use super::customers::parse_id;
@@ -350,6 +350,45 @@ pub async fn balances(
         limit: i64::from(p.limit.unwrap_or(50)),
     };
     store::balances(&state.db, &q).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Turnover report parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TurnoverParams {
+    pub warehouse_id: Option<i64>,
+    /// Products of this group and of its subgroups.
+    pub group_id: Option<i64>,
+    /// The period's start (epoch ms; default: 30 days before `to`).
+    pub from: Option<i64>,
+    /// The period's end, not included (epoch ms; default: now).
+    pub to: Option<i64>,
+    /// Page size, 1 to 200 (default 50; larger values give 200).
+    #[param(schema_with = super::docs::param::page_limit)]
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// Turnover by warehouse and product over a period: stock at its start, in, out (cancellations net out of
+/// what they cancel), stock at its end, and the last outgoing movement (slow movers have none for long).
+#[utoipa::path(get, path = "/api/v1/stock/turnover", tag = "stock", params(TurnoverParams), security(("bearer" = [])),
+    responses((status = 200, body = TurnoverPage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn turnover(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<TurnoverParams>,
+) -> Result<Json<TurnoverPage>, ApiError> {
+    api.user()?;
+    let to = p.to.unwrap_or_else(app::core::now_millis);
+    let q = TurnoverQuery {
+        warehouse_id: p.warehouse_id,
+        group_id: p.group_id,
+        from: p.from.unwrap_or(to - 30 * 86_400_000),
+        to,
+        cursor: p.cursor,
+        limit: i64::from(p.limit.unwrap_or(50)),
+    };
+    store::turnover(&state.db, &q).await.map(Json).map_err(|e| api.err(e))
 }
 
 /// Movement list parameters.

@@ -152,6 +152,7 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("GET", "/api/v1/prices/quote?product_id={product}", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("GET", "/api/v1/stock/balances", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("GET", "/api/v1/stock/movements", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("GET", "/api/v1/stock/turnover", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("GET", "/api/v1/stock/events", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     // Administrators and the warehouse's storekeeper set an item's minimum.
     ("PUT", "/api/v1/stock/limits", r#"{"warehouse_id":{warehouse},"product_id":{product},"min":"-1"}"#, [401, 403, 403, 403, 422, 401, 401, 422]),

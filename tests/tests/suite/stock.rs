@@ -717,3 +717,57 @@ async fn product_groups(app: TestApp) {
     assert!(list.body.contains("catalog-import"), "{}", list.body);
 }
 both_apps!(stock_product_groups, product_groups);
+
+/// Turnover over a period from back-dated documents: stock at its start, in and out (a cancelled receipt
+/// nets out), at its end; another period of the same ledger; by group; a period ending before it starts is
+/// refused by its field.
+async fn turnover(app: TestApp) {
+    let s = shop(&app).await;
+    let (admin, chair, a) = (&s.admin, s.chair, s.a);
+    let day = 86_400_000i64;
+    let now = app::core::now_millis();
+    let doc = |kind: &str, qty: &str, days_ago: i64| {
+        let mut line = json!({"product_id": chair, "qty": qty});
+        if kind == "receipt" {
+            line["unit_cost"] = json!("1000");
+        }
+        let body =
+            json!({"kind": kind, "warehouse_id": a, "lines": [line], "post": true, "doc_at": now - days_ago * day});
+        let app = &app;
+        async move {
+            let r = post(app, admin, "/api/v1/stock-documents", body).await;
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()
+        }
+    };
+    doc("receipt", "10", 40).await;
+    doc("shipment", "3", 20).await;
+    let cancelled = doc("receipt", "5", 10).await;
+    let path = format!("/api/v1/stock-documents/{}/cancel", cancelled["id"]);
+    let undone = post(&app, admin, &path, json!({"version": cancelled["version"]})).await;
+    assert_eq!(undone.status, 200, "{}", undone.body);
+    doc("shipment", "2", 0).await;
+
+    let row = |from: i64, to: i64| {
+        let url = format!("/api/v1/stock/turnover?warehouse_id={a}&from={from}&to={to}");
+        let app = &app;
+        let manager = &s.manager;
+        async move {
+            let page = app.get_json(manager, &url).await;
+            assert_eq!(page["items"].as_array().map(Vec::len), Some(1), "{page}");
+            let r = page["items"][0].clone();
+            ["opening", "incoming", "outgoing", "closing"].map(|k| r[k].as_str().unwrap_or("none").to_string())
+        }
+    };
+    assert_eq!(row(now - 30 * day, now + 1).await, ["10", "0", "5", "5"], "the last 30 days");
+    assert_eq!(row(now - 45 * day, now - 15 * day).await, ["0", "10", "3", "7"], "an earlier period");
+    let whole = app.get_json(&s.manager, &format!("/api/v1/stock/turnover?warehouse_id={a}")).await;
+    assert!(whole["items"][0]["last_out_at"].as_i64().is_some_and(|t| t >= now - 1000), "{whole}");
+    let group = post(&app, admin, "/api/v1/product-groups", json!({"name": "Bo'sh"})).await.json()["id"].clone();
+    let none = app.get_json(&s.manager, &format!("/api/v1/stock/turnover?group_id={group}")).await;
+    assert_eq!(none["items"].as_array().map(Vec::len), Some(0));
+    let backwards =
+        app.api("GET", &format!("/api/v1/stock/turnover?from={now}&to={}", now - day), Some(admin), None).await;
+    assert_eq!(field_says(&backwards, "to"), [says(app::core::ErrCode::EndBeforeStart)], "{}", backwards.body);
+}
+both_apps!(stock_turnover, turnover);
