@@ -233,8 +233,8 @@ pub struct CatalogView {
     pub items: Vec<(super::Product, Option<String>)>,
     pub next_cursor: Option<String>,
     pub groups: Vec<GroupChoice>,
-    /// Whether the reader may import into the catalog.
-    pub may_import: bool,
+    /// Whether the reader keeps the catalog (adds, changes and imports products).
+    pub keeps_catalog: bool,
 }
 
 /// A page of the catalog by name, searched (name, SKU or barcode) and filtered by a group with its subgroups.
@@ -266,10 +266,9 @@ pub async fn stock_products(
                 (p, g)
             })
             .collect();
-        let groups =
-            tree.groups.iter().map(|g| GroupChoice { id: g.id, path: g.path.clone(), depth: g.depth }).collect();
-        let may_import = crate::imports::products::check_keeper(user).is_ok();
-        Ok(CatalogView { items, next_cursor: page.next_cursor, groups, may_import })
+        let groups = group_choices(&tree);
+        let keeps_catalog = crate::imports::products::check_keeper(user).is_ok();
+        Ok(CatalogView { items, next_cursor: page.next_cursor, groups, keeps_catalog })
     };
     run.await.inspect_err(set_status)
 }
@@ -283,6 +282,14 @@ pub struct ProductView {
     pub balances: Vec<super::Balance>,
     pub movements: super::MovementPage,
     pub warehouses: Vec<super::dashboard::WarehouseChoice>,
+    /// For the edit form: the groups, and whether the reader keeps the catalog.
+    pub groups: Vec<GroupChoice>,
+    pub keeps_catalog: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn group_choices(tree: &super::groups::Tree) -> Vec<GroupChoice> {
+    tree.groups.iter().map(|g| GroupChoice { id: g.id, path: g.path.clone(), depth: g.depth }).collect()
 }
 
 /// One product with its stock and its movement history (`cursor`: the history's next page).
@@ -291,7 +298,7 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        ctx.user()?;
+        let keeps_catalog = crate::imports::products::check_keeper(ctx.user()?).is_ok();
         let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
         let product = super::store::product(&db, id).await?;
         let tree = super::groups::Tree::load(&db).await?;
@@ -303,7 +310,85 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
         let (all, _) = super::store::warehouses(&db, None, Default::default(), None, 200).await?;
         let warehouses =
             all.iter().map(|w| super::dashboard::WarehouseChoice { id: w.id, name: w.name.clone() }).collect();
-        Ok(ProductView { product, group_path, balances, movements, warehouses })
+        Ok(ProductView {
+            product,
+            group_path,
+            balances,
+            movements,
+            warehouses,
+            groups: group_choices(&tree),
+            keeps_catalog,
+        })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Makes a product (`id` empty) or changes one at `version` from the catalog's form, and opens it. Fields the
+/// form has no input for (other names, extra units, package code) keep their values; barcodes are given
+/// separated by commas or spaces.
+#[server(prefix = "/rpc", endpoint = "stock/save-product")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_product(
+    id: Option<String>,
+    version: Option<String>,
+    name: String,
+    kind: Option<String>,
+    sku: Option<String>,
+    barcodes: Option<String>,
+    base_unit: Option<String>,
+    group_id: Option<String>,
+    vat: Option<String>,
+    mxik: Option<String>,
+    weight_kg: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::core::ErrCode;
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let id = opt_id("id", id.as_deref())?;
+        let current = match id {
+            Some(id) => Some(super::store::product(&db, id).await?),
+            None => None,
+        };
+        let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let weight_kg = match text(weight_kg) {
+            None => None,
+            Some(w) => Some(
+                w.replace([' ', '\u{a0}'], "")
+                    .replace(',', ".")
+                    .parse()
+                    .map_err(|_| AppError::field("weight_kg", ErrCode::NotANumber))?,
+            ),
+        };
+        let kind = match text(kind) {
+            None => super::ProductKind::Goods,
+            Some(k) => super::ProductKind::parse(&k).ok_or_else(|| AppError::field("kind", ErrCode::InvalidChoice))?,
+        };
+        let input = super::ProductInput {
+            version: text(version).and_then(|v| v.parse().ok()),
+            kind,
+            name,
+            name_ru: current.as_ref().and_then(|p| p.name_ru.clone()),
+            name_en: current.as_ref().and_then(|p| p.name_en.clone()),
+            sku: text(sku),
+            group_id: opt_id("group_id", group_id.as_deref())?,
+            base_unit: text(base_unit),
+            units: current.as_ref().map(|p| p.units.clone()).unwrap_or_default(),
+            barcodes: text(barcodes)
+                .map(|b| b.split([',', ';', ' ']).filter(|c| !c.is_empty()).map(str::to_string).collect())
+                .unwrap_or_default(),
+            mxik: text(mxik).map(|m| m.replace(' ', "")),
+            package_code: current.as_ref().and_then(|p| p.package_code.clone()),
+            vat: text(vat),
+            weight_kg,
+        };
+        let saved = match id {
+            None => super::service::create_product(&db, user, &input).await?,
+            Some(id) => super::service::update_product(&db, user, id, &input).await?,
+        };
+        leptos_axum::redirect(&format!("/stock/products/{}", saved.id));
+        Ok(saved.id)
     };
     run.await.inspect_err(set_status)
 }

@@ -3,15 +3,16 @@
 //! product's card with its stock in each warehouse and its movement history, each movement with its
 //! document. Plain links and GET forms: everything works without the scripts.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{CatalogView, GroupChoice, ProductView, stock_product, stock_products};
+use super::api::{CatalogView, GroupChoice, ProductView, SaveProduct, stock_product, stock_products};
 use super::{Product, ProductKind};
 use crate::core::format::{date_time, money, number};
 use crate::core::{AppError, Msg};
 use crate::customers::page_list::encode;
-use crate::ui::{ErrorPage, Select, lang, t};
+use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, general_error, lang, t};
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
@@ -39,7 +40,7 @@ pub fn CatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok(CatalogView { items, next_cursor, groups, may_import }) => {
+                    Ok(CatalogView { items, next_cursor, groups, keeps_catalog }) => {
                         let next = next_cursor.map(|c| {
                             let keep: String = ["q", "group"]
                                 .iter()
@@ -47,13 +48,21 @@ pub fn CatalogPage() -> impl IntoView {
                                 .collect();
                             format!("/stock/products?{keep}cursor={c}")
                         });
-                        view! {
-                            <Filter groups />
-                            {may_import.then(|| view! {
+                        let form = keeps_catalog.then(|| {
+                            let groups = groups.clone();
+                            view! {
+                                <details class="panel" data-test="new-product">
+                                    <summary>{t(Msg::NewProduct)}</summary>
+                                    <ProductForm product=None groups />
+                                </details>
                                 <p class="muted small">
                                     <a href="/customers/import" data-test="catalog-import">{t(Msg::ImportProducts)}</a>
                                 </p>
-                            })}
+                            }
+                        });
+                        view! {
+                            {form}
+                            <Filter groups />
                             <ProductTable items />
                             {next.map(|href| view! { <a class="button secondary" href=href data-test="next-page">{t(Msg::Next)}</a> })}
                         }
@@ -69,12 +78,7 @@ pub fn CatalogPage() -> impl IntoView {
 fn Filter(groups: Vec<GroupChoice>) -> impl IntoView {
     let query = use_query_map();
     let now = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
-    let mut options = vec![(String::new(), t(Msg::AllGroups).to_string())];
-    // Subgroups indented under their group (the list is in path order).
-    options.extend(groups.into_iter().map(|g| {
-        let name = g.path.rsplit(super::groups::PATH_SEP).next().unwrap_or_default().to_string();
-        (g.id.to_string(), format!("{}{name}", "\u{a0}\u{a0}".repeat((g.depth - 1).max(0) as usize)))
-    }));
+    let options = group_options(Msg::AllGroups, groups);
     let none = Signal::derive(|| None::<AppError>);
     view! {
         <form method="get" action="/stock/products" class="toolbar doc-filter" data-test="catalog-filter">
@@ -86,6 +90,76 @@ fn Filter(groups: Vec<GroupChoice>) -> impl IntoView {
             <Select label=Msg::ProductGroupField name="group" options selected=now("group") scope="cat" error=none />
             <button type="submit" class="button">{t(Msg::Show)}</button>
         </form>
+    }
+}
+
+/// The groups as choices, subgroups indented under their group (the list is in path order), after `none`.
+fn group_options(none: Msg, groups: Vec<GroupChoice>) -> Vec<(String, String)> {
+    let mut options = vec![(String::new(), t(none).to_string())];
+    options.extend(groups.into_iter().map(|g| {
+        let name = g.path.rsplit(super::groups::PATH_SEP).next().unwrap_or_default().to_string();
+        (g.id.to_string(), format!("{}{name}", "\u{a0}\u{a0}".repeat((g.depth - 1).max(0) as usize)))
+    }));
+    options
+}
+
+/// The form that adds a product (`product: None`) or changes one; the server opens the product saved.
+#[component]
+fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>) -> impl IntoView {
+    let save = ServerAction::<SaveProduct>::new();
+    let error = action_error(save);
+    let general = general_error(error);
+    let p = product.clone().unwrap_or_else(|| Product {
+        id: 0,
+        kind: ProductKind::Goods,
+        name: String::new(),
+        name_ru: None,
+        name_en: None,
+        sku: None,
+        group_id: None,
+        base_unit: String::new(),
+        units: Vec::new(),
+        barcodes: Vec::new(),
+        mxik: None,
+        package_code: None,
+        vat: "12".into(),
+        weight_kg: None,
+        created_at: 0,
+        updated_at: 0,
+        version: 0,
+        archived_at: None,
+    });
+    let scope = if product.is_some() { "edit" } else { "new" };
+    let kinds = [ProductKind::Goods, ProductKind::Service]
+        .iter()
+        .map(|k| (k.as_str().to_string(), t(kind_msg(*k)).to_string()))
+        .collect::<Vec<_>>();
+    let vats = [("12", "12 %".to_string()), ("0", "0 %".to_string()), ("exempt", "—".to_string())]
+        .into_iter()
+        .map(|(v, l)| (v.to_string(), l))
+        .collect::<Vec<_>>();
+    view! {
+        <ActionForm action=save attr:class="stack" attr:data-test=format!("{scope}-product-form")>
+            <FormError error=general />
+            {product.as_ref().map(|p| view! {
+                <input type="hidden" name="id" value=p.id.to_string() />
+                <input type="hidden" name="version" value=p.version.to_string() />
+            })}
+            <div class="grid-2">
+                <Field label=Msg::Name name="name" value=p.name.clone() required=true scope error />
+                <Field label=Msg::Sku name="sku" value=p.sku.clone().unwrap_or_default() scope error />
+                <Field label=Msg::Barcodes name="barcodes" value=p.barcodes.join(", ") scope error />
+                <Field label=Msg::BaseUnit name="base_unit" value=p.base_unit.clone() placeholder=Msg::UnitHint scope error />
+                <Select label=Msg::ProductGroupField name="group_id" options=group_options(Msg::NoGroup, groups)
+                    selected=p.group_id.map(|g| g.to_string()).unwrap_or_default() scope error />
+                <Select label=Msg::Kind name="kind" options=kinds selected=p.kind.as_str() scope error />
+                <Select label=Msg::VatRate name="vat" options=vats selected=p.vat.clone() scope error />
+                <Field label=Msg::Mxik name="mxik" value=p.mxik.clone().unwrap_or_default() scope error />
+                <Field label=Msg::WeightKg name="weight_kg" value=p.weight_kg.map(|w| w.normalize().to_string()).unwrap_or_default()
+                    scope error />
+            </div>
+            <Submit pending=save.pending() label=Msg::Save test=format!("{scope}-product-submit") />
+        </ActionForm>
     }
 }
 
@@ -154,6 +228,7 @@ pub fn ProductPage() -> impl IntoView {
 fn Card(v: ProductView) -> impl IntoView {
     let l = lang();
     let p = v.product;
+    let edited = p.clone();
     let facts: Vec<(Msg, String)> = [
         (Msg::Sku, p.sku.clone().unwrap_or_default()),
         (Msg::ProductGroupField, v.group_path.unwrap_or_default()),
@@ -189,6 +264,12 @@ fn Card(v: ProductView) -> impl IntoView {
             <dl class="facts" data-test="product-facts">
                 {facts.into_iter().map(|(m, v)| view! { <dt>{t(m)}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
+            {v.keeps_catalog.then(|| view! {
+                <details data-test="edit-product">
+                    <summary>{t(Msg::Edit)}</summary>
+                    <ProductForm product=Some(edited) groups=v.groups />
+                </details>
+            })}
         </section>
         <section class="panel">
             <h2>{t(Msg::StockByWarehouse)}</h2>

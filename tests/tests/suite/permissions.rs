@@ -476,6 +476,7 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
     ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
     ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
+    ("stock/save-product", Gate::User),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),
     ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),

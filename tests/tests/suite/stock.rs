@@ -714,7 +714,35 @@ async fn product_groups(app: TestApp) {
     assert!(card.body.contains(&number), "the receipt {number} is in the history: {}", card.body);
     let keeper = app.login("ombor@karvon.uz").await;
     let list = app.browser("GET", "/stock/products", Some(&keeper), None, "/").await;
-    assert!(list.body.contains("catalog-import"), "{}", list.body);
+    assert!(list.body.contains("catalog-import") && list.body.contains("new-product-form"), "{}", list.body);
+    assert!(!card.body.contains("edit-product-form"), "a manager changes no product");
+
+    // The product form, without scripts: made into a group, a bad weight refused by its field, a manager
+    // refused, a change at a stale version refused.
+    let new = form(&[
+        ("name", "Kreslo ofis".into()),
+        ("sku", "KR-9".into()),
+        ("barcodes", "4780000000035, 4780000000042".into()),
+        ("base_unit", "dona".into()),
+        ("group_id", chairs_id.to_string()),
+        ("kind", "goods".into()),
+        ("vat", "12".into()),
+        ("weight_kg", "7,5".into()),
+    ]);
+    let made = app.browser("POST", "/rpc/stock/save-product", Some(&keeper), Some(&new), "/stock/products").await;
+    let to = made.headers.get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string();
+    assert!(to.starts_with("/stock/products/"), "{} {}", made.status, made.body);
+    let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+    let p = app.get_json(admin, &format!("/api/v1/products/{id}")).await;
+    assert_eq!((p["group_id"].as_i64(), p["weight_kg"].as_str()), (Some(chairs_id), Some("7.5")), "{p}");
+    assert_eq!(p["barcodes"], json!(["4780000000035", "4780000000042"]));
+    let bad = new.replace("weight_kg=7,5", "weight_kg=ogir").replace("KR-9", "KR-10");
+    assert!(bad.contains("ogir"), "{bad}");
+    let res = app.api_form("/rpc/stock/save-product", &keeper, &bad).await;
+    assert_eq!((res.status.as_u16(), refused(&res)), (422, vec!["weight_kg".to_string()]), "{}", res.body);
+    assert_eq!(app.api_form("/rpc/stock/save-product", &manager, &new).await.status, 403);
+    let stale = format!("id={id}&version=0&{}", new.replace("Kreslo+ofis", "Kreslo"));
+    assert_eq!(app.api_form("/rpc/stock/save-product", &keeper, &stale).await.status, 409);
 }
 both_apps!(stock_product_groups, product_groups);
 
