@@ -846,7 +846,7 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   // The catalog finds the bag by its scanned barcode; its card shows the stock and the receipt.
   await keeper.goto('/stock/products');
   await hydrated(keeper);
-  await keeper.locator('[data-test=catalog-search]').fill('4780000000400');
+  await keeper.locator('[data-test=catalog-filter] [data-test=field-q]').fill('4780000000400');
   await keeper.locator('[data-test=catalog-filter] button[type=submit]').click();
   await expect(keeper.locator('[data-test=catalog-row]')).toHaveCount(1);
   await shot(keeper, 'stock-catalog');

@@ -266,6 +266,12 @@ fn Frame() -> impl IntoView {
     .into_any()
 }
 
+/// The stock module's links below its dashboard's.
+const STOCK_LINKS: [(&str, Msg, &str); 2] = [
+    ("/stock/documents", Msg::StockDocuments, "nav-stock-documents"),
+    ("/stock/products", Msg::Catalog, "nav-stock-catalog"),
+];
+
 #[component]
 fn SideNav(role: Role) -> impl IntoView {
     let info = session_info();
@@ -273,7 +279,10 @@ fn SideNav(role: Role) -> impl IntoView {
     let location = use_location();
     let current = move |href: &'static str| {
         let path = location.pathname.get();
-        let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+        // The deepest link that holds the page is the current one (the catalog, not the stock above it).
+        let holds = |h: &str| h == "/" && path == "/" || h != "/" && (path == h || path.starts_with(&format!("{h}/")));
+        let deeper = STOCK_LINKS.iter().any(|(sub, ..)| sub.len() > href.len() && sub.starts_with(href) && holds(sub));
+        let active = holds(href) && !deeper;
         active.then_some("page")
     };
     let modules = super::MODULES
@@ -286,10 +295,7 @@ fn SideNav(role: Role) -> impl IntoView {
             let extra: &[(&str, Msg, &str)] = match m.key {
                 "customers" => &[("/segments", Msg::NavSegments, "nav-segments")],
                 "tasks" => &[("/calendar", Msg::NavCalendar, "nav-calendar")],
-                "stock" => &[
-                    ("/stock/documents", Msg::StockDocuments, "nav-stock-documents"),
-                    ("/stock/products", Msg::Catalog, "nav-stock-catalog"),
-                ],
+                "stock" => &STOCK_LINKS,
                 _ => &[],
             };
             let segments = extra.iter().map(|&(href, label, test)| {

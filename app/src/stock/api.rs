@@ -1,4 +1,6 @@
 //! Server functions for the stock pages: thin shims over the services.
+// A server function takes a form's fields as its arguments.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -327,7 +329,6 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
 /// form has no input for (other names, extra units, package code) keep their values; barcodes are given
 /// separated by commas or spaces.
 #[server(prefix = "/rpc", endpoint = "stock/save-product")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_product(
     id: Option<String>,
     version: Option<String>,

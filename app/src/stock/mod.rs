@@ -47,6 +47,12 @@ pub const MODULE: ModuleDef = ModuleDef {
     ],
 };
 
+/// What an empty stock list shows.
+pub(crate) fn nothing_yet() -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    view! { <p class="muted">{crate::ui::t(Msg::NothingToShow)}</p> }.into_any()
+}
+
 /// Thousandths: the scale of every stored quantity.
 pub const QTY_SCALE: u32 = 3;
 /// The largest quantity a line may carry (a billion base units).

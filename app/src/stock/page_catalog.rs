@@ -82,11 +82,8 @@ fn Filter(groups: Vec<GroupChoice>) -> impl IntoView {
     let none = Signal::derive(|| None::<AppError>);
     view! {
         <form method="get" action="/stock/products" class="toolbar doc-filter" data-test="catalog-filter">
-            <div class="field">
-                <label for="catalog-q">{t(Msg::Search)}</label>
-                <input id="catalog-q" type="search" name="q" value=now("q") placeholder=t(Msg::ProductCode)
-                    autocomplete="off" data-test="catalog-search" />
-            </div>
+            <Field label=Msg::Search name="q" kind="search" value=now("q") placeholder=Msg::ProductCode autocomplete="off"
+                scope="cat" error=none />
             <Select label=Msg::ProductGroupField name="group" options selected=now("group") scope="cat" error=none />
             <button type="submit" class="button">{t(Msg::Show)}</button>
         </form>
@@ -173,7 +170,7 @@ fn kind_msg(k: ProductKind) -> Msg {
 #[component]
 fn ProductTable(items: Vec<(Product, Option<String>)>) -> impl IntoView {
     if items.is_empty() {
-        return view! { <p class="muted">{t(Msg::NothingToShow)}</p> }.into_any();
+        return super::nothing_yet();
     }
     view! {
         <table class="table" data-test="catalog-list">
@@ -274,7 +271,7 @@ fn Card(v: ProductView) -> impl IntoView {
         <section class="panel">
             <h2>{t(Msg::StockByWarehouse)}</h2>
             {if v.balances.is_empty() {
-                view! { <p class="muted">{t(Msg::NothingToShow)}</p> }.into_any()
+                super::nothing_yet()
             } else {
                 view! {
                     <table class="table" data-test="product-balances">
@@ -304,7 +301,7 @@ fn Card(v: ProductView) -> impl IntoView {
         <section class="panel">
             <h2>{t(Msg::MovementHistory)}</h2>
             {if v.movements.items.is_empty() {
-                view! { <p class="muted">{t(Msg::NothingToShow)}</p> }.into_any()
+                super::nothing_yet()
             } else {
                 view! {
                     <table class="table" data-test="product-movements">

@@ -189,7 +189,7 @@ fn Nothing(title: Msg, test: &'static str) -> impl IntoView {
     view! {
         <section class="panel stock-list" data-test=test>
             <h2>{t(title)}</h2>
-            <p class="muted">{t(Msg::NothingToShow)}</p>
+            {super::nothing_yet()}
         </section>
     }
 }

@@ -94,7 +94,7 @@ fn Filter(warehouses: Vec<WarehouseChoice>) -> impl IntoView {
 fn DocTable(docs: Vec<super::DocSummary>) -> impl IntoView {
     let l = lang();
     if docs.is_empty() {
-        return view! { <p class="muted">{t(Msg::NothingToShow)}</p> }.into_any();
+        return super::nothing_yet();
     }
     view! {
         <table class="table" data-test="doc-list">

@@ -1086,7 +1086,7 @@ struct BalanceRow {
 /// A page of balances by warehouse and product: the live ones, or (`at`) those of a past moment, which
 /// are the live ones less every movement dated after it (a year back reads a year of movements, not all).
 pub async fn balances(db: &Db, q: &BalanceQuery) -> Result<BalancePage, AppError> {
-    use crate::customers::store::{Arg, bind_args, push_cond};
+    use crate::customers::store::Arg;
     let mut args: Vec<Arg> = Vec::new();
     let (qty, value) = match q.at {
         None => ("b.on_hand_milli".to_string(), "b.value_minor".to_string()),
@@ -1099,31 +1099,71 @@ pub async fn balances(db: &Db, q: &BalanceQuery) -> Result<BalancePage, AppError
             )
         }
     };
-    let mut sql = format!(
+    let sql = format!(
         "SELECT b.warehouse_id, w.name AS warehouse_name, b.product_id, p.name AS product_name, p.sku, p.base_unit AS unit, \
          {qty} AS on_hand_milli, b.reserved_milli, {value} AS value_minor, b.min_milli, b.reorder_milli, b.last_out_at \
          FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id JOIN products p ON p.id = b.product_id WHERE 1 = 1"
     );
-    if let Some(w) = q.warehouse_id {
+    let places = Places {
+        warehouse_id: q.warehouse_id,
+        product_id: q.product_id,
+        group_id: q.group_id,
+        cursor: q.cursor.as_deref(),
+        limit: q.limit,
+    };
+    let (rows, next_cursor) =
+        places_page(db, sql, args, places, |r: &BalanceRow| (r.warehouse_id, r.product_id)).await?;
+    Ok(BalancePage { items: rows.into_iter().map(balance_of).collect(), next_cursor })
+}
+
+/// The filters and the page of a list over the balances (item × warehouse), in warehouse and product order.
+struct Places<'a> {
+    warehouse_id: Option<i64>,
+    product_id: Option<i64>,
+    /// Products of this group and its subgroups.
+    group_id: Option<i64>,
+    /// `warehouse_product` of the previous page's last row.
+    cursor: Option<&'a str>,
+    limit: i64,
+}
+
+/// Runs `sql` (a select over `stock_balances b` joined to `products p`, ending in its `WHERE`, with `args`)
+/// with the filters of `f`, and cuts its page: the one pager of balances and turnover.
+async fn places_page<R>(
+    db: &Db,
+    mut sql: String,
+    mut args: Vec<crate::customers::store::Arg>,
+    f: Places<'_>,
+    key: impl Fn(&R) -> (i64, i64),
+) -> Result<(Vec<R>, Option<String>), AppError>
+where
+    R: Send + Unpin,
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    use crate::customers::store::{Arg, bind_args, push_cond};
+    if let Some(w) = f.warehouse_id {
         push_cond(&mut sql, &mut args, " AND b.warehouse_id = #", Arg::I(w));
     }
-    if let Some(p) = q.product_id {
+    if let Some(p) = f.product_id {
         push_cond(&mut sql, &mut args, " AND b.product_id = #", Arg::I(p));
     }
-    if let Some(g) = q.group_id {
+    if let Some(g) = f.group_id {
         push_in(&mut sql, &mut args, "p.group_id", super::groups::Tree::load(db).await?.subtree(g));
     }
-    if let Some((w, p)) = place_cursor(q.cursor.as_deref())? {
+    if let Some((w, p)) = place_cursor(f.cursor)? {
         args.push(Arg::I(w));
         args.push(Arg::I(p));
         let (a, b) = (args.len() - 1, args.len());
         sql.push_str(&format!(" AND (b.warehouse_id, b.product_id) > (${a}, ${b})"));
     }
-    let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
+    let limit = f.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     sql.push_str(&format!(" ORDER BY b.warehouse_id, b.product_id LIMIT {}", limit + 1));
-    let mut rows: Vec<BalanceRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next_cursor = cut_page(&mut rows, limit, |r| format!("{}_{}", r.warehouse_id, r.product_id));
-    Ok(BalancePage { items: rows.into_iter().map(balance_of).collect(), next_cursor })
+    let mut rows: Vec<R> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
+    let next = cut_page(&mut rows, limit, |r| {
+        let (w, p) = key(r);
+        format!("{w}_{p}")
+    });
+    Ok((rows, next))
 }
 
 /// Which items a turnover report covers, over which period (`from` ≤ at < `to`, epoch ms).
@@ -1141,7 +1181,7 @@ pub struct TurnoverQuery {
 /// (after the start; in and out within the period), read through the ledger's product index, so a page costs
 /// the same whatever the ledger's size.
 pub async fn turnover(db: &Db, q: &TurnoverQuery) -> Result<super::TurnoverPage, AppError> {
-    use crate::customers::store::{Arg, bind_args, push_cond};
+    use crate::customers::store::Arg;
     #[derive(sqlx::FromRow)]
     struct Row {
         warehouse_id: i64,
@@ -1162,7 +1202,7 @@ pub async fn turnover(db: &Db, q: &TurnoverQuery) -> Result<super::TurnoverPage,
     let mine = "FROM stock_movements m WHERE m.product_id = b.product_id AND m.warehouse_id = b.warehouse_id";
     // In: receipts and the like, less cancelled ones; out: shipments and the like, less cancelled ones.
     let inward = "((m.reverses IS NULL AND m.qty_milli > 0) OR (m.reverses IS NOT NULL AND m.qty_milli < 0))";
-    let mut sql = format!(
+    let sql = format!(
         "SELECT b.warehouse_id, w.name AS warehouse_name, b.product_id, p.name AS product_name, p.sku, \
          p.base_unit AS unit, b.on_hand_milli, \
          CAST(COALESCE((SELECT SUM(m.qty_milli) {mine} AND m.at >= $1), 0) AS BIGINT) AS since_from, \
@@ -1171,23 +1211,15 @@ pub async fn turnover(db: &Db, q: &TurnoverQuery) -> Result<super::TurnoverPage,
          b.last_out_at \
          FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id JOIN products p ON p.id = b.product_id WHERE 1 = 1"
     );
-    let mut args: Vec<Arg> = vec![Arg::I(q.from), Arg::I(q.to)];
-    if let Some(w) = q.warehouse_id {
-        push_cond(&mut sql, &mut args, " AND b.warehouse_id = #", Arg::I(w));
-    }
-    if let Some(g) = q.group_id {
-        push_in(&mut sql, &mut args, "p.group_id", super::groups::Tree::load(db).await?.subtree(g));
-    }
-    if let Some((w, p)) = place_cursor(q.cursor.as_deref())? {
-        args.push(Arg::I(w));
-        args.push(Arg::I(p));
-        let (a, b) = (args.len() - 1, args.len());
-        sql.push_str(&format!(" AND (b.warehouse_id, b.product_id) > (${a}, ${b})"));
-    }
-    let limit = q.limit.clamp(1, i64::from(crate::core::MAX_PAGE));
-    sql.push_str(&format!(" ORDER BY b.warehouse_id, b.product_id LIMIT {}", limit + 1));
-    let mut rows: Vec<Row> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
-    let next_cursor = cut_page(&mut rows, limit, |r| format!("{}_{}", r.warehouse_id, r.product_id));
+    let args = vec![Arg::I(q.from), Arg::I(q.to)];
+    let places = Places {
+        warehouse_id: q.warehouse_id,
+        product_id: None,
+        group_id: q.group_id,
+        cursor: q.cursor.as_deref(),
+        limit: q.limit,
+    };
+    let (rows, next_cursor) = places_page(db, sql, args, places, |r: &Row| (r.warehouse_id, r.product_id)).await?;
     let items = rows
         .into_iter()
         .map(|r| {
