@@ -383,7 +383,7 @@ pub async fn turnover(
     let q = TurnoverQuery {
         warehouse_id: p.warehouse_id,
         group_id: p.group_id,
-        from: p.from.unwrap_or(to - 30 * 86_400_000),
+        from: p.from.unwrap_or(to.saturating_sub(30 * 86_400_000)),
         to,
         cursor: p.cursor,
         limit: i64::from(p.limit.unwrap_or(50)),
