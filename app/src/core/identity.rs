@@ -35,6 +35,11 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Whether this role keeps the stock catalog (products, groups, their import).
+    pub fn keeps_catalog(self) -> bool {
+        matches!(self, Role::Admin | Role::Storekeeper)
+    }
+
     /// Its name in the UI.
     pub fn msg(self) -> Msg {
         match self {

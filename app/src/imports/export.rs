@@ -271,10 +271,6 @@ fn row(c: &Customer, defs: &[crate::custom_fields::CustomField], lang: Lang) -> 
 
 /// A product's row, in the order of the import's targets after its id.
 fn product_row(p: &crate::stock::Product, tree: &crate::stock::groups::Tree, lang: Lang) -> Vec<String> {
-    let kind = match p.kind {
-        crate::stock::ProductKind::Goods => Msg::KindGoods,
-        crate::stock::ProductKind::Service => Msg::KindService,
-    };
     let units: Vec<String> = p.units.iter().map(|u| format!("{}={}", u.unit, u.factor.normalize())).collect();
     vec![
         p.id.to_string(),
@@ -283,7 +279,7 @@ fn product_row(p: &crate::stock::Product, tree: &crate::stock::groups::Tree, lan
         p.name_en.clone().unwrap_or_default(),
         p.sku.clone().unwrap_or_default(),
         p.barcodes.join(", "),
-        kind.text(lang).to_string(),
+        p.kind.msg().text(lang).to_string(),
         p.group_id.and_then(|g| tree.get(g)).map(|g| g.path.clone()).unwrap_or_default(),
         p.base_unit.clone(),
         units.join("; "),

@@ -42,9 +42,7 @@ pub fn ImportsPage() -> impl IntoView {
     // Products are imported by those who keep the catalog, while the stock module is on.
     let session = crate::ui::session_info();
     let keeps_catalog = !session.disabled_modules.iter().any(|m| m == crate::stock::MODULE.key)
-        && session.user.is_some_and(|u| {
-            matches!(u.role, crate::core::identity::Role::Admin | crate::core::identity::Role::Storekeeper)
-        });
+        && session.user.is_some_and(|u| u.role.keeps_catalog());
     view! {
         <h1>{t(Msg::Import)}</h1>
         <section class="panel">

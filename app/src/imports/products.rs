@@ -11,16 +11,10 @@ use rust_decimal::Decimal;
 use super::service::{Context, Failed, apply_updates, record_batch};
 use super::store::BatchCounts;
 use crate::core::db::{BeginWrite, Db, placeholders_after};
-use crate::core::identity::{CurrentUser, Role};
 use crate::core::{AppError, ErrCode, FieldError, now_millis};
 use crate::db_run;
 use crate::stock::groups::{self, Tree};
 use crate::stock::{Product, ProductInput, ProductKind, ProductUnit, ProductValues};
-
-/// Only those who keep the catalog import into it.
-pub fn check_keeper(user: &CurrentUser) -> Result<(), AppError> {
-    if matches!(user.role, Role::Admin | Role::Storekeeper) { Ok(()) } else { Err(AppError::Forbidden) }
-}
 
 /// A product row, checked: the input, its values, its group's path and the fields the row gave.
 pub struct ProductRow {
@@ -33,13 +27,9 @@ pub struct ProductRow {
 /// A kind given as a code or a name in any language ("Товар", "Xizmat").
 fn kind_of(cell: &str) -> Option<ProductKind> {
     let c = cell.trim().to_lowercase();
-    let is = |k: ProductKind, m: crate::core::Msg| {
-        c == k.as_str() || crate::core::Lang::ALL.iter().any(|l| m.text(*l).to_lowercase() == c)
-    };
-    [(ProductKind::Goods, crate::core::Msg::KindGoods), (ProductKind::Service, crate::core::Msg::KindService)]
-        .into_iter()
-        .find(|(k, m)| is(*k, *m))
-        .map(|(k, _)| k)
+    let is =
+        |k: ProductKind| c == k.as_str() || crate::core::Lang::ALL.iter().any(|l| k.msg().text(*l).to_lowercase() == c);
+    [ProductKind::Goods, ProductKind::Service].into_iter().find(|k| is(*k))
 }
 
 /// A VAT cell as the API's rate: `12 %` → `12`, "без НДС" / "QQSsiz" → `exempt`.
@@ -259,7 +249,7 @@ pub async fn products_batch(
     rows: &[Vec<String>],
     seen: &mut SeenProducts,
 ) -> Result<(), AppError> {
-    check_keeper(&ctx.user)?;
+    crate::stock::service::catalog_keeper(&ctx.user)?;
     let mut counts = BatchCounts { processed: rows.len() as i64, ..Default::default() };
     let mut failed = Vec::new();
     let mut valid = Vec::new();
@@ -280,35 +270,42 @@ pub async fn products_batch(
     let mut updates = Vec::new();
     for (row_no, mut r) in valid {
         let in_file = seen.check(&r);
-        match existing.find(&r) {
-            Some(id) if ctx.on_duplicate == "update" => updates.push((row_no, (id, r))),
-            Some(_) => counts.skipped += 1,
-            None if in_file => counts.skipped += 1,
-            None => match seen.group(db, &r.group).await {
-                Ok(g) => {
-                    r.values.group_id = g;
-                    create.push(r.values);
-                }
-                Err(AppError::Validation { fields }) => {
-                    let raw = raws.remove(&row_no).unwrap_or_default();
-                    failed.push(Failed::new(row_no, &fields, raw));
-                }
-                Err(e) => return Err(e),
-            },
+        let dup = existing.find(&r);
+        let update = dup.is_some() && ctx.on_duplicate == "update";
+        if dup.is_some() && !update || dup.is_none() && in_file {
+            counts.skipped += 1;
+            continue;
+        }
+        // The row's group, found or made through the run's one tree (an update keeps the old one unless given).
+        let group = match seen.group(db, &r.group).await {
+            Ok(g) => g,
+            Err(AppError::Validation { fields }) => {
+                let raw = raws.remove(&row_no).unwrap_or_default();
+                failed.push(Failed::new(row_no, &fields, raw));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match dup {
+            Some(id) => {
+                let group = r.given.contains("group").then_some(group);
+                updates.push((row_no, (id, r, group)));
+            }
+            None => {
+                r.values.group_id = group;
+                create.push(r.values);
+            }
         }
     }
     counts.created = create.len() as i64;
     counts.failed = failed.len() as i64;
-    let later = apply_updates(db, ctx, &raws, updates, |(id, r): (i64, ProductRow)| async move {
-        let group = match r.given.contains("group") {
-            true => Some(groups::ensure_path(db, &mut Tree::load(db).await?, &r.group).await?),
-            false => None,
-        };
-        let current = crate::stock::store::product(db, id).await?;
-        let input = merged(current, r, group);
-        crate::stock::service::update_product(db, &ctx.user, id, &input).await.map(|_| ())
-    })
-    .await?;
+    let later =
+        apply_updates(db, ctx, &raws, updates, |(id, r, group): (i64, ProductRow, Option<Option<i64>>)| async move {
+            let current = crate::stock::store::product(db, id).await?;
+            let input = merged(current, r, group);
+            crate::stock::service::update_product(db, &ctx.user, id, &input).await.map(|_| ())
+        })
+        .await?;
     counts.updated += later.updated;
     counts.failed += later.failed;
     let (now, user_id) = (now_millis(), ctx.user.id);

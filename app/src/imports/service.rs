@@ -86,7 +86,7 @@ pub async fn upload(
     bytes: &[u8],
 ) -> Result<Import, AppError> {
     if kind == ImportKind::Products {
-        super::products::check_keeper(user)?;
+        crate::stock::service::catalog_keeper(user)?;
     }
     let table = file::read(file_name, bytes)?;
     let defs = defs_for(db, kind).await?;

@@ -269,7 +269,7 @@ pub async fn stock_products(
             })
             .collect();
         let groups = group_choices(&tree);
-        let keeps_catalog = crate::imports::products::check_keeper(user).is_ok();
+        let keeps_catalog = user.role.keeps_catalog();
         Ok(CatalogView { items, next_cursor: page.next_cursor, groups, keeps_catalog })
     };
     run.await.inspect_err(set_status)
@@ -300,7 +300,7 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(super::MODULE.key)?;
-        let keeps_catalog = crate::imports::products::check_keeper(ctx.user()?).is_ok();
+        let keeps_catalog = ctx.user()?.role.keeps_catalog();
         let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
         let product = super::store::product(&db, id).await?;
         let tree = super::groups::Tree::load(&db).await?;

@@ -64,7 +64,7 @@ mod server {
 
     use super::*;
     use crate::core::db::{BeginWrite, Db, is_unique_violation};
-    use crate::core::identity::{CurrentUser, Role};
+    use crate::core::identity::CurrentUser;
     use crate::core::{AppError, Checks, ErrCode, now_millis};
     use crate::db_run;
 
@@ -158,11 +158,6 @@ mod server {
         }
     }
 
-    /// Administrators and storekeepers keep the catalog.
-    fn keeper(user: &CurrentUser) -> Result<(), AppError> {
-        if matches!(user.role, Role::Admin | Role::Storekeeper) { Ok(()) } else { Err(AppError::Forbidden) }
-    }
-
     /// A group's name, checked.
     fn checked_name(c: &mut Checks, name: &str) -> String {
         let name = c.text("name", name, 120);
@@ -179,7 +174,7 @@ mod server {
         id: Option<i64>,
         input: &GroupInput,
     ) -> Result<ProductGroup, AppError> {
-        keeper(user)?;
+        crate::stock::service::catalog_keeper(user)?;
         let tree = Tree::load(db).await?;
         if let Some(id) = id {
             tree.get(id).ok_or(AppError::NotFound)?;
@@ -238,7 +233,7 @@ mod server {
 
     /// Deletes an empty group (no products, no subgroups) at `version`.
     pub async fn delete(db: &Db, user: &CurrentUser, id: i64, version: Option<i64>) -> Result<(), AppError> {
-        keeper(user)?;
+        crate::stock::service::catalog_keeper(user)?;
         let version = version.ok_or_else(|| AppError::field("version", ErrCode::Required))?;
         db_run!(db, p => {
             let mut tx = p.begin_write().await?;

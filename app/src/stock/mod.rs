@@ -195,6 +195,14 @@ impl ProductKind {
     pub fn parse(s: &str) -> Option<ProductKind> {
         [ProductKind::Goods, ProductKind::Service].into_iter().find(|k| k.as_str() == s)
     }
+
+    /// Its name in the UI (and in the catalog's files).
+    pub fn msg(self) -> Msg {
+        match self {
+            ProductKind::Goods => Msg::KindGoods,
+            ProductKind::Service => Msg::KindService,
+        }
+    }
 }
 
 /// The VAT rates a product may carry: `"12"` (the standard rate, the default), `"0"`, or `"exempt"`;
@@ -220,7 +228,7 @@ pub struct ProductUnit {
 }
 
 /// A product or service of the catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: i64,

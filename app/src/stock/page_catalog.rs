@@ -106,30 +106,11 @@ fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>) -> impl IntoV
     let save = ServerAction::<SaveProduct>::new();
     let error = action_error(save);
     let general = general_error(error);
-    let p = product.clone().unwrap_or_else(|| Product {
-        id: 0,
-        kind: ProductKind::Goods,
-        name: String::new(),
-        name_ru: None,
-        name_en: None,
-        sku: None,
-        group_id: None,
-        base_unit: String::new(),
-        units: Vec::new(),
-        barcodes: Vec::new(),
-        mxik: None,
-        package_code: None,
-        vat: "12".into(),
-        weight_kg: None,
-        created_at: 0,
-        updated_at: 0,
-        version: 0,
-        archived_at: None,
-    });
+    let p = product.clone().unwrap_or_else(|| Product { vat: "12".into(), ..Default::default() });
     let scope = if product.is_some() { "edit" } else { "new" };
     let kinds = [ProductKind::Goods, ProductKind::Service]
         .iter()
-        .map(|k| (k.as_str().to_string(), t(kind_msg(*k)).to_string()))
+        .map(|k| (k.as_str().to_string(), t(k.msg()).to_string()))
         .collect::<Vec<_>>();
     let vats = [("12", "12 %".to_string()), ("0", "0 %".to_string()), ("exempt", "—".to_string())]
         .into_iter()
@@ -160,13 +141,6 @@ fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>) -> impl IntoV
     }
 }
 
-fn kind_msg(k: ProductKind) -> Msg {
-    match k {
-        ProductKind::Goods => Msg::KindGoods,
-        ProductKind::Service => Msg::KindService,
-    }
-}
-
 #[component]
 fn ProductTable(items: Vec<(Product, Option<String>)>) -> impl IntoView {
     if items.is_empty() {
@@ -188,7 +162,7 @@ fn ProductTable(items: Vec<(Product, Option<String>)>) -> impl IntoView {
                     <tr data-test="catalog-row">
                         <td>
                             <a href=format!("/stock/products/{}", p.id)><strong>{p.name}</strong></a>
-                            {(p.kind == ProductKind::Service).then(|| view! { <small class="muted block">{t(kind_msg(p.kind))}</small> })}
+                            {(p.kind == ProductKind::Service).then(|| view! { <small class="muted block">{t(p.kind.msg())}</small> })}
                         </td>
                         <td>{p.sku.unwrap_or_default()}</td>
                         <td class="hide-sm">{group.unwrap_or_default()}</td>
@@ -229,7 +203,7 @@ fn Card(v: ProductView) -> impl IntoView {
     let facts: Vec<(Msg, String)> = [
         (Msg::Sku, p.sku.clone().unwrap_or_default()),
         (Msg::ProductGroupField, v.group_path.unwrap_or_default()),
-        (Msg::Kind, t(kind_msg(p.kind)).to_string()),
+        (Msg::Kind, t(p.kind.msg()).to_string()),
         (Msg::BaseUnit, p.base_unit.clone()),
         (
             Msg::ExtraUnits,

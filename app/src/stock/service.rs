@@ -15,9 +15,9 @@ use crate::core::identity::{CurrentUser, Role};
 use crate::core::{AppError, Checks, ErrCode, now_millis};
 use crate::db_run;
 
-/// Whether `user` keeps the catalog.
-fn catalog_keeper(user: &CurrentUser) -> Result<(), AppError> {
-    if matches!(user.role, Role::Admin | Role::Storekeeper) { Ok(()) } else { Err(AppError::Forbidden) }
+/// Refuses unless `user` keeps the catalog (products, groups, their import).
+pub fn catalog_keeper(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.keeps_catalog() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// The warehouses whose documents `user` may read: a storekeeper's own; `None` (all of them) for the rest.
