@@ -84,6 +84,11 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(rest::interactions::attach_form)
                 .layer(axum::extract::DefaultBodyLimit::max(app::interactions::MAX_ATTACHMENT_BYTES + 64 * 1024)),
         )
+        .route(
+            "/stock/products/{id}/photo",
+            axum::routing::post(rest::stock::photo_form)
+                .layer(axum::extract::DefaultBodyLimit::max(app::stock::photos::MAX_PHOTO_BYTES + 64 * 1024)),
+        )
         .leptos_routes(&page_state, routes, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_arguments))

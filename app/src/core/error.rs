@@ -88,6 +88,10 @@ pub enum ErrCode {
     GroupNotEmpty,
     GroupTooDeep,
     SlashInName,
+    /// A product photo that is not a JPEG, PNG or WebP image.
+    NotAnImage,
+    /// A product photo above [`crate::stock::photos::MAX_PHOTO_BYTES`].
+    PhotoTooLarge,
 }
 
 impl ErrCode {
@@ -173,6 +177,8 @@ impl ErrCode {
             ErrCode::GroupNotEmpty => Msg::ErrGroupNotEmpty,
             ErrCode::GroupTooDeep => Msg::ErrGroupTooDeep,
             ErrCode::SlashInName => Msg::ErrSlashInName,
+            ErrCode::NotAnImage => Msg::ErrNotAnImage,
+            ErrCode::PhotoTooLarge => Msg::ErrPhotoTooLarge,
         }
     }
 }

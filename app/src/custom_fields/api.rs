@@ -7,7 +7,7 @@ use crate::core::AppError;
 #[cfg(feature = "ssr")]
 use crate::core::request::{session, set_status};
 
-/// The fields of `entity` (`customer`, `contact` or `deal`; all, for administrators, when absent), retired ones
+/// The fields of `entity` (`customer`, `contact`, `deal` or `product`; all, for administrators, when absent), retired ones
 /// included.
 #[server(prefix = "/rpc", endpoint = "custom-fields/list")]
 pub async fn list_custom_fields(entity: Option<String>) -> Result<Vec<CustomField>, AppError> {

@@ -107,11 +107,14 @@ pub enum FieldEntity {
     Customer,
     Contact,
     Deal,
+    /// A product of the stock catalog.
+    Product,
 }
 
 impl FieldEntity {
     /// Every entity, in the administrator's page order.
-    pub const ALL: [FieldEntity; 3] = [FieldEntity::Customer, FieldEntity::Contact, FieldEntity::Deal];
+    pub const ALL: [FieldEntity; 4] =
+        [FieldEntity::Customer, FieldEntity::Contact, FieldEntity::Deal, FieldEntity::Product];
 
     /// The stored value.
     pub fn as_str(self) -> &'static str {
@@ -119,6 +122,7 @@ impl FieldEntity {
             FieldEntity::Customer => "customer",
             FieldEntity::Contact => "contact",
             FieldEntity::Deal => "deal",
+            FieldEntity::Product => "product",
         }
     }
 
@@ -128,6 +132,7 @@ impl FieldEntity {
             "customer" => Some(FieldEntity::Customer),
             "contact" => Some(FieldEntity::Contact),
             "deal" => Some(FieldEntity::Deal),
+            "product" => Some(FieldEntity::Product),
             _ => None,
         }
     }
@@ -160,7 +165,7 @@ pub struct CustomField {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewCustomField {
-    /// `customer` (default) or `contact`.
+    /// `customer` (default), `contact`, `deal` or `product`.
     #[serde(default)]
     pub entity: Option<String>,
     /// Made from the label when absent.

@@ -15,11 +15,20 @@ fn kind_options() -> Vec<(String, String)> {
 }
 
 fn entity_options() -> Vec<(String, String)> {
-    vec![
+    let mut out = vec![
         ("customer".into(), t(Msg::EntCustomer).to_string()),
         ("contact".into(), t(Msg::EntContact).to_string()),
         ("deal".into(), t(Msg::Deal).to_string()),
-    ]
+    ];
+    if stock_on() {
+        out.push(("product".into(), t(Msg::Product).to_string()));
+    }
+    out
+}
+
+/// Whether the stock module (whose products carry fields too) is switched on.
+fn stock_on() -> bool {
+    !crate::ui::session_info().disabled_modules.iter().any(|k| k == crate::stock::MODULE.key)
 }
 
 /// The custom fields page.
@@ -47,6 +56,9 @@ pub fn CustomFieldsPage() -> impl IntoView {
                         <FieldTable title=Msg::EntCustomer fields=of(FieldEntity::Customer) retire />
                         <FieldTable title=Msg::EntContact fields=of(FieldEntity::Contact) retire />
                         <FieldTable title=Msg::Deal fields=of(FieldEntity::Deal) retire />
+                        {stock_on().then(|| view! {
+                            <FieldTable title=Msg::Product fields=of(FieldEntity::Product) retire />
+                        })}
                         }
                         .into_any()
                     }

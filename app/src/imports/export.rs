@@ -48,8 +48,16 @@ struct Pages {
 
 /// The list an export reads.
 enum Source {
-    Customers { user: CurrentUser, query: ListQuery, defs: Vec<crate::custom_fields::CustomField> },
-    Products { query: crate::stock::store::ProductQuery, tree: crate::stock::groups::Tree },
+    Customers {
+        user: CurrentUser,
+        query: ListQuery,
+        defs: Vec<crate::custom_fields::CustomField>,
+    },
+    Products {
+        query: crate::stock::store::ProductQuery,
+        tree: crate::stock::groups::Tree,
+        defs: Vec<crate::custom_fields::CustomField>,
+    },
 }
 
 impl Pages {
@@ -63,9 +71,9 @@ impl Pages {
                 let page = service::list_full(&self.db, user, query).await?;
                 (page.items.iter().map(|c| row(c, defs, self.lang)).collect(), page.next_cursor)
             }
-            Source::Products { query, tree } => {
+            Source::Products { query, tree, defs } => {
                 let page = crate::stock::store::products(&self.db, query).await?;
-                (page.items.iter().map(|p| product_row(p, tree, self.lang)).collect(), page.next_cursor)
+                (page.items.iter().map(|p| product_row(p, tree, defs, self.lang)).collect(), page.next_cursor)
             }
         };
         let take = rows.len().min(MAX_EXPORT - self.rows);
@@ -127,10 +135,12 @@ pub async fn products(
     let mut headers: Vec<String> =
         super::ImportKind::Products.targets().iter().map(|t| super::target_msg(t).text(lang).to_string()).collect();
     headers.insert(0, "ID".into());
+    let defs: Vec<_> = fields::list(db, FieldEntity::Product).await?;
+    headers.extend(defs.iter().map(|d| d.label.clone()));
     let query =
         crate::stock::store::ProductQuery { cursor: None, limit: i64::from(crate::core::MAX_PAGE), ..query.clone() };
     let tree = crate::stock::groups::Tree::load(db).await?;
-    let source = Source::Products { query, tree };
+    let source = Source::Products { query, tree, defs };
     download(Pages { db: db.clone(), source, lang, rows: 0, done: false }, headers, format, "products").await
 }
 
@@ -269,10 +279,15 @@ fn row(c: &Customer, defs: &[crate::custom_fields::CustomField], lang: Lang) -> 
     out
 }
 
-/// A product's row, in the order of the import's targets after its id.
-fn product_row(p: &crate::stock::Product, tree: &crate::stock::groups::Tree, lang: Lang) -> Vec<String> {
+/// A product's row, in the order of the import's targets after its id, then its custom fields.
+fn product_row(
+    p: &crate::stock::Product,
+    tree: &crate::stock::groups::Tree,
+    defs: &[crate::custom_fields::CustomField],
+    lang: Lang,
+) -> Vec<String> {
     let units: Vec<String> = p.units.iter().map(|u| format!("{}={}", u.unit, u.factor.normalize())).collect();
-    vec![
+    let mut out = vec![
         p.id.to_string(),
         p.name.clone(),
         p.name_ru.clone().unwrap_or_default(),
@@ -287,5 +302,7 @@ fn product_row(p: &crate::stock::Product, tree: &crate::stock::groups::Tree, lan
         p.package_code.clone().unwrap_or_default(),
         p.vat.clone(),
         p.weight_kg.map(|w| w.normalize().to_string()).unwrap_or_default(),
-    ]
+    ];
+    out.extend(defs.iter().map(|d| crate::custom_fields::value_text(p.custom.get(&d.key)).unwrap_or_default()));
+    out
 }

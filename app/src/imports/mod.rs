@@ -117,7 +117,8 @@ impl ImportKind {
         match self {
             ImportKind::Customers => Some(crate::custom_fields::FieldEntity::Customer),
             ImportKind::Contacts => Some(crate::custom_fields::FieldEntity::Contact),
-            ImportKind::Counterparties | ImportKind::Products => None,
+            ImportKind::Products => Some(crate::custom_fields::FieldEntity::Product),
+            ImportKind::Counterparties => None,
         }
     }
 }

@@ -100,13 +100,20 @@ pub fn product_row(ctx: &Context, row: &[String]) -> Result<ProductRow, Vec<Fiel
                 Some(w) => p.weight_kg = Some(w),
                 None => fail("weight", ErrCode::NotANumber),
             },
-            _ => continue,
+            t => match t.strip_prefix("custom.") {
+                Some(key) => {
+                    p.custom
+                        .get_or_insert_default()
+                        .insert(key.to_string(), serde_json::Value::String(cell.to_string()));
+                }
+                None => continue,
+            },
         }
         if let Some(t) = ctx_target(target) {
             given.insert(t);
         }
     }
-    match p.validate() {
+    match p.validate(&ctx.defs) {
         Ok(values) if errors.is_empty() => Ok(ProductRow { input: p, values, group, given }),
         Ok(_) => Err(errors),
         Err(e) => {
@@ -341,6 +348,8 @@ fn merged(p: Product, r: ProductRow, group: Option<Option<i64>>) -> ProductInput
         package_code: pick("package_code", r.input.package_code.clone(), p.package_code),
         vat: Some(if given("vat") { r.input.vat.clone().unwrap_or_default() } else { p.vat }),
         weight_kg: if given("weight") { r.input.weight_kg } else { p.weight_kg },
+        // Only the row's filled custom columns: the others keep their values.
+        custom: r.input.custom.clone(),
     }
 }
 

@@ -237,6 +237,8 @@ pub struct CatalogView {
     pub groups: Vec<GroupChoice>,
     /// Whether the reader keeps the catalog (adds, changes and imports products).
     pub keeps_catalog: bool,
+    /// The products' custom field definitions (the new-product form asks for the active ones).
+    pub fields: Vec<crate::custom_fields::CustomField>,
 }
 
 /// A page of the catalog by name, searched (name, SKU or barcode) and filtered by a group with its subgroups.
@@ -270,7 +272,8 @@ pub async fn stock_products(
             .collect();
         let groups = group_choices(&tree);
         let keeps_catalog = user.role.keeps_catalog();
-        Ok(CatalogView { items, next_cursor: page.next_cursor, groups, keeps_catalog })
+        let fields = if keeps_catalog { super::service::product_fields(&db).await? } else { Vec::new() };
+        Ok(CatalogView { items, next_cursor: page.next_cursor, groups, keeps_catalog, fields })
     };
     run.await.inspect_err(set_status)
 }
@@ -287,6 +290,8 @@ pub struct ProductView {
     /// For the edit form: the groups, and whether the reader keeps the catalog.
     pub groups: Vec<GroupChoice>,
     pub keeps_catalog: bool,
+    /// The products' custom field definitions (the card shows the values; the form asks for the active ones).
+    pub fields: Vec<crate::custom_fields::CustomField>,
 }
 
 #[cfg(feature = "ssr")]
@@ -320,6 +325,7 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
             warehouses,
             groups: group_choices(&tree),
             keeps_catalog,
+            fields: super::service::product_fields(&db).await?,
         })
     };
     run.await.inspect_err(set_status)
@@ -327,7 +333,7 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
 
 /// Makes a product (`id` empty) or changes one at `version` from the catalog's form, and opens it. Fields the
 /// form has no input for (other names, extra units, package code) keep their values; barcodes are given
-/// separated by commas or spaces.
+/// separated by commas or spaces; custom fields as `custom[key]`.
 #[server(prefix = "/rpc", endpoint = "stock/save-product")]
 pub async fn save_product(
     id: Option<String>,
@@ -341,6 +347,7 @@ pub async fn save_product(
     vat: Option<String>,
     mxik: Option<String>,
     weight_kg: Option<String>,
+    custom: Option<std::collections::BTreeMap<String, String>>,
 ) -> Result<i64, AppError> {
     use crate::core::ErrCode;
     let run = async {
@@ -383,6 +390,10 @@ pub async fn save_product(
             package_code: current.as_ref().and_then(|p| p.package_code.clone()),
             vat: text(vat),
             weight_kg,
+            custom: Some(crate::custom_fields::from_form(
+                &super::service::product_fields(&db).await?,
+                &custom.unwrap_or_default(),
+            )),
         };
         let saved = match id {
             None => super::service::create_product(&db, user, &input).await?,

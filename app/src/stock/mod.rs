@@ -14,6 +14,7 @@ pub mod groups;
 pub mod page_catalog;
 pub mod page_dashboard;
 pub mod page_documents;
+pub mod photos;
 #[cfg(feature = "ssr")]
 pub mod price_service;
 #[cfg(feature = "ssr")]
@@ -29,6 +30,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::core::modules::ModuleDef;
 use crate::core::{Checks, ErrCode, Millis, Msg};
+use crate::custom_fields::{CheckedValues, CustomField, CustomValues};
 
 /// The stock module (switchable in Settings > Modules): the catalog, prices, warehouses and their documents.
 pub const MODULE: ModuleDef = ModuleDef {
@@ -249,6 +251,14 @@ pub struct Product {
     /// Kilograms.
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub weight_kg: Option<Decimal>,
+    /// Custom field values by key (fields of entity `product`).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[serde(default)]
+    pub custom: CustomValues,
+    /// The entity tag of the product's photo (`/api/v1/products/{id}/photo`), if it has one: it changes with
+    /// the photo.
+    #[serde(default)]
+    pub photo_etag: Option<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
     pub version: i64,
@@ -290,6 +300,11 @@ pub struct ProductInput {
     #[serde(default, deserialize_with = "opt_decimal_de")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub weight_kg: Option<Decimal>,
+    /// Custom field values to set, by key (`null` clears one); others stay. Required ones must be given
+    /// when the product is made.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[serde(default)]
+    pub custom: Option<CustomValues>,
 }
 
 /// A product's checked values, as stored.
@@ -309,6 +324,8 @@ pub struct ProductValues {
     pub package_code: Option<String>,
     pub vat_bp: Option<i32>,
     pub weight_grams: Option<i64>,
+    /// Checked custom field values to write (only the fields given).
+    pub custom: CheckedValues,
 }
 
 impl ProductValues {
@@ -329,8 +346,9 @@ impl ProductValues {
 }
 
 impl ProductInput {
-    /// Checks every field; each refusal names its field.
-    pub fn validate(&self) -> Result<ProductValues, crate::core::AppError> {
+    /// Checks every field, custom ones against `defs` (the products' field definitions; required ones when
+    /// the product is made, that is without `version`); each refusal names its field.
+    pub fn validate(&self, defs: &[CustomField]) -> Result<ProductValues, crate::core::AppError> {
         let mut c = Checks::default();
         let name = c.text("name", &self.name, 200);
         let name_ru = c.opt_text("name_ru", self.name_ru.as_deref(), 200);
@@ -384,6 +402,12 @@ impl ProductInput {
             }
         };
         let weight_grams = self.weight_kg.and_then(|w| qty_milli(&mut c, "weight_kg", w, false));
+        let custom = crate::custom_fields::check_values(
+            &mut c,
+            defs,
+            self.custom.as_ref().unwrap_or(&CustomValues::new()),
+            self.version.is_none(),
+        );
         c.finish()?;
         Ok(ProductValues {
             kind: self.kind,
@@ -399,6 +423,7 @@ impl ProductInput {
             package_code,
             vat_bp,
             weight_grams,
+            custom,
         })
     }
 }
@@ -861,10 +886,10 @@ mod tests {
             vat: Some("12%".into()),
             ..Default::default()
         };
-        let v = ok.validate().unwrap();
+        let v = ok.validate(&[]).unwrap();
         assert_eq!((v.base_unit.as_str(), v.units[0].1, v.vat_bp), ("pcs", 12_000, Some(1200)));
         let bad = ProductInput { name: " ".into(), mxik: Some("123".into()), vat: Some("15".into()), ..ok };
-        let e = bad.validate().unwrap_err();
+        let e = bad.validate(&[]).unwrap_err();
         assert_eq!(e.field_codes("name"), [ErrCode::Required]);
         assert_eq!(e.field_codes("mxik"), [ErrCode::InvalidMxik]);
         assert_eq!(e.field_codes("vat"), [ErrCode::InvalidChoice]);

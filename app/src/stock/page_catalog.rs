@@ -10,7 +10,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{CatalogView, GroupChoice, ProductView, SaveProduct, stock_product, stock_products};
 use super::{Product, ProductKind};
 use crate::core::format::{date_time, money, number};
-use crate::core::{AppError, Msg};
+use crate::core::{AppError, ErrCode, Msg};
+use crate::custom_fields::inputs::CustomInputs;
+use crate::custom_fields::{CustomField, value_text};
 use crate::customers::page_list::encode;
 use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, general_error, lang, t};
 
@@ -40,7 +42,7 @@ pub fn CatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok(CatalogView { items, next_cursor, groups, keeps_catalog }) => {
+                    Ok(CatalogView { items, next_cursor, groups, keeps_catalog, fields }) => {
                         let next = next_cursor.map(|c| {
                             let keep: String = ["q", "group"]
                                 .iter()
@@ -53,7 +55,7 @@ pub fn CatalogPage() -> impl IntoView {
                             view! {
                                 <details class="panel" data-test="new-product">
                                     <summary>{t(Msg::NewProduct)}</summary>
-                                    <ProductForm product=None groups />
+                                    <ProductForm product=None groups fields=fields.clone() />
                                 </details>
                                 <p class="muted small">
                                     <a href="/customers/import" data-test="catalog-import">{t(Msg::ImportProducts)}</a>
@@ -102,7 +104,7 @@ fn group_options(none: Msg, groups: Vec<GroupChoice>) -> Vec<(String, String)> {
 
 /// The form that adds a product (`product: None`) or changes one; the server opens the product saved.
 #[component]
-fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>) -> impl IntoView {
+fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>, fields: Vec<CustomField>) -> impl IntoView {
     let save = ServerAction::<SaveProduct>::new();
     let error = action_error(save);
     let general = general_error(error);
@@ -136,8 +138,53 @@ fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>) -> impl IntoV
                 <Field label=Msg::WeightKg name="weight_kg" value=p.weight_kg.map(|w| w.normalize().to_string()).unwrap_or_default()
                     scope error />
             </div>
+            <CustomInputs defs=fields values=p.custom.clone() scope error />
             <Submit pending=save.pending() label=Msg::Save test=format!("{scope}-product-submit") />
         </ActionForm>
+    }
+}
+
+/// The product's photo (or a blank frame) and, for those who keep the catalog, plain multipart forms that
+/// upload or remove it (the server answers with the product page again, a refusal named in `photo_error`).
+#[component]
+fn Photo(p: Product, keeps_catalog: bool) -> impl IntoView {
+    let query = use_query_map();
+    let refused = move || {
+        query
+            .with(|q| q.get("photo_error"))
+            .and_then(|c| serde_json::from_value::<ErrCode>(serde_json::Value::String(c)).ok())
+    };
+    let action = format!("/stock/products/{}/photo", p.id);
+    let has_photo = p.photo_etag.is_some();
+    view! {
+        <figure class="product-photo" id="photo" data-test="product-photo">
+            {match &p.photo_etag {
+                Some(etag) => view! {
+                    <img src=format!("/api/v1/products/{}/photo?v={etag}", p.id) alt=p.name.clone() data-test="photo-img" />
+                }
+                    .into_any(),
+                None => view! { <div class="photo-blank muted">{t(Msg::NoPhoto)}</div> }.into_any(),
+            }}
+            {keeps_catalog.then(|| view! {
+                <figcaption class="stack">
+                    {move || refused().map(|code| view! {
+                        <p class="field-error" role="alert" data-test="photo-error">{t(code.msg())}</p>
+                    })}
+                    <form method="post" action=action.clone() enctype="multipart/form-data" class="photo-form"
+                        data-test="photo-form">
+                        <label class="sr-only" for="photo-file">{t(Msg::Photo)}</label>
+                        <input id="photo-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required />
+                        <button type="submit" class="small" data-test="photo-upload">{t(Msg::UploadPhoto)}</button>
+                    </form>
+                    {has_photo.then(|| view! {
+                        <form method="post" action=action.clone() enctype="multipart/form-data">
+                            <input type="hidden" name="remove" value="1" />
+                            <button type="submit" class="link" data-test="photo-remove">{t(Msg::RemovePhoto)}</button>
+                        </form>
+                    })}
+                </figcaption>
+            })}
+        </figure>
     }
 }
 
@@ -200,7 +247,9 @@ fn Card(v: ProductView) -> impl IntoView {
     let l = lang();
     let p = v.product;
     let edited = p.clone();
-    let facts: Vec<(Msg, String)> = [
+    let custom: Vec<(String, String)> =
+        v.fields.iter().filter_map(|d| value_text(p.custom.get(&d.key)).map(|text| (d.label.clone(), text))).collect();
+    let facts: Vec<(String, String)> = [
         (Msg::Sku, p.sku.clone().unwrap_or_default()),
         (Msg::ProductGroupField, v.group_path.unwrap_or_default()),
         (Msg::Kind, t(p.kind.msg()).to_string()),
@@ -219,6 +268,8 @@ fn Card(v: ProductView) -> impl IntoView {
         (Msg::WeightKg, p.weight_kg.map(|w| number(l, w)).unwrap_or_default()),
     ]
     .into_iter()
+    .map(|(m, v)| (t(m).to_string(), v))
+    .chain(custom)
     .filter(|(_, v)| !v.is_empty())
     .collect();
     let names = v.warehouses.clone();
@@ -231,17 +282,18 @@ fn Card(v: ProductView) -> impl IntoView {
                 <a class="button secondary" href="/stock/products">{t(Msg::Catalog)}</a>
             </div>
         </div>
-        <section class="panel">
+        <section class="panel product-head">
+            <Photo p=p.clone() keeps_catalog=v.keeps_catalog />
             <dl class="facts" data-test="product-facts">
-                {facts.into_iter().map(|(m, v)| view! { <dt>{t(m)}</dt><dd>{v}</dd> }).collect_view()}
+                {facts.into_iter().map(|(m, v)| view! { <dt>{m}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
-            {v.keeps_catalog.then(|| view! {
-                <details data-test="edit-product">
-                    <summary>{t(Msg::Edit)}</summary>
-                    <ProductForm product=Some(edited) groups=v.groups />
-                </details>
-            })}
         </section>
+        {v.keeps_catalog.then(|| view! {
+            <details class="panel" data-test="edit-product">
+                <summary>{t(Msg::Edit)}</summary>
+                <ProductForm product=Some(edited) groups=v.groups fields=v.fields />
+            </details>
+        })}
         <section class="panel">
             <h2>{t(Msg::StockByWarehouse)}</h2>
             {if v.balances.is_empty() {

@@ -39,13 +39,16 @@ struct ProductRow {
     updated_at: i64,
     version: i64,
     archived_at: Option<i64>,
+    photo_etag: Option<String>,
 }
 
 const PRODUCT: &str = "SELECT id, kind, name, name_ru, name_en, sku, group_id, base_unit, mxik, package_code, vat_bp, \
-    weight_grams, sort_key, created_at, updated_at, version, archived_at FROM products";
+    weight_grams, sort_key, created_at, updated_at, version, archived_at, \
+    (SELECT ph.etag FROM product_photos ph WHERE ph.product_id = products.id) AS photo_etag FROM products";
 
 impl ProductRow {
-    fn into_product(self, units: Vec<ProductUnit>, barcodes: Vec<String>) -> Product {
+    fn into_product(self, extras: &mut Extras) -> Product {
+        let id = self.id;
         Product {
             id: self.id,
             kind: ProductKind::parse(&self.kind).unwrap_or_default(),
@@ -55,12 +58,14 @@ impl ProductRow {
             sku: self.sku,
             group_id: self.group_id,
             base_unit: self.base_unit,
-            units,
-            barcodes,
+            units: extras.units.remove(&id).unwrap_or_default(),
+            barcodes: extras.codes.remove(&id).unwrap_or_default(),
             mxik: self.mxik,
             package_code: self.package_code,
             vat: vat_name(self.vat_bp),
             weight_kg: self.weight_grams.map(qty_of),
+            custom: extras.custom.remove(&id).unwrap_or_default(),
+            photo_etag: self.photo_etag,
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
@@ -69,15 +74,20 @@ impl ProductRow {
     }
 }
 
-/// The units and barcodes of `ids`, by product.
-async fn product_extras(
-    db: &Db,
-    ids: &[i64],
-) -> Result<(BTreeMap<i64, Vec<ProductUnit>>, BTreeMap<i64, Vec<String>>), AppError> {
+/// What products keep in other tables: units, barcodes and custom field values, by product.
+#[derive(Default)]
+struct Extras {
+    units: BTreeMap<i64, Vec<ProductUnit>>,
+    codes: BTreeMap<i64, Vec<String>>,
+    custom: std::collections::HashMap<i64, crate::custom_fields::CustomValues>,
+}
+
+/// The extras of products `ids`.
+async fn product_extras(db: &Db, ids: &[i64]) -> Result<Extras, AppError> {
     let mut units: BTreeMap<i64, Vec<ProductUnit>> = BTreeMap::new();
     let mut codes: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     if ids.is_empty() {
-        return Ok((units, codes));
+        return Ok(Extras::default());
     }
     let list = crate::core::db::placeholders(ids.len());
     let sql = format!(
@@ -102,7 +112,9 @@ async fn product_extras(
     for (id, code) in rows {
         codes.entry(id).or_default().push(code);
     }
-    Ok((units, codes))
+    let defs = crate::custom_fields::store::list(db, crate::custom_fields::FieldEntity::Product).await?;
+    let custom = crate::custom_fields::store::values(db, &defs, ids).await?;
+    Ok(Extras { units, codes, custom })
 }
 
 /// One product, or `NotFound`.
@@ -110,8 +122,7 @@ pub async fn product(db: &Db, id: i64) -> Result<Product, AppError> {
     let sql = format!("{PRODUCT} WHERE id = $1");
     let row: ProductRow =
         db_run!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?.ok_or(AppError::NotFound)?;
-    let (mut units, mut codes) = product_extras(db, &[id]).await?;
-    Ok(row.into_product(units.remove(&id).unwrap_or_default(), codes.remove(&id).unwrap_or_default()))
+    Ok(row.into_product(&mut product_extras(db, &[id]).await?))
 }
 
 /// Which products a list shows.
@@ -155,14 +166,8 @@ pub async fn products(db: &Db, q: &ProductQuery) -> Result<ProductPage, AppError
     let mut rows: Vec<ProductRow> = db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
     let next_cursor = cut_page(&mut rows, limit, |r| name_cursor(&r.sort_key, r.id));
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let (mut units, mut codes) = product_extras(db, &ids).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let id = r.id;
-            r.into_product(units.remove(&id).unwrap_or_default(), codes.remove(&id).unwrap_or_default())
-        })
-        .collect();
+    let mut extras = product_extras(db, &ids).await?;
+    let items = rows.into_iter().map(|r| r.into_product(&mut extras)).collect();
     Ok(ProductPage { items, next_cursor })
 }
 
@@ -262,6 +267,7 @@ macro_rules! insert_product {
                 .await
                 .map_err($crate::stock::store::taken)?;
         }
+        $crate::save_custom!($tx, id, &v.custom)?;
         id
     }};
 }
@@ -311,6 +317,7 @@ pub async fn update_product(db: &Db, id: i64, version: i64, v: &ProductValues) -
             sqlx::query("INSERT INTO product_barcodes (barcode, product_id) VALUES ($1, $2)")
                 .bind(code).bind(id).execute(&mut *tx).await.map_err(taken)?;
         }
+        crate::save_custom!(tx, id, &v.custom)?;
         tx.commit().await?;
         Ok(())
     })

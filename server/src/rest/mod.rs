@@ -361,6 +361,13 @@ pub fn router() -> Router<AppState> {
         .route("/v1/tasks/{id}/deletion", get(records::tasks::deletion))
         .route("/v1/products", get(stock::products).post(stock::create_product))
         .route("/v1/products/{id}", get(stock::product).put(stock::update_product))
+        .route(
+            "/v1/products/{id}/photo",
+            get(stock::product_photo)
+                .put(stock::set_product_photo)
+                .delete(stock::remove_product_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(app::stock::photos::MAX_PHOTO_BYTES + 1)),
+        )
         .route("/v1/products/{id}/archive", axum::routing::post(stock::archive_product))
         .route("/v1/products/{id}/restore", axum::routing::post(stock::restore_product))
         .route("/v1/product-groups", get(product_groups::list).post(product_groups::create))

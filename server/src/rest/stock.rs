@@ -3,15 +3,18 @@
 //! and money are decimal strings.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use app::core::{AppError, ErrCode};
 use app::records::VersionInput;
 use app::stock::store::{BalanceQuery, DocQuery, MovementQuery, ProductQuery, Transition, TurnoverQuery};
 use app::stock::{
     BalancePage, DocKind, DocPage, DocStatus, MovementPage, NewStockDocument, Product, ProductInput, ProductPage,
-    StockDocument, TurnoverPage, Warehouse, WarehouseInput, service, store,
+    StockDocument, TurnoverPage, Warehouse, WarehouseInput, photos, service, store,
 };
 
 use super::customers::parse_id;
@@ -122,6 +125,108 @@ pub async fn restore_product(
 ) -> Result<Json<Product>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::archive_product(&state.db, api.user()?, id, v.version, false).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// A product's photo (JPEG, PNG or WebP), with its entity tag: a matching `If-None-Match` gets 304.
+#[utoipa::path(get, path = "/api/v1/products/{id}/photo", tag = "stock", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 304), (status = 401, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody)))]
+pub async fn product_photo(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&api, &id)?;
+    let photo = photos::get(&state.db, api.user()?, id).await.map_err(|e| api.err(e))?;
+    let etag = format!("\"{}\"", photo.etag);
+    let cache = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "private, no-cache".to_string()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+    ];
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, [(header::CONTENT_TYPE, photo.content_type)], photo.data).into_response())
+}
+
+/// Sets or replaces a product's photo: the request body, a JPEG, PNG or WebP image of 5 MB at most (known by
+/// its bytes; the `Content-Type` sent is not trusted).
+#[utoipa::path(put, path = "/api/v1/products/{id}/photo", tag = "stock", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"), security(("bearer" = [])),
+    responses((status = 200, body = Product), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn set_product_photo(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Product>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    photos::set(&state.db, api.user()?, id, &body).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// Removes a product's photo.
+#[utoipa::path(delete, path = "/api/v1/products/{id}/photo", tag = "stock", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Product), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody)))]
+pub async fn remove_product_photo(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<Product>, ApiError> {
+    let id = parse_id(&api, &id)?;
+    photos::remove(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// `POST /stock/products/{id}/photo`: the product page's photo form (multipart: a `file`, or `remove=1` to
+/// take the photo away); back to the product page, with `?photo_error=<code>` when refused.
+pub async fn photo_form(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
+    let Ok(id) = id.parse::<i64>() else { return api.err(AppError::NotFound).into_response() };
+    if api.ctx.disabled_modules.iter().any(|m| m == app::stock::MODULE.key) {
+        return api.err(AppError::NotFound).into_response();
+    }
+    let back = |code: Option<ErrCode>| {
+        let tag = code
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(|v| v.as_str().map(|s| format!("?photo_error={s}")))
+            .unwrap_or_default();
+        Redirect::to(&format!("/stock/products/{id}{tag}#photo")).into_response()
+    };
+    let (mut file, mut remove) = (None, false);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(b) => file = Some(b),
+                Err(_) => return back(Some(ErrCode::PhotoTooLarge)),
+            },
+            Ok(Some(field)) if field.name() == Some("remove") => remove = true,
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return back(Some(ErrCode::PhotoTooLarge)),
+        }
+    }
+    let done = match (remove, file) {
+        (true, _) => photos::remove(&state.db, user, id).await,
+        (false, Some(bytes)) => photos::set(&state.db, user, id, &bytes).await,
+        (false, None) => Err(AppError::field("photo", ErrCode::EmptyFile)),
+    };
+    match done {
+        Ok(_) => back(None),
+        Err(AppError::Validation { fields }) => back(fields.first().map(|f| f.code)),
+        Err(e) => api.err(e).into_response(),
+    }
 }
 
 /// A page of warehouses.

@@ -461,8 +461,17 @@ async fn import_export_catalog(db: Db) {
     let delivery = find("Yetkazib").await.remove(0);
     assert_eq!((delivery.kind, delivery.vat.as_str()), (app::stock::ProductKind::Service, "exempt"));
 
-    // A second file updates what it names by SKU: the fields it gives, the rest (group, barcodes) kept.
-    let update = "Артикул;Наименование;Вес;Штрихкод\nst-1;Stul ofis (yangi);5;4780000000028\n";
+    // A second file updates what it names by SKU: the fields it gives (a product custom field's column
+    // found by its label), the rest (group, barcodes) kept.
+    let color = NewCustomField {
+        entity: Some("product".into()),
+        key: Some("rangi".into()),
+        label: "Rangi".into(),
+        kind: "text".into(),
+        ..Default::default()
+    };
+    fields::create(&db, &admin, &color).await.unwrap();
+    let update = "Артикул;Наименование;Вес;Штрихкод;Rangi\nst-1;Stul ofis (yangi);5;4780000000028;Qora\n";
     let done = import_file(&db, &admin, ImportKind::Products, update, "update").await;
     assert_eq!((done.created, done.updated), (0, 1));
     let chair = find("ST-1").await.remove(0);
@@ -472,6 +481,7 @@ async fn import_export_catalog(db: Db) {
     );
     assert_eq!(chair.barcodes, ["4780000000011", "4780000000028"]);
     assert_eq!(tree.get(chair.group_id.unwrap()).unwrap().path, "Mebel / Stullar");
+    assert_eq!(chair.custom.get("rangi"), Some(&json!("Qora")));
 
     // Out to CSV in Russian and back in: every column maps itself, nothing is made twice.
     let query = app::stock::store::ProductQuery::default();
@@ -483,6 +493,7 @@ async fn import_export_catalog(db: Db) {
     let up = service::upload(&db, &admin, ImportKind::Products, "export.csv", text.as_bytes()).await.unwrap();
     let mut mapped = up.mapping.clone();
     assert_eq!(mapped.remove(0), "", "the id column is left alone");
+    assert_eq!(mapped.pop().as_deref(), Some("custom.rangi"), "the custom field's column comes back to it");
     assert_eq!(mapped, ImportKind::Products.targets());
     let again = import_file(&db, &admin, ImportKind::Products, text, "skip").await;
     assert_eq!((again.created, again.skipped, again.failed), (0, 4, 0));

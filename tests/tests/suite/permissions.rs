@@ -121,6 +121,10 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("POST", "/api/v1/products", r#"{"name":""}"#, [401, 403, 403, 403, 422, 401, 401, 422]),
     ("GET", "/api/v1/products/{product}", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("PUT", "/api/v1/products/{product}", r#"{"version":0,"name":"x"}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
+    ("GET", "/api/v1/products/{product}/photo", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    // An empty body is no image: those who keep the catalog are told so by the field.
+    ("PUT", "/api/v1/products/{product}/photo", "", [401, 403, 403, 403, 422, 401, 401, 422]),
+    ("DELETE", "/api/v1/products/{missing}/photo", "", [401, 403, 403, 403, 404, 401, 401, 404]),
     ("POST", "/api/v1/products/{product}/archive", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/products/{product}/restore", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("GET", "/api/v1/product-groups", "", [401, 200, 200, 200, 200, 401, 401, 200]),
@@ -286,6 +290,18 @@ impl World {
                 .as_i64()
                 .unwrap();
         let product = post("/api/v1/products", &admin, json!({"name": "Stul"})).await["id"].as_i64().unwrap();
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        let photo = app
+            .send(
+                http::Request::builder()
+                    .method("PUT")
+                    .uri(format!("/api/v1/products/{product}/photo"))
+                    .header("authorization", format!("Bearer {admin}"))
+                    .body(axum::body::Body::from(png))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(photo.status, 200, "{}", photo.body);
         let line = json!([{"product_id": product, "qty": "1", "unit_cost": "1000"}]);
         let stockdoc = post(
             "/api/v1/stock-documents",

@@ -802,3 +802,123 @@ async fn turnover(app: TestApp) {
     assert_eq!(earliest.status, 422, "{}", earliest.body);
 }
 both_apps!(stock_turnover, turnover);
+
+/// The photo form as a browser sends it (multipart), as the user of `cookie`; the answer.
+async fn photo_form(app: &TestApp, cookie: &str, product: i64, name: &str, bytes: &[u8]) -> tests::Resp {
+    let mut body = format!(
+        "--XB\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--XB--\r\n");
+    let req = http::Request::builder()
+        .method("POST")
+        .uri(format!("/stock/products/{product}/photo"))
+        .header("host", "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .header("referer", format!("http://127.0.0.1:3000/stock/products/{product}"))
+        .header("accept", "text/html")
+        .header("content-type", "multipart/form-data; boundary=XB")
+        .header("cookie", cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+/// Custom fields on products (the customers' mechanism): a required one asked for when a product is made,
+/// a bad choice refused by its field, values kept when a change leaves them out, shown on the card and sent
+/// out by the export. The photo: set over REST and by the card's form, known by its bytes (an SVG or a
+/// too large file is refused by the field `photo`), served with its entity tag (304 when unchanged), seen
+/// by a manager who may not change it, removed.
+async fn product_fields_photo(app: TestApp) {
+    use app::core::ErrCode;
+    let s = shop(&app).await;
+    let (admin, keeper, manager) = (&s.admin, &s.keeper, &s.manager);
+    let field = json!({"entity": "product", "key": "color", "label": "Rangi", "kind": "choice",
+                       "options": ["Qora", "Oq"], "required": true});
+    let made = post(&app, admin, "/api/v1/custom-fields", field).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let missing = post(&app, keeper, "/api/v1/products", json!({"name": "Kreslo"})).await;
+    assert_eq!(field_says(&missing, "custom.color"), [says(ErrCode::Required)], "{}", missing.body);
+    let bad = post(&app, keeper, "/api/v1/products", json!({"name": "Kreslo", "custom": {"color": "Yashil"}})).await;
+    assert_eq!(field_says(&bad, "custom.color"), [says(ErrCode::InvalidChoice)], "{}", bad.body);
+    let chair =
+        post(&app, keeper, "/api/v1/products", json!({"name": "Kreslo", "sku": "KR-1", "custom": {"color": "Qora"}}))
+            .await;
+    assert_eq!(chair.status, 201, "{}", chair.body);
+    let chair = chair.json();
+    let id = chair["id"].as_i64().unwrap();
+    assert_eq!((chair["custom"]["color"].as_str(), chair["photo_etag"].as_null()), (Some("Qora"), Some(())));
+    let mut renamed = chair.clone();
+    renamed["name"] = json!("Kreslo ofis");
+    renamed.as_object_mut().unwrap().remove("custom");
+    let renamed = app.api("PUT", &format!("/api/v1/products/{id}"), Some(keeper), Some(renamed)).await;
+    assert_eq!(renamed.json()["custom"]["color"], "Qora", "a change without the field keeps it: {}", renamed.body);
+
+    // The photo over REST: what the upload claims to be does not count, its bytes do.
+    let put = |token: &str, bytes: Vec<u8>, content_type: &str| {
+        let req = http::Request::builder()
+            .method("PUT")
+            .uri(format!("/api/v1/products/{id}/photo"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(bytes))
+            .unwrap();
+        app.send(req)
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec();
+    assert_eq!(put(manager, png.clone(), "image/png").await.status, 403);
+    let svg =
+        put(keeper, b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(), "image/png")
+            .await;
+    assert_eq!(field_says(&svg, "photo"), [says(ErrCode::NotAnImage)], "{}", svg.body);
+    let mut huge = png.clone();
+    huge.resize(app::stock::photos::MAX_PHOTO_BYTES + 1, 0);
+    assert_eq!(field_says(&put(keeper, huge, "image/png").await, "photo"), [says(ErrCode::PhotoTooLarge)]);
+    let set = put(keeper, png.clone(), "text/plain").await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let etag = set.json()["photo_etag"].as_str().expect("a photo now").to_string();
+    let got = app.api("GET", &format!("/api/v1/products/{id}/photo"), Some(manager), None).await;
+    assert_eq!(got.status, 200);
+    let header =
+        |r: &tests::Resp, h: &str| r.headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(header(&got, "content-type"), "image/png", "known by its bytes");
+    assert_eq!(
+        (header(&got, "etag"), header(&got, "x-content-type-options")),
+        (format!("\"{etag}\""), "nosniff".into())
+    );
+    let quoted = format!("\"{etag}\"");
+    let again = app
+        .api_with("GET", &format!("/api/v1/products/{id}/photo"), Some(manager), None, &[("if-none-match", &quoted)])
+        .await;
+    assert_eq!(again.status, 304);
+
+    // The card: the photo and the field's value; the keeper's photo form refuses an SVG by its field, and
+    // takes the photo away.
+    let manager_cookie = app.login("m@karvon.uz").await;
+    let card = app.browser("GET", &format!("/stock/products/{id}"), Some(&manager_cookie), None, "/").await;
+    assert!(card.body.contains(&format!("/api/v1/products/{id}/photo?v={etag}")), "{}", card.body);
+    assert!(card.body.contains("Rangi") && card.body.contains("Qora"), "{}", card.body);
+    assert!(!card.body.contains("photo-form"), "a manager changes no photo");
+    assert_eq!(photo_form(&app, &manager_cookie, id, "file", &png).await.status, 403);
+    let keeper_cookie = app.login("ombor@karvon.uz").await;
+    let refused = photo_form(&app, &keeper_cookie, id, "file", b"<svg/>").await;
+    assert_eq!(refused.location(), Some(format!("/stock/products/{id}?photo_error=not_an_image#photo")));
+    let card = app
+        .browser("GET", &format!("/stock/products/{id}?photo_error=not_an_image"), Some(&keeper_cookie), None, "/")
+        .await;
+    let ru = ErrCode::NotAnImage.msg().text(app::core::Lang::Ru);
+    assert!(card.body.contains("photo-form") && card.body.contains(ru), "{}", card.body);
+    let removed = photo_form(&app, &keeper_cookie, id, "remove", b"1").await;
+    assert_eq!(removed.location(), Some(format!("/stock/products/{id}#photo")));
+    assert_eq!(app.api("GET", &format!("/api/v1/products/{id}/photo"), Some(manager), None).await.status, 404);
+    let uploaded = photo_form(&app, &keeper_cookie, id, "file", &png).await;
+    assert_eq!(uploaded.location(), Some(format!("/stock/products/{id}#photo")));
+    assert_eq!(app.get_json(manager, &format!("/api/v1/products/{id}")).await["photo_etag"], json!(etag));
+
+    // The export carries the field's column.
+    let csv = app.api("GET", "/api/v1/exports/products?format=csv&q=KR-1", Some(admin), None).await;
+    assert!(csv.body.lines().next().unwrap_or_default().ends_with("Rangi"), "{}", csv.body);
+    assert!(csv.body.lines().nth(1).unwrap_or_default().ends_with("Qora"), "{}", csv.body);
+}
+both_apps!(stock_product_fields_photo, product_fields_photo);
