@@ -42,6 +42,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("stock/documents/:id") view={Lazy::<StockDocumentRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/products") view={Lazy::<StockCatalogRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/products/:id") view={Lazy::<StockProductRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/warehouses") view={Lazy::<StockWarehousesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
@@ -70,6 +71,7 @@ fn page_kind(path: &str) -> Msg {
         ["stock"] => Msg::StockDashboard,
         ["stock", "documents", ..] => Msg::StockDocuments,
         ["stock", "products", ..] => Msg::Catalog,
+        ["stock", "warehouses"] => Msg::Warehouses,
         ["admin", "users"] => Msg::NavUsers,
         ["admin", "teams"] => Msg::NavTeams,
         ["admin", "custom-fields"] => Msg::NavCustomFields,
@@ -175,6 +177,7 @@ page_areas! {
         StockDocumentRoute => crate::stock::page_documents::DocumentPage,
         StockCatalogRoute => crate::stock::page_catalog::CatalogPage,
         StockProductRoute => crate::stock::page_catalog::ProductPage,
+        StockWarehousesRoute => crate::stock::page_warehouses::WarehousesPage,
     }
     area_settings / preload_settings {
         AdminRoute => AdminPage,
@@ -267,9 +270,10 @@ fn Frame() -> impl IntoView {
 }
 
 /// The stock module's links below its dashboard's.
-const STOCK_LINKS: [(&str, Msg, &str); 2] = [
+const STOCK_LINKS: [(&str, Msg, &str); 3] = [
     ("/stock/documents", Msg::StockDocuments, "nav-stock-documents"),
     ("/stock/products", Msg::Catalog, "nav-stock-catalog"),
+    ("/stock/warehouses", Msg::Warehouses, "nav-stock-warehouses"),
 ];
 
 #[component]
@@ -291,7 +295,7 @@ fn SideNav(role: Role) -> impl IntoView {
         .filter(|m| on(m.key))
         .map(|m| {
             let href = m.paths[0];
-            // Customers also hold their segments; tasks their calendar; stock its documents and catalog.
+            // Customers also hold their segments; tasks their calendar; stock its documents, catalog and warehouses.
             let extra: &[(&str, Msg, &str)] = match m.key {
                 "customers" => &[("/segments", Msg::NavSegments, "nav-segments")],
                 "tasks" => &[("/calendar", Msg::NavCalendar, "nav-calendar")],

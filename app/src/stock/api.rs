@@ -404,3 +404,108 @@ pub async fn save_product(
     };
     run.await.inspect_err(set_status)
 }
+
+/// A person a warehouse may name: its responsible or one of its storekeepers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StaffChoice {
+    pub id: i64,
+    pub name: String,
+    pub storekeeper: bool,
+}
+
+/// The warehouses page: a page of warehouses, the active staff by name, whether the reader administers
+/// them, and the closed period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WarehousesView {
+    pub items: Vec<super::Warehouse>,
+    pub next_cursor: Option<String>,
+    pub staff: Vec<StaffChoice>,
+    pub is_admin: bool,
+    pub closed_until: Option<crate::core::Millis>,
+}
+
+/// A page of warehouses by id (`cursor`: the last id shown).
+#[server(prefix = "/rpc", endpoint = "stock/warehouses")]
+pub async fn stock_warehouses(cursor: Option<String>) -> Result<WarehousesView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        let after = opt_id("cursor", cursor.as_deref())?;
+        let (items, next_cursor) = super::store::warehouses(&db, None, Default::default(), after, 50).await?;
+        let staff = crate::admin::store::list_users(&db)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| StaffChoice {
+                id: u.id,
+                name: u.name,
+                storekeeper: u.role == crate::core::identity::Role::Storekeeper,
+            })
+            .collect();
+        let closed_until = super::store::closed_until(&db).await?;
+        Ok(WarehousesView { items, next_cursor, staff, is_admin: user.is_admin(), closed_until })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Adds a warehouse (`id` empty) or changes one at `version` from the warehouses page; storekeepers come
+/// as `keepers[<user id>]` ticks. Back to the page.
+#[server(prefix = "/rpc", endpoint = "stock/save-warehouse")]
+pub async fn save_warehouse(
+    id: Option<String>,
+    version: Option<String>,
+    name: String,
+    address: Option<String>,
+    responsible_id: Option<String>,
+    allow_negative: Option<String>,
+    keepers: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<i64, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let keepers = keepers
+            .unwrap_or_default()
+            .keys()
+            .map(|k| k.parse::<i64>().map_err(|_| AppError::field("keepers", crate::core::ErrCode::InvalidChoice)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let input = super::WarehouseInput {
+            version: version.as_deref().map(str::trim).and_then(|v| v.parse().ok()),
+            name,
+            address: address.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+            responsible_id: opt_id("responsible_id", responsible_id.as_deref())?,
+            allow_negative: allow_negative.is_some_and(|v| v == "true"),
+            keepers,
+        };
+        let id = opt_id("id", id.as_deref())?;
+        let saved = super::service::save_warehouse(&db, ctx.user()?, id, &input).await?;
+        leptos_axum::redirect("/stock/warehouses");
+        Ok(saved.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Closes the stock period through the day `closed_through` (`YYYY-MM-DD`, the reader's time; that day
+/// included), or opens it when empty; administrators. Back to the warehouses page.
+#[server(prefix = "/rpc", endpoint = "stock/close-period")]
+pub async fn close_period(closed_through: Option<String>) -> Result<Option<crate::core::Millis>, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let until = match closed_through.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => {
+                let day = crate::core::format::parse_date(d)
+                    .ok_or_else(|| AppError::field("closed_through", crate::core::ErrCode::InvalidDate))?;
+                // The next day's midnight (36 hours on lands in it whatever the clock does).
+                Some(crate::core::format::day_start(day + 36 * 3_600_000))
+            }
+        };
+        let closed = super::service::set_closed_until(&db, ctx.user()?, until)
+            .await
+            .map_err(|e| e.renamed(&[("closed_until", "closed_through")]))?;
+        leptos_axum::redirect("/stock/warehouses");
+        Ok(closed)
+    };
+    run.await.inspect_err(set_status)
+}

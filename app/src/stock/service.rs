@@ -12,7 +12,7 @@ use super::{
 };
 use crate::core::db::Db;
 use crate::core::identity::{CurrentUser, Role};
-use crate::core::{AppError, Checks, ErrCode, now_millis};
+use crate::core::{AppError, Checks, ErrCode, Millis, now_millis};
 use crate::db_run;
 
 /// Refuses unless `user` keeps the catalog (products, groups, their import).
@@ -119,6 +119,21 @@ pub async fn save_warehouse(
     c.finish()?;
     let id = store::save_warehouse(db, id, input).await?;
     store::warehouse(db, id).await
+}
+
+/// Closes the stock period before `until` (epoch ms), or opens it again (`None`); administrators only.
+/// Nothing dated before it is posted or cancelled afterwards. A date more than a day ahead is refused: it
+/// would stop today's work.
+pub async fn set_closed_until(db: &Db, user: &CurrentUser, until: Option<Millis>) -> Result<Option<Millis>, AppError> {
+    if !user.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    if until.is_some_and(|u| !(946_684_800_000..=now_millis() + 86_400_000).contains(&u)) {
+        return Err(AppError::field("closed_until", ErrCode::InvalidDate));
+    }
+    let value = until.map(|u| u.to_string());
+    crate::core::settings::set(db, super::CLOSED_UNTIL, value.as_deref()).await?;
+    store::closed_until(db).await
 }
 
 async fn active_users(db: &Db) -> Result<Vec<i64>, AppError> {

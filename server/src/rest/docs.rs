@@ -137,6 +137,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::stock::product,
         super::stock::update_product,
         super::stock::product_photo,
+        super::stock::closed_period,
+        super::stock::set_closed_period,
         super::stock::set_product_photo,
         super::stock::remove_product_photo,
         super::stock::archive_product,

@@ -389,6 +389,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/price-lists/{id}/restore", axum::routing::post(prices::restore_price_list))
         .route("/v1/price-lists/{id}/prices", get(prices::prices).post(prices::set_prices))
         .route("/v1/prices/quote", get(prices::quote))
+        .route("/v1/stock/closed-period", get(stock::closed_period).put(stock::set_closed_period))
         .route("/v1/stock/balances", get(stock::balances))
         .route("/v1/stock/movements", get(stock::movements))
         .route("/v1/stock/turnover", get(stock::turnover))

@@ -248,6 +248,37 @@ pub struct WarehouseParams {
     pub cursor: Option<String>,
 }
 
+/// The stock's closed period: nothing dated before `closed_until` (epoch ms) is posted or cancelled.
+#[derive(serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClosedPeriod {
+    /// `null`: no period is closed.
+    pub closed_until: Option<i64>,
+}
+
+/// The closed period.
+#[utoipa::path(get, path = "/api/v1/stock/closed-period", tag = "stock", security(("bearer" = [])),
+    responses((status = 200, body = ClosedPeriod), (status = 401, body = super::ErrorBody)))]
+pub async fn closed_period(State(state): State<AppState>, api: Api) -> Result<Json<ClosedPeriod>, ApiError> {
+    api.user()?;
+    let closed_until = store::closed_until(&state.db).await.map_err(|e| api.err(e))?;
+    Ok(Json(ClosedPeriod { closed_until }))
+}
+
+/// Closes the period before `closed_until`, or opens it (`null`); administrators. A time more than a day
+/// ahead is refused by the field.
+#[utoipa::path(put, path = "/api/v1/stock/closed-period", tag = "stock", request_body = ClosedPeriod, security(("bearer" = [])),
+    responses((status = 200, body = ClosedPeriod), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn set_closed_period(
+    State(state): State<AppState>,
+    api: Api,
+    ApiJson(input): ApiJson<ClosedPeriod>,
+) -> Result<Json<ClosedPeriod>, ApiError> {
+    let closed_until =
+        service::set_closed_until(&state.db, api.user()?, input.closed_until).await.map_err(|e| api.err(e))?;
+    Ok(Json(ClosedPeriod { closed_until }))
+}
+
 /// Warehouses, by id.
 #[utoipa::path(get, path = "/api/v1/warehouses", tag = "stock", params(WarehouseParams), security(("bearer" = [])),
     responses((status = 200, body = WarehousePage), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]

@@ -125,6 +125,9 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     // An empty body is no image: those who keep the catalog are told so by the field.
     ("PUT", "/api/v1/products/{product}/photo", "", [401, 403, 403, 403, 422, 401, 401, 422]),
     ("DELETE", "/api/v1/products/{missing}/photo", "", [401, 403, 403, 403, 404, 401, 401, 404]),
+    ("GET", "/api/v1/stock/closed-period", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    // Closing the period before 1970 is refused by the field: nothing changes.
+    ("PUT", "/api/v1/stock/closed-period", r#"{"closed_until":1}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
     ("POST", "/api/v1/products/{product}/archive", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/products/{product}/restore", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("GET", "/api/v1/product-groups", "", [401, 200, 200, 200, 200, 401, 401, 200]),
@@ -492,7 +495,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
     ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
     ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
-    ("stock/save-product", Gate::User),
+    ("stock/save-product", Gate::User), ("stock/warehouses", Gate::User),
+    ("stock/save-warehouse", Gate::Admin("name=")), ("stock/close-period", Gate::Admin("closed_through=")),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),
     ("tasks/create", Gate::User), ("tasks/customer", Gate::User), ("tasks/day", Gate::User), ("tasks/done", Gate::User),

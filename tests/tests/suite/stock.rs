@@ -922,3 +922,85 @@ async fn product_fields_photo(app: TestApp) {
     assert!(csv.body.lines().nth(1).unwrap_or_default().ends_with("Qora"), "{}", csv.body);
 }
 both_apps!(stock_product_fields_photo, product_fields_photo);
+
+/// The warehouses page without scripts: an administrator adds a warehouse with its responsible person,
+/// storekeepers and negative-stock policy, a blank name is refused by its field, a stale change refused; a
+/// manager sees the warehouses and no form. The closed period: closed through a day by the page's form (a
+/// document dated that day is refused), a time more than a day ahead refused over REST, opened again.
+async fn warehouses_page(app: TestApp) {
+    let s = shop(&app).await;
+    let keeper_id = app.get_json(&s.keeper, "/api/v1/me").await["id"].as_i64().unwrap();
+    let admin_id = app.get_json(&s.admin, "/api/v1/me").await["id"].as_i64().unwrap();
+    let admin = app.login("admin@karvon.uz").await;
+    let manager = app.login("m@karvon.uz").await;
+    let new = form(&[
+        ("name", "Toshkent ombori".into()),
+        ("address", "Chilonzor 5".into()),
+        ("responsible_id", admin_id.to_string()),
+        ("allow_negative", "true".into()),
+        (&format!("keepers[{keeper_id}]"), "on".into()),
+    ]);
+    let made = app.browser("POST", "/rpc/stock/save-warehouse", Some(&admin), Some(&new), "/stock/warehouses").await;
+    assert_eq!(made.location().as_deref(), Some("/stock/warehouses"), "{} {}", made.status, made.body);
+    let list = app.get_json(&s.admin, "/api/v1/warehouses").await;
+    let w = list["items"].as_array().unwrap().iter().find(|w| w["name"] == "Toshkent ombori").unwrap().clone();
+    assert_eq!((w["allow_negative"].as_bool(), w["keepers"].clone()), (Some(true), json!([keeper_id])), "{w}");
+    assert_eq!((w["address"].as_str(), w["responsible_id"].as_i64()), (Some("Chilonzor 5"), Some(admin_id)));
+    let blank = app.api_form("/rpc/stock/save-warehouse", &admin, "name=+").await;
+    assert_eq!((blank.status.as_u16(), refused(&blank)), (422, vec!["name".to_string()]), "{}", blank.body);
+    assert_eq!(app.api_form("/rpc/stock/save-warehouse", &manager, &new).await.status, 403);
+    let id = w["id"].as_i64().unwrap();
+    let stale = format!("id={id}&version=0&name=Eski");
+    assert_eq!(app.api_form("/rpc/stock/save-warehouse", &admin, &stale).await.status, 409);
+    let renamed = format!("id={id}&version={}&name=Toshkent+markaziy", w["version"]);
+    assert_eq!(app.api_form("/rpc/stock/save-warehouse", &admin, &renamed).await.status, 200);
+    let w = app.get_json(&s.admin, &format!("/api/v1/warehouses/{id}")).await;
+    assert_eq!((w["name"].as_str(), w["allow_negative"].as_bool()), (Some("Toshkent markaziy"), Some(false)));
+    assert_eq!(w["keepers"], json!([]), "unticked storekeepers leave");
+
+    let page = app.browser("GET", "/stock/warehouses", Some(&manager), None, "/").await;
+    assert_eq!(page.body.matches("data-test=\"warehouse-card\"").count(), 3, "{}", page.body);
+    assert!(page.body.contains("Toshkent markaziy") && !page.body.contains("warehouse-form"), "{}", page.body);
+    assert!(!page.body.contains("close-period-form"), "{}", page.body);
+    let page = app.browser("GET", "/stock/warehouses", Some(&admin), None, "/").await;
+    assert!(page.body.contains("new-warehouse-form") && page.body.contains("close-period-form"), "{}", page.body);
+
+    // Closed through the day before yesterday: a receipt dated then is refused, one dated today is not.
+    let day = 86_400_000i64;
+    let now = app::core::now_millis();
+    let civil = app::core::format::Civil::at_offset(now - 2 * day, 5 * 60);
+    let through = format!("{:04}-{:02}-{:02}", civil.year, civil.month, civil.day);
+    let closed = app
+        .browser("POST", "/rpc/stock/close-period", Some(&admin), Some(&format!("closed_through={through}")), "/")
+        .await;
+    assert_eq!(closed.location().as_deref(), Some("/stock/warehouses"), "{} {}", closed.status, closed.body);
+    let until = app.get_json(&s.manager, "/api/v1/stock/closed-period").await["closed_until"].as_i64().unwrap();
+    // (The reader's zone is the company's, +5; a quarter of a day either way would allow for another.)
+    assert!((now - 2 * day - day / 4..=now - day + day / 4).contains(&until), "the day after {through}: {until}");
+    let receipt = |at: i64| {
+        json!({"kind": "receipt", "warehouse_id": s.a, "doc_at": at,
+               "lines": [{"product_id": s.chair, "qty": "1", "unit_cost": "1"}]})
+    };
+    let late = post(&app, &s.admin, "/api/v1/stock-documents", receipt(until - 60_000)).await;
+    assert_eq!(field_says(&late, "doc_at"), [says(app::core::ErrCode::PeriodClosed)], "{}", late.body);
+    assert_eq!(post(&app, &s.admin, "/api/v1/stock-documents", receipt(now)).await.status, 201);
+    let page = app.browser("GET", "/stock/warehouses", Some(&manager), None, "/").await;
+    let shown = page
+        .body
+        .split("data-test=\"closed-through\"")
+        .nth(1)
+        .unwrap_or_default()
+        .split("</p>")
+        .next()
+        .unwrap_or_default();
+    assert!(shown.contains(app::core::Msg::ClosedThrough.text(app::core::Lang::Ru)), "{shown}");
+    let bad = app.api_form("/rpc/stock/close-period", &admin, "closed_through=2026-13-01").await;
+    assert_eq!(refused(&bad), ["closed_through"], "{}", bad.body);
+    let ahead = json!({"closed_until": now + 3 * day});
+    let ahead = app.api("PUT", "/api/v1/stock/closed-period", Some(&s.admin), Some(ahead)).await;
+    assert_eq!(field_says(&ahead, "closed_until"), [says(app::core::ErrCode::InvalidDate)], "{}", ahead.body);
+    assert_eq!(app.api_form("/rpc/stock/close-period", &admin, "closed_through=").await.status, 200);
+    let open = app.get_json(&s.manager, "/api/v1/stock/closed-period").await;
+    assert_eq!(open["closed_until"], Value::Null);
+}
+both_apps!(stock_warehouses_page, warehouses_page);
