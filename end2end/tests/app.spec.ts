@@ -853,9 +853,33 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   await keeper.locator('[data-test=catalog-row] a').first().click();
   await expect(keeper.locator('[data-test=product-name]')).toHaveText('Sement M400');
   await expect(keeper.locator('[data-test=movement-row]')).toContainText('+40');
+  // A photo of the bag from the tablet; the card shows it.
+  await keeper.locator('#photo-file').setInputFiles(path.join(__dirname, '..', 'fixtures', 'bag.png'));
+  await keeper.locator('[data-test=photo-upload]').click();
+  await expect(keeper.locator('[data-test=photo-img]')).toBeVisible();
+  expect(await keeper.locator('[data-test=photo-img]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
   await shot(keeper, 'stock-product');
   await page.goto('/stock/products');
   await shot(page, 'stock-catalog-desktop');
+  // The administrator's warehouses: the storekeeper keeps Chilonzor; the period is closed through a day.
+  await page.goto('/stock/warehouses');
+  await hydrated(page);
+  await expect(page.locator('[data-test=warehouse-card]', { hasText: 'Chilonzor ombori' })).toContainText('Omborchi Aliyev');
+  await page.locator('[data-test=close-period-form] [data-test=field-closed_through]').fill('2026-01-31');
+  await page.locator('[data-test=close-period-submit]').click();
+  await expect(page.locator('[data-test=closed-through]')).toContainText('31');
+  await shot(page, 'stock-warehouses');
+  await page.locator('[data-test=close-period-form] [data-test=field-closed_through]').fill('');
+  await page.locator('[data-test=close-period-submit]').click();
+  await expect(page.locator('[data-test=closed-through]')).toHaveText('The period is open');
+  // The catalog's groups: one made on the page.
+  await page.goto('/stock/groups');
+  await hydrated(page);
+  await page.locator('[data-test=new-group] summary').click();
+  await page.locator('[data-test=new-group-form] [data-test=field-name]').fill('Qurilish mollari');
+  await page.locator('[data-test=new-group-submit]').click();
+  await expect(page.locator('[data-test=group-row]')).toContainText('Qurilish mollari');
+  await shot(page, 'stock-groups');
   await tablet.close();
 });
 
@@ -874,7 +898,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1251,7 +1275,7 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
   for (const path of ['/', '/customers', card!, '/customers/new', '/customers/import', '/segments', '/interactions', '/tasks',
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
-    '/stock/documents', '/stock/documents?new=transfer', '/stock/products']) {
+    '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

@@ -43,6 +43,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("stock/products") view={Lazy::<StockCatalogRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/products/:id") view={Lazy::<StockProductRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/warehouses") view={Lazy::<StockWarehousesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/groups") view={Lazy::<StockGroupsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
@@ -72,6 +73,7 @@ fn page_kind(path: &str) -> Msg {
         ["stock", "documents", ..] => Msg::StockDocuments,
         ["stock", "products", ..] => Msg::Catalog,
         ["stock", "warehouses"] => Msg::Warehouses,
+        ["stock", "groups"] => Msg::ProductGroups,
         ["admin", "users"] => Msg::NavUsers,
         ["admin", "teams"] => Msg::NavTeams,
         ["admin", "custom-fields"] => Msg::NavCustomFields,
@@ -178,6 +180,7 @@ page_areas! {
         StockCatalogRoute => crate::stock::page_catalog::CatalogPage,
         StockProductRoute => crate::stock::page_catalog::ProductPage,
         StockWarehousesRoute => crate::stock::page_warehouses::WarehousesPage,
+        StockGroupsRoute => crate::stock::page_groups::GroupsPage,
     }
     area_settings / preload_settings {
         AdminRoute => AdminPage,

@@ -509,3 +509,68 @@ pub async fn close_period(closed_through: Option<String>) -> Result<Option<crate
     };
     run.await.inspect_err(set_status)
 }
+
+/// The groups page: a page of the tree in path order, every group for the parent choice, and whether the
+/// reader keeps the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GroupsView {
+    pub items: Vec<super::groups::ProductGroup>,
+    pub next_cursor: Option<String>,
+    pub all: Vec<GroupChoice>,
+    pub keeps_catalog: bool,
+}
+
+/// A page of the catalog's groups (`cursor`: the last id shown).
+#[server(prefix = "/rpc", endpoint = "stock/groups")]
+pub async fn stock_groups(cursor: Option<String>) -> Result<GroupsView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let keeps_catalog = ctx.user()?.role.keeps_catalog();
+        let after = opt_id("cursor", cursor.as_deref())?;
+        let tree = super::groups::Tree::load(&db).await?;
+        let all = group_choices(&tree);
+        let (items, next_cursor) = tree.page(after, 200);
+        Ok(GroupsView { items, next_cursor, all, keeps_catalog })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Adds a group (`id` empty) or renames or moves one at `version`; back to the groups page.
+#[server(prefix = "/rpc", endpoint = "stock/save-group")]
+pub async fn save_group(
+    id: Option<String>,
+    version: Option<String>,
+    name: String,
+    parent_id: Option<String>,
+) -> Result<i64, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let input = super::groups::GroupInput {
+            version: version.as_deref().map(str::trim).and_then(|v| v.parse().ok()),
+            parent_id: opt_id("parent_id", parent_id.as_deref())?,
+            name,
+        };
+        let id = opt_id("id", id.as_deref())?;
+        let saved = super::groups::save(&db, ctx.user()?, id, &input).await?;
+        leptos_axum::redirect("/stock/groups");
+        Ok(saved.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Deletes an empty group at `version`; back to the groups page.
+#[server(prefix = "/rpc", endpoint = "stock/delete-group")]
+pub async fn delete_group(id: String, version: Option<String>) -> Result<(), AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let id = opt_id("id", Some(&id))?.ok_or(AppError::NotFound)?;
+        let version = version.as_deref().map(str::trim).and_then(|v| v.parse().ok());
+        super::groups::delete(&db, ctx.user()?, id, version).await?;
+        leptos_axum::redirect("/stock/groups");
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}

@@ -14,6 +14,7 @@ pub mod groups;
 pub mod page_catalog;
 pub mod page_dashboard;
 pub mod page_documents;
+pub mod page_groups;
 pub mod page_warehouses;
 pub mod photos;
 #[cfg(feature = "ssr")]

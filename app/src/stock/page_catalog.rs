@@ -32,6 +32,7 @@ pub fn CatalogPage() -> impl IntoView {
         <div class="page-head">
             <h1>{t(Msg::Catalog)}</h1>
             <div class="actions">
+                <a class="button secondary" href="/stock/groups" data-test="catalog-groups">{t(Msg::ProductGroups)}</a>
                 <a class="button secondary" href=move || format!("/api/v1/exports/products?{}format=csv", kept())
                     data-test="export-csv" download>{t(Msg::ExportCsv)}</a>
                 <a class="button secondary" href=move || format!("/api/v1/exports/products?{}format=xlsx", kept())

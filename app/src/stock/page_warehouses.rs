@@ -10,7 +10,9 @@ use super::Warehouse;
 use super::api::{ClosePeriod, SaveWarehouse, StaffChoice, WarehousesView, stock_warehouses};
 use crate::core::format::{date, date_input};
 use crate::core::{Millis, Msg};
-use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, lang, t};
+use crate::ui::{
+    ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, lang, reset_on_success, t,
+};
 
 #[component]
 pub fn WarehousesPage() -> impl IntoView {
@@ -111,6 +113,11 @@ fn WarehouseForm(warehouse: Option<Warehouse>, staff: Vec<StaffChoice>, saved: R
     });
     let error = action_error(save);
     let general = general_error(error);
+    // A new one's form starts empty again once it is saved.
+    let form = NodeRef::new();
+    if warehouse.is_none() {
+        reset_on_success(save, form);
+    }
     let w = warehouse.clone();
     let scope = w.as_ref().map_or("new".to_string(), |w| format!("w{}", w.id));
     let (form_test, submit_test) = (format!("{scope}-warehouse-form"), format!("{scope}-warehouse-submit"));
@@ -121,7 +128,7 @@ fn WarehouseForm(warehouse: Option<Warehouse>, staff: Vec<StaffChoice>, saved: R
     let keepers: Vec<StaffChoice> = staff.into_iter().filter(|s| s.storekeeper || kept.contains(&s.id)).collect();
     let keepers_error = move || field_message(error.get(), "keepers");
     view! {
-        <ActionForm action=save attr:class="stack" attr:data-test=form_test>
+        <ActionForm action=save node_ref=form attr:class="stack" attr:data-test=form_test>
             <FormError error=general />
             {w.as_ref().map(|w| view! {
                 <input type="hidden" name="id" value=w.id.to_string() />
@@ -186,12 +193,12 @@ fn ClosedPeriod(closed_until: Option<Millis>, is_admin: bool, saved: RwSignal<u3
             <h2>{t(Msg::ClosedPeriod)}</h2>
             <p data-test="closed-through">
                 {match through {
-                    Some(d) => format!("{}: {}", t(Msg::ClosedThrough), date(l, d)),
+                    Some(d) => format!("{}: {}", t(Msg::ClosedThroughShort), date(l, d)),
                     None => t(Msg::PeriodOpen).to_string(),
                 }}
             </p>
             {is_admin.then(|| view! {
-                <ActionForm action=close attr:class="stack" attr:data-test="close-period-form">
+                <ActionForm action=close attr:class="stack narrow-form" attr:data-test="close-period-form">
                     <FormError error=general />
                     <Field label=Msg::ClosedThrough name="closed_through" kind="date"
                         value=through.map(date_input).unwrap_or_default() error />

@@ -202,7 +202,7 @@ pub async fn photo_form(
             .and_then(|c| serde_json::to_value(c).ok())
             .and_then(|v| v.as_str().map(|s| format!("?photo_error={s}")))
             .unwrap_or_default();
-        Redirect::to(&format!("/stock/products/{id}{tag}#photo")).into_response()
+        Redirect::to(&format!("/stock/products/{id}{tag}")).into_response()
     };
     let (mut file, mut remove) = (None, false);
     loop {

@@ -496,6 +496,7 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
     ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
     ("stock/save-product", Gate::User), ("stock/warehouses", Gate::User),
+    ("stock/groups", Gate::User), ("stock/save-group", Gate::User), ("stock/delete-group", Gate::User),
     ("stock/save-warehouse", Gate::Admin("name=")), ("stock/close-period", Gate::Admin("closed_through=")),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),
