@@ -205,15 +205,10 @@ fn Timeline(
     cursor: RwSignal<Option<String>>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
     let archive = ServerAction::<crate::records::api::SetArchived>::new();
     crate::ui::bump_on_success(archive, changes);
     let archive_error = crate::ui::action_error(archive);
-    let attach_error = move || {
-        query
-            .with(|q| q.get("attach_error"))
-            .and_then(|c| serde_json::from_value::<crate::core::ErrCode>(c.into()).ok())
-    };
+    let attach_error = crate::ui::refusal_in_query("attach_error");
     view! {
         <section class="panel" aria-labelledby="timeline-h" data-test="timeline" id="timeline">
             <h2 id="timeline-h">{t(Msg::Timeline)}</h2>

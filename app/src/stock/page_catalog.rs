@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{CatalogView, GroupChoice, ProductView, SaveProduct, stock_product, stock_products};
 use super::{Product, ProductKind};
 use crate::core::format::{date_time, money, number};
-use crate::core::{AppError, ErrCode, Msg};
+use crate::core::{AppError, Msg};
 use crate::custom_fields::inputs::CustomInputs;
 use crate::custom_fields::{CustomField, value_text};
 use crate::customers::page_list::encode;
@@ -149,12 +149,7 @@ fn ProductForm(product: Option<Product>, groups: Vec<GroupChoice>, fields: Vec<C
 /// upload or remove it (the server answers with the product page again, a refusal named in `photo_error`).
 #[component]
 fn Photo(p: Product, keeps_catalog: bool) -> impl IntoView {
-    let query = use_query_map();
-    let refused = move || {
-        query
-            .with(|q| q.get("photo_error"))
-            .and_then(|c| serde_json::from_value::<ErrCode>(serde_json::Value::String(c)).ok())
-    };
+    let refused = crate::ui::refusal_in_query("photo_error");
     let action = format!("/stock/products/{}/photo", p.id);
     let has_photo = p.photo_etag.is_some();
     view! {

@@ -9,7 +9,8 @@ use super::api::{DeleteGroup, GroupChoice, GroupsView, SaveGroup, stock_groups};
 use super::groups::ProductGroup;
 use crate::core::Msg;
 use crate::ui::{
-    ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, reset_on_success, t,
+    ErrorPage, Field, FormError, Select, Submit, action_error, bump_on_success, field_message, general_error,
+    reset_on_success, t,
 };
 
 #[component]
@@ -108,11 +109,7 @@ fn GroupRow(g: ProductGroup, all: Vec<GroupChoice>, keeps_catalog: bool, saved: 
 #[component]
 fn GroupForm(group: Option<ProductGroup>, all: Vec<GroupChoice>, saved: RwSignal<u32>) -> impl IntoView {
     let save = ServerAction::<SaveGroup>::new();
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    bump_on_success(save, saved);
     let error = action_error(save);
     let general = general_error(error);
     // A new one's form starts empty again once it is saved.
@@ -147,11 +144,7 @@ fn GroupForm(group: Option<ProductGroup>, all: Vec<GroupChoice>, saved: RwSignal
 #[component]
 fn DeleteForm(g: ProductGroup, saved: RwSignal<u32>) -> impl IntoView {
     let delete = ServerAction::<DeleteGroup>::new();
-    Effect::new(move |_| {
-        if matches!(delete.value().get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    bump_on_success(delete, saved);
     let error = action_error(delete);
     let general = general_error(error);
     let refused = move || field_message(error.get(), "id");

@@ -11,7 +11,8 @@ use super::api::{ClosePeriod, SaveWarehouse, StaffChoice, WarehousesView, stock_
 use crate::core::format::{date, date_input};
 use crate::core::{Millis, Msg};
 use crate::ui::{
-    ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, lang, reset_on_success, t,
+    ErrorPage, Field, FormError, Select, Submit, action_error, bump_on_success, field_message, general_error, lang,
+    reset_on_success, t,
 };
 
 #[component]
@@ -106,11 +107,7 @@ fn WarehouseCard(w: Warehouse, staff: Vec<StaffChoice>, is_admin: bool, saved: R
 #[component]
 fn WarehouseForm(warehouse: Option<Warehouse>, staff: Vec<StaffChoice>, saved: RwSignal<u32>) -> impl IntoView {
     let save = ServerAction::<SaveWarehouse>::new();
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    bump_on_success(save, saved);
     let error = action_error(save);
     let general = general_error(error);
     // A new one's form starts empty again once it is saved.
@@ -178,11 +175,7 @@ fn WarehouseForm(warehouse: Option<Warehouse>, staff: Vec<StaffChoice>, saved: R
 #[component]
 fn ClosedPeriod(closed_until: Option<Millis>, is_admin: bool, saved: RwSignal<u32>) -> impl IntoView {
     let close = ServerAction::<ClosePeriod>::new();
-    Effect::new(move |_| {
-        if matches!(close.value().get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    bump_on_success(close, saved);
     let error = action_error(close);
     let general = general_error(error);
     // The last closed day: the instant before the first open one.

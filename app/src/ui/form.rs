@@ -19,6 +19,13 @@ pub fn general_error(error: Signal<Option<AppError>>) -> Signal<Option<AppError>
     Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })))
 }
 
+/// The refusal a plain form's server answer names in the query (`?<key>=<code>`, as
+/// `/customers/{id}?attach_error=empty_file`), for the page it came back to.
+pub fn refusal_in_query(key: &'static str) -> impl Fn() -> Option<crate::core::ErrCode> + Clone + Send + Sync {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.with(|q| q.get(key)).and_then(|c| serde_json::from_value::<crate::core::ErrCode>(c.into()).ok())
+}
+
 /// Clears a form after its action succeeded, so the next entry starts empty.
 pub fn reset_on_success<I, O>(action: ServerAction<I>, form: NodeRef<leptos::html::Form>)
 where

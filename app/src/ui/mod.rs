@@ -10,7 +10,8 @@ use leptos::prelude::*;
 
 pub use busy::{ConfirmSubmit, EditInPlace, Submit};
 pub use form::{
-    Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, reset_on_success,
+    Field, FormError, Select, TextArea, action_error, bump_on_success, field_message, general_error, refusal_in_query,
+    reset_on_success,
 };
 pub use lang_switch::LanguageSwitch;
 pub use page::{ErrorPage, NotFound};

@@ -192,13 +192,8 @@ pub async fn attach_form(
         Ok(i) => i,
         Err(e) => return api.err(e).into_response(),
     };
-    let back = |code: Option<ErrCode>| {
-        let tag = code
-            .and_then(|c| serde_json::to_value(c).ok())
-            .and_then(|v| v.as_str().map(|s| format!("?attach_error={s}")))
-            .unwrap_or_default();
-        Redirect::to(&format!("/customers/{}{tag}#timeline", interaction.customer_id)).into_response()
-    };
+    let page = format!("/customers/{}", interaction.customer_id);
+    let back = |code: Option<ErrCode>| super::back_to(&page, "attach_error", code, "#timeline");
     let mut file = None;
     loop {
         match form.next_field().await {

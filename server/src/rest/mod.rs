@@ -261,6 +261,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// A plain form's answer: back to `page`, naming a refusal's code as `?<key>=<code>` (the page shows it,
+/// see `app::ui::refusal_in_query`); `anchor` (`#timeline`) appended.
+pub fn back_to(page: &str, key: &str, code: Option<app::core::ErrCode>, anchor: &str) -> Response {
+    let tag = code
+        .and_then(|c| serde_json::to_value(c).ok())
+        .and_then(|v| v.as_str().map(|s| format!("?{key}={s}")))
+        .unwrap_or_default();
+    axum::response::Redirect::to(&format!("{page}{tag}{anchor}")).into_response()
+}
+
 /// `GET /healthz`: 200 when the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {

@@ -197,13 +197,8 @@ pub async fn photo_form(
     if api.ctx.disabled_modules.iter().any(|m| m == app::stock::MODULE.key) {
         return api.err(AppError::NotFound).into_response();
     }
-    let back = |code: Option<ErrCode>| {
-        let tag = code
-            .and_then(|c| serde_json::to_value(c).ok())
-            .and_then(|v| v.as_str().map(|s| format!("?photo_error={s}")))
-            .unwrap_or_default();
-        Redirect::to(&format!("/stock/products/{id}{tag}")).into_response()
-    };
+    let page = format!("/stock/products/{id}");
+    let back = |code: Option<ErrCode>| super::back_to(&page, "photo_error", code, "");
     let (mut file, mut remove) = (None, false);
     loop {
         match form.next_field().await {
