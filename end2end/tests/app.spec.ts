@@ -880,6 +880,19 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   await page.locator('[data-test=new-group-submit]').click();
   await expect(page.locator('[data-test=group-row]')).toContainText('Qurilish mollari');
   await shot(page, 'stock-groups');
+  // Prices: a wholesale list, the cement's price from today by its barcode.
+  await page.goto('/stock/prices');
+  await hydrated(page);
+  await page.locator('[data-test=new-price-list] summary').click();
+  await page.locator('[data-test=new-price-list-form] [data-test=field-name]').fill('Ulgurji');
+  await page.locator('[data-test=new-price-list-submit]').click();
+  await expect(page.locator('[data-test=open-price-list]')).toContainText('Ulgurji');
+  await page.locator('[data-test=price-form] [data-test=field-product]').fill('4780000000400');
+  await page.locator('[data-test=price-form] [data-test=field-price]').fill('55000');
+  await page.locator('[data-test=price-submit]').click();
+  await expect(page.locator('[data-test=price-row]')).toContainText('Sement M400');
+  await expect(page.locator('[data-test=price-row]')).toContainText('55,000');
+  await shot(page, 'stock-prices');
   await tablet.close();
 });
 
@@ -898,7 +911,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1275,7 +1288,7 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
   for (const path of ['/', '/customers', card!, '/customers/new', '/customers/import', '/segments', '/interactions', '/tasks',
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
-    '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups']) {
+    '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

@@ -44,6 +44,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("stock/products/:id") view={Lazy::<StockProductRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/warehouses") view={Lazy::<StockWarehousesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/groups") view={Lazy::<StockGroupsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("stock/prices") view={Lazy::<StockPricesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("settings/modules") view={Lazy::<ModulesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
@@ -74,6 +75,7 @@ fn page_kind(path: &str) -> Msg {
         ["stock", "products", ..] => Msg::Catalog,
         ["stock", "warehouses"] => Msg::Warehouses,
         ["stock", "groups"] => Msg::ProductGroups,
+        ["stock", "prices"] => Msg::PriceLists,
         ["admin", "users"] => Msg::NavUsers,
         ["admin", "teams"] => Msg::NavTeams,
         ["admin", "custom-fields"] => Msg::NavCustomFields,
@@ -181,6 +183,7 @@ page_areas! {
         StockProductRoute => crate::stock::page_catalog::ProductPage,
         StockWarehousesRoute => crate::stock::page_warehouses::WarehousesPage,
         StockGroupsRoute => crate::stock::page_groups::GroupsPage,
+        StockPricesRoute => crate::stock::page_prices::PricesPage,
     }
     area_settings / preload_settings {
         AdminRoute => AdminPage,
@@ -273,10 +276,11 @@ fn Frame() -> impl IntoView {
 }
 
 /// The stock module's links below its dashboard's.
-const STOCK_LINKS: [(&str, Msg, &str); 3] = [
+const STOCK_LINKS: [(&str, Msg, &str); 4] = [
     ("/stock/documents", Msg::StockDocuments, "nav-stock-documents"),
     ("/stock/products", Msg::Catalog, "nav-stock-catalog"),
     ("/stock/warehouses", Msg::Warehouses, "nav-stock-warehouses"),
+    ("/stock/prices", Msg::PriceLists, "nav-stock-prices"),
 ];
 
 #[component]
@@ -298,7 +302,7 @@ fn SideNav(role: Role) -> impl IntoView {
         .filter(|m| on(m.key))
         .map(|m| {
             let href = m.paths[0];
-            // Customers also hold their segments; tasks their calendar; stock its documents, catalog and warehouses.
+            // Customers also hold their segments; tasks their calendar; stock its documents, catalog, warehouses and prices.
             let extra: &[(&str, Msg, &str)] = match m.key {
                 "customers" => &[("/segments", Msg::NavSegments, "nav-segments")],
                 "tasks" => &[("/calendar", Msg::NavCalendar, "nav-calendar")],

@@ -574,3 +574,109 @@ pub async fn delete_group(id: String, version: Option<String>) -> Result<(), App
     };
     run.await.inspect_err(set_status)
 }
+
+/// The price lists page: the lists, the one opened (its prices in force on a day, a page by product), and
+/// whether the reader keeps them (administrators).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PricesView {
+    pub lists: Vec<super::prices::PriceList>,
+    pub open: Option<super::prices::PriceList>,
+    pub prices: Option<super::prices::PricePage>,
+    /// The day the prices are in force on (`YYYY-MM-DD`).
+    pub on: String,
+    pub is_admin: bool,
+}
+
+/// The price lists, and the prices of list `list` (its id; none opened when empty) in force on `on`
+/// (today when empty; `cursor`: the last product id shown).
+#[server(prefix = "/rpc", endpoint = "stock/prices")]
+pub async fn stock_prices(
+    list: Option<String>,
+    on: Option<String>,
+    cursor: Option<String>,
+) -> Result<PricesView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let is_admin = ctx.user()?.is_admin();
+        let on = super::price_service::date_or_today("on", on.as_deref())?;
+        let (lists, _) = super::price_store::price_lists(&db, Default::default(), None, 200).await?;
+        let (open, prices) = match opt_id("list", list.as_deref())? {
+            None => (None, None),
+            Some(id) => {
+                let open = super::price_store::price_list(&db, id).await?;
+                let after = opt_id("cursor", cursor.as_deref())?;
+                let page = super::price_store::prices(&db, id, &on, None, after, 50).await?;
+                (Some(open), Some(page))
+            }
+        };
+        Ok(PricesView { lists, open, prices, on, is_admin })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Adds a price list (`id` empty) or changes one at `version`; back to the list's prices.
+#[server(prefix = "/rpc", endpoint = "stock/save-price-list")]
+pub async fn save_price_list(
+    id: Option<String>,
+    version: Option<String>,
+    name: String,
+    currency: Option<String>,
+    is_default: Option<String>,
+) -> Result<i64, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let input = super::prices::PriceListInput {
+            version: version.as_deref().map(str::trim).and_then(|v| v.parse().ok()),
+            name,
+            currency: currency.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+            is_default: is_default.is_some_and(|v| v == "true"),
+        };
+        let id = opt_id("id", id.as_deref())?;
+        let saved = super::price_service::save_price_list(&db, ctx.user()?, id, &input).await?;
+        leptos_axum::redirect(&format!("/stock/prices?list={}", saved.id));
+        Ok(saved.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Sets the price of a product (`product`: its barcode, SKU or name, as typed or scanned) in list
+/// `list_id` from `valid_from` (today when empty); administrators. Back to the list on that day.
+#[server(prefix = "/rpc", endpoint = "stock/set-price")]
+pub async fn set_price(
+    list_id: String,
+    product: String,
+    price: String,
+    valid_from: Option<String>,
+) -> Result<(), AppError> {
+    use crate::core::ErrCode;
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(super::MODULE.key)?;
+        let user = ctx.user()?;
+        if !user.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        let list_id = opt_id("list_id", Some(&list_id))?.ok_or(AppError::NotFound)?;
+        let product_id = match product.trim() {
+            "" => return Err(AppError::field("product", ErrCode::Required)),
+            code => super::service::product_by_code(&db, code).await?.map_err(|c| AppError::field("product", c))?,
+        };
+        let price = price
+            .replace([' ', '\u{a0}'], "")
+            .replace(',', ".")
+            .parse()
+            .map_err(|_| AppError::field("price", ErrCode::NotANumber))?;
+        let valid_from = valid_from.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+        let on = valid_from.clone();
+        let item = super::prices::NewPrice { product_id, valid_from, price };
+        super::price_service::set_prices(&db, user, list_id, &super::prices::NewPrices { items: vec![item] })
+            .await
+            .map_err(|e| e.renamed(&[("items[0].valid_from", "valid_from"), ("items[0].price", "price")]))?;
+        let on = on.map(|d| format!("&on={d}")).unwrap_or_default();
+        leptos_axum::redirect(&format!("/stock/prices?list={list_id}{on}"));
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}

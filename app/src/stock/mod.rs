@@ -15,6 +15,7 @@ pub mod page_catalog;
 pub mod page_dashboard;
 pub mod page_documents;
 pub mod page_groups;
+pub mod page_prices;
 pub mod page_warehouses;
 pub mod photos;
 #[cfg(feature = "ssr")]

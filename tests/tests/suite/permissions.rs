@@ -497,6 +497,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
     ("stock/save-product", Gate::User), ("stock/warehouses", Gate::User),
     ("stock/groups", Gate::User), ("stock/save-group", Gate::User), ("stock/delete-group", Gate::User),
+    ("stock/prices", Gate::User), ("stock/save-price-list", Gate::Admin("name=")),
+    ("stock/set-price", Gate::Admin("list_id=0&product=&price=")),
     ("stock/save-warehouse", Gate::Admin("name=")), ("stock/close-period", Gate::Admin("closed_through=")),
     ("segments/create", Gate::User), ("segments/get", Gate::User), ("segments/list", Gate::User),
     ("segments/refresh", Gate::User), ("segments/update", Gate::User),

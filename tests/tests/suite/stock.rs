@@ -1044,3 +1044,45 @@ async fn groups_page(app: TestApp) {
     assert_eq!(app.get_json(&s.admin, "/api/v1/product-groups").await["items"].as_array().map(Vec::len), Some(1));
 }
 both_apps!(stock_groups_page, groups_page);
+
+/// The price lists page without scripts: an administrator makes a list, sets a product's price from a day
+/// by its barcode and from a later day by its SKU (an unknown product and a price that is no number refused
+/// by their fields); a manager sees the prices in force on a day, and sets none.
+async fn prices_page(app: TestApp) {
+    let s = shop(&app).await;
+    let admin = app.login("admin@karvon.uz").await;
+    let manager = app.login("m@karvon.uz").await;
+    let list = "name=Ulgurji&currency=uzs&is_default=true";
+    let made = app.browser("POST", "/rpc/stock/save-price-list", Some(&admin), Some(list), "/stock/prices").await;
+    let to = made.location().unwrap_or_default();
+    assert!(to.starts_with("/stock/prices?list="), "{} {}", made.status, made.body);
+    let list: i64 = to.rsplit('=').next().unwrap().parse().unwrap();
+    let l = app.get_json(&s.admin, &format!("/api/v1/price-lists/{list}")).await;
+    assert_eq!((l["currency"].as_str(), l["is_default"].as_bool()), (Some("UZS"), Some(true)), "{l}");
+    let early = format!("list_id={list}&product=4780000000017&price=10+000&valid_from=2026-01-01");
+    let set = app.browser("POST", "/rpc/stock/set-price", Some(&admin), Some(&early), "/stock/prices").await;
+    assert_eq!(set.location(), Some(format!("/stock/prices?list={list}&on=2026-01-01")), "{}", set.body);
+    let later = format!("list_id={list}&product=st-1&price=12000,50&valid_from=2026-06-01");
+    assert_eq!(app.api_form("/rpc/stock/set-price", &admin, &later).await.status, 200);
+    let unknown = format!("list_id={list}&product=yo%27q&price=1");
+    assert_eq!(refused(&app.api_form("/rpc/stock/set-price", &admin, &unknown).await), ["product"]);
+    let bad = format!("list_id={list}&product=ST-1&price=arzon");
+    assert_eq!(refused(&app.api_form("/rpc/stock/set-price", &admin, &bad).await), ["price"]);
+    assert_eq!(app.api_form("/rpc/stock/set-price", &manager, &later).await.status, 403);
+    let quote = app.get_json(&s.manager, &format!("/api/v1/price-lists/{list}/prices?on=2026-07-01")).await;
+    assert!(quote["items"][0]["price"].as_str().is_some_and(|p| p.starts_with("12000.5")), "{quote}");
+
+    let on = |day: &str| {
+        let (app, manager) = (&app, manager.clone());
+        let path = format!("/stock/prices?list={list}&on={day}");
+        async move { app.browser("GET", &path, Some(&manager), None, "/").await.body }
+    };
+    let march = on("2026-03-01").await;
+    assert_eq!(march.matches("data-test=\"price-row\"").count(), 1, "{march}");
+    assert!(march.contains("2026-01-01") && !march.contains("price-form"), "{march}");
+    let july = on("2026-07-01").await;
+    assert!(july.contains("2026-06-01") && july.contains("Ulgurji"), "{july}");
+    let admin_page = app.browser("GET", &format!("/stock/prices?list={list}"), Some(&admin), None, "/").await;
+    assert!(admin_page.body.contains("price-form") && admin_page.body.contains("new-price-list-form"));
+}
+both_apps!(stock_prices_page, prices_page);
