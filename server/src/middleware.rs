@@ -130,7 +130,8 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         security::add_headers(res.headers_mut(), None, https);
         return res;
     }
-    if is_api
+    // A switched-off module's API and its plain forms' posts are not there (its pages answer 404 themselves).
+    if (is_api || !read)
         && let Some(module) = state.modules.modules().for_path(req.uri().path())
         && disabled_modules.iter().any(|k| k == module.key)
     {

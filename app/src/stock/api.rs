@@ -272,7 +272,7 @@ pub async fn stock_products(
             .collect();
         let groups = group_choices(&tree);
         let keeps_catalog = user.role.keeps_catalog();
-        let fields = if keeps_catalog { super::service::product_fields(&db).await? } else { Vec::new() };
+        let fields = if keeps_catalog { super::store::product_fields(&db).await? } else { Vec::new() };
         Ok(CatalogView { items, next_cursor: page.next_cursor, groups, keeps_catalog, fields })
     };
     run.await.inspect_err(set_status)
@@ -325,7 +325,7 @@ pub async fn stock_product(id: String, cursor: Option<String>) -> Result<Product
             warehouses,
             groups: group_choices(&tree),
             keeps_catalog,
-            fields: super::service::product_fields(&db).await?,
+            fields: super::store::product_fields(&db).await?,
         })
     };
     run.await.inspect_err(set_status)
@@ -391,7 +391,7 @@ pub async fn save_product(
             vat: text(vat),
             weight_kg,
             custom: Some(crate::custom_fields::from_form(
-                &super::service::product_fields(&db).await?,
+                &super::store::product_fields(&db).await?,
                 &custom.unwrap_or_default(),
             )),
         };

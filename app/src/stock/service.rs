@@ -44,7 +44,7 @@ fn check_poster(user: &CurrentUser, mine: &Option<Vec<i64>>, warehouse: i64) -> 
 /// Creates a product.
 pub async fn create_product(db: &Db, user: &CurrentUser, input: &ProductInput) -> Result<Product, AppError> {
     catalog_keeper(user)?;
-    let v = input.validate(&product_fields(db).await?)?;
+    let v = input.validate(&store::product_fields(db).await?)?;
     check_group(db, v.group_id).await?;
     let id = store::create_product(db, user.id, &v).await?;
     store::product(db, id).await
@@ -55,7 +55,7 @@ pub async fn update_product(db: &Db, user: &CurrentUser, id: i64, input: &Produc
     catalog_keeper(user)?;
     store::product(db, id).await?;
     let version = input.version.ok_or_else(|| AppError::field("version", ErrCode::Required))?;
-    let v = input.validate(&product_fields(db).await?)?;
+    let v = input.validate(&store::product_fields(db).await?)?;
     check_group(db, v.group_id).await?;
     store::update_product(db, id, version, &v).await?;
     store::product(db, id).await
@@ -73,11 +73,6 @@ pub async fn archive_product(
     store::product(db, id).await?;
     store::set_product_archived(db, id, version, archived.then(now_millis)).await?;
     store::product(db, id).await
-}
-
-/// The products' custom field definitions.
-pub async fn product_fields(db: &Db) -> Result<Vec<crate::custom_fields::CustomField>, AppError> {
-    crate::custom_fields::store::list(db, crate::custom_fields::FieldEntity::Product).await
 }
 
 async fn check_group(db: &Db, group: Option<i64>) -> Result<(), AppError> {

@@ -74,6 +74,11 @@ impl ProductRow {
     }
 }
 
+/// The products' custom field definitions.
+pub async fn product_fields(db: &Db) -> Result<Vec<crate::custom_fields::CustomField>, AppError> {
+    crate::custom_fields::store::list(db, crate::custom_fields::FieldEntity::Product).await
+}
+
 /// What products keep in other tables: units, barcodes and custom field values, by product.
 #[derive(Default)]
 struct Extras {
@@ -112,8 +117,7 @@ async fn product_extras(db: &Db, ids: &[i64]) -> Result<Extras, AppError> {
     for (id, code) in rows {
         codes.entry(id).or_default().push(code);
     }
-    let defs = crate::custom_fields::store::list(db, crate::custom_fields::FieldEntity::Product).await?;
-    let custom = crate::custom_fields::store::values(db, &defs, ids).await?;
+    let custom = crate::custom_fields::store::values(db, &product_fields(db).await?, ids).await?;
     Ok(Extras { units, codes, custom })
 }
 

@@ -194,9 +194,6 @@ pub async fn photo_form(
 ) -> Response {
     let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
     let Ok(id) = id.parse::<i64>() else { return api.err(AppError::NotFound).into_response() };
-    if api.ctx.disabled_modules.iter().any(|m| m == app::stock::MODULE.key) {
-        return api.err(AppError::NotFound).into_response();
-    }
     let page = format!("/stock/products/{id}");
     let back = |code: Option<ErrCode>| super::back_to(&page, "photo_error", code, "");
     let (mut file, mut remove) = (None, false);

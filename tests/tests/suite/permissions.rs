@@ -125,6 +125,8 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     // An empty body is no image: those who keep the catalog are told so by the field.
     ("PUT", "/api/v1/products/{product}/photo", "", [401, 403, 403, 403, 422, 401, 401, 422]),
     ("DELETE", "/api/v1/products/{missing}/photo", "", [401, 403, 403, 403, 404, 401, 401, 404]),
+    // The product page's photo form (not in the document): taking away a missing product's photo.
+    ("POST", "/stock/products/{missing}/photo", "--XB\r\nContent-Disposition: form-data; name=\"remove\"\r\n\r\n1\r\n--XB--\r\n", [401, 403, 403, 403, 404, 401, 401, 404]),
     ("GET", "/api/v1/stock/closed-period", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     // Closing the period before 1970 is refused by the field: nothing changes.
     ("PUT", "/api/v1/stock/closed-period", r#"{"closed_until":1}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
@@ -365,6 +367,10 @@ impl World {
         }
         let body = if body.is_empty() {
             axum::body::Body::empty()
+        } else if body.starts_with("--XB") {
+            // A plain form's multipart post.
+            req = req.header("content-type", "multipart/form-data; boundary=XB");
+            axum::body::Body::from(self.fill(body))
         } else {
             req = req.header("content-type", "application/json");
             axum::body::Body::from(self.fill(body))

@@ -915,6 +915,12 @@ async fn product_fields_photo(app: TestApp) {
     let uploaded = photo_form(&app, &keeper_cookie, id, "file", &png).await;
     assert_eq!(uploaded.location(), Some(format!("/stock/products/{id}")));
     assert_eq!(app.get_json(manager, &format!("/api/v1/products/{id}")).await["photo_etag"], json!(etag));
+    // With the stock module off, its photo form is not there either.
+    app::core::modules::set_module(&app.db, "stock", false).await.unwrap();
+    app.modules.invalidate();
+    assert_eq!(photo_form(&app, &keeper_cookie, id, "file", &png).await.status, 404);
+    app::core::modules::set_module(&app.db, "stock", true).await.unwrap();
+    app.modules.invalidate();
 
     // The export carries the field's column.
     let csv = app.api("GET", "/api/v1/exports/products?format=csv&q=KR-1", Some(admin), None).await;
