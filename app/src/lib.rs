@@ -13,6 +13,7 @@ pub mod deals;
 pub mod imports;
 pub mod interactions;
 pub mod mail;
+pub mod orders;
 pub mod records;
 pub mod segments;
 pub mod settings;

@@ -137,6 +137,7 @@ pub fn entity_msg(entity: &str) -> Msg {
         "counterparty" => Msg::EntCounterparty,
         "contact" => Msg::EntContact,
         "deal" => Msg::Deal,
+        "order" => Msg::OrderOf,
         _ => Msg::EntCustomer,
     }
 }
@@ -157,6 +158,8 @@ pub fn action_msg(action: &str) -> Msg {
         "restored" => Msg::EvRestored,
         "deleted" => Msg::EvDeleted,
         "erased" => Msg::EvErased,
+        "confirmed" => Msg::OrderConfirmed,
+        "cancelled" => Msg::OrderCancelled,
         _ => Msg::EvChanged,
     }
 }

@@ -92,6 +92,12 @@ pub enum ErrCode {
     NotAnImage,
     /// A product photo above [`crate::stock::photos::MAX_PHOTO_BYTES`].
     PhotoTooLarge,
+    PriceReasonRequired,
+    MoreThanOrdered,
+    NothingToShip,
+    OrderExists,
+    AlreadyShipped,
+    LostDeal,
 }
 
 impl ErrCode {
@@ -179,6 +185,12 @@ impl ErrCode {
             ErrCode::SlashInName => Msg::ErrSlashInName,
             ErrCode::NotAnImage => Msg::ErrNotAnImage,
             ErrCode::PhotoTooLarge => Msg::ErrPhotoTooLarge,
+            ErrCode::PriceReasonRequired => Msg::ErrPriceReasonRequired,
+            ErrCode::MoreThanOrdered => Msg::ErrMoreThanOrdered,
+            ErrCode::NothingToShip => Msg::ErrNothingToShip,
+            ErrCode::OrderExists => Msg::ErrOrderExists,
+            ErrCode::AlreadyShipped => Msg::ErrAlreadyShipped,
+            ErrCode::LostDeal => Msg::ErrLostDeal,
         }
     }
 }
@@ -423,6 +435,11 @@ impl Checks {
             self.fail(field, ErrCode::InvalidEmail);
         }
         Some(v.to_lowercase())
+    }
+
+    /// Whether nothing failed so far.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// The failures collected so far.

@@ -66,6 +66,21 @@ pub fn date(lang: Lang, at: Millis) -> String {
     }
 }
 
+/// A calendar day given as `YYYY-MM-DD` (a price's or an order's date: no time zone), written like [`date`];
+/// anything else as it is.
+pub fn calendar_date(lang: Lang, iso: &str) -> String {
+    let mut it = iso.splitn(3, '-');
+    let parsed = (|| {
+        let (y, m, d) = (it.next()?, it.next()?.parse::<usize>().ok()?, it.next()?.parse::<u32>().ok()?);
+        MONTHS_EN.get(m.checked_sub(1)?).map(|name| (y, m, d, *name))
+    })();
+    match (parsed, lang) {
+        (None, _) => iso.to_string(),
+        (Some((y, m, d, _)), Lang::Uz | Lang::Ru) => format!("{d:02}.{m:02}.{y}"),
+        (Some((y, _, d, name)), Lang::En) => format!("{d} {name} {y}"),
+    }
+}
+
 /// Date and time in the reader's time zone.
 pub fn date_time(lang: Lang, at: Millis) -> String {
     let t = Civil::local(at);

@@ -96,6 +96,16 @@ pub fn CustomerCardPage() -> impl IntoView {
         },
     );
     let create_deal = ServerAction::<crate::deals::api::CreateDeal>::new();
+    let sales_off = crate::ui::session_info().disabled_modules.iter().any(|k| k == crate::orders::MODULE.key);
+    let orders = Resource::new(
+        move || (id(), changes.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) if !sales_off => crate::orders::api::orders_of_customer(id).await,
+                _ => Err(AppError::NotFound),
+            }
+        },
+    );
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
         move || (id(), cursor.get(), saved.get(), changes.get(), record_changes.get()),
@@ -176,6 +186,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     <div class="slot-1"><ContactsPanel customer_id=id changes fields=contact_fields list=contacts /></div>
                                     {tasks_on.then(|| view! { <div class="slot-2"><CustomerTasks customer_id=id changes list=tasks /></div> })}
                                     {(!deals_off).then(|| view! { <div class="slot-3"><CustomerDealsPanel customer_id=id data=deals create=create_deal /></div> })}
+                                    {(!sales_off).then(|| view! { <div class="slot-3"><crate::orders::panel::CustomerOrdersPanel customer_id=id data=orders /></div> })}
                                     <div class="slot-7"><CounterpartiesPanel customer_id=id changes list=counterparties /></div>
                                     <details class="panel slot-8 edit-customer" data-test="edit-customer">
                                         <summary><h2>{t(Msg::EditCustomer)}</h2></summary>

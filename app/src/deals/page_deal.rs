@@ -102,6 +102,7 @@ fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoV
         }
     });
     crate::ui::set_page_name(&deal.title);
+    let sales_on = !crate::ui::session_info().disabled_modules.iter().any(|k| k == crate::orders::MODULE.key);
     view! {
         <div class="page-head">
             <h1 data-test="deal-title">{deal.title.clone()}</h1>
@@ -137,6 +138,7 @@ fn DealBody(v: DealView, actions: Actions, changes: RwSignal<u32>) -> impl IntoV
                 <CloseForm deal=deal.clone() reasons=reasons.clone() action=actions.close_action />
             </div>
             <div>
+                {(sales_on && deal.status != super::DealStatus::Lost).then(|| view! { <crate::orders::panel::DealOrder deal_id=deal.id /> })}
                 <section class="panel" aria-labelledby="note-h">
                     <h2 id="note-h">{t(Msg::AddNote)}</h2>
                     <NoteForm deal=deal.clone() action=actions.note_action />

@@ -37,6 +37,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("mail") view={Lazy::<MailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("mail/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents") view={Lazy::<StockDocumentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents/:id") view={Lazy::<StockDocumentRoute>::new()} ssr=SsrMode::Async />
@@ -70,6 +72,7 @@ fn page_kind(path: &str) -> Msg {
         ["deals", _] => Msg::Deal,
         ["mail", ..] => Msg::Mail,
         ["segments"] => Msg::NavSegments,
+        ["orders", ..] => Msg::NavOrders,
         ["stock"] => Msg::StockDashboard,
         ["stock", "documents", ..] => Msg::StockDocuments,
         ["stock", "products", ..] => Msg::Catalog,
@@ -174,6 +177,10 @@ page_areas! {
     area_deals / preload_deals {
         DealsRoute => crate::deals::page_board::DealsPage,
         DealRoute => crate::deals::page_deal::DealPage,
+    }
+    area_orders / preload_orders {
+        OrdersRoute => crate::orders::page_list::OrdersPage,
+        OrderRoute => crate::orders::page_order::OrderPage,
     }
     area_stock / preload_stock {
         StockRoute => crate::stock::page_dashboard::StockDashboardPage,
@@ -391,6 +398,7 @@ fn nav_label(key: &str) -> Msg {
         "mail" => Msg::Mail,
         "deals" => Msg::NavDeals,
         "stock" => Msg::NavStock,
+        "sales" => Msg::NavOrders,
         _ => Msg::AppName,
     }
 }

@@ -22,6 +22,7 @@ pub const MODULES: Modules = Modules(&[
     crate::tasks::MODULE,
     crate::mail::MODULE,
     crate::deals::MODULE,
+    crate::orders::MODULE,
     crate::stock::MODULE,
 ]);
 

@@ -624,6 +624,9 @@ pub struct StockDocument {
     pub posted_at: Option<Millis>,
     pub received_at: Option<Millis>,
     pub cancelled_at: Option<Millis>,
+    /// A shipment made from a sales order: the order.
+    #[serde(default)]
+    pub order_id: Option<i64>,
 }
 
 /// A document as a list shows it (no lines).
@@ -806,12 +809,12 @@ pub struct MovementPage {
 }
 
 /// Reads a decimal given as a JSON string (`"12.5"`) or number.
-fn decimal_de<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+pub(crate) fn decimal_de<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     opt_decimal_de(d)?.ok_or_else(|| serde::de::Error::custom("a quantity is required"))
 }
 
 /// Reads an optional decimal given as a JSON string or number.
-fn opt_decimal_de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+pub(crate) fn opt_decimal_de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
     use serde::de::Error;
     match Option::<serde_json::Value>::deserialize(d)? {
         None | Some(serde_json::Value::Null) => Ok(None),

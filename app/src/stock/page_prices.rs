@@ -136,7 +136,7 @@ fn OpenList(list: PriceList, prices: PricePage, on: String, is_admin: bool, save
                                         <td><a href=format!("/stock/products/{}", p.product_id)>{p.product_name}</a></td>
                                         <td class="hide-sm">{p.sku.unwrap_or_default()}</td>
                                         <td class="num">{money(l, p.price, &currency)} " " <small class="muted">"/ " {p.unit}</small></td>
-                                        <td>{p.valid_from}</td>
+                                        <td>{crate::core::format::calendar_date(l, &p.valid_from)}</td>
                                     </tr>
                                 })
                                 .collect_view()}

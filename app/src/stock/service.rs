@@ -205,7 +205,7 @@ async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppErr
     let mut lines = Vec::with_capacity(input.lines.len());
     for (i, l) in input.lines.iter().take(MAX_LINES).enumerate() {
         let at = |f: &str| format!("lines[{i}].{f}");
-        let Some((kind, base_unit, units)) = products.get(&l.product_id) else {
+        let Some((kind, base_unit, units, _)) = products.get(&l.product_id) else {
             c.fail(&at("product_id"), ErrCode::InvalidChoice);
             continue;
         };
@@ -213,13 +213,7 @@ async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppErr
             c.fail(&at("product_id"), ErrCode::ServiceNotStocked);
             continue;
         }
-        let unit = l.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or(base_unit);
-        let factor = if unit.eq_ignore_ascii_case(base_unit) {
-            Some(1000)
-        } else {
-            units.iter().find(|(u, _)| u.eq_ignore_ascii_case(unit)).map(|(_, f)| *f)
-        };
-        let Some(factor_milli) = factor else {
+        let Some((unit, factor_milli)) = unit_of(base_unit, units, l.unit.as_deref()) else {
             c.fail(&at("unit"), ErrCode::UnknownUnit);
             continue;
         };
@@ -245,7 +239,6 @@ async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppErr
             c.fail(&at("qty"), ErrCode::TooPrecise);
             continue;
         }
-        let unit = if unit.eq_ignore_ascii_case(base_unit) { base_unit.clone() } else { unit.to_string() };
         lines.push(LineValues {
             product_id: l.product_id,
             unit,
@@ -253,6 +246,7 @@ async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppErr
             qty_milli: qty,
             base_milli,
             unit_cost_minor,
+            order_line_id: None,
         });
     }
     if input.kind == DocKind::Inventory {
@@ -271,28 +265,41 @@ async fn validate(db: &Db, input: &NewStockDocument) -> Result<DocValues, AppErr
         note,
         doc_at,
         lines,
+        order_id: None,
     })
 }
 
-/// Kind, base unit and extra units `(unit, factor_milli)` of the products `ids` that are not archived.
-async fn products_of(
-    db: &Db,
-    ids: impl Iterator<Item = i64>,
-) -> Result<BTreeMap<i64, (ProductKind, String, Vec<(String, i64)>)>, AppError> {
+/// The unit a line names (`None` or empty: the base unit) as the product spells it, and its factor in
+/// thousandths of the base unit; `None` when the product has no such unit.
+pub fn unit_of(base_unit: &str, units: &[(String, i64)], asked: Option<&str>) -> Option<(String, i64)> {
+    let unit = asked.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(base_unit);
+    if unit.eq_ignore_ascii_case(base_unit) {
+        return Some((base_unit.to_string(), 1000));
+    }
+    units.iter().find(|(u, _)| u.eq_ignore_ascii_case(unit)).map(|(u, f)| (u.clone(), *f))
+}
+
+/// What a document's line needs of a product: its kind, base unit, extra units `(unit, factor_milli)` and VAT
+/// in basis points (`None`: exempt).
+pub type LineProduct = (ProductKind, String, Vec<(String, i64)>, Option<i32>);
+
+/// [`LineProduct`]s of the products `ids` that are not archived.
+pub async fn products_of(db: &Db, ids: impl Iterator<Item = i64>) -> Result<BTreeMap<i64, LineProduct>, AppError> {
     let mut ids: Vec<i64> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(500) {
         let list = crate::core::db::placeholders(chunk.len());
-        let sql = format!("SELECT id, kind, base_unit FROM products WHERE archived_at IS NULL AND id IN ({list})");
-        let rows: Vec<(i64, String, String)> = db_run!(db, p => {
+        let sql =
+            format!("SELECT id, kind, base_unit, vat_bp FROM products WHERE archived_at IS NULL AND id IN ({list})");
+        let rows: Vec<(i64, String, String, Option<i32>)> = db_run!(db, p => {
             let mut q = sqlx::query_as(&sql);
             for id in chunk { q = q.bind(id); }
             q.fetch_all(p).await
         })?;
-        for (id, kind, unit) in rows {
-            out.insert(id, (ProductKind::parse(&kind).unwrap_or_default(), unit, Vec::new()));
+        for (id, kind, unit, vat) in rows {
+            out.insert(id, (ProductKind::parse(&kind).unwrap_or_default(), unit, Vec::new(), vat));
         }
         let sql = format!("SELECT product_id, unit, factor_milli FROM product_units WHERE product_id IN ({list})");
         let rows: Vec<(i64, String, i64)> = db_run!(db, p => {

@@ -184,7 +184,7 @@ fn push_in(sql: &mut String, args: &mut Vec<crate::customers::store::Arg>, col: 
 
 /// Cuts `rows` (read with one row past `limit`) to the page and gives the cursor after its last row when
 /// more follow: every list here pages this way.
-pub(super) fn cut_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Option<String> {
+pub(crate) fn cut_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Option<String> {
     if rows.len() as i64 <= limit {
         return None;
     }
@@ -497,6 +497,8 @@ pub struct LineValues {
     pub qty_milli: i64,
     pub base_milli: i64,
     pub unit_cost_minor: Option<i64>,
+    /// A shipment of an order: the order line it ships.
+    pub order_line_id: Option<i64>,
 }
 
 /// A checked new document.
@@ -510,6 +512,8 @@ pub struct DocValues {
     pub note: Option<String>,
     pub doc_at: Millis,
     pub lines: Vec<LineValues>,
+    /// A shipment of an order: the order (its posting ships the order's lines).
+    pub order_id: Option<i64>,
 }
 
 /// The year of `at` in the company's zone (documents are numbered per year).
@@ -523,8 +527,8 @@ pub async fn create_document(db: &Db, user_id: i64, v: &DocValues) -> Result<i64
     let year = year_of(v.doc_at);
     let mut lines = Rows::new(
         db,
-        "INSERT INTO stock_document_lines (document_id, line_no, product_id, unit, factor_milli, qty_milli, base_milli, unit_cost_minor)",
-        8,
+        "INSERT INTO stock_document_lines (document_id, line_no, product_id, unit, factor_milli, qty_milli, base_milli, unit_cost_minor, order_line_id)",
+        9,
     );
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
@@ -534,13 +538,13 @@ pub async fn create_document(db: &Db, user_id: i64, v: &DocValues) -> Result<i64
             .bind(v.kind.as_str()).bind(year).fetch_one(&mut *tx).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stock_documents (kind, year, seq, number, warehouse_id, to_warehouse_id, customer_id, reason, note, \
-             doc_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id")
+             doc_at, created_by, created_at, updated_at, order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id")
             .bind(v.kind.as_str()).bind(year).bind(seq).bind(v.kind.number(year, seq)).bind(v.warehouse_id)
             .bind(v.to_warehouse_id).bind(v.customer_id).bind(&v.reason).bind(&v.note).bind(v.doc_at).bind(user_id).bind(now)
-            .fetch_one(&mut *tx).await?;
+            .bind(v.order_id).fetch_one(&mut *tx).await?;
         for (i, l) in v.lines.iter().enumerate() {
             lines.push([V::I(id), V::I(i as i64 + 1), V::I(l.product_id), V::S(l.unit.clone()), V::I(l.factor_milli),
-                V::I(l.qty_milli), V::I(l.base_milli), l.unit_cost_minor.into()]);
+                V::I(l.qty_milli), V::I(l.base_milli), l.unit_cost_minor.into(), l.order_line_id.into()]);
         }
         crate::insert_rows!(tx, lines);
         tx.commit().await?;
@@ -569,6 +573,7 @@ struct DocRow {
     posted_at: Option<i64>,
     received_at: Option<i64>,
     cancelled_at: Option<i64>,
+    order_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -582,6 +587,7 @@ struct LineRow {
     base_milli: i64,
     unit_cost_minor: Option<i64>,
     expected_milli: Option<i64>,
+    order_line_id: Option<i64>,
 }
 
 /// One document with its lines, or `NotFound`.
@@ -620,12 +626,13 @@ pub async fn document(db: &Db, id: i64) -> Result<StockDocument, AppError> {
         posted_at: d.posted_at,
         received_at: d.received_at,
         cancelled_at: d.cancelled_at,
+        order_id: d.order_id,
     })
 }
 
 const DOC: &str = "SELECT d.id, d.kind, d.number, d.status, d.warehouse_id, w.name AS warehouse_name, d.to_warehouse_id, \
     t.name AS to_warehouse_name, d.customer_id, d.reason, d.note, d.doc_at, d.created_by, d.created_at, d.updated_at, \
-    d.version, d.posted_at, d.received_at, d.cancelled_at FROM stock_documents d JOIN warehouses w ON w.id = d.warehouse_id \
+    d.version, d.posted_at, d.received_at, d.cancelled_at, d.order_id FROM stock_documents d JOIN warehouses w ON w.id = d.warehouse_id \
     LEFT JOIN warehouses t ON t.id = d.to_warehouse_id";
 
 async fn document_rows(db: &Db, id: i64) -> Result<(DocRow, Vec<LineRow>), AppError> {
@@ -633,7 +640,7 @@ async fn document_rows(db: &Db, id: i64) -> Result<(DocRow, Vec<LineRow>), AppEr
     let d: DocRow =
         db_run!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?.ok_or(AppError::NotFound)?;
     let sql = "SELECT l.id, l.line_no, l.product_id, p.name AS product_name, l.unit, l.qty_milli, l.base_milli, \
-               l.unit_cost_minor, l.expected_milli FROM stock_document_lines l JOIN products p ON p.id = l.product_id \
+               l.unit_cost_minor, l.expected_milli, l.order_line_id FROM stock_document_lines l JOIN products p ON p.id = l.product_id \
                WHERE l.document_id = $1 ORDER BY l.line_no";
     let lines: Vec<LineRow> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_all(p).await)?;
     Ok((d, lines))
@@ -1031,6 +1038,11 @@ pub async fn transition(db: &Db, user_id: i64, id: i64, version: i64, what: Tran
                     DocKind::Shipment | DocKind::Transfer | DocKind::WriteOff => Step::Out(l.id, l.product_id, l.base_milli),
                 }).collect();
                 apply_steps!(db, tx, pg, id, d.warehouse_id, source_negative, d.doc_at, now, &steps, names)?;
+                if let Some(order) = d.order_id {
+                    let moves: Vec<(i64, i64, i64)> =
+                        lines.iter().filter_map(|l| Some((l.order_line_id?, l.product_id, l.base_milli))).collect();
+                    crate::order_shipment!(tx, order, d.warehouse_id, &moves, true, now)?;
+                }
             }
             Transition::Receive => {
                 // The goods arrive with the value they left with.
@@ -1054,6 +1066,14 @@ pub async fn transition(db: &Db, user_id: i64, id: i64, version: i64, what: Tran
                 for (w, steps) in &by_place {
                     let allow = if *w == d.warehouse_id { source_negative } else { target_negative };
                     apply_steps!(db, tx, pg, id, *w, allow, d.doc_at, now, steps, names)?;
+                }
+                // A posted shipment of an order, cancelled: the order takes its goods back.
+                if let Some(order) = d.order_id
+                    && from == DocStatus::Posted
+                {
+                    let moves: Vec<(i64, i64, i64)> =
+                        lines.iter().filter_map(|l| Some((l.order_line_id?, l.product_id, l.base_milli))).collect();
+                    crate::order_shipment!(tx, order, d.warehouse_id, &moves, false, now)?;
                 }
             }
         }

@@ -132,6 +132,15 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::deals::move_deal,
         super::deals::close,
         super::deals::funnel,
+        super::orders::list,
+        super::orders::create,
+        super::orders::from_deal,
+        super::orders::get,
+        super::orders::update,
+        super::orders::confirm,
+        super::orders::ship,
+        super::orders::cancel,
+        super::orders::close,
         super::stock::products,
         super::stock::create_product,
         super::stock::product,
@@ -195,6 +204,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "deals", description = "Pipelines with stages and rules, deals, moves, closing, a board's live events"),
         (name = "mail", description = "Mailboxes (IMAP/SMTP) with their sync status, messages, templates"),
         (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files"),
+        (name = "orders", description = "Sales orders: lines priced from price lists, confirmation with a reservation, shipments, cancel and close"),
         (name = "stock", description = "The catalog, warehouses, stock documents (draft, post, receive, cancel), balances and the ledger"),
         (name = "webhooks", description = "Subscriptions of URLs to events, their deliveries and replays (administrators)")
     )

@@ -11,6 +11,7 @@ pub mod events;
 pub mod imports;
 pub mod interactions;
 pub mod mail;
+pub mod orders;
 pub mod prices;
 pub mod product_groups;
 pub mod records;
@@ -369,6 +370,13 @@ pub fn router() -> Router<AppState> {
         .route("/v1/tasks/{id}/archive", axum::routing::post(records::tasks::archive))
         .route("/v1/tasks/{id}/restore", axum::routing::post(records::tasks::restore))
         .route("/v1/tasks/{id}/deletion", get(records::tasks::deletion))
+        .route("/v1/orders", get(orders::list).post(orders::create))
+        .route("/v1/orders/from-deal", axum::routing::post(orders::from_deal))
+        .route("/v1/orders/{id}", get(orders::get).put(orders::update))
+        .route("/v1/orders/{id}/confirm", axum::routing::post(orders::confirm))
+        .route("/v1/orders/{id}/ship", axum::routing::post(orders::ship))
+        .route("/v1/orders/{id}/cancel", axum::routing::post(orders::cancel))
+        .route("/v1/orders/{id}/close", axum::routing::post(orders::close))
         .route("/v1/products", get(stock::products).post(stock::create_product))
         .route("/v1/products/{id}", get(stock::product).put(stock::update_product))
         .route(

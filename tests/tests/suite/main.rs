@@ -12,6 +12,7 @@ mod imports;
 mod interactions;
 mod mail;
 mod merge;
+mod orders;
 mod permissions;
 mod records;
 mod security;

@@ -148,6 +148,17 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("POST", "/api/v1/stock-documents/{stockdoc}/post", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/stock-documents/{stockdoc}/receive", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
     ("POST", "/api/v1/stock-documents/{stockdoc}/cancel", r#"{"version":0}"#, [401, 403, 403, 403, 409, 401, 401, 409]),
+    // Orders: whoever sees the customer sees and changes them (the World's draft, made from A's deal, has no
+    // lines); a storekeeper sees only those confirmed at their warehouse; only administrators and keepers ship.
+    ("GET", "/api/v1/orders", "", [401, 200, 200, 200, 200, 401, 401, 200]),
+    ("POST", "/api/v1/orders", r#"{"customer_id":{customer},"currency":"XXX"}"#, [401, 422, 403, 403, 422, 401, 401, 403]),
+    ("POST", "/api/v1/orders/from-deal", r#"{"deal_id":{deal}}"#, [401, 422, 403, 403, 422, 401, 401, 403]),
+    ("GET", "/api/v1/orders/{order}", "", [401, 200, 403, 403, 200, 401, 401, 403]),
+    ("PUT", "/api/v1/orders/{order}", r#"{"version":0,"lines":[]}"#, [401, 409, 403, 403, 409, 401, 401, 403]),
+    ("POST", "/api/v1/orders/{order}/confirm", r#"{"version":0,"warehouse_id":{warehouse}}"#, [401, 422, 403, 403, 422, 401, 401, 403]),
+    ("POST", "/api/v1/orders/{order}/ship", r#"{"version":0}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
+    ("POST", "/api/v1/orders/{order}/cancel", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401, 403]),
+    ("POST", "/api/v1/orders/{order}/close", r#"{"version":0}"#, [401, 422, 403, 403, 422, 401, 401, 403]),
     // Everyone reads prices (a manager quotes them); administrators keep the lists.
     ("GET", "/api/v1/price-lists", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("POST", "/api/v1/price-lists", r#"{"name":""}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
@@ -316,6 +327,7 @@ impl World {
         .await["id"]
             .as_i64()
             .unwrap();
+        let order = post("/api/v1/orders/from-deal", &a, json!({"deal_id": deal["id"]})).await["id"].as_i64().unwrap();
         let pricelist = post("/api/v1/price-lists", &admin, json!({"name": "Chakana"})).await["id"].as_i64().unwrap();
         let group = post("/api/v1/product-groups", &admin, json!({"name": "Mebel"})).await["id"].as_i64().unwrap();
         let ids = vec![
@@ -345,6 +357,7 @@ impl World {
             ("stage", stage.to_string()),
             ("reason", reason.to_string()),
             ("deal", deal["id"].to_string()),
+            ("order", order.to_string()),
             ("secret", "not-the-secret-0123456789".into()),
         ];
         let tokens = [None, Some(a), Some(b), Some(head), Some(admin), Some(d), Some(revoked), Some(keeper)];
@@ -498,6 +511,10 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("mail/mailbox", Gate::User), ("mail/message", Gate::User), ("mail/new-customer", Gate::User),
     ("mail/overview", Gate::User), ("mail/send", Gate::User), ("mail/sync", Gate::User), ("mail/template", Gate::User),
     ("mail/template-delete", Gate::User),
+    ("orders/list", Gate::User), ("orders/get", Gate::User), ("orders/create", Gate::User),
+    ("orders/add-line", Gate::User), ("orders/remove-line", Gate::User), ("orders/save-head", Gate::User),
+    ("orders/act", Gate::User), ("orders/ship", Gate::User), ("orders/of-customer", Gate::User),
+    ("orders/of-deal", Gate::User),
     ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
     ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
     ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
