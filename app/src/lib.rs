@@ -12,6 +12,7 @@ pub mod customers;
 pub mod deals;
 pub mod imports;
 pub mod interactions;
+pub mod invoices;
 pub mod mail;
 pub mod orders;
 pub mod records;

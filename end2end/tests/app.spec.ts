@@ -896,6 +896,90 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   await tablet.close();
 });
 
+test('orders: a deal becomes an order, priced from the list, confirmed, shipped in two parts', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  const origin = { origin: new URL(page.url()).origin };
+  const post = async (path: string, data: object) => {
+    const res = await page.request.post(path, { headers: origin, data });
+    expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
+    return res.json();
+  };
+  const wh = await post('/api/v1/warehouses', { name: 'Yunusobod ombori' });
+  const desk = await post('/api/v1/products', { name: 'Ofis stoli', sku: 'OS-120', base_unit: 'pcs', barcodes: ['4780000000555'], vat: '12' });
+  const list = await post('/api/v1/price-lists', { name: 'Asosiy narxlar', is_default: true });
+  await post(`/api/v1/price-lists/${list.id}/prices`, { items: [{ product_id: desk.id, valid_from: '2026-01-01', price: '1250000' }] });
+  await post('/api/v1/stock-documents', { kind: 'receipt', warehouse_id: wh.id, post: true, lines: [{ product_id: desk.id, qty: '10', unit_cost: '900000' }] });
+  const customer = await post('/api/v1/customers', { name: 'Ofis Jihoz MChJ' });
+  const deal = await post('/api/v1/deals', { title: 'Ofis uchun stollar', customer_id: customer.id, amount: '5000000' });
+
+  // The deal page makes the order; lines come from the price list, found by the scanned barcode.
+  await page.goto(`/deals/${deal.id}`);
+  await hydrated(page);
+  await page.locator('[data-test=make-order]').click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await hydrated(page);
+  const add = page.locator('[data-test=add-line-form]');
+  await add.locator('[data-test=field-product]').fill('4780000000555');
+  await add.locator('[data-test=field-qty]').fill('4');
+  await page.locator('[data-test=add-line-submit]').click();
+  await expect(page.locator('[data-test=order-line]')).toHaveCount(1);
+  // 4 × 1,250,000 = 5,000,000 + 12 % VAT = 5,600,000.
+  await expect(page.locator('[data-test=order-total]')).toContainText('5,600,000');
+  await expect(add.locator('[data-test=field-product]')).toHaveValue('');
+  // A changed price asks for its reason beside the field.
+  await add.locator('[data-test=field-product]').fill('OS-120');
+  await add.locator('[data-test=field-qty]').fill('1');
+  await add.locator('[data-test=field-price]').fill('1000000');
+  await page.locator('[data-test=add-line-submit]').click();
+  await expect(page.locator('[data-test=error-price_reason]')).not.toBeEmpty();
+  await add.locator('[data-test=field-price_reason]').fill('Namuna uchun chegirma');
+  await page.locator('[data-test=add-line-submit]').click();
+  await expect(page.locator('[data-test=order-line]')).toHaveCount(2);
+  await shot(page, 'order-draft');
+
+  // Confirmed with a reservation; shipped in two parts.
+  await page.locator('[data-test=order-confirm] [data-test=field-warehouse]').selectOption(String(wh.id));
+  await page.locator('[data-test=order-confirm-submit]').click();
+  await expect(page.locator('[data-test=order-status]')).toHaveText('Confirmed');
+  await page.locator('[data-test=ship-qty]').first().fill('2');
+  await page.locator('[data-test=order-ship-submit]').click();
+  await expect(page.locator('[data-test=order-shipments] li')).toHaveCount(1);
+  await expect(page.locator('[data-test=line-shipped]').first()).toHaveText('2');
+  await shot(page, 'order-partly-shipped');
+  await page.locator('[data-test=order-ship-submit]').click();
+  await expect(page.locator('[data-test=order-status]')).toHaveText('Shipped');
+  await expect(page.locator('[data-test=order-shipments] li')).toHaveCount(2);
+
+  // Invoiced from the order page: what shipped, due in the company's payment days.
+  await page.locator('[data-test=invoice-order] summary').click();
+  await page.locator('[data-test=invoice-order] [data-test=field-contract_no]').fill('7/2026');
+  await page.locator('[data-test=invoice-order-submit]').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+$/);
+  await hydrated(page);
+  await expect(page.locator('[data-test=invoice-status]')).toHaveText('Issued');
+  await expect(page.locator('[data-test=invoice-line]')).toHaveCount(2);
+  await expect(page.locator('[data-test=invoice-total]')).toContainText('6,720,000');
+  await shot(page, 'invoice');
+  await page.locator('[data-test=invoice-order-link]').click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await expect(page.locator('[data-test=order-invoices] [data-test=invoice-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=line-invoiced]').first()).toHaveText('4');
+
+  // The deal's amount followed the order; the customer's card lists it.
+  await page.goto(`/deals/${deal.id}`);
+  await expect(page.locator('[data-test=deal-amount]')).toContainText('6,720,000');
+  await expect(page.locator('[data-test=deal-order-link]')).toBeVisible();
+  await page.goto(`/customers/${customer.id}`);
+  await expect(page.locator('[data-test=customer-order]')).toHaveCount(1);
+  await expect(page.locator('[data-test=customer-invoices] [data-test=invoice-row]')).toHaveCount(1);
+  await shot(page, 'customer-orders');
+  await page.goto('/orders');
+  await shot(page, 'orders');
+  await page.goto('/invoices');
+  await expect(page.locator('[data-test=invoice-row]')).toHaveCount(1);
+  await shot(page, 'invoices');
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');
@@ -911,7 +995,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1288,7 +1372,8 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
   for (const path of ['/', '/customers', card!, '/customers/new', '/customers/import', '/segments', '/interactions', '/tasks',
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
-    '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices']) {
+    '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices',
+    '/orders', '/invoices']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

@@ -72,7 +72,7 @@ ALTER TABLE stock_documents ADD COLUMN order_id BIGINT REFERENCES sales_orders (
 CREATE INDEX stock_documents_order ON stock_documents (order_id) WHERE order_id IS NOT NULL;
 ALTER TABLE stock_document_lines ADD COLUMN order_line_id BIGINT REFERENCES sales_order_lines (id);
 
--- An order's life (made, confirmed, cancelled, closed) is on its customer's timeline.
+-- An order's life (made, confirmed, cancelled, closed) and an invoice's are on the customer's timeline.
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check
-    CHECK (entity IN ('customer', 'contact', 'counterparty', 'deal', 'order'));
+    CHECK (entity IN ('customer', 'contact', 'counterparty', 'deal', 'order', 'invoice'));

@@ -72,12 +72,12 @@ ALTER TABLE stock_documents ADD COLUMN order_id BIGINT REFERENCES sales_orders (
 CREATE INDEX stock_documents_order ON stock_documents (order_id) WHERE order_id IS NOT NULL;
 ALTER TABLE stock_document_lines ADD COLUMN order_line_id BIGINT REFERENCES sales_order_lines (id);
 
--- An order's life (made, confirmed, cancelled, closed) is on its customer's timeline. SQLite cannot change a
+-- An order's life (made, confirmed, cancelled, closed) and an invoice's are on the customer's timeline. SQLite cannot change a
 -- CHECK constraint: the table is rebuilt, the documented way.
 CREATE TABLE audit_log_new (
     id           INTEGER PRIMARY KEY,
     customer_id  INTEGER REFERENCES customers (id),
-    entity       TEXT    NOT NULL CHECK (entity IN ('customer', 'contact', 'counterparty', 'deal', 'order')),
+    entity       TEXT    NOT NULL CHECK (entity IN ('customer', 'contact', 'counterparty', 'deal', 'order', 'invoice')),
     entity_id    INTEGER NOT NULL,
     action       TEXT    NOT NULL,
     changes      TEXT    NOT NULL,

@@ -138,6 +138,7 @@ pub fn entity_msg(entity: &str) -> Msg {
         "contact" => Msg::EntContact,
         "deal" => Msg::Deal,
         "order" => Msg::OrderOf,
+        "invoice" => Msg::InvoiceOf,
         _ => Msg::EntCustomer,
     }
 }

@@ -98,6 +98,13 @@ pub enum ErrCode {
     OrderExists,
     AlreadyShipped,
     LostDeal,
+    /// A customer or counterparty with documents past their draft (orders, invoices) is archived or erased,
+    /// never deleted.
+    HasDocuments,
+    /// An invoice numbering prefix that is not 1 to 10 Latin capitals or digits.
+    InvalidPrefix,
+    DueBeforeDate,
+    NothingToInvoice,
 }
 
 impl ErrCode {
@@ -191,6 +198,10 @@ impl ErrCode {
             ErrCode::OrderExists => Msg::ErrOrderExists,
             ErrCode::AlreadyShipped => Msg::ErrAlreadyShipped,
             ErrCode::LostDeal => Msg::ErrLostDeal,
+            ErrCode::HasDocuments => Msg::ErrHasDocuments,
+            ErrCode::InvalidPrefix => Msg::ErrInvalidPrefix,
+            ErrCode::DueBeforeDate => Msg::ErrDueBeforeDate,
+            ErrCode::NothingToInvoice => Msg::ErrNothingToInvoice,
         }
     }
 }

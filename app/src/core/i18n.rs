@@ -821,7 +821,41 @@ messages! {
     ErrOrderExists => ["Bu bitimda buyurtma allaqachon bor", "У этой сделки уже есть заказ", "This deal already has an order"],
     ErrAlreadyShipped => ["Buyurtmaning bir qismi jo'natilgan: uni bekor qilib bo'lmaydi, yoping", "Часть заказа уже отгружена: его нельзя отменить, только закрыть", "Part of the order has shipped: close it instead"],
     ErrLostDeal => ["Boy berilgan bitimdan buyurtma yaratib bo'lmaydi", "Из проигранной сделки нельзя создать заказ", "A lost deal cannot become an order"],
-    ModuleSales => ["Sotuv: buyurtmalar", "Продажи: заказы", "Sales: orders"],
+    ErrHasDocuments => [
+        "Unga hujjatlar (buyurtmalar, hisob-fakturalar) berilgan: o'chirib bo'lmaydi, arxivlang yoki shaxsiy ma'lumotlarini o'chiring",
+        "На него выписаны документы (заказы, счета): удалить нельзя, отправьте в архив или сотрите персональные данные",
+        "Documents (orders, invoices) were issued to it: it cannot be deleted; archive it or erase its personal data"
+    ],
+    ErrInvalidPrefix => ["Prefiks: 1–10 ta lotin bosh harfi yoki raqam", "Префикс: 1–10 латинских заглавных букв или цифр", "The prefix: 1 to 10 Latin capitals or digits"],
+    ErrDueBeforeDate => ["To'lov muddati hisob-faktura sanasidan oldin bo'lmasin", "Срок оплаты не может быть раньше даты счёта", "The due date cannot be before the invoice's date"],
+    ErrNothingToInvoice => ["Hisob-fakturaga kiritiladigan narsa qolmadi", "Выставлять больше нечего", "Nothing is left to invoice"],
+    NavInvoices => ["Hisob-fakturalar", "Счета-фактуры", "Invoices"],
+    InvoiceOf => ["Hisob-faktura", "Счёт-фактура", "Invoice"],
+    InvoiceIssued => ["Berilgan", "Выставлен", "Issued"],
+    InvoiceCancelled => ["Bekor qilingan", "Отменён", "Cancelled"],
+    AllInvoices => ["Barcha hisob-fakturalar", "Все счета", "All invoices"],
+    InvoiceNumberSearch => ["Hisob-faktura raqami", "Номер счёта", "Invoice number"],
+    InvoiceDate => ["Hisob-faktura sanasi", "Дата счёта", "Invoice date"],
+    DueDate => ["To'lov muddati", "Срок оплаты", "Due date"],
+    ExchangeRate => ["Valyuta kursi (so'm)", "Курс валюты (сум)", "Exchange rate (UZS)"],
+    Contract => ["Shartnoma", "Договор", "Contract"],
+    ContractNo => ["Shartnoma raqami", "Номер договора", "Contract number"],
+    ContractDate => ["Shartnoma sanasi", "Дата договора", "Contract date"],
+    CancelInvoice => ["Hisob-fakturani bekor qilish", "Отменить счёт", "Cancel the invoice"],
+    CancelInvoiceQuestion => [
+        "Hisob-faktura bekor qilinsinmi? Raqami reyestrda bekor qilingan deb qoladi",
+        "Отменить счёт? Его номер останется в реестре с отметкой об отмене",
+        "Cancel this invoice? Its number stays in the register, marked cancelled"
+    ],
+    InvoicedTotal => ["Hisob-fakturalar bo'yicha", "Выставлено счетов", "Invoiced"],
+    InvoicedQty => ["Hisobga kiritilgan", "Выставлено", "Invoiced"],
+    MakeInvoice => ["Hisob-faktura yozish", "Выставить счёт", "Make an invoice"],
+    InvoiceOrderHint => [
+        "Jo'natilgan, hali hisobga kiritilmagan tovarlar va xizmatlar; hech narsa jo'natilmagan bo'lsa — butun buyurtma (avans)",
+        "Отгруженное и ещё не выставленное, и услуги; если ничего не отгружено — весь заказ (счёт на предоплату)",
+        "What shipped and is not invoiced yet, and the services; when nothing shipped, the whole order (an advance invoice)"
+    ],
+    ModuleSales => ["Sotuv: buyurtmalar va hisob-fakturalar", "Продажи: заказы и счета", "Sales: orders and invoices"],
     NavOrders => ["Buyurtmalar", "Заказы", "Orders"],
     OrderDraft => ["Qoralama", "Черновик", "Draft"],
     OrderConfirmed => ["Tasdiqlangan", "Подтверждён", "Confirmed"],
@@ -1177,6 +1211,11 @@ messages! {
     SelectPage => ["Sahifadagi hammasini tanlash", "Выбрать всех на странице", "Select everyone on this page"],
     NewManager => ["Yangi menejer", "Новый менеджер", "New manager"],
     Tag => ["Teg", "Тег", "Tag"],
+    GoesDraftOrders => [
+        "{} ta buyurtma qoralamasi",
+        "{} черновик заказа|{} черновика заказов|{} черновиков заказов",
+        "{} draft order|{} draft orders"
+    ],
     GoesMail => [
         "{} ta xat bog'lanishdan chiqadi (pochta qutisida qoladi)",
         "{} письмо будет отвязано (останется в ящике)|{} письма будут отвязаны (останутся в ящике)|{} писем будут отвязаны (останутся в ящике)",

@@ -106,6 +106,15 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    let invoices = Resource::new(
+        move || (id(), changes.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) if !sales_off => crate::invoices::api::invoices_of_customer(id).await,
+                _ => Err(AppError::NotFound),
+            }
+        },
+    );
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
         move || (id(), cursor.get(), saved.get(), changes.get(), record_changes.get()),
@@ -187,6 +196,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     {tasks_on.then(|| view! { <div class="slot-2"><CustomerTasks customer_id=id changes list=tasks /></div> })}
                                     {(!deals_off).then(|| view! { <div class="slot-3"><CustomerDealsPanel customer_id=id data=deals create=create_deal /></div> })}
                                     {(!sales_off).then(|| view! { <div class="slot-3"><crate::orders::panel::CustomerOrdersPanel customer_id=id data=orders /></div> })}
+                                    {(!sales_off).then(|| view! { <div class="slot-3"><crate::invoices::panel::CustomerInvoicesPanel data=invoices /></div> })}
                                     <div class="slot-7"><CounterpartiesPanel customer_id=id changes list=counterparties /></div>
                                     <details class="panel slot-8 edit-customer" data-test="edit-customer">
                                         <summary><h2>{t(Msg::EditCustomer)}</h2></summary>
@@ -297,11 +307,23 @@ pub(crate) fn shown(field: &str, v: Option<String>) -> String {
 #[component]
 fn Entry(e: TimelineEntry) -> impl IntoView {
     let who = e.user_name.clone().unwrap_or_default();
+    // Documents are opened from their line.
+    let href = match e.entity.as_str() {
+        "order" => Some(format!("/orders/{}", e.entity_id)),
+        "invoice" => Some(format!("/invoices/{}", e.entity_id)),
+        _ => None,
+    };
+    let what = t(entity_msg(&e.entity));
     view! {
         <li data-test="timeline-entry" data-action=e.action.clone()>
             <div class="small muted">{date_time(lang(), e.at)} " · " {who}</div>
             <div>
-                <strong>{t(entity_msg(&e.entity))}</strong>
+                <strong>
+                    {match href {
+                        Some(href) => view! { <a href=href>{what}</a> }.into_any(),
+                        None => what.into_any(),
+                    }}
+                </strong>
                 " "
                 {t(action_msg(&e.action))}
             </div>

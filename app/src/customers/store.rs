@@ -655,6 +655,8 @@ pub const MERGE_MOVES: &[&str] = &[
     "mail_messages",
     "audit_log",
     "stock_documents",
+    "sales_orders",
+    "invoices",
 ];
 
 /// Tables a merge handles by their own rule: tags and contacts are united, segment memberships kept once,

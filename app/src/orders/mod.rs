@@ -24,8 +24,12 @@ use crate::core::modules::ModuleDef;
 use crate::core::{Millis, Msg};
 use crate::stock::{ProductKind, decimal_de, opt_decimal_de};
 
-/// The sales module (switchable in Settings > Modules): orders, later invoices and payments.
-pub const MODULE: ModuleDef = ModuleDef { key: "sales", name: Msg::ModuleSales, paths: &["/orders", "/api/v1/orders"] };
+/// The sales module (switchable in Settings > Modules): orders and invoices, later payments.
+pub const MODULE: ModuleDef = ModuleDef {
+    key: "sales",
+    name: Msg::ModuleSales,
+    paths: &["/orders", "/api/v1/orders", "/invoices", "/api/v1/invoices"],
+};
 
 /// The event open order pages and customer cards listen for.
 pub const EVENT: &str = "order";
@@ -141,6 +145,9 @@ pub struct OrderLine {
     /// Shipped so far, in the line's unit.
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub shipped: Decimal,
+    /// Billed by live invoices, in the line's unit.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub invoiced: Decimal,
 }
 
 impl OrderLine {

@@ -49,7 +49,7 @@ pub fn OrderPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match order.await {
                     Err(err) => view! { <ErrorPage err /> }.into_any(),
-                    Ok(v) => view! { <OrderCard v acts /> }.into_any(),
+                    Ok(v) => view! { <OrderCard v acts changes /> }.into_any(),
                 }
             })}
         </Transition>
@@ -66,7 +66,7 @@ fn keys(o: &Order) -> impl IntoView + use<> {
 }
 
 #[component]
-fn OrderCard(v: OrderView, acts: Acts) -> impl IntoView {
+fn OrderCard(v: OrderView, acts: Acts, changes: RwSignal<u32>) -> impl IntoView {
     let l = lang();
     let o = v.order.clone();
     crate::ui::set_page_name(&o.number);
@@ -86,7 +86,7 @@ fn OrderCard(v: OrderView, acts: Acts) -> impl IntoView {
             </ActionForm>
         }
     };
-    let has_reserved = o.lines.iter().any(|l| l.reserved > Decimal::ZERO || l.shipped > Decimal::ZERO);
+    let has_reserved = o.lines.iter().any(|l| !(l.reserved.is_zero() && l.shipped.is_zero() && l.invoiced.is_zero()));
     view! {
         <div class="page-head">
             <h1>
@@ -118,6 +118,10 @@ fn OrderCard(v: OrderView, acts: Acts) -> impl IntoView {
         {(editing && !o.lines.is_empty()).then(|| view! { <Confirm o=o.clone() warehouses=v.warehouses.clone() action=acts.act /> })}
         {(v.may_ship && o.status == OrderStatus::Confirmed && o.has_remaining())
             .then(|| view! { <Ship o=o.clone() action=acts.ship /> })}
+        {(v.may_edit && !draft && o.status != OrderStatus::Cancelled).then(|| {
+            let may_invoice = v.may_edit && o.lines.iter().any(|l| l.invoiced < l.qty);
+            view! { <crate::invoices::panel::OrderInvoices order_id=o.id currency=o.currency.clone() may_invoice changes /> }
+        })}
         {(!o.shipments.is_empty()).then(|| view! {
             <section class="panel" data-test="order-shipments">
                 <h2>{t(Msg::Shipments)}</h2>
@@ -187,6 +191,7 @@ fn Lines(o: Order, editing: bool, has_reserved: bool, remove: ServerAction<Remov
                     {has_reserved.then(|| view! {
                         <td class="num">{number(l, line.reserved)}</td>
                         <td class="num" data-test="line-shipped">{number(l, line.shipped)}</td>
+                        <td class="num hide-sm" data-test="line-invoiced">{number(l, line.invoiced)}</td>
                     })}
                     {removal}
                 </tr>
@@ -209,6 +214,7 @@ fn Lines(o: Order, editing: bool, has_reserved: bool, remove: ServerAction<Remov
                         {has_reserved.then(|| view! {
                             <th class="num">{t(Msg::ReservedQty)}</th>
                             <th class="num">{t(Msg::ShippedQty)}</th>
+                            <th class="num hide-sm">{t(Msg::InvoicedQty)}</th>
                         })}
                         {editing.then(|| view! { <th><span class="sr-only">{t(Msg::RemoveLine)}</span></th> })}
                     </tr>

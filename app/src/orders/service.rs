@@ -67,7 +67,7 @@ pub async fn of_customer(db: &Db, user: &CurrentUser, customer_id: i64) -> Resul
 /// Checks and prices `inputs` for `customer_id` in `currency` on `on`: goods and services of the catalog in
 /// one of their units, positive quantities, the price of the customer's list (or the currency's default list)
 /// unless one is given, with a reason when it differs; discounts of 0–100 %; VAT from the product.
-async fn price_lines(
+pub(crate) async fn price_lines(
     db: &Db,
     c: &mut Checks,
     customer_id: i64,

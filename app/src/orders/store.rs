@@ -209,15 +209,16 @@ struct LineRow {
     total_minor: i64,
     reserved_milli: i64,
     shipped_milli: i64,
+    invoiced_milli: i64,
 }
 
 /// Base-unit thousandths back in a line's unit.
-fn in_unit(base_milli: i64, factor_milli: i64) -> Decimal {
+pub(crate) fn in_unit(base_milli: i64, factor_milli: i64) -> Decimal {
     qty_of(crate::stock::div_round(base_milli as i128 * 1000, factor_milli.max(1) as i128))
 }
 
 /// Basis points as a percentage.
-fn percent(bp: i32) -> Decimal {
+pub(crate) fn percent(bp: i32) -> Decimal {
     Decimal::new(bp.into(), 2).normalize()
 }
 
@@ -267,7 +268,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Order, AppError> {
     let h = h.ok_or(AppError::NotFound)?;
     let sql = "SELECT l.id, l.line_no, l.product_id, p.name AS product_name, p.kind, l.unit, l.factor_milli, l.qty_milli, \
                l.price_minor, l.list_price_minor, l.price_reason, l.discount_bp, l.vat_bp, l.net_minor, l.vat_minor, \
-               l.total_minor, l.reserved_milli, l.shipped_milli FROM sales_order_lines l \
+               l.total_minor, l.reserved_milli, l.shipped_milli, l.invoiced_milli FROM sales_order_lines l \
                JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no";
     let lines: Vec<LineRow> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_all(p).await)?;
     let sql = "SELECT id, number, status, doc_at FROM stock_documents WHERE order_id = $1 ORDER BY id";
@@ -312,6 +313,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Order, AppError> {
                 total: money_of(l.total_minor),
                 reserved: in_unit(l.reserved_milli, l.factor_milli),
                 shipped: in_unit(l.shipped_milli, l.factor_milli),
+                invoiced: in_unit(l.invoiced_milli, l.factor_milli),
             })
             .collect(),
         shipments: docs
@@ -395,7 +397,7 @@ pub async fn list(db: &Db, q: &OrderQuery) -> Result<OrderPage, AppError> {
         sql.push_str(" AND o.status IN ('draft', 'confirmed')");
     }
     if let Some(n) = q.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        let escaped = n.to_uppercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = crate::core::db::like_escape(&n.to_uppercase());
         push_cond(&mut sql, &mut args, " AND o.number LIKE # ESCAPE '\\'", Arg::S(format!("%{escaped}%")));
     }
     if let Some(id) = opt_id("cursor", q.cursor.as_deref())? {
@@ -428,7 +430,7 @@ pub async fn list(db: &Db, q: &OrderQuery) -> Result<OrderPage, AppError> {
 
 /// A customer's open orders: how many, and their totals per currency.
 pub async fn open_totals(db: &Db, customer_id: i64) -> Result<(i64, Vec<(String, Decimal)>), AppError> {
-    let sql = "SELECT currency, COUNT(*), SUM(total_minor) FROM sales_orders \
+    let sql = "SELECT currency, COUNT(*), CAST(SUM(total_minor) AS BIGINT) FROM sales_orders \
                WHERE customer_id = $1 AND status IN ('draft', 'confirmed') GROUP BY currency ORDER BY currency";
     let rows: Vec<(String, i64, i64)> = db_run!(db, p => sqlx::query_as(sql).bind(customer_id).fetch_all(p).await)?;
     Ok((rows.iter().map(|r| r.1).sum(), rows.into_iter().map(|(c, _, s)| (c, money_of(s))).collect()))

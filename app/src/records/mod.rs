@@ -138,6 +138,7 @@ impl Attached {
             "bank_accounts" => Msg::GoesBankAccounts,
             "attachments" => Msg::GoesAttachments,
             "mail" => Msg::GoesMail,
+            "orders" => Msg::GoesDraftOrders,
             _ => Msg::GoesHistory,
         }
     }

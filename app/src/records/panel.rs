@@ -137,7 +137,10 @@ fn AdminControls(
         },
     );
     view! {
-        <FormError error=delete_error />
+        // A refused deletion says why (documents issued), not only "check the fields".
+        {move || delete_error.get().map(|e| view! {
+            <div class="alert alert-error" role="alert" data-test="form-error">{e.explained(crate::ui::lang())}</div>
+        })}
         <FormError error=erase_error />
         <ActionForm action=delete attr:class="inline">
             <Names kind id version />

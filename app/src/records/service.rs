@@ -106,6 +106,9 @@ pub async fn delete(db: &Db, user: &CurrentUser, kind: RecordKind, id: i64, vers
     if h.version != version {
         return Err(AppError::Conflict);
     }
+    if store::issued_documents(db, kind, id).await? > 0 {
+        return Err(AppError::field("id", crate::core::ErrCode::HasDocuments));
+    }
     store::delete(db, kind, id, version, &h.name, user.id, h.customer_id).await?;
     // The customers whose contacts or counterparties went were marked stale in the same transaction.
     crate::customers::search::sweep(db, 100).await?;

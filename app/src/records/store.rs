@@ -29,6 +29,9 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("deal_contacts", "contact_id"),
     ("deal_contacts", "deal_id"),
     ("deal_stage_history", "deal_id"),
+    // Refused: a record that issued invoices is not deleted (see `issued_documents`).
+    ("invoices", "counterparty_id"),
+    ("invoices", "customer_id"),
     ("deals", "counterparty_id"),
     ("deals", "customer_id"),
     ("interactions", "contact_id"),
@@ -38,6 +41,9 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("mail_messages", "customer_id"),
     ("mail_messages", "interaction_id"),
     ("notifications", "task_id"),
+    ("sales_orders", "counterparty_id"),
+    ("sales_orders", "customer_id"),
+    ("sales_orders", "deal_id"),
     ("segment_members", "customer_id"),
     ("stock_documents", "customer_id"),
     ("sms_messages", "interaction_id"),
@@ -110,6 +116,7 @@ fn counts(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
             ),
             ("history", "SELECT COUNT(*) FROM audit_log WHERE customer_id = $1"),
             ("mail", "SELECT COUNT(*) FROM mail_messages WHERE customer_id = $1"),
+            ("orders", "SELECT COUNT(*) FROM sales_orders WHERE customer_id = $1 AND status = 'draft'"),
         ],
         RecordKind::Contact => {
             &[("history", "SELECT COUNT(*) FROM audit_log WHERE entity = 'contact' AND entity_id = $1")]
@@ -139,6 +146,22 @@ pub async fn deletion(db: &Db, kind: RecordKind, id: i64) -> Result<Vec<Attached
     Ok(goes)
 }
 
+/// How many documents past their draft (sales orders, invoices) name a customer or counterparty: such a
+/// record is not deleted (the documents are the company's records); it is archived, or its personal data
+/// erased. Other kinds have none.
+pub async fn issued_documents(db: &Db, kind: RecordKind, id: i64) -> Result<i64, AppError> {
+    let column = match kind {
+        RecordKind::Customer => "customer_id",
+        RecordKind::Counterparty => "counterparty_id",
+        _ => return Ok(0),
+    };
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM sales_orders WHERE {column} = $1 AND status <> 'draft') + \
+         (SELECT COUNT(*) FROM invoices WHERE {column} = $1)"
+    );
+    Ok(db_run!(db, p => sqlx::query_scalar(&sql).bind(id).fetch_one(p).await)?)
+}
+
 /// The statements that delete one record of `kind` and what hangs on it, in order (`$1` the record's id).
 fn steps(kind: RecordKind, postgres: bool) -> Vec<&'static str> {
     const TASK: &[&str] = &["DELETE FROM notifications WHERE task_id = $1", "DELETE FROM tasks WHERE id = $1"];
@@ -161,6 +184,7 @@ fn steps(kind: RecordKind, postgres: bool) -> Vec<&'static str> {
     ];
     const COUNTERPARTY: &[&str] = &[
         "UPDATE deals SET counterparty_id = NULL WHERE counterparty_id = $1",
+        "UPDATE sales_orders SET counterparty_id = NULL WHERE counterparty_id = $1",
         "DELETE FROM bank_accounts WHERE counterparty_id = $1",
         "DELETE FROM counterparty_owners WHERE counterparty_id = $1",
         "DELETE FROM counterparties WHERE id = $1",
@@ -169,6 +193,8 @@ fn steps(kind: RecordKind, postgres: bool) -> Vec<&'static str> {
         "DELETE FROM notifications WHERE task_id IN (SELECT id FROM tasks WHERE deal_id = $1)",
         "DELETE FROM tasks WHERE deal_id = $1",
         "UPDATE interactions SET deal_id = NULL WHERE deal_id = $1",
+        // An order made from the deal stays the customer's.
+        "UPDATE sales_orders SET deal_id = NULL WHERE deal_id = $1",
         "DELETE FROM deal_contacts WHERE deal_id = $1",
         "DELETE FROM deal_stage_history WHERE deal_id = $1",
         "DELETE FROM deals WHERE id = $1",
@@ -191,6 +217,8 @@ fn steps(kind: RecordKind, postgres: bool) -> Vec<&'static str> {
         "DELETE FROM audit_log WHERE customer_id = $1",
         // Stock documents are the warehouse's records and their movements the ledger's: they stay, unnamed.
         "UPDATE stock_documents SET customer_id = NULL WHERE customer_id = $1",
+        // Only drafts can be here: a customer with an order past its draft is not deleted (`issued_documents`).
+        "DELETE FROM sales_orders WHERE customer_id = $1 AND status = 'draft'",
     ];
     let mut out: Vec<&'static str> = match kind {
         RecordKind::Task => TASK.to_vec(),

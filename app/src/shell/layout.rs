@@ -39,6 +39,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents") view={Lazy::<StockDocumentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents/:id") view={Lazy::<StockDocumentRoute>::new()} ssr=SsrMode::Async />
@@ -73,6 +75,7 @@ fn page_kind(path: &str) -> Msg {
         ["mail", ..] => Msg::Mail,
         ["segments"] => Msg::NavSegments,
         ["orders", ..] => Msg::NavOrders,
+        ["invoices", ..] => Msg::NavInvoices,
         ["stock"] => Msg::StockDashboard,
         ["stock", "documents", ..] => Msg::StockDocuments,
         ["stock", "products", ..] => Msg::Catalog,
@@ -181,6 +184,8 @@ page_areas! {
     area_orders / preload_orders {
         OrdersRoute => crate::orders::page_list::OrdersPage,
         OrderRoute => crate::orders::page_order::OrderPage,
+        InvoicesRoute => crate::invoices::page_list::InvoicesPage,
+        InvoiceRoute => crate::invoices::page_invoice::InvoicePage,
     }
     area_stock / preload_stock {
         StockRoute => crate::stock::page_dashboard::StockDashboardPage,
@@ -309,11 +314,13 @@ fn SideNav(role: Role) -> impl IntoView {
         .filter(|m| on(m.key))
         .map(|m| {
             let href = m.paths[0];
-            // Customers also hold their segments; tasks their calendar; stock its documents, catalog, warehouses and prices.
+            // Customers also hold their segments; tasks their calendar; stock its documents, catalog, warehouses and
+            // prices; sales (orders) its invoices.
             let extra: &[(&str, Msg, &str)] = match m.key {
                 "customers" => &[("/segments", Msg::NavSegments, "nav-segments")],
                 "tasks" => &[("/calendar", Msg::NavCalendar, "nav-calendar")],
                 "stock" => &STOCK_LINKS,
+                "sales" => &[("/invoices", Msg::NavInvoices, "nav-invoices")],
                 _ => &[],
             };
             let segments = extra.iter().map(|&(href, label, test)| {

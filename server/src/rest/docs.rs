@@ -141,6 +141,13 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::orders::ship,
         super::orders::cancel,
         super::orders::close,
+        super::invoices::list,
+        super::invoices::create,
+        super::invoices::from_order,
+        super::invoices::get,
+        super::invoices::cancel,
+        super::invoices::settings,
+        super::invoices::save_settings,
         super::stock::products,
         super::stock::create_product,
         super::stock::product,
@@ -205,6 +212,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "mail", description = "Mailboxes (IMAP/SMTP) with their sync status, messages, templates"),
         (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files"),
         (name = "orders", description = "Sales orders: lines priced from price lists, confirmation with a reservation, shipments, cancel and close"),
+        (name = "invoices", description = "Invoices from orders or standalone, in UZS or another currency with its rate; cancellation; numbering"),
         (name = "stock", description = "The catalog, warehouses, stock documents (draft, post, receive, cancel), balances and the ledger"),
         (name = "webhooks", description = "Subscriptions of URLs to events, their deliveries and replays (administrators)")
     )

@@ -10,6 +10,7 @@ pub mod docs;
 pub mod events;
 pub mod imports;
 pub mod interactions;
+pub mod invoices;
 pub mod mail;
 pub mod orders;
 pub mod prices;
@@ -377,6 +378,11 @@ pub fn router() -> Router<AppState> {
         .route("/v1/orders/{id}/ship", axum::routing::post(orders::ship))
         .route("/v1/orders/{id}/cancel", axum::routing::post(orders::cancel))
         .route("/v1/orders/{id}/close", axum::routing::post(orders::close))
+        .route("/v1/orders/{id}/invoice", axum::routing::post(invoices::from_order))
+        .route("/v1/invoices", get(invoices::list).post(invoices::create))
+        .route("/v1/invoices/settings", get(invoices::settings).put(invoices::save_settings))
+        .route("/v1/invoices/{id}", get(invoices::get))
+        .route("/v1/invoices/{id}/cancel", axum::routing::post(invoices::cancel))
         .route("/v1/products", get(stock::products).post(stock::create_product))
         .route("/v1/products/{id}", get(stock::product).put(stock::update_product))
         .route(

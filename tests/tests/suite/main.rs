@@ -10,6 +10,7 @@ mod http_pages;
 mod idempotency;
 mod imports;
 mod interactions;
+mod invoices;
 mod mail;
 mod merge;
 mod orders;

@@ -8,31 +8,33 @@ use app::core::identity::Role;
 use serde_json::{Value, json};
 use tests::{TestApp, both_apps};
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> tests::Resp {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> tests::Resp {
     app.api("POST", path, Some(token), Some(body)).await
 }
 
 /// On hand and reserved of `product` in `warehouse`, as the API writes them.
-async fn stock(app: &TestApp, token: &str, warehouse: i64, product: i64) -> (String, String) {
+pub(crate) async fn stock(app: &TestApp, token: &str, warehouse: i64, product: i64) -> (String, String) {
     let b = app.get_json(token, &format!("/api/v1/stock/balances?warehouse_id={warehouse}&product_id={product}")).await;
     let item = &b["items"][0];
     (item["on_hand"].as_str().unwrap_or("none").to_string(), item["reserved"].as_str().unwrap_or("none").to_string())
 }
 
-struct Sales {
-    admin: String,
-    keeper: String,
-    manager: String,
-    other: String,
+/// What the sales suites start from: users, two warehouses, a chair (30 in stock, 300 on the default list,
+/// VAT 12 %), a delivery service (50,000, VAT-exempt) and a customer of the manager's.
+pub(crate) struct Sales {
+    pub(crate) admin: String,
+    pub(crate) keeper: String,
+    pub(crate) manager: String,
+    pub(crate) other: String,
     /// Empty; and the keeper's, with 30 chairs.
-    empty: i64,
-    store: i64,
-    chair: i64,
-    delivery: i64,
-    customer: i64,
+    pub(crate) empty: i64,
+    pub(crate) store: i64,
+    pub(crate) chair: i64,
+    pub(crate) delivery: i64,
+    pub(crate) customer: i64,
 }
 
-async fn sales(app: &TestApp) -> Sales {
+pub(crate) async fn sales(app: &TestApp) -> Sales {
     let (_, admin) = app.user_token("admin@karvon.uz", Role::Admin, None).await;
     let (keeper_id, keeper) = app.user_token("ombor@karvon.uz", Role::Storekeeper, None).await;
     let (_, manager) = app.user_token("m@karvon.uz", Role::Manager, None).await;
@@ -71,8 +73,8 @@ async fn sales(app: &TestApp) -> Sales {
     Sales { admin, keeper, manager, other, empty, store, chair, delivery, customer }
 }
 
-/// The messages a REST answer gives `field`.
-fn field_has(res: &tests::Resp, field: &str) -> bool {
+/// Whether a REST answer's validation failure names `field`.
+pub(crate) fn field_has(res: &tests::Resp, field: &str) -> bool {
     res.json()["fields"].get(field).is_some()
 }
 
@@ -254,6 +256,36 @@ async fn lifecycle(app: TestApp) {
     assert_eq!(theirs["items"], json!([]), "another manager's list: {theirs}");
     let kept = app.get_json(&s.keeper, "/api/v1/orders").await;
     assert_eq!(kept["items"].as_array().unwrap().len(), 1, "the keeper's list: {kept}");
+
+    // A deleted deal leaves its order with the customer.
+    let d = app.get_json(&s.admin, &format!("/api/v1/deals/{deal_id}")).await;
+    let r = app.api("DELETE", &format!("/api/v1/deals/{deal_id}?version={}", d["version"]), Some(&s.admin), None).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let o = app.get_json(m, &path).await;
+    assert!(o["deal_id"].is_null() && o["customer_id"] == s.customer, "{o}");
+    // A merge takes the orders to the survivor.
+    let twin = app.customer(m, "Mebel Savdo XK").await;
+    let merge = json!({"survivor_id": twin, "merged_id": s.customer, "survivor_version": 1,
+        "merged_version": app.get_json(m, &format!("/api/v1/customers/{}", s.customer)).await["version"]});
+    let r = post(&app, m, "/api/v1/customers/merge", merge).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.get_json(m, &path).await["customer_id"], twin);
+    // Documents were issued to it: the customer is not deleted (it is archived or erased instead).
+    let v = app.get_json(m, &format!("/api/v1/customers/{twin}")).await["version"].clone();
+    let r = app.api("DELETE", &format!("/api/v1/customers/{twin}?version={v}"), Some(&s.admin), None).await;
+    assert!(r.status == 422 && field_has(&r, "id"), "{}", r.body);
+    assert_eq!(app.api("GET", &path, Some(m), None).await.status, 200);
+    // A customer with drafts only goes with them.
+    let lone = app.customer(m, "Bir martalik").await;
+    let draft =
+        post(&app, m, "/api/v1/orders", json!({"customer_id": lone, "lines": [{"product_id": chair, "qty": "1"}]}))
+            .await;
+    let draft = draft.json()["id"].as_i64().unwrap();
+    let preview = app.get_json(&s.admin, &format!("/api/v1/customers/{lone}/deletion")).await;
+    assert!(preview.to_string().contains("orders"), "{preview}");
+    let r = app.api("DELETE", &format!("/api/v1/customers/{lone}?version=1"), Some(&s.admin), None).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(app.api("GET", &format!("/api/v1/orders/{draft}"), Some(&s.admin), None).await.status, 404);
 }
 
 both_apps!(orders_lifecycle, lifecycle);

@@ -159,6 +159,14 @@ const REST: &[(&str, &str, &str, [u16; 8])] = &[
     ("POST", "/api/v1/orders/{order}/ship", r#"{"version":0}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
     ("POST", "/api/v1/orders/{order}/cancel", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401, 403]),
     ("POST", "/api/v1/orders/{order}/close", r#"{"version":0}"#, [401, 422, 403, 403, 422, 401, 401, 403]),
+    // A draft is not invoiced (422); a storekeeper sees no invoices.
+    ("POST", "/api/v1/orders/{order}/invoice", "{}", [401, 422, 403, 403, 422, 401, 401, 403]),
+    ("GET", "/api/v1/invoices", "", [401, 200, 200, 200, 200, 401, 401, 403]),
+    ("POST", "/api/v1/invoices", r#"{"customer_id":{customer},"currency":"XXX","lines":[]}"#, [401, 422, 403, 403, 422, 401, 401, 403]),
+    ("GET", "/api/v1/invoices/{invoice}", "", [401, 200, 403, 403, 200, 401, 401, 403]),
+    ("POST", "/api/v1/invoices/{invoice}/cancel", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401, 403]),
+    ("GET", "/api/v1/invoices/settings", "", [401, 200, 200, 200, 200, 401, 401, 403]),
+    ("PUT", "/api/v1/invoices/settings", r#"{"prefix":"s f","payment_days":10}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
     // Everyone reads prices (a manager quotes them); administrators keep the lists.
     ("GET", "/api/v1/price-lists", "", [401, 200, 200, 200, 200, 401, 401, 200]),
     ("POST", "/api/v1/price-lists", r#"{"name":""}"#, [401, 403, 403, 403, 422, 401, 401, 403]),
@@ -328,6 +336,14 @@ impl World {
             .as_i64()
             .unwrap();
         let order = post("/api/v1/orders/from-deal", &a, json!({"deal_id": deal["id"]})).await["id"].as_i64().unwrap();
+        let invoice = post(
+            "/api/v1/invoices",
+            &a,
+            json!({"customer_id": customer, "lines": [{"product_id": product, "qty": "1", "price": "1000", "price_reason": "Sinov"}]}),
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap();
         let pricelist = post("/api/v1/price-lists", &admin, json!({"name": "Chakana"})).await["id"].as_i64().unwrap();
         let group = post("/api/v1/product-groups", &admin, json!({"name": "Mebel"})).await["id"].as_i64().unwrap();
         let ids = vec![
@@ -358,6 +374,7 @@ impl World {
             ("reason", reason.to_string()),
             ("deal", deal["id"].to_string()),
             ("order", order.to_string()),
+            ("invoice", invoice.to_string()),
             ("secret", "not-the-secret-0123456789".into()),
         ];
         let tokens = [None, Some(a), Some(b), Some(head), Some(admin), Some(d), Some(revoked), Some(keeper)];
@@ -515,6 +532,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("orders/add-line", Gate::User), ("orders/remove-line", Gate::User), ("orders/save-head", Gate::User),
     ("orders/act", Gate::User), ("orders/ship", Gate::User), ("orders/of-customer", Gate::User),
     ("orders/of-deal", Gate::User),
+    ("invoices/list", Gate::User), ("invoices/get", Gate::User), ("invoices/from-order", Gate::User),
+    ("invoices/cancel", Gate::User), ("invoices/of-customer", Gate::User), ("invoices/of-order", Gate::User),
     ("records/archive", Gate::User), ("stock/dashboard", Gate::User),
     ("stock/documents", Gate::User), ("stock/document", Gate::User), ("stock/create-document", Gate::User),
     ("stock/document-act", Gate::User), ("stock/products", Gate::User), ("stock/product", Gate::User),
