@@ -99,7 +99,7 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
             <dt>{t(Msg::Manager)}</dt><dd>{i.manager_name.clone()}</dd>
             {i.note.clone().map(|n| view! { <dt>{t(Msg::Notes)}</dt><dd>{n}</dd> })}
         </dl>
-        <div class="table-wrap">
+        <div class="table-scroll">
             <table class="table lines" data-test="invoice-lines">
                 <thead>
                     <tr>

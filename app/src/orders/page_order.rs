@@ -199,7 +199,7 @@ fn Lines(o: Order, editing: bool, has_reserved: bool, remove: ServerAction<Remov
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-scroll">
             <table class="table lines" data-test="order-lines">
                 <thead>
                     <tr>
