@@ -66,10 +66,7 @@ pub async fn invoice_order(
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(crate::orders::MODULE.key)?;
-        let rate = match rate.map(|v| v.replace([' ', '\u{a0}'], "").replace(',', ".")).filter(|v| !v.is_empty()) {
-            None => None,
-            Some(v) => Some(v.parse().map_err(|_| AppError::field("rate", crate::core::ErrCode::NotANumber))?),
-        };
+        let rate = crate::orders::api::decimal("rate", rate.as_deref())?;
         let terms = super::InvoiceTerms { invoice_date, due_date, rate, contract_no, contract_date, note: None };
         let input = super::InvoiceFromOrder { terms, lines: Vec::new() };
         let invoice = super::service::from_order(&db, ctx.user()?, order, &input).await?;

@@ -177,7 +177,14 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewInvoice) -> Result<I
             total_minor: l.total_minor,
         })
         .collect();
-    issue(db, user, customer.id, input.counterparty_id, None, customer.manager_id, currency, terms, lines).await
+    let to = Billed {
+        customer_id: customer.id,
+        counterparty_id: input.counterparty_id,
+        order_id: None,
+        manager_id: customer.manager_id,
+        currency,
+    };
+    issue(db, user, to, terms, lines).await
 }
 
 /// Issues an invoice of an order (confirmed, shipped or closed): the lines given, or what the module's rule
@@ -254,32 +261,41 @@ pub async fn from_order(
             }
         })
         .collect();
-    let currency = order.currency.clone();
-    issue(db, user, order.customer_id, order.counterparty_id, Some(order.id), order.manager_id, currency, terms, lines)
-        .await
+    let to = Billed {
+        customer_id: order.customer_id,
+        counterparty_id: order.counterparty_id,
+        order_id: Some(order.id),
+        manager_id: order.manager_id,
+        currency: order.currency,
+    };
+    issue(db, user, to, terms, lines).await
 }
 
-/// Writes a checked invoice and tells who listens.
-#[allow(clippy::too_many_arguments)]
-async fn issue(
-    db: &Db,
-    user: &CurrentUser,
+/// Whom an invoice bills and in what: its customer (and counterparty), order, manager and currency.
+struct Billed {
     customer_id: i64,
     counterparty_id: Option<i64>,
     order_id: Option<i64>,
     manager_id: i64,
     currency: String,
+}
+
+/// Writes a checked invoice and tells who listens.
+async fn issue(
+    db: &Db,
+    user: &CurrentUser,
+    to: Billed,
     terms: Terms,
     lines: Vec<LineValues>,
 ) -> Result<Invoice, AppError> {
     let (invoice_date, due_date, rate_micro, contract_no, contract_date, note) = terms;
     let v = InvoiceValues {
         prefix: settings_of(db).await?.prefix,
-        customer_id,
-        counterparty_id,
-        order_id,
-        manager_id,
-        currency,
+        customer_id: to.customer_id,
+        counterparty_id: to.counterparty_id,
+        order_id: to.order_id,
+        manager_id: to.manager_id,
+        currency: to.currency,
         rate_micro,
         invoice_date,
         due_date,

@@ -8,7 +8,7 @@ use super::{Invoice, InvoiceLine, InvoicePage, InvoiceStatus, InvoiceSummary, in
 use crate::core::db::{BeginWrite, Db, Rows, V};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
-use crate::orders::store::{in_unit, percent};
+use crate::orders::store::percent;
 use crate::stock::store::{cut_page, opt_id};
 use crate::stock::{money_of, qty_of};
 
@@ -380,9 +380,4 @@ pub async fn billable(db: &Db, order_id: i64) -> Result<Vec<Billable>, AppError>
                l.invoiced_milli, l.price_minor, l.discount_bp, l.vat_bp FROM sales_order_lines l \
                JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no";
     Ok(db_run!(db, p => sqlx::query_as(sql).bind(order_id).fetch_all(p).await)?)
-}
-
-/// Base-unit thousandths as a quantity in a unit (for messages).
-pub fn shown(base_milli: i64, factor_milli: i64) -> Decimal {
-    in_unit(base_milli, factor_milli)
 }

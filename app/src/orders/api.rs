@@ -25,7 +25,7 @@ pub struct OrderView {
 
 /// A form's decimal (spaces dropped, a comma as the decimal point); `NotANumber` as `field`.
 #[cfg(feature = "ssr")]
-fn decimal(field: &str, v: Option<&str>) -> Result<Option<rust_decimal::Decimal>, AppError> {
+pub(crate) fn decimal(field: &str, v: Option<&str>) -> Result<Option<rust_decimal::Decimal>, AppError> {
     match v.map(|v| v.replace([' ', '\u{a0}'], "").replace(',', ".")).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| AppError::field(field, crate::core::ErrCode::NotANumber)),
