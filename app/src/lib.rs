@@ -15,6 +15,7 @@ pub mod interactions;
 pub mod invoices;
 pub mod mail;
 pub mod orders;
+pub mod payments;
 pub mod records;
 pub mod segments;
 pub mod settings;

@@ -896,7 +896,7 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   await tablet.close();
 });
 
-test('orders: a deal becomes an order, priced from the list, confirmed, shipped in two parts', async ({ page }) => {
+test('orders: a deal becomes an order, priced from the list, confirmed, shipped in two parts, invoiced, paid', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   const origin = { origin: new URL(page.url()).origin };
   const post = async (path: string, data: object) => {
@@ -912,6 +912,7 @@ test('orders: a deal becomes an order, priced from the list, confirmed, shipped 
   await post('/api/v1/stock-documents', { kind: 'receipt', warehouse_id: wh.id, post: true, lines: [{ product_id: desk.id, qty: '10', unit_cost: '900000' }] });
   const customer = await post('/api/v1/customers', { name: 'Ofis Jihoz MChJ' });
   const deal = await post('/api/v1/deals', { title: 'Ofis uchun stollar', customer_id: customer.id, amount: '5000000' });
+  const bank = await post('/api/v1/money-accounts', { name: 'Kapitalbank', kind: 'bank', bank_code: '00440', account_no: '20208000900123456001' });
 
   // The deal page makes the order; lines come from the price list, found by the scanned barcode.
   await page.goto(`/deals/${deal.id}`);
@@ -961,6 +962,20 @@ test('orders: a deal becomes an order, priced from the list, confirmed, shipped 
   await expect(page.locator('[data-test=invoice-line]')).toHaveCount(2);
   await expect(page.locator('[data-test=invoice-total]')).toContainText('6,720,000');
   await shot(page, 'invoice');
+
+  // Part of it paid, recorded on the invoice page: the payment pays this invoice, the rest stays open.
+  await page.locator('[data-test=pay-invoice] summary').click();
+  await page.locator('[data-test=pay-invoice] [data-test=field-amount]').fill('3000000');
+  await page.locator('[data-test=pay-invoice] [data-test=field-doc_no]').fill('PP-118');
+  await page.locator('[data-test=pay-invoice-submit]').click();
+  await expect(page).toHaveURL(/\/payments\/\d+$/);
+  await hydrated(page);
+  await expect(page.locator('[data-test=payment-allocated]')).toContainText('3,000,000');
+  await expect(page.locator('[data-test=allocation]')).toHaveCount(1);
+  await shot(page, 'payment');
+  await page.locator('[data-test=allocation] a').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+$/);
+  await expect(page.locator('[data-test=invoice-open]')).toContainText('3,720,000');
   await page.locator('[data-test=invoice-order-link]').click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);
   await expect(page.locator('[data-test=order-invoices] [data-test=invoice-row]')).toHaveCount(1);
@@ -973,12 +988,24 @@ test('orders: a deal becomes an order, priced from the list, confirmed, shipped 
   await page.goto(`/customers/${customer.id}`);
   await expect(page.locator('[data-test=customer-order]')).toHaveCount(1);
   await expect(page.locator('[data-test=customer-invoices] [data-test=invoice-row]')).toHaveCount(1);
+  await expect(page.locator('[data-test=debt-open]')).toContainText('3,720,000');
+  // A payment posted elsewhere shows on the open card at once.
+  await hydrated(page);
+  await page.waitForTimeout(500); // its money event stream is open
+  await post('/api/v1/payments', { account_id: bank.id, customer_id: customer.id, amount: '720000', purpose: 'Qisman to\'lov' });
+  await expect(page.locator('[data-test=debt-open]')).toContainText('3,000,000');
   await shot(page, 'customer-orders');
   await page.goto('/orders');
   await shot(page, 'orders');
   await page.goto('/invoices');
   await expect(page.locator('[data-test=invoice-row]')).toHaveCount(1);
   await shot(page, 'invoices');
+  await page.goto('/payments');
+  await expect(page.locator('[data-test=payment-row]')).toHaveCount(2);
+  await shot(page, 'payments');
+  await page.goto('/receivables');
+  await expect(page.locator('[data-test=aging-row]')).toHaveCount(1);
+  await shot(page, 'receivables');
 });
 
 test('switching a module off hides it', async ({ page }) => {
@@ -996,7 +1023,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices', '/payments', '/receivables']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1376,7 +1403,7 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
     '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices',
-    '/orders', '/invoices']) {
+    '/orders', '/invoices', '/payments', '/receivables']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

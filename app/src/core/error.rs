@@ -105,6 +105,16 @@ pub enum ErrCode {
     InvalidPrefix,
     DueBeforeDate,
     NothingToInvoice,
+    /// An invoice paid from a payment in another currency.
+    OtherCurrency,
+    /// More than an invoice has open.
+    MoreThanOpen,
+    /// Allocations past what a payment has left.
+    MoreThanPayment,
+    /// No invoice number or taxpayer id names the payer.
+    UnknownPayer,
+    /// A taxpayer id of several customers' counterparties.
+    AmbiguousPayer,
 }
 
 impl ErrCode {
@@ -202,6 +212,11 @@ impl ErrCode {
             ErrCode::InvalidPrefix => Msg::ErrInvalidPrefix,
             ErrCode::DueBeforeDate => Msg::ErrDueBeforeDate,
             ErrCode::NothingToInvoice => Msg::ErrNothingToInvoice,
+            ErrCode::OtherCurrency => Msg::ErrOtherCurrency,
+            ErrCode::MoreThanOpen => Msg::ErrMoreThanOpen,
+            ErrCode::MoreThanPayment => Msg::ErrMoreThanPayment,
+            ErrCode::UnknownPayer => Msg::ErrUnknownPayer,
+            ErrCode::AmbiguousPayer => Msg::ErrAmbiguousPayer,
         }
     }
 }

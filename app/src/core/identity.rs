@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::{Lang, Msg};
 
 /// What a user may do. A manager sees their own records, a sales head their team's, an administrator all; a
-/// storekeeper works in stock and, in the CRM, is scoped like a manager.
+/// storekeeper works in stock and, in the CRM, is scoped like a manager; an accountant sees every customer's
+/// money (orders, invoices, payments, debts), issues invoices and posts payments, and in the CRM is scoped
+/// like a manager (no one's deals to edit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -15,10 +17,12 @@ pub enum Role {
     Manager,
     /// Keeps the catalog and posts the stock documents of the warehouses they keep; sees no one's customers.
     Storekeeper,
+    /// Invoices and payments of all customers; reads their orders; edits no deals.
+    Accountant,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::SalesHead, Role::Manager, Role::Storekeeper];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::SalesHead, Role::Manager, Role::Storekeeper, Role::Accountant];
 
     /// The value stored in the database and sent over the API.
     pub fn as_str(self) -> &'static str {
@@ -27,6 +31,7 @@ impl Role {
             Role::SalesHead => "sales_head",
             Role::Manager => "manager",
             Role::Storekeeper => "storekeeper",
+            Role::Accountant => "accountant",
         }
     }
 
@@ -47,6 +52,7 @@ impl Role {
             Role::SalesHead => Msg::RoleSalesHead,
             Role::Manager => Msg::RoleManager,
             Role::Storekeeper => Msg::RoleStorekeeper,
+            Role::Accountant => Msg::RoleAccountant,
         }
     }
 }
@@ -86,6 +92,16 @@ impl CurrentUser {
             (Role::Admin, _) => Scope::All,
             (Role::SalesHead, Some(team_id)) => Scope::Team { team_id, user_id: self.id },
             _ => Scope::Own { user_id: self.id },
+        }
+    }
+
+    /// Whose money (orders, invoices, payments, debts) the user sees: none for a storekeeper, every
+    /// customer's for an administrator or an accountant, otherwise that of the customers in their scope.
+    pub fn money_scope(&self) -> Option<Scope> {
+        match self.role {
+            Role::Storekeeper => None,
+            Role::Admin | Role::Accountant => Some(Scope::All),
+            Role::Manager | Role::SalesHead => Some(self.scope()),
         }
     }
 
@@ -131,5 +147,9 @@ mod tests {
         assert_eq!(user(Role::Manager, Some(3)).scope(), Scope::Own { user_id: 7 });
         assert_eq!(Role::parse("sales_head"), Some(Role::SalesHead));
         assert_eq!(Role::parse("boss"), None);
+        assert_eq!(user(Role::Accountant, Some(3)).scope(), Scope::Own { user_id: 7 });
+        assert_eq!(user(Role::Accountant, Some(3)).money_scope(), Some(Scope::All));
+        assert_eq!(user(Role::Manager, None).money_scope(), Some(Scope::Own { user_id: 7 }));
+        assert_eq!(user(Role::Storekeeper, None).money_scope(), None);
     }
 }

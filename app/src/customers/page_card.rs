@@ -115,6 +115,17 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    // The money panel follows payments and invoices live, on its own.
+    let money_changes = RwSignal::new(0u32);
+    let money = Resource::new(
+        move || (id(), changes.get(), money_changes.get()),
+        move |(id, _, _)| async move {
+            match id {
+                Some(id) if !sales_off => crate::payments::api::money_of_customer(id).await,
+                _ => Err(AppError::NotFound),
+            }
+        },
+    );
     let cursor = RwSignal::new(None::<String>);
     let timeline = Resource::new(
         move || (id(), cursor.get(), saved.get(), changes.get(), record_changes.get()),
@@ -196,6 +207,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     {tasks_on.then(|| view! { <div class="slot-2"><CustomerTasks customer_id=id changes list=tasks /></div> })}
                                     {(!deals_off).then(|| view! { <div class="slot-3"><CustomerDealsPanel customer_id=id data=deals create=create_deal /></div> })}
                                     {(!sales_off).then(|| view! { <div class="slot-3"><crate::orders::panel::CustomerOrdersPanel customer_id=id data=orders /></div> })}
+                                    {(!sales_off).then(|| view! { <div class="slot-3"><crate::payments::panel::CustomerMoneyPanel customer_id=id data=money changes=money_changes /></div> })}
                                     {(!sales_off).then(|| view! { <div class="slot-3"><crate::invoices::panel::CustomerInvoicesPanel data=invoices /></div> })}
                                     <div class="slot-7"><CounterpartiesPanel customer_id=id changes list=counterparties /></div>
                                     <details class="panel slot-8 edit-customer" data-test="edit-customer">

@@ -60,6 +60,12 @@ pub async fn get_with(db: &Db, user: &CurrentUser, id: i64, defs: &[CustomField]
     Ok(c)
 }
 
+/// A customer whose money (orders, invoices, payments, debts) `user` may see ([`CurrentUser::money_scope`]):
+/// `Forbidden` for a storekeeper, `NotFound` outside the scope.
+pub async fn money_of(db: &Db, user: &CurrentUser, id: i64) -> Result<Customer, AppError> {
+    store::get(db, user.money_scope().ok_or(AppError::Forbidden)?, id).await
+}
+
 /// Validates and creates a customer; the responsible manager defaults to `user`.
 pub async fn create(db: &Db, user: &CurrentUser, input: &NewCustomer) -> Result<Customer, AppError> {
     let defs = fields::list(db, FieldEntity::Customer).await?;

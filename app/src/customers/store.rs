@@ -657,6 +657,7 @@ pub const MERGE_MOVES: &[&str] = &[
     "stock_documents",
     "sales_orders",
     "invoices",
+    "payments",
 ];
 
 /// Tables a merge handles by their own rule: tags and contacts are united, segment memberships kept once,
@@ -722,4 +723,11 @@ pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<
         tx.commit().await.map(|_| true)
     }.await)?;
     if ok { Ok(()) } else { Err(AppError::Conflict) }
+}
+
+/// The responsible manager of a customer, if it exists (live events name them, so that each listener's
+/// scope decides who hears of a change).
+pub async fn manager_of(db: &Db, id: i64) -> Result<Option<i64>, AppError> {
+    let sql = "SELECT manager_id FROM customers WHERE id = $1";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
 }

@@ -14,8 +14,10 @@ use crate::core::request::{session, set_status};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceView {
     pub invoice: Invoice,
-    /// Cancel it (sales staff in whose scope the customer is).
+    /// Cancel it (whoever sees the customer's money).
     pub may_cancel: bool,
+    /// Record a payment of it (administrators and accountants, while it is open).
+    pub may_pay: bool,
 }
 
 /// A page of invoices, newest first: all or one status, by a part of the number.
@@ -46,9 +48,13 @@ pub async fn load_invoice(id: i64) -> Result<InvoiceView, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(crate::orders::MODULE.key)?;
-        let invoice = super::service::get(&db, ctx.user()?, id).await?;
+        let user = ctx.user()?;
+        let invoice = super::service::get(&db, user, id).await?;
         let may_cancel = invoice.status == super::InvoiceStatus::Issued;
-        Ok(InvoiceView { invoice, may_cancel })
+        let keeps_money =
+            matches!(user.role, crate::core::identity::Role::Admin | crate::core::identity::Role::Accountant);
+        let may_pay = keeps_money && may_cancel && invoice.paid < invoice.total;
+        Ok(InvoiceView { invoice, may_cancel, may_pay })
     };
     run.await.inspect_err(set_status)
 }

@@ -149,6 +149,9 @@ pub struct Invoice {
     pub vat: Decimal,
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub total: Decimal,
+    /// What payments have paid of it.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub paid: Decimal,
     pub lines: Vec<InvoiceLine>,
     pub created_at: Millis,
     pub version: i64,
@@ -170,6 +173,8 @@ pub struct InvoiceSummary {
     pub currency: String,
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub total: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub paid: Decimal,
 }
 
 /// A page of invoices, newest first.

@@ -97,8 +97,17 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
                 <dd>{c} {i.contract_date.clone().map(|d| format!(" · {}", calendar_date(l, &d)))}</dd>
             })}
             <dt>{t(Msg::Manager)}</dt><dd>{i.manager_name.clone()}</dd>
+            {(i.status == super::InvoiceStatus::Issued).then(|| view! {
+                <dt>{t(Msg::PaidSum)}</dt><dd data-test="invoice-paid">{money(l, i.paid, &i.currency)}</dd>
+                <dt>{t(Msg::OpenSum)}</dt>
+                <dd data-test="invoice-open">{money(l, i.total - i.paid, &i.currency)}</dd>
+            })}
             {i.note.clone().map(|n| view! { <dt>{t(Msg::Notes)}</dt><dd>{n}</dd> })}
         </dl>
+        {v.may_pay.then(|| view! {
+            <crate::payments::panel::PayInvoiceForm customer_id=i.customer_id number=i.number.clone()
+                open=(i.total - i.paid).to_string() />
+        })}
         <div class="table-scroll">
             <table class="table lines" data-test="invoice-lines">
                 <thead>

@@ -76,6 +76,7 @@ pub fn InvoiceTable(invoices: Vec<InvoiceSummary>, with_customer: bool) -> impl 
                     {with_customer.then(|| view! { <th>{t(Msg::Customer)}</th> })}
                     <th class="hide-sm">{t(Msg::DueDate)}</th>
                     <th class="num">{t(Msg::TotalSum)}</th>
+                    <th class="num hide-sm">{t(Msg::OpenSum)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -91,6 +92,9 @@ pub fn InvoiceTable(invoices: Vec<InvoiceSummary>, with_customer: bool) -> impl 
                         })}
                         <td class="hide-sm">{calendar_date(l, &i.due_date)}</td>
                         <td class="num">{money(l, i.total, &i.currency)}</td>
+                        <td class="num hide-sm" data-test="invoice-row-open">
+                            {(i.status == InvoiceStatus::Issued && i.paid < i.total).then(|| money(l, i.total - i.paid, &i.currency))}
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>

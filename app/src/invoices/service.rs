@@ -1,6 +1,6 @@
-//! Invoices with their rules. Whoever sees a customer sees its invoices; sales staff in whose scope the
-//! customer is issue and cancel them (a storekeeper does neither); administrators set the numbering prefix
-//! and the payment days.
+//! Invoices with their rules. Whoever sees a customer's money sees, issues and cancels its invoices: sales
+//! staff those of the customers in their scope, accountants and administrators all (a storekeeper none);
+//! administrators set the numbering prefix and the payment days.
 
 use rust_decimal::Decimal;
 
@@ -17,10 +17,7 @@ use crate::stock::{qty_milli, to_base};
 
 /// Refuses unless `user` may read the invoices of `customer_id`.
 async fn may_read(db: &Db, user: &CurrentUser, customer_id: i64) -> Result<crate::customers::Customer, AppError> {
-    if user.role == Role::Storekeeper {
-        return Err(AppError::Forbidden);
-    }
-    crate::customers::service::get(db, user, customer_id).await
+    crate::customers::service::money_of(db, user, customer_id).await
 }
 
 /// One invoice `user` may read.
@@ -31,12 +28,9 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Invoice, AppErr
 
 /// A page of the invoices `user` may read.
 pub async fn list(db: &Db, user: &CurrentUser, mut q: InvoiceQuery) -> Result<InvoicePage, AppError> {
-    if user.role == Role::Storekeeper {
-        return Err(AppError::Forbidden);
-    }
-    q.scope = Some(user.scope());
+    q.scope = Some(user.money_scope().ok_or(AppError::Forbidden)?);
     if let Some(c) = q.customer_id {
-        crate::customers::service::get(db, user, c).await?;
+        may_read(db, user, c).await?;
     }
     if let Some(o) = q.order_id {
         crate::orders::service::get(db, user, o).await?;
@@ -104,25 +98,7 @@ async fn check_terms(db: &Db, c: &mut Checks, currency: &str, t: &InvoiceTerms) 
             d => d.unwrap_or_default(),
         },
     };
-    let rate_micro = if currency == "UZS" {
-        1_000_000
-    } else {
-        match t.rate {
-            None => {
-                c.fail("rate", ErrCode::Required);
-                0
-            }
-            Some(r) if r <= Decimal::ZERO || r > Decimal::from(1_000_000_000) => {
-                c.fail("rate", ErrCode::OutOfRange);
-                0
-            }
-            Some(r) if (r * Decimal::from(1_000_000)).fract() != Decimal::ZERO => {
-                c.fail("rate", ErrCode::TooPrecise);
-                0
-            }
-            Some(r) => i64::try_from((r * Decimal::from(1_000_000)).trunc()).unwrap_or(0),
-        }
-    };
+    let rate_micro = rate_micro(c, currency, t.rate);
     let contract_no = c.opt_text("contract_no", t.contract_no.as_deref(), 100);
     let contract_date = match t.contract_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
@@ -132,12 +108,32 @@ async fn check_terms(db: &Db, c: &mut Checks, currency: &str, t: &InvoiceTerms) 
     Ok((date, due, rate_micro, contract_no, contract_date, note))
 }
 
+/// A currency's rate to UZS in millionths (`rate`): 1,000,000 for UZS; required, positive, at most six
+/// decimals and a billion for any other.
+pub(crate) fn rate_micro(c: &mut Checks, currency: &str, rate: Option<Decimal>) -> i64 {
+    if currency == "UZS" {
+        return 1_000_000;
+    }
+    match rate {
+        None => {
+            c.fail("rate", ErrCode::Required);
+            0
+        }
+        Some(r) if r <= Decimal::ZERO || r > Decimal::from(1_000_000_000) => {
+            c.fail("rate", ErrCode::OutOfRange);
+            0
+        }
+        Some(r) if (r * Decimal::from(1_000_000)).fract() != Decimal::ZERO => {
+            c.fail("rate", ErrCode::TooPrecise);
+            0
+        }
+        Some(r) => i64::try_from((r * Decimal::from(1_000_000)).trunc()).unwrap_or(0),
+    }
+}
+
 /// Issues a standalone invoice: lines priced like an order's (the customer's list on the invoice's date).
 pub async fn create(db: &Db, user: &CurrentUser, input: &NewInvoice) -> Result<Invoice, AppError> {
-    if user.role == Role::Storekeeper {
-        return Err(AppError::Forbidden);
-    }
-    let customer = match crate::customers::service::get(db, user, input.customer_id).await {
+    let customer = match may_read(db, user, input.customer_id).await {
         Err(AppError::NotFound) => return Err(AppError::field("customer_id", ErrCode::InvalidChoice)),
         other => other?,
     };
@@ -311,10 +307,7 @@ async fn issue(
 /// Cancels an issued invoice at `version` (sales staff in whose scope its customer is).
 pub async fn cancel(db: &Db, user: &CurrentUser, id: i64, version: i64) -> Result<Invoice, AppError> {
     let head = store::head(db, id).await?;
-    if user.role == Role::Storekeeper {
-        return Err(AppError::Forbidden);
-    }
-    crate::customers::service::get(db, user, head.customer_id).await?;
+    may_read(db, user, head.customer_id).await?;
     if head.status != InvoiceStatus::Issued {
         return Err(AppError::field("status", ErrCode::WrongStatus));
     }
@@ -323,11 +316,12 @@ pub async fn cancel(db: &Db, user: &CurrentUser, id: i64, version: i64) -> Resul
 }
 
 /// The invoice as it is now; its order's page and its customer's card hear of it.
-async fn after_change(db: &Db, id: i64) -> Result<Invoice, AppError> {
+pub(crate) async fn after_change(db: &Db, id: i64) -> Result<Invoice, AppError> {
     use crate::core::events::{self, Event};
     let invoice = store::get(db, id).await?;
+    let manager = crate::customers::store::manager_of(db, invoice.customer_id).await?;
     let data = serde_json::json!({"invoice_id": invoice.id, "customer_id": invoice.customer_id,
-        "order_id": invoice.order_id, "status": invoice.status});
+        "manager_id": manager, "order_id": invoice.order_id, "status": invoice.status});
     events::publish(db, &Event { user_id: 0, name: super::EVENT.into(), id: Some(invoice.id), data }).await;
     if let Some(order) = invoice.order_id {
         let data = serde_json::json!({"order_id": order, "customer_id": invoice.customer_id});

@@ -114,7 +114,8 @@ pub async fn create(db: &Db, user_id: i64, v: &InvoiceValues) -> Result<i64, App
     })
 }
 
-/// Cancels an issued invoice at `version`; what it billed of its order's lines is billable again.
+/// Cancels an issued invoice at `version`; what it billed of its order's lines is billable again, what
+/// payments paid of it is their advance again.
 pub async fn cancel(db: &Db, user_id: i64, id: i64, version: i64) -> Result<(), AppError> {
     let now = now_millis();
     db_run!(db, p => {
@@ -136,6 +137,20 @@ pub async fn cancel(db: &Db, user_id: i64, id: i64, version: i64) -> Result<(), 
             sqlx::query("UPDATE sales_orders SET updated_at = $1, version = version + 1 WHERE id = $2")
                 .bind(now).bind(order).execute(&mut *tx).await?;
         }
+        // What payments paid of it is theirs again (the customer's advance), by append-only rows.
+        let paid: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT payment_id, CAST(SUM(amount_minor) AS BIGINT) FROM payment_allocations WHERE invoice_id = $1 \
+             GROUP BY payment_id HAVING SUM(amount_minor) > 0 ORDER BY payment_id")
+            .bind(id).fetch_all(&mut *tx).await?;
+        for (payment, amount) in &paid {
+            sqlx::query(
+                "INSERT INTO payment_allocations (payment_id, invoice_id, amount_minor, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)")
+                .bind(payment).bind(id).bind(-amount).bind(user_id).bind(now).execute(&mut *tx).await?;
+            sqlx::query("UPDATE payments SET allocated_minor = allocated_minor - $1 WHERE id = $2")
+                .bind(amount).bind(payment).execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE invoices SET paid_minor = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
         crate::audit!(tx, customer, "invoice", id, "cancelled", &[], user_id, now)?;
         tx.commit().await?;
         Ok(())
@@ -181,6 +196,7 @@ struct HeadRow {
     net_minor: i64,
     vat_minor: i64,
     total_minor: i64,
+    paid_minor: i64,
     created_at: i64,
     version: i64,
     cancelled_at: Option<i64>,
@@ -208,7 +224,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Invoice, AppError> {
     let sql = "SELECT i.id, i.number, i.status, i.customer_id, c.name AS customer_name, i.counterparty_id, \
                cp.legal_name AS counterparty_name, i.order_id, o.number AS order_number, i.manager_id, \
                u.name AS manager_name, i.currency, i.rate_micro, i.invoice_date, i.due_date, i.contract_no, \
-               i.contract_date, i.note, i.net_minor, i.vat_minor, i.total_minor, i.created_at, i.version, i.cancelled_at \
+               i.contract_date, i.note, i.net_minor, i.vat_minor, i.total_minor, i.paid_minor, i.created_at, i.version, \
+               i.cancelled_at \
                FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN users u ON u.id = i.manager_id \
                LEFT JOIN counterparties cp ON cp.id = i.counterparty_id LEFT JOIN sales_orders o ON o.id = i.order_id \
                WHERE i.id = $1";
@@ -240,6 +257,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Invoice, AppError> {
         net: money_of(h.net_minor),
         vat: money_of(h.vat_minor),
         total: money_of(h.total_minor),
+        paid: money_of(h.paid_minor),
         lines: lines
             .into_iter()
             .map(|l| InvoiceLine {
@@ -293,10 +311,11 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
         due_date: String,
         currency: String,
         total_minor: i64,
+        paid_minor: i64,
     }
     // `c` is what the scope's condition names: the customer's table.
     let mut sql = "SELECT i.id, i.number, i.status, i.customer_id, c.name AS customer_name, i.order_id, \
-                   i.invoice_date, i.due_date, i.currency, i.total_minor \
+                   i.invoice_date, i.due_date, i.currency, i.total_minor, i.paid_minor \
                    FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1 = 1"
         .to_string();
     let mut args = Vec::new();
@@ -337,6 +356,7 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
                 due_date: r.due_date,
                 currency: r.currency,
                 total: money_of(r.total_minor),
+                paid: money_of(r.paid_minor),
             })
         })
         .collect();

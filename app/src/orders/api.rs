@@ -18,6 +18,8 @@ pub struct OrderView {
     pub may_edit: bool,
     /// Ship it (administrators, the keepers of its warehouse).
     pub may_ship: bool,
+    /// Invoice it (whoever sees its customer's money: sales staff, accountants, administrators).
+    pub may_invoice: bool,
     pub warehouses: Vec<crate::stock::dashboard::WarehouseChoice>,
     /// The customer's counterparties: `(id, legal name)`.
     pub counterparties: Vec<(i64, String)>,
@@ -63,7 +65,7 @@ pub async fn load_order(id: i64) -> Result<OrderView, AppError> {
         ctx.require_module(super::MODULE.key)?;
         let user = ctx.user()?;
         let order = super::service::get(&db, user, id).await?;
-        let may_edit = user.role != crate::core::identity::Role::Storekeeper;
+        let may_edit = user.money_scope().is_some() && user.role != crate::core::identity::Role::Accountant;
         let may_ship = match (order.warehouse_id, crate::stock::service::postable(&db, user).await?) {
             (Some(_), None) => true,
             (Some(w), Some(mine)) => mine.contains(&w),
@@ -78,7 +80,8 @@ pub async fn load_order(id: i64) -> Result<OrderView, AppError> {
             .into_iter()
             .map(|c| (c.id, c.legal_name))
             .collect();
-        Ok(OrderView { order, may_edit, may_ship, warehouses, counterparties })
+        let may_invoice = user.money_scope().is_some();
+        Ok(OrderView { order, may_edit, may_ship, may_invoice, warehouses, counterparties })
     };
     run.await.inspect_err(set_status)
 }

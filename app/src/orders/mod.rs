@@ -24,11 +24,22 @@ use crate::core::modules::ModuleDef;
 use crate::core::{Millis, Msg};
 use crate::stock::{ProductKind, decimal_de, opt_decimal_de};
 
-/// The sales module (switchable in Settings > Modules): orders and invoices, later payments.
+/// The sales module (switchable in Settings > Modules): orders, invoices, payments and receivables.
 pub const MODULE: ModuleDef = ModuleDef {
     key: "sales",
     name: Msg::ModuleSales,
-    paths: &["/orders", "/api/v1/orders", "/invoices", "/api/v1/invoices"],
+    paths: &[
+        "/orders",
+        "/api/v1/orders",
+        "/invoices",
+        "/api/v1/invoices",
+        "/payments",
+        "/api/v1/payments",
+        "/receivables",
+        "/api/v1/receivables",
+        "/api/v1/money-accounts",
+        "/api/v1/money",
+    ],
 };
 
 /// The event open order pages and customer cards listen for.

@@ -118,8 +118,8 @@ fn OrderCard(v: OrderView, acts: Acts, changes: RwSignal<u32>) -> impl IntoView 
         {(editing && !o.lines.is_empty()).then(|| view! { <Confirm o=o.clone() warehouses=v.warehouses.clone() action=acts.act /> })}
         {(v.may_ship && o.status == OrderStatus::Confirmed && o.has_remaining())
             .then(|| view! { <Ship o=o.clone() action=acts.ship /> })}
-        {(v.may_edit && !draft && o.status != OrderStatus::Cancelled).then(|| {
-            let may_invoice = v.may_edit && o.lines.iter().any(|l| l.invoiced < l.qty);
+        {(v.may_invoice && !draft && o.status != OrderStatus::Cancelled).then(|| {
+            let may_invoice = o.lines.iter().any(|l| l.invoiced < l.qty);
             view! { <crate::invoices::panel::OrderInvoices order_id=o.id currency=o.currency.clone() may_invoice changes /> }
         })}
         {(!o.shipments.is_empty()).then(|| view! {

@@ -1,6 +1,7 @@
-//! Sales orders with their rules. Whoever sees a customer sees its orders; managers, sales heads and
-//! administrators make and change them for the customers in their scope; a storekeeper sees the orders
-//! confirmed in the warehouses they keep and ships them, like an administrator (the stock rule: only they post).
+//! Sales orders with their rules. Whoever sees a customer's money sees its orders (an accountant all of
+//! them); managers, sales heads and administrators make and change them for the customers in their scope; a
+//! storekeeper sees the orders confirmed in the warehouses they keep and ships them, like an administrator
+//! (the stock rule: only they post).
 
 use rust_decimal::Decimal;
 
@@ -25,12 +26,12 @@ async fn may_read(db: &Db, user: &CurrentUser, head: &OrderHead) -> Result<(), A
             _ => Err(AppError::Forbidden),
         };
     }
-    crate::customers::service::get(db, user, head.customer_id).await.map(|_| ())
+    crate::customers::service::money_of(db, user, head.customer_id).await.map(|_| ())
 }
 
 /// Refuses unless `user` may change orders of `customer_id`: sales staff in whose scope it is.
 async fn may_edit(db: &Db, user: &CurrentUser, customer_id: i64) -> Result<crate::customers::Customer, AppError> {
-    if user.role == Role::Storekeeper {
+    if matches!(user.role, Role::Storekeeper | Role::Accountant) {
         return Err(AppError::Forbidden);
     }
     crate::customers::service::get(db, user, customer_id).await
@@ -47,10 +48,10 @@ pub async fn list(db: &Db, user: &CurrentUser, mut q: OrderQuery) -> Result<Orde
     if user.role == Role::Storekeeper {
         q.warehouses = Some(crate::stock::store::kept_by(db, user.id).await?);
     } else {
-        q.scope = Some(user.scope());
+        q.scope = user.money_scope();
     }
     if let Some(c) = q.customer_id {
-        crate::customers::service::get(db, user, c).await?;
+        crate::customers::service::money_of(db, user, c).await?;
     }
     store::list(db, &q).await
 }

@@ -29,9 +29,11 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("deal_contacts", "contact_id"),
     ("deal_contacts", "deal_id"),
     ("deal_stage_history", "deal_id"),
-    // Refused: a record that issued invoices is not deleted (see `issued_documents`).
+    // Refused: a record that issued invoices or made payments is not deleted (see `issued_documents`).
     ("invoices", "counterparty_id"),
     ("invoices", "customer_id"),
+    ("payments", "counterparty_id"),
+    ("payments", "customer_id"),
     ("deals", "counterparty_id"),
     ("deals", "customer_id"),
     ("interactions", "contact_id"),
@@ -146,7 +148,7 @@ pub async fn deletion(db: &Db, kind: RecordKind, id: i64) -> Result<Vec<Attached
     Ok(goes)
 }
 
-/// How many documents past their draft (sales orders, invoices) name a customer or counterparty: such a
+/// How many documents past their draft (orders, invoices, payments) name a customer or counterparty: such a
 /// record is not deleted (the documents are the company's records); it is archived, or its personal data
 /// erased. Other kinds have none.
 pub async fn issued_documents(db: &Db, kind: RecordKind, id: i64) -> Result<i64, AppError> {
@@ -157,7 +159,8 @@ pub async fn issued_documents(db: &Db, kind: RecordKind, id: i64) -> Result<i64,
     };
     let sql = format!(
         "SELECT (SELECT COUNT(*) FROM sales_orders WHERE {column} = $1 AND status <> 'draft') + \
-         (SELECT COUNT(*) FROM invoices WHERE {column} = $1)"
+         (SELECT COUNT(*) FROM invoices WHERE {column} = $1) + \
+         (SELECT COUNT(*) FROM payments WHERE {column} = $1)"
     );
     Ok(db_run!(db, p => sqlx::query_scalar(&sql).bind(id).fetch_one(p).await)?)
 }

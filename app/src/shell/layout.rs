@@ -41,6 +41,9 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("payments") view={Lazy::<PaymentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("payments/:id") view={Lazy::<PaymentRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("receivables") view={Lazy::<ReceivablesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents") view={Lazy::<StockDocumentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock/documents/:id") view={Lazy::<StockDocumentRoute>::new()} ssr=SsrMode::Async />
@@ -76,6 +79,8 @@ fn page_kind(path: &str) -> Msg {
         ["segments"] => Msg::NavSegments,
         ["orders", ..] => Msg::NavOrders,
         ["invoices", ..] => Msg::NavInvoices,
+        ["payments", ..] => Msg::NavPayments,
+        ["receivables", ..] => Msg::NavReceivables,
         ["stock"] => Msg::StockDashboard,
         ["stock", "documents", ..] => Msg::StockDocuments,
         ["stock", "products", ..] => Msg::Catalog,
@@ -187,6 +192,11 @@ page_areas! {
         InvoicesRoute => crate::invoices::page_list::InvoicesPage,
         InvoiceRoute => crate::invoices::page_invoice::InvoicePage,
     }
+    area_money / preload_money {
+        PaymentsRoute => crate::payments::page_list::PaymentsPage,
+        PaymentRoute => crate::payments::page_payment::PaymentPage,
+        ReceivablesRoute => crate::payments::page_receivables::ReceivablesPage,
+    }
     area_stock / preload_stock {
         StockRoute => crate::stock::page_dashboard::StockDashboardPage,
         StockDocumentsRoute => crate::stock::page_documents::DocumentsPage,
@@ -295,6 +305,13 @@ const STOCK_LINKS: [(&str, Msg, &str); 4] = [
     ("/stock/prices", Msg::PriceLists, "nav-stock-prices"),
 ];
 
+/// The sales module's links below its orders'.
+const SALES_LINKS: [(&str, Msg, &str); 3] = [
+    ("/invoices", Msg::NavInvoices, "nav-invoices"),
+    ("/payments", Msg::NavPayments, "nav-payments"),
+    ("/receivables", Msg::NavReceivables, "nav-receivables"),
+];
+
 #[component]
 fn SideNav(role: Role) -> impl IntoView {
     let info = session_info();
@@ -315,12 +332,12 @@ fn SideNav(role: Role) -> impl IntoView {
         .map(|m| {
             let href = m.paths[0];
             // Customers also hold their segments; tasks their calendar; stock its documents, catalog, warehouses and
-            // prices; sales (orders) its invoices.
+            // prices; sales (orders) its invoices, payments and receivables.
             let extra: &[(&str, Msg, &str)] = match m.key {
                 "customers" => &[("/segments", Msg::NavSegments, "nav-segments")],
                 "tasks" => &[("/calendar", Msg::NavCalendar, "nav-calendar")],
                 "stock" => &STOCK_LINKS,
-                "sales" => &[("/invoices", Msg::NavInvoices, "nav-invoices")],
+                "sales" => &SALES_LINKS,
                 _ => &[],
             };
             let segments = extra.iter().map(|&(href, label, test)| {

@@ -36,7 +36,7 @@ fn check_poster(user: &CurrentUser, mine: &Option<Vec<i64>>, warehouse: i64) -> 
     let may = match user.role {
         Role::Admin => true,
         Role::Storekeeper => mine.as_ref().is_some_and(|m| m.contains(&warehouse)),
-        Role::Manager | Role::SalesHead => false,
+        Role::Manager | Role::SalesHead | Role::Accountant => false,
     };
     if may { Ok(()) } else { Err(AppError::Forbidden) }
 }
@@ -443,7 +443,7 @@ pub async fn postable(db: &Db, user: &CurrentUser) -> Result<Option<Vec<i64>>, A
     match user.role {
         Role::Admin => Ok(None),
         Role::Storekeeper => Ok(Some(store::kept_by(db, user.id).await?)),
-        Role::Manager | Role::SalesHead => Ok(Some(Vec::new())),
+        Role::Manager | Role::SalesHead | Role::Accountant => Ok(Some(Vec::new())),
     }
 }
 

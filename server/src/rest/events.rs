@@ -81,7 +81,16 @@ impl Listener {
 
     /// Whether a deal of one of `managers` is within the listener's scope.
     fn sees(&self, managers: &[i64]) -> bool {
-        match self.user.scope() {
+        self.sees_in(self.user.scope(), managers)
+    }
+
+    /// Whether the listener sees the money of a customer of one of `managers`.
+    fn sees_money(&self, managers: &[i64]) -> bool {
+        self.user.money_scope().is_some_and(|scope| self.sees_in(scope, managers))
+    }
+
+    fn sees_in(&self, scope: Scope, managers: &[i64]) -> bool {
+        match scope {
             Scope::All => true,
             Scope::Own { user_id } => managers.contains(&user_id),
             Scope::Team { user_id, .. } => managers.iter().any(|m| *m == user_id || self.team.contains(m)),
@@ -264,6 +273,42 @@ pub async fn stock_stream(
             .is_none_or(|w| e.data["warehouses"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(w))));
         (e.name == app::stock::service::EVENT && mine)
             .then(|| SseEvent::default().event(&e.name).data(e.data.to_string()))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// Live money changes for open receivables, payment and invoice pages and customer cards: a `money` event
+/// (`{"customer_id"}`; `null` for a payment to no customer) whenever a payment is posted, allocated or
+/// reversed or an invoice issued or cancelled, on whichever app server, for the readers who see that
+/// customer's money. It carries no sums: the page reads them again through the reader's scope.
+#[utoipa::path(get, path = "/api/v1/money/events", tag = "payments", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody)))]
+pub async fn money_stream(
+    State(state): State<AppState>,
+    api: Api,
+    credential: Option<axum::Extension<Credential>>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let user = api.user()?;
+    if user.money_scope().is_none() {
+        return Err(api.err(app::core::AppError::Forbidden));
+    }
+    let listener = Listener::new(&state.db, credential.map(|c| c.0), user)
+        .await
+        .ok_or_else(|| api.err(app::core::AppError::Unauthenticated))?;
+    let stream = broadcast_feed(&state.db, listener, move |e, listener| {
+        if e.name != app::payments::EVENT && e.name != app::invoices::EVENT {
+            return None;
+        }
+        let manager = e.data["manager_id"].as_i64();
+        let seen = match manager {
+            Some(m) => listener.sees_money(&[m]),
+            None => listener.user.money_scope() == Some(Scope::All),
+        };
+        seen.then(|| {
+            let data = serde_json::json!({"customer_id": e.data["customer_id"]});
+            SseEvent::default().event("money").data(data.to_string())
+        })
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

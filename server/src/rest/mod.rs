@@ -13,6 +13,7 @@ pub mod interactions;
 pub mod invoices;
 pub mod mail;
 pub mod orders;
+pub mod payments;
 pub mod prices;
 pub mod product_groups;
 pub mod records;
@@ -383,6 +384,16 @@ pub fn router() -> Router<AppState> {
         .route("/v1/invoices/settings", get(invoices::settings).put(invoices::save_settings))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/invoices/{id}/cancel", axum::routing::post(invoices::cancel))
+        .route("/v1/money-accounts", get(payments::accounts).post(payments::create_account))
+        .route("/v1/money-accounts/{id}/archive", axum::routing::post(payments::archive_account))
+        .route("/v1/payments", get(payments::list).post(payments::create))
+        .route("/v1/payments/{id}", get(payments::get))
+        .route("/v1/payments/{id}/allocate", axum::routing::post(payments::allocate))
+        .route("/v1/payments/{id}/reverse", axum::routing::post(payments::reverse))
+        .route("/v1/receivables", get(payments::receivables))
+        .route("/v1/receivables/settings", get(payments::settings).put(payments::save_settings))
+        .route("/v1/receivables/{id}", get(payments::customer_money))
+        .route("/v1/money/events", get(events::money_stream))
         .route("/v1/products", get(stock::products).post(stock::create_product))
         .route("/v1/products/{id}", get(stock::product).put(stock::update_product))
         .route(

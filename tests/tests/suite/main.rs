@@ -14,6 +14,7 @@ mod invoices;
 mod mail;
 mod merge;
 mod orders;
+mod payments;
 mod permissions;
 mod records;
 mod security;
