@@ -994,6 +994,7 @@ test('orders: a deal becomes an order, priced from the list, confirmed, shipped 
   await page.waitForTimeout(500); // its money event stream is open
   await post('/api/v1/payments', { account_id: bank.id, customer_id: customer.id, amount: '720000', purpose: 'Qisman to\'lov' });
   await expect(page.locator('[data-test=debt-open]')).toContainText('3,000,000');
+  await expect(page.locator('[data-test=customer-invoices] [data-test=invoice-row-open]')).toContainText('3,000,000');
   await shot(page, 'customer-orders');
   await page.goto('/orders');
   await shot(page, 'orders');
@@ -1006,6 +1007,9 @@ test('orders: a deal becomes an order, priced from the list, confirmed, shipped 
   await page.goto('/receivables');
   await expect(page.locator('[data-test=aging-row]')).toHaveCount(1);
   await shot(page, 'receivables');
+  await page.goto('/payments/dynamics?period=day');
+  await expect(page.locator('[data-test=flow-income]')).toContainText('3,720,000');
+  await shot(page, 'payment-dynamics');
 });
 
 test('switching a module off hides it', async ({ page }) => {
@@ -1023,7 +1027,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices', '/payments', '/receivables']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices', '/payments', '/payments/dynamics', '/receivables']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1403,7 +1407,7 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
     '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices',
-    '/orders', '/invoices', '/payments', '/receivables']) {
+    '/orders', '/invoices', '/payments', '/payments/dynamics', '/receivables']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

@@ -76,7 +76,8 @@ CREATE TABLE payments (
     CHECK (allocated_minor >= 0 AND (amount_minor < 0 OR allocated_minor <= amount_minor))
 );
 CREATE INDEX payments_customer ON payments (customer_id, id) WHERE customer_id IS NOT NULL;
-CREATE INDEX payments_date ON payments (pay_date, account_id);
+-- Dynamics sum one currency's payments per day, account and direction from this index alone.
+CREATE INDEX payments_flow ON payments (currency, pay_date, account_id, direction, amount_minor);
 CREATE INDEX payments_account ON payments (account_id, id);
 -- A customer's advances: incoming payments not wholly allocated.
 CREATE INDEX payments_unallocated ON payments (customer_id, pay_date)

@@ -106,17 +106,17 @@ pub fn CustomerCardPage() -> impl IntoView {
             }
         },
     );
+    // The money and invoices panels follow payments and invoices live, on their own.
+    let money_changes = RwSignal::new(0u32);
     let invoices = Resource::new(
-        move || (id(), changes.get()),
-        move |(id, _)| async move {
+        move || (id(), changes.get(), money_changes.get()),
+        move |(id, _, _)| async move {
             match id {
                 Some(id) if !sales_off => crate::invoices::api::invoices_of_customer(id).await,
                 _ => Err(AppError::NotFound),
             }
         },
     );
-    // The money panel follows payments and invoices live, on its own.
-    let money_changes = RwSignal::new(0u32);
     let money = Resource::new(
         move || (id(), changes.get(), money_changes.get()),
         move |(id, _, _)| async move {

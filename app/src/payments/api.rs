@@ -214,3 +214,37 @@ pub async fn money_accounts() -> Result<Vec<MoneyAccount>, AppError> {
     };
     run.await.inspect_err(set_status)
 }
+
+/// The dynamics page: the report and the accounts to filter by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DynamicsView {
+    pub dynamics: super::Dynamics,
+    pub accounts: Vec<MoneyAccount>,
+}
+
+/// Payment dynamics by period, account and direction, with the forecast of open invoices.
+#[server(prefix = "/rpc", endpoint = "payments/dynamics")]
+pub async fn payment_dynamics(
+    period: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    currency: Option<String>,
+    account: Option<String>,
+) -> Result<DynamicsView, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::orders::MODULE.key)?;
+        let user = ctx.user()?;
+        let q = super::service::DynamicsQuery {
+            currency,
+            period: period.as_deref().and_then(super::Period::parse),
+            from,
+            to,
+            account_id: crate::stock::store::opt_id("account", account.as_deref())?,
+        };
+        let dynamics = super::service::dynamics(&db, user, &q).await?;
+        let accounts = super::service::accounts(&db, user).await?;
+        Ok(DynamicsView { dynamics, accounts })
+    };
+    run.await.inspect_err(set_status)
+}

@@ -19,8 +19,14 @@
 //! **Aging.** An open invoice (issued, not wholly paid) is *not due* until its due date, then falls into the
 //! bucket of its days overdue: with the default bounds 30, 60, 90 that is 1–30, 31–60, 61–90 and 90+ days.
 //! Administrators set the bounds (Settings; `company_settings` `aging_days`).
+//!
+//! **Dynamics** sum payments per day in SQL and fold the days into weeks (from Monday) or months in Rust
+//! (`dynamics.rs`), per currency: amounts in different currencies are never added.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod dynamics;
+pub mod page_dynamics;
 pub mod page_list;
 pub mod page_payment;
 pub mod page_receivables;
@@ -344,6 +350,59 @@ pub struct CustomerMoney {
     pub open_invoices: Vec<OpenInvoice>,
     pub payments: Vec<PaymentSummary>,
 }
+
+str_enum! {
+    /// How payment dynamics group days.
+    Period { Day = "day" => PeriodDay, Week = "week" => PeriodWeek, Month = "month" => PeriodMonth, }
+}
+
+/// What moved in one period: `start` is its first day (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FlowPoint {
+    pub start: String,
+    /// Money in.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub income: Decimal,
+    /// Money out.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub outgo: Decimal,
+}
+
+/// What moved through one account over the whole range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountFlow {
+    pub account_id: i64,
+    pub account_name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub income: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub outgo: Decimal,
+}
+
+/// Payment dynamics in one currency: received and paid per period, per account, and the money open invoices
+/// are expected to bring by their due dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Dynamics {
+    pub currency: String,
+    pub period: Period,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    pub to: String,
+    /// Every period of the range, oldest first (empty ones too).
+    pub points: Vec<FlowPoint>,
+    pub accounts: Vec<AccountFlow>,
+    /// Open invoices already past due.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub overdue: Decimal,
+    /// Open invoices by the period of their due date, from today's on (`outgo` zero).
+    pub forecast: Vec<FlowPoint>,
+}
+
+/// The most days a dynamics range spans (a little over three years).
+pub const MAX_RANGE_DAYS: i64 = 1_200;
 
 /// Bounds an administrator may set: 1 to 6 increasing numbers of days, 1 to 3650.
 pub fn valid_bounds(b: &[i64]) -> bool {

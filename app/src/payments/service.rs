@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 
 use super::store::{self, AccountValues, PaymentHead, PaymentQuery, PaymentValues};
 use super::{
-    AGING_KEY, AccountKind, AllocateInput, AllocationInput, CustomerMoney, DEFAULT_AGING, Direction, MAX_ALLOCATIONS,
-    Method, MoneyAccount, NewMoneyAccount, NewPayment, Payment, PaymentPage, Receivables, ReverseInput, parse_bounds,
-    valid_bounds,
+    AGING_KEY, AccountFlow, AccountKind, AllocateInput, AllocationInput, CustomerMoney, DEFAULT_AGING, Direction,
+    Dynamics, MAX_ALLOCATIONS, MAX_RANGE_DAYS, Method, MoneyAccount, NewMoneyAccount, NewPayment, Payment, PaymentPage,
+    Period, Receivables, ReverseInput, parse_bounds, valid_bounds,
 };
 use crate::core::db::Db;
 use crate::core::identity::{CurrentUser, Role, Scope};
@@ -374,4 +374,83 @@ pub async fn resolve_payer(db: &Db, field: &str, text: &str) -> Result<(i64, Opt
         }
     }
     Err(AppError::field(field, ErrCode::UnknownPayer))
+}
+
+/// Which dynamics to show.
+#[derive(Debug, Clone, Default)]
+pub struct DynamicsQuery {
+    /// UZS when absent.
+    pub currency: Option<String>,
+    /// Months when absent.
+    pub period: Option<Period>,
+    /// `YYYY-MM-DD`; by default a month, twelve weeks or a year before `to`, by the period.
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`; today when absent.
+    pub to: Option<String>,
+    pub account_id: Option<i64>,
+}
+
+/// Payment dynamics (administrators and accountants): received and paid per period and per account over
+/// at most [`MAX_RANGE_DAYS`], and the forecast of open invoices by their due dates for twelve periods.
+pub async fn dynamics(db: &Db, user: &CurrentUser, q: &DynamicsQuery) -> Result<Dynamics, AppError> {
+    use super::dynamics::{fold_periods, next_period, period_start};
+    use chrono::NaiveDate;
+    may_post(user)?;
+    let mut c = Checks::default();
+    let currency = crate::deals::currency(&mut c, q.currency.as_deref());
+    let period = q.period.unwrap_or(Period::Month);
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let today = date_or_today("to", None)?;
+    let to = date_or_today("to", q.to.as_deref())?;
+    let to_day = day(&to).unwrap_or_default();
+    let back = match period {
+        Period::Day => 29,
+        Period::Week => 7 * 12 - 1,
+        Period::Month => 365,
+    };
+    let from_day = match q.from.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        None => to_day - chrono::Duration::days(back),
+        Some(f) => day(&date_or_today("from", Some(f))?).unwrap_or_default(),
+    };
+    if from_day > to_day || (to_day - from_day).num_days() > MAX_RANGE_DAYS {
+        c.fail("from", ErrCode::OutOfRange);
+    }
+    c.finish()?;
+    let from = from_day.format("%Y-%m-%d").to_string();
+    let flows = store::daily_flows(db, &currency, &from, &to, q.account_id).await?;
+    let mut days = Vec::with_capacity(flows.len());
+    let mut accounts: Vec<AccountFlow> = Vec::new();
+    for (d, id, name, dir, sum) in flows {
+        let (income, outgo) = if dir == Direction::In { (sum, Decimal::ZERO) } else { (Decimal::ZERO, sum) };
+        if let Some(d) = day(&d) {
+            days.push((d, income, outgo));
+        }
+        match accounts.iter_mut().find(|a| a.account_id == id) {
+            Some(a) => {
+                a.income += income;
+                a.outgo += outgo;
+            }
+            None => accounts.push(AccountFlow { account_id: id, account_name: name, income, outgo }),
+        }
+    }
+    accounts.sort_by(|a, b| a.account_name.cmp(&b.account_name));
+    let points = fold_periods(period, from_day, to_day, &days);
+    // The forecast: from today's period, twelve periods on.
+    let today_day = day(&today).unwrap_or_default();
+    let mut end = period_start(period, today_day);
+    for _ in 0..12 {
+        end = next_period(period, end);
+    }
+    let end = end - chrono::Duration::days(1);
+    let mut overdue = Decimal::ZERO;
+    let mut due = Vec::new();
+    for (d, open) in store::open_by_due_date(db, &currency).await? {
+        match day(&d) {
+            Some(d) if d < today_day => overdue += open,
+            Some(d) => due.push((d, open, Decimal::ZERO)),
+            None => {}
+        }
+    }
+    let forecast = fold_periods(period, today_day, end, &due);
+    Ok(Dynamics { currency, period, from, to, points, accounts, overdue, forecast })
 }

@@ -641,3 +641,38 @@ pub async fn tax_id_payers(db: &Db, tax_id: &str) -> Result<Vec<(i64, i64)>, App
                WHERE cp.tax_id = $1 AND cp.archived_at IS NULL ORDER BY cp.id LIMIT 2";
     Ok(db_run!(db, p => sqlx::query_as(sql).bind(tax_id).fetch_all(p).await)?)
 }
+
+/// What moved per day in `currency` from `from` to `to` (inclusive): `(day, account, account name,
+/// direction, sum)`, reversals netted in; through one account when given.
+pub async fn daily_flows(
+    db: &Db,
+    currency: &str,
+    from: &str,
+    to: &str,
+    account: Option<i64>,
+) -> Result<Vec<(String, i64, String, Direction, Decimal)>, AppError> {
+    let mut sql = "SELECT p.pay_date, p.account_id, a.name, p.direction, CAST(SUM(p.amount_minor) AS BIGINT) \
+                   FROM payments p JOIN money_accounts a ON a.id = p.account_id \
+                   WHERE p.currency = $1 AND p.pay_date >= $2 AND p.pay_date <= $3"
+        .to_string();
+    let mut args = vec![Arg::S(currency.into()), Arg::S(from.into()), Arg::S(to.into())];
+    if let Some(a) = account {
+        push_cond(&mut sql, &mut args, " AND p.account_id = #", Arg::I(a));
+    }
+    sql.push_str(" GROUP BY p.pay_date, p.account_id, a.name, p.direction ORDER BY p.pay_date");
+    let rows: Vec<(String, i64, String, String, i64)> =
+        db_run!(db, p => bind_args!(sqlx::query_as(&sql), &args).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(day, id, name, dir, sum)| Some((day, id, name, Direction::parse(&dir)?, money_of(sum))))
+        .collect())
+}
+
+/// What open invoices in `currency` still bill, per due date.
+pub async fn open_by_due_date(db: &Db, currency: &str) -> Result<Vec<(String, Decimal)>, AppError> {
+    let sql = "SELECT due_date, CAST(SUM(total_minor - paid_minor) AS BIGINT) FROM invoices \
+               WHERE status = 'issued' AND paid_minor < total_minor AND currency = $1 GROUP BY due_date \
+               ORDER BY due_date";
+    let rows: Vec<(String, i64)> = db_run!(db, p => sqlx::query_as(sql).bind(currency).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(d, s)| (d, money_of(s))).collect())
+}

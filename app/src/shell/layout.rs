@@ -42,6 +42,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("payments") view={Lazy::<PaymentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("payments/dynamics") view={Lazy::<DynamicsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("payments/:id") view={Lazy::<PaymentRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("receivables") view={Lazy::<ReceivablesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
@@ -79,6 +80,7 @@ fn page_kind(path: &str) -> Msg {
         ["segments"] => Msg::NavSegments,
         ["orders", ..] => Msg::NavOrders,
         ["invoices", ..] => Msg::NavInvoices,
+        ["payments", "dynamics"] => Msg::PaymentDynamics,
         ["payments", ..] => Msg::NavPayments,
         ["receivables", ..] => Msg::NavReceivables,
         ["stock"] => Msg::StockDashboard,
@@ -196,6 +198,7 @@ page_areas! {
         PaymentsRoute => crate::payments::page_list::PaymentsPage,
         PaymentRoute => crate::payments::page_payment::PaymentPage,
         ReceivablesRoute => crate::payments::page_receivables::ReceivablesPage,
+        DynamicsRoute => crate::payments::page_dynamics::DynamicsPage,
     }
     area_stock / preload_stock {
         StockRoute => crate::stock::page_dashboard::StockDashboardPage,
@@ -306,9 +309,10 @@ const STOCK_LINKS: [(&str, Msg, &str); 4] = [
 ];
 
 /// The sales module's links below its orders'.
-const SALES_LINKS: [(&str, Msg, &str); 3] = [
+const SALES_LINKS: [(&str, Msg, &str); 4] = [
     ("/invoices", Msg::NavInvoices, "nav-invoices"),
     ("/payments", Msg::NavPayments, "nav-payments"),
+    ("/payments/dynamics", Msg::PaymentDynamics, "nav-payment-dynamics"),
     ("/receivables", Msg::NavReceivables, "nav-receivables"),
 ];
 
@@ -321,7 +325,10 @@ fn SideNav(role: Role) -> impl IntoView {
         let path = location.pathname.get();
         // The deepest link that holds the page is the current one (the catalog, not the stock above it).
         let holds = |h: &str| h == "/" && path == "/" || h != "/" && (path == h || path.starts_with(&format!("{h}/")));
-        let deeper = STOCK_LINKS.iter().any(|(sub, ..)| sub.len() > href.len() && sub.starts_with(href) && holds(sub));
+        let deeper = STOCK_LINKS
+            .iter()
+            .chain(&SALES_LINKS)
+            .any(|(sub, ..)| sub.len() > href.len() && sub.starts_with(href) && holds(sub));
         let active = holds(href) && !deeper;
         active.then_some("page")
     };

@@ -160,6 +160,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::payments::settings,
         super::payments::save_settings,
         super::payments::customer_money,
+        super::payments::dynamics,
         super::events::money_stream,
         super::stock::products,
         super::stock::create_product,

@@ -387,6 +387,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/money-accounts", get(payments::accounts).post(payments::create_account))
         .route("/v1/money-accounts/{id}/archive", axum::routing::post(payments::archive_account))
         .route("/v1/payments", get(payments::list).post(payments::create))
+        .route("/v1/payments/dynamics", get(payments::dynamics))
         .route("/v1/payments/{id}", get(payments::get))
         .route("/v1/payments/{id}/allocate", axum::routing::post(payments::allocate))
         .route("/v1/payments/{id}/reverse", axum::routing::post(payments::reverse))

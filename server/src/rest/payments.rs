@@ -7,10 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use app::payments::service::DynamicsQuery;
 use app::payments::store::PaymentQuery;
 use app::payments::{
-    AllocateInput, CustomerMoney, Direction, MoneyAccount, NewMoneyAccount, NewPayment, Payment, PaymentPage,
-    Receivables, ReverseInput, service,
+    AllocateInput, CustomerMoney, Direction, Dynamics, MoneyAccount, NewMoneyAccount, NewPayment, Payment, PaymentPage,
+    Period, Receivables, ReverseInput, service,
 };
 use app::records::VersionInput;
 
@@ -220,4 +221,35 @@ pub async fn save_settings(
 ) -> Result<Json<AgingSettings>, ApiError> {
     let aging_days = service::save_bounds(&state.db, api.user()?, &input.aging_days).await.map_err(|e| api.err(e))?;
     Ok(Json(AgingSettings { aging_days }))
+}
+
+/// Dynamics parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DynamicsParams {
+    /// UZS by default: payments in other currencies are not added in.
+    pub currency: Option<String>,
+    /// `month` by default.
+    pub period: Option<Period>,
+    /// `YYYY-MM-DD`; by default a month, twelve weeks or a year before `to`, by the period.
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`; today by default. At most 1,200 days after `from`.
+    pub to: Option<String>,
+    /// Only this account.
+    pub account_id: Option<i64>,
+}
+
+/// Payment dynamics (administrators and accountants): received and paid per day, week or month and per
+/// account in one currency (reversals netted in), and the cash-flow forecast: what open invoices bill by the
+/// period of their due date for twelve periods from today's, and what is already overdue.
+#[utoipa::path(get, path = "/api/v1/payments/dynamics", tag = "payments", params(DynamicsParams), security(("bearer" = [])),
+    responses((status = 200, body = Dynamics), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn dynamics(
+    State(state): State<AppState>,
+    api: Api,
+    ApiQuery(p): ApiQuery<DynamicsParams>,
+) -> Result<Json<Dynamics>, ApiError> {
+    let q = DynamicsQuery { currency: p.currency, period: p.period, from: p.from, to: p.to, account_id: p.account_id };
+    service::dynamics(&state.db, api.user()?, &q).await.map(Json).map_err(|e| api.err(e))
 }

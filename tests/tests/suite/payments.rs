@@ -211,6 +211,27 @@ async fn ledger(app: TestApp) {
     };
     assert_eq!((balance("Kapitalbank"), balance("Kassa")), (Some("6000".into()), Some("-1500".into())), "{accounts}");
 
+    // Dynamics by day: today's money in (the reversal netted in) and out; both open invoices already overdue.
+    let path = format!("/api/v1/payments/dynamics?period=day&from={}&to={}", day(-1), day(0));
+    let d = app.get_json(&acc, &path).await;
+    let points = d["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2, "{d}");
+    assert_eq!((points[1]["income"].as_str(), points[1]["outgo"].as_str()), (Some("6000"), Some("1500")), "{d}");
+    assert_eq!((points[0]["income"].as_str(), d["overdue"].as_str()), (Some("0"), Some("5000")), "{d}");
+    let by_account: Vec<(&str, &str)> = d["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["account_name"].as_str().unwrap(), a["outgo"].as_str().unwrap()))
+        .collect();
+    assert_eq!(by_account, [("Kapitalbank", "0"), ("Kassa", "1500")], "{d}");
+    let months = app.get_json(&acc, "/api/v1/payments/dynamics").await;
+    assert_eq!((months["period"].as_str(), months["forecast"].as_array().unwrap().len()), (Some("month"), 12));
+    assert_eq!(app.api("GET", "/api/v1/payments/dynamics", Some(m), None).await.status, 403);
+    let r =
+        app.api("GET", &format!("/api/v1/payments/dynamics?from={}&to={}", day(0), day(-1)), Some(&acc), None).await;
+    assert!(r.status == 422 && field_has(&r, "from"), "{}", r.body);
+
     // Who sees what: the customer's manager its payments (not the supplier's), another manager and the
     // storekeeper nothing; the accountant every customer's money but not its CRM card, and changes no order.
     let mine = app.get_json(m, "/api/v1/payments").await;
@@ -261,6 +282,8 @@ async fn ledger(app: TestApp) {
         "{}",
         page.body
     );
+    let page = app.browser("GET", "/payments/dynamics?period=day", Some(&accountant), None, "/").await;
+    assert!(page.body.contains("data-test=\"chart\"") && page.body.contains("data-test=\"flow-row\""), "{}", page.body);
     let page = app.browser("GET", "/receivables", Some(&accountant), None, "/").await;
     assert!(page.body.contains("data-test=\"aging-row\"") && page.body.contains("Mebel Savdo"), "{}", page.body);
     let page_path = format!("/payments/{p3_id}");
