@@ -857,7 +857,10 @@ test('stock: a storekeeper receives goods on a tablet while the dashboard in ano
   await keeper.locator('#photo-file').setInputFiles(path.join(__dirname, '..', 'fixtures', 'bag.png'));
   await keeper.locator('[data-test=photo-upload]').click();
   await expect(keeper.locator('[data-test=photo-img]')).toBeVisible();
-  expect(await keeper.locator('[data-test=photo-img]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+  // Visible is not yet decoded: wait for the image itself.
+  await expect
+    .poll(() => keeper.locator('[data-test=photo-img]').evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0))
+    .toBe(160);
   await shot(keeper, 'stock-product');
   await page.goto('/stock/products');
   await shot(page, 'stock-catalog-desktop');

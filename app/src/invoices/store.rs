@@ -114,6 +114,39 @@ pub async fn create(db: &Db, user_id: i64, v: &InvoiceValues) -> Result<i64, App
     })
 }
 
+/// Takes back, inside the transaction `$tx`, `$amount` (minor units) that payment `$payment` paid of invoice
+/// `$invoice`: a negative allocation row (the ledger is append-only), and the invoice's paid and the
+/// payment's allocated sums lowered by it. A payment's reversal and an invoice's cancellation use it.
+macro_rules! take_back_payment {
+    ($tx:ident, $payment:expr, $invoice:expr, $amount:expr, $user:expr, $now:expr) => {{
+        sqlx::query(
+            "INSERT INTO payment_allocations (payment_id, invoice_id, amount_minor, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($payment)
+        .bind($invoice)
+        .bind(-$amount)
+        .bind($user)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "UPDATE invoices SET paid_minor = paid_minor - $1, updated_at = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind($amount)
+        .bind($now)
+        .bind($invoice)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE payments SET allocated_minor = allocated_minor - $1 WHERE id = $2")
+            .bind($amount)
+            .bind($payment)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use take_back_payment;
+
 /// Cancels an issued invoice at `version`; what it billed of its order's lines is billable again, what
 /// payments paid of it is their advance again.
 pub async fn cancel(db: &Db, user_id: i64, id: i64, version: i64) -> Result<(), AppError> {
@@ -143,14 +176,8 @@ pub async fn cancel(db: &Db, user_id: i64, id: i64, version: i64) -> Result<(), 
              GROUP BY payment_id HAVING SUM(amount_minor) > 0 ORDER BY payment_id")
             .bind(id).fetch_all(&mut *tx).await?;
         for (payment, amount) in &paid {
-            sqlx::query(
-                "INSERT INTO payment_allocations (payment_id, invoice_id, amount_minor, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)")
-                .bind(payment).bind(id).bind(-amount).bind(user_id).bind(now).execute(&mut *tx).await?;
-            sqlx::query("UPDATE payments SET allocated_minor = allocated_minor - $1 WHERE id = $2")
-                .bind(amount).bind(payment).execute(&mut *tx).await?;
+            take_back_payment!(tx, payment, id, amount, user_id, now);
         }
-        sqlx::query("UPDATE invoices SET paid_minor = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
         crate::audit!(tx, customer, "invoice", id, "cancelled", &[], user_id, now)?;
         tx.commit().await?;
         Ok(())

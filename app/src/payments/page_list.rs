@@ -54,7 +54,7 @@ pub fn PaymentsPage() -> impl IntoView {
 }
 
 /// `(value, label)` of the accounts, for a select.
-fn account_options(accounts: &[MoneyAccount]) -> Vec<(String, String)> {
+pub(crate) fn account_options(accounts: &[MoneyAccount]) -> Vec<(String, String)> {
     accounts.iter().map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.currency))).collect()
 }
 

@@ -106,12 +106,7 @@ pub fn PayInvoiceForm(customer_id: i64, number: String, open: String) -> impl In
                 {move || {
                     let (number, open) = (number.clone(), open.clone());
                     Suspend::new(async move {
-                        let options: Vec<(String, String)> = accounts
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.currency)))
-                            .collect();
+                        let options = super::page_list::account_options(&accounts.await.unwrap_or_default());
                         if options.is_empty() {
                             return view! { <p class="muted">{t(Msg::NoMoneyAccounts)} " " <a href="/payments">{t(Msg::NavPayments)}</a></p> }.into_any();
                         }

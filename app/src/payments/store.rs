@@ -223,15 +223,7 @@ pub async fn reverse(db: &Db, user_id: i64, id: i64, date: &str) -> Result<(i64,
              GROUP BY invoice_id HAVING SUM(amount_minor) > 0 ORDER BY invoice_id")
             .bind(id).fetch_all(&mut *tx).await?;
         for (invoice, amount) in &paid {
-            sqlx::query(
-                "INSERT INTO payment_allocations (payment_id, invoice_id, amount_minor, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)")
-                .bind(id).bind(invoice).bind(-amount).bind(user_id).bind(now).execute(&mut *tx).await?;
-            sqlx::query("UPDATE invoices SET paid_minor = paid_minor - $1, updated_at = $2, version = version + 1 \
-                         WHERE id = $3")
-                .bind(amount).bind(now).bind(invoice).execute(&mut *tx).await?;
-            sqlx::query("UPDATE payments SET allocated_minor = allocated_minor - $1 WHERE id = $2")
-                .bind(amount).bind(id).execute(&mut *tx).await?;
+            crate::invoices::store::take_back_payment!(tx, id, invoice, amount, user_id, now);
         }
         tx.commit().await?;
         Ok((reversal, paid.into_iter().map(|(i, _)| i).collect()))
