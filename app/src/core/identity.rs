@@ -45,6 +45,12 @@ impl Role {
         matches!(self, Role::Admin | Role::Storekeeper)
     }
 
+    /// Whether this role keeps the company's money: bank accounts and cash desks, payments posted,
+    /// allocated and reversed.
+    pub fn keeps_money(self) -> bool {
+        matches!(self, Role::Admin | Role::Accountant)
+    }
+
     /// Its name in the UI.
     pub fn msg(self) -> Msg {
         match self {

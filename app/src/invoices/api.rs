@@ -51,9 +51,7 @@ pub async fn load_invoice(id: i64) -> Result<InvoiceView, AppError> {
         let user = ctx.user()?;
         let invoice = super::service::get(&db, user, id).await?;
         let may_cancel = invoice.status == super::InvoiceStatus::Issued;
-        let keeps_money =
-            matches!(user.role, crate::core::identity::Role::Admin | crate::core::identity::Role::Accountant);
-        let may_pay = keeps_money && may_cancel && invoice.paid < invoice.total;
+        let may_pay = user.role.keeps_money() && may_cancel && invoice.paid < invoice.total;
         Ok(InvoiceView { invoice, may_cancel, may_pay })
     };
     run.await.inspect_err(set_status)

@@ -316,7 +316,7 @@ pub async fn cancel(db: &Db, user: &CurrentUser, id: i64, version: i64) -> Resul
 }
 
 /// The invoice as it is now; its order's page and its customer's card hear of it.
-pub(crate) async fn after_change(db: &Db, id: i64) -> Result<Invoice, AppError> {
+async fn after_change(db: &Db, id: i64) -> Result<Invoice, AppError> {
     use crate::core::events::{self, Event};
     let invoice = store::get(db, id).await?;
     let manager = crate::customers::store::manager_of(db, invoice.customer_id).await?;

@@ -65,7 +65,9 @@ pub async fn load_order(id: i64) -> Result<OrderView, AppError> {
         ctx.require_module(super::MODULE.key)?;
         let user = ctx.user()?;
         let order = super::service::get(&db, user, id).await?;
-        let may_edit = user.money_scope().is_some() && user.role != crate::core::identity::Role::Accountant;
+        // As the service's rule: sales staff, not the storekeeper nor the accountant.
+        use crate::core::identity::Role;
+        let may_edit = !matches!(user.role, Role::Storekeeper | Role::Accountant);
         let may_ship = match (order.warehouse_id, crate::stock::service::postable(&db, user).await?) {
             (Some(_), None) => true,
             (Some(w), Some(mine)) => mine.contains(&w),

@@ -27,12 +27,6 @@ pub struct PaymentView {
     pub may_post: bool,
 }
 
-#[cfg(feature = "ssr")]
-fn posts(user: &crate::core::identity::CurrentUser) -> bool {
-    use crate::core::identity::Role;
-    matches!(user.role, Role::Admin | Role::Accountant)
-}
-
 /// A page of payments, newest first, by direction and account.
 #[server(prefix = "/rpc", endpoint = "payments/list")]
 pub async fn payments_page(
@@ -53,7 +47,7 @@ pub async fn payments_page(
         };
         let page = super::service::list(&db, user, q).await?;
         let accounts = super::service::accounts(&db, user).await?;
-        Ok(PaymentsView { page, accounts, may_post: posts(user) })
+        Ok(PaymentsView { page, accounts, may_post: user.role.keeps_money() })
     };
     run.await.inspect_err(set_status)
 }
@@ -66,7 +60,7 @@ pub async fn load_payment(id: i64) -> Result<PaymentView, AppError> {
         ctx.require_module(crate::orders::MODULE.key)?;
         let user = ctx.user()?;
         let payment = super::service::get(&db, user, id).await?;
-        Ok(PaymentView { payment, may_post: posts(user) })
+        Ok(PaymentView { payment, may_post: user.role.keeps_money() })
     };
     run.await.inspect_err(set_status)
 }

@@ -14,14 +14,14 @@ use super::{
     Period, Receivables, ReverseInput, parse_bounds, valid_bounds,
 };
 use crate::core::db::Db;
-use crate::core::identity::{CurrentUser, Role, Scope};
+use crate::core::identity::{CurrentUser, Scope};
 use crate::core::{AppError, Checks, ErrCode, settings};
 use crate::stock::price_minor;
 use crate::stock::price_service::date_or_today;
 
 /// Refuses unless `user` keeps the money: an administrator or an accountant.
 pub fn may_post(user: &CurrentUser) -> Result<(), AppError> {
-    if matches!(user.role, Role::Admin | Role::Accountant) { Ok(()) } else { Err(AppError::Forbidden) }
+    if user.role.keeps_money() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Whose money `user` sees, or `Forbidden`.
@@ -242,8 +242,8 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewPayment) -> Result<P
         purpose,
     };
     let allocate = !matches!(&input.allocations, Some(g) if g.is_empty());
-    let (id, paid) = store::create(db, user.id, &v, allocate, plan).await?;
-    after_change(db, id, &paid).await
+    let id = store::create(db, user.id, &v, allocate, plan).await?;
+    after_change(db, id).await
 }
 
 /// Pays invoices from what an incoming payment has left (its advance): the allocations given, or
@@ -267,8 +267,8 @@ pub async fn allocate(db: &Db, user: &CurrentUser, id: i64, input: &AllocateInpu
         c.fail("amount", ErrCode::MoreThanPayment);
     }
     c.finish()?;
-    let paid = store::allocate(db, user.id, &head, plan).await?;
-    after_change(db, id, &paid).await
+    store::allocate(db, user.id, &head, plan).await?;
+    after_change(db, id).await
 }
 
 /// Reverses a payment (a new payment of the opposite sign; what it paid of invoices is open again).
@@ -280,17 +280,15 @@ pub async fn reverse(db: &Db, user: &CurrentUser, id: i64, input: &ReverseInput)
         return Err(AppError::field("id", ErrCode::WrongStatus));
     }
     let date = date_or_today("pay_date", input.pay_date.as_deref())?;
-    let (reversal, touched) = store::reverse(db, user.id, id, &date).await?;
-    after_change(db, id, &touched).await?;
+    let reversal = store::reverse(db, user.id, id, &date).await?;
+    after_change(db, id).await?;
     store::get(db, reversal).await
 }
 
-/// The payment as it is now; the invoices it touched, their pages and the customer's card hear of it.
-async fn after_change(db: &Db, id: i64, invoices: &[i64]) -> Result<Payment, AppError> {
+/// The payment as it is now; the customer's card and open receivables hear of it (one event for the
+/// payment and every invoice it touched: the pages read the invoices again themselves).
+async fn after_change(db: &Db, id: i64) -> Result<Payment, AppError> {
     use crate::core::events::{self, Event};
-    for invoice in invoices {
-        crate::invoices::service::after_change(db, *invoice).await?;
-    }
     let p = store::get(db, id).await?;
     let manager = match p.customer_id {
         Some(c) => crate::customers::store::manager_of(db, c).await?,

@@ -147,19 +147,18 @@ macro_rules! allocate_in {
                  VALUES ($1, $2, $3, $4, $5)")
                 .bind($payment).bind(invoice).bind(amount).bind($user).bind($now).execute(&mut *$tx).await?;
         }
-        plan
     }};
 }
 
 /// Posts a payment and pays invoices from it (money in): `plan` as [`allocate_in`] takes it, or nothing
-/// (`allocate: false`). Returns its id and the invoices it paid.
+/// (`allocate: false`). Returns its id.
 pub async fn create(
     db: &Db,
     user_id: i64,
     v: &PaymentValues,
     allocate: bool,
     plan: Option<Vec<(i64, i64)>>,
-) -> Result<(i64, Vec<i64>), AppError> {
+) -> Result<i64, AppError> {
     let now = now_millis();
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
@@ -171,38 +170,35 @@ pub async fn create(
             .bind(v.counterparty_id).bind(&v.party).bind(&v.currency).bind(v.rate_micro).bind(&v.pay_date)
             .bind(v.amount_minor).bind(&v.doc_no).bind(&v.purpose).bind(user_id).bind(now)
             .fetch_one(&mut *tx).await?;
-        let paid = match v.customer_id {
-            Some(customer) if allocate && v.direction == Direction::In => allocate_in!(
-                tx, user_id, id, customer, &v.currency, v.purpose.as_deref(), v.amount_minor, plan, now),
-            _ => Vec::new(),
-        };
+        if let Some(customer) = v.customer_id.filter(|_| allocate && v.direction == Direction::In) {
+            allocate_in!(tx, user_id, id, customer, &v.currency, v.purpose.as_deref(), v.amount_minor, plan, now);
+        }
         tx.commit().await?;
-        Ok((id, paid.into_iter().map(|(i, _)| i).collect()))
+        Ok(id)
     })
 }
 
-/// Pays invoices from what an incoming payment has left: `plan`, or (`None`) automatically. Returns the
-/// invoices it paid.
+/// Pays invoices from what an incoming payment has left: `plan`, or (`None`) automatically.
 pub async fn allocate(
     db: &Db,
     user_id: i64,
     head: &PaymentHead,
     plan: Option<Vec<(i64, i64)>>,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<(), AppError> {
     let now = now_millis();
-    let Some(customer) = head.customer_id else { return Ok(Vec::new()) };
+    let Some(customer) = head.customer_id else { return Ok(()) };
     let left = head.amount_minor - head.allocated_minor;
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
-        let paid = allocate_in!(tx, user_id, head.id, customer, &head.currency, head.purpose.as_deref(), left, plan, now);
+        allocate_in!(tx, user_id, head.id, customer, &head.currency, head.purpose.as_deref(), left, plan, now);
         tx.commit().await?;
-        Ok(paid.into_iter().map(|(i, _)| i).collect())
+        Ok(())
     })
 }
 
 /// Reverses a payment on `date`: a new payment of the opposite sign, and what it paid of invoices taken
-/// back. Returns the reversal's id and the invoices it touched; `Conflict` when it was reversed meanwhile.
-pub async fn reverse(db: &Db, user_id: i64, id: i64, date: &str) -> Result<(i64, Vec<i64>), AppError> {
+/// back. Returns the reversal's id; `Conflict` when it was reversed meanwhile.
+pub async fn reverse(db: &Db, user_id: i64, id: i64, date: &str) -> Result<i64, AppError> {
     let now = now_millis();
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
@@ -226,7 +222,7 @@ pub async fn reverse(db: &Db, user_id: i64, id: i64, date: &str) -> Result<(i64,
             crate::invoices::store::take_back_payment!(tx, id, invoice, amount, user_id, now);
         }
         tx.commit().await?;
-        Ok((reversal, paid.into_iter().map(|(i, _)| i).collect()))
+        Ok(reversal)
     })
 }
 
