@@ -1015,6 +1015,102 @@ test('orders: a deal becomes an order, priced from the list, confirmed, shipped 
   await shot(page, 'payment-dynamics');
 });
 
+test('documents: the company's details, an e-invoice, a credit note, a bank statement reviewed and posted', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  const origin = { origin: new URL(page.url()).origin };
+  const post = async (path: string, data: object) => {
+    const res = await page.request.post(path, { headers: origin, data });
+    const text = await res.text();
+    expect(res.status(), `${path}: ${text}`).toBeLessThan(300);
+    return text ? JSON.parse(text) : null;
+  };
+  const chair = await post('/api/v1/products', { name: 'Ofis kreslosi', base_unit: 'pcs', vat: '12', mxik: '09401001001000000', package_code: '1503578' });
+  const customer = await post('/api/v1/customers', { name: 'Navoiy Qurilish' });
+  const cp = await post(`/api/v1/customers/${customer.id}/counterparties`, { legal_name: 'Navoiy Qurilish MChJ', tax_id: '305111222', legal_address: 'Navoiy sh., Galaba 12' });
+  const invoice = await post('/api/v1/invoices', { customer_id: customer.id, counterparty_id: cp.id, contract_no: '15/2026', contract_date: '2026-02-01',
+    lines: [{ product_id: chair.id, qty: '12', price: '300000', price_reason: 'Kelishilgan narx' }] });
+  const bank = await post('/api/v1/money-accounts', { name: 'Ipoteka bank', kind: 'bank', bank_code: '00423', account_no: '20208000500777888001' });
+
+  // The e-invoice lists what is missing, each a link to where it is filled in.
+  await page.goto(`/invoices/${invoice.id}`);
+  await hydrated(page);
+  await expect(page.locator('[data-test=e-invoice-gaps] li').first()).toContainText('Seller');
+  await shot(page, 'e-invoice-gaps');
+  await page.locator('[data-test=e-invoice-gaps] a').first().click();
+  await expect(page).toHaveURL(/\/settings\/modules#company$/);
+  await hydrated(page);
+  const form = page.locator('[data-test=company-form]');
+  await form.locator('[data-test=field-tax_id]').fill('1234');
+  await page.locator('[data-test=company-save]').click();
+  await expect(form.locator('[data-test=error-tax_id]')).not.toBeEmpty();
+  await form.locator('[data-test=field-name]').fill('"Karvon Savdo" MChJ');
+  await form.locator('[data-test=field-tax_id]').fill('302 123 456');
+  await form.locator('[data-test=field-address]').fill('Toshkent sh., Amir Temur 1');
+  await form.locator('[data-test=field-oked]').fill('46900');
+  await form.locator('[data-test=field-vat_reg_code]').fill('326010012345');
+  await form.locator('[data-test=field-director]').fill('Aliyev Anvar');
+  await form.locator('[data-test=field-accountant]').fill('Karimova Dilnoza');
+  await form.locator('[data-test=field-account_id]').selectOption(String(bank.id));
+  await page.locator('[data-test=company-save]').click();
+  await expect(form.locator('[role=status]')).toBeVisible();
+  await shot(page, 'company-details');
+
+  // Now it downloads: the operators' JSON, field by field.
+  await page.goto(`/invoices/${invoice.id}`);
+  await hydrated(page);
+  const download = page.waitForEvent('download');
+  await page.locator('[data-test=e-invoice-download]').click();
+  const doc = JSON.parse(fs.readFileSync(await (await download).path(), 'utf8'));
+  expect(doc.SellerTin).toBe('302123456');
+  expect(doc.BuyerTin).toBe('305111222');
+  expect(doc.Seller.Account).toBe('20208000500777888001');
+  expect(doc.ProductList.Products[0].CatalogCode).toBe('09401001001000000');
+  expect(doc.ProductList.Products[0].DeliverySumWithVat).toBe('4032000.00');
+  await shot(page, 'e-invoice-ready');
+
+  // A credit note for two chairs returned: the invoice owes 2 × 336,000 less.
+  await page.locator('[data-test=credit-note] summary').click();
+  await page.locator('[data-test=credit-qty]').first().fill('2');
+  await page.locator('[data-test=credit-note] [data-test=field-reason]').fill('Ikki kreslo qaytarildi');
+  await shot(page, 'credit-note-form');
+  await page.locator('[data-test=credit-note-submit]').click();
+  await expect(page.locator('[data-test=credits-invoice]')).toBeVisible();
+  await hydrated(page);
+  await expect(page.locator('h1')).toContainText('Credit note');
+  await expect(page.locator('[data-test=invoice-total]')).toContainText('672,000');
+  await shot(page, 'credit-note');
+  await page.locator('[data-test=credits-invoice]').click();
+  await expect(page.locator('[data-test=invoice-credited]')).toContainText('672,000');
+  await expect(page.locator('[data-test=invoice-open]')).toContainText('3,360,000');
+  await expect(page.locator('[data-test=credit-note-item]')).toHaveCount(1);
+
+  // A bank statement of the account: reviewed line by line, then posted; the invoice is paid.
+  await page.goto('/payments');
+  await hydrated(page);
+  await page.locator('[data-test=statement-upload] summary').click();
+  await page.locator('[data-test=statement-account]').selectOption(String(bank.id));
+  const statement = 'Дата;№ док.;ИНН плательщика;Наименование плательщика;Назначение платежа;Дебет;Кредит\n' +
+    `07.12.2026;501;305111222;Navoiy Qurilish MChJ;Оплата по счёту ${invoice.number};;3 360 000,00\n` +
+    "07.12.2026;502;;Elektr ta'minoti;Elektr uchun;450 000,00;\n" +
+    '07.12.2026;503;777777777;Kimdir;Avans;;99,00\n';
+  await page.locator('[data-test=statement-file]').setInputFiles({ name: 'vypiska.csv', mimeType: 'text/csv', buffer: Buffer.from(statement) });
+  await page.locator('[data-test=statement-submit]').click();
+  await expect(page.locator('[data-test=mapping-form]')).toBeVisible();
+  await hydrated(page);
+  await expect(page.locator('[data-test=col-6]')).toHaveValue('credit');
+  await expect(page.locator('[data-test=preview-row]').nth(0)).toContainText(`Navoiy Qurilish · ${invoice.number}`);
+  await expect(page.locator('[data-test=preview-row]').nth(1)).toContainText("Elektr ta'minoti");
+  await expect(page.locator('[data-test=preview-row]').nth(2)).toContainText('No invoice has this number');
+  await shot(page, 'statement-review');
+  await page.locator('[data-test=import-start]').click();
+  await expect(page.locator('[data-test=import-progress]')).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  await expect(page.locator('[data-test=count-created]')).toHaveText('2');
+  await expect(page.locator('[data-test=count-failed]')).toHaveText('1');
+  await page.goto(`/invoices/${invoice.id}`);
+  await expect(page.locator('[data-test=invoice-open]')).toContainText('0');
+  await expect(page.locator('[data-test=invoice-paid]')).toContainText('3,360,000');
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');

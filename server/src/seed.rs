@@ -120,6 +120,7 @@ fn demo_extras(
                 tax_id: format!("{}", 300_000_000 + *n),
                 vat_payer: rng.gen_bool(0.4),
                 legal_address: Some(format!("{} sh., {}-uy", pick(rng, UZ_PLACES), rng.gen_range(1..200))),
+                requisites: Default::default(),
             };
             (values, id, at, vec![account])
         })

@@ -115,6 +115,21 @@ pub enum ErrCode {
     UnknownPayer,
     /// A taxpayer id of several customers' counterparties.
     AmbiguousPayer,
+    /// An OKED that is not 5 digits.
+    InvalidOked,
+    /// A VAT registration code that is not 12 digits.
+    InvalidVatRegCode,
+    /// An e-invoice in a currency other than UZS.
+    NotInSoums,
+    /// An e-invoice line whose discounted sum is no whole number of tiyins per unit (the operators want a
+    /// unit price that multiplies out to the line's sum).
+    DiscountNotExact,
+    /// A credit note taking back more of an invoice line than is left of it.
+    MoreThanInvoiced,
+    /// An invoice with live credit notes (cancel them first).
+    HasCreditNotes,
+    /// A bank statement mapped without an amount column (in, out or signed).
+    AmountNotMapped,
 }
 
 impl ErrCode {
@@ -217,6 +232,13 @@ impl ErrCode {
             ErrCode::MoreThanPayment => Msg::ErrMoreThanPayment,
             ErrCode::UnknownPayer => Msg::ErrUnknownPayer,
             ErrCode::AmbiguousPayer => Msg::ErrAmbiguousPayer,
+            ErrCode::InvalidOked => Msg::ErrInvalidOked,
+            ErrCode::InvalidVatRegCode => Msg::ErrInvalidVatRegCode,
+            ErrCode::NotInSoums => Msg::ErrNotInSoums,
+            ErrCode::DiscountNotExact => Msg::ErrDiscountNotExact,
+            ErrCode::MoreThanInvoiced => Msg::ErrMoreThanInvoiced,
+            ErrCode::HasCreditNotes => Msg::ErrHasCreditNotes,
+            ErrCode::AmountNotMapped => Msg::ErrAmountNotMapped,
         }
     }
 }

@@ -1,4 +1,6 @@
 //! Server functions for counterparties: thin shims over [`super::service`].
+// A form's server function takes one argument per field.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -37,6 +39,7 @@ pub async fn create_counterparty(
             tax_id,
             vat_payer: Some(vat_payer.is_some_and(|v| !v.is_empty())),
             legal_address,
+            requisites: Default::default(),
             from: None,
         };
         super::service::create(&db, ctx.user()?, customer_id, &input).await
@@ -80,7 +83,7 @@ pub async fn move_counterparty(
     run.await.inspect_err(set_status)
 }
 
-/// Saves the card's edit form of a counterparty (every field sent: an empty address clears it).
+/// Saves the card's edit form of a counterparty (every field sent: an empty address or requisite clears it).
 #[server(prefix = "/rpc", endpoint = "counterparties/update")]
 pub async fn update_counterparty(
     id: i64,
@@ -90,6 +93,10 @@ pub async fn update_counterparty(
     country: Option<String>,
     legal_address: Option<String>,
     vat_payer: Option<String>,
+    oked: Option<String>,
+    vat_reg_code: Option<String>,
+    director: Option<String>,
+    accountant: Option<String>,
 ) -> Result<Counterparty, AppError> {
     let run = async {
         let (ctx, db) = session()?;
@@ -101,6 +108,12 @@ pub async fn update_counterparty(
             tax_id: Some(tax_id),
             vat_payer: Some(vat_payer.is_some()),
             legal_address: Some(legal_address.unwrap_or_default()),
+            requisites: super::Requisites {
+                oked: Some(oked.unwrap_or_default()),
+                vat_reg_code: Some(vat_reg_code.unwrap_or_default()),
+                director: Some(director.unwrap_or_default()),
+                accountant: Some(accountant.unwrap_or_default()),
+            },
         };
         super::service::update(&db, ctx.user()?, id, &patch).await
     };

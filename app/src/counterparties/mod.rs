@@ -48,6 +48,9 @@ pub struct Counterparty {
     pub tax_id: String,
     pub vat_payer: bool,
     pub legal_address: Option<String>,
+    /// What e-invoices state of it besides its id, name, address and bank account.
+    #[serde(flatten)]
+    pub requisites: Requisites,
     /// The customer it belongs to now.
     pub customer_id: i64,
     pub owners: Vec<Ownership>,
@@ -67,6 +70,58 @@ pub struct Counterparty {
 pub struct CounterpartyList {
     pub current: Vec<Counterparty>,
     pub former: Vec<Counterparty>,
+}
+
+/// What e-invoices state of a legal entity besides its taxpayer id, name, address and bank account (all
+/// optional until an e-invoice needs them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Requisites {
+    /// OKED (the economic activity's code): 5 digits.
+    #[serde(default)]
+    pub oked: Option<String>,
+    /// The VAT payer's registration code: 12 digits.
+    #[serde(default)]
+    pub vat_reg_code: Option<String>,
+    #[serde(default)]
+    pub director: Option<String>,
+    /// The chief accountant.
+    #[serde(default)]
+    pub accountant: Option<String>,
+}
+
+impl Requisites {
+    /// Checks every field, in place of the raw values: digits only (spaces dropped), names trimmed; an empty
+    /// value clears it.
+    pub fn checked(&self, checks: &mut Checks) -> Requisites {
+        let code = |checks: &mut Checks, field: &str, v: Option<&str>, len: usize, err: ErrCode| {
+            let d: String = v.unwrap_or_default().chars().filter(|c| !c.is_whitespace()).collect();
+            if d.is_empty() {
+                return None;
+            }
+            if d.len() != len || !d.bytes().all(|b| b.is_ascii_digit()) {
+                checks.fail(field, err);
+            }
+            Some(d)
+        };
+        Requisites {
+            oked: code(checks, "oked", self.oked.as_deref(), 5, ErrCode::InvalidOked),
+            vat_reg_code: code(checks, "vat_reg_code", self.vat_reg_code.as_deref(), 12, ErrCode::InvalidVatRegCode),
+            director: checks.opt_text("director", self.director.as_deref(), MAX_PERSON),
+            accountant: checks.opt_text("accountant", self.accountant.as_deref(), MAX_PERSON),
+        }
+    }
+
+    /// Each field of `patch` that is given, else this one's.
+    pub fn patched(&self, patch: &Requisites) -> Requisites {
+        let pick = |p: &Option<String>, c: &Option<String>| p.clone().or_else(|| c.clone());
+        Requisites {
+            oked: pick(&patch.oked, &self.oked),
+            vat_reg_code: pick(&patch.vat_reg_code, &self.vat_reg_code),
+            director: pick(&patch.director, &self.director),
+            accountant: pick(&patch.accountant, &self.accountant),
+        }
+    }
 }
 
 /// A page of counterparties.
@@ -90,12 +145,14 @@ pub struct NewCounterparty {
     pub vat_payer: Option<bool>,
     #[serde(default)]
     pub legal_address: Option<String>,
+    #[serde(flatten)]
+    pub requisites: Requisites,
     /// `YYYY-MM-DD` from which it belongs to the customer; today when absent.
     #[serde(default)]
     pub from: Option<String>,
 }
 
-/// A change to a counterparty. Absent fields stay; an empty string clears the address.
+/// A change to a counterparty. Absent fields stay; an empty string clears the address or a requisite.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CounterpartyPatch {
@@ -110,6 +167,8 @@ pub struct CounterpartyPatch {
     pub vat_payer: Option<bool>,
     #[serde(default)]
     pub legal_address: Option<String>,
+    #[serde(flatten)]
+    pub requisites: Requisites,
 }
 
 /// Moves a counterparty to another customer from a date (`YYYY-MM-DD`, not before the current period began).
@@ -143,10 +202,12 @@ pub struct CounterpartyValues {
     pub tax_id: String,
     pub vat_payer: bool,
     pub legal_address: Option<String>,
+    pub requisites: Requisites,
 }
 
 const MAX_NAME: usize = 300;
 const MAX_ADDRESS: usize = 500;
+const MAX_PERSON: usize = 200;
 
 fn check_country(checks: &mut Checks, v: Option<&str>) -> String {
     let c = v.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("UZ").to_ascii_uppercase();
@@ -157,7 +218,7 @@ fn check_country(checks: &mut Checks, v: Option<&str>) -> String {
 }
 
 /// The taxpayer id in its stored form: for Uzbekistan the 9-digit STIR (spaces dropped; it never starts
-/// with 0); elsewhere 3 to 30 letters, digits, `-`, `/` or `.`, upper-cased.
+/// with 0) of a legal entity, or the 14-digit PINFL of a sole trader; elsewhere 3 to 30 letters, digits, `-`, `/` or `.`, upper-cased.
 pub fn check_tax_id(checks: &mut Checks, country: &str, v: &str) -> String {
     let t: String = v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
     if t.is_empty() {
@@ -165,7 +226,7 @@ pub fn check_tax_id(checks: &mut Checks, country: &str, v: &str) -> String {
         return t;
     }
     let ok = if country == "UZ" {
-        t.len() == 9 && t.chars().all(|c| c.is_ascii_digit()) && !t.starts_with('0')
+        t.chars().all(|c| c.is_ascii_digit()) && !t.starts_with('0') && (t.len() == 9 || t.len() == 14)
     } else {
         (3..=30).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || "-/.".contains(c))
     };
@@ -186,6 +247,7 @@ impl NewCounterparty {
             country,
             vat_payer: self.vat_payer.unwrap_or(false),
             legal_address: checks.opt_text("legal_address", self.legal_address.as_deref(), MAX_ADDRESS),
+            requisites: self.requisites.checked(&mut checks),
         };
         checks.finish()?;
         Ok(values)
@@ -201,6 +263,7 @@ impl CounterpartyPatch {
             tax_id: self.tax_id.clone().unwrap_or_else(|| c.tax_id.clone()),
             vat_payer: Some(self.vat_payer.unwrap_or(c.vat_payer)),
             legal_address: self.legal_address.clone().or_else(|| c.legal_address.clone()),
+            requisites: c.requisites.patched(&self.requisites),
             from: None,
         }
         .validate()
@@ -218,6 +281,11 @@ impl CounterpartyValues {
         cmp("tax_id", c.map(|c| c.tax_id.clone()), Some(self.tax_id.clone()));
         cmp("vat_payer", c.and_then(|c| yes_no(c.vat_payer)), yes_no(self.vat_payer));
         cmp("legal_address", c.and_then(|c| c.legal_address.clone()), self.legal_address.clone());
+        let (old, new) = (c.map(|c| &c.requisites), &self.requisites);
+        cmp("oked", old.and_then(|r| r.oked.clone()), new.oked.clone());
+        cmp("vat_reg_code", old.and_then(|r| r.vat_reg_code.clone()), new.vat_reg_code.clone());
+        cmp("director", old.and_then(|r| r.director.clone()), new.director.clone());
+        cmp("accountant", old.and_then(|r| r.accountant.clone()), new.accountant.clone());
         out
     }
 }
@@ -266,7 +334,8 @@ mod tests {
     #[test]
     fn uzbek_taxpayer_ids_have_nine_digits() {
         assert_eq!(new(None, "301 234 567").validate().unwrap().tax_id, "301234567");
-        for bad in ["12345678", "1234567890", "30123456a", "012345678"] {
+        assert_eq!(new(None, "31505 8812 30045").validate().unwrap().tax_id, "31505881230045");
+        for bad in ["12345678", "1234567890", "30123456a", "012345678", "3150588123004", "01505881230045"] {
             assert_eq!(
                 new(None, bad).validate().unwrap_err().field_codes("tax_id"),
                 vec![ErrCode::InvalidTaxId],
@@ -274,6 +343,26 @@ mod tests {
             );
         }
         assert_eq!(new(None, " ").validate().unwrap_err().field_codes("tax_id"), vec![ErrCode::Required]);
+    }
+
+    #[test]
+    fn requisites_are_digits_of_their_length_or_nothing() {
+        let mut n = new(None, "301234567");
+        n.requisites = Requisites {
+            oked: Some(" 46 900 ".into()),
+            vat_reg_code: Some("3260 1001 2345".into()),
+            director: Some("  Aliyev Anvar ".into()),
+            accountant: Some(String::new()),
+        };
+        let v = n.validate().unwrap().requisites;
+        assert_eq!(v.oked.as_deref(), Some("46900"));
+        assert_eq!(v.vat_reg_code.as_deref(), Some("326010012345"));
+        assert_eq!((v.director.as_deref(), v.accountant), (Some("Aliyev Anvar"), None));
+        n.requisites =
+            Requisites { oked: Some("4690".into()), vat_reg_code: Some("32601001234x".into()), ..Default::default() };
+        let err = n.validate().unwrap_err();
+        assert_eq!(err.field_codes("oked"), vec![ErrCode::InvalidOked]);
+        assert_eq!(err.field_codes("vat_reg_code"), vec![ErrCode::InvalidVatRegCode]);
     }
 
     #[test]

@@ -278,7 +278,7 @@ fn MoveForm(id: i64, version: i64, action: ServerAction<MoveCounterparty>) -> im
     }
 }
 
-/// The edit form of a counterparty (every field sent: an empty address clears it).
+/// The edit form of a counterparty (every field sent: an empty address or requisite clears it).
 #[component]
 fn EditCounterpartyForm(c: Counterparty, changes: RwSignal<u32>) -> impl IntoView {
     let update = ServerAction::<UpdateCounterparty>::new();
@@ -301,6 +301,12 @@ fn EditCounterpartyForm(c: Counterparty, changes: RwSignal<u32>) -> impl IntoVie
                 <input type="checkbox" name="vat_payer" value="on" checked=editing.vat_payer data-test="field-vat_payer" />
                 {t(Msg::VatPayer)}
             </label>
+            <div class="grid-2">
+                <Field label=Msg::Oked name="oked" scope=scope.clone() value=editing.requisites.oked.clone().unwrap_or_default() error=update_error />
+                <Field label=Msg::VatRegCode name="vat_reg_code" scope=scope.clone() value=editing.requisites.vat_reg_code.clone().unwrap_or_default() error=update_error />
+                <Field label=Msg::Director name="director" scope=scope.clone() value=editing.requisites.director.clone().unwrap_or_default() error=update_error />
+                <Field label=Msg::ChiefAccountant name="accountant" scope=scope.clone() value=editing.requisites.accountant.clone().unwrap_or_default() error=update_error />
+            </div>
             <div class="actions">
                 <Submit pending=update.pending() label=Msg::Save busy=Msg::BusySaving test="cp-save" />
             </div>

@@ -1,7 +1,7 @@
 //! SQL for counterparties, their ownership periods and bank accounts, on both databases. Access rules are
 //! the service's job; every write records its audit row in the same transaction.
 
-use super::{BankAccount, Counterparty, CounterpartyList, CounterpartyValues, NewBankAccount, Ownership};
+use super::{BankAccount, Counterparty, CounterpartyList, CounterpartyValues, NewBankAccount, Ownership, Requisites};
 use crate::audit::FieldChange;
 use crate::core::db::{BeginWrite, Db, is_unique_violation, placeholders};
 use crate::core::{AppError, ErrCode, Millis, now_millis};
@@ -18,6 +18,10 @@ struct Row {
     tax_id: String,
     vat_payer: bool,
     legal_address: Option<String>,
+    oked: Option<String>,
+    vat_reg_code: Option<String>,
+    director: Option<String>,
+    accountant: Option<String>,
     created_at: i64,
     updated_at: i64,
     version: i64,
@@ -42,8 +46,8 @@ struct AccountRow {
     bank_name: Option<String>,
 }
 
-const SELECT: &str = "SELECT id, legal_name, country, tax_id, vat_payer, legal_address, created_at, updated_at, \
-    version, archived_at FROM counterparties";
+const SELECT: &str = "SELECT id, legal_name, country, tax_id, vat_payer, legal_address, oked, vat_reg_code, \
+    director, accountant, created_at, updated_at, version, archived_at FROM counterparties";
 
 /// Counterparties by id (in the order of `ids`), with owners and bank accounts.
 async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Counterparty>, AppError> {
@@ -81,6 +85,12 @@ async fn load(db: &Db, ids: &[i64]) -> Result<Vec<Counterparty>, AppError> {
             tax_id: r.tax_id,
             vat_payer: r.vat_payer,
             legal_address: r.legal_address,
+            requisites: Requisites {
+                oked: r.oked,
+                vat_reg_code: r.vat_reg_code,
+                director: r.director,
+                accountant: r.accountant,
+            },
             customer_id: 0,
             owners: Vec::new(),
             bank_accounts: Vec::new(),
@@ -165,7 +175,8 @@ fn taken(err: sqlx::Error) -> AppError {
 
 /// The SQL that inserts a counterparty (without owner and accounts).
 pub const INSERT: &str = "INSERT INTO counterparties (legal_name, country, tax_id, vat_payer, legal_address, \
-    created_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id";
+    oked, vat_reg_code, director, accountant, created_by, created_at, updated_at, version) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id";
 /// The SQL that starts an ownership period.
 pub const INSERT_OWNER: &str = "INSERT INTO counterparty_owners (counterparty_id, customer_id, valid_from, \
     created_by, created_at) VALUES ($1, $2, $3, $4, $5)";
@@ -184,6 +195,10 @@ macro_rules! insert_counterparty {
             .bind(&v.tax_id)
             .bind(v.vat_payer)
             .bind(&v.legal_address)
+            .bind(&v.requisites.oked)
+            .bind(&v.requisites.vat_reg_code)
+            .bind(&v.requisites.director)
+            .bind(&v.requisites.accountant)
             .bind($user_id)
             .bind($at)
             .fetch_one(&mut *$tx)
@@ -244,11 +259,14 @@ pub async fn update(
 ) -> Result<Counterparty, AppError> {
     let now = now_millis();
     let sql = "UPDATE counterparties SET legal_name = $1, country = $2, tax_id = $3, vat_payer = $4, \
-               legal_address = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8";
+               legal_address = $5, oked = $6, vat_reg_code = $7, director = $8, accountant = $9, updated_at = $10, \
+               version = version + 1 WHERE id = $11 AND version = $12";
     let done: u64 = db_run!(db, p => async {
         let mut tx = p.begin_write().await?;
         let n = sqlx::query(sql)
             .bind(&v.legal_name).bind(&v.country).bind(&v.tax_id).bind(v.vat_payer).bind(&v.legal_address)
+            .bind(&v.requisites.oked).bind(&v.requisites.vat_reg_code).bind(&v.requisites.director)
+            .bind(&v.requisites.accountant)
             .bind(now).bind(c.id).bind(version)
             .execute(&mut *tx).await?.rows_affected();
         if n == 1 && !changes.is_empty() {

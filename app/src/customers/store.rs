@@ -725,6 +725,12 @@ pub async fn merge(db: &Db, user: &CurrentUser, plan: &MergePlan<'_>) -> Result<
     if ok { Ok(()) } else { Err(AppError::Conflict) }
 }
 
+/// A customer's name, if it exists.
+pub async fn name_of(db: &Db, id: i64) -> Result<Option<String>, AppError> {
+    let sql = "SELECT name FROM customers WHERE id = $1";
+    Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
+}
+
 /// The responsible manager of a customer, if it exists (live events name them, so that each listener's
 /// scope decides who hears of a change).
 pub async fn manager_of(db: &Db, id: i64) -> Result<Option<i64>, AppError> {

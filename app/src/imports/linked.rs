@@ -653,6 +653,7 @@ async fn update_counterparty(db: &Db, ctx: &Context, id: i64, r: &CounterpartyRo
         tax_id: None,
         vat_payer: Some(r.values.vat_payer),
         legal_address: r.values.legal_address.clone(),
+        requisites: Default::default(),
     };
     crate::counterparties::service::update(db, &ctx.user, id, &patch).await?;
     if let Some(a) = &r.account {

@@ -19,6 +19,8 @@ pub mod products;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod statement;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -36,11 +38,19 @@ pub enum ImportKind {
     Counterparties,
     /// The stock catalog (administrators and storekeepers).
     Products,
+    /// A bank statement of one of the company's accounts: payments in and out (administrators and
+    /// accountants; see [`statement`]).
+    Payments,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] =
-        [ImportKind::Customers, ImportKind::Contacts, ImportKind::Counterparties, ImportKind::Products];
+    pub const ALL: [ImportKind; 5] = [
+        ImportKind::Customers,
+        ImportKind::Contacts,
+        ImportKind::Counterparties,
+        ImportKind::Products,
+        ImportKind::Payments,
+    ];
 
     /// The stored value.
     pub fn as_str(self) -> &'static str {
@@ -49,6 +59,7 @@ impl ImportKind {
             ImportKind::Contacts => "contacts",
             ImportKind::Counterparties => "counterparties",
             ImportKind::Products => "products",
+            ImportKind::Payments => "payments",
         }
     }
 
@@ -64,6 +75,7 @@ impl ImportKind {
             ImportKind::Contacts => Msg::ImportContacts,
             ImportKind::Counterparties => Msg::ImportCounterparties,
             ImportKind::Products => Msg::ImportProducts,
+            ImportKind::Payments => Msg::ImportStatement,
         }
     }
 
@@ -99,6 +111,9 @@ impl ImportKind {
                 "vat",
                 "weight",
             ],
+            ImportKind::Payments => {
+                &["date", "credit", "debit", "amount", "tax_id", "payer", "purpose", "doc_no", "rate"]
+            }
         }
     }
 
@@ -109,6 +124,8 @@ impl ImportKind {
             ImportKind::Contacts => &["customer", "name"],
             ImportKind::Counterparties => &["customer", "legal_name", "tax_id"],
             ImportKind::Products => &["name"],
+            // And one of `credit`, `debit` or `amount` (checked with the mapping).
+            ImportKind::Payments => &["date"],
         }
     }
 
@@ -118,7 +135,7 @@ impl ImportKind {
             ImportKind::Customers => Some(crate::custom_fields::FieldEntity::Customer),
             ImportKind::Contacts => Some(crate::custom_fields::FieldEntity::Contact),
             ImportKind::Products => Some(crate::custom_fields::FieldEntity::Product),
-            ImportKind::Counterparties => None,
+            ImportKind::Counterparties | ImportKind::Payments => None,
         }
     }
 }
@@ -144,6 +161,14 @@ pub fn target_msg(target: &str) -> Msg {
         "package_code" => Msg::PackageCode,
         "vat" => Msg::VatRate,
         "weight" => Msg::WeightKg,
+        "date" => Msg::PayDate,
+        "credit" => Msg::StatementCredit,
+        "debit" => Msg::StatementDebit,
+        "amount" => Msg::Amount,
+        "payer" => Msg::Payer,
+        "purpose" => Msg::Purpose,
+        "doc_no" => Msg::DocNo,
+        "rate" => Msg::ExchangeRate,
         other => crate::audit::field_msg(other),
     }
 }
@@ -204,6 +229,9 @@ pub struct Import {
     pub mapping: Vec<String>,
     /// `skip` or `update`.
     pub on_duplicate: String,
+    /// A bank statement's account (the company's bank account or cash desk).
+    #[serde(default)]
+    pub account_id: Option<i64>,
     pub status: ImportStatus,
     pub total_rows: i64,
     pub processed: i64,
@@ -237,6 +265,9 @@ pub struct PreviewRow {
     pub cells: Vec<String>,
     pub errors: Vec<FieldError>,
     pub duplicate_of: Option<String>,
+    /// A bank statement's line: whom (and which invoice) it will be posted to.
+    #[serde(default)]
+    pub matched: Option<String>,
 }
 
 /// A row that could not be imported.
@@ -256,6 +287,7 @@ pub fn guess_target(kind: ImportKind, header: &str) -> &'static str {
     match kind {
         ImportKind::Customers => {}
         ImportKind::Products => return guess_product(&h),
+        ImportKind::Payments => return statement_column(&h),
         ImportKind::Contacts => {
             return if has(&customer) || has(&["company", "компан", "kompaniya"]) {
                 "customer"
@@ -322,6 +354,42 @@ pub fn guess_target(kind: ImportKind, header: &str) -> &'static str {
     } else if has(&["name", "назван", "наимен", "клиент", "nomi", "mijoz", "company", "компан"])
     {
         "name"
+    } else {
+        ""
+    }
+}
+
+/// The statement field a (lower-cased) header means, in the words Uzbek banks' statements use.
+fn statement_column(h: &str) -> &'static str {
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["inn", "инн", "stir", "tax", "pinfl", "пинфл"]) {
+        "tax_id"
+    } else if has(&["назначен", "maqsad", "purpose", "тўлов мақсади", "to'lov maqsadi"]) {
+        "purpose"
+    } else if has(&["кредит", "kredit", "credit", "приход", "kirim", "поступ"]) {
+        "credit"
+    } else if has(&["дебет", "debet", "debit", "расход", "chiqim", "списан"]) {
+        "debit"
+    } else if has(&["курс", "kurs", "rate"]) {
+        "rate"
+    } else if has(&["сумма", "summa", "amount"]) {
+        "amount"
+    } else if has(&["№", "номер", "raqam", "number", "doc"]) {
+        "doc_no"
+    } else if has(&["дата", "sana", "date"]) {
+        "date"
+    } else if has(&[
+        "плательщ",
+        "получател",
+        "корреспондент",
+        "to'lovchi",
+        "payer",
+        "контрагент",
+        "kontragent",
+        "наимен",
+        "nomi",
+    ]) {
+        "payer"
     } else {
         ""
     }
@@ -394,6 +462,14 @@ mod tests {
         assert_eq!(guess_target(g, "Ед. изм."), "unit");
         assert_eq!(guess_target(g, "Группа"), "group");
         assert_eq!(guess_target(g, "Ставка НДС"), "vat");
+        let b = ImportKind::Payments;
+        assert_eq!(guess_target(b, "Дата документа"), "date");
+        assert_eq!(guess_target(b, "№ док."), "doc_no");
+        assert_eq!(guess_target(b, "Оборот по кредиту"), "credit");
+        assert_eq!(guess_target(b, "Debet"), "debit");
+        assert_eq!(guess_target(b, "ИНН плательщика"), "tax_id");
+        assert_eq!(guess_target(b, "Наименование плательщика"), "payer");
+        assert_eq!(guess_target(b, "Назначение платежа"), "purpose");
         // The export's own headers come back to their fields, whatever the language.
         for t in g.targets() {
             for l in crate::core::Lang::ALL {

@@ -53,7 +53,8 @@ pub fn ImportsPage() -> impl IntoView {
                     <legend>{t(Msg::ImportWhat)}</legend>
                     {ImportKind::ALL
                         .into_iter()
-                        .filter(|k| *k != ImportKind::Products || keeps_catalog)
+                        // A bank statement is uploaded from the payments page, with its account.
+                        .filter(|k| (*k != ImportKind::Products || keeps_catalog) && *k != ImportKind::Payments)
                         .map(|k| view! {
                             <label class="check">
                                 <input type="radio" name="kind" value=k.as_str() checked=k == ImportKind::Customers
@@ -239,6 +240,8 @@ fn Mapping(
                                     row_errors(&r.errors)
                                 } else if let Some(d) = &r.duplicate_of {
                                     format!("{}: {d}", t(Msg::DuplicateOf))
+                                } else if let Some(m) = &r.matched {
+                                    format!("{}: {m}", t(Msg::MatchedTo))
                                 } else {
                                     t(Msg::RowOk).to_string()
                                 };

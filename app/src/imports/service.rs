@@ -77,7 +77,7 @@ async fn defs_for(db: &Db, kind: ImportKind) -> Result<Vec<CustomField>, AppErro
     }
 }
 
-/// Reads and stores an uploaded file with a first mapping. Products are imported by those who keep the catalog.
+/// Reads and stores an uploaded file with a first mapping (no account: see [`upload_to`]).
 pub async fn upload(
     db: &Db,
     user: &CurrentUser,
@@ -85,9 +85,26 @@ pub async fn upload(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Import, AppError> {
+    upload_to(db, user, kind, file_name, bytes, None).await
+}
+
+/// Reads and stores an uploaded file with a first mapping. Products are imported by those who keep the
+/// catalog; a bank statement of `account_id` (one of the company's accounts in use) by those who keep the money.
+pub async fn upload_to(
+    db: &Db,
+    user: &CurrentUser,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    account_id: Option<i64>,
+) -> Result<Import, AppError> {
     if kind == ImportKind::Products {
         crate::stock::service::catalog_keeper(user)?;
     }
+    let account_id = match kind {
+        ImportKind::Payments => Some(super::statement::account_for(db, user, account_id).await?),
+        _ => None,
+    };
     let table = file::read(file_name, bytes)?;
     let defs = defs_for(db, kind).await?;
     let remembered = store::remembered_mapping(db, user.id, kind, &signature(&table.headers)).await?;
@@ -104,6 +121,7 @@ pub async fn upload(
         &table.headers,
         &mapping,
         table.rows.len() as i64,
+        account_id,
     )
     .await?;
     store::get(db, Some(user.id), id).await
@@ -156,6 +174,11 @@ pub async fn set_mapping(
     }
     if let Some(code) = missing_required(import.kind, mapping) {
         checks.fail("mapping", code);
+    }
+    if import.kind == ImportKind::Payments
+        && !mapping.iter().any(|m| matches!(m.as_str(), "credit" | "debit" | "amount"))
+    {
+        checks.fail("mapping", ErrCode::AmountNotMapped);
     }
     if !matches!(on_duplicate, "skip" | "update") {
         checks.fail("on_duplicate", ErrCode::InvalidChoice);
@@ -293,6 +316,7 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: i64) -> Result<(Import, Ve
     let (bytes, _) = store::content(db, id).await?;
     let table = file::read(&import.file_name, &bytes)?;
     let ctx = Context::load(db, user.clone(), &import).await?;
+    let statement = super::statement::Statement::load(db, &ctx, &import).await?;
     let mut out = Vec::new();
     for (i, row) in table.rows.iter().take(PREVIEW_ROWS).enumerate() {
         let cells: Vec<String> = (0..import.headers.len()).map(|c| row.get(c).cloned().unwrap_or_default()).collect();
@@ -301,8 +325,13 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: i64) -> Result<(Import, Ve
             ImportKind::Counterparties => linked::preview_counterparty(db, &ctx, row).await?,
             ImportKind::Customers => preview_customer(db, user, &ctx, row).await?,
             ImportKind::Products => super::products::preview_product(db, &ctx, row).await?,
+            ImportKind::Payments => {
+                let (errors, duplicate_of, matched) = super::statement::preview_line(db, &ctx, &statement, row).await?;
+                out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of, matched });
+                continue;
+            }
         };
-        out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of });
+        out.push(PreviewRow { row_no: i as i64 + 2, cells, errors, duplicate_of, matched: None });
     }
     Ok((import, out))
 }
@@ -401,6 +430,7 @@ pub async fn run(db: &Db, id: i64, runner: &str) -> Result<(), AppError> {
     let mut seen_contacts = linked::SeenContacts::default();
     let mut seen_counterparties = HashMap::new();
     let mut seen_products = super::products::SeenProducts::default();
+    let statement = super::statement::Statement::load(db, &ctx, &import).await?;
     let start = import.processed.max(0) as usize;
     for (n, chunk) in table.rows.chunks(BATCH).enumerate().skip(start / BATCH) {
         let first_row = n * BATCH;
@@ -413,8 +443,12 @@ pub async fn run(db: &Db, id: i64, runner: &str) -> Result<(), AppError> {
             ImportKind::Products => {
                 super::products::products_batch(db, &ctx, first_row, chunk, &mut seen_products).await?
             }
+            ImportKind::Payments => super::statement::batch(db, &ctx, &statement, first_row, chunk).await?,
         }
         tokio::task::yield_now().await;
+    }
+    if import.kind == ImportKind::Payments {
+        super::statement::after_run(db).await;
     }
     store::finish(db, id, runner, ImportStatus::Done, None).await
 }

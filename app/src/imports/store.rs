@@ -15,6 +15,7 @@ struct Row {
     headers: String,
     mapping: String,
     on_duplicate: String,
+    account_id: Option<i64>,
     status: String,
     total_rows: i64,
     processed: i64,
@@ -37,6 +38,7 @@ impl From<Row> for Import {
             headers: serde_json::from_str(&r.headers).unwrap_or_default(),
             mapping: serde_json::from_str(&r.mapping).unwrap_or_default(),
             on_duplicate: r.on_duplicate,
+            account_id: r.account_id,
             status: ImportStatus::parse(&r.status).unwrap_or(ImportStatus::Failed),
             total_rows: r.total_rows,
             processed: r.processed,
@@ -55,8 +57,8 @@ impl From<Row> for Import {
     }
 }
 
-const SELECT: &str = "SELECT id, kind, file_name, format, encoding, headers, mapping, on_duplicate, status, total_rows, \
-    processed, created, updated, skipped, failed, error, created_at FROM imports";
+const SELECT: &str = "SELECT id, kind, file_name, format, encoding, headers, mapping, on_duplicate, account_id, status, \
+    total_rows, processed, created, updated, skipped, failed, error, created_at FROM imports";
 
 /// Stores an uploaded file; returns its id.
 #[allow(clippy::too_many_arguments)]
@@ -71,13 +73,15 @@ pub async fn create(
     headers: &[String],
     mapping: &[String],
     total_rows: i64,
+    account_id: Option<i64>,
 ) -> Result<i64, AppError> {
     let sql = "INSERT INTO imports (user_id, kind, file_name, format, encoding, content, headers, mapping, status, \
-               total_rows, created_at) VALUES ($1, $10, $2, $3, $4, $5, $6, $7, 'uploaded', $8, $9) RETURNING id";
+               total_rows, created_at, account_id) VALUES ($1, $10, $2, $3, $4, $5, $6, $7, 'uploaded', $8, $9, $11) \
+               RETURNING id";
     let headers = serde_json::to_string(headers).unwrap_or_default();
     let mapping = serde_json::to_string(mapping).unwrap_or_default();
     Ok(db_run!(db, p => sqlx::query_scalar(sql).bind(user_id).bind(file_name).bind(format).bind(encoding)
-        .bind(content).bind(&headers).bind(&mapping).bind(total_rows).bind(now_millis()).bind(kind.as_str()).fetch_one(p).await)?)
+        .bind(content).bind(&headers).bind(&mapping).bind(total_rows).bind(now_millis()).bind(kind.as_str()).bind(account_id).fetch_one(p).await)?)
 }
 
 /// One import of `user_id` (`None`: anyone's, for the runner).

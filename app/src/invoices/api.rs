@@ -18,6 +18,8 @@ pub struct InvoiceView {
     pub may_cancel: bool,
     /// Record a payment of it (administrators and accountants, while it is open).
     pub may_pay: bool,
+    /// What its e-invoice lacks (empty: it can be exported); none for a cancelled invoice.
+    pub e_invoice_gaps: Option<Vec<crate::core::FieldError>>,
 }
 
 /// A page of invoices, newest first: all or one status, by a part of the number.
@@ -51,8 +53,18 @@ pub async fn load_invoice(id: i64) -> Result<InvoiceView, AppError> {
         let user = ctx.user()?;
         let invoice = super::service::get(&db, user, id).await?;
         let may_cancel = invoice.status == super::InvoiceStatus::Issued;
-        let may_pay = user.role.keeps_money() && may_cancel && invoice.paid < invoice.total;
-        Ok(InvoiceView { invoice, may_cancel, may_pay })
+        let is_invoice = invoice.kind == super::InvoiceKind::Invoice;
+        let may_pay =
+            user.role.keeps_money() && may_cancel && is_invoice && invoice.paid + invoice.credited < invoice.total;
+        let e_invoice_gaps = match may_cancel && is_invoice {
+            false => None,
+            true => match super::service::e_invoice(&db, user, id).await {
+                Ok(_) => Some(Vec::new()),
+                Err(AppError::Validation { fields }) => Some(fields),
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(InvoiceView { invoice, may_cancel, may_pay, e_invoice_gaps })
     };
     run.await.inspect_err(set_status)
 }
@@ -88,6 +100,47 @@ pub async fn cancel_invoice(id: i64, version: i64) -> Result<(), AppError> {
         ctx.require_module(crate::orders::MODULE.key)?;
         super::service::cancel(&db, ctx.user()?, id, version).await?;
         leptos_axum::redirect(&format!("/invoices/{id}"));
+        Ok(())
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Issues a credit note of an invoice (the invoice page's form: `qty[<line no>]` per line, in its unit; empty
+/// or zero lines are left out, no line at all takes back everything not credited yet) and opens it.
+#[server(prefix = "/rpc", endpoint = "invoices/credit-note")]
+pub async fn credit_invoice(
+    id: i64,
+    version: i64,
+    reason: String,
+    credit_date: Option<String>,
+    qty: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<(), AppError> {
+    use crate::core::{Checks, ErrCode};
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::orders::MODULE.key)?;
+        let mut c = Checks::default();
+        let mut lines = Vec::new();
+        let mut names: Vec<(String, String)> = Vec::new();
+        for (key, value) in qty.unwrap_or_default() {
+            let Ok(line_no) = key.parse::<i32>() else {
+                c.fail("qty", ErrCode::InvalidChoice);
+                continue;
+            };
+            match crate::orders::api::decimal(&format!("qty[{key}]"), Some(&value)) {
+                Ok(Some(q)) if !q.is_zero() => {
+                    names.push((format!("lines[{}].qty", lines.len()), format!("qty[{key}]")));
+                    lines.push(super::CreditLine { line_no, qty: q });
+                }
+                Ok(_) => {}
+                Err(_) => c.fail(&format!("qty[{key}]"), ErrCode::NotANumber),
+            }
+        }
+        c.finish()?;
+        let pairs: Vec<(&str, &str)> = names.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let input = super::NewCreditNote { version, credit_date, reason, lines };
+        let note = super::service::credit_note(&db, ctx.user()?, id, &input).await.map_err(|e| e.renamed(&pairs))?;
+        leptos_axum::redirect(&format!("/invoices/{}", note.id));
         Ok(())
     };
     run.await.inspect_err(set_status)

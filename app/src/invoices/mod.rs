@@ -14,8 +14,20 @@
 //!
 //! An invoice is issued when it is made and never edited: a mistake is cancelled (the number stays in the
 //! register, marked cancelled) and a new one issued.
+//!
+//! **Credit notes** take part of an issued invoice back (goods returned, a price cut): quantities of its lines,
+//! each priced by the same rule, except that the part that completes a line takes exactly what is left of the
+//! line's sums, so an invoice credited in parts is credited to the tiyin. The invoice then owes its total less
+//! what was paid and what was credited; what a credit note frees beyond what was still owed goes back to the
+//! invoice's payments as the customer's advance (latest payment first), through the payments ledger's own
+//! append-only rows. A credit note is numbered in its own series (`SFK-2026-000001` for prefix `SF`), owes
+//! nothing itself, and may be cancelled (its invoice owes again what it took off); an invoice with live credit
+//! notes is not cancelled. The order's lines are left as they are: what was shipped and invoiced stays so.
 
 pub mod api;
+pub mod credit_form;
+#[cfg(feature = "ssr")]
+pub mod efactura;
 pub mod page_invoice;
 pub mod page_list;
 pub mod panel;
@@ -78,6 +90,34 @@ impl InvoiceStatus {
     }
 }
 
+/// An invoice, or a credit note that takes part of one back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    #[default]
+    Invoice,
+    CreditNote,
+}
+
+impl InvoiceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Invoice => "invoice",
+            InvoiceKind::CreditNote => "credit_note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InvoiceKind> {
+        [InvoiceKind::Invoice, InvoiceKind::CreditNote].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The printed number of a credit note: its own series behind the invoices' prefix (`SFK-2026-000003`).
+pub fn credit_note_number(prefix: &str, year: i32, seq: i64) -> String {
+    invoice_number(&format!("{prefix}K"), year, seq)
+}
+
 /// The printed number of an invoice (`SF-2026-000012`).
 pub fn invoice_number(prefix: &str, year: i32, seq: i64) -> String {
     format!("{prefix}-{year}-{seq:06}")
@@ -116,6 +156,10 @@ pub struct InvoiceLine {
     pub vat: Decimal,
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub total: Decimal,
+    /// How much of it live credit notes took back (in its unit); on a credit note's line, zero.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    #[serde(default)]
+    pub credited: Decimal,
 }
 
 /// An invoice with its lines.
@@ -123,6 +167,8 @@ pub struct InvoiceLine {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Invoice {
     pub id: i64,
+    #[serde(default)]
+    pub kind: InvoiceKind,
     pub number: String,
     pub status: InvoiceStatus,
     pub customer_id: i64,
@@ -152,6 +198,16 @@ pub struct Invoice {
     /// What payments have paid of it.
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub paid: Decimal,
+    /// What its live credit notes took off (it owes `total - paid - credited`).
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    #[serde(default)]
+    pub credited: Decimal,
+    /// A credit note's invoice: `(id, number)`.
+    #[serde(default)]
+    pub credits: Option<(i64, String)>,
+    /// An invoice's credit notes, live and cancelled.
+    #[serde(default)]
+    pub credit_notes: Vec<InvoiceSummary>,
     pub lines: Vec<InvoiceLine>,
     pub created_at: Millis,
     pub version: i64,
@@ -163,6 +219,8 @@ pub struct Invoice {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InvoiceSummary {
     pub id: i64,
+    #[serde(default)]
+    pub kind: InvoiceKind,
     pub number: String,
     pub status: InvoiceStatus,
     pub customer_id: i64,
@@ -175,6 +233,9 @@ pub struct InvoiceSummary {
     pub total: Decimal,
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub paid: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    #[serde(default)]
+    pub credited: Decimal,
 }
 
 /// A page of invoices, newest first.
@@ -234,6 +295,32 @@ pub struct InvoiceFromOrder {
     pub lines: Vec<ShipLine>,
 }
 
+/// A credit note of an invoice: quantities of its lines (by line number, in each line's unit), or, when none
+/// are given, all that is not credited yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewCreditNote {
+    /// The invoice's version (409 when it changed since: a payment, another credit note).
+    pub version: i64,
+    /// `YYYY-MM-DD`, not before the invoice's; today when absent.
+    #[serde(default)]
+    pub credit_date: Option<String>,
+    /// Why (goods returned, a price agreed down): printed on it.
+    pub reason: String,
+    #[serde(default)]
+    pub lines: Vec<CreditLine>,
+}
+
+/// How much of one invoice line a credit note takes back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CreditLine {
+    pub line_no: i32,
+    /// In the line's unit, up to three decimals.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub qty: Decimal,
+}
+
 /// How invoices are numbered and when they fall due (Settings; administrators change them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -258,6 +345,7 @@ mod tests {
     #[test]
     fn numbers_and_prefixes() {
         assert_eq!(invoice_number("SF", 2026, 12), "SF-2026-000012");
+        assert_eq!(credit_note_number("SF", 2026, 3), "SFK-2026-000003");
         assert!(valid_prefix("SF") && valid_prefix("INV2026"));
         assert!(!valid_prefix("") && !valid_prefix("sf") && !valid_prefix("S F") && !valid_prefix("ABCDEFGHIJK"));
         for s in InvoiceStatus::ALL {

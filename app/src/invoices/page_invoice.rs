@@ -61,9 +61,35 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
         })
         .collect_view();
     let (iid, iver) = (i.id, i.version);
+    let gaps = v.e_invoice_gaps.map(|g| view! { <EInvoice invoice=i.clone() gaps=g /> });
+    let is_note = i.kind == super::InvoiceKind::CreditNote;
+    let may_credit = v.may_cancel && !is_note && i.lines.iter().any(|l| l.qty > l.credited);
+    let credit_form = may_credit.then(|| view! { <super::credit_form::CreditNoteForm invoice=i.clone() /> });
+    let notes = (!i.credit_notes.is_empty()).then(|| {
+        let items = i
+            .credit_notes
+            .iter()
+            .map(|n| {
+                view! {
+                    <li data-test="credit-note-item">
+                        <a href=format!("/invoices/{}", n.id)>{n.number.clone()}</a>
+                        {format!(" · {} · {}", calendar_date(l, &n.invoice_date), money(l, n.total, &n.currency))} " "
+                        <span class=format!("badge status-{}", n.status.as_str())>{t(n.status.msg())}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" data-test="credit-notes">
+                <h2>{t(Msg::CreditNote)}</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    });
     view! {
         <div class="page-head">
             <h1>
+                {is_note.then(|| format!("{} ", t(Msg::CreditNote)))}
                 {i.number.clone()} " "
                 <span class=format!("badge status-{}", i.status.as_str()) data-test="invoice-status">{t(i.status.msg())}</span>
             </h1>
@@ -82,6 +108,10 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
         <dl class="facts doc-facts" data-test="invoice-facts">
             <dt>{t(Msg::Customer)}</dt>
             <dd><a href=format!("/customers/{}", i.customer_id)>{i.customer_name.clone()}</a></dd>
+            {i.credits.clone().map(|(id, number)| view! {
+                <dt>{t(Msg::CreditsInvoice)}</dt>
+                <dd><a href=format!("/invoices/{id}") data-test="credits-invoice">{number}</a></dd>
+            })}
             {i.counterparty_name.clone().map(|n| view! { <dt>{t(Msg::Counterparty)}</dt><dd>{n}</dd> })}
             {i.order_id.map(|o| view! {
                 <dt>{t(Msg::OrderOf)}</dt>
@@ -97,17 +127,21 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
                 <dd>{c} {i.contract_date.clone().map(|d| format!(" · {}", calendar_date(l, &d)))}</dd>
             })}
             <dt>{t(Msg::Manager)}</dt><dd>{i.manager_name.clone()}</dd>
-            {(i.status == super::InvoiceStatus::Issued).then(|| view! {
+            {(i.status == super::InvoiceStatus::Issued && !is_note).then(|| view! {
                 <dt>{t(Msg::PaidSum)}</dt><dd data-test="invoice-paid">{money(l, i.paid, &i.currency)}</dd>
+                {(!i.credited.is_zero()).then(|| view! {
+                    <dt>{t(Msg::CreditedSum)}</dt><dd data-test="invoice-credited">{money(l, i.credited, &i.currency)}</dd>
+                })}
                 <dt>{t(Msg::OpenSum)}</dt>
-                <dd data-test="invoice-open">{money(l, i.total - i.paid, &i.currency)}</dd>
+                <dd data-test="invoice-open">{money(l, i.total - i.paid - i.credited, &i.currency)}</dd>
             })}
             {i.note.clone().map(|n| view! { <dt>{t(Msg::Notes)}</dt><dd>{n}</dd> })}
         </dl>
         {v.may_pay.then(|| view! {
             <crate::payments::panel::PayInvoiceForm customer_id=i.customer_id number=i.number.clone()
-                open=(i.total - i.paid).to_string() />
+                open=(i.total - i.paid - i.credited).to_string() />
         })}
+        {credit_form}
         <div class="table-scroll">
             <table class="table lines" data-test="invoice-lines">
                 <thead>
@@ -135,5 +169,76 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
                 </tfoot>
             </table>
         </div>
+        {notes}
+        {gaps}
+    }
+}
+
+/// The e-invoice: a download of the operators' JSON, or what is missing before it, each with a link to where
+/// it is filled in (the company's details, the customer's counterparty, the product).
+#[component]
+fn EInvoice(invoice: super::Invoice, gaps: Vec<crate::core::FieldError>) -> impl IntoView {
+    let label = |f: &str| match f {
+        "tax_id" => Msg::TaxId,
+        "name" => Msg::LegalName,
+        "address" => Msg::LegalAddress,
+        "account" => Msg::AccountNumber,
+        "bank_code" => Msg::BankCode,
+        "vat_reg_code" => Msg::VatRegCode,
+        "mxik" => Msg::Mxik,
+        "package_code" => Msg::PackageCode,
+        "discount" => Msg::DiscountPercent,
+        "vat_rate" => Msg::VatRate,
+        "contract_no" => Msg::ContractNo,
+        "contract_date" => Msg::ContractDate,
+        _ => Msg::Currency,
+    };
+    let items = gaps
+        .iter()
+        .map(|g| {
+            let mut parts = g.field.split('.');
+            let (head, rest) = (parts.next().unwrap_or_default(), parts.collect::<Vec<_>>());
+            let (whose, href) = match (head, rest.as_slice()) {
+                ("seller", _) => (Some(t(Msg::Seller).to_string()), Some("/settings/modules#company".to_string())),
+                ("buyer", _) => (Some(t(Msg::Buyer).to_string()), Some(format!("/customers/{}", invoice.customer_id))),
+                ("lines", [n, _]) => {
+                    let product = invoice.lines.iter().find(|l| l.line_no.to_string() == *n);
+                    (
+                        Some(format!("№{n} {}", product.map(|p| p.product_name.as_str()).unwrap_or_default())),
+                        product.map(|p| format!("/stock/products/{}", p.product_id)),
+                    )
+                }
+                _ => (None, None),
+            };
+            let field = t(label(rest.last().copied().unwrap_or(head)));
+            let text = match whose {
+                Some(w) => format!("{w} · {field}: {}", t(g.code.msg())),
+                None => format!("{field}: {}", t(g.code.msg())),
+            };
+            match href {
+                Some(h) => view! { <li><a href=h>{text}</a></li> }.into_any(),
+                None => view! { <li>{text}</li> }.into_any(),
+            }
+        })
+        .collect_view();
+    let ready = gaps.is_empty();
+    view! {
+        <section class="panel" data-test="e-invoice">
+            <h2>{t(Msg::EInvoice)}</h2>
+            {if ready {
+                view! {
+                    <p class="muted small">{t(Msg::EInvoiceReady)}</p>
+                    <a class="button" href=format!("/api/v1/invoices/{}/e-invoice", invoice.id) download=""
+                        data-test="e-invoice-download">{t(Msg::DownloadJson)}</a>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="muted small">{t(Msg::EInvoiceMissing)}</p>
+                    <ul class="plain-list" data-test="e-invoice-gaps">{items}</ul>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }

@@ -84,16 +84,26 @@ pub fn InvoiceTable(invoices: Vec<InvoiceSummary>, with_customer: bool) -> impl 
                     <tr data-test="invoice-row">
                         <td>
                             <a href=format!("/invoices/{}", i.id)><strong>{i.number}</strong></a>
-                            <small class="muted block">{calendar_date(l, &i.invoice_date)}</small>
+                            <small class="muted block">
+                                {(i.kind == super::InvoiceKind::CreditNote).then(|| format!("{} · ", t(Msg::CreditNote)))}
+                                {calendar_date(l, &i.invoice_date)}
+                            </small>
                         </td>
                         <td><span class=format!("badge status-{}", i.status.as_str())>{t(i.status.msg())}</span></td>
                         {with_customer.then(|| view! {
                             <td><a href=format!("/customers/{}", i.customer_id)>{i.customer_name.clone()}</a></td>
                         })}
                         <td class="hide-sm">{calendar_date(l, &i.due_date)}</td>
-                        <td class="num">{money(l, i.total, &i.currency)}</td>
+                        <td class="num">
+                            {match i.kind {
+                                super::InvoiceKind::CreditNote => money(l, -i.total, &i.currency),
+                                super::InvoiceKind::Invoice => money(l, i.total, &i.currency),
+                            }}
+                        </td>
                         <td class="num hide-sm" data-test="invoice-row-open">
-                            {(i.status == InvoiceStatus::Issued && i.paid < i.total).then(|| money(l, i.total - i.paid, &i.currency))}
+                            {(i.status == InvoiceStatus::Issued && i.kind == super::InvoiceKind::Invoice
+                                && i.paid + i.credited < i.total)
+                                .then(|| money(l, i.total - i.paid - i.credited, &i.currency))}
                         </td>
                     </tr>
                 }).collect_view()}

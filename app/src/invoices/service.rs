@@ -6,8 +6,9 @@ use rust_decimal::Decimal;
 
 use super::store::{self, InvoiceQuery, InvoiceValues, LineValues};
 use super::{
-    CustomerInvoices, DEFAULT_PAYMENT_DAYS, DEFAULT_PREFIX, Invoice, InvoiceFromOrder, InvoicePage, InvoiceSettings,
-    InvoiceStatus, InvoiceTerms, MAX_INVOICE_LINES, NewInvoice, PAYMENT_DAYS_KEY, PREFIX_KEY, valid_prefix,
+    CustomerInvoices, DEFAULT_PAYMENT_DAYS, DEFAULT_PREFIX, Invoice, InvoiceFromOrder, InvoiceKind, InvoicePage,
+    InvoiceSettings, InvoiceStatus, InvoiceTerms, MAX_INVOICE_LINES, NewCreditNote, NewInvoice, PAYMENT_DAYS_KEY,
+    PREFIX_KEY, valid_prefix,
 };
 use crate::core::db::Db;
 use crate::core::identity::{CurrentUser, Role};
@@ -24,6 +25,48 @@ async fn may_read(db: &Db, user: &CurrentUser, customer_id: i64) -> Result<crate
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Invoice, AppError> {
     may_read(db, user, store::head(db, id).await?.customer_id).await?;
     store::get(db, id).await
+}
+
+/// An invoice `user` may read as the e-invoice operators' JSON document, or every missing field at once
+/// (see [`super::efactura`]): the seller is the company's details with its invoice bank account, the buyer
+/// the invoice's counterparty.
+pub async fn e_invoice(db: &Db, user: &CurrentUser, id: i64) -> Result<serde_json::Value, AppError> {
+    use super::efactura::{Party, ProductCodes, factura};
+    let inv = get(db, user, id).await?;
+    let company = crate::settings::company::load(db).await?;
+    let accounts = crate::payments::store::accounts(db).await?;
+    let bank = crate::settings::company::invoice_account(&company, &accounts);
+    let seller = Party {
+        tax_id: company.tax_id,
+        name: company.name,
+        address: company.address,
+        phone: company.phone,
+        account: bank.and_then(|a| a.account_no.clone()),
+        bank_code: bank.and_then(|a| a.bank_code.clone()),
+        requisites: company.requisites,
+    };
+    let buyer = match inv.counterparty_id {
+        None => Party::default(),
+        Some(cp) => {
+            let c = crate::counterparties::store::get(db, cp).await?;
+            let bank = c.bank_accounts.first();
+            Party {
+                tax_id: Some(c.tax_id),
+                name: Some(c.legal_name),
+                address: c.legal_address,
+                phone: None,
+                account: bank.map(|b| b.account.clone()),
+                bank_code: bank.map(|b| b.bank_code.clone()),
+                requisites: c.requisites,
+            }
+        }
+    };
+    let codes = store::product_codes(db, id)
+        .await?
+        .into_iter()
+        .map(|(id, mxik, package_code)| (id, ProductCodes { mxik, package_code }))
+        .collect();
+    factura(&inv, &seller, &buyer, &codes)
 }
 
 /// A page of the invoices `user` may read.
@@ -161,6 +204,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &NewInvoice) -> Result<I
         .map(|l| LineValues {
             product_id: l.product_id,
             order_line_id: None,
+            credits_line_id: None,
             unit: l.unit,
             factor_milli: l.factor_milli,
             qty_milli: l.qty_milli,
@@ -244,6 +288,7 @@ pub async fn from_order(
             LineValues {
                 product_id: l.product_id,
                 order_line_id: Some(l.id),
+                credits_line_id: None,
                 unit: l.unit.clone(),
                 factor_milli: l.factor_milli,
                 qty_milli: qty,
@@ -286,6 +331,8 @@ async fn issue(
 ) -> Result<Invoice, AppError> {
     let (invoice_date, due_date, rate_micro, contract_no, contract_date, note) = terms;
     let v = InvoiceValues {
+        kind: InvoiceKind::Invoice,
+        credits: None,
         prefix: settings_of(db).await?.prefix,
         customer_id: to.customer_id,
         counterparty_id: to.counterparty_id,
@@ -302,6 +349,108 @@ async fn issue(
     };
     let id = store::create(db, user.id, &v).await?;
     after_change(db, id).await
+}
+
+/// Issues a credit note of an issued invoice at `version` (whoever sees its customer's money): the quantities
+/// given of its lines, or all that is not credited yet, priced by the module's rule; the part that completes a
+/// line takes exactly what is left of the line's sums.
+pub async fn credit_note(db: &Db, user: &CurrentUser, id: i64, input: &NewCreditNote) -> Result<Invoice, AppError> {
+    use crate::stock::prices::check_date;
+    let inv = get(db, user, id).await?;
+    if inv.status != InvoiceStatus::Issued || inv.kind != InvoiceKind::Invoice {
+        return Err(AppError::field("status", ErrCode::WrongStatus));
+    }
+    let mut c = Checks::default();
+    let reason = c.text("reason", &input.reason, 500);
+    let date = match input.credit_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => crate::stock::price_service::date_or_today("credit_date", None)?,
+        Some(d) => match check_date(&mut c, "credit_date", d) {
+            Some(d) if d < inv.invoice_date => {
+                c.fail("credit_date", ErrCode::DueBeforeDate);
+                d
+            }
+            d => d.unwrap_or_default(),
+        },
+    };
+    let rows = store::line_rows(db, id).await?;
+    // `(row index, quantity in the line's thousandths)`.
+    let mut take: Vec<(usize, i64)> = Vec::new();
+    if input.lines.is_empty() {
+        take.extend(
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| r.qty_milli > r.credited_milli)
+                .map(|(k, r)| (k, r.qty_milli - r.credited_milli)),
+        );
+    }
+    for (i, l) in input.lines.iter().enumerate() {
+        let at = |f: &str| format!("lines[{i}].{f}");
+        let Some(k) = rows.iter().position(|r| r.line_no == l.line_no) else {
+            c.fail(&at("line_no"), ErrCode::InvalidChoice);
+            continue;
+        };
+        let Some(qty) = qty_milli(&mut c, &at("qty"), l.qty, false) else { continue };
+        if qty == 0 {
+            continue;
+        }
+        let already: i64 = take.iter().filter(|(j, _)| *j == k).map(|(_, q)| q).sum();
+        if qty + already + rows[k].credited_milli > rows[k].qty_milli {
+            c.fail(&at("qty"), ErrCode::MoreThanInvoiced);
+            continue;
+        }
+        take.push((k, qty));
+    }
+    if take.is_empty() && c.is_empty() {
+        c.fail("lines", ErrCode::NothingToInvoice);
+    }
+    c.finish()?;
+    let lines = take
+        .into_iter()
+        .map(|(k, qty)| {
+            let r = &rows[k];
+            let (net_minor, vat_minor, total_minor) = if qty + r.credited_milli == r.qty_milli {
+                // The rest of the line: exactly what earlier credit notes left of its sums.
+                (r.net_minor - r.credited_net, r.vat_minor - r.credited_vat, r.total_minor - r.credited_total)
+            } else {
+                line_amounts(qty, r.price_minor, r.discount_bp, r.vat_bp)
+            };
+            LineValues {
+                product_id: r.product_id,
+                order_line_id: None,
+                credits_line_id: Some(r.id),
+                unit: r.unit.clone(),
+                factor_milli: r.factor_milli,
+                qty_milli: qty,
+                base_milli: to_base(qty, r.factor_milli),
+                price_minor: r.price_minor,
+                discount_bp: r.discount_bp,
+                vat_bp: r.vat_bp,
+                net_minor,
+                vat_minor,
+                total_minor,
+            }
+        })
+        .collect();
+    let v = InvoiceValues {
+        kind: InvoiceKind::CreditNote,
+        credits: Some(id),
+        prefix: settings_of(db).await?.prefix,
+        customer_id: inv.customer_id,
+        counterparty_id: inv.counterparty_id,
+        order_id: inv.order_id,
+        manager_id: inv.manager_id,
+        currency: inv.currency.clone(),
+        rate_micro: i64::try_from((inv.rate * Decimal::from(1_000_000)).trunc()).unwrap_or(1_000_000),
+        invoice_date: date.clone(),
+        due_date: date,
+        contract_no: inv.contract_no.clone(),
+        contract_date: inv.contract_date.clone(),
+        note: Some(reason),
+        lines,
+    };
+    let credit = store::credit(db, user.id, input.version, &v).await?;
+    after_change(db, id).await?;
+    after_change(db, credit).await
 }
 
 /// Cancels an issued invoice at `version` (sales staff in whose scope its customer is).

@@ -4,7 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use super::{Invoice, InvoiceLine, InvoicePage, InvoiceStatus, InvoiceSummary, invoice_number};
+use super::{
+    Invoice, InvoiceKind, InvoiceLine, InvoicePage, InvoiceStatus, InvoiceSummary, credit_note_number, invoice_number,
+};
 use crate::core::db::{BeginWrite, Db, Rows, V};
 use crate::core::{AppError, ErrCode, now_millis};
 use crate::db_run;
@@ -17,6 +19,8 @@ use crate::stock::{money_of, qty_of};
 pub struct LineValues {
     pub product_id: i64,
     pub order_line_id: Option<i64>,
+    /// A credit note's line: the invoice line it credits.
+    pub credits_line_id: Option<i64>,
     pub unit: String,
     pub factor_milli: i64,
     pub qty_milli: i64,
@@ -32,6 +36,9 @@ pub struct LineValues {
 /// A checked invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceValues {
+    pub kind: InvoiceKind,
+    /// A credit note's invoice.
+    pub credits: Option<i64>,
     pub prefix: String,
     pub customer_id: i64,
     pub counterparty_id: Option<i64>,
@@ -45,73 +52,6 @@ pub struct InvoiceValues {
     pub contract_date: Option<String>,
     pub note: Option<String>,
     pub lines: Vec<LineValues>,
-}
-
-/// Issues an invoice with the next number of its year; returns its id. An order line billed past what was
-/// ordered (another invoice took it meanwhile) refuses the whole invoice: `lines[i].qty`.
-pub async fn create(db: &Db, user_id: i64, v: &InvoiceValues) -> Result<i64, AppError> {
-    let now = now_millis();
-    let year: i32 = v.invoice_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
-    let (net, vat, total) =
-        v.lines.iter().fold((0, 0, 0), |(n, a, t), l| (n + l.net_minor, a + l.vat_minor, t + l.total_minor));
-    db_run!(db, p => {
-        let mut tx = p.begin_write().await?;
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO stock_numbers (kind, year, last) VALUES ('invoice', $1, 1) \
-             ON CONFLICT (kind, year) DO UPDATE SET last = stock_numbers.last + 1 RETURNING last")
-            .bind(year).fetch_one(&mut *tx).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO invoices (year, seq, number, customer_id, counterparty_id, order_id, manager_id, currency, \
-             rate_micro, invoice_date, due_date, contract_no, contract_date, note, net_minor, vat_minor, total_minor, \
-             created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id")
-            .bind(year).bind(seq).bind(invoice_number(&v.prefix, year, seq)).bind(v.customer_id)
-            .bind(v.counterparty_id).bind(v.order_id).bind(v.manager_id).bind(&v.currency).bind(v.rate_micro)
-            .bind(&v.invoice_date).bind(&v.due_date).bind(&v.contract_no).bind(&v.contract_date).bind(&v.note)
-            .bind(net).bind(vat).bind(total).bind(user_id).bind(now).fetch_one(&mut *tx).await?;
-        let mut rows = Rows::new(
-            db,
-            "INSERT INTO invoice_lines (invoice_id, line_no, product_id, order_line_id, unit, factor_milli, qty_milli, \
-             base_milli, price_minor, discount_bp, vat_bp, net_minor, vat_minor, total_minor)",
-            14,
-        );
-        for (i, l) in v.lines.iter().enumerate() {
-            rows.push([
-                V::I(id),
-                V::I(i as i64 + 1),
-                V::I(l.product_id),
-                l.order_line_id.into(),
-                V::S(l.unit.clone()),
-                V::I(l.factor_milli),
-                V::I(l.qty_milli),
-                V::I(l.base_milli),
-                V::I(l.price_minor),
-                V::I(l.discount_bp.into()),
-                l.vat_bp.map(i64::from).into(),
-                V::I(l.net_minor),
-                V::I(l.vat_minor),
-                V::I(l.total_minor),
-            ]);
-        }
-        crate::insert_rows!(tx, rows);
-        for (i, l) in v.lines.iter().enumerate() {
-            let Some(line) = l.order_line_id else { continue };
-            let n = sqlx::query(
-                "UPDATE sales_order_lines SET invoiced_milli = invoiced_milli + $1 \
-                 WHERE id = $2 AND invoiced_milli + $1 <= base_milli")
-                .bind(l.base_milli).bind(line).execute(&mut *tx).await?.rows_affected();
-            if n != 1 {
-                return Err(AppError::field(&format!("lines[{i}].qty"), ErrCode::MoreThanOrdered));
-            }
-        }
-        if let Some(order) = v.order_id {
-            sqlx::query("UPDATE sales_orders SET updated_at = $1, version = version + 1 WHERE id = $2")
-                .bind(now).bind(order).execute(&mut *tx).await?;
-        }
-        crate::audit!(tx, v.customer_id, "invoice", id, "created", &[], user_id, now)?;
-        tx.commit().await?;
-        Ok(id)
-    })
 }
 
 /// Takes back, inside the transaction `$tx`, `$amount` (minor units) that payment `$payment` paid of invoice
@@ -147,17 +87,203 @@ macro_rules! take_back_payment {
 }
 pub(crate) use take_back_payment;
 
+/// Inserts, inside the transaction `$tx` (`?` inside), an invoice or credit note with the next number of its
+/// kind and year and its lines; evaluates to its id.
+macro_rules! insert_invoice {
+    ($tx:ident, $db:expr, $v:expr, $user:expr, $now:expr) => {{
+        let v: &InvoiceValues = $v;
+        let year: i32 = v.invoice_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
+        let (net, vat, total) =
+            v.lines.iter().fold((0, 0, 0), |(n, a, t), l| (n + l.net_minor, a + l.vat_minor, t + l.total_minor));
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO stock_numbers (kind, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (kind, year) DO UPDATE SET last = stock_numbers.last + 1 RETURNING last",
+        )
+        .bind(v.kind.as_str())
+        .bind(year)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let number = match v.kind {
+            InvoiceKind::Invoice => invoice_number(&v.prefix, year, seq),
+            InvoiceKind::CreditNote => credit_note_number(&v.prefix, year, seq),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invoices (kind, credited_id, year, seq, number, customer_id, counterparty_id, order_id, \
+             manager_id, currency, rate_micro, invoice_date, due_date, contract_no, contract_date, note, net_minor, \
+             vat_minor, total_minor, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+             $21) RETURNING id",
+        )
+        .bind(v.kind.as_str())
+        .bind(v.credits)
+        .bind(year)
+        .bind(seq)
+        .bind(number)
+        .bind(v.customer_id)
+        .bind(v.counterparty_id)
+        .bind(v.order_id)
+        .bind(v.manager_id)
+        .bind(&v.currency)
+        .bind(v.rate_micro)
+        .bind(&v.invoice_date)
+        .bind(&v.due_date)
+        .bind(&v.contract_no)
+        .bind(&v.contract_date)
+        .bind(&v.note)
+        .bind(net)
+        .bind(vat)
+        .bind(total)
+        .bind($user)
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let mut rows = Rows::new(
+            $db,
+            "INSERT INTO invoice_lines (invoice_id, line_no, product_id, order_line_id, credits_line_id, unit, \
+             factor_milli, qty_milli, base_milli, price_minor, discount_bp, vat_bp, net_minor, vat_minor, total_minor)",
+            15,
+        );
+        for (i, l) in v.lines.iter().enumerate() {
+            rows.push([
+                V::I(id),
+                V::I(i as i64 + 1),
+                V::I(l.product_id),
+                l.order_line_id.into(),
+                l.credits_line_id.into(),
+                V::S(l.unit.clone()),
+                V::I(l.factor_milli),
+                V::I(l.qty_milli),
+                V::I(l.base_milli),
+                V::I(l.price_minor),
+                V::I(l.discount_bp.into()),
+                l.vat_bp.map(i64::from).into(),
+                V::I(l.net_minor),
+                V::I(l.vat_minor),
+                V::I(l.total_minor),
+            ]);
+        }
+        crate::insert_rows!($tx, rows);
+        (id, total)
+    }};
+}
+
+/// Issues an invoice with the next number of its year; returns its id. An order line billed past what was
+/// ordered (another invoice took it meanwhile) refuses the whole invoice: `lines[i].qty`.
+pub async fn create(db: &Db, user_id: i64, v: &InvoiceValues) -> Result<i64, AppError> {
+    let now = now_millis();
+    db_run!(db, p => {
+        let mut tx = p.begin_write().await?;
+        let (id, _) = insert_invoice!(tx, db, v, user_id, now);
+        for (i, l) in v.lines.iter().enumerate() {
+            let Some(line) = l.order_line_id else { continue };
+            let n = sqlx::query(
+                "UPDATE sales_order_lines SET invoiced_milli = invoiced_milli + $1 \
+                 WHERE id = $2 AND invoiced_milli + $1 <= base_milli")
+                .bind(l.base_milli).bind(line).execute(&mut *tx).await?.rows_affected();
+            if n != 1 {
+                return Err(AppError::field(&format!("lines[{i}].qty"), ErrCode::MoreThanOrdered));
+            }
+        }
+        if let Some(order) = v.order_id {
+            sqlx::query("UPDATE sales_orders SET updated_at = $1, version = version + 1 WHERE id = $2")
+                .bind(now).bind(order).execute(&mut *tx).await?;
+        }
+        crate::audit!(tx, v.customer_id, "invoice", id, "created", &[], user_id, now)?;
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+/// Issues a credit note of invoice `v.credits` at its `version`; returns its id. Each credited line's
+/// `credited_milli` grows (never past the line's quantity: `lines[i].qty`), the invoice's `credited_minor`
+/// by the credit note's total; what that frees beyond what the invoice still owed is taken back from its
+/// payments, latest first, as the customer's advance.
+pub async fn credit(db: &Db, user_id: i64, version: i64, v: &InvoiceValues) -> Result<i64, AppError> {
+    let now = now_millis();
+    let invoice = v.credits.ok_or(AppError::NotFound)?;
+    db_run!(db, p => {
+        let mut tx = p.begin_write().await?;
+        let owed: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT total_minor, paid_minor, credited_minor FROM invoices \
+             WHERE id = $1 AND version = $2 AND status = 'issued' AND kind = 'invoice'")
+            .bind(invoice).bind(version).fetch_optional(&mut *tx).await?;
+        let Some((total, paid, credited)) = owed else { return Err(AppError::Conflict) };
+        let (id, credit) = insert_invoice!(tx, db, v, user_id, now);
+        for (i, l) in v.lines.iter().enumerate() {
+            let Some(line) = l.credits_line_id else { continue };
+            let n = sqlx::query(
+                "UPDATE invoice_lines SET credited_milli = credited_milli + $1 \
+                 WHERE id = $2 AND invoice_id = $3 AND credited_milli + $1 <= qty_milli")
+                .bind(l.qty_milli).bind(line).bind(invoice).execute(&mut *tx).await?.rows_affected();
+            if n != 1 {
+                return Err(AppError::field(&format!("lines[{i}].qty"), ErrCode::MoreThanInvoiced));
+            }
+        }
+        // Money the credit frees beyond what was owed goes back to the payments, latest first.
+        let mut excess = credit - (total - paid - credited).max(0);
+        if excess > 0 {
+            let paid_by: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT payment_id, CAST(SUM(amount_minor) AS BIGINT) FROM payment_allocations WHERE invoice_id = $1 \
+                 GROUP BY payment_id HAVING SUM(amount_minor) > 0 ORDER BY payment_id DESC")
+                .bind(invoice).fetch_all(&mut *tx).await?;
+            for (payment, amount) in paid_by {
+                let back = amount.min(excess);
+                if back <= 0 {
+                    break;
+                }
+                take_back_payment!(tx, payment, invoice, back, user_id, now);
+                excess -= back;
+            }
+        }
+        let n = sqlx::query(
+            "UPDATE invoices SET credited_minor = credited_minor + $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND paid_minor + credited_minor + $1 <= total_minor")
+            .bind(credit).bind(now).bind(invoice).execute(&mut *tx).await?.rows_affected();
+        if n != 1 {
+            return Err(AppError::field("lines", ErrCode::MoreThanInvoiced));
+        }
+        crate::audit!(tx, v.customer_id, "invoice", id, "created", &[], user_id, now)?;
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
 /// Cancels an issued invoice at `version`; what it billed of its order's lines is billable again, what
-/// payments paid of it is their advance again.
+/// payments paid of it is their advance again. An invoice with live credit notes is refused (`status`);
+/// a cancelled credit note gives its invoice back what it took off.
 pub async fn cancel(db: &Db, user_id: i64, id: i64, version: i64) -> Result<(), AppError> {
     let now = now_millis();
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
-        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        let credits: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invoices WHERE credited_id = $1 AND status = 'issued'")
+            .bind(id).fetch_one(&mut *tx).await?;
+        if credits > 0 {
+            return Err(AppError::field("status", ErrCode::HasCreditNotes));
+        }
+        let row: Option<(i64, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
             "UPDATE invoices SET status = 'cancelled', cancelled_at = $1, updated_at = $1, version = version + 1 \
-             WHERE id = $2 AND version = $3 AND status = 'issued' RETURNING customer_id, order_id")
+             WHERE id = $2 AND version = $3 AND status = 'issued' \
+             RETURNING customer_id, order_id, credited_id, total_minor")
             .bind(now).bind(id).bind(version).fetch_optional(&mut *tx).await?;
-        let Some((customer, order)) = row else { return Err(AppError::Conflict) };
+        let Some((customer, order, credited_invoice, total)) = row else { return Err(AppError::Conflict) };
+        if let Some(invoice) = credited_invoice {
+            let lines: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT credits_line_id, qty_milli FROM invoice_lines WHERE invoice_id = $1 \
+                 AND credits_line_id IS NOT NULL ORDER BY credits_line_id")
+                .bind(id).fetch_all(&mut *tx).await?;
+            for (line, qty) in &lines {
+                sqlx::query("UPDATE invoice_lines SET credited_milli = credited_milli - $1 WHERE id = $2")
+                    .bind(qty).bind(line).execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "UPDATE invoices SET credited_minor = credited_minor - $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3")
+                .bind(total).bind(now).bind(invoice).execute(&mut *tx).await?;
+            crate::audit!(tx, customer, "invoice", id, "cancelled", &[], user_id, now)?;
+            tx.commit().await?;
+            return Ok(());
+        }
         let billed: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT order_line_id, base_milli FROM invoice_lines WHERE invoice_id = $1 AND order_line_id IS NOT NULL \
              ORDER BY order_line_id")
@@ -203,6 +329,7 @@ pub async fn head(db: &Db, id: i64) -> Result<InvoiceHead, AppError> {
 #[derive(sqlx::FromRow)]
 struct HeadRow {
     id: i64,
+    kind: String,
     number: String,
     status: String,
     customer_id: i64,
@@ -224,6 +351,9 @@ struct HeadRow {
     vat_minor: i64,
     total_minor: i64,
     paid_minor: i64,
+    credited_minor: i64,
+    credited_id: Option<i64>,
+    credited_number: Option<String>,
     created_at: i64,
     version: i64,
     cancelled_at: Option<i64>,
@@ -244,26 +374,29 @@ struct LineRow {
     net_minor: i64,
     vat_minor: i64,
     total_minor: i64,
+    credited_milli: i64,
 }
 
-/// One invoice with its lines, or `NotFound`.
+/// One invoice with its lines and credit notes, or `NotFound`.
 pub async fn get(db: &Db, id: i64) -> Result<Invoice, AppError> {
-    let sql = "SELECT i.id, i.number, i.status, i.customer_id, c.name AS customer_name, i.counterparty_id, \
+    let sql = "SELECT i.id, i.kind, i.number, i.status, i.customer_id, c.name AS customer_name, i.counterparty_id, \
                cp.legal_name AS counterparty_name, i.order_id, o.number AS order_number, i.manager_id, \
                u.name AS manager_name, i.currency, i.rate_micro, i.invoice_date, i.due_date, i.contract_no, \
-               i.contract_date, i.note, i.net_minor, i.vat_minor, i.total_minor, i.paid_minor, i.created_at, i.version, \
-               i.cancelled_at \
+               i.contract_date, i.note, i.net_minor, i.vat_minor, i.total_minor, i.paid_minor, i.credited_minor, \
+               i.credited_id, ci.number AS credited_number, i.created_at, i.version, i.cancelled_at \
                FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN users u ON u.id = i.manager_id \
                LEFT JOIN counterparties cp ON cp.id = i.counterparty_id LEFT JOIN sales_orders o ON o.id = i.order_id \
-               WHERE i.id = $1";
+               LEFT JOIN invoices ci ON ci.id = i.credited_id WHERE i.id = $1";
     let h: Option<HeadRow> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
     let h = h.ok_or(AppError::NotFound)?;
     let sql = "SELECT l.id, l.line_no, l.product_id, p.name AS product_name, l.order_line_id, l.unit, l.qty_milli, \
-               l.price_minor, l.discount_bp, l.vat_bp, l.net_minor, l.vat_minor, l.total_minor FROM invoice_lines l \
-               JOIN products p ON p.id = l.product_id WHERE l.invoice_id = $1 ORDER BY l.line_no";
+               l.price_minor, l.discount_bp, l.vat_bp, l.net_minor, l.vat_minor, l.total_minor, l.credited_milli \
+               FROM invoice_lines l JOIN products p ON p.id = l.product_id WHERE l.invoice_id = $1 ORDER BY l.line_no";
     let lines: Vec<LineRow> = db_run!(db, p => sqlx::query_as(sql).bind(id).fetch_all(p).await)?;
+    let credit_notes = list(db, &InvoiceQuery { credits: Some(id), limit: 200, ..Default::default() }).await?.items;
     Ok(Invoice {
         id: h.id,
+        kind: InvoiceKind::parse(&h.kind).unwrap_or_default(),
         number: h.number,
         status: InvoiceStatus::parse(&h.status).ok_or(AppError::NotFound)?,
         customer_id: h.customer_id,
@@ -285,6 +418,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Invoice, AppError> {
         vat: money_of(h.vat_minor),
         total: money_of(h.total_minor),
         paid: money_of(h.paid_minor),
+        credited: money_of(h.credited_minor),
+        credits: h.credited_id.zip(h.credited_number),
+        credit_notes,
         lines: lines
             .into_iter()
             .map(|l| InvoiceLine {
@@ -301,6 +437,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Invoice, AppError> {
                 net: money_of(l.net_minor),
                 vat: money_of(l.vat_minor),
                 total: money_of(l.total_minor),
+                credited: qty_of(l.credited_milli),
             })
             .collect(),
         created_at: h.created_at,
@@ -316,6 +453,8 @@ pub struct InvoiceQuery {
     pub scope: Option<crate::core::identity::Scope>,
     pub customer_id: Option<i64>,
     pub order_id: Option<i64>,
+    /// The credit notes of this invoice.
+    pub credits: Option<i64>,
     pub status: Option<InvoiceStatus>,
     /// A part of the number.
     pub number: Option<String>,
@@ -329,6 +468,7 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
+        kind: String,
         number: String,
         status: String,
         customer_id: i64,
@@ -339,10 +479,11 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
         currency: String,
         total_minor: i64,
         paid_minor: i64,
+        credited_minor: i64,
     }
     // `c` is what the scope's condition names: the customer's table.
-    let mut sql = "SELECT i.id, i.number, i.status, i.customer_id, c.name AS customer_name, i.order_id, \
-                   i.invoice_date, i.due_date, i.currency, i.total_minor, i.paid_minor \
+    let mut sql = "SELECT i.id, i.kind, i.number, i.status, i.customer_id, c.name AS customer_name, i.order_id, \
+                   i.invoice_date, i.due_date, i.currency, i.total_minor, i.paid_minor, i.credited_minor \
                    FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1 = 1"
         .to_string();
     let mut args = Vec::new();
@@ -354,6 +495,9 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
     }
     if let Some(o) = q.order_id {
         push_cond(&mut sql, &mut args, " AND i.order_id = #", Arg::I(o));
+    }
+    if let Some(i) = q.credits {
+        push_cond(&mut sql, &mut args, " AND i.credited_id = #", Arg::I(i));
     }
     if let Some(s) = q.status {
         push_cond(&mut sql, &mut args, " AND i.status = #", Arg::S(s.as_str().into()));
@@ -374,6 +518,7 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
         .filter_map(|r| {
             Some(InvoiceSummary {
                 id: r.id,
+                kind: InvoiceKind::parse(&r.kind)?,
                 number: r.number,
                 status: InvoiceStatus::parse(&r.status)?,
                 customer_id: r.customer_id,
@@ -384,16 +529,17 @@ pub async fn list(db: &Db, q: &InvoiceQuery) -> Result<InvoicePage, AppError> {
                 currency: r.currency,
                 total: money_of(r.total_minor),
                 paid: money_of(r.paid_minor),
+                credited: money_of(r.credited_minor),
             })
         })
         .collect();
     Ok(InvoicePage { items, next_cursor })
 }
 
-/// What a customer's live invoices bill, per currency.
+/// What a customer's live invoices bill, per currency, less what their credit notes took off.
 pub async fn issued_totals(db: &Db, customer_id: i64) -> Result<Vec<(String, Decimal)>, AppError> {
-    let sql = "SELECT currency, CAST(SUM(total_minor) AS BIGINT) FROM invoices \
-               WHERE customer_id = $1 AND status = 'issued' GROUP BY currency ORDER BY currency";
+    let sql = "SELECT currency, CAST(SUM(total_minor - credited_minor) AS BIGINT) FROM invoices \
+               WHERE customer_id = $1 AND status = 'issued' AND kind = 'invoice' GROUP BY currency ORDER BY currency";
     let rows: Vec<(String, i64)> = db_run!(db, p => sqlx::query_as(sql).bind(customer_id).fetch_all(p).await)?;
     Ok(rows.into_iter().map(|(c, s)| (c, money_of(s))).collect())
 }
@@ -427,4 +573,48 @@ pub async fn billable(db: &Db, order_id: i64) -> Result<Vec<Billable>, AppError>
                l.invoiced_milli, l.price_minor, l.discount_bp, l.vat_bp FROM sales_order_lines l \
                JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no";
     Ok(db_run!(db, p => sqlx::query_as(sql).bind(order_id).fetch_all(p).await)?)
+}
+
+/// The state catalogue's codes of the products an invoice bills: `product id → (MXIK, package code)`.
+pub async fn product_codes(db: &Db, invoice_id: i64) -> Result<Vec<(i64, Option<String>, Option<String>)>, AppError> {
+    let sql = "SELECT DISTINCT p.id, p.mxik, p.package_code FROM invoice_lines l \
+               JOIN products p ON p.id = l.product_id WHERE l.invoice_id = $1";
+    Ok(db_run!(db, p => sqlx::query_as(sql).bind(invoice_id).fetch_all(p).await)?)
+}
+
+/// An invoice line as a credit note takes it back: its pricing, what is credited of it and of its sums.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CreditableLine {
+    pub id: i64,
+    pub line_no: i32,
+    pub product_id: i64,
+    pub unit: String,
+    pub factor_milli: i64,
+    pub qty_milli: i64,
+    pub price_minor: i64,
+    pub discount_bp: i32,
+    pub vat_bp: Option<i32>,
+    pub net_minor: i64,
+    pub vat_minor: i64,
+    pub total_minor: i64,
+    pub credited_milli: i64,
+    pub credited_net: i64,
+    pub credited_vat: i64,
+    pub credited_total: i64,
+}
+
+/// The lines of an invoice with what live credit notes took of each, in order.
+pub async fn line_rows(db: &Db, invoice_id: i64) -> Result<Vec<CreditableLine>, AppError> {
+    let sql = "SELECT l.id, l.line_no, l.product_id, l.unit, l.factor_milli, l.qty_milli, l.price_minor, \
+               l.discount_bp, l.vat_bp, l.net_minor, l.vat_minor, l.total_minor, l.credited_milli, \
+               CAST(COALESCE(SUM(k.net_minor), 0) AS BIGINT) AS credited_net, \
+               CAST(COALESCE(SUM(k.vat_minor), 0) AS BIGINT) AS credited_vat, \
+               CAST(COALESCE(SUM(k.total_minor), 0) AS BIGINT) AS credited_total \
+               FROM invoice_lines l \
+               LEFT JOIN invoice_lines k ON k.credits_line_id = l.id \
+                   AND EXISTS (SELECT 1 FROM invoices n WHERE n.id = k.invoice_id AND n.status = 'issued') \
+               WHERE l.invoice_id = $1 \
+               GROUP BY l.id, l.line_no, l.product_id, l.unit, l.factor_milli, l.qty_milli, l.price_minor, \
+               l.discount_bp, l.vat_bp, l.net_minor, l.vat_minor, l.total_minor, l.credited_milli ORDER BY l.line_no";
+    Ok(db_run!(db, p => sqlx::query_as(sql).bind(invoice_id).fetch_all(p).await)?)
 }

@@ -39,7 +39,10 @@ pub fn PaymentsPage() -> impl IntoView {
                         });
                         let live: Vec<MoneyAccount> = accounts.iter().filter(|a| !a.archived).cloned().collect();
                         view! {
-                            {may_post.then(|| view! { <PaymentForm accounts=live.clone() /> })}
+                            {may_post.then(|| view! {
+                                <PaymentForm accounts=live.clone() />
+                                <StatementUpload accounts=live.clone() />
+                            })}
                             <Filter accounts=accounts.clone() />
                             <PaymentTable payments=page.items with_payer=true />
                             {next.map(|href| view! { <a class="button secondary" href=href data-test="next-page">{t(Msg::Next)}</a> })}
@@ -107,6 +110,38 @@ fn PaymentForm(accounts: Vec<MoneyAccount>) -> impl IntoView {
                 <p class="small muted">{t(Msg::PaymentFormHint)}</p>
                 <Submit pending=action.pending() label=Msg::PostPayment test="payment-submit" />
             </ActionForm>
+        </details>
+    }
+}
+
+/// Uploads a bank statement of one of the accounts into the import pipeline (a plain multipart form): its
+/// columns are mapped and its lines reviewed on the import's page before they are posted.
+#[component]
+fn StatementUpload(accounts: Vec<MoneyAccount>) -> impl IntoView {
+    let banks: Vec<MoneyAccount> = accounts.into_iter().filter(|a| a.kind == AccountKind::Bank).collect();
+    view! {
+        <details class="panel" data-test="statement-upload">
+            <summary><h2>{t(Msg::ImportStatement)}</h2></summary>
+            <form method="post" action="/customers/import" enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="kind" value="payments" />
+                <p class="small muted">{t(Msg::StatementHint)}</p>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="statement-account">{t(Msg::MoneyAccount)}</label>
+                        <select id="statement-account" name="account_id" data-test="statement-account">
+                            {account_options(&banks).into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="statement-file">{t(Msg::ImportFile)}</label>
+                        <input id="statement-file" type="file" name="file" accept=".csv,.xlsx,.xls,text/csv" required
+                            data-test="statement-file" />
+                    </div>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button primary" data-test="statement-submit">{t(Msg::Upload)}</button>
+                </div>
+            </form>
         </details>
     }
 }

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::{
     AccountKind, AgingRow, Allocation, Direction, Method, MoneyAccount, OpenInvoice, Payment, PaymentPage,
-    PaymentSummary, plan_allocation,
+    PaymentSummary,
 };
 use crate::core::db::{BeginWrite, Db};
 use crate::core::identity::Scope;
@@ -119,28 +119,32 @@ macro_rules! allocate_in {
             Some(p) => p,
             None => {
                 let open: Vec<(i64, String, i64)> = sqlx::query_as(
-                    "SELECT id, number, total_minor - paid_minor FROM invoices WHERE customer_id = $1 AND currency = $2 \
-                     AND status = 'issued' AND paid_minor < total_minor ORDER BY due_date, id LIMIT 500")
+                    "SELECT id, number, total_minor - paid_minor - credited_minor FROM invoices WHERE customer_id = $1 \
+                     AND currency = $2 AND status = 'issued' AND kind = 'invoice' AND paid_minor + credited_minor < total_minor \
+                     ORDER BY due_date, id LIMIT 500")
                     .bind($customer).bind($currency).fetch_all(&mut *$tx).await?;
-                plan_allocation($left, $purpose, &open)
+                $crate::payments::plan_allocation($left, $purpose, &open)
             }
         };
         for (i, (invoice, amount)) in plan.iter().enumerate() {
             let n = sqlx::query(
                 "UPDATE invoices SET paid_minor = paid_minor + $1, updated_at = $2, version = version + 1 \
-                 WHERE id = $3 AND customer_id = $4 AND currency = $5 AND status = 'issued' \
-                 AND paid_minor + $1 <= total_minor")
+                 WHERE id = $3 AND customer_id = $4 AND currency = $5 AND status = 'issued' AND kind = 'invoice' \
+                 AND paid_minor + credited_minor + $1 <= total_minor")
                 .bind(amount).bind($now).bind(invoice).bind($customer).bind($currency)
                 .execute(&mut *$tx).await?.rows_affected();
             if n != 1 {
-                return Err(AppError::field(&format!("allocations[{i}].amount"), ErrCode::MoreThanOpen));
+                return Err($crate::core::AppError::field(
+                    &format!("allocations[{i}].amount"),
+                    $crate::core::ErrCode::MoreThanOpen,
+                ));
             }
             let n = sqlx::query(
                 "UPDATE payments SET allocated_minor = allocated_minor + $1 WHERE id = $2 \
                  AND allocated_minor + $1 <= amount_minor")
                 .bind(amount).bind($payment).execute(&mut *$tx).await?.rows_affected();
             if n != 1 {
-                return Err(AppError::field("amount", ErrCode::MoreThanPayment));
+                return Err($crate::core::AppError::field("amount", $crate::core::ErrCode::MoreThanPayment));
             }
             sqlx::query(
                 "INSERT INTO payment_allocations (payment_id, invoice_id, amount_minor, created_by, created_at) \
@@ -149,6 +153,52 @@ macro_rules! allocate_in {
         }
     }};
 }
+pub(crate) use allocate_in;
+
+/// Inserts, inside the transaction `$tx` (`?` inside), a payment and pays invoices from it (money in): `$plan`
+/// as [`allocate_in`] takes it, or nothing (`$allocate` false); evaluates to its id. Posting one payment and a
+/// bank statement's batch both go through it.
+macro_rules! insert_payment {
+    ($tx:ident, $user:expr, $v:expr, $allocate:expr, $plan:expr, $now:expr) => {{
+        let v: &$crate::payments::store::PaymentValues = $v;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO payments (direction, method, account_id, customer_id, counterparty_id, party, currency, \
+             rate_micro, pay_date, amount_minor, doc_no, purpose, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(v.direction.as_str())
+        .bind(v.method.as_str())
+        .bind(v.account_id)
+        .bind(v.customer_id)
+        .bind(v.counterparty_id)
+        .bind(&v.party)
+        .bind(&v.currency)
+        .bind(v.rate_micro)
+        .bind(&v.pay_date)
+        .bind(v.amount_minor)
+        .bind(&v.doc_no)
+        .bind(&v.purpose)
+        .bind($user)
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await?;
+        if let Some(customer) = v.customer_id.filter(|_| $allocate && v.direction == $crate::payments::Direction::In) {
+            $crate::payments::store::allocate_in!(
+                $tx,
+                $user,
+                id,
+                customer,
+                &v.currency,
+                v.purpose.as_deref(),
+                v.amount_minor,
+                $plan,
+                $now
+            );
+        }
+        id
+    }};
+}
+pub(crate) use insert_payment;
 
 /// Posts a payment and pays invoices from it (money in): `plan` as [`allocate_in`] takes it, or nothing
 /// (`allocate: false`). Returns its id.
@@ -162,21 +212,18 @@ pub async fn create(
     let now = now_millis();
     db_run!(db, p => {
         let mut tx = p.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO payments (direction, method, account_id, customer_id, counterparty_id, party, currency, \
-             rate_micro, pay_date, amount_minor, doc_no, purpose, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
-            .bind(v.direction.as_str()).bind(v.method.as_str()).bind(v.account_id).bind(v.customer_id)
-            .bind(v.counterparty_id).bind(&v.party).bind(&v.currency).bind(v.rate_micro).bind(&v.pay_date)
-            .bind(v.amount_minor).bind(&v.doc_no).bind(&v.purpose).bind(user_id).bind(now)
-            .fetch_one(&mut *tx).await?;
-        if let Some(customer) = v.customer_id.filter(|_| allocate && v.direction == Direction::In) {
-            allocate_in!(tx, user_id, id, customer, &v.currency, v.purpose.as_deref(), v.amount_minor, plan, now);
-        }
+        let id = insert_payment!(tx, user_id, v, allocate, plan, now);
         tx.commit().await?;
         Ok(id)
     })
 }
+
+/// The SQL that finds a live payment a bank statement's line already recorded: the same account, day,
+/// direction, amount, document number and purpose, not reversed (on the `payments_flow` index).
+pub const SAME_PAYMENT: &str = "SELECT p.id FROM payments p WHERE p.currency = $1 AND p.pay_date = $2 \
+    AND p.account_id = $3 AND p.direction = $4 AND p.amount_minor = $5 AND COALESCE(p.doc_no, '') = $6 \
+    AND COALESCE(p.purpose, '') = $7 AND p.reverses_id IS NULL \
+    AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses_id = p.id) LIMIT 1";
 
 /// Pays invoices from what an incoming payment has left: `plan`, or (`None`) automatically.
 pub async fn allocate(
@@ -434,7 +481,7 @@ fn days_before(date: &str, days: i64) -> String {
 /// The aged sums' columns: what is open, not due, and overdue per bucket, as of `on`; their parameters
 /// are `$1 …` (pushed to `args`).
 fn aging_columns(on: &str, bounds: &[i64], args: &mut Vec<Arg>) -> String {
-    let open = "i.total_minor - i.paid_minor";
+    let open = "i.total_minor - i.paid_minor - i.credited_minor";
     args.push(Arg::S(on.to_string()));
     let mut cols =
         format!("CAST(SUM({open}) AS BIGINT), CAST(SUM(CASE WHEN i.due_date >= $1 THEN {open} ELSE 0 END) AS BIGINT)");
@@ -481,7 +528,7 @@ pub async fn receivables(
     let mut args = Vec::new();
     let cols = aging_columns(on, bounds, &mut args);
     let mut filter = " FROM invoices i JOIN customers c ON c.id = i.customer_id \
-                      WHERE i.status = 'issued' AND i.paid_minor < i.total_minor"
+                      WHERE i.status = 'issued' AND i.kind = 'invoice' AND i.paid_minor + i.credited_minor < i.total_minor"
         .to_string();
     scope_sql(scope, &mut filter, &mut args);
     if let Some(c) = customer {
@@ -579,9 +626,9 @@ async fn advances(
 
 /// A customer's open invoices, oldest due first (at most `limit`), with their days overdue on `on`.
 pub async fn open_invoices(db: &Db, customer_id: i64, on: &str, limit: i64) -> Result<Vec<OpenInvoice>, AppError> {
-    let sql = "SELECT id, number, due_date, currency, total_minor, total_minor - paid_minor FROM invoices \
-               WHERE customer_id = $1 AND status = 'issued' AND paid_minor < total_minor \
-               ORDER BY due_date, id LIMIT $2";
+    let sql = "SELECT id, number, due_date, currency, total_minor, total_minor - paid_minor - credited_minor \
+               FROM invoices WHERE customer_id = $1 AND status = 'issued' AND kind = 'invoice' \
+               AND paid_minor + credited_minor < total_minor ORDER BY due_date, id LIMIT $2";
     let rows: Vec<(i64, String, String, String, i64, i64)> =
         db_run!(db, p => sqlx::query_as(sql).bind(customer_id).bind(limit).fetch_all(p).await)?;
     let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
@@ -609,7 +656,8 @@ pub async fn invoices_open(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64, String
     }
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     let sql = format!(
-        "SELECT id, customer_id, currency, status, total_minor - paid_minor FROM invoices WHERE id IN ({})",
+        "SELECT id, customer_id, currency, CASE WHEN kind = 'invoice' THEN status ELSE kind END, \
+         total_minor - paid_minor - credited_minor FROM invoices WHERE id IN ({})",
         list.join(",")
     );
     Ok(db_run!(db, p => sqlx::query_as(&sql).fetch_all(p).await)?)
@@ -618,7 +666,7 @@ pub async fn invoices_open(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64, String
 /// `(customer, counterparty)` of the live invoice numbered `number`.
 pub async fn invoice_payer(db: &Db, number: &str) -> Result<Option<(i64, Option<i64>)>, AppError> {
     let sql = "SELECT customer_id, counterparty_id FROM invoices WHERE number = $1 AND status = 'issued' \
-               ORDER BY id DESC LIMIT 1";
+               AND kind = 'invoice' ORDER BY id DESC LIMIT 1";
     Ok(db_run!(db, p => sqlx::query_as(sql).bind(number).fetch_optional(p).await)?)
 }
 
@@ -658,9 +706,9 @@ pub async fn daily_flows(
 
 /// What open invoices in `currency` still bill, per due date.
 pub async fn open_by_due_date(db: &Db, currency: &str) -> Result<Vec<(String, Decimal)>, AppError> {
-    let sql = "SELECT due_date, CAST(SUM(total_minor - paid_minor) AS BIGINT) FROM invoices \
-               WHERE status = 'issued' AND paid_minor < total_minor AND currency = $1 GROUP BY due_date \
-               ORDER BY due_date";
+    let sql = "SELECT due_date, CAST(SUM(total_minor - paid_minor - credited_minor) AS BIGINT) FROM invoices \
+               WHERE status = 'issued' AND kind = 'invoice' AND paid_minor + credited_minor < total_minor \
+               AND currency = $1 GROUP BY due_date ORDER BY due_date";
     let rows: Vec<(String, i64)> = db_run!(db, p => sqlx::query_as(sql).bind(currency).fetch_all(p).await)?;
     Ok(rows.into_iter().map(|(d, s)| (d, money_of(s))).collect())
 }

@@ -1,4 +1,6 @@
-//! Server functions for Settings > Modules (administrator only).
+//! Server functions for the Settings page (administrator only) and the profile's time zone.
+// A form's server function takes one argument per field.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -82,6 +84,56 @@ pub async fn set_my_time_zone(time_zone: String) -> Result<(), AppError> {
         let (ctx, db) = crate::core::request::session()?;
         let zone = Some(time_zone.trim()).filter(|z| !z.is_empty());
         crate::auth::store::set_user_zone(&db, ctx.user()?.id, zone).await
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// The company's details and the bank accounts invoices may name (`(id, "name · account")`), for the
+/// Settings page (administrators).
+#[server(prefix = "/rpc", endpoint = "settings/company")]
+pub async fn company_details() -> Result<(super::CompanyDetails, Vec<(i64, String)>), AppError> {
+    let run = async {
+        let (ctx, db) = crate::admin::api::admin_session()?;
+        let details = super::company::get(&db, ctx.user()?).await?;
+        let accounts = crate::payments::store::accounts(&db).await?;
+        let banks = accounts
+            .into_iter()
+            .filter(|a| a.kind == crate::payments::AccountKind::Bank && !a.archived)
+            .map(|a| (a.id, format!("{} · {}", a.name, a.account_no.unwrap_or_default())))
+            .collect();
+        Ok((details, banks))
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Saves the Settings page's form of the company's details (every field sent: an empty one clears it).
+#[server(prefix = "/rpc", endpoint = "settings/company/set")]
+pub async fn save_company_details(
+    name: Option<String>,
+    tax_id: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    oked: Option<String>,
+    vat_reg_code: Option<String>,
+    director: Option<String>,
+    accountant: Option<String>,
+    account_id: Option<String>,
+) -> Result<(), AppError> {
+    let run = async {
+        let (ctx, db) = crate::admin::api::admin_session()?;
+        let account_id = match account_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => Some(v.parse().map_err(|_| AppError::field("account_id", crate::core::ErrCode::InvalidChoice))?),
+        };
+        let input = super::CompanyDetails {
+            name,
+            tax_id,
+            address,
+            phone,
+            requisites: crate::counterparties::Requisites { oked, vat_reg_code, director, accountant },
+            account_id,
+        };
+        super::company::save(&db, ctx.user()?, &input).await.map(|_| ())
     };
     run.await.inspect_err(crate::core::request::set_status)
 }

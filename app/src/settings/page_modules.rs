@@ -49,6 +49,7 @@ pub fn ModulesPage() -> impl IntoView {
         <p class="muted small">{t(Msg::CompanyTimeZoneHint)}</p>
         <TimeZoneForm which="company" />
         <SystemMailbox />
+        <super::page_company::CompanyDetailsForm />
     }
     .into_any()
 }

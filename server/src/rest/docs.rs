@@ -146,6 +146,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::invoices::from_order,
         super::invoices::get,
         super::invoices::cancel,
+        super::invoices::e_invoice,
+        super::invoices::credit_note,
+        super::company::get,
+        super::company::save,
         super::invoices::settings,
         super::invoices::save_settings,
         super::payments::accounts,
@@ -227,6 +231,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "interactions", description = "Meetings, calls, SMS, e-mail and notes on customers' timelines, with files"),
         (name = "orders", description = "Sales orders: lines priced from price lists, confirmation with a reservation, shipments, cancel and close"),
         (name = "invoices", description = "Invoices from orders or standalone, in UZS or another currency with its rate; cancellation; numbering"),
+        (name = "company", description = "The company's own details: what invoices and e-invoices state of the seller"),
         (name = "payments", description = "Bank accounts and cash desks, payments in and out allocated to invoices (append-only, reversed by storno), receivables aged by due date"),
         (name = "stock", description = "The catalog, warehouses, stock documents (draft, post, receive, cancel), balances and the ledger"),
         (name = "webhooks", description = "Subscriptions of URLs to events, their deliveries and replays (administrators)")
@@ -478,7 +483,7 @@ pub mod param {
     }
 
     pub fn import_kind() -> Object {
-        one_of(&["customers", "contacts", "counterparties", "products"])
+        one_of(&["customers", "contacts", "counterparties", "products", "payments"])
     }
 
     pub fn deal_status() -> Object {

@@ -26,9 +26,12 @@ pub const MAX_UPLOAD_BYTES: usize = app::imports::file::MAX_FILE_BYTES + 64 * 10
 pub struct UploadParams {
     /// The file's name (`.xlsx` or `.csv`).
     pub file_name: Option<String>,
-    /// What the file holds: `customers` (default), `contacts` or `counterparties`.
+    /// What the file holds: `customers` (default), `contacts`, `counterparties`, `products` or `payments`
+    /// (a bank statement).
     #[param(schema_with = super::docs::param::import_kind)]
     pub kind: Option<String>,
+    /// A bank statement's account (one of the company's; `payments` only).
+    pub account_id: Option<i64>,
 }
 
 /// Uploads a CSV or .xlsx file (the request body) and returns the import with a first column mapping
@@ -50,7 +53,8 @@ pub async fn upload(
     if stock_off(&api, kind) {
         return Err(api.err(AppError::field("kind", ErrCode::InvalidChoice)));
     }
-    let created = service::upload(&state.db, api.user()?, kind, &name, &body).await.map_err(|e| api.err(e))?;
+    let created =
+        service::upload_to(&state.db, api.user()?, kind, &name, &body, p.account_id).await.map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -312,9 +316,12 @@ pub async fn upload_form(State(state): State<AppState>, api: Api, mut form: Mult
     let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
     let mut file: Option<(String, Bytes)> = None;
     let mut kind = ImportKind::Customers;
+    let mut account_id = None;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some("kind") {
             kind = field.text().await.ok().and_then(|k| ImportKind::parse(&k)).unwrap_or_default();
+        } else if field.name() == Some("account_id") {
+            account_id = field.text().await.ok().and_then(|a| a.trim().parse().ok());
         } else if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.csv").to_string();
             match field.bytes().await {
@@ -331,7 +338,7 @@ pub async fn upload_form(State(state): State<AppState>, api: Api, mut form: Mult
     if stock_off(&api, kind) {
         return back(ErrCode::InvalidChoice);
     }
-    match service::upload(&state.db, user, kind, &name, &bytes).await {
+    match service::upload_to(&state.db, user, kind, &name, &bytes, account_id).await {
         Ok(import) => Redirect::to(&format!("/customers/import/{}", import.id)).into_response(),
         Err(AppError::Validation { fields }) => back(fields.first().map_or(ErrCode::UnreadableFile, |f| f.code)),
         Err(AppError::PayloadTooLarge) => back(ErrCode::TooLarge),

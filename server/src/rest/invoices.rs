@@ -4,10 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 
 use app::invoices::store::InvoiceQuery;
-use app::invoices::{Invoice, InvoiceFromOrder, InvoicePage, InvoiceSettings, InvoiceStatus, NewInvoice, service};
+use app::invoices::{
+    Invoice, InvoiceFromOrder, InvoicePage, InvoiceSettings, InvoiceStatus, NewCreditNote, NewInvoice, service,
+};
 use app::records::VersionInput;
 
 use super::customers::parse_id;
@@ -89,6 +92,44 @@ pub async fn from_order(
 pub async fn get(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Json<Invoice>, ApiError> {
     let id = parse_id(&api, &id)?;
     service::get(&state.db, api.user()?, id).await.map(Json).map_err(|e| api.err(e))
+}
+
+/// The invoice as the Uzbek e-invoice operators' JSON document (Didox / Soliq Servis "factura": `FacturaDoc`,
+/// `ContractDoc`, `SellerTin`, `Seller`, `BuyerTin`, `Buyer`, `ProductList.Products[]`), a download named
+/// after its number; sums are decimal strings. 422 lists every field it still lacks at once: the company's
+/// (`seller.*`, from the Settings), the buyer counterparty's (`buyer.*`), the contract (`contract_no`,
+/// `contract_date`), the products' codes (`lines.<line no>.mxik`, `.package_code`); UZS only.
+#[utoipa::path(get, path = "/api/v1/invoices/{id}/e-invoice", tag = "invoices", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn e_invoice(State(state): State<AppState>, api: Api, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = parse_id(&api, &id)?;
+    let user = api.user()?;
+    let doc = service::e_invoice(&state.db, user, id).await.map_err(|e| api.err(e))?;
+    let number = doc["FacturaDoc"]["FacturaNo"].as_str().unwrap_or("invoice").to_string();
+    // A JSON value always serialises.
+    let body = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    Ok(super::interactions::file_response(&format!("{number}.json"), "application/json", body))
+}
+
+/// Issues a credit note of an issued invoice at its `version`: the quantities of its lines given (by
+/// `line_no`, in each line's unit), or all that is not credited yet. The invoice then owes its total less what
+/// was paid and what its credit notes took off; money freed beyond that goes back to its payments as the
+/// customer's advance. 422 `lines[i].qty` `more_than_invoiced` past what is left of a line.
+#[utoipa::path(post, path = "/api/v1/invoices/{id}/credit-note", tag = "invoices", params(("id" = i64, Path)),
+    request_body = NewCreditNote, security(("bearer" = [])),
+    responses((status = 201, body = Invoice), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn credit_note(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewCreditNote>,
+) -> Result<(StatusCode, Json<Invoice>), ApiError> {
+    let id = parse_id(&api, &id)?;
+    let note = service::credit_note(&state.db, api.user()?, id, &input).await.map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(note)))
 }
 
 /// Cancels an issued invoice (its number stays, marked cancelled); what it billed of its order is billable

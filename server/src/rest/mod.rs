@@ -1,6 +1,7 @@
 //! The REST API for integrations (`/api/v1`), its OpenAPI document and a human-readable page.
 
 pub mod auth;
+pub mod company;
 pub mod contacts;
 pub mod counterparties;
 pub mod custom_fields;
@@ -384,6 +385,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/invoices/settings", get(invoices::settings).put(invoices::save_settings))
         .route("/v1/invoices/{id}", get(invoices::get))
         .route("/v1/invoices/{id}/cancel", axum::routing::post(invoices::cancel))
+        .route("/v1/invoices/{id}/e-invoice", get(invoices::e_invoice))
+        .route("/v1/invoices/{id}/credit-note", axum::routing::post(invoices::credit_note))
+        .route("/v1/company-details", get(company::get).put(company::save))
         .route("/v1/money-accounts", get(payments::accounts).post(payments::create_account))
         .route("/v1/money-accounts/{id}/archive", axum::routing::post(payments::archive_account))
         .route("/v1/payments", get(payments::list).post(payments::create))

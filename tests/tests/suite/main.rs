@@ -2,6 +2,7 @@
 //! and the WASM dependency check.
 
 mod backup;
+mod credit_notes;
 mod custom_fields;
 mod deals;
 mod everyday;
@@ -20,6 +21,7 @@ mod records;
 mod security;
 mod segments;
 mod sms;
+mod statements;
 mod stock;
 mod store_auth;
 mod store_customers;

@@ -177,6 +177,11 @@ const REST: &[(&str, &str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/invoices/{invoice}/cancel", r#"{"version":0}"#, [401, 409, 403, 403, 409, 401, 401, 403, 409]),
     ("GET", "/api/v1/invoices/settings", "", [401, 200, 200, 200, 200, 401, 401, 403, 200]),
     ("PUT", "/api/v1/invoices/settings", r#"{"prefix":"s f","payment_days":10}"#, [401, 403, 403, 403, 422, 401, 401, 403, 403]),
+    // The World's invoice has no contract and the company no details yet: what is missing is listed (422).
+    ("GET", "/api/v1/invoices/{invoice}/e-invoice", "", [401, 422, 403, 403, 422, 401, 401, 403, 422]),
+    ("POST", "/api/v1/invoices/{invoice}/credit-note", r#"{"version":0,"reason":""}"#, [401, 422, 403, 403, 422, 401, 401, 403, 422]),
+    ("GET", "/api/v1/company-details", "", [401, 403, 403, 403, 200, 401, 401, 403, 200]),
+    ("PUT", "/api/v1/company-details", r#"{"tax_id":"1"}"#, [401, 403, 403, 403, 422, 401, 401, 403, 403]),
     // Payments: administrators and accountants keep the accounts and post, allocate and reverse payments;
     // whoever sees a customer's money reads its payments and debts; a storekeeper none. The World's payment is
     // A's customer's advance.
@@ -533,6 +538,8 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("settings/modules", Gate::Admin("key=nope&enabled=true")),
     ("settings/system-mailbox", Gate::Admin("")),
     ("settings/system-mailbox/set", Gate::Admin("mailbox_id=999999")),
+    ("settings/company", Gate::Admin("")),
+    ("settings/company/set", Gate::Admin("tax_id=1")),
     ("custom-fields/create", Gate::Admin("entity=customer&label=&kind=text")),
     ("custom-fields/retire", Gate::Admin("id=999999&version=0&retired=true")),
     ("deals/admin", Gate::Admin("")),
@@ -569,7 +576,7 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("orders/act", Gate::User), ("orders/ship", Gate::User), ("orders/of-customer", Gate::User),
     ("orders/of-deal", Gate::User),
     ("invoices/list", Gate::User), ("invoices/get", Gate::User), ("invoices/from-order", Gate::User),
-    ("invoices/cancel", Gate::User), ("invoices/of-customer", Gate::User), ("invoices/of-order", Gate::User),
+    ("invoices/cancel", Gate::User), ("invoices/credit-note", Gate::User), ("invoices/of-customer", Gate::User), ("invoices/of-order", Gate::User),
     ("payments/list", Gate::User), ("payments/get", Gate::User), ("payments/create", Gate::User),
     ("payments/allocate", Gate::User), ("payments/reverse", Gate::User), ("payments/create-account", Gate::User),
     ("payments/receivables", Gate::User), ("payments/of-customer", Gate::User), ("payments/accounts", Gate::User),

@@ -249,6 +249,21 @@ async fn counterparties(db: Db) {
     };
     let cp = cps::update(&db, &m1, cp.id, &patch).await.unwrap();
     assert_eq!(cps::update(&db, &m1, cp.id, &patch).await, Err(AppError::Conflict));
+    // The e-invoice requisites: checked, kept, and the address stays when they change.
+    let requisites = app::counterparties::Requisites {
+        oked: Some("46 900".into()),
+        vat_reg_code: Some("326010012345".into()),
+        director: Some("Aliyev Anvar".into()),
+        accountant: None,
+    };
+    let patch = CounterpartyPatch { version: cp.version, requisites, ..Default::default() };
+    let cp = cps::update(&db, &m1, cp.id, &patch).await.unwrap();
+    let r = &cps::get(&db, &m1, cp.id).await.unwrap().requisites;
+    assert_eq!((r.oked.as_deref(), r.vat_reg_code.as_deref()), (Some("46900"), Some("326010012345")));
+    assert_eq!(
+        (r.director.as_deref(), cp.legal_address.as_deref()),
+        (Some("Aliyev Anvar"), Some("Toshkent, Amir Temur 1"))
+    );
 
     // Move to B from 2025-03-01: history kept, dated things count for the owner of that date.
     let mv = |to: i64, from: &str, version: i64| MoveCounterparty { customer_id: to, from: from.into(), version };
@@ -292,7 +307,7 @@ async fn counterparties(db: Db) {
     let tb = service::timeline(&db, &m1, b.id, None, 50).await.unwrap();
     assert_eq!(
         ta.items.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-        vec!["moved_out", "changed", "changed", "created", "created"]
+        vec!["moved_out", "changed", "changed", "changed", "created", "created"]
     );
     assert_eq!(tb.items[0].action, "moved_in");
     assert_eq!(tb.items[0].changes[0].new.as_deref(), Some("Bek Holding"));
