@@ -28,3 +28,15 @@ export async function shot(page: Page, name: string) {
     await page.screenshot({ path: `screenshots/${name}-${tag}.png`, fullPage: true });
   }
 }
+
+/** A JSON POST in the signed-in page's session (its origin header, as the browser sends it), failing the test
+ *  on an error answer; the parsed answer. */
+export function poster(page: Page) {
+  const origin = { origin: new URL(page.url()).origin };
+  return async (path: string, data: object) => {
+    const res = await page.request.post(path, { headers: origin, data });
+    const text = await res.text();
+    expect(res.status(), `${path}: ${text}`).toBeLessThan(300);
+    return text ? JSON.parse(text) : null;
+  };
+}

@@ -9,6 +9,7 @@ pub mod pwa;
 pub mod rest;
 pub mod security;
 pub mod seed;
+pub mod seed_money;
 pub mod seed_stock;
 pub mod site;
 

@@ -203,18 +203,26 @@ fn Mapping(
                         })
                         .collect_view()}
                 </div>
-                <fieldset class="rules">
-                    <legend>{t(Msg::Duplicates)}</legend>
-                    <label class="check">
-                        <input type="radio" name="on_duplicate" value="skip" checked=import.on_duplicate == "skip" />
-                        {t(Msg::DuplicatesSkip)}
-                    </label>
-                    <label class="check">
-                        <input type="radio" name="on_duplicate" value="update" checked=import.on_duplicate == "update"
-                            data-test="on-duplicate-update" />
-                        {t(Msg::DuplicatesUpdate)}
-                    </label>
-                </fieldset>
+                // A statement's lines already recorded are always skipped: nothing to choose.
+                {if import.kind == ImportKind::Payments {
+                    view! { <input type="hidden" name="on_duplicate" value="skip" /> }.into_any()
+                } else {
+                    view! {
+                        <fieldset class="rules">
+                            <legend>{t(Msg::Duplicates)}</legend>
+                            <label class="check">
+                                <input type="radio" name="on_duplicate" value="skip" checked=import.on_duplicate == "skip" />
+                                {t(Msg::DuplicatesSkip)}
+                            </label>
+                            <label class="check">
+                                <input type="radio" name="on_duplicate" value="update" checked=import.on_duplicate == "update"
+                                    data-test="on-duplicate-update" />
+                                {t(Msg::DuplicatesUpdate)}
+                            </label>
+                        </fieldset>
+                    }
+                    .into_any()
+                }}
                 <div class="actions">
                     <Submit pending=mapping.pending() label=Msg::SaveMapping class="button" test="mapping-save" />
                 </div>

@@ -125,10 +125,7 @@ fn line(ctx: &Context, row: &[String]) -> Result<Line, Vec<FieldError>> {
             "debit" => debit = money(&mut c, "debit"),
             "amount" => signed = money(&mut c, "amount"),
             "rate" => l.rate = money(&mut c, "rate"),
-            "tax_id" => {
-                l.tax_id =
-                    Some(cell.chars().filter(|c| !c.is_whitespace()).collect()).filter(|t: &String| !t.is_empty())
-            }
+            "tax_id" => l.tax_id = Some(cell.split_whitespace().collect::<String>()).filter(|t| !t.is_empty()),
             "payer" => l.payer = c.opt_text("payer", Some(cell), 200),
             "purpose" => l.purpose = c.opt_text("purpose", Some(cell), 500),
             "doc_no" => l.doc_no = c.opt_text("doc_no", Some(cell), 50),

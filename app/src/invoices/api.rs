@@ -115,27 +115,12 @@ pub async fn credit_invoice(
     credit_date: Option<String>,
     qty: Option<std::collections::BTreeMap<String, String>>,
 ) -> Result<(), AppError> {
-    use crate::core::{Checks, ErrCode};
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(crate::orders::MODULE.key)?;
-        let mut c = Checks::default();
-        let mut lines = Vec::new();
-        let mut names: Vec<(String, String)> = Vec::new();
-        for (key, value) in qty.unwrap_or_default() {
-            let Ok(line_no) = key.parse::<i32>() else {
-                c.fail("qty", ErrCode::InvalidChoice);
-                continue;
-            };
-            match crate::orders::api::decimal(&format!("qty[{key}]"), Some(&value)) {
-                Ok(Some(q)) if !q.is_zero() => {
-                    names.push((format!("lines[{}].qty", lines.len()), format!("qty[{key}]")));
-                    lines.push(super::CreditLine { line_no, qty: q });
-                }
-                Ok(_) => {}
-                Err(_) => c.fail(&format!("qty[{key}]"), ErrCode::NotANumber),
-            }
-        }
+        let mut c = crate::core::Checks::default();
+        let (given, names) = crate::orders::api::keyed_quantities::<i32>(&mut c, qty);
+        let lines = given.into_iter().map(|(line_no, qty)| super::CreditLine { line_no, qty }).collect();
         c.finish()?;
         let pairs: Vec<(&str, &str)> = names.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let input = super::NewCreditNote { version, credit_date, reason, lines };

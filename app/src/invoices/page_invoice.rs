@@ -63,6 +63,10 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
     let (iid, iver) = (i.id, i.version);
     let gaps = v.e_invoice_gaps.map(|g| view! { <EInvoice invoice=i.clone() gaps=g /> });
     let is_note = i.kind == super::InvoiceKind::CreditNote;
+    let (cancel_label, cancel_question) = match is_note {
+        true => (Msg::CancelCreditNote, Msg::CancelCreditNoteQuestion),
+        false => (Msg::CancelInvoice, Msg::CancelInvoiceQuestion),
+    };
     let may_credit = v.may_cancel && !is_note && i.lines.iter().any(|l| l.qty > l.credited);
     let credit_form = may_credit.then(|| view! { <super::credit_form::CreditNoteForm invoice=i.clone() /> });
     let notes = (!i.credit_notes.is_empty()).then(|| {
@@ -98,8 +102,8 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
                     <ActionForm action=cancel attr:class="inline-form">
                         <input type="hidden" name="id" value=iid />
                         <input type="hidden" name="version" value=iver />
-                        <ConfirmSubmit pending=cancel.pending() label=Msg::CancelInvoice question=Msg::CancelInvoiceQuestion
-                            yes=Msg::CancelInvoice test="invoice-cancel" />
+                        <ConfirmSubmit pending=cancel.pending() label=cancel_label question=cancel_question
+                            yes=cancel_label test="invoice-cancel" />
                     </ActionForm>
                 })}
             </div>
@@ -118,7 +122,9 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
                 <dd><a href=format!("/orders/{o}") data-test="invoice-order-link">{i.order_number.clone().unwrap_or_default()}</a></dd>
             })}
             <dt>{t(Msg::InvoiceDate)}</dt><dd>{calendar_date(l, &i.invoice_date)}</dd>
-            <dt>{t(Msg::DueDate)}</dt><dd data-test="invoice-due">{calendar_date(l, &i.due_date)}</dd>
+            {(!is_note).then(|| view! {
+                <dt>{t(Msg::DueDate)}</dt><dd data-test="invoice-due">{calendar_date(l, &i.due_date)}</dd>
+            })}
             {(i.currency != "UZS").then(|| view! {
                 <dt>{t(Msg::ExchangeRate)}</dt><dd>{format!("1 {} = {} UZS", i.currency, number(l, i.rate))}</dd>
             })}
@@ -135,7 +141,7 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
                 <dt>{t(Msg::OpenSum)}</dt>
                 <dd data-test="invoice-open">{money(l, i.total - i.paid - i.credited, &i.currency)}</dd>
             })}
-            {i.note.clone().map(|n| view! { <dt>{t(Msg::Notes)}</dt><dd>{n}</dd> })}
+            {i.note.clone().map(|n| view! { <dt>{t(if is_note { Msg::CreditReason } else { Msg::Notes })}</dt><dd>{n}</dd> })}
         </dl>
         {v.may_pay.then(|| view! {
             <crate::payments::panel::PayInvoiceForm customer_id=i.customer_id number=i.number.clone()

@@ -297,6 +297,37 @@ pub async fn act_on_order(id: i64, version: i64, act: String, warehouse: Option<
     run.await.inspect_err(set_status)
 }
 
+/// What [`keyed_quantities`] reads: `(key, quantity)` pairs and `(API field, form field)` names.
+#[cfg(feature = "ssr")]
+pub(crate) type Keyed<K> = (Vec<(K, rust_decimal::Decimal)>, Vec<(String, String)>);
+
+/// A form's `qty[KEY]` fields: `(key, quantity)` of those given and not zero, in key order, and for each the
+/// name its errors come back under (`lines[i].qty`) with the form field's (`qty[KEY]`), to rename them by.
+/// A key that is no `K` or a quantity that is no number fails in `c`.
+#[cfg(feature = "ssr")]
+pub(crate) fn keyed_quantities<K: std::str::FromStr>(
+    c: &mut crate::core::Checks,
+    qty: Option<std::collections::BTreeMap<String, String>>,
+) -> Keyed<K> {
+    use crate::core::ErrCode;
+    let (mut out, mut names) = (Vec::new(), Vec::new());
+    for (key, value) in qty.unwrap_or_default() {
+        let Ok(k) = key.parse::<K>() else {
+            c.fail("qty", ErrCode::InvalidChoice);
+            continue;
+        };
+        match decimal(&format!("qty[{key}]"), Some(&value)) {
+            Ok(Some(q)) if !q.is_zero() => {
+                names.push((format!("lines[{}].qty", out.len()), format!("qty[{key}]")));
+                out.push((k, q));
+            }
+            Ok(_) => {}
+            Err(_) => c.fail(&format!("qty[{key}]"), ErrCode::NotANumber),
+        }
+    }
+    (out, names)
+}
+
 /// Ships a confirmed order: `qty[LINE_ID]` per line (in the line's unit; empty or zero: not now).
 #[server(prefix = "/rpc", endpoint = "orders/ship")]
 pub async fn ship_order(
@@ -310,22 +341,8 @@ pub async fn ship_order(
         ctx.require_module(super::MODULE.key)?;
         let user = ctx.user()?;
         let mut c = Checks::default();
-        let mut lines = Vec::new();
-        let mut names: Vec<(String, String)> = Vec::new();
-        for (key, value) in qty.unwrap_or_default() {
-            let Ok(line_id) = key.parse::<i64>() else {
-                c.fail("qty", ErrCode::InvalidChoice);
-                continue;
-            };
-            match decimal(&format!("qty[{key}]"), Some(&value)) {
-                Ok(Some(q)) if !q.is_zero() => {
-                    names.push((format!("lines[{}].qty", lines.len()), format!("qty[{key}]")));
-                    lines.push(super::ShipLine { line_id, qty: q });
-                }
-                Ok(_) => {}
-                Err(_) => c.fail(&format!("qty[{key}]"), ErrCode::NotANumber),
-            }
-        }
+        let (given, names) = keyed_quantities::<i64>(&mut c, qty);
+        let lines: Vec<_> = given.into_iter().map(|(line_id, qty)| super::ShipLine { line_id, qty }).collect();
         if lines.is_empty() && c.is_empty() {
             c.fail("lines", ErrCode::NothingToShip);
         }
