@@ -397,8 +397,13 @@ pub async fn token_access(db: &Db, secret: &str) -> Result<Option<(CurrentUser, 
     let row: Option<Row> =
         db_run!(db, p => sqlx::query_as(&sql).bind(hash_secret(secret)).bind(now).fetch_optional(p).await)?;
     let Some(row) = row else { return Ok(None) };
+    // When it was last used is a hint for its owner: a busy database (a long import holding SQLite's write
+    // lock) must not fail the call it rides on.
     if row.last_used_at.is_none_or(|t| now - t > 60_000) {
-        db_run!(db, p => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(row.token_id).execute(p).await.map(|r| r.rows_affected()))?;
+        let sql = "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2";
+        if let Err(e) = db_run!(db, p => sqlx::query(sql).bind(now).bind(row.token_id).execute(p).await.map(|_| ())) {
+            tracing::warn!(token = row.token_id, error = %e, "token use not recorded");
+        }
     }
     Ok(Some((row.user.into(), TokenScope::parse(&row.scope).unwrap_or(TokenScope::Read))))
 }

@@ -235,8 +235,9 @@ fn Mapping(
                     <thead>
                         <tr>
                             <th>"#"</th>
-                            {headers.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}
+                            // What happens to the row first, where a tablet shows it without scrolling.
                             <th>{t(Msg::Status)}</th>
+                            {headers.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>
@@ -256,8 +257,8 @@ fn Mapping(
                                 view! {
                                     <tr data-test="preview-row" class:row-error=bad>
                                         <td>{r.row_no}</td>
+                                        <td data-test="preview-status" class="preview-status">{status}</td>
                                         {r.cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
-                                        <td data-test="preview-status">{status}</td>
                                     </tr>
                                 }
                             })

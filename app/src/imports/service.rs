@@ -445,7 +445,13 @@ pub async fn run(db: &Db, id: i64, runner: &str) -> Result<(), AppError> {
             }
             ImportKind::Payments => super::statement::batch(db, &ctx, &statement, first_row, chunk).await?,
         }
-        tokio::task::yield_now().await;
+        // A moment between batches for other writers: SQLite's single write lock would otherwise pass from
+        // batch to batch while a user's save waits out its busy timeout.
+        if db.is_postgres() {
+            tokio::task::yield_now().await;
+        } else {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
     if import.kind == ImportKind::Payments {
         super::statement::after_run(db).await;

@@ -328,12 +328,13 @@ pub async fn batch(
                 continue;
             }
         };
-        if recorded(db, account, &l).await?.is_some() {
-            counts.skipped += 1;
-            continue;
-        }
         let to = match matched(db, &account.2, &l).await? {
             Ok(to) => to,
+            // A line matched by its amount matches nobody once it paid the invoice: recorded, not failed.
+            Err(_) if recorded(db, account, &l).await?.is_some() => {
+                counts.skipped += 1;
+                continue;
+            }
             Err(e) => {
                 failed.push(Failed::new(row_no, &[e], raw()));
                 continue;

@@ -527,8 +527,11 @@ pub async fn receivables(
     let limit = limit.clamp(1, i64::from(crate::core::MAX_PAGE));
     let mut args = Vec::new();
     let cols = aging_columns(on, bounds, &mut args);
-    let mut filter = " FROM invoices i JOIN customers c ON c.id = i.customer_id \
-                      WHERE i.status = 'issued' AND i.kind = 'invoice' AND i.paid_minor + i.credited_minor < i.total_minor"
+    // The open invoices first (their partial index), then each one's customer: SQLite otherwise walked every
+    // customer's invoices (2 s at a million invoices). PostgreSQL plans a cross join with its condition as
+    // any inner join.
+    let mut filter = " FROM invoices i CROSS JOIN customers c WHERE c.id = i.customer_id \
+                      AND i.status = 'issued' AND i.kind = 'invoice' AND i.paid_minor + i.credited_minor < i.total_minor"
         .to_string();
     scope_sql(scope, &mut filter, &mut args);
     if let Some(c) = customer {
@@ -597,7 +600,9 @@ pub async fn receivables(
 }
 
 /// What incoming payments have not paid of invoices, per currency over the customers in `scope` (of `only`
-/// when given): `(customer, currency, sum)` per customer when `by_customer`, else with customer `0`.
+/// when given): `(customer, currency, sum)` per customer when `by_customer`, else with customer `0`. Read
+/// from the partial index of payments not wholly allocated (`payments_unallocated`): a reversed payment and
+/// its storno cancel out, so both are left out (a full scan of the ledger took 2 s at 1.2M payments).
 async fn advances(
     db: &Db,
     scope: Scope,
@@ -608,7 +613,9 @@ async fn advances(
     let who = if by_customer { "p.customer_id" } else { "0" };
     let mut sql = format!(
         "SELECT CAST({who} AS BIGINT), p.currency, CAST(SUM(p.amount_minor - p.allocated_minor) AS BIGINT) \
-         FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.direction = 'in'"
+         FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.direction = 'in' \
+         AND p.amount_minor > 0 AND p.allocated_minor < p.amount_minor \
+         AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses_id = p.id)"
     );
     scope_sql(scope, &mut sql, &mut args);
     if let Some(ids) = only {
