@@ -226,7 +226,7 @@ pub async fn demo_staff(db: &Db) -> Result<Vec<i64>, AppError> {
 }
 
 /// The next free id of a table (seeding runs alone, before the server starts).
-async fn next_id(db: &Db, table: &str) -> Result<i64, AppError> {
+pub async fn next_id(db: &Db, table: &str) -> Result<i64, AppError> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
     Ok(db_run!(db, p => sqlx::query_scalar(&sql).fetch_one(p).await)?)
 }

@@ -14,6 +14,8 @@ use rand::{Rng, SeedableRng};
 use app::core::AppError;
 use app::core::db::{BeginWrite, Db, Rows, V};
 use app::db_run;
+
+use crate::seed::next_id;
 use app::orders::line_amounts;
 
 const YEARS_DAYS: i64 = 3 * 365;
@@ -27,11 +29,6 @@ pub struct SeededMoney {
     pub allocations: usize,
     /// The company's accounts: three UZS bank accounts and a cash desk.
     pub first_account: i64,
-}
-
-async fn next_id(db: &Db, table: &str) -> Result<i64, AppError> {
-    let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-    Ok(db_run!(db, p => sqlx::query_scalar(&sql).fetch_one(p).await)?)
 }
 
 /// Seeds about `invoices` invoices (three lines each, of the `products` given, priced 10,000 to 500,000 UZS

@@ -12,6 +12,8 @@ use rand::{Rng, SeedableRng};
 use app::core::AppError;
 use app::core::db::{BeginWrite, Db, Rows, V};
 use app::db_run;
+
+use crate::seed::next_id;
 use app::stock::{DocKind, Stock, line_value};
 
 const GOODS: &[&str] = &[
@@ -52,11 +54,6 @@ pub struct Seeded {
     pub warehouses: usize,
     pub documents: usize,
     pub movements: usize,
-}
-
-async fn next_id(db: &Db, table: &str) -> Result<i64, AppError> {
-    let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-    Ok(db_run!(db, p => sqlx::query_scalar(&sql).fetch_one(p).await)?)
 }
 
 /// Seeds `products` products, `warehouses` warehouses and about `movements` posted movements (receipts

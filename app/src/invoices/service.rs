@@ -34,15 +34,14 @@ pub async fn e_invoice(db: &Db, user: &CurrentUser, id: i64) -> Result<serde_jso
     use super::efactura::{Party, ProductCodes, factura};
     let inv = get(db, user, id).await?;
     let company = crate::settings::company::load(db).await?;
-    let accounts = crate::payments::store::accounts(db).await?;
-    let bank = crate::settings::company::invoice_account(&company, &accounts);
+    let (bank_code, account) = crate::settings::company::invoice_account(db, &company).await?.unwrap_or_default();
     let seller = Party {
         tax_id: company.tax_id,
         name: company.name,
         address: company.address,
         phone: company.phone,
-        account: bank.and_then(|a| a.account_no.clone()),
-        bank_code: bank.and_then(|a| a.bank_code.clone()),
+        account,
+        bank_code,
         requisites: company.requisites,
     };
     let buyer = match inv.counterparty_id {

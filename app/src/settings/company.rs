@@ -5,7 +5,8 @@ use super::{COMPANY_KEY, CompanyDetails};
 use crate::core::db::Db;
 use crate::core::identity::CurrentUser;
 use crate::core::{AppError, ErrCode, settings};
-use crate::payments::{AccountKind, MoneyAccount};
+use crate::db_run;
+use crate::payments::AccountKind;
 
 /// The details as saved (empty when never saved).
 pub async fn load(db: &Db) -> Result<CompanyDetails, AppError> {
@@ -39,11 +40,14 @@ pub async fn save(db: &Db, user: &CurrentUser, input: &CompanyDetails) -> Result
     Ok(v)
 }
 
-/// The bank account invoices name: the chosen one, else the first UZS bank account in use.
-pub fn invoice_account<'a>(d: &CompanyDetails, accounts: &'a [MoneyAccount]) -> Option<&'a MoneyAccount> {
-    let usable = |a: &&MoneyAccount| a.kind == AccountKind::Bank && !a.archived;
-    match d.account_id {
-        Some(id) => accounts.iter().filter(usable).find(|a| a.id == id),
-        None => accounts.iter().filter(usable).find(|a| a.currency == "UZS"),
-    }
+/// `(bank code, account number)` of the bank account invoices name: the chosen one, else the first UZS bank
+/// account in use by name; one indexed read (the accounts' list would sum every account's ledger for its
+/// balance, on every invoice page).
+pub async fn invoice_account(
+    db: &Db,
+    d: &CompanyDetails,
+) -> Result<Option<(Option<String>, Option<String>)>, AppError> {
+    let sql = "SELECT bank_code, account_no FROM money_accounts WHERE kind = 'bank' AND archived_at IS NULL \
+               AND (id = $1 OR ($1 = 0 AND currency = 'UZS')) ORDER BY name LIMIT 1";
+    Ok(db_run!(db, p => sqlx::query_as(sql).bind(d.account_id.unwrap_or(0)).fetch_optional(p).await)?)
 }
