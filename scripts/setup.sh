@@ -25,6 +25,14 @@ if [ "${1:-}" = "--tests" ] && { [ ! -x /usr/sbin/dovecot ] || [ ! -d /usr/lib/p
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q dovecot-imapd dovecot-lmtpd python3-aiosmtpd openssl
 fi
 
+# pdftotext / pdftoppm: the documents' tests read the text of the PDFs Karvon prints (poppler-utils).
+if [ "${1:-}" = "--tests" ] && ! command -v pdftotext >/dev/null; then
+  say "installing poppler-utils (Debian package)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q poppler-utils
+fi
+
 # pg_dump / pg_restore for `karvon backup` / `restore` on PostgreSQL and their test.
 if [ "${1:-}" = "--tests" ] && ! command -v pg_dump >/dev/null; then
   say "installing the PostgreSQL client tools (Debian package)"

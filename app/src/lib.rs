@@ -10,6 +10,7 @@ pub mod counterparties;
 pub mod custom_fields;
 pub mod customers;
 pub mod deals;
+pub mod documents;
 pub mod imports;
 pub mod interactions;
 pub mod invoices;

@@ -1099,6 +1099,63 @@ test('documents: the company details, an e-invoice, a credit note, a bank statem
   await expect(page.locator('[data-test=invoice-paid]')).toContainText('3,360,000');
 });
 
+test('documents from templates: an act printed, filed on the timeline, a template fixed by its line, a reconciliation act', async ({ page }) => {
+  await login(page, ADMIN.email, ADMIN.password);
+  const post = poster(page);
+  const origin = { origin: new URL(page.url()).origin };
+  const desk = await post('/api/v1/products', { name: 'Oʻrnatish xizmati', base_unit: 'pcs', kind: 'service', vat: '12' });
+  const customer = await post('/api/v1/customers', { name: 'Fargʻona Savdo' });
+  const cp = await post(`/api/v1/customers/${customer.id}/counterparties`, { legal_name: 'Fargʻona Savdo MChJ', tax_id: '306111222', director: 'Yusupov Bahodir' });
+  const invoice = await post('/api/v1/invoices', { customer_id: customer.id, counterparty_id: cp.id, contract_no: '21/2026',
+    lines: [{ product_id: desk.id, qty: '3', price: '1500000', price_reason: 'Kelishilgan narx' }] });
+  const put = await page.request.put('/api/v1/company-details', { headers: origin,
+    data: { name: 'Karvon Savdo MChJ', tax_id: '302123456', address: 'Toshkent sh., Amir Temur 1', director: 'Aliyev Anvar', accountant: 'Karimova Dilnoza' } });
+  expect(put.status()).toBe(200);
+
+  // The act of work done in Russian, as a PDF download.
+  await page.goto(`/invoices/${invoice.id}`);
+  await hydrated(page);
+  const panel = page.locator('[data-test=invoice-documents]');
+  await panel.locator('[data-test=doc-pdf-form] [data-test=field-kind]').selectOption('act');
+  await panel.locator('[data-test=doc-pdf-form] [data-test=field-lang]').selectOption('ru');
+  const download = page.waitForEvent('download');
+  await panel.locator('[data-test=doc-pdf]').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`dalolatnoma-${invoice.number}.pdf`);
+  expect(fs.readFileSync(await file.path()).subarray(0, 5).toString()).toBe('%PDF-');
+  await shot(page, 'invoice-documents');
+
+  // Kept on the customer's timeline.
+  await panel.locator('[data-test=doc-file-form] [data-test=field-kind]').selectOption('invoice');
+  await panel.locator('[data-test=doc-file-submit]').click();
+  await expect(panel.locator('[data-test=doc-filed]')).toContainText(`${invoice.number}.pdf`);
+  await page.goto(`/customers/${customer.id}`);
+  await hydrated(page);
+  await expect(page.locator(`a[download="${invoice.number}.pdf"]`).first()).toBeVisible();
+  await expect(page.locator('[data-test=reconciliation]')).toBeVisible();
+  await shot(page, 'customer-reconciliation');
+
+  // The template editor: a misspelt field is refused with its line; fixed, it saves and previews.
+  await page.goto('/admin/documents?kind=invoice&lang=en');
+  await hydrated(page);
+  const body = page.locator('[data-test=template-body]');
+  await expect(body).toHaveValue(/Invoice № \{\{ doc.number \}\}/);
+  await expect(page.locator('[data-test=template-preview-page]')).toContainText('Four thousand thirty-two sum 00 tiyin');
+  await body.fill('<h1>Invoice {{ doc.number }}</h1>\n<p>{{ buyer.nmae }}</p>');
+  await page.locator('[data-test=template-save]').click();
+  await expect(page.locator('[data-test=template-errors]')).toContainText('Line 2: No such field');
+  await shot(page, 'template-error');
+  await body.fill('<h1 class="center">Invoice {{ doc.number }}</h1>\n<p>To {{ buyer.name }}: <b>{{ totals.total }}</b></p>');
+  await page.locator('[data-test=template-preview]').click();
+  await expect(page.locator('[data-test=template-preview-page]')).toContainText('To Samarqand Qurilish MChJ: 4,032.00');
+  await page.locator('[data-test=template-save]').click();
+  await expect(page.locator('[data-test=template-reset]')).toBeVisible();
+  await expect(page.locator('[data-test=template-errors]')).toBeEmpty();
+  await shot(page, 'template-editor');
+  await page.locator('[data-test=template-reset]').click();
+  await expect(page.locator('[data-test=template-reset]')).toHaveCount(0);
+});
+
 test('switching a module off hides it', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   await page.goto('/settings/modules');
@@ -1114,7 +1171,7 @@ test('switching a module off hides it', async ({ page }) => {
 
 test('every page hydrates', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices', '/payments', '/payments/dynamics', '/receivables']) {
+  for (const path of ['/', '/customers', '/customers/new', '/segments', '/admin/users', '/admin/teams', '/admin/custom-fields', '/customers/import', '/settings/modules', '/profile', '/tasks', '/interactions', '/calendar', '/mail', '/deals', '/deals?view=list', '/deals?view=funnel', '/stock', '/stock/documents', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices', '/orders', '/invoices', '/payments', '/payments/dynamics', '/receivables', '/admin/documents']) {
     await page.goto(path);
     await hydrated(page);
   }
@@ -1494,7 +1551,7 @@ test('accessibility: axe finds nothing serious; the menu and the search work wit
     '/calendar', '/mail', '/deals', deal!, '/deals?view=list', '/deals?view=funnel', '/admin/users', '/admin/teams',
     '/admin/custom-fields', '/admin/pipelines', '/admin/webhooks', '/settings/modules', '/profile', '/stock',
     '/stock/documents', '/stock/documents?new=transfer', '/stock/products', '/stock/warehouses', '/stock/groups', '/stock/prices',
-    '/orders', '/invoices', '/payments', '/payments/dynamics', '/receivables']) {
+    '/orders', '/invoices', '/payments', '/payments/dynamics', '/receivables', '/admin/documents']) {
     await page.goto(path);
     await hydrated(page);
     problems.push(...await axeProblems(page));

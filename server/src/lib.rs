@@ -86,6 +86,11 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(app::interactions::MAX_ATTACHMENT_BYTES + 64 * 1024)),
         )
         .route(
+            "/settings/company-images/{name}",
+            axum::routing::post(rest::documents::image_form)
+                .layer(axum::extract::DefaultBodyLimit::max(app::documents::MAX_IMAGE_BYTES + 64 * 1024)),
+        )
+        .route(
             "/stock/products/{id}/photo",
             axum::routing::post(rest::stock::photo_form)
                 .layer(axum::extract::DefaultBodyLimit::max(app::stock::photos::MAX_PHOTO_BYTES + 64 * 1024)),

@@ -162,12 +162,16 @@ pub struct TestApp {
     _guard: TestDb,
 }
 
+static PDF_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// A response, read whole.
 #[derive(Debug)]
 pub struct Resp {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The body as sent (a PDF, an image).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -184,6 +188,25 @@ impl Resp {
             .filter_map(|v| v.to_str().ok())
             .find(|v| v.starts_with(&format!("{name}=")))
             .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    }
+
+    /// The text of a PDF body, by poppler's `pdftotext` (installed by `scripts/setup.sh --tests`).
+    pub fn pdf_text(&self) -> String {
+        assert!(self.bytes.starts_with(b"%PDF-"), "not a PDF: {}", &self.body[..self.body.len().min(300)]);
+        let dir = std::env::temp_dir().join(format!("karvon_pdf_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let n = PDF_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let file = dir.join(format!("{n}.pdf"));
+        std::fs::write(&file, &self.bytes).expect("write the PDF");
+        let out = std::process::Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(&file)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh --tests");
+        let _ = std::fs::remove_file(&file);
+        assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// The `Location` header.
@@ -219,7 +242,7 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
-        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     /// A JSON API call with an optional bearer token.

@@ -130,6 +130,16 @@ pub enum ErrCode {
     HasCreditNotes,
     /// A bank statement mapped without an amount column (in, out or signed).
     AmountNotMapped,
+    /// A document template that MiniJinja cannot parse (the field names its line: `body.12`).
+    TemplateSyntax,
+    /// A template field that documents do not have.
+    TemplateUnknownField,
+    /// An HTML element a template may not use.
+    TemplateElement,
+    /// An attribute, class or value a template may not use.
+    TemplateAttribute,
+    /// A template whose loops ran out of their budget.
+    TemplateTooLong,
 }
 
 impl ErrCode {
@@ -239,6 +249,11 @@ impl ErrCode {
             ErrCode::MoreThanInvoiced => Msg::ErrMoreThanInvoiced,
             ErrCode::HasCreditNotes => Msg::ErrHasCreditNotes,
             ErrCode::AmountNotMapped => Msg::ErrAmountNotMapped,
+            ErrCode::TemplateSyntax => Msg::ErrTemplateSyntax,
+            ErrCode::TemplateUnknownField => Msg::ErrTemplateUnknownField,
+            ErrCode::TemplateElement => Msg::ErrTemplateElement,
+            ErrCode::TemplateAttribute => Msg::ErrTemplateAttribute,
+            ErrCode::TemplateTooLong => Msg::ErrTemplateTooLong,
         }
     }
 }

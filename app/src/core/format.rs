@@ -41,6 +41,13 @@ fn localise(lang: Lang, negative: bool, plain: &str) -> String {
     out
 }
 
+/// A sum on a printed document: always two decimals, the locale's separators (`1 234 567,50`).
+pub fn document_amount(lang: Lang, value: Decimal) -> String {
+    let rounded = value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let plain = format!("{:.2}", rounded.abs());
+    localise(lang, rounded.is_sign_negative() && !rounded.is_zero(), &plain)
+}
+
 /// Money with its currency, e.g. `1 234 567 so'm`, `1 234 567 сум`, `1,234,567 UZS`, `$1,234.50`.
 pub fn money(lang: Lang, amount: Decimal, currency: &str) -> String {
     // Sums are shown in whole so'm; other currencies with cents.

@@ -176,6 +176,7 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
             </table>
         </div>
         {notes}
+        <crate::documents::panel::InvoiceDocuments invoice_id=iid />
         {gaps}
     }
 }

@@ -31,8 +31,24 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Invoice, AppErr
 /// (see [`super::efactura`]): the seller is the company's details with its invoice bank account, the buyer
 /// the invoice's counterparty.
 pub async fn e_invoice(db: &Db, user: &CurrentUser, id: i64) -> Result<serde_json::Value, AppError> {
-    use super::efactura::{Party, ProductCodes, factura};
+    use super::efactura::{ProductCodes, factura};
     let inv = get(db, user, id).await?;
+    let (seller, buyer) = parties(db, inv.counterparty_id).await?;
+    let codes = store::product_codes(db, id)
+        .await?
+        .into_iter()
+        .map(|(id, mxik, package_code)| (id, ProductCodes { mxik, package_code }))
+        .collect();
+    factura(&inv, &seller, &buyer, &codes)
+}
+
+/// The seller (the company's details and the bank account its invoices name) and the buyer (the
+/// counterparty, with its first bank account; none: an empty party) of a document.
+pub async fn parties(
+    db: &Db,
+    counterparty_id: Option<i64>,
+) -> Result<(super::efactura::Party, super::efactura::Party), AppError> {
+    use super::efactura::Party;
     let company = crate::settings::company::load(db).await?;
     let (bank_code, account) = crate::settings::company::invoice_account(db, &company).await?.unwrap_or_default();
     let seller = Party {
@@ -44,7 +60,7 @@ pub async fn e_invoice(db: &Db, user: &CurrentUser, id: i64) -> Result<serde_jso
         bank_code,
         requisites: company.requisites,
     };
-    let buyer = match inv.counterparty_id {
+    let buyer = match counterparty_id {
         None => Party::default(),
         Some(cp) => {
             let c = crate::counterparties::store::get(db, cp).await?;
@@ -60,12 +76,7 @@ pub async fn e_invoice(db: &Db, user: &CurrentUser, id: i64) -> Result<serde_jso
             }
         }
     };
-    let codes = store::product_codes(db, id)
-        .await?
-        .into_iter()
-        .map(|(id, mxik, package_code)| (id, ProductCodes { mxik, package_code }))
-        .collect();
-    factura(&inv, &seller, &buyer, &codes)
+    Ok((seller, buyer))
 }
 
 /// A page of the invoices `user` may read.

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox as Addr, Message};
+use lettre::message::{Attachment, Mailbox as Addr, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -23,6 +23,16 @@ pub struct Draft<'a> {
     pub in_reply_to: Option<&'a str>,
     /// Message-IDs of the thread, oldest first.
     pub references: &'a [String],
+    /// Files sent with it (a printed document).
+    pub attachments: &'a [OutAttachment],
+}
+
+/// A file to send with a message.
+#[derive(Debug, Clone)]
+pub struct OutAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
 }
 
 /// A fresh Message-ID (without brackets) in the sender's domain.
@@ -50,7 +60,15 @@ pub fn build(mb: &MailboxRow, message_id: &str, d: &Draft<'_>) -> Result<Message
     if !d.references.is_empty() {
         b = b.references(d.references.iter().map(|r| format!("<{r}>")).collect::<Vec<_>>().join(" "));
     }
-    b.header(ContentType::TEXT_PLAIN).body(d.body.to_string()).map_err(|e| e.to_string())
+    if d.attachments.is_empty() {
+        return b.header(ContentType::TEXT_PLAIN).body(d.body.to_string()).map_err(|e| e.to_string());
+    }
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(d.body.to_string()));
+    for a in d.attachments {
+        let content_type = ContentType::parse(&a.content_type).map_err(|e| e.to_string())?;
+        parts = parts.singlepart(Attachment::new(a.file_name.clone()).body(a.data.clone(), content_type));
+    }
+    b.multipart(parts).map_err(|e| e.to_string())
 }
 
 fn smtp_error(e: lettre::transport::smtp::Error) -> MailError {

@@ -352,6 +352,16 @@ pub async fn delete_template(db: &Db, user: &CurrentUser, id: i64) -> Result<(),
 /// Writes to a customer: sends over SMTP, stores the message on the customer's timeline, appends it to the
 /// Sent folder. Nothing is stored when sending fails.
 pub async fn send_mail(db: &Db, user: &CurrentUser, input: &NewMail) -> Result<Sent, AppError> {
+    send_mail_with(db, user, input, &[]).await
+}
+
+/// [`send_mail`] with files attached (a printed document), kept with the stored message.
+pub async fn send_mail_with(
+    db: &Db,
+    user: &CurrentUser,
+    input: &NewMail,
+    attachments: &[send::OutAttachment],
+) -> Result<Sent, AppError> {
     let mb =
         usable(db, user, input.mailbox_id).await.map_err(|_| AppError::field("mailbox_id", ErrCode::InvalidChoice))?;
     let customer = customers::get(db, user.scope(), input.customer_id).await?;
@@ -393,6 +403,7 @@ pub async fn send_mail(db: &Db, user: &CurrentUser, input: &NewMail) -> Result<S
         body: &body,
         in_reply_to: in_reply_to.as_deref(),
         references: &references,
+        attachments,
     };
     let built = send::build(&mb, &message_id, &draft).map_err(|_| AppError::field("to", ErrCode::InvalidEmail))?;
     let raw = built.formatted();
@@ -416,6 +427,7 @@ pub async fn send_mail(db: &Db, user: &CurrentUser, input: &NewMail) -> Result<S
             customer_id: input.customer_id,
             contact_id: input.contact_id,
             author: user.id,
+            attachments,
         },
     )
     .await?;
@@ -443,7 +455,8 @@ pub async fn send_system(db: &Db, mailbox_id: i64, to: &str, subject: &str, body
     let password =
         key()?.decrypt(&mb.password_enc).ok_or_else(|| AppError::field("mailbox_id", ErrCode::MailKeyMissing))?;
     let to = [to.to_string()];
-    let draft = Draft { from_name: "Karvon", to: &to, subject, body, in_reply_to: None, references: &[] };
+    let draft =
+        Draft { from_name: "Karvon", to: &to, subject, body, in_reply_to: None, references: &[], attachments: &[] };
     let message_id = send::new_message_id(&mb.address);
     let built = send::build(&mb, &message_id, &draft).map_err(|_| AppError::field("to", ErrCode::InvalidEmail))?;
     send::smtp(&mb, &password, built).await.map_err(|e| field_error("mailbox_id", &e))

@@ -428,6 +428,7 @@ pub struct Outgoing<'a> {
     pub customer_id: i64,
     pub contact_id: Option<i64>,
     pub author: i64,
+    pub attachments: &'a [super::send::OutAttachment],
 }
 
 /// Stores a sent message and its interaction in one transaction; returns the message's id.
@@ -450,6 +451,12 @@ pub async fn record_sent(db: &Db, o: &Outgoing<'_>) -> Result<i64, AppError> {
             .bind(o.from).bind(o.from_name).bind(o.to.join(", ")).bind(o.subject).bind(now).bind(o.body).bind(o.size)
             .bind(o.customer_id).bind(o.contact_id).bind(interaction_id).fetch_one(&mut *tx).await?;
         sqlx::query(thread).bind(o.thread_id).bind(id).execute(&mut *tx).await?;
+        for a in o.attachments {
+            sqlx::query("INSERT INTO mail_attachments (message_id, file_name, content_type, size, data) \
+                         VALUES ($1, $2, $3, $4, $5)")
+                .bind(id).bind(&a.file_name).bind(&a.content_type).bind(a.data.len() as i64).bind(&a.data)
+                .execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok::<i64, sqlx::Error>(id)
     })?;

@@ -39,6 +39,9 @@ pub const MODULE: ModuleDef = ModuleDef {
         "/api/v1/receivables",
         "/api/v1/money-accounts",
         "/api/v1/money",
+        "/api/v1/documents",
+        "/api/v1/document-templates",
+        "/admin/documents",
     ],
 };
 

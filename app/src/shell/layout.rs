@@ -94,6 +94,7 @@ fn page_kind(path: &str) -> Msg {
         ["admin", "custom-fields"] => Msg::NavCustomFields,
         ["admin", "pipelines"] => Msg::NavPipelines,
         ["admin", "webhooks"] => Msg::NavWebhooks,
+        ["admin", "documents"] => Msg::DocumentTemplates,
         ["settings", ..] => Msg::NavModules,
         ["profile"] => Msg::NavProfile,
         _ => Msg::NotFoundTitle,
@@ -229,6 +230,7 @@ fn AdminPage() -> impl IntoView {
         "custom-fields" => view! { <crate::custom_fields::page_admin::CustomFieldsPage /> }.into_any(),
         "pipelines" => view! { <crate::deals::page_admin::PipelinesPage /> }.into_any(),
         "webhooks" => view! { <crate::webhooks::page::WebhooksPage /> }.into_any(),
+        "documents" => view! { <crate::documents::page_templates::TemplatesPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }
@@ -366,18 +368,20 @@ fn SideNav(role: Role) -> impl IntoView {
             }
         })
         .collect_view();
-    const ADMIN_LINKS: [(&str, Msg, &str); 6] = [
+    const ADMIN_LINKS: [(&str, Msg, &str); 7] = [
         ("/admin/users", Msg::NavUsers, "nav-users"),
         ("/admin/teams", Msg::NavTeams, "nav-teams"),
         ("/admin/custom-fields", Msg::NavCustomFields, "nav-custom-fields"),
         ("/admin/pipelines", Msg::NavPipelines, "nav-pipelines"),
         ("/admin/webhooks", Msg::NavWebhooks, "nav-webhooks"),
+        ("/admin/documents", Msg::DocumentTemplates, "nav-documents"),
         ("/settings/modules", Msg::NavModules, "nav-modules"),
     ];
     let admin = (role == Role::Admin).then(|| {
         let links = ADMIN_LINKS
             .into_iter()
             .filter(|(href, ..)| *href != "/admin/pipelines" || on(crate::deals::MODULE.key))
+            .filter(|(href, ..)| *href != "/admin/documents" || on(crate::orders::MODULE.key))
             .map(|(href, label, test)| {
                 view! {
                     <li>

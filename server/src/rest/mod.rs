@@ -8,6 +8,7 @@ pub mod custom_fields;
 pub mod customers;
 pub mod deals;
 pub mod docs;
+pub mod documents;
 pub mod events;
 pub mod imports;
 pub mod interactions;
@@ -388,6 +389,20 @@ pub fn router() -> Router<AppState> {
         .route("/v1/invoices/{id}/e-invoice", get(invoices::e_invoice))
         .route("/v1/invoices/{id}/credit-note", axum::routing::post(invoices::credit_note))
         .route("/v1/company-details", get(company::get).put(company::save))
+        .route("/v1/invoices/{id}/document", get(documents::invoice_document))
+        .route("/v1/customers/{id}/reconciliation", get(documents::reconciliation))
+        .route("/v1/documents", axum::routing::post(documents::file))
+        .route(
+            "/v1/document-templates/{kind}/{lang}",
+            get(documents::template).put(documents::save_template).delete(documents::reset_template),
+        )
+        .route(
+            "/v1/company-images/{name}",
+            get(documents::image)
+                .put(documents::set_image)
+                .delete(documents::remove_image)
+                .layer(axum::extract::DefaultBodyLimit::max(app::documents::MAX_IMAGE_BYTES + 1024)),
+        )
         .route("/v1/money-accounts", get(payments::accounts).post(payments::create_account))
         .route("/v1/money-accounts/{id}/archive", axum::routing::post(payments::archive_account))
         .route("/v1/payments", get(payments::list).post(payments::create))

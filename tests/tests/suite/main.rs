@@ -5,6 +5,7 @@ mod backup;
 mod credit_notes;
 mod custom_fields;
 mod deals;
+mod documents;
 mod everyday;
 mod http_api;
 mod http_pages;

@@ -182,6 +182,18 @@ const REST: &[(&str, &str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/invoices/{invoice}/credit-note", r#"{"version":0,"reason":""}"#, [401, 422, 403, 403, 422, 401, 401, 403, 422]),
     ("GET", "/api/v1/company-details", "", [401, 403, 403, 403, 200, 401, 401, 403, 200]),
     ("PUT", "/api/v1/company-details", r#"{"tax_id":"1"}"#, [401, 403, 403, 403, 422, 401, 401, 403, 403]),
+    // Documents: whoever reads the invoice (or sees the customer's money) prints it; filing it with an e-mail
+    // from no mailbox is refused after the permission check (422) and files nothing. Templates and the
+    // company's images are the administrators'; every user sees the images (none uploaded: 404).
+    ("GET", "/api/v1/invoices/{invoice}/document?kind=act&lang=ru", "", [401, 200, 403, 403, 200, 401, 401, 403, 200]),
+    ("GET", "/api/v1/customers/{customer}/reconciliation?from=2026-01-01&to=2026-12-31", "", [401, 200, 403, 403, 200, 401, 401, 403, 200]),
+    ("POST", "/api/v1/documents", r#"{"kind":"invoice","invoice_id":{invoice},"email":{"mailbox_id":0,"subject":"x"}}"#, [401, 422, 403, 403, 422, 401, 401, 403, 422]),
+    ("GET", "/api/v1/document-templates/{kind}/{lang}", "", [401, 403, 403, 403, 200, 401, 401, 403, 403]),
+    ("PUT", "/api/v1/document-templates/{kind}/{lang}", r#"{"body":"<script>","version":0}"#, [401, 403, 403, 403, 422, 401, 401, 403, 403]),
+    ("DELETE", "/api/v1/document-templates/{kind}/{lang}", "", [401, 403, 403, 403, 200, 401, 401, 403, 403]),
+    ("GET", "/api/v1/company-images/{name}", "", [401, 404, 404, 404, 404, 401, 401, 404, 404]),
+    ("PUT", "/api/v1/company-images/{name}", "{}", [401, 403, 403, 403, 422, 401, 401, 403, 403]),
+    ("DELETE", "/api/v1/company-images/{name}", "", [401, 403, 403, 403, 204, 401, 401, 403, 403]),
     // Payments: administrators and accountants keep the accounts and post, allocate and reverse payments;
     // whoever sees a customer's money reads its payments and debts; a storekeeper none. The World's payment is
     // A's customer's advance.
@@ -416,6 +428,9 @@ impl World {
             ("moneyaccount", moneyaccount.to_string()),
             ("payment", payment.to_string()),
             ("secret", "not-the-secret-0123456789".into()),
+            ("kind", "invoice".into()),
+            ("lang", "uz".into()),
+            ("name", "stamp".into()),
         ];
         let tokens =
             [None, Some(a), Some(b), Some(head), Some(admin), Some(d), Some(revoked), Some(keeper), Some(accountant)];
@@ -474,6 +489,9 @@ fn template(path: &str) -> String {
                     "{file}" => "{file}",
                     "{account}" => "{account}",
                     "{secret}" => "{secret}",
+                    "{kind}" => "{kind}",
+                    "{lang}" => "{lang}",
+                    "{name}" => "{name}",
                     _ => "{id}",
                 }
                 .to_string()
@@ -540,6 +558,11 @@ const SERVER_FNS: &[(&str, Gate)] = &[
     ("settings/system-mailbox/set", Gate::Admin("mailbox_id=999999")),
     ("settings/company", Gate::Admin("")),
     ("settings/company/set", Gate::Admin("tax_id=1")),
+    ("documents/template", Gate::Admin("kind=invoice&lang=uz")),
+    ("documents/template/save", Gate::Admin("kind=invoice&lang=uz&body=%3Cscript%3E&version=0")),
+    ("documents/preview", Gate::Admin("kind=invoice&lang=uz&body=%3Cp%3Ex%3C%2Fp%3E")),
+    ("documents/images", Gate::Admin("")),
+    ("documents/options", Gate::User), ("documents/file", Gate::User),
     ("custom-fields/create", Gate::Admin("entity=customer&label=&kind=text")),
     ("custom-fields/retire", Gate::Admin("id=999999&version=0&retired=true")),
     ("deals/admin", Gate::Admin("")),
