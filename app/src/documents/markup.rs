@@ -290,6 +290,19 @@ pub fn parse(html: &str) -> Result<Vec<Node>, MarkupError> {
             }
             Token::Tag(t) => {
                 let el = element(&t)?;
+                // What browsers close implicitly: a cell at the next cell or row, a row at the next row, an
+                // item at the next item, a paragraph at the next block.
+                let closes: &[&str] = match el.name {
+                    "td" | "th" => &["td", "th"],
+                    "tr" => &["td", "th", "tr"],
+                    "li" => &["li"],
+                    "p" | "div" | "h1" | "h2" | "h3" | "table" | "ul" | "ol" | "hr" => &["p"],
+                    _ => &[],
+                };
+                while stack.len() > 1 && closes.contains(&stack.last().expect("open element").name) {
+                    let done = stack.pop().expect("open element");
+                    stack.last_mut().expect("root").children.push(Node::Element(done));
+                }
                 if VOID.contains(&el.name) {
                     stack.last_mut().expect("root").children.push(Node::Element(el));
                 } else {

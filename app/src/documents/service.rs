@@ -288,6 +288,7 @@ pub struct EmailIt {
     pub mailbox_id: i64,
     #[serde(default)]
     pub to: Option<String>,
+    #[serde(default)]
     pub subject: String,
     #[serde(default)]
     pub body: String,
@@ -310,13 +311,20 @@ pub async fn file(
     let sent = match email {
         None => None,
         Some(e) => {
+            // An empty subject or text: the document's name, and a line saying it is attached.
+            let or = |v: &str, default: String| if v.trim().is_empty() { default } else { v.to_string() };
+            let attached = match l {
+                Lang::Uz => "Hujjat ilova qilingan.",
+                Lang::Ru => "Документ во вложении.",
+                Lang::En => "Please find the document attached.",
+            };
             let input = crate::mail::NewMail {
                 mailbox_id: e.mailbox_id,
                 customer_id,
                 contact_id: None,
                 to: e.to.clone(),
-                subject: e.subject.clone(),
-                body: e.body.clone(),
+                subject: or(&e.subject, subject.clone()),
+                body: or(&e.body, attached.to_string()),
                 reply_to: None,
             };
             let attachment = crate::mail::send::OutAttachment {
@@ -363,9 +371,9 @@ pub fn prefixed(e: AppError, prefix: &str) -> AppError {
 /// Checks an uploaded image: a known name, PNG or JPEG, at most [`MAX_IMAGE_BYTES`].
 pub async fn set_image(db: &Db, user: &CurrentUser, name: &str, data: &[u8]) -> Result<(), AppError> {
     admin(user)?;
-    if !IMAGE_NAMES.contains(&name) {
+    let Some(name) = IMAGE_NAMES.iter().copied().find(|n| *n == name) else {
         return Err(AppError::NotFound);
-    }
+    };
     if data.len() > MAX_IMAGE_BYTES {
         return Err(AppError::PayloadTooLarge);
     }
@@ -376,6 +384,16 @@ pub async fn set_image(db: &Db, user: &CurrentUser, name: &str, data: &[u8]) -> 
     } else {
         return Err(AppError::field("file", ErrCode::NotAnImage));
     };
+    // Decoded once here, by the engine that will print it, so a broken file never breaks documents.
+    let image = Image { name, data: data.to_vec() };
+    let body = format!("#image(image-path.at(\"{name}\"), width: 1cm)");
+    let today = chrono::Local::now().date_naive();
+    let decodes = tokio::task::spawn_blocking(move || typeset::pdf(&body, "en", vec![image], today).is_ok())
+        .await
+        .unwrap_or(false);
+    if !decodes {
+        return Err(AppError::field("file", ErrCode::NotAnImage));
+    }
     store::set_image(db, name, content_type, data).await
 }
 

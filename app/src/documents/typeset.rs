@@ -92,8 +92,8 @@ pub fn preamble(lang: &str, images: &[Image]) -> String {
         "#set page(paper: \"a4\", margin: (top: 1.6cm, bottom: 1.6cm, left: 2cm, right: 1.4cm))\n\
          #set text(font: \"Libertinus Serif\", size: 10.5pt, lang: \"{lang}\", hyphenate: false)\n\
          #set par(leading: 0.55em, spacing: 0.65em)\n\
-         #let image-path = ({}:)\n",
-        paths.join(", ") + if paths.is_empty() { "" } else { "," }
+         #let image-path = ({})\n",
+        if paths.is_empty() { ":".to_string() } else { paths.join(", ") + "," }
     )
 }
 
