@@ -469,7 +469,7 @@ fn typst_element(el: &Element, out: &mut String) {
         let justify = if el.classes.contains(&"justify") { "#set par(justify: true); " } else { "" };
         let aligned = match alignment(el) {
             Some(a) => format!("[{justify}#align({a}){body}]"),
-            None if !justify.is_empty() => format!("[{justify}{body}]"),
+            None if !justify.is_empty() => format!("[{justify}#{body}]"),
             None => body,
         };
         let _ = write!(out, "\n#block(width: 100%, above: {above}, below: {below}){aligned}\n");
@@ -571,8 +571,8 @@ fn typst_table(el: &Element, out: &mut String) {
         .iter()
         .map(|(tr, _)| cells(tr))
         .find(|cs| cs.len() as u32 == columns)
-        .map(|cs| cs.iter().map(|c| c.width.map(Length::typst).unwrap_or_else(|| "auto".into())).collect())
-        .unwrap_or_else(|| vec!["auto".into(); columns as usize]);
+        .map(|cs| cs.iter().map(|c| c.width.map(Length::typst).unwrap_or_else(|| "1fr".into())).collect())
+        .unwrap_or_else(|| vec!["1fr".into(); columns as usize]);
     let grid = el.classes.contains(&"grid") || !el.classes.contains(&"plain");
     let stroke = if grid { "0.5pt" } else { "none" };
     let inset = if grid { "(x: 4pt, y: 3pt)" } else { "(x: 0pt, y: 2pt)" };
@@ -692,7 +692,7 @@ mod tests {
                     <tbody><tr><td>1<td class=\"right\">A &lt;b&gt;</tr></tbody></table><b>open";
         let nodes = parse(html).unwrap();
         let t = to_typst(&nodes);
-        assert!(t.contains("#table(columns: (10.00%, auto,), stroke: 0.5pt"), "{t}");
+        assert!(t.contains("#table(columns: (10.00%, 1fr,), stroke: 0.5pt"), "{t}");
         assert!(t.contains("table.header(table.cell()[#strong[#\"№\"]]"), "{t}");
         assert!(t.contains("table.cell(align: right)[#\"A <b>\"]"), "{t}");
         let h = to_html(&nodes, &|_| None);

@@ -202,6 +202,7 @@ fn Images() -> impl IntoView {
             <h2>{t(Msg::CompanyImages)}</h2>
             <p class="muted small">{t(Msg::CompanyImagesHint)}</p>
             {move || refused().map(|code| view! { <p class="field-error" role="alert" data-test="image-error">{t(code.msg())}</p> })}
+            <div class="company-images">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let have = names.await.unwrap_or_default();
@@ -236,6 +237,7 @@ fn Images() -> impl IntoView {
                         .collect_view()
                 })}
             </Transition>
+            </div>
         </section>
     }
 }

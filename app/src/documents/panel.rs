@@ -20,6 +20,26 @@ fn lang_options() -> Vec<(String, String)> {
     Lang::ALL.iter().map(|l| (l.code().to_string(), l.native_name().to_string())).collect()
 }
 
+/// A date of a period, its `data-test` its own (`recon-from`): a customer card has other `from` fields.
+#[component]
+fn PeriodDate(
+    label: Msg,
+    name: &'static str,
+    value: String,
+    scope: &'static str,
+    #[prop(into)] error: Signal<Option<crate::core::AppError>>,
+) -> impl IntoView {
+    let id = format!("{scope}-{name}");
+    let msg = move || crate::ui::field_message(error.get(), name);
+    view! {
+        <div class="field" class:invalid=move || msg().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <input id=id type="date" name=name value=value required=true data-test=format!("{scope}-{name}") />
+            <p class="field-error">{msg}</p>
+        </div>
+    }
+}
+
 /// The kind (when there is a choice) and the language of a document.
 #[component]
 fn KindAndLanguage(kinds: &'static [DocKind], scope: &'static str) -> impl IntoView {
@@ -71,8 +91,8 @@ fn FileForm(
             <div class="grid-2">
                 <KindAndLanguage kinds scope />
                 {period.map(|(from, to)| view! {
-                    <Field label=Msg::DateFrom name="from" kind="date" value=from scope=scope error />
-                    <Field label=Msg::DateTo name="to" kind="date" value=to scope=scope error />
+                    <PeriodDate label=Msg::DateFrom name="from" value=from scope=scope error />
+                    <PeriodDate label=Msg::DateTo name="to" value=to scope=scope error />
                 })}
             </div>
             {has_mail.then(|| view! {
@@ -132,8 +152,8 @@ pub fn ReconciliationPanel(customer_id: i64) -> impl IntoView {
                             <form method="get" action=format!("/api/v1/customers/{customer_id}/reconciliation")
                                 class="stack" data-test="recon-pdf-form">
                                 <div class="grid-2">
-                                    <Field label=Msg::DateFrom name="from" kind="date" value=from.clone() scope="recon-pdf" error=none />
-                                    <Field label=Msg::DateTo name="to" kind="date" value=to.clone() scope="recon-pdf" error=none />
+                                    <PeriodDate label=Msg::DateFrom name="from" value=from.clone() scope="recon-pdf" error=none />
+                                    <PeriodDate label=Msg::DateTo name="to" value=to.clone() scope="recon-pdf" error=none />
                                     <Select label=Msg::DocLanguage name="lang" options=lang_options() selected=lang().code()
                                         scope="recon-pdf" error=none />
                                 </div>

@@ -257,19 +257,9 @@ pub async fn image_form(
     let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
     let Ok(name) = image_name(&api, &name) else { return api.err(AppError::NotFound).into_response() };
     let back = |code: Option<ErrCode>| super::back_to("/admin/documents", "image_error", code, "");
-    let (mut file, mut remove) = (None, false);
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(b) => file = Some(b),
-                Err(_) => return back(Some(ErrCode::PhotoTooLarge)),
-            },
-            Ok(Some(field)) if field.name() == Some("remove") => remove = true,
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return back(Some(ErrCode::PhotoTooLarge)),
-        }
-    }
+    let Ok((file, remove)) = super::file_or_remove(&mut form).await else {
+        return back(Some(ErrCode::PhotoTooLarge));
+    };
     let done = match (remove, file) {
         (true, _) => service::remove_image(&state.db, user, name).await,
         (false, Some(bytes)) => service::set_image(&state.db, user, name, &bytes).await,

@@ -196,19 +196,9 @@ pub async fn photo_form(
     let Ok(id) = id.parse::<i64>() else { return api.err(AppError::NotFound).into_response() };
     let page = format!("/stock/products/{id}");
     let back = |code: Option<ErrCode>| super::back_to(&page, "photo_error", code, "");
-    let (mut file, mut remove) = (None, false);
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(b) => file = Some(b),
-                Err(_) => return back(Some(ErrCode::PhotoTooLarge)),
-            },
-            Ok(Some(field)) if field.name() == Some("remove") => remove = true,
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return back(Some(ErrCode::PhotoTooLarge)),
-        }
-    }
+    let Ok((file, remove)) = super::file_or_remove(&mut form).await else {
+        return back(Some(ErrCode::PhotoTooLarge));
+    };
     let done = match (remove, file) {
         (true, _) => photos::remove(&state.db, user, id).await,
         (false, Some(bytes)) => photos::set(&state.db, user, id, &bytes).await,

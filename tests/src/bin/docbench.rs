@@ -22,6 +22,23 @@ fn once(kind: DocKind, lang: Lang, lines: usize) -> (f64, usize) {
 }
 
 fn main() {
+    // `docbench --dump DIR`: writes one PDF of each kind and language there, to look at.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(dir) = args.iter().position(|a| a == "--dump").and_then(|i| args.get(i + 1)) {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        for kind in DocKind::ALL {
+            for lang in Lang::ALL {
+                let data = match kind {
+                    DocKind::Reconciliation => service::sample(kind, lang),
+                    _ => service::sample_of_size(lang, 4),
+                };
+                let nodes = render::render(&defaults::body(kind, lang), &data).expect("renders");
+                let pdf = typeset::pdf(&markup::to_typst(&nodes), lang.code(), Vec::new(), day).expect("typesets");
+                std::fs::write(format!("{dir}/{}-{}.pdf", kind.code(), lang.code()), pdf).expect("write");
+            }
+        }
+        return;
+    }
     let t = Instant::now();
     typeset::warm_up();
     println!("fonts and library, once per process: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
