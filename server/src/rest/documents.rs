@@ -257,7 +257,7 @@ pub async fn image_form(
     let Ok(user) = api.user() else { return Redirect::to("/login").into_response() };
     let Ok(name) = image_name(&api, &name) else { return api.err(AppError::NotFound).into_response() };
     let back = |code: Option<ErrCode>| super::back_to("/admin/documents", "image_error", code, "");
-    let Ok((file, remove)) = super::file_or_remove(&mut form).await else {
+    let Some((file, remove)) = super::file_or_remove(&mut form).await else {
         return back(Some(ErrCode::PhotoTooLarge));
     };
     let done = match (remove, file) {

@@ -266,17 +266,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// A plain form's multipart post of one file (`file`) or `remove=1`: `(file, remove)`; `Err` when the body
+/// A plain form's multipart post of one file (`file`) or `remove=1`: `(file, remove)`; none when the body
 /// could not be read (too large).
-pub async fn file_or_remove(form: &mut axum::extract::Multipart) -> Result<(Option<axum::body::Bytes>, bool), ()> {
+pub async fn file_or_remove(form: &mut axum::extract::Multipart) -> Option<(Option<axum::body::Bytes>, bool)> {
     let (mut file, mut remove) = (None, false);
     loop {
         match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => file = Some(field.bytes().await.map_err(|_| ())?),
+            Ok(Some(field)) if field.name() == Some("file") => file = Some(field.bytes().await.ok()?),
             Ok(Some(field)) if field.name() == Some("remove") => remove = true,
             Ok(Some(_)) => {}
-            Ok(None) => return Ok((file, remove)),
-            Err(_) => return Err(()),
+            Ok(None) => return Some((file, remove)),
+            Err(_) => return None,
         }
     }
 }

@@ -196,7 +196,7 @@ pub async fn photo_form(
     let Ok(id) = id.parse::<i64>() else { return api.err(AppError::NotFound).into_response() };
     let page = format!("/stock/products/{id}");
     let back = |code: Option<ErrCode>| super::back_to(&page, "photo_error", code, "");
-    let Ok((file, remove)) = super::file_or_remove(&mut form).await else {
+    let Some((file, remove)) = super::file_or_remove(&mut form).await else {
         return back(Some(ErrCode::PhotoTooLarge));
     };
     let done = match (remove, file) {
