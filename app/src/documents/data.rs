@@ -15,7 +15,8 @@ use crate::db_run;
 use crate::invoices::efactura::Party;
 use crate::invoices::{Invoice, InvoiceKind};
 
-fn party(p: &Party, fallback_name: &str) -> Value {
+/// A party's fields (`company.*`, `buyer.*`); `fallback_name` when it has none (no counterparty).
+pub fn party(p: &Party, fallback_name: &str) -> Value {
     json!({
         "name": p.name.clone().unwrap_or_else(|| fallback_name.to_string()),
         "tax_id": p.tax_id,

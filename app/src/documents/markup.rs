@@ -24,7 +24,7 @@ const VOID: &[&str] = &["br", "hr", "img"];
 const CLASSES: &[&str] =
     &["left", "center", "right", "justify", "small", "muted", "bold", "nowrap", "plain", "grid", "page-break"];
 /// The company's images a template may show.
-pub const IMAGES: &[&str] = &["logo", "stamp", "signature", "accountant_signature"];
+use super::IMAGE_NAMES as IMAGES;
 
 /// What is wrong in a template's HTML, with the 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,27 @@ pub struct Element {
     pub height: Option<Length>,
     pub src: Option<&'static str>,
     pub children: Vec<Node>,
+}
+
+impl Element {
+    fn new(name: &'static str) -> Element {
+        Element {
+            name,
+            classes: Vec::new(),
+            colspan: 1,
+            rowspan: 1,
+            width: None,
+            height: None,
+            src: None,
+            children: Vec::new(),
+        }
+    }
+}
+
+/// Closes the innermost open element into its parent.
+fn close_top(stack: &mut Vec<Element>) {
+    let done = stack.pop().expect("open element");
+    stack.last_mut().expect("root").children.push(Node::Element(done));
 }
 
 /// A length as written, checked.
@@ -203,16 +224,7 @@ fn tag(inner: &str, line: usize) -> Result<Tag<'_>, MarkupError> {
 fn element(t: &Tag<'_>) -> Result<Element, MarkupError> {
     let line = t.line;
     let name = *ELEMENTS.iter().find(|e| **e == t.name).ok_or(MarkupError::Element { line })?;
-    let mut el = Element {
-        name,
-        classes: Vec::new(),
-        colspan: 1,
-        rowspan: 1,
-        width: None,
-        height: None,
-        src: None,
-        children: Vec::new(),
-    };
+    let mut el = Element::new(name);
     let bad = MarkupError::Attribute { line };
     let cell = matches!(name, "td" | "th");
     for (key, value) in &t.attrs {
@@ -258,16 +270,7 @@ pub fn check_source(source: &str) -> Result<(), MarkupError> {
 /// Parses rendered HTML into a tree.
 pub fn parse(html: &str) -> Result<Vec<Node>, MarkupError> {
     // The stack of open elements; the root collects top-level nodes.
-    let mut stack: Vec<Element> = vec![Element {
-        name: "root",
-        classes: Vec::new(),
-        colspan: 1,
-        rowspan: 1,
-        width: None,
-        height: None,
-        src: None,
-        children: Vec::new(),
-    }];
+    let mut stack: Vec<Element> = vec![Element::new("root")];
     for token in tokens(html)? {
         match token {
             Token::Text(t) => {
@@ -283,8 +286,7 @@ pub fn parse(html: &str) -> Result<Vec<Node>, MarkupError> {
                         continue;
                     }
                     while stack.len() > pos {
-                        let done = stack.pop().expect("open element");
-                        stack.last_mut().expect("root").children.push(Node::Element(done));
+                        close_top(&mut stack);
                     }
                 }
             }
@@ -300,8 +302,7 @@ pub fn parse(html: &str) -> Result<Vec<Node>, MarkupError> {
                     _ => &[],
                 };
                 while stack.len() > 1 && closes.contains(&stack.last().expect("open element").name) {
-                    let done = stack.pop().expect("open element");
-                    stack.last_mut().expect("root").children.push(Node::Element(done));
+                    close_top(&mut stack);
                 }
                 if VOID.contains(&el.name) {
                     stack.last_mut().expect("root").children.push(Node::Element(el));
@@ -312,8 +313,7 @@ pub fn parse(html: &str) -> Result<Vec<Node>, MarkupError> {
         }
     }
     while stack.len() > 1 {
-        let done = stack.pop().expect("open element");
-        stack.last_mut().expect("root").children.push(Node::Element(done));
+        close_top(&mut stack);
     }
     Ok(stack.pop().expect("root").children)
 }
