@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
-[ -x target/release/karvon ] || cargo leptos build --release --split --project karvon
+[ -x target/release/karvon ] || scripts/build-site.sh
 target/release/karvon compress-site >/dev/null
 
 run() {

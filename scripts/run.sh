@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo leptos build --release --split --project karvon
+scripts/build-site.sh
 target/release/karvon compress-site     # .br and .gz copies of the WASM, JS and CSS, served as they are
 exec target/release/karvon "$@"

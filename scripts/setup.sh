@@ -59,10 +59,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB"; then
   cargo install wasm-bindgen-cli --version "$WB"
 fi
 
-# wasm-opt from npm's binaryen (Debian's wasm-opt 108 silently breaks hydration).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# wasm-opt from npm's binaryen (Debian's wasm-opt 108 silently breaks hydration), in tools/: scripts/build-site.sh
+# runs it, one module per core.
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
   say "installing wasm-opt (npm binaryen)"
-  npm ci --no-audit --no-fund --loglevel=error
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if [ "${1:-}" = "--tests" ]; then

@@ -6,12 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
 
-say() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
+# Each step says when it starts (minutes into this script), so a slow CI run shows where its time went.
+say() { printf '\033[1;34m[test %d:%02d]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 # The output name cargo-leptos gives the server's build: with it, `cargo test` compiles leptos (and all that
 # depends on it) the way the end-to-end build below does, instead of each build redoing the other's.
 export LEPTOS_OUTPUT_NAME=karvon
 
+say "building the tests"
+cargo test --workspace --exclude frontend --no-run
 say "unit, store contract and HTTP tests, the crash tests (the real binary killed and restarted)"
 cargo test --workspace --exclude frontend
 
@@ -21,11 +24,12 @@ scripts/fuzz-api.sh
 say "the end-to-end tests' mail servers"
 cargo build -p tests --bin mailservers
 
-# The end-to-end tests run the release site (split, optimised WASM exactly as shipped) with the server
-# compiled in the dev profile (project karvon-e2e in Cargo.toml): it reuses what `cargo test` just compiled,
-# where a fully optimised server took 20 of CI's minutes on two cores.
-say "release site, dev-profile server"
-cargo leptos build --release --split --project karvon-e2e
+# The end-to-end tests run the release site (split, optimised WASM exactly as shipped) with the dev-profile
+# server that `cargo test` just built (target/debug/karvon, the crash tests' binary): a fully optimised
+# server took 20 of CI's minutes on two cores, and cargo-leptos's own dev build of it 10 more (the
+# workspace's features differ from the server's alone, so little of `cargo test`'s build was reused).
+say "release site (the server is cargo test's)"
+scripts/build-site.sh --frontend-only
 target/debug/karvon compress-site
 scripts/wasm-size.sh
 

@@ -1099,7 +1099,7 @@ test('documents: the company details, an e-invoice, a credit note, a bank statem
   await expect(page.locator('[data-test=invoice-paid]')).toContainText('3,360,000');
 });
 
-test('documents from templates: an act printed, filed on the timeline, a template fixed by its line, a reconciliation act', async ({ page }) => {
+test('documents from templates: an act printed, filed on the timeline, a contract from an order, a template fixed by its line, a reconciliation act', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
   const post = poster(page);
   const origin = { origin: new URL(page.url()).origin };
@@ -1134,6 +1134,19 @@ test('documents from templates: an act printed, filed on the timeline, a templat
   await expect(page.locator(`a[download="${invoice.number}.pdf"]`).first()).toBeVisible();
   await expect(page.locator('[data-test=reconciliation]')).toBeVisible();
   await shot(page, 'customer-reconciliation');
+
+  // A supply contract from a draft order, in Uzbek.
+  const order = await post('/api/v1/orders', { customer_id: customer.id, counterparty_id: cp.id,
+    lines: [{ product_id: desk.id, qty: '2', price: '1500000', price_reason: 'Kelishilgan narx' }] });
+  await page.goto(`/orders/${order.id}`);
+  await hydrated(page);
+  const orderDocs = page.locator('[data-test=order-documents]');
+  await orderDocs.locator('[data-test=doc-pdf-form] [data-test=field-kind]').selectOption('contract');
+  await orderDocs.locator('[data-test=doc-pdf-form] [data-test=field-lang]').selectOption('uz');
+  const contract = page.waitForEvent('download');
+  await orderDocs.locator('[data-test=doc-pdf]').click();
+  expect((await contract).suggestedFilename()).toBe(`shartnoma-${order.number}.pdf`);
+  await shot(page, 'order-documents');
 
   // The template editor: a misspelt field is refused with its line; fixed, it saves and previews.
   await page.goto('/admin/documents?kind=invoice&lang=en');

@@ -33,7 +33,7 @@ test('an interaction and a task can be logged without JavaScript', async ({ page
   await page.goto('/customers?q=Termiz');
   await page.locator('[data-test=customer-row] a').first().click();
   await page.locator('[data-test=ql-kind-note]').check({ force: true });
-  await page.locator('[data-test=field-body]').fill('Asked for a visit next week');
+  await page.locator('[data-test=ql-form] [data-test=field-body]').fill('Asked for a visit next week');
   await page.locator('[data-test=ql-submit]').click();
   await expect(page.locator('[data-test=timeline-entry][data-action=note]')).toContainText('Asked for a visit next week');
   await page.locator('[data-test=task-add]').click();

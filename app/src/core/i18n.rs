@@ -1334,6 +1334,8 @@ messages! {
     DocDeliveryNote => ["Yuk xati", "Товарная накладная", "Delivery note"],
     DocAct => ["Bajarilgan ishlar dalolatnomasi", "Акт выполненных работ", "Act of work done"],
     DocReconciliation => ["Solishtirma dalolatnoma", "Акт сверки", "Reconciliation statement"],
+    DocOffer => ["Tijorat taklifi", "Коммерческое предложение", "Commercial offer"],
+    DocContract => ["Yetkazib berish shartnomasi", "Договор поставки", "Supply contract"],
     Documents => ["Hujjatlar", "Документы", "Documents"],
     DocumentTemplates => ["Hujjat shablonlari", "Шаблоны документов", "Document templates"],
     DocumentTemplatesHint => [

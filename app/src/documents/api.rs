@@ -46,12 +46,13 @@ pub async fn document_options() -> Result<DocOptions, AppError> {
     run.await.inspect_err(set_status)
 }
 
-/// Prints a document onto the customer's timeline and, with a mailbox chosen, e-mails it: of an invoice
-/// (`invoice_id`), or a customer's reconciliation act (`customer_id`, `from`, `to`, `counterparty_id`).
+/// Prints a document onto the customer's timeline and, with a mailbox chosen, e-mails it: of an order
+/// (`order_id`), of an invoice (`invoice_id`), or a customer's reconciliation act (`customer_id`, `from`, `to`, `counterparty_id`).
 #[server(prefix = "/rpc", endpoint = "documents/file")]
 pub async fn file_document(
     kind: String,
     lang: String,
+    order_id: Option<String>,
     invoice_id: Option<String>,
     customer_id: Option<String>,
     from: Option<String>,
@@ -65,10 +66,15 @@ pub async fn file_document(
     let run = async {
         let (ctx, db) = session()?;
         let kind = kind_of(&kind)?;
-        let source = match (id_of("invoice_id", invoice_id.as_deref())?, id_of("customer_id", customer_id.as_deref())?)
-        {
-            (Some(invoice_id), _) => super::DocSource::Invoice { invoice_id },
-            (None, Some(customer_id)) => super::DocSource::Customer {
+        let order_id = id_of("order_id", order_id.as_deref())?;
+        let source = match (
+            order_id,
+            id_of("invoice_id", invoice_id.as_deref())?,
+            id_of("customer_id", customer_id.as_deref())?,
+        ) {
+            (Some(order_id), _, _) => super::DocSource::Order { order_id },
+            (None, Some(invoice_id), _) => super::DocSource::Invoice { invoice_id },
+            (None, None, Some(customer_id)) => super::DocSource::Customer {
                 customer_id,
                 period: super::ReconciliationQuery {
                     from: from.unwrap_or_default(),
@@ -77,7 +83,7 @@ pub async fn file_document(
                     currency: None,
                 },
             },
-            (None, None) => return Err(AppError::NotFound),
+            (None, None, None) => return Err(AppError::NotFound),
         };
         let email = id_of("mailbox_id", mailbox_id.as_deref())?.map(|mailbox_id| super::service::EmailIt {
             mailbox_id,

@@ -2,6 +2,8 @@
 //! date already written the language's way (`1 234 567,50`, `07.12.2026`) and the total in words. The field
 //! names are the templates' public interface (the editor lists them): add, never rename.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -13,7 +15,8 @@ use crate::core::i18n::Lang;
 use crate::core::{AppError, ErrCode};
 use crate::db_run;
 use crate::invoices::efactura::Party;
-use crate::invoices::{Invoice, InvoiceKind};
+use crate::invoices::{Invoice, InvoiceKind, InvoiceLine};
+use crate::orders::{Order, OrderLine};
 
 /// A party's fields (`company.*`, `buyer.*`); `fallback_name` when it has none (no counterparty).
 pub fn party(p: &Party, fallback_name: &str) -> Value {
@@ -40,22 +43,53 @@ fn percent(lang: Lang, rate: Option<Decimal>) -> String {
     }
 }
 
-/// The fields of an invoice's documents (the invoice, its delivery note, its act).
-pub fn invoice(
-    inv: &Invoice,
-    seller: &Party,
-    buyer: &Party,
-    mxik: &std::collections::HashMap<i64, String>,
-    lang: Lang,
-) -> Value {
+/// A priced line of an order or an invoice, as documents print it.
+pub struct Priced<'a> {
+    pub no: i32,
+    pub name: &'a str,
+    pub product_id: i64,
+    pub unit: &'a str,
+    pub qty: Decimal,
+    pub price: Decimal,
+    pub discount: Decimal,
+    pub vat_rate: Option<Decimal>,
+    pub net: Decimal,
+    pub vat: Decimal,
+    pub total: Decimal,
+}
+
+/// The same fields of both kinds of line.
+macro_rules! priced_from {
+    ($($line:ty),*) => {$(
+        impl<'a> From<&'a $line> for Priced<'a> {
+            fn from(l: &'a $line) -> Self {
+                Priced {
+                    no: l.line_no,
+                    name: &l.product_name,
+                    product_id: l.product_id,
+                    unit: &l.unit,
+                    qty: l.qty,
+                    price: l.price,
+                    discount: l.discount,
+                    vat_rate: l.vat_rate,
+                    net: l.net,
+                    vat: l.vat,
+                    total: l.total,
+                }
+            }
+        }
+    )*};
+}
+priced_from!(InvoiceLine, OrderLine);
+
+/// The `lines` of a document: every sum written the language's way, the product's MXIK code when it has one.
+fn lines<'a>(lines: impl Iterator<Item = Priced<'a>>, mxik: &HashMap<i64, String>, lang: Lang) -> Vec<Value> {
     let amount = |d: Decimal| document_amount(lang, d);
-    let lines: Vec<Value> = inv
-        .lines
-        .iter()
+    lines
         .map(|l| {
             json!({
-                "no": l.line_no,
-                "name": l.product_name,
+                "no": l.no,
+                "name": l.name,
                 "mxik": mxik.get(&l.product_id),
                 "unit": l.unit,
                 "qty": number(lang, l.qty),
@@ -67,7 +101,12 @@ pub fn invoice(
                 "total": amount(l.total),
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The fields of an invoice's documents (the invoice, its delivery note, its act).
+pub fn invoice(inv: &Invoice, seller: &Party, buyer: &Party, mxik: &HashMap<i64, String>, lang: Lang) -> Value {
+    let amount = |d: Decimal| document_amount(lang, d);
     json!({
         "company": party(seller, ""),
         "buyer": party(buyer, &inv.customer_name),
@@ -84,7 +123,7 @@ pub fn invoice(
             "note": inv.note,
             "manager": inv.manager_name,
         },
-        "lines": lines,
+        "lines": lines(inv.lines.iter().map(Priced::from), mxik, lang),
         "totals": {
             "net": amount(inv.net),
             "vat": amount(inv.vat),
@@ -92,6 +131,32 @@ pub fn invoice(
             "paid": amount(inv.paid),
             "due": amount((inv.total - inv.paid - inv.credited).max(Decimal::ZERO)),
             "words": amount_in_words(inv.total, &inv.currency, lang),
+        },
+    })
+}
+
+/// The fields of an order's documents (the commercial offer, the supply contract): the order's number and
+/// date are the document's.
+pub fn order(o: &Order, seller: &Party, buyer: &Party, mxik: &HashMap<i64, String>, lang: Lang) -> Value {
+    let amount = |d: Decimal| document_amount(lang, d);
+    json!({
+        "company": party(seller, ""),
+        "buyer": party(buyer, &o.customer_name),
+        "customer": {"name": o.customer_name},
+        "doc": {
+            "number": o.number,
+            "date": calendar_date(lang, &o.order_date),
+            "currency": o.currency,
+            "note": o.note,
+            "manager": o.manager_name,
+            "deal": o.deal_title,
+        },
+        "lines": lines(o.lines.iter().map(Priced::from), mxik, lang),
+        "totals": {
+            "net": amount(o.net),
+            "vat": amount(o.vat),
+            "total": amount(o.total),
+            "words": amount_in_words(o.total, &o.currency, lang),
         },
     })
 }

@@ -1,5 +1,6 @@
-//! Documents from templates: an invoice, a delivery note and an act of work done from an invoice, and a
-//! reconciliation act (akt sverki) of a customer for a period, printed to PDF.
+//! Documents from templates: a commercial offer and a supply contract from an order; an invoice, a delivery
+//! note and an act of work done from an invoice; a reconciliation act (akt sverki) of a customer for a
+//! period; printed to PDF.
 //!
 //! A template is HTML with named fields and loops (`{{ buyer.name }}`, `{% for line in lines %}…{% endfor %}`,
 //! MiniJinja's syntax: the fields are escaped, the template runs on a budget), in each of the three
@@ -51,12 +52,25 @@ pub enum DocKind {
     Act,
     /// Mutual settlements with a customer for a period (akt sverki).
     Reconciliation,
+    /// The goods and prices of an order, offered (tijorat taklifi, коммерческое предложение).
+    Offer,
+    /// A supply contract for an order (shartnoma, договор поставки).
+    Contract,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 4] = [DocKind::Invoice, DocKind::DeliveryNote, DocKind::Act, DocKind::Reconciliation];
+    pub const ALL: [DocKind; 6] = [
+        DocKind::Offer,
+        DocKind::Contract,
+        DocKind::Invoice,
+        DocKind::DeliveryNote,
+        DocKind::Act,
+        DocKind::Reconciliation,
+    ];
     /// The kinds printed from an invoice.
     pub const OF_INVOICE: [DocKind; 3] = [DocKind::Invoice, DocKind::DeliveryNote, DocKind::Act];
+    /// The kinds printed from an order.
+    pub const OF_ORDER: [DocKind; 2] = [DocKind::Offer, DocKind::Contract];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -64,6 +78,8 @@ impl DocKind {
             DocKind::DeliveryNote => "delivery_note",
             DocKind::Act => "act",
             DocKind::Reconciliation => "reconciliation",
+            DocKind::Offer => "offer",
+            DocKind::Contract => "contract",
         }
     }
 
@@ -77,6 +93,8 @@ impl DocKind {
             DocKind::DeliveryNote => Msg::DocDeliveryNote,
             DocKind::Act => Msg::DocAct,
             DocKind::Reconciliation => Msg::DocReconciliation,
+            DocKind::Offer => Msg::DocOffer,
+            DocKind::Contract => Msg::DocContract,
         }
     }
 }
@@ -120,10 +138,11 @@ pub struct ReconciliationQuery {
     pub currency: Option<String>,
 }
 
-/// What a document is made of: an invoice, or a customer's reconciliation for a period.
+/// What a document is made of: an order, an invoice, or a customer's reconciliation for a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum DocSource {
+    Order { order_id: i64 },
     Invoice { invoice_id: i64 },
     Customer { customer_id: i64, period: ReconciliationQuery },
 }

@@ -14,6 +14,9 @@ use crate::core::i18n::Lang;
 use crate::core::{AppError, Msg};
 use crate::ui::{ErrorPage, FormError, Submit, action_error, bump_on_success, general_error, lang, t};
 
+/// The fields of a document's line.
+const LINE: &str = "no, name, mxik, unit, qty, price, discount, vat_rate, net, vat, total";
+
 /// The fields templates may use, by kind: `(group, names)`.
 fn field_list(kind: DocKind) -> Vec<(&'static str, &'static str)> {
     let party = "name, tax_id, address, phone, account, bank_code, oked, vat_code, director, accountant";
@@ -26,9 +29,14 @@ fn field_list(kind: DocKind) -> Vec<(&'static str, &'static str)> {
             ("rows[].", "date, document, debit, credit"),
             ("closing.", "debit, credit, owes (buyer / seller / \"\"), amount, words"),
         ]),
-        _ => f.extend([
+        DocKind::Offer | DocKind::Contract => f.extend([
+            ("doc.", "number, date, currency, note, manager, deal"),
+            ("lines[].", LINE),
+            ("totals.", "net, vat, total, words"),
+        ]),
+        DocKind::Invoice | DocKind::DeliveryNote | DocKind::Act => f.extend([
             ("doc.", "number, credit_note, date, due_date, contract_no, contract_date, currency, rate, note, manager"),
-            ("lines[].", "no, name, mxik, unit, qty, price, discount, vat_rate, net, vat, total"),
+            ("lines[].", LINE),
             ("totals.", "net, vat, total, paid, due, words"),
         ]),
     }

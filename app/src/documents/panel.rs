@@ -1,5 +1,5 @@
-//! The documents panels: on an invoice's page (the invoice, its delivery note, its act) and on a customer's
-//! card (the reconciliation act for a period). Each offers the PDF (a plain GET form: a download, with or
+//! The documents panels: on an order's page (the commercial offer, the contract), on an invoice's page (the
+//! invoice, its delivery note, its act) and on a customer's card (the reconciliation act for a period). Each offers the PDF (a plain GET form: a download, with or
 //! without scripts) and one form that keeps the PDF on the customer's timeline and, with a mailbox chosen,
 //! e-mails it in the same step.
 
@@ -55,7 +55,7 @@ fn KindAndLanguage(kinds: &'static [DocKind], scope: &'static str) -> impl IntoV
 }
 
 /// Keeps a document on the timeline, e-mailing it when a mailbox is chosen. `hidden` are the source's fields
-/// (`invoice_id`, or `customer_id` with the period).
+/// (`order_id`, `invoice_id`, or `customer_id` with the period).
 #[component]
 fn FileForm(
     kinds: &'static [DocKind],
@@ -112,22 +112,29 @@ fn FileForm(
     }
 }
 
-/// The PDF download form of an invoice's documents, and the filing form.
+/// The PDF download form of a record's documents, and the filing form: of an order (`records` "orders",
+/// the field `order_id`) or an invoice ("invoices", `invoice_id`). `data-test` is `<test>-documents`.
 #[component]
-pub fn InvoiceDocuments(invoice_id: i64) -> impl IntoView {
+pub fn RecordDocuments(
+    kinds: &'static [DocKind],
+    records: &'static str,
+    field: &'static str,
+    id: i64,
+    test: &'static str,
+) -> impl IntoView {
     let options = OnceResource::new(document_options());
     view! {
-        <section class="panel" data-test="invoice-documents">
+        <section class="panel" data-test=format!("{test}-documents")>
             <h2>{t(Msg::Documents)}</h2>
-            <form method="get" action=format!("/api/v1/invoices/{invoice_id}/document") class="stack"
+            <form method="get" action=format!("/api/v1/{records}/{id}/document") class="stack"
                 data-test="doc-pdf-form">
-                <div class="grid-2"><KindAndLanguage kinds=&DocKind::OF_INVOICE[..] scope="doc-pdf" /></div>
+                <div class="grid-2"><KindAndLanguage kinds scope="doc-pdf" /></div>
                 <button type="submit" class="button" data-test="doc-pdf">{t(Msg::PrintPdf)}</button>
             </form>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     options.await.ok().map(|options| view! {
-                        <FileForm kinds=&DocKind::OF_INVOICE[..] hidden=vec![("invoice_id", invoice_id.to_string())] options />
+                        <FileForm kinds hidden=vec![(field, id.to_string())] options />
                     })
                 })}
             </Transition>

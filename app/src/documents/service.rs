@@ -118,14 +118,15 @@ pub fn sample(kind: DocKind, lang: Lang) -> Value {
             "closing": {"debit": "", "credit": "", "owes": "", "amount": "0,00 UZS",
                         "words": super::words::amount_in_words(rust_decimal::Decimal::ZERO, "UZS", lang)},
         }),
-        _ => data::invoice(
-            &sample_invoice(),
-            &seller,
-            &buyer,
-            &HashMap::from([(1, "10601001001000000".to_string())]),
-            lang,
-        ),
+        DocKind::Offer | DocKind::Contract => data::order(&sample_order(), &seller, &buyer, &sample_codes(), lang),
+        DocKind::Invoice | DocKind::DeliveryNote | DocKind::Act => {
+            data::invoice(&sample_invoice(), &seller, &buyer, &sample_codes(), lang)
+        }
     }
+}
+
+fn sample_codes() -> HashMap<i64, String> {
+    HashMap::from([(1, "10601001001000000".to_string())])
 }
 
 /// The sample invoice's fields with `lines` lines (the benchmark's documents of every size).
@@ -165,6 +166,23 @@ fn sample_invoice() -> crate::invoices::Invoice {
     .expect("the sample invoice")
 }
 
+fn sample_order() -> crate::orders::Order {
+    serde_json::from_value(serde_json::json!({
+        "id": 0, "number": "BS-2026-000001", "status": "draft", "customer_id": 0,
+        "customer_name": "Samarqand Qurilish", "counterparty_id": null, "counterparty_name": null,
+        "deal_id": null, "deal_title": "Sement, IV chorak", "manager_id": 0, "manager_name": "Manager",
+        "currency": "UZS", "order_date": "2026-10-01", "warehouse_id": null, "warehouse_name": null, "note": null,
+        "net": "3600", "vat": "432", "total": "4032",
+        "lines": [{"id": 1, "line_no": 1, "product_id": 1, "product_name": "Sement M400", "kind": "goods",
+                   "unit": "qop", "qty": "12", "price": "300", "list_price": "300", "price_reason": null,
+                   "discount": "0", "vat_rate": "12", "net": "3600", "vat": "432", "total": "4032",
+                   "reserved": "0", "shipped": "0", "invoiced": "0"}],
+        "shipments": [], "created_at": 0, "updated_at": 0, "version": 1,
+        "confirmed_at": null, "closed_at": null, "cancelled_at": null,
+    }))
+    .expect("the sample order")
+}
+
 /// A document's fields, the customer it belongs to and its file name (`SF-2026-000001.pdf`).
 async fn fields(
     db: &Db,
@@ -191,6 +209,17 @@ async fn fields(
             Ok((v, *customer_id, name))
         }
         (DocKind::Reconciliation, _) | (_, DocSource::Customer { .. }) => Err(AppError::NotFound),
+        (DocKind::Offer | DocKind::Contract, DocSource::Order { order_id }) => {
+            // Prices and sums: for whoever sees customers' money (not a storekeeper shipping the order).
+            user.money_scope().ok_or(AppError::Forbidden)?;
+            let o = crate::orders::service::get(db, user, *order_id).await?;
+            let (seller, buyer) = crate::invoices::service::parties(db, o.counterparty_id).await?;
+            let mxik = store::order_codes(db, o.id).await?.into_iter().collect();
+            let v = data::order(&o, &seller, &buyer, &mxik, lang);
+            let prefix = if kind == DocKind::Offer { "taklif-" } else { "shartnoma-" };
+            Ok((v, o.customer_id, format!("{prefix}{}.pdf", o.number)))
+        }
+        (DocKind::Offer | DocKind::Contract, _) | (_, DocSource::Order { .. }) => Err(AppError::NotFound),
         (_, DocSource::Invoice { invoice_id }) => {
             let inv = crate::invoices::service::get(db, user, *invoice_id).await?;
             let (seller, buyer) = crate::invoices::service::parties(db, inv.counterparty_id).await?;

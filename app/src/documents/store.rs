@@ -75,3 +75,10 @@ pub async fn remove_image(db: &Db, name: &str) -> Result<(), AppError> {
     db_run!(db, p => sqlx::query("DELETE FROM company_images WHERE name = $1").bind(name).execute(p).await.map(|_| ()))?;
     Ok(())
 }
+
+/// The MXIK codes of an order's products (those that have one).
+pub async fn order_codes(db: &Db, order_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    let sql = "SELECT DISTINCT p.id, p.mxik FROM sales_order_lines l JOIN products p ON p.id = l.product_id \
+               WHERE l.order_id = $1 AND p.mxik IS NOT NULL";
+    Ok(db_run!(db, p => sqlx::query_as(sql).bind(order_id).fetch_all(p).await)?)
+}

@@ -176,7 +176,8 @@ fn InvoiceCard(v: InvoiceView, cancel: ServerAction<CancelInvoice>) -> impl Into
             </table>
         </div>
         {notes}
-        <crate::documents::panel::InvoiceDocuments invoice_id=iid />
+        <crate::documents::panel::RecordDocuments kinds=&crate::documents::DocKind::OF_INVOICE[..] records="invoices"
+            field="invoice_id" id=iid test="invoice" />
         {gaps}
     }
 }

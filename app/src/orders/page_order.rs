@@ -122,6 +122,11 @@ fn OrderCard(v: OrderView, acts: Acts, changes: RwSignal<u32>) -> impl IntoView 
             let may_invoice = o.lines.iter().any(|l| l.invoiced < l.qty);
             view! { <crate::invoices::panel::OrderInvoices order_id=o.id currency=o.currency.clone() may_invoice changes /> }
         })}
+        // The commercial offer and the contract: from a draft on (an offer comes before the order is agreed).
+        {(v.may_invoice && !o.lines.is_empty() && o.status != OrderStatus::Cancelled).then(|| view! {
+            <crate::documents::panel::RecordDocuments kinds=&crate::documents::DocKind::OF_ORDER[..] records="orders"
+                field="order_id" id=o.id test="order" />
+        })}
         {(!o.shipments.is_empty()).then(|| view! {
             <section class="panel" data-test="order-shipments">
                 <h2>{t(Msg::Shipments)}</h2>

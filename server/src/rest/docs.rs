@@ -151,6 +151,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::company::get,
         super::company::save,
         super::documents::invoice_document,
+        super::documents::order_document,
         super::documents::reconciliation,
         super::documents::file,
         super::documents::template,

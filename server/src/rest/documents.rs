@@ -1,5 +1,5 @@
-//! Documents from templates: an invoice's documents and a customer's reconciliation act as PDF, filed on the
-//! timeline and e-mailed; the templates (administrators) and the company's images documents show.
+//! Documents from templates: an order's and an invoice's documents and a customer's reconciliation act as
+//! PDF, filed on the timeline and e-mailed; the templates (administrators) and the company's images documents show.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -15,11 +15,12 @@ use super::customers::parse_id;
 use super::{Api, ApiError, ApiJson, ApiQuery};
 use crate::AppState;
 
-/// An invoice's document: which one, and its language.
+/// An order's or an invoice's document: which one, and its language.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DocParams {
-    /// `invoice` (default), `delivery_note` or `act`.
+    /// Of an order: `offer` (default) or `contract`; of an invoice: `invoice` (default), `delivery_note` or
+    /// `act`.
     pub kind: Option<DocKind>,
     /// `uz`, `ru` or `en`; the reader's language by default.
     pub lang: Option<String>,
@@ -48,6 +49,39 @@ fn pdf_response(name: &str, data: Vec<u8>) -> Response {
     super::interactions::file_response(name, "application/pdf", data)
 }
 
+/// A document of `source` as PDF, of one of `kinds` (the first by default).
+async fn document_of(
+    state: &AppState,
+    api: &Api,
+    source: DocSource,
+    kinds: &[DocKind],
+    p: DocParams,
+) -> Result<Response, ApiError> {
+    let kind = p.kind.unwrap_or(kinds[0]);
+    if !kinds.contains(&kind) {
+        return Err(api.err(AppError::field("kind", ErrCode::InvalidChoice)));
+    }
+    let lang = lang_or(api, p.lang);
+    let (name, data, _) = service::pdf(&state.db, api.user()?, kind, &source, &lang).await.map_err(|e| api.err(e))?;
+    Ok(pdf_response(&name, data))
+}
+
+/// An order's document as PDF (whoever may read the order): the commercial offer or the supply contract,
+/// with the order's lines, from the template of that kind and language.
+#[utoipa::path(get, path = "/api/v1/orders/{id}/document", tag = "documents", params(("id" = i64, Path), DocParams),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn order_document(
+    State(state): State<AppState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<DocParams>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&api, &id)?;
+    document_of(&state, &api, DocSource::Order { order_id: id }, &DocKind::OF_ORDER, p).await
+}
+
 /// An invoice's document as PDF (whoever may read the invoice): the invoice, its delivery note or its act of
 /// work done, from the template of that kind and language. 422 `body.<line>` when the template fails on this
 /// invoice's data.
@@ -62,14 +96,7 @@ pub async fn invoice_document(
     ApiQuery(p): ApiQuery<DocParams>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&api, &id)?;
-    let kind = p.kind.unwrap_or(DocKind::Invoice);
-    if kind == DocKind::Reconciliation {
-        return Err(api.err(AppError::field("kind", ErrCode::InvalidChoice)));
-    }
-    let lang = lang_or(&api, p.lang);
-    let source = DocSource::Invoice { invoice_id: id };
-    let (name, data, _) = service::pdf(&state.db, api.user()?, kind, &source, &lang).await.map_err(|e| api.err(e))?;
-    Ok(pdf_response(&name, data))
+    document_of(&state, &api, DocSource::Invoice { invoice_id: id }, &DocKind::OF_INVOICE, p).await
 }
 
 /// A customer's reconciliation act (akt sverki) for a period as PDF (whoever sees the customer's money):
@@ -95,14 +122,17 @@ pub async fn reconciliation(
     Ok(pdf_response(&name, data))
 }
 
-/// A document to print and keep on the customer's timeline: an invoice's (`invoice_id`), or a customer's
-/// reconciliation act (`customer_id` and `period`); with `email`, also sent from that mailbox with the PDF.
+/// A document to print and keep on the customer's timeline: an order's (`order_id`), an invoice's
+/// (`invoice_id`), or a customer's reconciliation act (`customer_id` and `period`); with `email`, also sent
+/// from that mailbox with the PDF.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct FileInput {
     pub kind: DocKind,
     /// `uz`, `ru` or `en`; the reader's language by default.
     #[serde(default)]
     pub lang: Option<String>,
+    #[serde(default)]
+    pub order_id: Option<i64>,
     #[serde(default)]
     pub invoice_id: Option<i64>,
     #[serde(default)]
@@ -123,10 +153,11 @@ pub async fn file(
     api: Api,
     ApiJson(input): ApiJson<FileInput>,
 ) -> Result<Json<Filed>, ApiError> {
-    let source = match (input.invoice_id, input.customer_id, input.period) {
-        (Some(invoice_id), None, None) => DocSource::Invoice { invoice_id },
-        (None, Some(customer_id), Some(period)) => DocSource::Customer { customer_id, period },
-        (None, Some(_), None) => return Err(api.err(AppError::field("period", ErrCode::Required))),
+    let source = match (input.order_id, input.invoice_id, input.customer_id, input.period) {
+        (Some(order_id), None, None, None) => DocSource::Order { order_id },
+        (None, Some(invoice_id), None, None) => DocSource::Invoice { invoice_id },
+        (None, None, Some(customer_id), Some(period)) => DocSource::Customer { customer_id, period },
+        (None, None, Some(_), None) => return Err(api.err(AppError::field("period", ErrCode::Required))),
         _ => return Err(api.err(AppError::field("invoice_id", ErrCode::Required))),
     };
     let lang = lang_or(&api, input.lang);

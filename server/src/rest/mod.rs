@@ -405,6 +405,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/invoices/{id}/credit-note", axum::routing::post(invoices::credit_note))
         .route("/v1/company-details", get(company::get).put(company::save))
         .route("/v1/invoices/{id}/document", get(documents::invoice_document))
+        .route("/v1/orders/{id}/document", get(documents::order_document))
         .route("/v1/customers/{id}/reconciliation", get(documents::reconciliation))
         .route("/v1/documents", axum::routing::post(documents::file))
         .route(

@@ -1,4 +1,5 @@
-//! Documents from templates on both databases: an invoice, its act and a reconciliation act printed to PDF
+//! Documents from templates on both databases: an order's commercial offer and contract, an invoice, its act
+//! and a reconciliation act printed to PDF
 //! by the embedded Typst (read back with pdftotext: the parties, the lines, the total in words in Russian and
 //! Uzbek); a template an administrator edits, refused with the line of what is wrong, saved over its
 //! version, reset; the company's stamp shown; a document filed on the timeline and e-mailed with the PDF
@@ -235,3 +236,58 @@ async fn documents(app: TestApp) {
     assert_eq!(post(&app, &s.other, "/api/v1/documents", json!({"kind": "act", "invoice_id": iid})).await.status, 403);
 }
 both_apps!(documents_from_templates, documents);
+
+/// An order's commercial offer and supply contract: printed from a draft, with its lines and total in words;
+/// whoever may not see the order's money is refused; filed on the timeline.
+async fn order_documents(app: TestApp) {
+    let s = sales(&app).await;
+    let m = &s.manager;
+    let details = json!({"name": "Karvon Savdo MChJ", "tax_id": "302123456", "director": "Aliyev Anvar"});
+    assert_eq!(app.api("PUT", "/api/v1/company-details", Some(&s.admin), Some(details)).await.status, 200);
+    let r = post(
+        &app,
+        m,
+        "/api/v1/orders",
+        json!({"customer_id": s.customer, "lines": [{"product_id": s.chair, "qty": "12"}]}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let (oid, number) = (r.json()["id"].as_i64().unwrap(), r.json()["number"].as_str().unwrap().to_string());
+    let doc = |kind: &str, lang: &str| format!("/api/v1/orders/{oid}/document?kind={kind}&lang={lang}");
+
+    let r = app.api("GET", &format!("/api/v1/orders/{oid}/document?lang=ru"), Some(m), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.headers["content-disposition"].to_str().unwrap().contains(&format!("taklif-{number}.pdf")));
+    let text = squeeze(&r.pdf_text());
+    for want in [
+        format!("Коммерческое предложение № {number}"),
+        "Karvon Savdo MChJ предлагает вам".into(),
+        "4 032,00".into(),
+        "Четыре тысячи тридцать два сума 00 тийинов".into(),
+    ] {
+        assert!(text.contains(&want), "{want:?} is not in:\n{text}");
+    }
+    let text = squeeze(&app.api("GET", &doc("contract", "uz"), Some(m), None).await.pdf_text());
+    for want in [
+        format!("Yetkazib berish shartnomasi № {number}"),
+        "Shartnomaning umumiy summasi 4 032,00 UZS (Toʻrt ming oʻttiz ikki soʻm 00 tiyin)".into(),
+        "Spetsifikatsiya".into(),
+        "Aliyev Anvar".into(),
+    ] {
+        assert!(text.contains(&want), "{want:?} is not in:\n{text}");
+    }
+    // An invoice's kind on an order, another manager, a storekeeper: refused.
+    let r = app.api("GET", &doc("act", "ru"), Some(m), None).await;
+    assert!(r.status == 422 && field_has(&r, "kind"), "{}", r.body);
+    assert_eq!(app.api("GET", &doc("offer", "ru"), Some(&s.other), None).await.status, 403);
+    assert_eq!(app.api("GET", &doc("offer", "ru"), Some(&s.keeper), None).await.status, 403);
+
+    let r = post(&app, m, "/api/v1/documents", json!({"kind": "contract", "order_id": oid, "lang": "en"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["file_name"], format!("shartnoma-{number}.pdf"));
+    let file = app.api("GET", &format!("/api/v1/attachments/{}", r.json()["attachment_id"]), Some(m), None).await;
+    assert!(squeeze(&file.pdf_text()).contains(&format!("Supply contract № {number}")));
+    let r = post(&app, m, "/api/v1/documents", json!({"kind": "offer", "order_id": oid, "invoice_id": 1})).await;
+    assert!(r.status == 422 && field_has(&r, "invoice_id"), "{}", r.body);
+}
+both_apps!(order_documents_from_templates, order_documents);

@@ -186,6 +186,7 @@ const REST: &[(&str, &str, &str, [u16; 9])] = &[
     // from no mailbox is refused after the permission check (422) and files nothing. Templates and the
     // company's images are the administrators'; every user sees the images (none uploaded: 404).
     ("GET", "/api/v1/invoices/{invoice}/document?kind=act&lang=ru", "", [401, 200, 403, 403, 200, 401, 401, 403, 200]),
+    ("GET", "/api/v1/orders/{order}/document?kind=contract&lang=uz", "", [401, 200, 403, 403, 200, 401, 401, 403, 200]),
     ("GET", "/api/v1/customers/{customer}/reconciliation?from=2026-01-01&to=2026-12-31", "", [401, 200, 403, 403, 200, 401, 401, 403, 200]),
     ("POST", "/api/v1/documents", r#"{"kind":"invoice","invoice_id":{invoice},"email":{"mailbox_id":0,"subject":"x"}}"#, [401, 422, 403, 403, 422, 401, 401, 403, 422]),
     ("GET", "/api/v1/document-templates/{kind}/{lang}", "", [401, 403, 403, 403, 200, 401, 401, 403, 403]),
