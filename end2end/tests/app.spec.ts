@@ -1042,6 +1042,16 @@ test('documents: the company details, an e-invoice, a credit note, a bank statem
   await page.locator('[data-test=company-save]').click();
   await expect(form.locator('[role=status]')).toBeVisible();
   await shot(page, 'company-details');
+  // The sales settings beside it: aging bounds out of order are refused next to the field.
+  const sales = page.locator('[data-test=sales-settings-form]');
+  await expect(sales.locator('[data-test=field-prefix]')).toHaveValue('SF');
+  await sales.locator('[data-test=field-aging_days]').fill('90, 30');
+  await page.locator('[data-test=sales-settings-save]').click();
+  await expect(sales.locator('[data-test=error-aging_days]')).not.toBeEmpty();
+  await sales.locator('[data-test=field-aging_days]').fill('30, 60, 90');
+  await page.locator('[data-test=sales-settings-save]').click();
+  await expect(sales.locator('[role=status]')).toBeVisible();
+  await expect(sales.locator('[data-test=error-aging_days]')).toBeEmpty();
 
   // Now it downloads: the operators' JSON, field by field.
   await page.goto(`/invoices/${invoice.id}`);
@@ -1147,6 +1157,26 @@ test('documents from templates: an act printed, filed on the timeline, a contrac
   await orderDocs.locator('[data-test=doc-pdf]').click();
   expect((await contract).suggestedFilename()).toBe(`shartnoma-${order.number}.pdf`);
   await shot(page, 'order-documents');
+
+  // An invoice without an order, from the card: an unknown product is refused under its cell.
+  await page.goto(`/customers/${customer.id}`);
+  await hydrated(page);
+  await page.locator('[data-test=new-invoice]').click();
+  await expect(page).toHaveURL(new RegExp(`/invoices/new\\?customer=${customer.id}$`));
+  await hydrated(page);
+  const inv = page.locator('[data-test=new-invoice-form]');
+  await expect(inv.locator('[data-test=field-counterparty]')).toHaveValue(String(cp.id));
+  await inv.locator('[data-test=line-product-0]').fill('Yoʻq mahsulot');
+  await inv.locator('[data-test=line-qty-0]').fill('1');
+  await page.locator('[data-test=new-invoice-submit]').click();
+  await expect(inv.locator('[data-test=error-line-product-0]')).not.toBeEmpty();
+  await shot(page, 'new-invoice-error');
+  await inv.locator('[data-test=line-product-0]').fill('Oʻrnatish xizmati');
+  await inv.locator('[data-test=line-price-0]').fill('900000');
+  await inv.locator('[data-test=line-price_reason-0]').fill('Kelishilgan narx');
+  await page.locator('[data-test=new-invoice-submit]').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+$/);
+  await expect(page.locator('[data-test=invoice-total]')).toContainText('1,008,000');
 
   // The template editor: a misspelt field is refused with its line; fixed, it saves and previews.
   await page.goto('/admin/documents?kind=invoice&lang=en');

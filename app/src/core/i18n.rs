@@ -1334,6 +1334,21 @@ messages! {
     DocDeliveryNote => ["Yuk xati", "Товарная накладная", "Delivery note"],
     DocAct => ["Bajarilgan ishlar dalolatnomasi", "Акт выполненных работ", "Act of work done"],
     DocReconciliation => ["Solishtirma dalolatnoma", "Акт сверки", "Reconciliation statement"],
+    NewInvoice => ["Yangi hisob-faktura", "Новый счёт", "New invoice"],
+    NewInvoiceHint => [
+        "Narx bo'sh bo'lsa, mijozning narxlar ro'yxatidan olinadi; o'zgartirilgan narx yoki chegirma sababi bilan yoziladi. Bo'sh qatorlar hisobga olinmaydi.",
+        "Пустая цена берётся из прайс-листа клиента; своя цена или скидка — с указанием причины. Пустые строки не учитываются.",
+        "An empty price comes from the customer's price list; a price or discount of your own needs its reason. Blank rows are left out."
+    ],
+    SalesSettings => ["Hisob-fakturalar va qarzlar", "Счета и задолженность", "Invoices and debts"],
+    InvoicePrefix => ["Hisob-faktura raqami prefiksi", "Префикс номера счёта", "Invoice number prefix"],
+    PaymentTermDays => ["To'lov muddati, kun", "Срок оплаты, дней", "Payment term, days"],
+    AgingBounds => ["Qarz muddati chegaralari, kun", "Границы сроков просрочки, дней", "Aging bounds, days"],
+    AgingBoundsHint => [
+        "Masalan 30, 60, 90: debitorlik jadvalida 1–30, 31–60, 61–90 va 90+ kun ustunlari",
+        "Например 30, 60, 90: колонки 1–30, 31–60, 61–90 и 90+ дней в дебиторке",
+        "For example 30, 60, 90: the receivables show 1–30, 31–60, 61–90 and 90+ days"
+    ],
     DocOffer => ["Tijorat taklifi", "Коммерческое предложение", "Commercial offer"],
     DocContract => ["Yetkazib berish shartnomasi", "Договор поставки", "Supply contract"],
     Documents => ["Hujjatlar", "Документы", "Documents"],

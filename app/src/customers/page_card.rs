@@ -209,7 +209,7 @@ pub fn CustomerCardPage() -> impl IntoView {
                                     {(!sales_off).then(|| view! { <div class="slot-3"><crate::orders::panel::CustomerOrdersPanel customer_id=id data=orders /></div> })}
                                     {(!sales_off).then(|| view! { <div class="slot-3"><crate::payments::panel::CustomerMoneyPanel customer_id=id data=money changes=money_changes /></div> })}
                                     {(!sales_off).then(|| view! { <div class="slot-3"><crate::documents::panel::ReconciliationPanel customer_id=id /></div> })}
-                                    {(!sales_off).then(|| view! { <div class="slot-3"><crate::invoices::panel::CustomerInvoicesPanel data=invoices /></div> })}
+                                    {(!sales_off).then(|| view! { <div class="slot-3"><crate::invoices::panel::CustomerInvoicesPanel customer_id=id data=invoices /></div> })}
                                     <div class="slot-7"><CounterpartiesPanel customer_id=id changes list=counterparties /></div>
                                     <details class="panel slot-8 edit-customer" data-test="edit-customer">
                                         <summary><h2>{t(Msg::EditCustomer)}</h2></summary>

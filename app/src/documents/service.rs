@@ -129,9 +129,9 @@ fn sample_codes() -> HashMap<i64, String> {
     HashMap::from([(1, "10601001001000000".to_string())])
 }
 
-/// The sample invoice's fields with `lines` lines (the benchmark's documents of every size).
-pub fn sample_of_size(lang: Lang, lines: usize) -> Value {
-    let mut v = sample(DocKind::Invoice, lang);
+/// The sample order's or invoice's fields with `lines` lines (the benchmark's documents of every size).
+pub fn sample_of_size(kind: DocKind, lang: Lang, lines: usize) -> Value {
+    let mut v = sample(kind, lang);
     let line = v["lines"][0].clone();
     v["lines"] = Value::Array(
         (1..=lines)
@@ -441,4 +441,20 @@ pub async fn remove_image(db: &Db, user: &CurrentUser, name: &str) -> Result<(),
 /// Which images the company has (for the Settings page).
 pub async fn image_names(db: &Db) -> Result<Vec<String>, AppError> {
     store::image_names(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_template_renders_with_its_sample() {
+        for kind in DocKind::ALL {
+            for lang in Lang::ALL {
+                let nodes = render::render(&defaults::body(kind, lang), &sample(kind, lang))
+                    .unwrap_or_else(|e| panic!("{kind:?} {lang:?}: {e:?}"));
+                assert!(!nodes.is_empty(), "{kind:?} {lang:?}");
+            }
+        }
+    }
 }

@@ -153,3 +153,171 @@ pub async fn invoices_of_order(order: i64) -> Result<Vec<InvoiceSummary>, AppErr
     };
     run.await.inspect_err(set_status)
 }
+
+/// The number of line rows the new-invoice form offers (blank rows are left out).
+pub const NEW_INVOICE_ROWS: usize = 8;
+
+/// What the new-invoice form needs of a customer: its name and counterparties, today, and the due date the
+/// payment term gives.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewInvoiceForm {
+    pub customer_id: i64,
+    pub customer_name: String,
+    /// `(id, legal name)`.
+    pub counterparties: Vec<(i64, String)>,
+    /// `YYYY-MM-DD`.
+    pub today: String,
+    pub due_date: String,
+}
+
+/// The new-invoice form of a customer whose money the user sees.
+#[server(prefix = "/rpc", endpoint = "invoices/new-form")]
+pub async fn new_invoice_form(customer: i64) -> Result<NewInvoiceForm, AppError> {
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::orders::MODULE.key)?;
+        let c = crate::customers::service::money_of(&db, ctx.user()?, customer).await?;
+        let counterparties = crate::counterparties::store::list_for_customer(&db, c.id)
+            .await?
+            .current
+            .into_iter()
+            .map(|c| (c.id, c.legal_name))
+            .collect();
+        let today = crate::core::format::date_input(crate::core::now_millis());
+        let days = super::service::settings_of(&db).await?.payment_days;
+        let due_date = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+            .map(|d| (d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|_| today.clone());
+        Ok(NewInvoiceForm { customer_id: c.id, customer_name: c.name, counterparties, today, due_date })
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// Issues an invoice without an order and opens it. The lines are the form's rows (`product[i]`, `qty[i]`,
+/// `price[i]`, `discount[i]`, `price_reason[i]`), blank rows left out; an error of a row is reported under
+/// that row's number (`lines[3].qty`).
+#[server(prefix = "/rpc", endpoint = "invoices/create")]
+pub async fn create_invoice(
+    customer: i64,
+    counterparty: Option<String>,
+    currency: Option<String>,
+    invoice_date: Option<String>,
+    due_date: Option<String>,
+    contract_no: Option<String>,
+    contract_date: Option<String>,
+    note: Option<String>,
+    #[server(default)] product: Vec<String>,
+    #[server(default)] qty: Vec<String>,
+    #[server(default)] price: Vec<String>,
+    #[server(default)] discount: Vec<String>,
+    #[server(default)] price_reason: Vec<String>,
+) -> Result<i64, AppError> {
+    use crate::core::{Checks, ErrCode};
+    let run = async {
+        let (ctx, db) = session()?;
+        ctx.require_module(crate::orders::MODULE.key)?;
+        let user = ctx.user()?;
+        let mut c = Checks::default();
+        let cell = |v: &[String], i: usize| v.get(i).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        // `(form row, line)` of every row with something in it.
+        let mut lines = Vec::new();
+        for i in 0..product.len().max(qty.len()).min(super::MAX_INVOICE_LINES + 1) {
+            let (code, q) = (cell(&product, i), cell(&qty, i));
+            if code.is_none() && q.is_none() {
+                continue;
+            }
+            let at = |f: &str| format!("lines[{i}].{f}");
+            let product_id = match code {
+                None => {
+                    c.fail(&at("product"), ErrCode::Required);
+                    0
+                }
+                Some(code) => match crate::stock::service::product_by_code(&db, &code).await? {
+                    Ok(id) => id,
+                    Err(e) => {
+                        c.fail(&at("product"), e);
+                        0
+                    }
+                },
+            };
+            let line_qty = match crate::orders::api::decimal("qty", q.as_deref()) {
+                Ok(Some(q)) => q,
+                Ok(None) => {
+                    c.fail(&at("qty"), ErrCode::Required);
+                    Default::default()
+                }
+                Err(_) => {
+                    c.fail(&at("qty"), ErrCode::NotANumber);
+                    Default::default()
+                }
+            };
+            let mut number = |f: &str, v: Option<String>| {
+                crate::orders::api::decimal(f, v.as_deref()).unwrap_or_else(|_| {
+                    c.fail(&at(f), ErrCode::NotANumber);
+                    None
+                })
+            };
+            let line_price = number("price", cell(&price, i));
+            let line_discount = number("discount", cell(&discount, i));
+            let line = crate::orders::OrderLineInput {
+                product_id,
+                qty: line_qty,
+                price: line_price,
+                discount: line_discount,
+                price_reason: cell(&price_reason, i),
+                ..Default::default()
+            };
+            lines.push((i, line));
+        }
+        c.finish()?;
+        let counterparty_id = crate::stock::store::opt_id("counterparty", counterparty.as_deref().map(str::trim))?;
+        let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let terms = super::InvoiceTerms {
+            invoice_date: blank(invoice_date),
+            due_date: blank(due_date),
+            rate: None,
+            contract_no: blank(contract_no),
+            contract_date: blank(contract_date),
+            note: blank(note),
+        };
+        let rows: Vec<usize> = lines.iter().map(|(i, _)| *i).collect();
+        let input = super::NewInvoice {
+            customer_id: customer,
+            counterparty_id,
+            currency: blank(currency),
+            terms,
+            lines: lines.into_iter().map(|(_, l)| l).collect(),
+        };
+        let invoice = super::service::create(&db, user, &input)
+            .await
+            .map_err(|e| e.renamed(&[("customer_id", "customer"), ("counterparty_id", "counterparty")]))
+            .map_err(|e| rows_of(e, &rows))?;
+        leptos_axum::redirect(&format!("/invoices/{}", invoice.id));
+        Ok(invoice.id)
+    };
+    run.await.inspect_err(set_status)
+}
+
+/// The service names a line by its place among the lines sent (`lines[0].qty`); the form by its row.
+#[cfg(feature = "ssr")]
+fn rows_of(e: AppError, rows: &[usize]) -> AppError {
+    match e {
+        AppError::Validation { fields } => AppError::Validation {
+            fields: fields
+                .into_iter()
+                .map(|mut f| {
+                    let row = f
+                        .field
+                        .strip_prefix("lines[")
+                        .and_then(|rest| rest.split_once(']'))
+                        .and_then(|(n, rest)| Some((rows.get(n.parse::<usize>().ok()?)?, rest.to_string())));
+                    if let Some((row, rest)) = row {
+                        f.field = format!("lines[{row}]{rest}");
+                    }
+                    f
+                })
+                .collect(),
+        },
+        other => other,
+    }
+}

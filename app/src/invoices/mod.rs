@@ -30,6 +30,7 @@ pub mod credit_form;
 pub mod efactura;
 pub mod page_invoice;
 pub mod page_list;
+pub mod page_new;
 pub mod panel;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -11,12 +11,17 @@ use crate::core::format::money;
 use crate::core::{AppError, Msg};
 use crate::ui::{Field, FormError, Submit, action_error, general_error, lang, t};
 
-/// The panel on a customer's card.
+/// The panel on a customer's card, with the way to an invoice without an order.
 #[component]
-pub fn CustomerInvoicesPanel(data: Resource<Result<CustomerInvoices, AppError>>) -> impl IntoView {
+pub fn CustomerInvoicesPanel(customer_id: i64, data: Resource<Result<CustomerInvoices, AppError>>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="invoices-h" data-test="customer-invoices">
             <h2 id="invoices-h">{t(Msg::NavInvoices)}</h2>
+            <p>
+                <a class="button secondary small" href=format!("/invoices/new?customer={customer_id}") data-test="new-invoice">
+                    {t(Msg::NewInvoice)}
+                </a>
+            </p>
             <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -137,3 +137,53 @@ pub async fn save_company_details(
     };
     run.await.inspect_err(crate::core::request::set_status)
 }
+
+/// The invoices' numbering prefix and payment term and the receivables' aging bounds, for the Settings page
+/// (administrators).
+#[server(prefix = "/rpc", endpoint = "settings/sales")]
+pub async fn sales_settings() -> Result<(crate::invoices::InvoiceSettings, Vec<i64>), AppError> {
+    let run = async {
+        let (_, db) = crate::admin::api::admin_session()?;
+        Ok((crate::invoices::service::settings_of(&db).await?, crate::payments::service::bounds(&db).await?))
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}
+
+/// Saves the Settings page's sales form: every field is checked before anything is written. `aging_days` is
+/// a list of days (`30, 60, 90`).
+#[server(prefix = "/rpc", endpoint = "settings/sales/set")]
+pub async fn save_sales_settings(prefix: String, payment_days: String, aging_days: String) -> Result<(), AppError> {
+    let run = async {
+        use crate::core::ErrCode;
+        let (ctx, db) = crate::admin::api::admin_session()?;
+        let user = ctx.user()?;
+        let mut c = crate::core::Checks::default();
+        let prefix = prefix.trim().to_ascii_uppercase();
+        if !crate::invoices::valid_prefix(&prefix) {
+            c.fail("prefix", ErrCode::InvalidPrefix);
+        }
+        let payment_days = match payment_days.trim().parse::<i64>() {
+            Ok(d) if (0..=365).contains(&d) => d,
+            Ok(_) => {
+                c.fail("payment_days", ErrCode::OutOfRange);
+                0
+            }
+            Err(_) => {
+                c.fail("payment_days", ErrCode::NotANumber);
+                0
+            }
+        };
+        let bounds: Option<Vec<i64>> =
+            aging_days.split([',', ';', ' ']).filter(|p| !p.is_empty()).map(|p| p.parse().ok()).collect();
+        match &bounds {
+            None => c.fail("aging_days", ErrCode::NotANumber),
+            Some(b) if !crate::payments::valid_bounds(b) => c.fail("aging_days", ErrCode::OutOfRange),
+            Some(_) => {}
+        }
+        c.finish()?;
+        let invoices = crate::invoices::InvoiceSettings { prefix, payment_days };
+        crate::invoices::service::save_settings(&db, user, &invoices).await?;
+        crate::payments::service::save_bounds(&db, user, &bounds.unwrap_or_default()).await.map(|_| ())
+    };
+    run.await.inspect_err(crate::core::request::set_status)
+}

@@ -1,8 +1,9 @@
-//! The Settings page's form of the company's details (what invoices and e-invoices state of the seller).
+//! The Settings page's forms of the company's details (what invoices and e-invoices state of the seller) and of
+//! the sales settings (the invoices' number prefix and payment term, the receivables' aging bounds).
 
 use leptos::prelude::*;
 
-use super::api::{SaveCompanyDetails, company_details};
+use super::api::{SaveCompanyDetails, SaveSalesSettings, company_details, sales_settings};
 use crate::core::Msg;
 use crate::ui::{ErrorPage, Field, FormError, Submit, action_error, general_error, t};
 
@@ -50,6 +51,45 @@ pub fn CompanyDetailsForm() -> impl IntoView {
                                 </div>
                                 <div class="actions">
                                     <Submit pending=action.pending() label=Msg::Save test="company-save" />
+                                </div>
+                            </ActionForm>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The invoices' number prefix and payment term and the receivables' aging bounds (administrators).
+#[component]
+pub fn SalesSettingsForm() -> impl IntoView {
+    let data = Resource::new(|| (), |_| sales_settings());
+    let action = ServerAction::<SaveSalesSettings>::new();
+    let error = action_error(action);
+    let saved = move || matches!(action.value().get(), Some(Ok(_)));
+    view! {
+        <h2 id="sales">{t(Msg::SalesSettings)}</h2>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => view! { <ErrorPage err /> }.into_any(),
+                    Ok((s, bounds)) => {
+                        let bounds = bounds.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <ActionForm action attr:class="stack form-wide" attr:data-test="sales-settings-form">
+                                {move || saved().then(|| view! { <div class="alert alert-ok" role="status">{t(Msg::Saved)}</div> })}
+                                <FormError error=general_error(error) />
+                                <div class="grid-2">
+                                    <Field label=Msg::InvoicePrefix name="prefix" scope="sales" value=s.prefix error />
+                                    <Field label=Msg::PaymentTermDays name="payment_days" scope="sales" kind="number"
+                                        value=s.payment_days.to_string() error />
+                                </div>
+                                <Field label=Msg::AgingBounds name="aging_days" scope="sales" value=bounds error />
+                                <p class="muted small">{t(Msg::AgingBoundsHint)}</p>
+                                <div class="actions">
+                                    <Submit pending=action.pending() label=Msg::Save test="sales-settings-save" />
                                 </div>
                             </ActionForm>
                         }

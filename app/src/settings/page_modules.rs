@@ -15,6 +15,8 @@ pub fn ModulesPage() -> impl IntoView {
     if info.user.as_ref().map(|u| u.role) != Some(Role::Admin) {
         return view! { <ErrorPage err=AppError::Forbidden /> }.into_any();
     }
+    // The sales settings only while the sales module is on (a switched-off function vanishes).
+    let sales = !info.disabled_modules.iter().any(|k| k == crate::orders::MODULE.key);
     let rows = Modules::current()
         .all()
         .iter()
@@ -50,6 +52,7 @@ pub fn ModulesPage() -> impl IntoView {
         <TimeZoneForm which="company" />
         <SystemMailbox />
         <super::page_company::CompanyDetailsForm />
+        {sales.then(|| view! { <super::page_company::SalesSettingsForm /> })}
     }
     .into_any()
 }

@@ -40,6 +40,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("invoices/new") view={Lazy::<NewInvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("payments") view={Lazy::<PaymentsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("payments/dynamics") view={Lazy::<DynamicsRoute>::new()} ssr=SsrMode::Async />
@@ -194,6 +195,7 @@ page_areas! {
         OrderRoute => crate::orders::page_order::OrderPage,
         InvoicesRoute => crate::invoices::page_list::InvoicesPage,
         InvoiceRoute => crate::invoices::page_invoice::InvoicePage,
+        NewInvoiceRoute => crate::invoices::page_new::NewInvoicePage,
     }
     area_money / preload_money {
         PaymentsRoute => crate::payments::page_list::PaymentsPage,

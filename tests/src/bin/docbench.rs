@@ -11,7 +11,7 @@ use app::documents::{DocKind, defaults, markup, render, service, typeset};
 fn once(kind: DocKind, lang: Lang, lines: usize) -> (f64, usize) {
     let data = match kind {
         DocKind::Reconciliation => service::sample(kind, lang),
-        _ => service::sample_of_size(lang, lines),
+        _ => service::sample_of_size(kind, lang, lines),
     };
     let t = Instant::now();
     let nodes = render::render(&defaults::body(kind, lang), &data).expect("renders");
@@ -30,7 +30,7 @@ fn main() {
             for lang in Lang::ALL {
                 let data = match kind {
                     DocKind::Reconciliation => service::sample(kind, lang),
-                    _ => service::sample_of_size(lang, 4),
+                    _ => service::sample_of_size(kind, lang, 4),
                 };
                 let nodes = render::render(&defaults::body(kind, lang), &data).expect("renders");
                 let pdf = typeset::pdf(&markup::to_typst(&nodes), lang.code(), Vec::new(), day).expect("typesets");
@@ -52,6 +52,7 @@ fn main() {
         ("act of work done, en", DocKind::Act, Lang::En, 10, 20),
         ("invoice, ru", DocKind::Invoice, Lang::Ru, 300, 5),
         ("invoice, ru", DocKind::Invoice, Lang::Ru, 1000, 3),
+        ("supply contract, uz", DocKind::Contract, Lang::Uz, 10, 20),
         ("reconciliation act, ru", DocKind::Reconciliation, Lang::Ru, 2, 20),
     ];
     for (name, kind, lang, lines, runs) in cases {

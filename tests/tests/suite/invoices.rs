@@ -235,3 +235,38 @@ async fn forms(app: TestApp) {
 }
 
 both_apps!(invoices_forms, forms);
+
+/// The new-invoice page's form: blank rows left out, an error named by its row, then issued and opened.
+async fn standalone_form(app: TestApp) {
+    let s = sales(&app).await;
+    let manager = app.login("m@karvon.uz").await;
+    let rows = |row1: &str| {
+        format!(
+            "customer={}&currency=UZS&invoice_date=2026-12-07&product%5B0%5D=&qty%5B0%5D=&product%5B1%5D=ST-1&qty%5B1%5D={row1}\
+             &product%5B2%5D=&qty%5B2%5D=&product%5B3%5D=Yetkazib&qty%5B3%5D=1",
+            s.customer
+        )
+    };
+    let bad = app.api_form("/rpc/invoices/create", &manager, &rows("x")).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("lines[1].qty") && !bad.body.contains("lines[3]"), "{}", bad.body);
+    // Past the form's own checks, the service's errors name the form's row too (2 boxes is fine; 0 is not).
+    let bad = app.api_form("/rpc/invoices/create", &manager, &rows("0")).await;
+    assert!(bad.status == 422 && bad.body.contains("lines[1].qty"), "{}", bad.body);
+    let empty = format!("customer={}&product%5B0%5D=&qty%5B0%5D=", s.customer);
+    let bad = app.api_form("/rpc/invoices/create", &manager, &empty).await;
+    assert!(bad.status == 422 && bad.body.contains("lines"), "{}", bad.body);
+    let res = app.browser("POST", "/rpc/invoices/create", Some(&manager), Some(&rows("2")), "/").await;
+    let to = res.location().expect("redirected to the invoice");
+    let id: i64 = to.trim_start_matches("/invoices/").parse().unwrap();
+    let i = app.get_json(&s.manager, &format!("/api/v1/invoices/{id}")).await;
+    // 2 chairs at 300 + VAT 12 %, and the delivery at 50,000 exempt.
+    assert_eq!(i["lines"].as_array().unwrap().len(), 2, "{i}");
+    assert_eq!(sums(&i), owned("50600", "72", "50672"));
+    // Another manager's customer: refused, nothing issued.
+    let other = app.login("boshqa@karvon.uz").await;
+    let r = app.api_form("/rpc/invoices/create", &other, &rows("2")).await;
+    assert!(matches!(r.status.as_u16(), 403 | 422), "{}", r.body);
+    assert_eq!(app.get_json(&s.admin, "/api/v1/invoices").await["items"].as_array().unwrap().len(), 1);
+}
+both_apps!(invoices_standalone_form, standalone_form);
