@@ -6,6 +6,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Whether a file of `pkg/` is worth compressing.
 fn compressible(path: &Path) -> bool {
@@ -22,42 +23,67 @@ pub struct Compressed {
 }
 
 /// Writes the `.br` (quality 11) and `.gz` (zopfli) copy of every compressible file in `pkg` whose copies
-/// are missing or older than it.
+/// are missing or older than it, one file per core (largest first, so the shell module does not come last).
 pub fn compress_site(pkg: &Path) -> std::io::Result<Compressed> {
-    let mut done = Compressed::default();
+    let mut files = Vec::new();
     for entry in std::fs::read_dir(pkg)? {
         let path = entry?.path();
-        if !path.is_file() || !compressible(&path) {
-            continue;
+        if path.is_file() && compressible(&path) {
+            files.push(path);
         }
-        let bytes = std::fs::read(&path)?;
-        let br = path.with_extension(format!("{}.br", ext(&path)));
-        let gz = path.with_extension(format!("{}.gz", ext(&path)));
-        if !fresh(&path, &br) {
-            let mut out = Vec::with_capacity(bytes.len() / 3);
-            {
-                let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
-                w.write_all(&bytes)?;
+    }
+    files.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).map_or(0, |m| m.len())));
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, files.len().max(1));
+    let parts: Vec<std::io::Result<Compressed>> = std::thread::scope(|s| {
+        let worker = || {
+            let mut done = Compressed::default();
+            while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let (raw, brotli, gzip) = compress_file(path)?;
+                done.files += 1;
+                done.raw += raw;
+                done.brotli += brotli;
+                done.gzip += gzip;
             }
-            std::fs::write(&br, &out)?;
-        }
-        if !fresh(&path, &gz) {
-            // Zopfli: gzip that every browser reads, about 5 % smaller than zlib's best level (the shell
-            // module 240 KB instead of 252 KB), at build time only (a few seconds for the whole site).
-            let mut out = Vec::with_capacity(bytes.len() / 3);
-            let options = zopfli::Options {
-                iteration_count: std::num::NonZeroU64::new(5).expect("non-zero"),
-                ..Default::default()
-            };
-            zopfli::compress(options, zopfli::Format::Gzip, &bytes[..], &mut out)?;
-            std::fs::write(&gz, &out)?;
-        }
-        done.files += 1;
-        done.raw += bytes.len() as u64;
-        done.brotli += std::fs::metadata(&br)?.len();
-        done.gzip += std::fs::metadata(&gz)?.len();
+            Ok(done)
+        };
+        let handles: Vec<_> = (0..workers).map(|_| s.spawn(worker)).collect();
+        handles.into_iter().map(|h| h.join().expect("a compressing thread panicked")).collect()
+    });
+    let mut done = Compressed::default();
+    for part in parts {
+        let part = part?;
+        done.files += part.files;
+        done.raw += part.raw;
+        done.brotli += part.brotli;
+        done.gzip += part.gzip;
     }
     Ok(done)
+}
+
+/// One file's copies, made unless fresh: `(its bytes, the brotli copy's, the gzip copy's)`.
+fn compress_file(path: &Path) -> std::io::Result<(u64, u64, u64)> {
+    let bytes = std::fs::read(path)?;
+    let br = path.with_extension(format!("{}.br", ext(path)));
+    let gz = path.with_extension(format!("{}.gz", ext(path)));
+    if !fresh(path, &br) {
+        let mut out = Vec::with_capacity(bytes.len() / 3);
+        {
+            let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+            w.write_all(&bytes)?;
+        }
+        std::fs::write(&br, &out)?;
+    }
+    if !fresh(path, &gz) {
+        // Zopfli: gzip that every browser reads, about 5 % smaller than zlib's best level (the shell
+        // module 240 KB instead of 252 KB), at build time only.
+        let mut out = Vec::with_capacity(bytes.len() / 3);
+        let options =
+            zopfli::Options { iteration_count: std::num::NonZeroU64::new(5).expect("non-zero"), ..Default::default() };
+        zopfli::compress(options, zopfli::Format::Gzip, &bytes[..], &mut out)?;
+        std::fs::write(&gz, &out)?;
+    }
+    Ok((bytes.len() as u64, std::fs::metadata(&br)?.len(), std::fs::metadata(&gz)?.len()))
 }
 
 fn ext(path: &Path) -> &str {

@@ -160,7 +160,7 @@ pub const NEW_INVOICE_ROWS: usize = 8;
 /// What the new-invoice form needs of a customer: its name and counterparties, today, and the due date the
 /// payment term gives.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NewInvoiceForm {
+pub struct InvoiceFormData {
     pub customer_id: i64,
     pub customer_name: String,
     /// `(id, legal name)`.
@@ -172,7 +172,7 @@ pub struct NewInvoiceForm {
 
 /// The new-invoice form of a customer whose money the user sees.
 #[server(prefix = "/rpc", endpoint = "invoices/new-form")]
-pub async fn new_invoice_form(customer: i64) -> Result<NewInvoiceForm, AppError> {
+pub async fn new_invoice_form(customer: i64) -> Result<InvoiceFormData, AppError> {
     let run = async {
         let (ctx, db) = session()?;
         ctx.require_module(crate::orders::MODULE.key)?;
@@ -188,7 +188,7 @@ pub async fn new_invoice_form(customer: i64) -> Result<NewInvoiceForm, AppError>
         let due_date = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
             .map(|d| (d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
             .unwrap_or_else(|_| today.clone());
-        Ok(NewInvoiceForm { customer_id: c.id, customer_name: c.name, counterparties, today, due_date })
+        Ok(InvoiceFormData { customer_id: c.id, customer_name: c.name, counterparties, today, due_date })
     };
     run.await.inspect_err(set_status)
 }

@@ -7,7 +7,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{CreateInvoice, NEW_INVOICE_ROWS, NewInvoiceForm, new_invoice_form};
+use super::api::{CreateInvoice, InvoiceFormData, NEW_INVOICE_ROWS, new_invoice_form};
 use crate::core::{AppError, Msg};
 use crate::ui::{ErrorPage, Field, FormError, Select, Submit, action_error, field_message, general_error, t};
 
@@ -38,7 +38,7 @@ pub fn NewInvoicePage() -> impl IntoView {
 }
 
 #[component]
-fn InvoiceForm(form: NewInvoiceForm) -> impl IntoView {
+fn InvoiceForm(form: InvoiceFormData) -> impl IntoView {
     let action = ServerAction::<CreateInvoice>::new();
     let error = action_error(action);
     let mut counterparties = vec![(String::new(), "—".to_string())];
@@ -74,11 +74,11 @@ fn InvoiceForm(form: NewInvoiceForm) -> impl IntoView {
             view! {
                 <tr data-test="new-invoice-line">
                     <td class="num muted">{i + 1}</td>
-                    {cell("product", Msg::ProductCode, "")}
+                    {cell("product", Msg::ProductCode, "product")}
                     {cell("qty", Msg::Quantity, "num")}
                     {cell("price", Msg::Price, "num")}
-                    {cell("discount", Msg::DiscountPercent, "num hide-sm")}
-                    {cell("price_reason", Msg::PriceReason, "hide-sm")}
+                    {cell("discount", Msg::DiscountPercent, "num")}
+                    {cell("price_reason", Msg::PriceReason, "")}
                 </tr>
             }
         })
@@ -99,7 +99,7 @@ fn InvoiceForm(form: NewInvoiceForm) -> impl IntoView {
                 <Field label=Msg::DueDate name="due_date" kind="date" value=form.due_date.clone() error />
                 <Field label=Msg::ContractDate name="contract_date" kind="date" error />
             </div>
-            <div class="table-wrap">
+            <div class="table-scroll">
                 <table class="table lines-entry">
                     <thead>
                         <tr>
@@ -107,8 +107,8 @@ fn InvoiceForm(form: NewInvoiceForm) -> impl IntoView {
                             <th>{t(Msg::ProductCode)}</th>
                             <th class="num">{t(Msg::Quantity)}</th>
                             <th class="num">{t(Msg::Price)}</th>
-                            <th class="num hide-sm">{t(Msg::DiscountPercent)}</th>
-                            <th class="hide-sm">{t(Msg::PriceReason)}</th>
+                            <th class="num">{t(Msg::DiscountPercent)}</th>
+                            <th>{t(Msg::PriceReason)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
