@@ -185,9 +185,7 @@ pub async fn new_invoice_form(customer: i64) -> Result<InvoiceFormData, AppError
             .collect();
         let today = crate::core::format::date_input(crate::core::now_millis());
         let days = super::service::settings_of(&db).await?.payment_days;
-        let due_date = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
-            .map(|d| (d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|_| today.clone());
+        let due_date = super::service::add_days(&today, days).unwrap_or_else(|| today.clone());
         Ok(InvoiceFormData { customer_id: c.id, customer_name: c.name, counterparties, today, due_date })
     };
     run.await.inspect_err(set_status)

@@ -126,7 +126,7 @@ pub async fn save_settings(db: &Db, user: &CurrentUser, s: &InvoiceSettings) -> 
 }
 
 /// `date` (`YYYY-MM-DD`) plus `days`; `None` for a malformed date.
-fn add_days(date: &str, days: i64) -> Option<String> {
+pub(crate) fn add_days(date: &str, days: i64) -> Option<String> {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     Some((d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
 }
